@@ -1,0 +1,58 @@
+"""rtocalc: backup and disaster-recovery planning as numbers.
+
+Model RPO, RTO, retention and backup frequency as cost functions, find the cheapest
+design that meets the business ask, and explain what each ask costs.
+
+The public API is small: the input models, :func:`cheapest`, :func:`evaluate` and
+:func:`retention_storage`. The formula modules :mod:`rtocalc.physics`,
+:mod:`rtocalc.cost` and :mod:`rtocalc.retention`, and the parsers in :mod:`rtocalc.units`
+are public modules for planners who want the equations on their own.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import cost, physics, units
+from .files import ScenarioFile, load_scenario
+from .models import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Requirements,
+    Retention,
+    Scenario,
+    Workload,
+)
+from .optimize import cheapest, evaluate
+from .results import Plan, Reason, Result, ScenarioOutcome
+from .retention import StorageEstimate, retention_storage
+from .units import UnitError
+
+try:
+    __version__ = version("rtocalc")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "BusinessImpact",
+    "Catalog",
+    "Design",
+    "Plan",
+    "Reason",
+    "Requirements",
+    "Result",
+    "Retention",
+    "Scenario",
+    "ScenarioFile",
+    "ScenarioOutcome",
+    "StorageEstimate",
+    "UnitError",
+    "Workload",
+    "__version__",
+    "cheapest",
+    "cost",
+    "evaluate",
+    "load_scenario",
+    "physics",
+    "retention_storage",
+    "units",
+]

@@ -1,0 +1,622 @@
+"""Inputs of the model: workload, business ask, business impact, catalog and designs.
+
+Every model is a frozen pydantic v2 model. Strings such as ``"15 min"``, ``"2 TB"`` or
+``"$4,000/mo"`` are parsed here, at the edge, into plain floats in canonical units
+(hours, GB, GB/h, Mbit/s, currency per month); nothing below this module re-validates.
+``model_dump_json`` / ``model_validate_json`` round-trip exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from . import units
+
+__all__ = [
+    "SCHEMES",
+    "SCOPES",
+    "BusinessImpact",
+    "Catalog",
+    "Design",
+    "Link",
+    "OffsiteMethod",
+    "Operations",
+    "Replication",
+    "Requirements",
+    "Retention",
+    "Scenario",
+    "Strategy",
+    "Target",
+    "Workload",
+]
+
+Scope = Literal["logical", "ransomware", "hardware", "site", "region"]
+SCOPES: tuple[str, ...] = ("logical", "ransomware", "hardware", "site", "region")
+Scheme = Literal["forever_forward", "reverse", "synthetic_full", "active_full"]
+SCHEMES: tuple[str, ...] = ("forever_forward", "reverse", "synthetic_full", "active_full")
+Location = Literal["primary", "cloud", "vault"]
+Role = Literal["primary", "offsite", "longterm"]
+ReplicationMode = Literal["none", "async", "sync"]
+
+
+# --- annotated field types: parse at the edge, hold canonical floats -------------------
+
+
+def _name(info: ValidationInfo) -> str:
+    return info.field_name or "value"
+
+
+def _duration(v: Any, info: ValidationInfo) -> float:
+    return units.parse_duration(v, field=_name(info))
+
+
+def _size(v: Any, info: ValidationInfo) -> float:
+    return units.parse_size(v, field=_name(info))
+
+
+def _throughput(v: Any, info: ValidationInfo) -> float:
+    return units.parse_throughput(v, field=_name(info))
+
+
+def _bandwidth(v: Any, info: ValidationInfo) -> float:
+    return units.parse_bandwidth(v, field=_name(info))
+
+
+def _fraction(v: Any, info: ValidationInfo) -> float:
+    return units.parse_fraction(v, field=_name(info))
+
+
+def _growth(v: Any, info: ValidationInfo) -> float:
+    return units.parse_fraction(v, field=_name(info), allow_above_one=True)
+
+
+def _ratio(v: Any, info: ValidationInfo) -> float:
+    return units.parse_ratio(v, field=_name(info))
+
+
+def _currency_of(info: ValidationInfo) -> str | None:
+    ctx = info.context
+    return ctx.get("currency") if isinstance(ctx, Mapping) else None
+
+
+def _money_month(v: Any, info: ValidationInfo) -> float:
+    return units.parse_money(v, field=_name(info), per="month", currency=_currency_of(info))
+
+
+def _money_hour(v: Any, info: ValidationInfo) -> float:
+    return units.parse_money(v, field=_name(info), per="hour", currency=_currency_of(info))
+
+
+def _money_once(v: Any, info: ValidationInfo) -> float:
+    return units.parse_money(v, field=_name(info), per="once", currency=_currency_of(info))
+
+
+def _nonneg(v: Any, info: ValidationInfo) -> float:
+    """A plain non-negative finite number (prices per GB, counts, km)."""
+    name = _name(info)
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise ValueError(f"{name}: {v!r} is not a number; use e.g. 0.023 or 100")
+    try:
+        x = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
+    except ValueError:
+        raise ValueError(f"{name}: {v!r} is not a number; use e.g. 0.023 or 100") from None
+    if not (x >= 0.0 and x != float("inf")):
+        raise ValueError(f"{name}: {v!r} must be a finite, non-negative number; use e.g. 0.023")
+    return x
+
+
+Hours = Annotated[float, BeforeValidator(_duration)]
+GB = Annotated[float, BeforeValidator(_size)]
+GBPerHour = Annotated[float, BeforeValidator(_throughput)]
+MbitPerSecond = Annotated[float, BeforeValidator(_bandwidth)]
+Fraction = Annotated[float, BeforeValidator(_fraction)]
+Growth = Annotated[float, BeforeValidator(_growth)]
+Ratio = Annotated[float, BeforeValidator(_ratio)]
+MoneyPerMonth = Annotated[float, BeforeValidator(_money_month)]
+MoneyPerHour = Annotated[float, BeforeValidator(_money_hour)]
+MoneyOnce = Annotated[float, BeforeValidator(_money_once)]
+NonNegative = Annotated[float, BeforeValidator(_nonneg)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", ser_json_inf_nan="strings", validate_default=False
+    )
+
+
+# --- the protected system ---------------------------------------------------------------
+
+
+class Workload(_Model):
+    """One protected system: how much data, how fast it changes, what it runs on.
+
+    Examples
+    --------
+    >>> w = Workload(data_size="4 TB", daily_change="3%/day", compute_cost="$6,000/mo")
+    >>> w.data_size, w.daily_change, w.peak_rate
+    (4000.0, 0.03, 15.0)
+    """
+
+    data_size: GB = Field(description="Protected data today [GB], e.g. '4 TB'.")
+    daily_change: Fraction = Field(
+        0.03,
+        description=(
+            "Unique data changed per day as a fraction of the data [1/day], e.g. '3%/day', "
+            "or a size per day ('60 GB/day') converted with data_size. Default 3%/day, the "
+            "sizing default of the Veeam calculator and restore point simulator."
+        ),
+    )
+    annual_growth: Growth = Field(
+        0.0, description="Compound data growth per year [1/year], e.g. '20%'. Default 0."
+    )
+    data_reduction: Ratio = Field(
+        1.0,
+        description=(
+            "Data reduction ratio of backups (compression x deduplication) [-], e.g. '2:1'. "
+            "Default 1 (none), the conservative choice."
+        ),
+    )
+    peak_write_rate: GBPerHour | None = Field(
+        None,
+        description=(
+            "Peak write rate [GB/h], e.g. '50 MB/s'. Default (None): the day's change "
+            "written within an 8-hour business day, data_size x daily_change / 8 h."
+        ),
+    )
+    compute_cost: MoneyPerMonth = Field(
+        0.0,
+        description="Production compute cost [currency/month]; standbys cost a fraction of it.",
+    )
+    secondary_distance_km: NonNegative = Field(
+        50.0,
+        description=(
+            "Distance to the secondary site holding replicas [km]; synchronous replication "
+            "needs it within the catalog's limit. Default 50 km (a metro pair)."
+        ),
+    )
+    horizon: NonNegative = Field(
+        3.0,
+        description=(
+            "Planning horizon [year]: storage and restore sizes are those at its end, "
+            "after growth. Default 3 years."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _change_as_size(cls, data: Any) -> Any:
+        """Convert a daily change given as a size per day into a fraction of data_size."""
+        if not isinstance(data, Mapping) or "daily_change" not in data:
+            return data
+        kind, value = units.parse_daily_change(data["daily_change"], field="daily_change")
+        if kind == "fraction":
+            return {**data, "daily_change": value}
+        size = units.parse_size(data.get("data_size"), field="data_size")
+        if size <= 0.0:
+            raise ValueError(
+                f"daily_change: {data['daily_change']!r} is a size per day, which needs a "
+                "positive data_size; give the change as a fraction, e.g. '3%/day'"
+            )
+        if value > size:
+            raise ValueError(
+                f"daily_change: {data['daily_change']!r} is more than the whole data set "
+                f"({units.format_size(size)}) per day; use at most 100%/day"
+            )
+        return {**data, "daily_change": value / size}
+
+    @property
+    def peak_rate(self) -> float:
+        """Peak write rate [GB/h]: the given one, or daily change over 8 hours."""
+        if self.peak_write_rate is not None:
+            return self.peak_write_rate
+        return self.data_size * self.daily_change / 8.0
+
+    @property
+    def final_size(self) -> float:
+        """Data size at the end of the planning horizon [GB]."""
+        return float(self.data_size * (1.0 + self.annual_growth) ** self.horizon)
+
+
+# --- the business ask --------------------------------------------------------------------
+
+_RETENTION_WORDS = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "yearly": "yearly"}
+_RETENTION_RE = re.compile(r"^\s*(\d+)\s*(daily|weekly|monthly|yearly|d|w|m|y)\s*$", re.I)
+_RETENTION_ABBR = {"d": "daily", "w": "weekly", "m": "monthly", "y": "yearly"}
+
+
+class Retention(_Model):
+    """How far back restore points must reach: grandfather-father-son (GFS).
+
+    ``daily`` is the number of days of short-term restore points (taken at the backup
+    interval); ``weekly``, ``monthly``, ``yearly`` count long-term full points.
+
+    Examples
+    --------
+    >>> Retention.model_validate("14 daily, 8 weekly, 12 monthly, 7 yearly").yearly
+    7
+    """
+
+    daily: int = Field(14, ge=1, le=3650, description="Days of short-term restore points [day].")
+    weekly: int = Field(0, ge=0, le=520, description="Weekly long-term points kept [-].")
+    monthly: int = Field(0, ge=0, le=1200, description="Monthly long-term points kept [-].")
+    yearly: int = Field(0, ge=0, le=100, description="Yearly long-term points kept [-].")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_text(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        out: dict[str, int] = {}
+        for part in filter(None, (p.strip() for p in data.split(","))):
+            m = _RETENTION_RE.match(part)
+            if not m:
+                raise ValueError(
+                    f"retention: {data!r} is not a retention; use e.g. "
+                    "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
+                )
+            key = _RETENTION_ABBR.get(m.group(2).lower(), m.group(2).lower())
+            if key in out:
+                raise ValueError(f"retention: {data!r} names {key!r} twice; name each once")
+            out[key] = int(m.group(1))
+        if not out:
+            raise ValueError(
+                f"retention: {data!r} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
+            )
+        return out
+
+    @property
+    def gfs(self) -> bool:
+        """Whether any long-term (weekly, monthly or yearly) points are kept."""
+        return self.weekly + self.monthly + self.yearly > 0
+
+    @property
+    def reach_days(self) -> float:
+        """How far back the oldest restore point reaches [day]."""
+        return float(max(self.daily, 7 * self.weekly, 30.4167 * self.monthly, 365 * self.yearly))
+
+    def __str__(self) -> str:
+        parts = [f"{getattr(self, k)} {k}" for k in _RETENTION_WORDS if getattr(self, k)]
+        return ", ".join(parts)
+
+
+def _per_scope(v: Any, info: ValidationInfo) -> Any:
+    """Accept one duration for every scope, or a table of durations by scope."""
+    name = _name(info)
+    if isinstance(v, Mapping):
+        out: dict[str, float] = {}
+        for scope, val in v.items():
+            if scope not in SCOPES:
+                raise ValueError(
+                    f"{name}: {scope!r} is not a scenario scope; use one of "
+                    + ", ".join(repr(s) for s in SCOPES)
+                )
+            out[scope] = units.parse_duration(val, field=f"{name}.{scope}")
+        return out
+    return units.parse_duration(v, field=name)
+
+
+PerScope = Annotated[float | dict[Scope, float], BeforeValidator(_per_scope)]
+
+
+class Requirements(_Model):
+    """The business ask: how much data may be lost, how long systems may be down.
+
+    ``rpo`` and ``rto`` are one duration for every scenario, or a table by scenario scope
+    (as AWS Resilience Hub sets them per disruption type); a scope missing from the table
+    has no limit. When ``mtd`` is given the recovery must also leave ``wrt`` for work
+    recovery: the effective RTO limit is ``min(rto, mtd - wrt)``.
+
+    Examples
+    --------
+    >>> r = Requirements(rpo="15 min", rto={"site": "4 h", "logical": "1 h"}, offsite=True)
+    >>> r.limit("rpo", "site"), r.limit("rto", "site"), r.limit("rto", "region")
+    (0.25, 4.0, inf)
+    """
+
+    rpo: PerScope = Field(description="Largest tolerated data loss [h], or a table by scope.")
+    rto: PerScope = Field(description="Longest tolerated downtime [h], or a table by scope.")
+    retention: Retention = Field(
+        default_factory=Retention, description="Restore points to keep (GFS)."
+    )
+    offsite: bool = Field(False, description="An off-site copy is required.")
+    immutable: bool = Field(False, description="An immutable (ransomware-proof) copy is required.")
+    budget: MoneyPerMonth | None = Field(
+        None, description="Money available [currency/month]; None for no budget."
+    )
+    mtd: Hours | None = Field(None, description="Maximum tolerable downtime [h] (NIST SP 800-34).")
+    wrt: Hours = Field(0.0, description="Work recovery time after systems are back [h].")
+
+    @model_validator(mode="after")
+    def _check_mtd(self) -> Self:
+        if self.mtd is not None and self.wrt > self.mtd:
+            raise ValueError(
+                f"wrt: {units.format_duration(self.wrt)} exceeds mtd "
+                f"{units.format_duration(self.mtd)}; the work recovery time must fit inside "
+                "the maximum tolerable downtime"
+            )
+        return self
+
+    def limit(self, metric: Literal["rpo", "rto"], scope: str) -> float:
+        """The limit [h] on ``metric`` for scenarios of ``scope`` (``inf`` when none)."""
+        value = self.rpo if metric == "rpo" else self.rto
+        lim = value.get(scope, float("inf")) if isinstance(value, dict) else float(value)  # type: ignore[call-overload]
+        if metric == "rto" and self.mtd is not None:
+            lim = min(lim, self.mtd - self.wrt)
+        return float(lim)
+
+
+# --- business impact -------------------------------------------------------------------
+
+
+class Scenario(_Model):
+    """A kind of disruption: how often it happens and what it destroys (its scope).
+
+    Scopes: ``logical`` (corruption, human error: replicas carry the damage),
+    ``ransomware`` (only immutable copies survive), ``hardware`` (primary storage lost),
+    ``site`` (everything at the primary site lost), ``region`` (primary and secondary site
+    lost; cloud regions and tape vaults are assumed outside the region).
+    """
+
+    name: str = Field(min_length=1, description="Scenario name.")
+    scope: Scope = Field(description="What the disruption destroys.")
+    rate: NonNegative = Field(description="Expected occurrences per year [1/year].")
+    detection: Hours = Field(0.25, description="From the disruption to the start of recovery [h].")
+    source: str = Field("", description="Where the rate comes from.")
+    date: str = Field("", description="Date of the source (ISO 8601).")
+
+
+def _default_scenarios() -> tuple[Scenario, ...]:
+    raw = tomllib.loads(resources.files("rtocalc.data").joinpath("scenarios.toml").read_text())
+    return tuple(Scenario.model_validate(s) for s in raw["scenarios"])
+
+
+class BusinessImpact(_Model):
+    """What downtime and lost work cost the business, and which disruptions to plan for.
+
+    The default scenarios come from ``rtocalc/data/scenarios.toml`` (one per scope, each
+    rate with its source). Costs default to 0: without them, expected losses are 0 and
+    only outlay is optimised.
+    """
+
+    downtime_cost: MoneyPerHour = Field(
+        0.0, description="Cost of one hour of downtime [currency/h]."
+    )
+    data_loss_cost: MoneyPerHour = Field(
+        0.0, description="Cost of one hour of lost committed work [currency/h]."
+    )
+    scenarios: tuple[Scenario, ...] = Field(
+        default_factory=_default_scenarios, description="Disruptions planned for."
+    )
+
+    @field_validator("scenarios")
+    @classmethod
+    def _unique(cls, v: tuple[Scenario, ...]) -> tuple[Scenario, ...]:
+        if not v:
+            raise ValueError("scenarios: () is empty; give at least one scenario")
+        names = [s.name for s in v]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"scenarios: names {dup} appear twice; give each scenario once")
+        return v
+
+
+# --- catalog -----------------------------------------------------------------------------
+
+
+class _Sourced(_Model):
+    label: str = Field("", description="Human-readable name.")
+    source: str = Field(description="Where the figures come from (document, URL).")
+    date: str = Field(description="When the figures were read (ISO 8601).")
+
+
+class Target(_Sourced):
+    """A backup target tier: where backup data is kept, what it costs, how fast it reads."""
+
+    location: Location = Field(description="'primary' site, 'cloud' region or tape 'vault'.")
+    roles: tuple[Role, ...] = Field(description="Roles it can play: primary, offsite, longterm.")
+    price_per_gb_month: NonNegative = Field(description="Storage price [currency/(GB month)].")
+    write_throughput: GBPerHour = Field(description="Sustained backup ingest [GB/h].")
+    read_throughput: GBPerHour = Field(description="Sustained restore throughput [GB/h].")
+    retrieval_delay: Hours = Field(0.0, description="Time to first byte on restore [h].")
+    retrieval_price_per_gb: NonNegative = Field(0.0, description="Retrieval fee [currency/GB].")
+    egress_price_per_gb: NonNegative = Field(0.0, description="Egress fee [currency/GB].")
+    min_storage_days: NonNegative = Field(0.0, description="Minimum billable duration [day].")
+    immutable: bool = Field(False, description="Holds copies ransomware cannot alter.")
+    block_clone: bool = Field(
+        False, description="Synthetic and GFS fulls store changed blocks only."
+    )
+    job_overhead: Hours = Field(0.0, description="Fixed time per backup job [h].")
+    setup_cost: MoneyOnce = Field(0.0, description="One-time cost, amortised [currency].")
+
+
+class OffsiteMethod(_Sourced):
+    """A way to get a copy of the backups off site: copy job to the cloud, tape vaulting."""
+
+    target: str = Field(description="Key of the target that holds the copy.")
+    lag: Hours = Field(0.0, description="Schedule lag or vault pickup interval [h].")
+    price_per_month: MoneyPerMonth = Field(0.0, description="Fixed fee [currency/month].")
+
+
+class Link(_Sourced):
+    """A WAN link size with its monthly price."""
+
+    bandwidth: MbitPerSecond = Field(description="Bandwidth [Mbit/s].")
+    price_per_month: MoneyPerMonth = Field(description="Price [currency/month].")
+
+
+class Strategy(_Sourced):
+    """A recovery strategy: from restore-to-new to active/active."""
+
+    failover_time: Hours = Field(0.0, description="Switch-over time of a standby [h].")
+    provisioning_time: Hours = Field(0.0, description="Time to provision before a restore [h].")
+    standby_fraction: NonNegative = Field(
+        0.0, description="Standby compute as a fraction of production [-]."
+    )
+    replica: bool = Field(False, description="Needs a continuously replicated copy.")
+    replica_storage: bool = Field(False, description="Keeps a full copy of the data at standby.")
+
+
+class Replication(_Sourced):
+    """Replication settings shared by all designs."""
+
+    async_lag: Hours = Field(description="Steady-state lag of asynchronous replication [h].")
+    sync_max_distance_km: NonNegative = Field(description="Largest distance for sync [km].")
+    replica_price_per_gb_month: NonNegative = Field(
+        description="Replica storage price [currency/(GB month)]."
+    )
+
+
+class Operations(_Sourced):
+    """Recurring operational costs: restore drills."""
+
+    drills_per_year: NonNegative = Field(description="Restore tests per year [1/year].")
+    drill_hours: NonNegative = Field(description="Staff hours per drill [h].")
+    labor_rate: NonNegative = Field(description="Cost of a staff hour [currency/h].")
+
+
+class CatalogInfo(_Model):
+    """Catalog header: name, currency and amortisation period."""
+
+    name: str = Field("custom", description="Catalog name.")
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
+    date: str = Field("", description="Date of the catalog (ISO 8601).")
+    amortisation_years: float = Field(
+        5.0, gt=0, description="Straight-line amortisation period of one-time costs [year]."
+    )
+    description: str = Field("", description="Free text.")
+
+
+class Catalog(_Model):
+    """Priced options a design chooses from: targets, off-site methods, links, strategies.
+
+    ``Catalog.default()`` loads the shipped catalog (every figure with its source and
+    date, see the docs page *Default catalog*); ``Catalog.from_toml(path)`` loads one of
+    your own with the same schema; ``catalog.override({...})`` changes entries.
+    """
+
+    catalog: CatalogInfo = Field(default_factory=CatalogInfo, description="Header.")
+    targets: dict[str, Target] = Field(description="Backup target tiers by key.")
+    offsite: dict[str, OffsiteMethod] = Field(default_factory=dict, description="Off-site methods.")
+    links: dict[str, Link] = Field(description="WAN link sizes by key.")
+    strategies: dict[str, Strategy] = Field(description="Recovery strategies by key.")
+    replication: Replication = Field(description="Replication settings.")
+    operations: Operations = Field(description="Restore drill costs.")
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        errors: list[str] = []
+        for key, method in self.offsite.items():
+            target = self.targets.get(method.target)
+            if target is None:
+                errors.append(
+                    f"offsite.{key}.target: {method.target!r} is not a target key; use one of "
+                    + ", ".join(repr(k) for k in self.targets)
+                )
+            elif "offsite" not in target.roles or target.location == "primary":
+                errors.append(
+                    f"offsite.{key}.target: {method.target!r} is at the primary site or lacks "
+                    "the 'offsite' role; use a 'cloud' or 'vault' target with that role"
+                )
+        if "restore" not in self.strategies:
+            errors.append("strategies: no 'restore' entry; every catalog needs restore-to-new")
+        elif self.strategies["restore"].replica:
+            errors.append("strategies.restore.replica: must be false (restore needs no replica)")
+        if not any("primary" in t.roles for t in self.targets.values()):
+            errors.append("targets: no target has the 'primary' role; add one")
+        if not self.links:
+            errors.append("links: empty; give at least one link")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return self
+
+    @classmethod
+    def default(cls) -> Catalog:
+        """The shipped catalog (``rtocalc/data/catalog.toml``)."""
+        text = resources.files("rtocalc.data").joinpath("catalog.toml").read_text()
+        return cls.from_dict(tomllib.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
+        """Validate a catalog given as nested mappings (the TOML schema)."""
+        currency = data.get("catalog", {}).get("currency", "USD")
+        return cls.model_validate(data, context={"currency": currency})
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Catalog:
+        """Load a catalog file with the schema of the default catalog."""
+        with open(path, "rb") as fh:
+            return cls.from_dict(tomllib.load(fh))
+
+    def override(self, changes: Mapping[str, Any]) -> Catalog:
+        """A new catalog with ``changes`` merged in (nested mappings merge key by key).
+
+        Examples
+        --------
+        >>> cheaper = {"targets": {"object_hot": {"price_per_gb_month": 0.02}}}
+        >>> c = Catalog.default().override(cheaper)
+        >>> c.targets["object_hot"].price_per_gb_month
+        0.02
+        """
+        return Catalog.from_dict(_merge(self.model_dump(), changes))
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of every price in the catalog."""
+        return self.catalog.currency
+
+
+def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+# --- one design ---------------------------------------------------------------------------
+
+
+class Design(_Model):
+    """One choice of every decision variable.
+
+    Examples
+    --------
+    >>> Design(interval="1 h", scheme="synthetic_full", target="local_hardened",
+    ...        offsite="cloud_copy_infrequent").interval
+    1.0
+    """
+
+    interval: Hours = Field(description="Time between backups [h].")
+    scheme: Scheme = Field("forever_forward", description="Backup chain scheme.")
+    target: str = Field(description="Target key of the main backup chain.")
+    offsite: str | None = Field(None, description="Off-site method key, or None.")
+    longterm: str | None = Field(
+        None, description="Target key for GFS points, or None to keep them with the chain."
+    )
+    replication: ReplicationMode = Field("none", description="Replication to the secondary site.")
+    link: str | None = Field(None, description="WAN link key (needed for cloud, replication).")
+    strategy: str = Field("restore", description="Recovery strategy key.")
+
+    @field_validator("interval")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if v <= 0.0:
+            raise ValueError(f"interval: {v!r} h must be positive; use e.g. '1 h' or '24 h'")
+        return v

@@ -1,0 +1,522 @@
+"""The cheapest design that meets an ask, exact over the whole design space.
+
+The design space of one system is small (10^4 to 10^5 rows), so it is evaluated
+exhaustively as numpy columns (:mod:`rtocalc.space`), infeasible rows are masked, and
+the minimum is taken with a deterministic tie-break. The backup interval, the one
+continuous variable, is solved as a boundary per row rather than sampled.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from .models import BusinessImpact, Catalog, Design, Requirements, Workload
+from .results import Plan, Reason, Result, ScenarioOutcome
+from .space import (
+    PATHS,
+    DesignSpace,
+    Evaluation,
+    build_space,
+    evaluate_space,
+    has_immutable,
+    has_offsite,
+    row_costs,
+    space_of,
+)
+from .units import HOURS_PER_DAY, format_duration, format_size, format_throughput
+
+__all__ = ["cheapest", "evaluate"]
+
+Objective = Literal["outlay", "tco"]
+_OPEN = Requirements(rpo={}, rto={})
+_FIRST_BATCH = 512
+
+
+def _inputs(
+    impact: BusinessImpact | None, catalog: Catalog | None
+) -> tuple[BusinessImpact, Catalog]:
+    return impact if impact is not None else BusinessImpact(), (
+        catalog if catalog is not None else Catalog.default()
+    )
+
+
+def _check_type(name: str, value: object, kind: type) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{name}: expected a rtocalc.{kind.__name__}, got {type(value).__name__}; build one "
+            f"with rtocalc.{kind.__name__}(...) or {kind.__name__}.model_validate(dict)"
+        )
+
+
+def order(ev: Evaluation, objective: Objective) -> np.ndarray:
+    """Row indices sorted by the documented key.
+
+    Key: objective (outlay or TCO), then worst RTO, then worst RPO, then outlay, then
+    row order (catalog order of target, scheme, off-site, long-term, replication, link,
+    strategy).
+    """
+    primary = ev.outlay if objective == "outlay" else ev.tco
+    return np.lexsort((np.arange(len(primary)), ev.outlay, ev.worst_rpo, ev.worst_rto, primary))
+
+
+def cheapest(
+    workload: Workload,
+    requirements: Requirements,
+    *,
+    impact: BusinessImpact | None = None,
+    catalog: Catalog | None = None,
+    objective: Objective = "outlay",
+) -> Result:
+    """Find the cheapest design that meets the ask.
+
+    Parameters
+    ----------
+    workload : Workload
+        The protected system.
+    requirements : Requirements
+        The ask: RPO, RTO (per scope or for all), retention, off-site, immutable, budget.
+    impact : BusinessImpact, optional
+        Downtime and data-loss costs and the scenarios; default: the shipped scenarios
+        with zero costs.
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+    objective : {"outlay", "tco"}
+        Minimise monthly outlay, or outlay plus expected loss / 12.
+
+    Returns
+    -------
+    Result
+        ``feasible`` with the cheapest ``plan``, or ``reasons`` naming each binding
+        constraint with numbers. An ask that cannot be met is a result, not an error.
+
+    Notes
+    -----
+    Exact over the design space: every row is evaluated and the minimum taken. Ties are
+    broken by worst RTO, worst RPO, outlay, then catalog order, so the result is
+    deterministic.
+
+    Examples
+    --------
+    >>> from rtocalc import Workload, Requirements, cheapest
+    >>> res = cheapest(Workload(data_size="2 TB"), Requirements(rpo="24 h", rto="1 d"))
+    >>> res.feasible
+    True
+    """
+    _check_type("workload", workload, Workload)
+    _check_type("requirements", requirements, Requirements)
+    if objective not in ("outlay", "tco"):
+        raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
+    impact, catalog = _inputs(impact, catalog)
+    space = build_space(catalog, requirements.retention)
+    found = _search(space, workload, requirements, impact, catalog, objective)
+    budget = requirements.budget
+    if found is not None:
+        ev, row = found
+        plan: Plan | None = make_plan(ev, row, workload, requirements, impact, catalog)
+        reasons: tuple[Reason, ...] = ()
+    else:
+        plan = None
+        ev = evaluate_space(space, workload, requirements, impact, catalog)
+        reasons = explain(ev, workload, requirements, impact, catalog)
+    return Result(
+        feasible=plan is not None,
+        plan=plan,
+        reasons=reasons,
+        objective=objective,
+        budget=budget,
+        within_budget=None if plan is None or budget is None else plan.monthly_cost <= budget,
+        designs_evaluated=len(space),
+        currency=catalog.currency,
+    )
+
+
+def _search(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    objective: Objective,
+) -> tuple[Evaluation, int] | None:
+    """Exact minimum over the space, evaluating the cheapest rows first.
+
+    Outlay is non-increasing in the backup interval, so each row's outlay at the
+    longest interval is a lower bound of its outlay (and of its TCO, since expected
+    losses are >= 0). Rows are evaluated in order of that bound, in growing batches, until
+    the best feasible objective found is below the bound of every row not yet evaluated:
+    the rows left cannot win, not even a tie. Yes/no asks (off-site, immutable) are
+    checked before any evaluation.
+    """
+    ret = requirements.retention
+    i_max = np.full(len(space), HOURS_PER_DAY)
+    bound = row_costs(space, i_max, workload, ret, catalog).outlay
+    keep = np.ones(len(space), bool)
+    if requirements.offsite:
+        keep &= has_offsite(space, catalog)
+    if requirements.immutable:
+        keep &= has_immutable(space, catalog)
+    cand = np.flatnonzero(keep)
+    cand = cand[np.lexsort((cand, bound[cand]))]
+    k = min(len(cand), _FIRST_BATCH)
+    while k > 0:
+        rows = np.sort(cand[:k])
+        ev = evaluate_space(space.take(rows), workload, requirements, impact, catalog)
+        if ev.feasible.any():
+            ranked = order(ev, objective)
+            best_row = int(ranked[ev.feasible[ranked]][0])
+            best = float((ev.outlay if objective == "outlay" else ev.tco)[best_row])
+            if k == len(cand) or bound[cand[k]] > best * (1 + 1e-12) + 1e-9:
+                return ev, best_row
+        if k == len(cand):
+            return None
+        k = min(len(cand), 4 * k)
+    return None
+
+
+def evaluate(
+    workload: Workload,
+    design: Design,
+    requirements: Requirements | None = None,
+    *,
+    impact: BusinessImpact | None = None,
+    catalog: Catalog | None = None,
+) -> Plan:
+    """Evaluate one given design: what it achieves per scenario and what it costs.
+
+    Parameters
+    ----------
+    workload : Workload
+        The protected system.
+    design : Design
+        The design (its interval is used as given).
+    requirements : Requirements, optional
+        The ask to check against (retention sizes the storage); without it the default
+        retention (14 daily) is used and ``meets_requirements`` is None.
+    impact, catalog
+        As for :func:`cheapest`.
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> from rtocalc import Workload, Design, evaluate
+    >>> plan = evaluate(Workload(data_size="2 TB"), Design(interval="24 h", target="local_disk"))
+    >>> round(plan.rpo, 2) > 24
+    True
+    """
+    _check_type("workload", workload, Workload)
+    _check_type("design", design, Design)
+    if requirements is not None:
+        _check_type("requirements", requirements, Requirements)
+    impact, catalog = _inputs(impact, catalog)
+    space = space_of(catalog, design)
+    req = requirements if requirements is not None else _OPEN
+    ev = evaluate_space(space, workload, req, impact, catalog)
+    return make_plan(ev, 0, workload, requirements, impact, catalog)
+
+
+# --- turning a row into a Plan ------------------------------------------------------------
+
+
+def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
+    sp = ev.space
+    k = sp.keys
+    if path == 0:
+        mode = ("", "asynchronous", "synchronous")[int(sp.replication[row])]
+        return f"{mode} replica at the secondary site ({k.strategies[int(sp.strategy[row])]})"
+    if path == 1:
+        key = k.targets[int(sp.target[row])]
+        return f"backup chain on {catalog.targets[key].label or key}"
+    if path == 2:
+        m = catalog.offsite[k.offsite[int(sp.offsite[row])]]
+        return f"off-site copy on {catalog.targets[m.target].label or m.target}"
+    key = k.targets[int(sp.longterm[row])]
+    return f"long-term (GFS) points on {catalog.targets[key].label or key}"
+
+
+def make_plan(
+    ev: Evaluation,
+    row: int,
+    workload: Workload,
+    requirements: Requirements | None,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> Plan:
+    """Build the :class:`Plan` of one evaluated row."""
+    sp = ev.space
+    outcomes = []
+    violations: list[str] = []
+    for s, scen in enumerate(impact.scenarios):
+        p = int(ev.path[row, s])
+        alive = ev.extra["alive"][row, s]
+        survivors = tuple(_copy_words(ev, row, q, catalog) for q in range(len(PATHS)) if alive[q])
+        none = not alive.any()
+        oc = ScenarioOutcome(
+            name=scen.name,
+            scope=scen.scope,
+            rate=scen.rate,
+            rpo=float(ev.rpo[row, s]),
+            rpo_mean=float(ev.rpo_mean[row, s]),
+            rto=float(ev.rto[row, s]),
+            rpo_limit=float(ev.rpo_limit[s]),
+            rto_limit=float(ev.rto_limit[s]),
+            path="none" if none else PATHS[p],
+            recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
+            survivors=survivors,
+            meets=bool(ev.meets_scenario[row, s]),
+        )
+        outcomes.append(oc)
+        if requirements is not None and not oc.meets:
+            if oc.rpo > oc.rpo_limit:
+                violations.append(
+                    f"{scen.name}: RPO {format_duration(oc.rpo)} exceeds "
+                    f"{format_duration(oc.rpo_limit)}"
+                )
+            if oc.rto > oc.rto_limit:
+                violations.append(
+                    f"{scen.name}: RTO {format_duration(oc.rto)} exceeds "
+                    f"{format_duration(oc.rto_limit)}"
+                )
+    if requirements is not None:
+        if requirements.offsite and not ev.has_offsite[row]:
+            violations.append("no off-site copy, but the ask requires one")
+        if requirements.immutable and not ev.has_immutable[row]:
+            violations.append("no immutable copy, but the ask requires one")
+    if not ev.window_ok[row]:
+        violations.append(
+            f"backups need {format_duration(float(ev.min_interval[row]))} between runs to "
+            f"finish, longer than the interval {format_duration(float(ev.interval[row]))}"
+        )
+    if not ev.link_ok[row]:
+        violations.append(
+            f"the link carries {format_throughput(float(ev.extra['traffic'][row]))} on average, "
+            "more than its bandwidth"
+        )
+    keys = sp.keys
+    storage: dict[str, float] = {}
+    for role, idx in (
+        ("primary", int(sp.target[row])),
+        (
+            "offsite",
+            -1
+            if sp.offsite[row] < 0
+            else list(catalog.targets).index(
+                catalog.offsite[keys.offsite[int(sp.offsite[row])]].target
+            ),
+        ),
+        ("longterm", int(sp.longterm[row])),
+    ):
+        gb = float(ev.storage[role][row])
+        if idx >= 0 and gb > 0:
+            name = keys.targets[idx]
+            storage[name] = storage.get(name, 0.0) + gb
+    return Plan(
+        design=sp.design(row, float(ev.interval[row])),
+        currency=catalog.currency,
+        monthly_cost=float(ev.outlay[row]),
+        cost_breakdown={k: float(v[row]) for k, v in ev.breakdown.items()},
+        rpo=float(ev.worst_rpo[row]),
+        rto=float(ev.worst_rto[row]),
+        by_scenario=tuple(outcomes),
+        storage_gb=storage,
+        backup_duration=float(ev.backup_duration[row]),
+        expected_annual_loss=float(ev.eal[row]),
+        expected_annual_loss_mean=float(ev.eal_mean[row]),
+        tco_monthly=float(ev.tco[row]),
+        meets_requirements=None if requirements is None else not violations,
+        violations=tuple(violations),
+        requirements=requirements,
+    )
+
+
+# --- reasons when nothing is feasible --------------------------------------------------------
+
+
+def _restore_words(
+    ev: Evaluation, row: int, s: int, p: int, workload: Workload, catalog: Catalog
+) -> str:
+    """The restore path's time, term by term (see :func:`rtocalc.physics.rto_restore`)."""
+    read = float(ev.extra["read"][p][row])
+    size = workload.final_size
+    parts = [f"detection {format_duration(float(ev.extra['detection'][s]))}"]
+    prov = float(ev.extra["prov"][row, s])
+    if prov:
+        parts.append(f"provisioning {format_duration(prov)}")
+    retr = float(ev.extra["retrieval"][p][row])
+    if retr:
+        parts.append(f"retrieval delay {format_duration(retr)}")
+    move = size / read if read > 0 else float("inf")
+    parts.append(
+        f"moving {format_size(size)} at {format_throughput(read)}: {format_duration(move)}"
+    )
+    if p != 3 and ev.extra["replay_n"][row] > 0:
+        replay = float(ev.extra["replay_n"][row] * ev.extra["inc"][row] / read)
+        parts.append(f"replaying the incremental chain: {format_duration(replay)}")
+    return f"restoring from the {_copy_words(ev, row, p, catalog)}: " + ", ".join(parts)
+
+
+def explain(
+    ev: Evaluation,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> tuple[Reason, ...]:
+    """Why no row is feasible: each binding constraint with the best any design achieves."""
+    reasons: list[Reason] = []
+    for s, scen in enumerate(impact.scenarios):
+        label = f"'{scen.name}' ({scen.scope})"
+        rto_lim, rpo_lim = float(ev.rto_limit[s]), float(ev.rpo_limit[s])
+        rto_all = ev.path_rto[:, s, :]
+        if np.isfinite(rto_lim) and rto_all.min() > rto_lim:
+            best = float(rto_all.min())
+            row, p = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
+            if not np.isfinite(best):
+                msg = (
+                    f"RTO {format_duration(rto_lim)} for {label}: no copy in any design "
+                    "survives this scenario" + _why_none(scen.scope)
+                )
+            else:
+                how = (
+                    "failing over to a standby"
+                    if p == 0
+                    else _restore_words(ev, int(row), s, int(p), workload, catalog)
+                )
+                msg = (
+                    f"RTO {format_duration(rto_lim)} for {label} cannot be met: the fastest "
+                    f"recovery any design achieves takes {format_duration(best)} ({how})"
+                )
+                if p != 0 and scen.scope in ("hardware", "site"):
+                    fo = float(ev.path_rto[:, s, 0].min())
+                    msg += (
+                        f"; a standby replica would fail over in {format_duration(fo)}"
+                        if np.isfinite(fo) and fo <= rto_lim
+                        else ""
+                    )
+                elif scen.scope in ("logical", "ransomware"):
+                    msg += "; a standby replica does not help here" + _why_none(scen.scope)
+            reasons.append(
+                Reason(
+                    constraint=f"rto[{scen.scope}]",
+                    limit=rto_lim,
+                    best=best,
+                    shortfall=best - rto_lim,
+                    message=msg,
+                )
+            )
+        if np.isfinite(rpo_lim):
+            best = _best_rpo(ev, s, workload)
+            if best > rpo_lim + 1e-9:
+                reasons.append(
+                    Reason(
+                        constraint=f"rpo[{scen.scope}]",
+                        limit=rpo_lim,
+                        best=best,
+                        shortfall=best - rpo_lim,
+                        message=(
+                            f"RPO {format_duration(rpo_lim)} for {label} cannot be met: the "
+                            f"smallest data loss any design achieves is {format_duration(best)}"
+                            + _rpo_floor_words(ev, s, workload)
+                        ),
+                    )
+                )
+    if requirements.offsite and not ev.has_offsite.any():
+        reasons.append(
+            Reason(
+                constraint="offsite",
+                limit=None,
+                best=None,
+                shortfall=None,
+                message="the catalog has no off-site target or method",
+            )
+        )
+    if requirements.immutable and not ev.has_immutable.any():
+        reasons.append(
+            Reason(
+                constraint="immutable",
+                limit=None,
+                best=None,
+                shortfall=None,
+                message="the catalog has no immutable target",
+            )
+        )
+    if not reasons:
+        reasons.append(_closest(ev, workload, requirements, impact, catalog))
+    return tuple(reasons)
+
+
+def _why_none(scope: str) -> str:
+    return {
+        "logical": " (replicas copy the corruption; only point-in-time backups help)",
+        "ransomware": (
+            " (replicas and mutable backups are encrypted too; only immutable copies help)"
+        ),
+        "region": " (only copies in another region, a cloud region or a tape vault survive)",
+        "site": " (only off-site copies or a replica at the secondary site survive)",
+    }.get(scope, "")
+
+
+def _best_rpo(ev: Evaluation, s: int, workload: Workload) -> float:
+    """Smallest RPO any row reaches in scenario s, backups at their shortest interval."""
+    alive = ev.extra["alive"][:, s, :]
+    rep = np.where(alive[:, 0], ev.path_rpo[:, s, 0], np.inf)
+    i_min = ev.min_interval
+    rb = ev.extra["rb"]
+    # at the shortest interval the job runs back to back: RPO = 2 x I_min for the chain
+    chain = np.where(alive[:, 1], 2.0 * i_min, np.inf)
+    off_extra = ev.path_rpo[:, s, 2] - (ev.interval + ev.backup_duration)
+    off = np.where(alive[:, 2], 2.0 * i_min + np.maximum(off_extra, 0.0), np.inf)
+    lt = np.where(alive[:, 3], ev.path_rpo[:, s, 3], np.inf)
+    del rb
+    return float(min(rep.min(), chain.min(), off.min(), lt.min()))
+
+
+def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload) -> str:
+    i = float(ev.min_interval.min())
+    return (
+        f" (backups of {format_size(workload.data_size * workload.daily_change)}/day change "
+        f"cannot run more often than every {format_duration(i)} at the fastest target, and "
+        "replication does not survive this scenario or cannot keep up)"
+    )
+
+
+def _closest(
+    ev: Evaluation,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> Reason:
+    """Every limit can be met alone but not together: name the closest design's misses."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        over_rpo = np.where(np.isfinite(ev.rpo_limit), ev.rpo / np.maximum(ev.rpo_limit, 1e-9), 0)
+        over_rto = np.where(np.isfinite(ev.rto_limit), ev.rto / np.maximum(ev.rto_limit, 1e-9), 0)
+    worst = np.maximum(over_rpo.max(axis=1), over_rto.max(axis=1))
+    penalty = (
+        (~ev.window_ok)
+        | (~ev.link_ok)
+        | (requirements.offsite & ~ev.has_offsite)
+        | (requirements.immutable & ~ev.has_immutable)
+    )
+    worst = np.where(penalty, np.inf, worst)
+    row = int(np.lexsort((ev.outlay, worst))[0])
+    plan = make_plan(ev, row, workload, requirements, impact, catalog)
+    return Reason(
+        constraint="combination",
+        limit=None,
+        best=None,
+        shortfall=None,
+        message=(
+            "each limit can be met on its own, but no design meets all of them at once; the "
+            "closest design misses: " + "; ".join(plan.violations)
+        ),
+    )
+
+
+def design_of(ev: Evaluation, row: int) -> Design:
+    """The design of one evaluated row."""
+    return ev.space.design(row, float(ev.interval[row]))

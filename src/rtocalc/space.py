@@ -1,0 +1,686 @@
+"""The design space as columns: one row per design, every metric evaluated at once.
+
+A design space is a struct of numpy integer arrays (one per decision variable) indexing
+into the catalog's entries. :func:`evaluate_space` gathers the catalog figures for every
+row and calls the formula functions of :mod:`rtocalc.physics`, :mod:`rtocalc.retention`
+and :mod:`rtocalc.cost` once, on whole columns: there is no per-design Python loop.
+
+Private module: the public entry points are :func:`rtocalc.cheapest` and
+:func:`rtocalc.evaluate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import cost, physics
+from .models import SCHEMES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
+from .retention import _retention_columns
+from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Recovery paths, in tie-break order.
+PATHS: tuple[str, ...] = ("failover", "restore:primary", "restore:offsite", "restore:longterm")
+REPLICATION: tuple[str, ...] = ("none", "async", "sync")
+_LOC = {"primary": 0, "cloud": 1, "vault": 2}
+_FAILOVER, _PRIMARY, _OFFSITE, _LONGTERM = range(4)
+_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Catalog keys in the order the integer columns index them."""
+
+    targets: tuple[str, ...]
+    offsite: tuple[str, ...]
+    links: tuple[str, ...]
+    strategies: tuple[str, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Keys:
+        return cls(
+            tuple(catalog.targets),
+            tuple(catalog.offsite),
+            tuple(catalog.links),
+            tuple(catalog.strategies),
+        )
+
+
+@dataclass(frozen=True)
+class DesignSpace:
+    """Decision variables as integer columns (``-1`` means none)."""
+
+    keys: Keys
+    target: IntArray
+    scheme: IntArray
+    offsite: IntArray
+    longterm: IntArray
+    replication: IntArray
+    link: IntArray
+    strategy: IntArray
+    interval: FloatArray | None = None
+
+    def __len__(self) -> int:
+        return int(self.target.shape[0])
+
+    def take(self, rows: IntArray) -> DesignSpace:
+        """The sub-space of the given rows."""
+        iv = None if self.interval is None else self.interval[rows]
+        return DesignSpace(
+            self.keys,
+            self.target[rows],
+            self.scheme[rows],
+            self.offsite[rows],
+            self.longterm[rows],
+            self.replication[rows],
+            self.link[rows],
+            self.strategy[rows],
+            iv,
+        )
+
+    def design(self, row: int, interval: float) -> Design:
+        """The :class:`~rtocalc.Design` of one row."""
+        k = self.keys
+        return Design(
+            interval=interval,
+            scheme=SCHEMES[int(self.scheme[row])],
+            target=k.targets[int(self.target[row])],
+            offsite=k.offsite[o] if (o := int(self.offsite[row])) >= 0 else None,
+            longterm=k.targets[t] if (t := int(self.longterm[row])) >= 0 else None,
+            replication=REPLICATION[int(self.replication[row])],
+            link=k.links[li] if (li := int(self.link[row])) >= 0 else None,
+            strategy=k.strategies[int(self.strategy[row])],
+        )
+
+
+def build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
+    """Every valid combination of the decision variables, as columns.
+
+    Rules: the chain target has the 'primary' role; a separate long-term target exists
+    only when GFS points are kept and differs from the chain's; strategies that need a
+    replica go with async or sync replication, restore-type strategies with none; a link
+    is chosen only when something uses it (a cloud target, replication), else ``-1``.
+    Rows are ordered by target, scheme, off-site, long-term, replication, link and
+    strategy, each in catalog order: this order is the last tie-break of the optimiser.
+    """
+    keys = Keys.of(catalog)
+    targets = list(catalog.targets.values())
+    primary = [i for i, t in enumerate(targets) if "primary" in t.roles]
+    longterm = [-1]
+    if retention.gfs:
+        longterm += [i for i, t in enumerate(targets) if "longterm" in t.roles]
+    offsite = [-1, *range(len(keys.offsite))]
+    links = [-1, *range(len(keys.links))]
+    strategies = range(len(keys.strategies))
+    grids = np.meshgrid(
+        np.array(primary),
+        np.arange(len(SCHEMES)),
+        np.array(offsite),
+        np.array(longterm),
+        np.arange(len(REPLICATION)),
+        np.array(links),
+        np.array(strategies),
+        indexing="ij",
+    )
+    t, s, o, lt, rep, li, st = (g.ravel().astype(np.int64) for g in grids)
+    loc = np.array([_LOC[x.location] for x in targets])
+    off_loc = np.array([_LOC[catalog.targets[m.target].location] for m in catalog.offsite.values()])
+    needs_replica = np.array([x.replica for x in catalog.strategies.values()])
+    uses_link = (loc[t] == _LOC["cloud"]) | (rep > 0)
+    if len(off_loc):
+        uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == _LOC["cloud"])
+    ok = (lt != t) & (needs_replica[st] == (rep > 0)) & ((li >= 0) == uses_link)
+    rows = np.flatnonzero(ok)
+    return DesignSpace(keys, t[rows], s[rows], o[rows], lt[rows], rep[rows], li[rows], st[rows])
+
+
+def space_of(catalog: Catalog, design: Design) -> DesignSpace:
+    """A one-row space holding ``design`` (keys checked against the catalog)."""
+    keys = Keys.of(catalog)
+
+    def index(kind: str, key: str | None, options: tuple[str, ...]) -> int:
+        if key is None:
+            return -1
+        if key not in options:
+            raise ValueError(
+                f"design.{kind}: {key!r} is not in the catalog; use one of "
+                + ", ".join(repr(k) for k in options)
+            )
+        return options.index(key)
+
+    t = index("target", design.target, keys.targets)
+    if "primary" not in catalog.targets[design.target].roles:
+        raise ValueError(
+            f"design.target: {design.target!r} cannot hold the main backup chain; use a target "
+            "with the 'primary' role: "
+            + ", ".join(repr(k) for k, v in catalog.targets.items() if "primary" in v.roles)
+        )
+    lt = index("longterm", design.longterm, keys.targets)
+    if lt >= 0 and "longterm" not in catalog.targets[design.longterm or ""].roles:
+        raise ValueError(
+            f"design.longterm: {design.longterm!r} cannot hold GFS points; use a target with "
+            "the 'longterm' role"
+        )
+    strategy = catalog.strategies.get(design.strategy)
+    st = index("strategy", design.strategy, keys.strategies)
+    rep = REPLICATION.index(design.replication)
+    if strategy is not None and strategy.replica != (rep > 0):
+        raise ValueError(
+            f"design.replication: {design.replication!r} does not fit strategy "
+            f"{design.strategy!r}; standby strategies need 'async' or 'sync', restore needs 'none'"
+        )
+    li = index("link", design.link, keys.links)
+    needs_link = (
+        catalog.targets[design.target].location == "cloud"
+        or rep > 0
+        or (
+            design.offsite is not None
+            and design.offsite in catalog.offsite
+            and catalog.targets[catalog.offsite[design.offsite].target].location == "cloud"
+        )
+    )
+    if needs_link and li < 0:
+        raise ValueError(
+            "design.link: None, but the design sends data over the WAN (cloud target or "
+            "replication); use one of " + ", ".join(repr(k) for k in keys.links)
+        )
+
+    def col(v: int) -> IntArray:
+        return np.array([v], dtype=np.int64)
+
+    return DesignSpace(
+        keys,
+        col(t),
+        col(SCHEMES.index(design.scheme)),
+        col(index("offsite", design.offsite, keys.offsite)),
+        col(lt if lt != t else -1),
+        col(rep),
+        col(li),
+        col(st),
+        np.array([design.interval]),
+    )
+
+
+@dataclass
+class Evaluation:
+    """Every metric of every row of a space (columns; ``S`` scenarios, ``P`` paths)."""
+
+    space: DesignSpace
+    interval: FloatArray  # (N,) [h]
+    backup_duration: FloatArray  # (N,) [h]
+    min_interval: FloatArray  # (N,) [h]
+    path_rpo: FloatArray  # (N, S, P) [h], inf where the copy does not survive
+    path_rpo_mean: FloatArray  # (N, P) [h], mean case, before survival
+    path_rto: FloatArray  # (N, S, P) [h]
+    path: IntArray  # (N, S) chosen path
+    rpo: FloatArray  # (N, S) [h]
+    rpo_mean: FloatArray  # (N, S) [h]
+    rto: FloatArray  # (N, S) [h]
+    rpo_limit: FloatArray  # (S,) [h]
+    rto_limit: FloatArray  # (S,) [h]
+    meets_scenario: NDArray[np.bool_]  # (N, S)
+    has_offsite: NDArray[np.bool_]  # (N,)
+    has_immutable: NDArray[np.bool_]  # (N,)
+    link_ok: NDArray[np.bool_]  # (N,)
+    window_ok: NDArray[np.bool_]  # (N,)
+    feasible: NDArray[np.bool_]  # (N,)
+    outlay: FloatArray  # (N,) [currency/month]
+    breakdown: dict[str, FloatArray]  # item -> (N,)
+    storage: dict[str, FloatArray]  # tier role -> (N,) [GB]
+    eal: FloatArray  # (N,) [currency/year]
+    eal_mean: FloatArray  # (N,)
+    tco: FloatArray  # (N,) [currency/month]
+    worst_rpo: FloatArray  # (N,) over scenarios with a limit
+    worst_rto: FloatArray  # (N,)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _col(values: list[Any], idx: IntArray, fill: float = 0.0) -> FloatArray:
+    """Gather ``values[idx]`` as floats, ``fill`` where ``idx`` is -1."""
+    arr = np.append(np.asarray(values, dtype=float), fill)
+    return arr[np.where(idx >= 0, idx, len(values))]
+
+
+def _gfs_period(retention: Retention) -> float:
+    """Spacing of the finest long-term points [h] (inf without GFS)."""
+    if retention.weekly:
+        return HOURS_PER_WEEK
+    if retention.monthly:
+        return HOURS_PER_MONTH
+    if retention.yearly:
+        return HOURS_PER_YEAR
+    return float("inf")
+
+
+def _gfs_lifetime_days(retention: Retention) -> float:
+    """Lifetime of the shortest-lived long-term point [day]."""
+    lives = [7.0 * retention.weekly, 30.4167 * retention.monthly, 365.0 * retention.yearly]
+    lives = [x for x in lives if x > 0]
+    return min(lives) if lives else float("inf")
+
+
+def evaluate_space(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> Evaluation:
+    """Evaluate every row of ``space`` at once.
+
+    When ``space.interval`` is None, each row's backup interval is solved as the
+    boundary: the largest interval (at most 24 h when daily points are kept, else one
+    week) at which, in every scenario whose RPO no replica meets, some surviving backup
+    copy meets the RPO (:func:`rtocalc.physics.max_interval_for_rpo`), but never shorter
+    than the backup window allows (:func:`rtocalc.physics.min_backup_interval`).
+    """
+    tg = list(catalog.targets.values())
+    offs = list(catalog.offsite.values())
+    lks = list(catalog.links.values())
+    sts = list(catalog.strategies.values())
+    rep_cfg = catalog.replication
+    ret = requirements.retention
+    t, o, lt, li = space.target, space.offsite, space.longterm, space.link
+    st, rep, scheme = space.strategy, space.replication, space.scheme
+    n = len(space)
+
+    D = workload.final_size
+    c = workload.daily_change
+    r = workload.data_reduction
+    peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+    loc = np.array([_LOC[x.location] for x in tg])
+
+    # --- per-row catalog figures ------------------------------------------------------
+    off_t = _offsite_target(space, catalog)
+    bw = _col([x.bandwidth for x in lks], li)
+    wire = physics.link_throughput(bw, r)  # reduced data over the link [GB/h]
+    raw_link = physics.link_throughput(bw)
+    p_loc, o_loc = loc[t], np.where(off_t >= 0, loc[np.maximum(off_t, 0)], -1)
+    l_loc = np.where(lt >= 0, loc[np.maximum(lt, 0)], -1)
+    cloud = _LOC["cloud"]
+
+    def rate(kind: str, idx: IntArray, locs: IntArray) -> FloatArray:
+        base = _col([getattr(x, kind) for x in tg], idx, np.inf)
+        return np.where(locs == cloud, np.minimum(base, wire), base)
+
+    rb = rate("write_throughput", t, p_loc)  # backup rate [GB/h]
+    rc = rate("write_throughput", off_t, o_loc)  # off-site copy rate
+    read = {
+        _PRIMARY: rate("read_throughput", t, p_loc),
+        _OFFSITE: rate("read_throughput", off_t, o_loc),
+    }
+    read[_LONGTERM] = rate("read_throughput", lt, l_loc)
+    overhead = _col([x.job_overhead for x in tg], t)
+    lag = _col([m.lag for m in offs], o)
+    imm = np.array([x.immutable for x in tg])
+    imm_p = imm[t]
+    imm_o = (off_t >= 0) & imm[np.maximum(off_t, 0)]
+    imm_l = (lt >= 0) & imm[np.maximum(lt, 0)]
+
+    # --- scenarios ----------------------------------------------------------------------
+    scen = impact.scenarios
+    S = len(scen)
+    scopes = [s.scope for s in scen]
+    rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes])
+    rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes])
+    det = np.array([s.detection for s in scen])
+    sc_arr = np.array(scopes)
+    infra_lost = sc_arr != "logical"
+    replica_lives = np.isin(sc_arr, ["hardware", "site"])
+
+    # survival (N, S) per path
+    def backup_survives(exists: Any, locs: Any, immutable: Any) -> NDArray[np.bool_]:
+        e = np.asarray(exists)[:, None] & np.ones((1, S), bool)
+        ok = np.where(sc_arr == "ransomware", np.asarray(immutable)[:, None], True)
+        ok = ok & np.where(sc_arr == "site", (np.asarray(locs) != 0)[:, None], True)
+        ok = ok & np.where(sc_arr == "region", (np.asarray(locs) != 0)[:, None], True)
+        return e & ok
+
+    alive = np.empty((n, S, 4), bool)
+    alive[:, :, _FAILOVER] = (rep > 0)[:, None] & replica_lives[None, :]
+    alive[:, :, _PRIMARY] = backup_survives(np.ones(n, bool), p_loc, imm_p)
+    alive[:, :, _OFFSITE] = backup_survives(o >= 0, o_loc, imm_o)
+    gfs_period = _gfs_period(ret)
+    alive[:, :, _LONGTERM] = backup_survives((lt >= 0) & ret.gfs, l_loc, imm_l)
+
+    # --- replication --------------------------------------------------------------------
+    rpo_rep = np.full(n, np.inf)
+    daily_gb = D * c
+    is_async, is_sync = rep == 1, rep == 2
+    if is_async.any():
+        rpo_rep = np.where(
+            is_async,
+            physics.rpo_async_replication(daily_gb, peak, raw_link, rep_cfg.async_lag),
+            rpo_rep,
+        )
+    if is_sync.any():
+        rpo_rep = np.where(
+            is_sync,
+            physics.rpo_sync_replication(
+                peak, raw_link, workload.secondary_distance_km, rep_cfg.sync_max_distance_km
+            ),
+            rpo_rep,
+        )
+
+    # --- backup interval: solved boundary or given --------------------------------------
+    i_max = HOURS_PER_DAY if ret.daily >= 1 else HOURS_PER_WEEK
+    i_min = np.asarray(physics.min_backup_interval(D, c, rb, overhead), dtype=float)
+    if space.interval is None:
+        hpg_p = 1.0 / rb
+        hpg_o = hpg_p + 1.0 / rc
+        b_p = physics.max_interval_for_rpo(
+            rpo_lim[None, :], D, c, hpg_p[:, None], overhead[:, None]
+        )
+        b_o = physics.max_interval_for_rpo(
+            rpo_lim[None, :], D, c, hpg_o[:, None], (overhead + lag)[:, None]
+        )
+        b_p = np.where(alive[:, :, _PRIMARY], b_p, -np.inf)
+        b_o = np.where(alive[:, :, _OFFSITE], b_o, -np.inf)
+        bound = np.maximum(b_p, b_o)
+        replica_meets = alive[:, :, _FAILOVER] & (rpo_rep[:, None] <= rpo_lim[None, :] + _TOL)
+        bound = np.where(replica_meets | np.isinf(rpo_lim)[None, :], np.inf, bound)
+        interval = np.clip(bound.min(axis=1), i_min, i_max)
+        interval = np.where(np.isfinite(interval), interval, i_max)
+    else:
+        interval = np.broadcast_to(space.interval, (n,)).astype(float)
+    window_ok = interval >= i_min - _TOL
+
+    inc = np.asarray(physics.increment_size(D, c, interval), dtype=float)
+    t_b = np.asarray(physics.backup_duration(inc, rb, overhead), dtype=float)
+    t_copy = np.where(o >= 0, physics.transfer_time(inc, rc), 0.0)
+
+    # replay: increments applied after the full when restoring the newest point (forward
+    # chains: all points since the full, counted at the real interval; reverse: none)
+    points = ret.daily * HOURS_PER_DAY / interval
+    replay_n = np.select(
+        [scheme == 0, scheme == 1], [points - 1.0, 0.0], HOURS_PER_WEEK / interval - 1.0
+    )
+
+    # --- RPO and RTO per (row, scenario, path) ---------------------------------------------
+    # RPOs depend on the row and path only; survival on the scenario's scope.
+    rpo_rows = np.empty((n, 4))
+    rpo_rows[:, _FAILOVER] = rpo_rep
+    rpo_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b)
+    rpo_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
+    rpo_rows[:, _LONGTERM] = gfs_period + physics.backup_duration(
+        physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead
+    )
+    mean_rows = rpo_rows.copy()
+    mean_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
+    mean_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
+    mean_rows[:, _LONGTERM] -= gfs_period / 2.0
+
+    prov_strategy = _col([x.provisioning_time for x in sts], st)
+    prov_restore = catalog.strategies["restore"].provisioning_time
+    prov = np.where(
+        sc_arr[None, :] == "region",
+        prov_restore,
+        np.where(infra_lost[None, :], prov_strategy[:, None], 0.0),
+    )
+    failover = _col([x.failover_time for x in sts], st)
+    retr = {
+        _PRIMARY: _col([x.retrieval_delay for x in tg], t),
+        _OFFSITE: _col([x.retrieval_delay for x in tg], off_t),
+        _LONGTERM: _col([x.retrieval_delay for x in tg], lt),
+    }
+    read3 = np.stack([read[_PRIMARY], read[_OFFSITE], read[_LONGTERM]], axis=-1)
+    retr3 = np.stack([retr[_PRIMARY], retr[_OFFSITE], retr[_LONGTERM]], axis=-1)
+    replay3 = np.zeros((n, 3))
+    replay3[:, :2] = physics.chain_replay_time(replay_n[:, None], inc[:, None], read3[:, :2])
+    path_rto = np.empty((n, S, 4))
+    path_rto[:, :, _FAILOVER] = physics.rto_failover(det[None, :], failover[:, None])
+    path_rto[:, :, 1:] = physics.rto_restore(
+        D,
+        read3[:, None, :],
+        detection=det[None, :, None],
+        provisioning=prov[:, :, None],
+        retrieval_delay=retr3[:, None, :],
+        replay=replay3[:, None, :],
+    )
+    np.putmask(path_rto, ~alive, np.inf)
+    path_rpo = np.where(alive, rpo_rows[:, None, :], np.inf)
+
+    # --- choose a recovery path per scenario ------------------------------------------------
+    # the path meeting both limits with the smallest loss score (downtime and data-loss
+    # cost per hour as weights; 1 and 1 without costs); if none meets, the smallest score;
+    # ties go to the earlier path in PATHS.
+    meets = path_rpo <= (rpo_lim + _TOL)[None, :, None]
+    meets &= path_rto <= (rto_lim + _TOL)[None, :, None]
+    w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
+    if w_down + w_loss <= 0.0:
+        w_down = w_loss = 1.0
+    score = path_rto * w_down if w_down else np.zeros_like(path_rto)
+    if w_loss:
+        score += path_rpo * w_loss
+    np.putmask(score, ~alive, np.inf)
+    any_meets: NDArray[np.bool_] = np.asarray(meets.any(axis=-1))
+    path = np.argmin(np.where(meets, score, np.inf), axis=-1)
+    path = np.where(any_meets, path, np.argmin(score, axis=-1))
+    pick = path[..., None]
+    rpo = np.take_along_axis(path_rpo, pick, -1)[..., 0]
+    rto = np.take_along_axis(path_rto, pick, -1)[..., 0]
+    rpo_mean = np.take_along_axis(mean_rows, path, -1)
+    rpo_mean = np.where(np.isfinite(rpo), rpo_mean, np.inf)
+    meets_scenario = any_meets
+    path_rpo_mean = mean_rows
+
+    # --- other constraints ------------------------------------------------------------------
+    offsite_ok = has_offsite(space, catalog)
+    immutable_ok = has_immutable(space, catalog)
+    avg = daily_gb / HOURS_PER_DAY
+    traffic = (
+        np.where(rep > 0, avg, 0.0)
+        + np.where(p_loc == cloud, avg / r, 0.0)
+        + np.where(o_loc == cloud, avg / r, 0.0)
+    )
+    link_ok = (li < 0) | (traffic <= bw * physics.link_throughput(1.0) + _TOL)
+    feasible = meets_scenario.all(axis=1) & window_ok & link_ok
+    if requirements.offsite:
+        feasible &= offsite_ok
+    if requirements.immutable:
+        feasible &= immutable_ok
+
+    costs = row_costs(space, interval, workload, ret, catalog)
+    outlay, breakdown = costs.outlay, costs.breakdown
+    rates = np.array([s.rate for s in scen])
+    eal = cost.expected_annual_loss(rates, rto, rpo, impact.downtime_cost, impact.data_loss_cost)
+    eal_mean = cost.expected_annual_loss(
+        rates, rto, rpo_mean, impact.downtime_cost, impact.data_loss_cost
+    )
+    in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
+    scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
+    worst_rpo = np.where(scope_mask[None, :], rpo, 0.0).max(axis=1)
+    worst_rto = np.where(scope_mask[None, :], rto, 0.0).max(axis=1)
+
+    return Evaluation(
+        space=space,
+        interval=interval,
+        backup_duration=t_b,
+        min_interval=i_min * np.ones(n),
+        path_rpo=path_rpo,
+        path_rpo_mean=path_rpo_mean,
+        path_rto=path_rto,
+        path=path,
+        rpo=rpo,
+        rpo_mean=rpo_mean,
+        rto=rto,
+        rpo_limit=rpo_lim,
+        rto_limit=rto_lim,
+        meets_scenario=meets_scenario,
+        has_offsite=offsite_ok,
+        has_immutable=immutable_ok,
+        link_ok=link_ok,
+        window_ok=window_ok,
+        feasible=feasible,
+        outlay=outlay,
+        breakdown=breakdown,
+        storage=costs.storage,
+        eal=np.asarray(eal, dtype=float) * np.ones(n),
+        eal_mean=np.asarray(eal_mean, dtype=float) * np.ones(n),
+        tco=np.asarray(cost.total_cost_of_ownership(outlay, eal), dtype=float),
+        worst_rpo=worst_rpo,
+        worst_rto=worst_rto,
+        extra={
+            "replay_n": replay_n,
+            "read": read,
+            "inc": inc,
+            "rb": rb,
+            "traffic": traffic,
+            "wire": wire,
+            "retrieval": retr,
+            "prov": prov,
+            "alive": alive,
+            "in_scope": scope_mask,
+            "detection": det,
+        },
+    )
+
+
+@dataclass
+class RowCosts:
+    """Monthly outlay of every row and the storage behind it."""
+
+    outlay: FloatArray  # (N,) [currency/month]
+    breakdown: dict[str, FloatArray]  # item -> (N,) [currency/month]
+    storage: dict[str, FloatArray]  # role (primary, offsite, longterm) -> (N,) [GB]
+
+
+def row_costs(
+    space: DesignSpace,
+    interval: FloatArray,
+    workload: Workload,
+    ret: Retention,
+    catalog: Catalog,
+) -> RowCosts:
+    """Storage and monthly outlay of every row at the given backup intervals.
+
+    Outlay is non-increasing in the interval (only the increments of the current day
+    depend on it), so the costs at the longest interval are a lower bound: the optimiser
+    uses that to evaluate the cheapest rows first.
+    """
+    tg = list(catalog.targets.values())
+    offs = list(catalog.offsite.values())
+    sts = list(catalog.strategies.values())
+    t, o, lt, li, st, scheme = (
+        space.target,
+        space.offsite,
+        space.longterm,
+        space.link,
+        space.strategy,
+        space.scheme,
+    )
+    n = len(space)
+    c, r = workload.daily_change, workload.data_reduction
+    D = workload.final_size
+    off_t = _offsite_target(space, catalog)
+    rep_cfg, ops = catalog.replication, catalog.operations
+
+    # --- retention: chain shape and storage ----------------------------------------------
+    # Storage is sized as for one restore point a day (the restore-point simulators'
+    # schedule): with the linear change model, sub-daily points hold the same changed
+    # blocks, plus the increments of the current, incomplete day, c (1 - I/24) of a full.
+    # It is evaluated once per (scheme, block clone) pair and gathered per row.
+    growth = (1.0 + workload.annual_growth) ** workload.horizon
+    _, _, _, short_tab, long_tab = _retention_columns(
+        workload.data_size,
+        c,
+        data_reduction=r,
+        scheme_code=np.arange(len(SCHEMES))[:, None],
+        points=ret.daily,
+        full_every=7,
+        weekly=ret.weekly,
+        monthly=ret.monthly,
+        yearly=ret.yearly,
+        block_clone=np.array([False, True])[None, :],
+        point_days=1.0,
+        daily_change=c,
+        growth_factor=growth,
+        annual_growth=workload.annual_growth,
+    )
+    clone = np.array([x.block_clone for x in tg], dtype=np.int64)
+    intraday = workload.data_size * growth / r * c * (1.0 - interval / HOURS_PER_DAY)
+    short_p = short_tab[scheme, clone[t]] + intraday
+    short_o = np.where(o >= 0, short_tab[scheme, clone[np.maximum(off_t, 0)]] + intraday, 0.0)
+    long_on_chain = np.where(lt >= 0, 0.0, long_tab[scheme, clone[t]])
+    long_sep = np.where(lt >= 0, long_tab[scheme, clone[np.maximum(lt, 0)]], 0.0)
+
+    # --- money ---------------------------------------------------------------------------------
+    price = [x.price_per_gb_month for x in tg]
+    mind = [x.min_storage_days for x in tg]
+    life_short = ret.daily + 7.0
+    life_long = _gfs_lifetime_days(ret)
+    c_chain = cost.storage_cost(
+        short_p + long_on_chain,
+        _col(price, t),
+        min_storage_days=_col(mind, t),
+        lifetime_days=np.where(long_on_chain > 0, min(life_short, life_long), life_short),
+    )
+    c_off = cost.storage_cost(
+        short_o, _col(price, off_t), min_storage_days=_col(mind, off_t), lifetime_days=life_short
+    )
+    c_long = cost.storage_cost(
+        long_sep, _col(price, lt), min_storage_days=_col(mind, lt), lifetime_days=life_long
+    )
+    strat_frac = _col([x.standby_fraction for x in sts], st)
+    replica_gb = np.where(_col([x.replica_storage for x in sts], st) > 0, D, 0.0)
+    setup = [x.setup_cost for x in tg]
+    one_time = (
+        _col(setup, t)
+        + np.where(off_t != t, _col(setup, off_t), 0.0)
+        + np.where((lt != t) & (lt != off_t), _col(setup, lt), 0.0)
+    )
+    read_price = [x.retrieval_price_per_gb + x.egress_price_per_gb for x in tg]
+    breakdown = {
+        "storage": np.asarray(c_chain + c_off + c_long, dtype=float),
+        "link": _col([x.price_per_month for x in catalog.links.values()], li),
+        "standby": np.asarray(
+            cost.standby_cost(
+                workload.compute_cost, strat_frac, replica_gb, rep_cfg.replica_price_per_gb_month
+            ),
+            dtype=float,
+        )
+        * np.ones(n),
+        "offsite_fees": _col([m.price_per_month for m in offs], o),
+        "one_time": np.asarray(
+            cost.amortised_cost(one_time, catalog.catalog.amortisation_years), dtype=float
+        ),
+        "drills": np.asarray(
+            cost.drill_cost(
+                ops.drills_per_year, ops.drill_hours, ops.labor_rate, D / r, _col(read_price, t)
+            ),
+            dtype=float,
+        )
+        * np.ones(n),
+    }
+    outlay = sum(breakdown.values(), np.zeros(n))
+    return RowCosts(
+        outlay=outlay,
+        breakdown=breakdown,
+        storage={"primary": short_p + long_on_chain, "offsite": short_o, "longterm": long_sep},
+    )
+
+
+def _offsite_target(space: DesignSpace, catalog: Catalog) -> IntArray:
+    """Target index of each row's off-site copy (-1 without one)."""
+    tkeys = list(catalog.targets)
+    per_method = [tkeys.index(m.target) for m in catalog.offsite.values()]
+    return _col(per_method, space.offsite, -1).astype(np.int64)
+
+
+def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
+    """Rows with a copy away from the primary site (an off-site copy or a cloud chain)."""
+    loc = np.array([_LOC[x.location] for x in catalog.targets.values()])
+    return np.asarray((space.offsite >= 0) | (loc[space.target] != _LOC["primary"]))
+
+
+def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
+    """Rows with at least one immutable copy (chain, off-site copy or GFS points)."""
+    imm = np.append(np.array([x.immutable for x in catalog.targets.values()]), False)
+    off_t = _offsite_target(space, catalog)
+    return np.asarray(imm[space.target] | imm[off_t] | imm[space.longterm])

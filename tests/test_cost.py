@@ -1,0 +1,61 @@
+"""Reference values for the money functions, computed by hand from their sources."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rtocalc import cost
+
+
+def test_storage_cost_and_minimum_duration():
+    # AWS S3 pricing: Standard $0.023/GB-month -> 1000 GB = $23/month
+    assert cost.storage_cost(1000.0, 0.023) == pytest.approx(23.0)
+    # Glacier Deep Archive bills at least 180 days: an object kept 30 days costs 6x
+    assert cost.storage_cost(1000.0, 0.00099, min_storage_days=180, lifetime_days=30) == (
+        pytest.approx(0.99 * 6)
+    )
+
+
+def test_amortisation_matches_numpy_financial_pmt():
+    # numpy_financial.pmt(0.06/12, 36, -36000) = 1095.1933... (annuity formula)
+    i, n, p = 0.06 / 12, 36, 36000.0
+    expected = p * i / (1 - (1 + i) ** -n)
+    assert cost.amortised_cost(p, 3, 0.06) == pytest.approx(expected)
+    assert expected == pytest.approx(1095.19, abs=0.01)
+    assert cost.amortised_cost(15000.0, 5) == pytest.approx(250.0)
+    assert cost.amortised_cost(0.0, 5) == 0.0
+
+
+def test_expected_annual_loss_by_hand():
+    # ALE = sum rate x (RTO x downtime + RPO x data loss) (NIST SP 800-30, FIPS 65)
+    # 1/yr x (2 h x 5000 + 1 h x 1000) + 0.1/yr x (10 h x 5000 + 24 h x 1000) = 11000 + 7400
+    assert cost.expected_annual_loss([1.0, 0.1], [2.0, 10.0], [1.0, 24.0], 5000, 1000) == (
+        pytest.approx(18400.0)
+    )
+    # an unrecoverable scenario with a zero rate costs nothing, with a positive rate: inf
+    assert cost.expected_annual_loss([0.0], [np.inf], [np.inf], 1.0, 1.0) == 0.0
+    assert math.isinf(cost.expected_annual_loss([0.1], [np.inf], [1.0], 1.0, 1.0))
+    per = cost.expected_annual_loss([1.0, 2.0], [1.0, 1.0], [0.0, 0.0], 10.0, 0.0, axis=None)
+    np.testing.assert_array_equal(per, [10.0, 20.0])
+
+
+def test_tco_standby_drills():
+    assert cost.total_cost_of_ownership(3000.0, 12000.0) == 4000.0
+    assert cost.standby_cost(6000.0, 0.5, 4000.0, 0.08) == pytest.approx(3320.0)
+    # 2 drills/yr x (8 h x $100 + 2000 GB x $0.09) / 12 = 163.33
+    assert cost.drill_cost(2, 8, 100.0, 2000.0, 0.09) == pytest.approx(163.3333333)
+
+
+@given(
+    s=st.floats(0, 1e6), p=st.floats(0, 1), tmin=st.floats(0, 365), life=st.floats(0.1, 1e4)
+)
+def test_storage_cost_never_below_plain_price(s, p, tmin, life):
+    plain = cost.storage_cost(s, p)
+    assert cost.storage_cost(s, p, min_storage_days=tmin, lifetime_days=life) >= plain * (
+        1 - 1e-12
+    )
