@@ -30,7 +30,7 @@ def storage_cost(
     price_per_gb_month: ArrayLike,
     *,
     min_storage_days: ArrayLike = 0.0,
-    lifetime_days: ArrayLike = np.inf,
+    ingest_per_day: ArrayLike = 0.0,
 ) -> Any:
     r"""Monthly cost of keeping data on a storage tier.
 
@@ -42,8 +42,8 @@ def storage_cost(
         Tier price [currency/(GB month)].
     min_storage_days : array_like, default 0
         Minimum billable storage duration of the tier [day].
-    lifetime_days : array_like, default inf
-        How long an object lives on the tier before the retention policy deletes it [day].
+    ingest_per_day : array_like, default 0
+        Data written to the tier per day [GB/day].
 
     Returns
     -------
@@ -52,30 +52,33 @@ def storage_cost(
 
     Notes
     -----
-    Objects deleted before the tier's minimum storage duration are billed for the rest of
-    it, so short-lived objects cost as if they lived the minimum:
+    An object deleted before the tier's minimum storage duration is billed for the rest
+    of it. In steady state every object written is therefore billed for at least
+    :math:`t_{min}` days, so the billed volume is at least the ingest rate times the
+    minimum duration:
 
-    .. math:: C_s = S \cdot p \cdot \max\left(1, \frac{t_{min}}{t_{life}}\right)
+    .. math:: C_s = p \cdot \max\left(S,\ a \, t_{min}\right)
+
+    with :math:`a` the ingest [GB/day]. The bill never falls as retention grows.
 
     References
     ----------
     .. [1] Amazon Web Services, "Amazon S3 pricing", storage and minimum storage duration
-       charges (Standard-IA 30 days, Glacier Deep Archive 180 days).
-       https://aws.amazon.com/s3/pricing/
+       charges (Standard-IA 30 days, Glacier Deep Archive 180 days: "objects deleted prior
+       to 180 days incur a pro-rated charge equal to the storage charge for the remaining
+       days"). https://aws.amazon.com/s3/pricing/
 
     Examples
     --------
     >>> storage_cost(1000.0, 0.023)
     23.0
-    >>> storage_cost(1000.0, 0.00099, min_storage_days=180, lifetime_days=14)
-    12.727285714285715
+    >>> round(storage_cost(1000.0, 0.00099, min_storage_days=180, ingest_per_day=100.0), 4)
+    17.82
     """
-    s, p, tmin, life = np.broadcast_arrays(
-        _f(stored_gb), _f(price_per_gb_month), _f(min_storage_days), _f(lifetime_days)
+    s, p, tmin, a = np.broadcast_arrays(
+        _f(stored_gb), _f(price_per_gb_month), _f(min_storage_days), _f(ingest_per_day)
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(life > 0, np.maximum(1.0, tmin / np.where(life > 0, life, 1.0)), 1.0)
-    return _out(s * p * factor)
+    return _out(p * np.maximum(s, a * tmin))
 
 
 def amortised_cost(one_time: ArrayLike, years: ArrayLike, rate: ArrayLike = 0.0) -> Any:

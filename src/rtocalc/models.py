@@ -174,8 +174,9 @@ class Workload(_Model):
     peak_write_rate: GBPerHour | None = Field(
         None,
         description=(
-            "Peak write rate [GB/h], e.g. '50 MB/s'. Default (None): the day's change "
-            "written within an 8-hour business day, data_size x daily_change / 8 h."
+            "Peak write rate today [GB/h], e.g. '50 MB/s'; it grows with the data over the "
+            "horizon. Default (None): the day's change written within an 8-hour business "
+            "day, data_size x daily_change / 8 h."
         ),
     )
     compute_cost: MoneyPerMonth = Field(

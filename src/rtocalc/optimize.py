@@ -8,6 +8,7 @@ continuous variable, is solved as a boundary per row rather than sampled.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -24,6 +25,7 @@ from .space import (
     has_offsite,
     row_costs,
     space_of,
+    take_rows,
 )
 from .units import HOURS_PER_DAY, format_duration, format_size, format_throughput
 
@@ -93,9 +95,13 @@ def cheapest(
 
     Notes
     -----
-    Exact over the design space: every row is evaluated and the minimum taken. Ties are
-    broken by worst RTO, worst RPO, outlay, then catalog order, so the result is
-    deterministic.
+    Exact over the design space: every design is either evaluated or proven unable to
+    win (its outlay at the longest backup interval, a lower bound, exceeds the best found).
+    Each design's backup interval is solved, not sampled: for ``"outlay"`` the longest
+    interval that meets the ask (outlay never rises with the interval); for ``"tco"`` the
+    longest and the shortest are both evaluated and the better kept (between changes of
+    recovery path, TCO is linear in the interval, so an end is optimal). Ties are broken
+    by worst RTO, worst RPO, outlay, then catalog order, so the result is deterministic.
 
     Examples
     --------
@@ -127,7 +133,7 @@ def cheapest(
         objective=objective,
         budget=budget,
         within_budget=None if plan is None or budget is None else plan.monthly_cost <= budget,
-        designs_evaluated=len(space),
+        space_size=len(space),
         currency=catalog.currency,
     )
 
@@ -163,6 +169,8 @@ def _search(
     while k > 0:
         rows = np.sort(cand[:k])
         ev = evaluate_space(space.take(rows), workload, requirements, impact, catalog)
+        if objective == "tco":
+            ev = _both_ends(ev, space.take(rows), workload, requirements, impact, catalog)
         if ev.feasible.any():
             ranked = order(ev, objective)
             best_row = int(ranked[ev.feasible[ranked]][0])
@@ -173,6 +181,27 @@ def _search(
             return None
         k = min(len(cand), 4 * k)
     return None
+
+
+def _both_ends(
+    ev: Evaluation,
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> Evaluation:
+    """Evaluate each row at its longest and shortest feasible interval; keep the better TCO."""
+    short = evaluate_space(space, workload, requirements, impact, catalog, interval_rule="shortest")
+    n = len(space)
+    both = replace(
+        space.take(np.tile(np.arange(n), 2)),
+        interval=np.concatenate([ev.interval, short.interval]),
+    )
+    ev2 = evaluate_space(both, workload, requirements, impact, catalog)
+    key = np.where(ev2.feasible, ev2.tco, np.inf)
+    pick = np.where(key[n:] < key[:n], np.arange(n) + n, np.arange(n))
+    return take_rows(ev2, pick)
 
 
 def evaluate(

@@ -27,6 +27,7 @@ __all__ = [
     "link_throughput",
     "max_interval_for_rpo",
     "min_backup_interval",
+    "min_interval_for_rto",
     "rpo_async_replication",
     "rpo_backup",
     "rpo_sync_replication",
@@ -259,7 +260,7 @@ def rpo_backup(
 
 
 def rpo_async_replication(
-    daily_change: ArrayLike,
+    daily_write: ArrayLike,
     peak_write_rate: ArrayLike,
     throughput: ArrayLike,
     base_lag: ArrayLike = 0.0,
@@ -268,8 +269,8 @@ def rpo_async_replication(
 
     Parameters
     ----------
-    daily_change : array_like
-        Data written per day that must be replicated [GB/day].
+    daily_write : array_like
+        Unique data written per day that must be replicated [GB/day].
     peak_write_rate : array_like
         Peak write rate [GB/h].
     throughput : array_like
@@ -316,7 +317,7 @@ def rpo_async_replication(
     inf
     """
     w, p, r, lag0 = np.broadcast_arrays(
-        _f(daily_change), _f(peak_write_rate), _f(throughput), _f(base_lag)
+        _f(daily_write), _f(peak_write_rate), _f(throughput), _f(base_lag)
     )
     avg = w / HOURS_PER_DAY
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -634,3 +635,65 @@ def max_interval_for_rpo(
         result = np.where(c * linear / HOURS_PER_DAY <= 1.0, linear, saturated)
         result = np.where(np.isnan(result), -np.inf, result)
     return _out(result)
+
+
+def min_interval_for_rto(
+    slack: ArrayLike,
+    data_size: ArrayLike,
+    daily_change: ArrayLike,
+    throughput: ArrayLike,
+    chain_days: ArrayLike,
+) -> Any:
+    r"""Shortest backup interval whose chain replay still fits in a restore's RTO.
+
+    Parameters
+    ----------
+    slack : array_like
+        RTO limit minus every interval-independent term of :func:`rto_restore` [h]
+        (detection, provisioning, retrieval delay, data transfer).
+    data_size : array_like
+        Protected data [GB].
+    daily_change : array_like
+        Unique change per day [1/day].
+    throughput : array_like
+        Restore throughput [GB/h].
+    chain_days : array_like
+        Days of restore points in the chain before its full [day]: the retention days for
+        a forever-forward chain, the full period (7) for periodic fulls, 0 for reverse
+        incremental.
+
+    Returns
+    -------
+    float or ndarray
+        Smallest interval :math:`I_{lo}` [h] with replay within the slack: ``-inf`` when
+        any interval works, ``inf`` when none does (negative slack).
+
+    Notes
+    -----
+    Restoring the newest point replays :math:`n = 24 T/I - 1` increments of
+    :math:`D c I / 24` each (:func:`chain_replay_time`, :func:`increment_size`), in total
+    :math:`cD(T - I/24)` of data, which shrinks as the interval grows. Replay within the
+    slack :math:`\sigma` at throughput :math:`R` holds for
+
+    .. math:: I \ge I_{lo} = 24\left(T - \frac{\sigma R}{cD}\right)
+
+    References
+    ----------
+    .. [1] W. C. Preston, "Backup & Recovery", O'Reilly, 2007, ch. 2 (restore of a full
+       and its incrementals).
+
+    Examples
+    --------
+    >>> min_interval_for_rto(2.0, 4000.0, 0.03, 1800.0, 14.0)  # 24 (14 - 2*1800/120)
+    -384.0
+    >>> min_interval_for_rto(-0.5, 4000.0, 0.03, 1800.0, 14.0)
+    inf
+    """
+    sl, d, c, r, days = np.broadcast_arrays(
+        _f(slack), _f(data_size), _f(daily_change), _f(throughput), _f(chain_days)
+    )
+    change = c * d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = HOURS_PER_DAY * (days - sl * r / np.where(change > 0, change, 1.0))
+    lo = np.where((change <= 0) | (days <= 0), -np.inf, lo)
+    return _out(np.where(sl < 0, np.inf, lo))

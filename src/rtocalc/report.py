@@ -153,7 +153,7 @@ def to_text(obj: BaseModel) -> str:
             lines += ["", "Why:"] + [f"- {r.message}" for r in obj.reasons]
         lines += [
             "",
-            f"(exact over {obj.designs_evaluated:,} designs; minimised {obj.objective}.)",
+            f"(exact over {obj.space_size:,} designs; minimised {obj.objective}.)",
         ]
         return "\n".join(lines)
     if isinstance(obj, Plan):

@@ -115,5 +115,5 @@ class Result(_Result):
     within_budget: bool | None = Field(
         description="Whether the plan's outlay fits the budget (None without plan or budget)."
     )
-    designs_evaluated: int = Field(description="Rows of the design space evaluated [-].")
+    space_size: int = Field(description="Designs in the space searched [-].")
     currency: str = Field(description="ISO 4217 code of every amount.")

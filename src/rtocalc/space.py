@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from . import cost, physics
 from .models import SCHEMES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
-from .retention import _retention_columns
+from .retention import _retention_columns, unique_change
 from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
 
 FloatArray = NDArray[np.float64]
@@ -31,6 +31,7 @@ REPLICATION: tuple[str, ...] = ("none", "async", "sync")
 _LOC = {"primary": 0, "cloud": 1, "vault": 2}
 _FAILOVER, _PRIMARY, _OFFSITE, _LONGTERM = range(4)
 _TOL = 1e-9
+_HUGE = 1e300
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     off_loc = np.array([_LOC[catalog.targets[m.target].location] for m in catalog.offsite.values()])
     needs_replica = np.array([x.replica for x in catalog.strategies.values()])
     uses_link = (loc[t] == _LOC["cloud"]) | (rep > 0)
+    uses_link |= (lt >= 0) & (loc[np.maximum(lt, 0)] == _LOC["cloud"])
     if len(off_loc):
         uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == _LOC["cloud"])
     ok = (lt != t) & (needs_replica[st] == (rep > 0)) & ((li >= 0) == uses_link)
@@ -179,6 +181,7 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     needs_link = (
         catalog.targets[design.target].location == "cloud"
         or rep > 0
+        or (lt >= 0 and catalog.targets[keys.targets[lt]].location == "cloud")
         or (
             design.offsite is not None
             and design.offsite in catalog.offsite
@@ -187,7 +190,7 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     )
     if needs_link and li < 0:
         raise ValueError(
-            "design.link: None, but the design sends data over the WAN (cloud target or "
+            "design.link: None, but the design sends data over the WAN (a cloud target or "
             "replication); use one of " + ", ".join(repr(k) for k in keys.links)
         )
 
@@ -258,27 +261,23 @@ def _gfs_period(retention: Retention) -> float:
     return float("inf")
 
 
-def _gfs_lifetime_days(retention: Retention) -> float:
-    """Lifetime of the shortest-lived long-term point [day]."""
-    lives = [7.0 * retention.weekly, 30.4167 * retention.monthly, 365.0 * retention.yearly]
-    lives = [x for x in lives if x > 0]
-    return min(lives) if lives else float("inf")
-
-
 def evaluate_space(
     space: DesignSpace,
     workload: Workload,
     requirements: Requirements,
     impact: BusinessImpact,
     catalog: Catalog,
+    *,
+    interval_rule: str = "longest",
 ) -> Evaluation:
     """Evaluate every row of ``space`` at once.
 
-    When ``space.interval`` is None, each row's backup interval is solved as the
-    boundary: the largest interval (at most 24 h when daily points are kept, else one
-    week) at which, in every scenario whose RPO no replica meets, some surviving backup
-    copy meets the RPO (:func:`rtocalc.physics.max_interval_for_rpo`), but never shorter
-    than the backup window allows (:func:`rtocalc.physics.min_backup_interval`).
+    When ``space.interval`` is None, each row's backup interval is solved from the ask
+    (:func:`_solve_interval`): the longest interval (``interval_rule="longest"``, the
+    cheapest: outlay never rises with the interval) or the shortest
+    (``"shortest"``, the least expected data loss) at which every scenario has a
+    surviving copy meeting both its RPO and its RTO, never shorter than the backup
+    window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
     """
     tg = list(catalog.targets.values())
     offs = list(catalog.offsite.values())
@@ -368,54 +367,7 @@ def evaluate_space(
             rpo_rep,
         )
 
-    # --- backup interval: solved boundary or given --------------------------------------
-    i_max = HOURS_PER_DAY if ret.daily >= 1 else HOURS_PER_WEEK
-    i_min = np.asarray(physics.min_backup_interval(D, c, rb, overhead), dtype=float)
-    if space.interval is None:
-        hpg_p = 1.0 / rb
-        hpg_o = hpg_p + 1.0 / rc
-        b_p = physics.max_interval_for_rpo(
-            rpo_lim[None, :], D, c, hpg_p[:, None], overhead[:, None]
-        )
-        b_o = physics.max_interval_for_rpo(
-            rpo_lim[None, :], D, c, hpg_o[:, None], (overhead + lag)[:, None]
-        )
-        b_p = np.where(alive[:, :, _PRIMARY], b_p, -np.inf)
-        b_o = np.where(alive[:, :, _OFFSITE], b_o, -np.inf)
-        bound = np.maximum(b_p, b_o)
-        replica_meets = alive[:, :, _FAILOVER] & (rpo_rep[:, None] <= rpo_lim[None, :] + _TOL)
-        bound = np.where(replica_meets | np.isinf(rpo_lim)[None, :], np.inf, bound)
-        interval = np.clip(bound.min(axis=1), i_min, i_max)
-        interval = np.where(np.isfinite(interval), interval, i_max)
-    else:
-        interval = np.broadcast_to(space.interval, (n,)).astype(float)
-    window_ok = interval >= i_min - _TOL
-
-    inc = np.asarray(physics.increment_size(D, c, interval), dtype=float)
-    t_b = np.asarray(physics.backup_duration(inc, rb, overhead), dtype=float)
-    t_copy = np.where(o >= 0, physics.transfer_time(inc, rc), 0.0)
-
-    # replay: increments applied after the full when restoring the newest point (forward
-    # chains: all points since the full, counted at the real interval; reverse: none)
-    points = ret.daily * HOURS_PER_DAY / interval
-    replay_n = np.select(
-        [scheme == 0, scheme == 1], [points - 1.0, 0.0], HOURS_PER_WEEK / interval - 1.0
-    )
-
-    # --- RPO and RTO per (row, scenario, path) ---------------------------------------------
-    # RPOs depend on the row and path only; survival on the scenario's scope.
-    rpo_rows = np.empty((n, 4))
-    rpo_rows[:, _FAILOVER] = rpo_rep
-    rpo_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b)
-    rpo_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
-    rpo_rows[:, _LONGTERM] = gfs_period + physics.backup_duration(
-        physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead
-    )
-    mean_rows = rpo_rows.copy()
-    mean_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
-    mean_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
-    mean_rows[:, _LONGTERM] -= gfs_period / 2.0
-
+    # --- interval-independent parts of every recovery path ------------------------------
     prov_strategy = _col([x.provisioning_time for x in sts], st)
     prov_restore = catalog.strategies["restore"].provisioning_time
     prov = np.where(
@@ -431,25 +383,105 @@ def evaluate_space(
     }
     read3 = np.stack([read[_PRIMARY], read[_OFFSITE], read[_LONGTERM]], axis=-1)
     retr3 = np.stack([retr[_PRIMARY], retr[_OFFSITE], retr[_LONGTERM]], axis=-1)
-    replay3 = np.zeros((n, 3))
-    replay3[:, :2] = physics.chain_replay_time(replay_n[:, None], inc[:, None], read3[:, :2])
-    path_rto = np.empty((n, S, 4))
-    path_rto[:, :, _FAILOVER] = physics.rto_failover(det[None, :], failover[:, None])
-    path_rto[:, :, 1:] = physics.rto_restore(
+    # restore time without chain replay, (N, S, 3) for primary, off-site, long-term
+    rto_fixed = physics.rto_restore(
         D,
         read3[:, None, :],
         detection=det[None, :, None],
         provisioning=prov[:, :, None],
         retrieval_delay=retr3[:, None, :],
-        replay=replay3[:, None, :],
     )
+    rto_fail = np.asarray(physics.rto_failover(det[None, :], failover[:, None]), dtype=float)
+    rpo_long = gfs_period + np.asarray(
+        physics.backup_duration(physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead)
+    )
+    # days of points a restore of the newest point replays (forward chains)
+    chain_days = np.select([scheme == 0, scheme == 1], [float(ret.daily), 0.0], 7.0)
+
+    # --- backup interval: solved boundary or given --------------------------------------
+    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
+    i_min = np.asarray(physics.min_backup_interval(D, c, rb, overhead), dtype=float)
+    if space.interval is None:
+        interval = _solve_interval(
+            rpo_lim,
+            rto_lim,
+            alive,
+            i_min,
+            i_max,
+            # interval-independent paths: failover to the replica and long-term points
+            fixed_ok=(
+                alive[:, :, _FAILOVER]
+                & (rpo_rep[:, None] <= rpo_lim + _TOL)
+                & (rto_fail <= rto_lim + _TOL)
+            )
+            | (
+                alive[:, :, _LONGTERM]
+                & (rpo_long[:, None] <= rpo_lim + _TOL)
+                & (rto_fixed[:, :, 2] <= rto_lim + _TOL)
+            ),
+            # RPO boundary of the chain and the off-site copy, (N, S, 2)
+            hi=np.stack(
+                [
+                    physics.max_interval_for_rpo(
+                        rpo_lim[None, :], D, c, (1.0 / rb)[:, None], overhead[:, None]
+                    ),
+                    physics.max_interval_for_rpo(
+                        rpo_lim[None, :],
+                        D,
+                        c,
+                        (1.0 / rb + 1.0 / rc)[:, None],
+                        (overhead + lag)[:, None],
+                    ),
+                ],
+                axis=-1,
+            ),
+            # RTO boundary of the same copies: chain replay shrinks as the interval grows
+            lo=physics.min_interval_for_rto(
+                rto_lim[None, :, None] - rto_fixed[:, :, :2],
+                D,
+                c,
+                read3[:, None, :2],
+                chain_days[:, None, None],
+            ),
+            rule=interval_rule,
+        )
+    else:
+        interval = np.broadcast_to(space.interval, (n,)).astype(float)
+    window_ok = interval >= i_min - _TOL
+
+    inc = np.asarray(physics.increment_size(D, c, interval), dtype=float)
+    t_b = np.asarray(physics.backup_duration(inc, rb, overhead), dtype=float)
+    t_copy = np.where(o >= 0, physics.transfer_time(inc, rc), 0.0)
+
+    # replay: increments applied after the full when restoring the newest point (forward
+    # chains: every point of the chain's days, at the real interval; reverse: none)
+    replay_n = np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0)
+
+    # --- RPO and RTO per (row, scenario, path) ---------------------------------------------
+    # RPOs depend on the row and path only; survival on the scenario's scope.
+    rpo_rows = np.empty((n, 4))
+    rpo_rows[:, _FAILOVER] = rpo_rep
+    rpo_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b)
+    rpo_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
+    rpo_rows[:, _LONGTERM] = rpo_long
+    mean_rows = rpo_rows.copy()
+    mean_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
+    mean_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
+    if np.isfinite(gfs_period):
+        mean_rows[:, _LONGTERM] -= gfs_period / 2.0
+
+    replay2 = physics.chain_replay_time(replay_n[:, None], inc[:, None], read3[:, :2])
+    path_rto = np.empty((n, S, 4))
+    path_rto[:, :, _FAILOVER] = rto_fail
+    path_rto[:, :, 1:] = rto_fixed
+    path_rto[:, :, 1:3] += replay2[:, None, :]
     np.putmask(path_rto, ~alive, np.inf)
     path_rpo = np.where(alive, rpo_rows[:, None, :], np.inf)
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
     # cost per hour as weights; 1 and 1 without costs); if none meets, the smallest score;
-    # ties go to the earlier path in PATHS.
+    # ties go to the earlier path in PATHS; a copy that does not survive is never chosen.
     meets = path_rpo <= (rpo_lim + _TOL)[None, :, None]
     meets &= path_rto <= (rto_lim + _TOL)[None, :, None]
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
@@ -458,6 +490,7 @@ def evaluate_space(
     score = path_rto * w_down if w_down else np.zeros_like(path_rto)
     if w_loss:
         score += path_rpo * w_loss
+    np.minimum(score, _HUGE, out=score)  # alive but unbounded still beats not alive
     np.putmask(score, ~alive, np.inf)
     any_meets: NDArray[np.bool_] = np.asarray(meets.any(axis=-1))
     path = np.argmin(np.where(meets, score, np.inf), axis=-1)
@@ -465,8 +498,7 @@ def evaluate_space(
     pick = path[..., None]
     rpo = np.take_along_axis(path_rpo, pick, -1)[..., 0]
     rto = np.take_along_axis(path_rto, pick, -1)[..., 0]
-    rpo_mean = np.take_along_axis(mean_rows, path, -1)
-    rpo_mean = np.where(np.isfinite(rpo), rpo_mean, np.inf)
+    rpo_mean = np.where(np.isfinite(rpo), np.take_along_axis(mean_rows, path, -1), np.inf)
     meets_scenario = any_meets
     path_rpo_mean = mean_rows
 
@@ -478,6 +510,7 @@ def evaluate_space(
         np.where(rep > 0, avg, 0.0)
         + np.where(p_loc == cloud, avg / r, 0.0)
         + np.where(o_loc == cloud, avg / r, 0.0)
+        + np.where(l_loc == cloud, D / r / gfs_period, 0.0)  # a reduced full per GFS period
     )
     link_ok = (li < 0) | (traffic <= bw * physics.link_throughput(1.0) + _TOL)
     feasible = meets_scenario.all(axis=1) & window_ok & link_ok
@@ -604,28 +637,51 @@ def row_costs(
         annual_growth=workload.annual_growth,
     )
     clone = np.array([x.block_clone for x in tg], dtype=np.int64)
-    intraday = workload.data_size * growth / r * c * (1.0 - interval / HOURS_PER_DAY)
+    intraday = (
+        workload.data_size
+        * growth
+        / r
+        * c
+        * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
+    )
     short_p = short_tab[scheme, clone[t]] + intraday
     short_o = np.where(o >= 0, short_tab[scheme, clone[np.maximum(off_t, 0)]] + intraday, 0.0)
     long_on_chain = np.where(lt >= 0, 0.0, long_tab[scheme, clone[t]])
     long_sep = np.where(lt >= 0, long_tab[scheme, clone[np.maximum(lt, 0)]], 0.0)
 
+    # --- what each tier ingests per day (for minimum storage durations) -------------------
+    # a chain writes a day's change, plus a full a week for periodic fulls unless they are
+    # fast-cloned synthetic fulls; a separate GFS tier receives one point per period of its
+    # finest tier, a full or (block clone) the blocks changed since the previous point.
+    full = workload.data_size * growth / r
+    clone_b = clone.astype(bool)
+    weekly_full = (scheme >= 2) & ~((scheme == 2) & clone_b[t])
+    ingest_p = full * c + np.where(weekly_full, full / 7.0, 0.0)
+    weekly_full_o = (scheme >= 2) & ~((scheme == 2) & clone_b[np.maximum(off_t, 0)])
+    ingest_o = full * c + np.where(weekly_full_o, full / 7.0, 0.0)
+    if ret.gfs:
+        period_days = _gfs_period(ret) / HOURS_PER_DAY
+        gfs_point = np.where(
+            clone_b[np.maximum(lt, 0)] & (scheme != 3), full * unique_change(period_days, c), full
+        )
+        ingest_l = np.where(lt >= 0, gfs_point / period_days, 0.0)
+    else:
+        ingest_l = np.zeros(n)
+
     # --- money ---------------------------------------------------------------------------------
     price = [x.price_per_gb_month for x in tg]
     mind = [x.min_storage_days for x in tg]
-    life_short = ret.daily + 7.0
-    life_long = _gfs_lifetime_days(ret)
     c_chain = cost.storage_cost(
         short_p + long_on_chain,
         _col(price, t),
         min_storage_days=_col(mind, t),
-        lifetime_days=np.where(long_on_chain > 0, min(life_short, life_long), life_short),
+        ingest_per_day=ingest_p,
     )
     c_off = cost.storage_cost(
-        short_o, _col(price, off_t), min_storage_days=_col(mind, off_t), lifetime_days=life_short
+        short_o, _col(price, off_t), min_storage_days=_col(mind, off_t), ingest_per_day=ingest_o
     )
     c_long = cost.storage_cost(
-        long_sep, _col(price, lt), min_storage_days=_col(mind, lt), lifetime_days=life_long
+        long_sep, _col(price, lt), min_storage_days=_col(mind, lt), ingest_per_day=ingest_l
     )
     strat_frac = _col([x.standby_fraction for x in sts], st)
     replica_gb = np.where(_col([x.replica_storage for x in sts], st) > 0, D, 0.0)
@@ -684,3 +740,70 @@ def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     imm = np.append(np.array([x.immutable for x in catalog.targets.values()]), False)
     off_t = _offsite_target(space, catalog)
     return np.asarray(imm[space.target] | imm[off_t] | imm[space.longterm])
+
+
+def _solve_interval(
+    rpo_lim: FloatArray,
+    rto_lim: FloatArray,
+    alive: NDArray[np.bool_],
+    i_min: FloatArray,
+    i_max: float,
+    *,
+    fixed_ok: NDArray[np.bool_],
+    hi: FloatArray,
+    lo: FloatArray,
+    rule: str,
+) -> FloatArray:
+    """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
+
+    Each interval-dependent copy ``p`` (chain, off-site copy) meets scenario ``s`` for
+    intervals in ``[lo[s, p], hi[s, p]]``: its RPO grows with the interval
+    (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay shrinks
+    (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
+    interval-independent copy (``fixed_ok``) constrains nothing. The feasible set is an
+    intersection of unions of closed intervals, so its supremum (infimum) is one of the
+    ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``: every candidate is
+    checked and the best feasible one kept. Rows with none get the RPO boundary alone,
+    clipped to ``[i_min, i_max]`` (they are infeasible anyway).
+    """
+    n = alive.shape[0]
+    ok_copy = alive[:, :, 1:3]
+    if rule == "longest":
+        ends = np.where(ok_copy, np.minimum(hi, i_max), -np.inf).reshape(n, -1)
+        cand = np.concatenate([ends, np.full((n, 1), i_max)], axis=1)
+    elif rule == "shortest":
+        ends = np.where(ok_copy, np.maximum(lo, i_min[:, None, None]), np.inf).reshape(n, -1)
+        cand = np.concatenate([ends, i_min[:, None]], axis=1)
+    else:
+        raise ValueError(f"interval_rule: {rule!r} is not a rule; use 'longest' or 'shortest'")
+    cand = np.clip(cand, i_min[:, None], i_max)  # (N, K)
+    k = cand[:, :, None, None]
+    within = (lo[:, None] <= k + _TOL) & (k <= hi[:, None] + _TOL) & ok_copy[:, None]
+    good = (fixed_ok[:, None, :] | within.any(axis=-1)).all(axis=-1)  # (N, K)
+    if rule == "longest":
+        best = np.where(good, cand, -np.inf).max(axis=1)
+    else:
+        best = np.where(good, cand, np.inf).min(axis=1)
+    bound = np.where(ok_copy, hi, -np.inf).max(axis=-1)
+    bound = np.where(fixed_ok | np.isinf(rpo_lim)[None, :], np.inf, bound).min(axis=1)
+    fallback = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
+    return np.asarray(np.where(np.isfinite(best), best, fallback), dtype=float)
+
+
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "in_scope", "detection"})
+
+
+def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
+    """The evaluation of the given rows only (per-scenario fields kept whole)."""
+
+    def sub(name: str, value: Any) -> Any:
+        if name in _PER_SCENARIO:
+            return value
+        if isinstance(value, dict):
+            return {k: sub(k, v) for k, v in value.items()}
+        if isinstance(value, np.ndarray):
+            return value[rows]
+        return value
+
+    fields = {f: sub(f, getattr(ev, f)) for f in ev.__dataclass_fields__ if f != "space"}
+    return Evaluation(space=ev.space.take(rows), **fields)

@@ -1,0 +1,286 @@
+"""Hypothesis strategies shared by the test suite.
+
+One section per library module, headed ``# --- <module> ---``.  Import with
+``from strategies import ...`` (``tests/`` is on ``sys.path`` under pytest).
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+# --- units ---
+
+#: Spellings of duration units accepted by ``parse_duration``, in hours.
+DURATION_UNIT_HOURS: dict[str, float] = {
+    "s": 1 / 3600,
+    "sec": 1 / 3600,
+    "seconds": 1 / 3600,
+    "m": 1 / 60,
+    "min": 1 / 60,
+    "minutes": 1 / 60,
+    "h": 1.0,
+    "hr": 1.0,
+    "hours": 1.0,
+    "d": 24.0,
+    "day": 24.0,
+    "days": 24.0,
+    "w": 168.0,
+    "wk": 168.0,
+    "weeks": 168.0,
+    "mo": 730.0,
+    "month": 730.0,
+    "months": 730.0,
+    "y": 8760.0,
+    "yr": 8760.0,
+    "years": 8760.0,
+}
+
+#: Size units accepted by ``parse_size``, in decimal GB.
+SIZE_UNIT_GB: dict[str, float] = {
+    "B": 1e-9,
+    "kB": 1e-6,
+    "MB": 1e-3,
+    "GB": 1.0,
+    "TB": 1e3,
+    "PB": 1e6,
+    "KiB": 1024 / 1e9,
+    "MiB": 1024**2 / 1e9,
+    "GiB": 1024**3 / 1e9,
+    "TiB": 1024**4 / 1e9,
+    "PiB": 1024**5 / 1e9,
+}
+
+#: Currencies used in money round trips: with a symbol ($, €, £) and without.
+CURRENCIES: tuple[str, ...] = ("USD", "EUR", "GBP", "CHF", "JPY", "SEK")
+
+#: Period labels accepted by ``format_money`` (None: no suffix).
+MONEY_PERIOD_LABELS: tuple[str | None, ...] = (None, "h", "d", "mo", "yr")
+
+
+def _non_negative(max_value: float) -> st.SearchStrategy[float]:
+    # Subnormals are excluded: they carry too few digits for relative tolerances.
+    return st.floats(
+        min_value=0.0,
+        max_value=max_value,
+        allow_nan=False,
+        allow_infinity=False,
+        allow_subnormal=False,
+    )
+
+
+def durations() -> st.SearchStrategy[float]:
+    """Durations in hours, from 0 to about 1000 years."""
+    return _non_negative(1e7)
+
+
+def sizes() -> st.SearchStrategy[float]:
+    """Sizes in GB, from 0 to 1000 EB."""
+    return _non_negative(1e12)
+
+
+def throughputs() -> st.SearchStrategy[float]:
+    """Data throughputs in GB/h."""
+    return _non_negative(1e9)
+
+
+def bandwidths() -> st.SearchStrategy[float]:
+    """Link bandwidths in Mbit/s."""
+    return _non_negative(1e9)
+
+
+def money_amounts() -> st.SearchStrategy[float]:
+    """Amounts of money, from 0 to 10**12."""
+    return _non_negative(1e12)
+
+
+def currencies() -> st.SearchStrategy[str]:
+    """ISO 4217 codes, with and without a currency symbol."""
+    return st.sampled_from(CURRENCIES)
+
+
+def money_period_labels() -> st.SearchStrategy[str | None]:
+    """Period labels for ``format_money``."""
+    return st.sampled_from(MONEY_PERIOD_LABELS)
+
+
+@st.composite
+def decimal_texts(draw: st.DrawFn, max_value: int = 10**6) -> tuple[str, float]:
+    """A non-negative decimal number as text (maybe with thousands commas), and its value."""
+    number = draw(
+        st.decimals(
+            min_value=0, max_value=max_value, places=3, allow_nan=False, allow_infinity=False
+        )
+    )
+    text = draw(st.sampled_from([f"{number:f}", f"{number:,f}"]))
+    return text, float(number)
+
+
+def _spellings(unit: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([unit, unit.lower(), unit.upper(), unit.title()])
+
+
+@st.composite
+def duration_texts(draw: st.DrawFn) -> tuple[str, float]:
+    """A duration string such as ``" 1,500.25 Hours"`` and its value in hours."""
+    number, value = draw(decimal_texts())
+    unit = draw(st.sampled_from(sorted(DURATION_UNIT_HOURS)))
+    gap, pad = draw(st.sampled_from(["", " "])), draw(st.sampled_from(["", " ", "\t"]))
+    return f"{pad}{number}{gap}{draw(_spellings(unit))}{pad}", value * DURATION_UNIT_HOURS[unit]
+
+
+@st.composite
+def size_texts(draw: st.DrawFn) -> tuple[str, float]:
+    """A size string such as ``"12.5 tib"`` and its value in GB."""
+    number, value = draw(decimal_texts())
+    unit = draw(st.sampled_from(sorted(SIZE_UNIT_GB)))
+    gap = draw(st.sampled_from(["", " "]))
+    return f"{number}{gap}{draw(_spellings(unit))}", value * SIZE_UNIT_GB[unit]
+
+
+def unit_junk() -> st.SearchStrategy[str]:
+    """Arbitrary text, and near misses built from the characters of valid inputs."""
+    near_miss = st.text(alphabet="0123456789.,:%$€£ -+/PTeEkKmMgGbBiIhHdDsSwxyro", max_size=16)
+    return st.one_of(st.text(max_size=24), near_miss)
+
+
+# --- models / catalogs ---
+
+from rtocalc import Catalog, Requirements, Workload  # noqa: E402
+
+_SOURCE = {"source": "test fixture", "date": "2026-11-27"}
+
+
+def _target(
+    location: str,
+    roles: list[str],
+    price: float,
+    write: float,
+    read: float,
+    delay: float,
+    immutable: bool,
+    clone: bool,
+) -> dict[str, object]:
+    return {
+        "label": "",
+        "location": location,
+        "roles": roles,
+        "price_per_gb_month": price,
+        "write_throughput": write,
+        "read_throughput": read,
+        "retrieval_delay": delay,
+        "immutable": immutable,
+        "block_clone": clone,
+        "job_overhead": 0.05,
+        **_SOURCE,
+    }
+
+
+@st.composite
+def small_catalogs(
+    draw: st.DrawFn, primary: int = 2, offsite_methods: int = 2, links: int = 2, standby: int = 2
+) -> Catalog:
+    """Random catalogs with a handful of options: design spaces of tens to hundreds of rows."""
+    price = st.floats(0.001, 0.05)
+    rate = st.floats(100.0, 5000.0)
+    targets: dict[str, object] = {}
+    for i in range(draw(st.integers(1, primary))):
+        targets[f"p{i}"] = _target(
+            draw(st.sampled_from(["primary", "cloud"])),
+            ["primary", "longterm"],
+            draw(price),
+            draw(rate),
+            draw(rate),
+            0.0,
+            draw(st.booleans()),
+            draw(st.booleans()),
+        )
+    offsite: dict[str, object] = {}
+    for i in range(draw(st.integers(0, offsite_methods))):
+        loc = draw(st.sampled_from(["cloud", "vault"]))
+        targets[f"o{i}"] = _target(
+            loc,
+            ["offsite", "longterm"],
+            draw(price),
+            draw(rate),
+            draw(rate),
+            draw(st.floats(0.0, 12.0)),
+            draw(st.booleans()),
+            False,
+        )
+        offsite[f"m{i}"] = {
+            "target": f"o{i}",
+            "lag": draw(st.sampled_from([0.0, 24.0, 168.0])),
+            "price_per_month": draw(st.floats(0.0, 500.0)),
+            **_SOURCE,
+        }
+    link_table = {
+        f"l{i}": {"bandwidth": bw, "price_per_month": bw * draw(st.floats(0.1, 1.0)), **_SOURCE}
+        for i, bw in enumerate(
+            draw(
+                st.lists(
+                    st.sampled_from([50.0, 200.0, 1000.0, 10000.0]),
+                    min_size=1,
+                    max_size=links,
+                    unique=True,
+                )
+            )
+        )
+    }
+    strategies: dict[str, object] = {
+        "restore": {"provisioning_time": draw(st.floats(0.0, 8.0)), **_SOURCE}
+    }
+    for i in range(draw(st.integers(0, standby))):
+        strategies[f"s{i}"] = {
+            "failover_time": draw(st.floats(0.0, 1.0)),
+            "provisioning_time": draw(st.floats(0.0, 2.0)),
+            "standby_fraction": draw(st.floats(0.05, 1.0)),
+            "replica": True,
+            "replica_storage": draw(st.booleans()),
+            **_SOURCE,
+        }
+    return Catalog.from_dict(
+        {
+            "catalog": {"name": "random", "currency": "USD", "amortisation_years": 3},
+            "targets": targets,
+            "offsite": offsite,
+            "links": link_table,
+            "strategies": strategies,
+            "replication": {
+                "async_lag": 0.01,
+                "sync_max_distance_km": 100.0,
+                "replica_price_per_gb_month": draw(price),
+                **_SOURCE,
+            },
+            "operations": {"drills_per_year": 2, "drill_hours": 8, "labor_rate": 100, **_SOURCE},
+        }
+    )
+
+
+@st.composite
+def workloads(draw: st.DrawFn) -> Workload:
+    """Workloads from 50 GB to 50 TB."""
+    return Workload(
+        data_size=draw(st.floats(50.0, 50_000.0)),
+        daily_change=draw(st.floats(0.001, 0.2)),
+        annual_growth=draw(st.floats(0.0, 0.5)),
+        data_reduction=draw(st.floats(1.0, 4.0)),
+        compute_cost=draw(st.floats(0.0, 20_000.0)),
+        horizon=draw(st.sampled_from([0.0, 1.0, 3.0])),
+    )
+
+
+@st.composite
+def asks(draw: st.DrawFn) -> Requirements:
+    """Business asks: RPO from minutes to a day, RTO from minutes to days."""
+    return Requirements(
+        rpo=draw(st.floats(0.05, 30.0)),
+        rto=draw(st.floats(0.05, 96.0)),
+        retention={
+            "daily": draw(st.integers(1, 30)),
+            "weekly": draw(st.integers(0, 8)),
+            "monthly": draw(st.integers(0, 12)),
+            "yearly": draw(st.integers(0, 3)),
+        },
+        offsite=draw(st.booleans()),
+        immutable=draw(st.booleans()),
+    )

@@ -1,0 +1,333 @@
+"""The optimiser: feasibility, exactness against brute force, monotonicity, physics."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+from rtocalc import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Requirements,
+    Scenario,
+    Workload,
+    cheapest,
+    evaluate,
+    load_scenario,
+)
+from rtocalc.models import SCHEMES
+from rtocalc.optimize import _both_ends, order
+from rtocalc.space import build_space, evaluate_space
+from strategies import asks, small_catalogs, workloads
+
+SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_scenario()
+
+
+def test_default_scenario_is_feasible_and_consistent(default):
+    res = cheapest(
+        default.workload, default.requirements, impact=default.impact, catalog=default.catalog
+    )
+    assert res.feasible and res.plan is not None
+    plan = res.plan
+    assert plan.meets_requirements and not plan.violations
+    assert plan.monthly_cost == pytest.approx(sum(plan.cost_breakdown.values()))
+    assert res.within_budget == (plan.monthly_cost <= default.requirements.budget)
+    # the off-site and immutable asks are honoured by the chosen design
+    assert plan.design.offsite is not None or plan.design.target.startswith("object")
+    # evaluating the chosen design again gives the same plan
+    again = evaluate(
+        default.workload,
+        plan.design,
+        default.requirements,
+        impact=default.impact,
+        catalog=default.catalog,
+    )
+    assert again.monthly_cost == pytest.approx(plan.monthly_cost, rel=1e-12)
+    assert again.rpo == pytest.approx(plan.rpo) and again.rto == pytest.approx(plan.rto)
+    # by_scenario says which copy gives each outcome; a site loss needs an off-site copy
+    site = next(o for o in plan.by_scenario if o.scope == "site")
+    assert "off-site" in site.recovered_from or "replica" in site.recovered_from
+
+
+def test_search_equals_full_evaluation(default):
+    """The lower-bound search returns the row a full evaluation ranks first."""
+    w, req, imp, cat = default.workload, default.requirements, default.impact, default.catalog
+    space = build_space(cat, req.retention)
+    longest = evaluate_space(space, w, req, imp, cat)
+    for objective in ("outlay", "tco"):
+        # for TCO each design is judged at both ends of its feasible interval range
+        ev = longest if objective == "outlay" else _both_ends(longest, space, w, req, imp, cat)
+        ranked = order(ev, objective)
+        best = int(ranked[ev.feasible[ranked]][0])
+        res = cheapest(w, req, impact=imp, catalog=cat, objective=objective)
+        assert res.plan is not None
+        assert res.plan.design == space.design(best, float(ev.interval[best]))
+
+
+def _designs(catalog: Catalog, gfs: bool):
+    """Every design of a catalog, enumerated independently of build_space."""
+    prim = [k for k, t in catalog.targets.items() if "primary" in t.roles]
+    lterm = [k for k, t in catalog.targets.items() if "longterm" in t.roles] if gfs else []
+    for tgt, scheme, off, lt, strat in itertools.product(
+        prim, SCHEMES, [None, *catalog.offsite], [None, *lterm], catalog.strategies
+    ):
+        if lt == tgt:
+            continue
+        replica = catalog.strategies[strat].replica
+        for rep in ("async", "sync") if replica else ("none",):
+            where = [tgt, lt, catalog.offsite[off].target if off is not None else None]
+            cloud = any(k is not None and catalog.targets[k].location == "cloud" for k in where)
+            for link in catalog.links if (cloud or rep != "none") else [None]:
+                yield dict(
+                    scheme=scheme,
+                    target=tgt,
+                    offsite=off,
+                    longterm=lt,
+                    replication=rep,
+                    link=link,
+                    strategy=strat,
+                )
+
+
+GRID = (0.25, 1.0, 3.0, 8.0, 24.0)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    catalog=small_catalogs(offsite_methods=1, links=1, standby=1), workload=workloads(), ask=asks()
+)
+def test_optimiser_equals_brute_force(catalog, workload, ask):
+    """Per-design Python loop over every design and a grid of intervals, via evaluate().
+
+    The optimiser solves the interval as a boundary; outlay and RTO never rise with the
+    interval, so no grid interval can beat it: the brute-force minimum is never cheaper,
+    and whenever brute force finds a feasible design the optimiser does too.
+    """
+    impact = BusinessImpact()
+    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    space = build_space(catalog, ask.retention)
+    designs = list(_designs(catalog, ask.retention.gfs))
+    assert len(designs) == len(space)  # same enumeration, independently written
+    best = math.inf
+    for d in designs:
+        for interval in GRID:
+            plan = evaluate(
+                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
+            )
+            if plan.meets_requirements:
+                best = min(best, plan.monthly_cost)
+    if math.isfinite(best):
+        assert res.feasible and res.plan is not None
+        assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
+    if res.feasible:
+        assert res.plan is not None and res.plan.meets_requirements
+        again = evaluate(workload, res.plan.design, ask, impact=impact, catalog=catalog)
+        assert again.meets_requirements
+        assert again.monthly_cost == pytest.approx(res.plan.monthly_cost, rel=1e-9)
+    else:
+        assert res.reasons and all(r.message for r in res.reasons)
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks())
+def test_chosen_design_is_cheapest_feasible_row(catalog, workload, ask):
+    """No feasible row of the fully evaluated space is cheaper than the answer."""
+    res = cheapest(workload, ask, catalog=catalog)
+    space = build_space(catalog, ask.retention)
+    ev = evaluate_space(space, workload, ask, BusinessImpact(), catalog)
+    assert res.feasible == bool(ev.feasible.any())
+    if res.plan is not None:
+        assert res.plan.monthly_cost == pytest.approx(ev.outlay[ev.feasible].min(), rel=1e-12)
+
+
+@example(  # found by hypothesis: archive minimum storage duration once billed less
+    workload=Workload(data_size=50.0, daily_change=0.0625, horizon=0.0),
+    ask=Requirements(rpo=25.0, rto=25.0, retention="1 daily"),
+    factor=0.5,
+    which="daily",
+)
+@SLOW
+@given(
+    workload=workloads(),
+    ask=asks(),
+    factor=st.floats(0.1, 0.95),
+    which=st.sampled_from(
+        ["rpo", "rto", "daily", "weekly", "monthly", "yearly", "offsite", "immutable"]
+    ),
+)
+def test_tighter_ask_never_costs_less(default, workload, ask, factor, which):
+    """Monotonicity: tightening any part of the ask never lowers the cheapest cost."""
+    if which in ("rpo", "rto"):
+        tight = ask.model_copy(update={which: getattr(ask, which) * factor})
+    elif which in ("offsite", "immutable"):
+        tight = ask.model_copy(update={which: True})
+    else:
+        ret = ask.retention.model_copy(
+            update={which: getattr(ask.retention, which) + max(1, round(10 * factor))}
+        )
+        tight = ask.model_copy(update={"retention": ret})
+    loose_res = cheapest(workload, ask, catalog=default.catalog)
+    tight_res = cheapest(workload, tight, catalog=default.catalog)
+    if tight_res.feasible:
+        assert loose_res.feasible and loose_res.plan and tight_res.plan
+        assert tight_res.plan.monthly_cost >= loose_res.plan.monthly_cost * (1 - 1e-9) - 1e-9
+
+
+@SLOW
+@given(workload=workloads(), ask=asks())
+def test_no_plan_beats_physics(default, workload, ask):
+    """No restore-path RTO is below data / throughput; no sync replica without capacity."""
+    res = cheapest(workload, ask, catalog=default.catalog)
+    assume(res.plan is not None)
+    plan = res.plan
+    cat = default.catalog
+    for oc in plan.by_scenario:
+        if oc.path.startswith("restore"):
+            role = oc.path.split(":")[1]
+            key = {
+                "primary": plan.design.target,
+                "offsite": cat.offsite[plan.design.offsite].target if plan.design.offsite else "",
+                "longterm": plan.design.longterm or "",
+            }[role]
+            rate = cat.targets[key].read_throughput
+            if cat.targets[key].location == "cloud":
+                link = cat.links[plan.design.link].bandwidth * 0.45 * workload.data_reduction
+                rate = min(rate, link)
+            assert oc.rto >= workload.final_size / rate * (1 - 1e-12)
+        if oc.path == "failover" and plan.design.replication == "sync":
+            link = cat.links[plan.design.link].bandwidth * 0.45
+            assert link >= workload.peak_rate * (1 + workload.annual_growth) ** workload.horizon
+
+
+def test_interval_is_the_boundary(default):
+    """The solved interval meets the RPO exactly (or sits at 24 h or the backup window)."""
+    w = default.workload
+    ask = default.requirements.model_copy(update={"rpo": 2.0})
+    plan = cheapest(w, ask, catalog=default.catalog).plan
+    assert plan is not None
+    interval = plan.design.interval
+    assert interval < 24.0
+    assert any(math.isclose(o.rpo, 2.0, rel_tol=1e-9) for o in plan.by_scenario)
+    longer = plan.design.model_copy(update={"interval": interval * 1.001})
+    assert not evaluate(w, longer, ask, catalog=default.catalog).meets_requirements
+
+
+def test_infeasible_rto_names_the_restore_physics():
+    """A 40 TB restore cannot meet 4 h without a standby: the reason says why, in numbers."""
+    w = Workload(data_size="40 TB", daily_change="2%/day")
+    impact = BusinessImpact(
+        scenarios=[Scenario(name="Corruption", scope="logical", rate=1, detection="0 h")]
+    )
+    res = cheapest(w, Requirements(rpo="24 h", rto="4 h"), impact=impact)
+    assert not res.feasible and res.plan is None
+    (reason,) = res.reasons
+    assert reason.constraint == "rto[logical]"
+    assert reason.limit == 4.0 and reason.best is not None and reason.best > 4.0
+    # 40 TB at the fastest default target (1 GB/s = 3600 GB/h) takes 11.1 h
+    assert "40 TB" in reason.message and "11.1" in reason.message
+    assert "replica does not help" in reason.message
+    assert reason.shortfall == pytest.approx(reason.best - 4.0)
+
+
+def test_infeasible_ransomware_without_immutable_copy():
+    cat = Catalog.default()
+    mutable = {k: {"immutable": False} for k in cat.targets}
+    cat = cat.override({"targets": mutable})
+    impact = BusinessImpact(scenarios=[Scenario(name="Ransomware", scope="ransomware", rate=0.2)])
+    res = cheapest(
+        Workload(data_size="1 TB"), Requirements(rpo="1 d", rto="3 d"), impact=impact, catalog=cat
+    )
+    assert not res.feasible
+    assert any("no copy in any design survives" in r.message for r in res.reasons)
+    assert any("immutable" in r.message for r in res.reasons)
+
+
+def test_zero_downtime_needs_a_standby(default):
+    """RTO near zero after a site loss is only met by failover, and costs a standby."""
+    impact = BusinessImpact(
+        scenarios=[Scenario(name="Fire", scope="site", rate=0.02, detection="0 h")]
+    )
+    res = cheapest(default.workload, Requirements(rpo="5 min", rto="5 min"), impact=impact)
+    assert res.feasible and res.plan is not None
+    (oc,) = res.plan.by_scenario
+    assert oc.path == "failover"
+    assert res.plan.cost_breakdown["standby"] > 0
+
+
+def test_scope_decides_survivors(default):
+    """Replicas never help against logical damage; only off-site copies survive a site loss."""
+    design = Design(
+        interval="4 h",
+        target="local_disk",
+        replication="async",
+        link="wan_1g",
+        strategy="hot_standby",
+    )
+    plan = evaluate(default.workload, design, catalog=default.catalog)
+    by = {o.scope: o for o in plan.by_scenario}
+    assert by["logical"].path == "restore:primary"
+    assert by["hardware"].path == "failover"
+    assert by["site"].path == "failover"  # the replica at the secondary site survives
+    assert by["region"].path == "none" and math.isinf(by["region"].rto)
+    assert by["ransomware"].path == "none"  # local_disk is mutable, the replica is encrypted
+    assert not any("replica" in s for s in by["logical"].survivors)
+
+
+def test_tco_objective_trades_outlay_for_expected_loss(default):
+    w, req, cat = default.workload, default.requirements, default.catalog
+    costly = BusinessImpact(downtime_cost="$200,000/h", data_loss_cost="$50,000/h")
+    by_outlay = cheapest(w, req, impact=costly, catalog=cat, objective="outlay").plan
+    by_tco = cheapest(w, req, impact=costly, catalog=cat, objective="tco").plan
+    assert by_outlay is not None and by_tco is not None
+    assert by_tco.tco_monthly <= by_outlay.tco_monthly
+    assert by_tco.monthly_cost >= by_outlay.monthly_cost
+
+
+def test_deterministic(default):
+    a = cheapest(default.workload, default.requirements, catalog=default.catalog)
+    b = cheapest(default.workload, default.requirements, catalog=default.catalog)
+    assert a.model_dump_json() == b.model_dump_json()
+
+
+def test_evaluate_rejects_unknown_keys(default):
+    w = default.workload
+    with pytest.raises(
+        ValueError, match=re.escape("design.target: 'nas' is not in the catalog; use one of")
+    ):
+        evaluate(w, Design(interval=1, target="nas"))
+    with pytest.raises(
+        ValueError, match=re.escape("design.target: 'tape' cannot hold the main backup")
+    ):
+        evaluate(w, Design(interval=1, target="tape"))
+    with pytest.raises(
+        ValueError, match=re.escape("design.replication: 'none' does not fit strategy")
+    ):
+        evaluate(w, Design(interval=1, target="local_disk", strategy="hot_standby"))
+    with pytest.raises(ValueError, match=re.escape("design.link: None")):
+        evaluate(w, Design(interval=1, target="object_hot"))
+    with pytest.raises(
+        TypeError, match=re.escape("workload: expected a rtocalc.Workload, got dict")
+    ):
+        cheapest({"data_size": 1}, Requirements(rpo=1, rto=1))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape("objective: 'cost' is not an objective")):
+        cheapest(w, Requirements(rpo=1, rto=1), objective="cost")  # type: ignore[arg-type]
+
+
+def test_space_size_and_columns(default):
+    space = build_space(default.catalog, default.requirements.retention)
+    assert 10_000 <= len(space) <= 100_000
+    rows = np.arange(len(space))
+    sub = space.take(rows[:10])
+    assert len(sub) == 10
