@@ -284,3 +284,50 @@ def asks(draw: st.DrawFn) -> Requirements:
         offsite=draw(st.booleans()),
         immutable=draw(st.booleans()),
     )
+
+
+# --- models json ---
+
+from rtocalc.models import SCOPES  # noqa: E402
+
+
+@st.composite
+def workload_models(draw: st.DrawFn) -> Workload:
+    """Workloads over the whole valid range of every field, as canonical floats."""
+    return Workload(
+        data_size=draw(sizes()),
+        daily_change=draw(_non_negative(1.0)),
+        annual_growth=draw(_non_negative(10.0)),
+        data_reduction=draw(st.floats(1.0, 100.0)),
+        peak_write_rate=draw(st.none() | throughputs()),
+        compute_cost=draw(money_amounts()),
+        secondary_distance_km=draw(_non_negative(1e5)),
+        horizon=draw(_non_negative(50.0)),
+    )
+
+
+def per_scope_limits() -> st.SearchStrategy[float | dict[str, float]]:
+    """One duration for every scope, or a table of durations by (some) scopes."""
+    return durations() | st.dictionaries(st.sampled_from(SCOPES), durations(), max_size=5)
+
+
+@st.composite
+def requirement_models(draw: st.DrawFn) -> Requirements:
+    """Business asks over the valid ranges, with per-scope tables, mtd/wrt and budget."""
+    mtd = draw(st.none() | durations())
+    wrt = draw(_non_negative(mtd)) if mtd is not None else draw(durations())
+    return Requirements(
+        rpo=draw(per_scope_limits()),
+        rto=draw(per_scope_limits()),
+        retention={
+            "daily": draw(st.integers(1, 3650)),
+            "weekly": draw(st.integers(0, 520)),
+            "monthly": draw(st.integers(0, 1200)),
+            "yearly": draw(st.integers(0, 100)),
+        },
+        offsite=draw(st.booleans()),
+        immutable=draw(st.booleans()),
+        budget=draw(st.none() | money_amounts()),
+        mtd=mtd,
+        wrt=wrt,
+    )

@@ -210,8 +210,8 @@ def drill_cost(
 
     Examples
     --------
-    >>> drill_cost(2, 8, 100.0, 2000.0, 0.09)
-    163.33333333333334
+    >>> round(drill_cost(2, 8, 100.0, 2000.0, 0.09), 2)  # 2/12 x (800 + 180)
+    163.33
     """
     return _out(
         _f(drills_per_year)
@@ -271,7 +271,7 @@ def expected_annual_loss(
     Examples
     --------
     >>> expected_annual_loss([1.0, 0.1], [2.0, 10.0], [1.0, 24.0], 5000.0, 1000.0)
-    41400.0
+    18400.0
     """
     lam, t, p = np.broadcast_arrays(_f(rate), _f(rto), _f(rpo))
     with np.errstate(invalid="ignore"):

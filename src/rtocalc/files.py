@@ -101,6 +101,16 @@ def read_toml(path: str | Path) -> dict[str, Any]:
 def load_scenario(path: str | Path | None = None) -> ScenarioFile:
     """Load and validate a scenario file (the shipped example when ``path`` is None).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        TOML file with ``[workload]``, ``[requirements]``, optional ``[impact]`` and
+        ``[catalog]`` tables; None loads ``examples/default.toml``.
+
+    Returns
+    -------
+    ScenarioFile
+
     Raises
     ------
     InputError

@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from . import physics
 from .models import BusinessImpact, Catalog, Design, Requirements, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
@@ -106,9 +107,10 @@ def cheapest(
     Examples
     --------
     >>> from rtocalc import Workload, Requirements, cheapest
-    >>> res = cheapest(Workload(data_size="2 TB"), Requirements(rpo="24 h", rto="1 d"))
-    >>> res.feasible
-    True
+    >>> ask = Requirements(rpo="24 h", rto={"logical": "4 h", "site": "1 d"}, offsite=True)
+    >>> res = cheapest(Workload(data_size="2 TB"), ask)
+    >>> res.feasible, res.plan.design.offsite is not None
+    (True, True)
     """
     _check_type("workload", workload, Workload)
     _check_type("requirements", requirements, Requirements)
@@ -223,7 +225,9 @@ def evaluate(
     requirements : Requirements, optional
         The ask to check against (retention sizes the storage); without it the default
         retention (14 daily) is used and ``meets_requirements`` is None.
-    impact, catalog
+    impact : BusinessImpact, optional
+        As for :func:`cheapest`.
+    catalog : Catalog, optional
         As for :func:`cheapest`.
 
     Returns
@@ -280,23 +284,23 @@ def make_plan(
     outcomes = []
     violations: list[str] = []
     for s, scen in enumerate(impact.scenarios):
-        p = int(ev.path[row, s])
-        alive = ev.extra["alive"][row, s]
+        p = int(ev.path[s, row])
+        alive = ev.extra["alive"][:, s, row]
         survivors = tuple(_copy_words(ev, row, q, catalog) for q in range(len(PATHS)) if alive[q])
         none = not alive.any()
         oc = ScenarioOutcome(
             name=scen.name,
             scope=scen.scope,
             rate=scen.rate,
-            rpo=float(ev.rpo[row, s]),
-            rpo_mean=float(ev.rpo_mean[row, s]),
-            rto=float(ev.rto[row, s]),
+            rpo=float(ev.rpo[s, row]),
+            rpo_mean=float(ev.rpo_mean[s, row]),
+            rto=float(ev.rto[s, row]),
             rpo_limit=float(ev.rpo_limit[s]),
             rto_limit=float(ev.rto_limit[s]),
             path="none" if none else PATHS[p],
             recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
             survivors=survivors,
-            meets=bool(ev.meets_scenario[row, s]),
+            meets=bool(ev.meets_scenario[s, row]),
         )
         outcomes.append(oc)
         if requirements is not None and not oc.meets:
@@ -372,7 +376,7 @@ def _restore_words(
     read = float(ev.extra["read"][p][row])
     size = workload.final_size
     parts = [f"detection {format_duration(float(ev.extra['detection'][s]))}"]
-    prov = float(ev.extra["prov"][row, s])
+    prov = float(ev.extra["prov"][s, row])
     if prov:
         parts.append(f"provisioning {format_duration(prov)}")
     retr = float(ev.extra["retrieval"][p][row])
@@ -400,10 +404,10 @@ def explain(
     for s, scen in enumerate(impact.scenarios):
         label = f"'{scen.name}' ({scen.scope})"
         rto_lim, rpo_lim = float(ev.rto_limit[s]), float(ev.rpo_limit[s])
-        rto_all = ev.path_rto[:, s, :]
+        rto_all = ev.path_rto[:, s, :]  # (P, N)
         if np.isfinite(rto_lim) and rto_all.min() > rto_lim:
             best = float(rto_all.min())
-            row, p = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
+            p, row = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
             if not np.isfinite(best):
                 msg = (
                     f"RTO {format_duration(rto_lim)} for {label}: no copy in any design "
@@ -420,7 +424,7 @@ def explain(
                     f"recovery any design achieves takes {format_duration(best)} ({how})"
                 )
                 if p != 0 and scen.scope in ("hardware", "site"):
-                    fo = float(ev.path_rto[:, s, 0].min())
+                    fo = float(ev.path_rto[0, s, :].min())
                     msg += (
                         f"; a standby replica would fail over in {format_duration(fo)}"
                         if np.isfinite(fo) and fo <= rto_lim
@@ -490,26 +494,32 @@ def _why_none(scope: str) -> str:
 
 
 def _best_rpo(ev: Evaluation, s: int, workload: Workload) -> float:
-    """Smallest RPO any row reaches in scenario s, backups at their shortest interval."""
+    """Smallest RPO any row reaches in scenario s, backups at their shortest interval.
+
+    At the shortest interval :math:`I_{min}` a job runs back to back (its duration equals
+    the interval), so the chain's RPO is :math:`2 I_{min}` and the off-site copy's adds its
+    lag and the copy time of one increment (:func:`rtocalc.physics.rpo_backup`).
+    """
     alive = ev.extra["alive"][:, s, :]
-    rep = np.where(alive[:, 0], ev.path_rpo[:, s, 0], np.inf)
     i_min = ev.min_interval
-    rb = ev.extra["rb"]
-    # at the shortest interval the job runs back to back: RPO = 2 x I_min for the chain
-    chain = np.where(alive[:, 1], 2.0 * i_min, np.inf)
-    off_extra = ev.path_rpo[:, s, 2] - (ev.interval + ev.backup_duration)
-    off = np.where(alive[:, 2], 2.0 * i_min + np.maximum(off_extra, 0.0), np.inf)
-    lt = np.where(alive[:, 3], ev.path_rpo[:, s, 3], np.inf)
-    del rb
-    return float(min(rep.min(), chain.min(), off.min(), lt.min()))
+    inc = physics.increment_size(workload.final_size, workload.daily_change, i_min)
+    copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.extra["rc"]), 0.0)
+    candidates = (
+        np.where(alive[0], ev.path_rpo[0, s], np.inf),
+        np.where(alive[1], physics.rpo_backup(i_min, i_min), np.inf),
+        np.where(alive[2], physics.rpo_backup(i_min, i_min + copy, ev.extra["lag"]), np.inf),
+        np.where(alive[3], ev.path_rpo[3, s], np.inf),
+    )
+    return float(min(np.min(x) for x in candidates))
 
 
 def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload) -> str:
     i = float(ev.min_interval.min())
+    change = workload.final_size * workload.daily_change
     return (
-        f" (backups of {format_size(workload.data_size * workload.daily_change)}/day change "
-        f"cannot run more often than every {format_duration(i)} at the fastest target, and "
-        "replication does not survive this scenario or cannot keep up)"
+        f" (backups of {format_size(change)}/day of change cannot run more often than every "
+        f"{format_duration(i)} at the fastest target, and no replica survives this "
+        "scenario or keeps up with the writes)"
     )
 
 
@@ -522,9 +532,10 @@ def _closest(
 ) -> Reason:
     """Every limit can be met alone but not together: name the closest design's misses."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        over_rpo = np.where(np.isfinite(ev.rpo_limit), ev.rpo / np.maximum(ev.rpo_limit, 1e-9), 0)
-        over_rto = np.where(np.isfinite(ev.rto_limit), ev.rto / np.maximum(ev.rto_limit, 1e-9), 0)
-    worst = np.maximum(over_rpo.max(axis=1), over_rto.max(axis=1))
+        lim_rpo, lim_rto = ev.rpo_limit[:, None], ev.rto_limit[:, None]
+        over_rpo = np.where(np.isfinite(lim_rpo), ev.rpo / np.maximum(lim_rpo, 1e-9), 0)
+        over_rto = np.where(np.isfinite(lim_rto), ev.rto / np.maximum(lim_rto, 1e-9), 0)
+    worst = np.maximum(over_rpo.max(axis=0), over_rto.max(axis=0))
     penalty = (
         (~ev.window_ok)
         | (~ev.link_ok)

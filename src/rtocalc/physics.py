@@ -559,7 +559,7 @@ def min_backup_interval(
     Examples
     --------
     >>> round(min_backup_interval(4000.0, 0.03, 1800.0, overhead=0.1), 6)
-    0.102857
+    0.100279
     """
     d, c, r, o = np.broadcast_arrays(_f(data_size), _f(daily_change), _f(throughput), _f(overhead))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -624,7 +624,7 @@ def max_interval_for_rpo(
     Examples
     --------
     >>> round(max_interval_for_rpo(4.0, 4000.0, 0.03, 1 / 1800.0, fixed=0.1), 6)
-    3.880597
+    3.889197
     """
     t, d, c, s, f = np.broadcast_arrays(
         _f(rpo), _f(data_size), _f(daily_change), _f(hours_per_gb), _f(fixed)

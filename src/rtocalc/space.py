@@ -212,22 +212,27 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
 
 @dataclass
 class Evaluation:
-    """Every metric of every row of a space (columns; ``S`` scenarios, ``P`` paths)."""
+    """Every metric of every row of a space.
+
+    Rows are always the last axis (``N`` rows, ``S`` scenarios, ``P`` recovery paths in
+    the order of :data:`PATHS`), so reductions over paths and scenarios run over leading
+    axes, which numpy does fast.
+    """
 
     space: DesignSpace
     interval: FloatArray  # (N,) [h]
     backup_duration: FloatArray  # (N,) [h]
     min_interval: FloatArray  # (N,) [h]
-    path_rpo: FloatArray  # (N, S, P) [h], inf where the copy does not survive
-    path_rpo_mean: FloatArray  # (N, P) [h], mean case, before survival
-    path_rto: FloatArray  # (N, S, P) [h]
-    path: IntArray  # (N, S) chosen path
-    rpo: FloatArray  # (N, S) [h]
-    rpo_mean: FloatArray  # (N, S) [h]
-    rto: FloatArray  # (N, S) [h]
+    path_rpo: FloatArray  # (P, S, N) [h], inf where the copy does not survive
+    path_rpo_mean: FloatArray  # (P, N) [h], mean case, before survival
+    path_rto: FloatArray  # (P, S, N) [h]
+    path: IntArray  # (S, N) chosen path
+    rpo: FloatArray  # (S, N) [h]
+    rpo_mean: FloatArray  # (S, N) [h]
+    rto: FloatArray  # (S, N) [h]
     rpo_limit: FloatArray  # (S,) [h]
     rto_limit: FloatArray  # (S,) [h]
-    meets_scenario: NDArray[np.bool_]  # (N, S)
+    meets_scenario: NDArray[np.bool_]  # (S, N)
     has_offsite: NDArray[np.bool_]  # (N,)
     has_immutable: NDArray[np.bool_]  # (N,)
     link_ok: NDArray[np.bool_]  # (N,)
@@ -325,28 +330,29 @@ def evaluate_space(
     # --- scenarios ----------------------------------------------------------------------
     scen = impact.scenarios
     S = len(scen)
-    scopes = [s.scope for s in scen]
+    scopes = [x.scope for x in scen]
     rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes])
     rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes])
-    det = np.array([s.detection for s in scen])
+    rpo_lim_c, rto_lim_c = (rpo_lim + _TOL)[:, None], (rto_lim + _TOL)[:, None]
+    det = np.array([x.detection for x in scen])
     sc_arr = np.array(scopes)
     infra_lost = sc_arr != "logical"
     replica_lives = np.isin(sc_arr, ["hardware", "site"])
+    ransom = (sc_arr == "ransomware")[:, None]
+    off_site = np.isin(sc_arr, ["site", "region"])[:, None]
 
-    # survival (N, S) per path
+    # survival (P, S, N): scope decides which copies survive
     def backup_survives(exists: Any, locs: Any, immutable: Any) -> NDArray[np.bool_]:
-        e = np.asarray(exists)[:, None] & np.ones((1, S), bool)
-        ok = np.where(sc_arr == "ransomware", np.asarray(immutable)[:, None], True)
-        ok = ok & np.where(sc_arr == "site", (np.asarray(locs) != 0)[:, None], True)
-        ok = ok & np.where(sc_arr == "region", (np.asarray(locs) != 0)[:, None], True)
-        return e & ok
+        return np.asarray(
+            exists & np.where(ransom, immutable, True) & np.where(off_site, locs != 0, True)
+        )
 
-    alive = np.empty((n, S, 4), bool)
-    alive[:, :, _FAILOVER] = (rep > 0)[:, None] & replica_lives[None, :]
-    alive[:, :, _PRIMARY] = backup_survives(np.ones(n, bool), p_loc, imm_p)
-    alive[:, :, _OFFSITE] = backup_survives(o >= 0, o_loc, imm_o)
+    alive = np.empty((4, S, n), bool)
+    alive[_FAILOVER] = (rep > 0) & replica_lives[:, None]
+    alive[_PRIMARY] = backup_survives(True, p_loc, imm_p)
+    alive[_OFFSITE] = backup_survives(o >= 0, o_loc, imm_o)
     gfs_period = _gfs_period(ret)
-    alive[:, :, _LONGTERM] = backup_survives((lt >= 0) & ret.gfs, l_loc, imm_l)
+    alive[_LONGTERM] = backup_survives((lt >= 0) & ret.gfs, l_loc, imm_l)
 
     # --- replication --------------------------------------------------------------------
     rpo_rep = np.full(n, np.inf)
@@ -371,27 +377,30 @@ def evaluate_space(
     prov_strategy = _col([x.provisioning_time for x in sts], st)
     prov_restore = catalog.strategies["restore"].provisioning_time
     prov = np.where(
-        sc_arr[None, :] == "region",
+        (sc_arr == "region")[:, None],
         prov_restore,
-        np.where(infra_lost[None, :], prov_strategy[:, None], 0.0),
-    )
+        np.where(infra_lost[:, None], prov_strategy, 0.0),
+    )  # (S, N)
     failover = _col([x.failover_time for x in sts], st)
     retr = {
         _PRIMARY: _col([x.retrieval_delay for x in tg], t),
         _OFFSITE: _col([x.retrieval_delay for x in tg], off_t),
         _LONGTERM: _col([x.retrieval_delay for x in tg], lt),
     }
-    read3 = np.stack([read[_PRIMARY], read[_OFFSITE], read[_LONGTERM]], axis=-1)
-    retr3 = np.stack([retr[_PRIMARY], retr[_OFFSITE], retr[_LONGTERM]], axis=-1)
-    # restore time without chain replay, (N, S, 3) for primary, off-site, long-term
-    rto_fixed = physics.rto_restore(
-        D,
-        read3[:, None, :],
-        detection=det[None, :, None],
-        provisioning=prov[:, :, None],
-        retrieval_delay=retr3[:, None, :],
+    read3 = np.stack([read[_PRIMARY], read[_OFFSITE], read[_LONGTERM]])  # (3, N)
+    retr3 = np.stack([retr[_PRIMARY], retr[_OFFSITE], retr[_LONGTERM]])
+    # restore time without chain replay, (3, S, N) for primary, off-site, long-term
+    rto_fixed = np.asarray(
+        physics.rto_restore(
+            D,
+            read3[:, None, :],
+            detection=det[None, :, None],
+            provisioning=prov[None, :, :],
+            retrieval_delay=retr3[:, None, :],
+        ),
+        dtype=float,
     )
-    rto_fail = np.asarray(physics.rto_failover(det[None, :], failover[:, None]), dtype=float)
+    rto_fail = np.asarray(physics.rto_failover(det[:, None], failover), dtype=float)  # (S, N)
     rpo_long = gfs_period + np.asarray(
         physics.backup_duration(physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead)
     )
@@ -404,44 +413,27 @@ def evaluate_space(
     if space.interval is None:
         interval = _solve_interval(
             rpo_lim,
-            rto_lim,
             alive,
             i_min,
             i_max,
             # interval-independent paths: failover to the replica and long-term points
-            fixed_ok=(
-                alive[:, :, _FAILOVER]
-                & (rpo_rep[:, None] <= rpo_lim + _TOL)
-                & (rto_fail <= rto_lim + _TOL)
-            )
-            | (
-                alive[:, :, _LONGTERM]
-                & (rpo_long[:, None] <= rpo_lim + _TOL)
-                & (rto_fixed[:, :, 2] <= rto_lim + _TOL)
-            ),
-            # RPO boundary of the chain and the off-site copy, (N, S, 2)
+            fixed_ok=(alive[_FAILOVER] & (rpo_rep <= rpo_lim_c) & (rto_fail <= rto_lim_c))
+            | (alive[_LONGTERM] & (rpo_long <= rpo_lim_c) & (rto_fixed[2] <= rto_lim_c)),
+            # RPO boundary of the chain and the off-site copy, (2, S, N)
             hi=np.stack(
                 [
+                    physics.max_interval_for_rpo(rpo_lim[:, None], D, c, 1.0 / rb, overhead),
                     physics.max_interval_for_rpo(
-                        rpo_lim[None, :], D, c, (1.0 / rb)[:, None], overhead[:, None]
+                        rpo_lim[:, None], D, c, 1.0 / rb + 1.0 / rc, overhead + lag
                     ),
-                    physics.max_interval_for_rpo(
-                        rpo_lim[None, :],
-                        D,
-                        c,
-                        (1.0 / rb + 1.0 / rc)[:, None],
-                        (overhead + lag)[:, None],
-                    ),
-                ],
-                axis=-1,
+                ]
             ),
             # RTO boundary of the same copies: chain replay shrinks as the interval grows
-            lo=physics.min_interval_for_rto(
-                rto_lim[None, :, None] - rto_fixed[:, :, :2],
-                D,
-                c,
-                read3[:, None, :2],
-                chain_days[:, None, None],
+            lo=np.asarray(
+                physics.min_interval_for_rto(
+                    rto_lim[None, :, None] - rto_fixed[:2], D, c, read3[:2, None, :], chain_days
+                ),
+                dtype=float,
             ),
             rule=interval_rule,
         )
@@ -457,50 +449,64 @@ def evaluate_space(
     # chains: every point of the chain's days, at the real interval; reverse: none)
     replay_n = np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0)
 
-    # --- RPO and RTO per (row, scenario, path) ---------------------------------------------
-    # RPOs depend on the row and path only; survival on the scenario's scope.
-    rpo_rows = np.empty((n, 4))
-    rpo_rows[:, _FAILOVER] = rpo_rep
-    rpo_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b)
-    rpo_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
-    rpo_rows[:, _LONGTERM] = rpo_long
+    # --- RPO and RTO per (path, scenario, row) ---------------------------------------------
+    # RPOs depend on the path and row only; survival on the scenario's scope.
+    rpo_rows = np.empty((4, n))
+    rpo_rows[_FAILOVER] = rpo_rep
+    rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
+    rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
+    rpo_rows[_LONGTERM] = rpo_long
     mean_rows = rpo_rows.copy()
-    mean_rows[:, _PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
-    mean_rows[:, _OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
+    mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
+    mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
     if np.isfinite(gfs_period):
-        mean_rows[:, _LONGTERM] -= gfs_period / 2.0
+        mean_rows[_LONGTERM] -= gfs_period / 2.0
 
-    replay2 = physics.chain_replay_time(replay_n[:, None], inc[:, None], read3[:, :2])
-    path_rto = np.empty((n, S, 4))
-    path_rto[:, :, _FAILOVER] = rto_fail
-    path_rto[:, :, 1:] = rto_fixed
-    path_rto[:, :, 1:3] += replay2[:, None, :]
-    np.putmask(path_rto, ~alive, np.inf)
-    path_rpo = np.where(alive, rpo_rows[:, None, :], np.inf)
+    replay2 = physics.chain_replay_time(replay_n, inc, read3[:2])  # (2, N)
+    raw_rto = np.empty((4, S, n))  # as if every copy survived
+    raw_rto[_FAILOVER] = rto_fail
+    raw_rto[1:] = rto_fixed
+    raw_rto[1:3] += replay2[:, None, :]
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
     # cost per hour as weights; 1 and 1 without costs); if none meets, the smallest score;
     # ties go to the earlier path in PATHS; a copy that does not survive is never chosen.
-    meets = path_rpo <= (rpo_lim + _TOL)[None, :, None]
-    meets &= path_rto <= (rto_lim + _TOL)[None, :, None]
+    # Masks are applied arithmetically (a dead copy adds a huge penalty), which numpy runs
+    # several times faster than masked selections.
+    # (in place where possible: fresh large arrays cost page faults)
+    dead = np.multiply(~alive, _HUGE)  # (P, S, N): 0 alive, 1e300 dead
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
-    score = path_rto * w_down if w_down else np.zeros_like(path_rto)
+    score = np.multiply(raw_rto, w_down)
     if w_loss:
-        score += path_rpo * w_loss
-    np.minimum(score, _HUGE, out=score)  # alive but unbounded still beats not alive
-    np.putmask(score, ~alive, np.inf)
-    any_meets: NDArray[np.bool_] = np.asarray(meets.any(axis=-1))
-    path = np.argmin(np.where(meets, score, np.inf), axis=-1)
-    path = np.where(any_meets, path, np.argmin(score, axis=-1))
-    pick = path[..., None]
-    rpo = np.take_along_axis(path_rpo, pick, -1)[..., 0]
-    rto = np.take_along_axis(path_rto, pick, -1)[..., 0]
-    rpo_mean = np.where(np.isfinite(rpo), np.take_along_axis(mean_rows, path, -1), np.inf)
+        score += rpo_rows[:, None, :] * w_loss
+    np.minimum(score, _HUGE, out=score)  # alive but unbounded ranks before any dead copy
+    for _ in range(4):
+        score += dead
+    path_rto = raw_rto
+    path_rto += dead
+    path_rpo = np.add(rpo_rows[:, None, :], dead, out=dead)
+    finite_rpo = np.minimum(rpo_lim_c, 1e299)  # a dead copy never meets, even without limit
+    finite_rto = np.minimum(rto_lim_c, 1e299)
+    meets = path_rpo <= finite_rpo
+    meets &= path_rto <= finite_rto
+    any_meets: NDArray[np.bool_] = np.asarray(meets[0] | meets[1] | meets[2] | meets[3])
+    best_any = _first_min(score)
+    np.logical_not(meets, out=meets)
+    score += meets * 1e306  # a path that misses ranks after every path that meets
+    path = np.where(any_meets, _first_min(score), best_any)
+    rpo = _pick(path_rpo, path)
+    rto = _pick(path_rto, path)
+    rpo_mean = _pick(mean_rows, path) + (rpo >= 1e299) * _HUGE
+    rpo[rpo >= 1e299] = np.inf  # no surviving copy
+    rto[rto >= 1e299] = np.inf
+    rpo_mean[rpo_mean >= 1e299] = np.inf
     meets_scenario = any_meets
     path_rpo_mean = mean_rows
+    path_rpo[path_rpo >= 1e299] = np.inf
+    path_rto[path_rto >= 1e299] = np.inf
 
     # --- other constraints ------------------------------------------------------------------
     offsite_ok = has_offsite(space, catalog)
@@ -513,7 +519,7 @@ def evaluate_space(
         + np.where(l_loc == cloud, D / r / gfs_period, 0.0)  # a reduced full per GFS period
     )
     link_ok = (li < 0) | (traffic <= bw * physics.link_throughput(1.0) + _TOL)
-    feasible = meets_scenario.all(axis=1) & window_ok & link_ok
+    feasible = meets_scenario.all(axis=0) & window_ok & link_ok
     if requirements.offsite:
         feasible &= offsite_ok
     if requirements.immutable:
@@ -521,15 +527,14 @@ def evaluate_space(
 
     costs = row_costs(space, interval, workload, ret, catalog)
     outlay, breakdown = costs.outlay, costs.breakdown
-    rates = np.array([s.rate for s in scen])
-    eal = cost.expected_annual_loss(rates, rto, rpo, impact.downtime_cost, impact.data_loss_cost)
-    eal_mean = cost.expected_annual_loss(
-        rates, rto, rpo_mean, impact.downtime_cost, impact.data_loss_cost
-    )
+    rates = np.array([x.rate for x in scen])[:, None]
+    dc, lc = impact.downtime_cost, impact.data_loss_cost
+    eal = cost.expected_annual_loss(rates, rto, rpo, dc, lc, axis=0)
+    eal_mean = cost.expected_annual_loss(rates, rto, rpo_mean, dc, lc, axis=0)
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-    worst_rpo = np.where(scope_mask[None, :], rpo, 0.0).max(axis=1)
-    worst_rto = np.where(scope_mask[None, :], rto, 0.0).max(axis=1)
+    worst_rpo = np.where(scope_mask[:, None], rpo, 0.0).max(axis=0)
+    worst_rto = np.where(scope_mask[:, None], rto, 0.0).max(axis=0)
 
     return Evaluation(
         space=space,
@@ -564,6 +569,8 @@ def evaluate_space(
             "read": read,
             "inc": inc,
             "rb": rb,
+            "rc": rc,
+            "lag": lag,
             "traffic": traffic,
             "wire": wire,
             "retrieval": retr,
@@ -742,9 +749,24 @@ def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     return np.asarray(imm[space.target] | imm[off_t] | imm[space.longterm])
 
 
+def _first_min(key: FloatArray) -> IntArray:
+    """Index along axis 0 (of length 4) of the first minimum, without a masked argmin."""
+    best = key.min(axis=0)
+    idx = np.full(best.shape, 3, dtype=np.int64)
+    for p in (2, 1, 0):
+        idx[key[p] == best] = p
+    return idx
+
+
+def _pick(values: FloatArray, idx: IntArray) -> FloatArray:
+    """``values[idx[s, n], s, n]`` for (P, S, N) or (P, N) values and (S, N) indices."""
+    if values.ndim == 2:
+        return np.asarray(np.take_along_axis(values, idx, 0), dtype=float)
+    return np.asarray(np.take_along_axis(values, idx[None], 0)[0], dtype=float)
+
+
 def _solve_interval(
     rpo_lim: FloatArray,
-    rto_lim: FloatArray,
     alive: NDArray[np.bool_],
     i_min: FloatArray,
     i_max: float,
@@ -757,37 +779,48 @@ def _solve_interval(
     """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
 
     Each interval-dependent copy ``p`` (chain, off-site copy) meets scenario ``s`` for
-    intervals in ``[lo[s, p], hi[s, p]]``: its RPO grows with the interval
+    intervals in ``[lo[p, s], hi[p, s]]``: its RPO grows with the interval
     (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay shrinks
     (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
-    interval-independent copy (``fixed_ok``) constrains nothing. The feasible set is an
-    intersection of unions of closed intervals, so its supremum (infimum) is one of the
-    ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``: every candidate is
-    checked and the best feasible one kept. Rows with none get the RPO boundary alone,
-    clipped to ``[i_min, i_max]`` (they are infeasible anyway).
+    interval-independent copy (``fixed_ok``, shape (S, N)) constrains nothing. The
+    feasible set is an intersection of unions of closed intervals, so its supremum
+    (infimum) is one of the ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``.
+    Candidates are tried best first, each round only on the rows not yet settled; rows
+    where some scenario has no usable copy at any interval are settled at once. Rows
+    with no feasible candidate get the RPO boundary alone, clipped to ``[i_min, i_max]``
+    (they are infeasible).
     """
-    n = alive.shape[0]
-    ok_copy = alive[:, :, 1:3]
-    if rule == "longest":
-        ends = np.where(ok_copy, np.minimum(hi, i_max), -np.inf).reshape(n, -1)
-        cand = np.concatenate([ends, np.full((n, 1), i_max)], axis=1)
-    elif rule == "shortest":
-        ends = np.where(ok_copy, np.maximum(lo, i_min[:, None, None]), np.inf).reshape(n, -1)
-        cand = np.concatenate([ends, i_min[:, None]], axis=1)
-    else:
+    if rule not in ("longest", "shortest"):
         raise ValueError(f"interval_rule: {rule!r} is not a rule; use 'longest' or 'shortest'")
-    cand = np.clip(cand, i_min[:, None], i_max)  # (N, K)
-    k = cand[:, :, None, None]
-    within = (lo[:, None] <= k + _TOL) & (k <= hi[:, None] + _TOL) & ok_copy[:, None]
-    good = (fixed_ok[:, None, :] | within.any(axis=-1)).all(axis=-1)  # (N, K)
+    ok_copy = alive[1:3]  # (2, S, N)
+    lo_c = np.maximum(lo, i_min)
+    hi_c = np.minimum(hi, i_max)
+    usable = ok_copy & (lo_c <= hi_c + _TOL)  # copies that meet the scenario at some interval
+    possible = (fixed_ok | usable[0] | usable[1]).all(axis=0)
+    bound = np.maximum(np.where(ok_copy[0], hi[0], -np.inf), np.where(ok_copy[1], hi[1], -np.inf))
+    bound = np.where(fixed_ok | np.isinf(rpo_lim)[:, None], np.inf, bound).min(axis=0)
+    result = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
+    rows = np.flatnonzero(possible)
+    if rows.size == 0:
+        return np.asarray(result, dtype=float)
+    # candidates in the order they are tried, best first: (K, R)
     if rule == "longest":
-        best = np.where(good, cand, -np.inf).max(axis=1)
+        ends = np.where(usable[:, :, rows], hi_c[:, :, rows], -np.inf).reshape(-1, rows.size)
+        cand = -np.sort(-np.concatenate([np.full((1, rows.size), i_max), ends]), axis=0)
     else:
-        best = np.where(good, cand, np.inf).min(axis=1)
-    bound = np.where(ok_copy, hi, -np.inf).max(axis=-1)
-    bound = np.where(fixed_ok | np.isinf(rpo_lim)[None, :], np.inf, bound).min(axis=1)
-    fallback = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
-    return np.asarray(np.where(np.isfinite(best), best, fallback), dtype=float)
+        ends = np.where(usable[:, :, rows], lo_c[:, :, rows], np.inf).reshape(-1, rows.size)
+        cand = np.sort(np.concatenate([i_min[None, rows], ends]), axis=0)
+    todo = np.arange(rows.size)
+    for k in range(cand.shape[0]):
+        r = rows[todo]
+        i_k = cand[k, todo]
+        within = usable[:, :, r] & (lo_c[:, :, r] <= i_k + _TOL) & (i_k <= hi_c[:, :, r] + _TOL)
+        good = (fixed_ok[:, r] | within[0] | within[1]).all(axis=0) & np.isfinite(i_k)
+        result[r[good]] = i_k[good]
+        todo = todo[~good]
+        if todo.size == 0:
+            break
+    return np.asarray(result, dtype=float)
 
 
 _PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "in_scope", "detection"})
@@ -802,7 +835,7 @@ def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
         if isinstance(value, dict):
             return {k: sub(k, v) for k, v in value.items()}
         if isinstance(value, np.ndarray):
-            return value[rows]
+            return value[..., rows]  # rows are the last axis
         return value
 
     fields = {f: sub(f, getattr(ev, f)) for f in ev.__dataclass_fields__ if f != "space"}

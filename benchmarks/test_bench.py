@@ -1,0 +1,81 @@
+"""Speed of the model (pytest-benchmark).
+
+Run: ``python -m pytest benchmarks --benchmark-only`` (CI runs them once, untimed, as a
+smoke test). Targets from the core issue: at least 10 million design-scenario
+evaluations per second on one core, and ``cheapest()`` on the default scenario under
+20 ms. Compare the vectorised evaluation with the per-design loop in the same run: the
+ratio is what vectorisation buys, whatever the machine's load.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rtocalc import cheapest, evaluate, load_scenario
+from rtocalc.space import build_space, evaluate_space
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario()
+
+
+@pytest.fixture(scope="module")
+def space(scenario):
+    return build_space(scenario.catalog, scenario.requirements.retention)
+
+
+def test_evaluate_whole_space(benchmark, scenario, space):
+    """Every design of the default space, every scenario, one broadcast evaluation."""
+    s = scenario
+    ev = benchmark(evaluate_space, space, s.workload, s.requirements, s.impact, s.catalog)
+    pairs = len(space) * len(s.impact.scenarios)
+    benchmark.extra_info["designs"] = len(space)
+    benchmark.extra_info["design_scenario_pairs"] = pairs
+    if benchmark.stats:
+        per_s = pairs / benchmark.stats.stats.median
+        benchmark.extra_info["pairs_per_second"] = per_s
+    assert ev.feasible.any()
+
+
+def test_evaluate_per_design_loop(benchmark, scenario, space):
+    """The same evaluation as a per-design Python loop (200 designs) for comparison."""
+    s = scenario
+    rows = np.linspace(0, len(space) - 1, 200).astype(int)
+    designs = [space.design(int(i), 4.0) for i in rows]
+
+    def loop():
+        return [
+            evaluate(s.workload, d, s.requirements, impact=s.impact, catalog=s.catalog)
+            for d in designs
+        ]
+
+    plans = benchmark(loop)
+    benchmark.extra_info["designs"] = len(designs)
+    benchmark.extra_info["design_scenario_pairs"] = len(designs) * len(s.impact.scenarios)
+    assert len(plans) == len(designs)
+
+
+def test_cheapest_default(benchmark, scenario):
+    """``cheapest()`` on the shipped default scenario (target: under 20 ms)."""
+    s = scenario
+    res = benchmark(cheapest, s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    assert res.feasible
+
+
+def test_cheapest_default_tco(benchmark, scenario):
+    """``cheapest(objective="tco")``: both ends of every interval range, weaker bound."""
+    s = scenario
+    res = benchmark(
+        cheapest, s.workload, s.requirements, impact=s.impact, catalog=s.catalog, objective="tco"
+    )
+    assert res.feasible
+
+
+def test_cheapest_infeasible(benchmark, scenario):
+    """An ask no design meets: the whole space is evaluated to explain why."""
+    s = scenario
+    ask = s.requirements.model_copy(update={"rto": 0.05})
+    res = benchmark(cheapest, s.workload, ask, impact=s.impact, catalog=s.catalog)
+    assert not res.feasible
