@@ -40,7 +40,7 @@ _ITEMS = {
 def describe_design(design: Design) -> str:
     """One sentence describing a design in words."""
     parts = [
-        f"back up every {format_duration(design.interval)} to {design.target} "
+        f"back up every {format_duration(design.interval, digits=3)} to {design.target} "
         f"({_SCHEME_WORDS[design.scheme]})"
     ]
     parts.append(f"copy off site with {design.offsite}" if design.offsite else "no off-site copy")
@@ -55,11 +55,11 @@ def describe_design(design: Design) -> str:
 
 
 def _d(hours: float) -> str:
-    return format_duration(hours) if math.isfinite(hours) else "no recovery"
+    return format_duration(hours, digits=3) if math.isfinite(hours) else "no recovery"
 
 
 def _lim(hours: float) -> str:
-    return format_duration(hours) if math.isfinite(hours) else "-"
+    return format_duration(hours, digits=3) if math.isfinite(hours) else "-"
 
 
 def _money(amount: float, currency: str, per: str | None = "mo") -> str:
@@ -97,9 +97,12 @@ def _plan_lines(plan: Plan) -> list[str]:
         )
         + ")",
         f"Worst case over the scenarios in scope: RPO {_d(plan.rpo)}, RTO {_d(plan.rto)}; "
-        f"one backup job takes {format_duration(plan.backup_duration)}.",
+        f"one backup job takes {format_duration(plan.backup_duration, digits=3)}.",
         "Storage (decimal units, 1 TB = 10^12 bytes): "
-        + (", ".join(f"{k} {format_size(v)}" for k, v in plan.storage_gb.items()) or "none")
+        + (
+            ", ".join(f"{k} {format_size(v, digits=3)}" for k, v in plan.storage_gb.items())
+            or "none"
+        )
         + ".",
     ]
     if plan.expected_annual_loss > 0:

@@ -452,15 +452,15 @@ _MBIT_PER_SECOND: Final = (_BITS_PER_MBIT, 1.0)
 # ---------------------------------------------------------------------------
 
 
-def _format_number(number: float) -> str:
-    """Up to 6 significant digits, no trailing zeros, no exponent below 1e15."""
-    text = f"{number:.6g}"
+def _format_number(number: float, digits: int = 6) -> str:
+    """Up to `digits` significant digits, no trailing zeros, no exponent below 1e15."""
+    text = f"{number:.{digits}g}"
     if "e+" in text and int(text.partition("e+")[2]) < 15:
         text = format(Decimal(text), "f")
     return text
 
 
-def _format_scaled(value: float, labels: tuple[tuple[str, float], ...]) -> str:
+def _format_scaled(value: float, labels: tuple[tuple[str, float], ...], digits: int = 6) -> str:
     """Format `value` in the largest of `labels` (ascending) in which it is >= 1."""
     if math.isnan(value) or value == -math.inf:
         raise ValueError(f"cannot format {value!r}")
@@ -469,9 +469,9 @@ def _format_scaled(value: float, labels: tuple[tuple[str, float], ...]) -> str:
     magnitude = abs(value)
     label, size = labels[0]
     for candidate, candidate_size in labels[1:]:
-        if float(_format_number(magnitude / candidate_size)) >= 1.0:
+        if float(_format_number(magnitude / candidate_size, digits)) >= 1.0:
             label, size = candidate, candidate_size
-    text = _format_number(magnitude / size)
+    text = _format_number(magnitude / size, digits)
     sign = "-" if value < 0.0 and float(text) != 0.0 else ""
     return f"{sign}{text} {label}"
 
@@ -550,7 +550,7 @@ def parse_duration(value: object, field: str = "duration") -> float:
     return _checked(seconds / _SECONDS_PER_HOUR, _DURATION, field, value)
 
 
-def format_duration(hours: float) -> str:
+def format_duration(hours: float, *, digits: int = 6) -> str:
     """Format a duration in hours for humans.
 
     The unit is the largest of s, min, h, d and w in which the value is at
@@ -563,6 +563,8 @@ def format_duration(hours: float) -> str:
     hours : float
         Duration in hours.  Negative values (e.g. a missed target) keep their
         sign; ``math.inf`` is formatted as ``"unbounded"``.
+    digits : int, default 6
+        Significant digits; reports for people use 3.
 
     Returns
     -------
@@ -586,8 +588,10 @@ def format_duration(hours: float) -> str:
     ('2 w', '0 s', '2.08333 h')
     >>> format_duration(float("inf"))
     'unbounded'
+    >>> format_duration(3.847413, digits=3)
+    '3.85 h'
     """
-    return _format_scaled(float(hours), _DURATION_LABELS)
+    return _format_scaled(float(hours), _DURATION_LABELS, digits)
 
 
 # ---------------------------------------------------------------------------
@@ -642,7 +646,7 @@ def parse_size(value: object, field: str = "size") -> float:
     return _checked(raw, _SIZE, field, value)
 
 
-def format_size(gb: float, *, binary: bool = False) -> str:
+def format_size(gb: float, *, binary: bool = False, digits: int = 6) -> str:
     """Format a size in GB for humans.
 
     Parameters
@@ -651,6 +655,8 @@ def format_size(gb: float, *, binary: bool = False) -> str:
         Size in decimal GB.  ``math.inf`` is formatted as ``"unbounded"``.
     binary : bool, default False
         Use KiB, MiB, GiB, TiB and PiB instead of kB, MB, GB, TB and PB.
+    digits : int, default 6
+        Significant digits; reports for people use 3.
 
     Returns
     -------
@@ -674,7 +680,7 @@ def format_size(gb: float, *, binary: bool = False) -> str:
     >>> format_size(1649.267441664, binary=True)
     '1.5 TiB'
     """
-    return _format_scaled(float(gb), _BINARY_SIZE_LABELS if binary else _SIZE_LABELS)
+    return _format_scaled(float(gb), _BINARY_SIZE_LABELS if binary else _SIZE_LABELS, digits)
 
 
 def _parse_rate(value: object, field: str, kind: _Kind, target: tuple[float, float]) -> float:
