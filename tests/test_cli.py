@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -446,14 +445,6 @@ def test_catalog_file_relative_to_the_scenario(capsys, tmp_path):
     assert json.loads(with_file) == json.loads(without)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug files.py:136 dict(raw.get('catalog')): a non-table [catalog] value raises "
-        "ValueError (traceback, exit 1) instead of an error line"
-    ),
-    raises=ValueError,
-    strict=True,
-)
 def test_catalog_not_a_table(capsys, tmp_path):
     path = write(tmp_path, 'catalog = "default"\n' + _WORKLOAD + _ASK)
     code, _, err = run(capsys, "plan", str(path))
@@ -462,14 +453,6 @@ def test_catalog_not_a_table(capsys, tmp_path):
     assert f"{path}: catalog" in line
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug files.py:139 / models.py:563: catalog.file that is not valid TOML raises "
-        "tomllib.TOMLDecodeError (traceback) instead of an error line"
-    ),
-    raises=tomllib.TOMLDecodeError,
-    strict=True,
-)
 def test_catalog_file_not_toml(capsys, tmp_path):
     (tmp_path / "mine.toml").write_text("[targets\n", encoding="utf-8")
     path = write(tmp_path, _WORKLOAD + _ASK + '[catalog]\nfile = "mine.toml"\n')
@@ -479,13 +462,6 @@ def test_catalog_file_not_toml(capsys, tmp_path):
     assert "not valid TOML" in line
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug files.py:68 format_validation_error strips only 'rpo: ', so a per-scope "
-        "error reads 'requirements.rpo: rpo.site: ...' instead of 'requirements.rpo.site: ...'"
-    ),
-    strict=True,
-)
 def test_per_scope_error_has_one_dotted_path(capsys, tmp_path):
     path = write(tmp_path, _WORKLOAD + '[requirements]\nrpo = { site = "soon" }\nrto = "4 h"\n')
     code, _, err = run(capsys, "plan", str(path))
@@ -494,13 +470,6 @@ def test_per_scope_error_has_one_dotted_path(capsys, tmp_path):
     assert line.startswith(f"error: {path}: requirements.rpo.site: 'soon' "), line
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:255 Retention ge/le: '0 daily' gives pydantic's 'Input should be "
-        "greater than or equal to 1' without the value given"
-    ),
-    strict=True,
-)
 def test_retention_zero_daily_names_the_value(capsys, tmp_path):
     path = write(tmp_path, _WORKLOAD + _ASK + 'retention = "0 daily"\n')
     code, _, err = run(capsys, "plan", str(path))
@@ -510,13 +479,6 @@ def test_retention_zero_daily_names_the_value(capsys, tmp_path):
     assert "'0 daily'" in line
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:203 Workload._change_as_size runs before field validation and "
-        "raises, so a bad daily_change hides every other [workload] error"
-    ),
-    strict=True,
-)
 def test_bad_daily_change_does_not_hide_other_workload_errors(capsys, tmp_path):
     path = write(tmp_path, '[workload]\ndata_size = "2 TX"\ndaily_change = "150%/day"\n' + _ASK)
     code, _, err = run(capsys, "plan", str(path))
@@ -524,13 +486,6 @@ def test_bad_daily_change_does_not_hide_other_workload_errors(capsys, tmp_path):
     assert len(error_lines(err)) == 2
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug files.py:75: a table given as a non-table value prints "
-        "'requirements.Input should be a valid dictionary ...' (no separator, no value)"
-    ),
-    strict=True,
-)
 def test_table_given_as_string(capsys, tmp_path):
     path = write(tmp_path, 'requirements = "strict"\n' + _WORKLOAD)
     code, _, err = run(capsys, "plan", str(path))

@@ -644,13 +644,6 @@ def test_all_field_errors_of_a_model_are_reported_together():
     assert [line.split(":", 1)[0] for line in lines] == ["data_size", "compute_cost", "horizon"]
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:203 Workload._change_as_size: a bad daily_change raises in a "
-        "mode='before' model validator, so no other field of the workload is checked"
-    ),
-    strict=True,
-)
 def test_bad_daily_change_does_not_hide_other_field_errors():
     with pytest.raises(ValidationError) as info:
         Workload(data_size="2 TX", daily_change="150%/day", compute_cost="abc")
@@ -659,13 +652,6 @@ def test_bad_daily_change_does_not_hide_other_field_errors():
         assert field in msg
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:255 Retention: ge/le limits give pydantic's 'Input should be "
-        "greater than or equal to 1' without the value given or the text form"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize("text", ["0 daily", "5000 daily"])
 def test_retention_out_of_range_names_value_and_accepted_form(text):
     with pytest.raises(ValidationError) as info:
@@ -684,13 +670,6 @@ def test_retention_zero_daily_is_rejected():
     assert "1" in msg
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:377 Scenario.scope is a bare Literal: pydantic's literal_error "
-        "message names the accepted scopes but not the value given"
-    ),
-    strict=True,
-)
 def test_scenario_unknown_scope_names_the_value():
     with pytest.raises(ValidationError) as info:
         Scenario(name="x", scope="moon", rate=1)
@@ -725,13 +704,6 @@ def test_unknown_field_is_rejected(model, data, typo):
     assert "not a known field" in msg
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src gap files.py:73 format_validation_error: an unknown field says 'check the "
-        "spelling' but does not name the accepted fields (here daily_change)"
-    ),
-    strict=True,
-)
 def test_unknown_field_message_names_the_accepted_fields():
     with pytest.raises(ValidationError) as info:
         Workload(data_size="4 TB", dayly_change="3%")
@@ -757,13 +729,6 @@ def test_catalog_override_with_primary_target_as_offsite(default_catalog):
     assert "'offsite' role" in msg
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:545 Catalog._references joins several reference errors with "
-        "'; ' into one ValueError, so they come out as a single error line"
-    ),
-    strict=True,
-)
 def test_catalog_reference_errors_are_one_line_each(default_catalog):
     with pytest.raises(ValidationError) as info:
         default_catalog.override(
@@ -815,13 +780,6 @@ def test_design_interval_zero_is_rejected(interval):
     assert "'1 h'" in msg
 
 
-@pytest.mark.xfail(
-    reason=(
-        "src bug models.py:620 Design._positive reports the parsed hours ('0.0 h') instead "
-        "of the value given"
-    ),
-    strict=True,
-)
 def test_design_interval_zero_message_repeats_the_value_given():
     with pytest.raises(ValidationError) as info:
         Design(interval="0 min", target="local_disk")

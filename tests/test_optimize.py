@@ -331,3 +331,29 @@ def test_space_size_and_columns(default):
     rows = np.arange(len(space))
     sub = space.take(rows[:10])
     assert len(sub) == 10
+
+
+def test_scope_without_limits_does_not_constrain(default):
+    """A scenario whose scope the ask does not limit is out of scope: a design that no copy
+    of survives it is still feasible, and evaluate() agrees with cheapest()."""
+    ask = Requirements(rpo={"logical": "24 h"}, rto={"logical": "8 h"})
+    res = cheapest(default.workload, ask, catalog=default.catalog)
+    assert res.feasible and res.plan is not None
+    local = Design(interval="12 h", target="local_disk")
+    plan = evaluate(default.workload, local, ask, catalog=default.catalog)
+    assert plan.meets_requirements
+    region = next(o for o in plan.by_scenario if o.scope == "region")
+    assert region.path == "none" and region.meets
+
+
+def test_unbounded_restore_is_still_a_surviving_path(default):
+    """With downtime free and a copy that cannot be read (0 throughput), the plan names that
+    copy with an unbounded RTO rather than a copy the design does not have."""
+    cat = default.catalog.override({"targets": {"local_disk": {"read_throughput": 0}}})
+    impact = BusinessImpact(downtime_cost=0, data_loss_cost="$1,000/h")
+    plan = evaluate(
+        default.workload, Design(interval="24 h", target="local_disk"), impact=impact, catalog=cat
+    )
+    logical = next(o for o in plan.by_scenario if o.scope == "logical")
+    assert logical.path == "restore:primary"
+    assert math.isinf(logical.rto)

@@ -25,6 +25,7 @@ from .models import (
 from .optimize import cheapest, evaluate
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .retention import StorageEstimate, retention_storage
+from .tradeoff import CostCurve, CostStep, Frontier, cost_curve, frontier
 from .units import UnitError
 
 try:
@@ -35,7 +36,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "BusinessImpact",
     "Catalog",
+    "CostCurve",
+    "CostStep",
     "Design",
+    "Frontier",
     "Plan",
     "Reason",
     "Requirements",
@@ -50,7 +54,9 @@ __all__ = [
     "__version__",
     "cheapest",
     "cost",
+    "cost_curve",
     "evaluate",
+    "frontier",
     "load_scenario",
     "physics",
     "retention_storage",

@@ -6,14 +6,19 @@ the path of the field, the value given and the accepted form.
 
 from __future__ import annotations
 
+import difflib
+import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from . import models, units
 from .models import BusinessImpact, Catalog, Requirements, Workload
 
 __all__ = ["InputError", "ScenarioFile", "default_scenario_path", "load_scenario"]
@@ -58,19 +63,151 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def format_validation_error(err: ValidationError, prefix: str = "") -> list[str]:
-    """One line per error: ``prefix: path.to.field: message``."""
+def _model_classes() -> dict[str, type[BaseModel]]:
+    """Every model of :mod:`rtocalc.models` and this module, by class name."""
+    found = {
+        obj.__name__: obj
+        for module in (models, sys.modules[__name__])
+        for obj in vars(module).values()
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
+    }
+    return found
+
+
+def _unwrap(tp: Any) -> Any:
+    """The model, mapping or sequence type inside ``X | None`` and similar unions."""
+    if get_origin(tp) in (Union, UnionType):
+        inner = [a for a in get_args(tp) if a is not type(None)]
+        return inner[0] if len(inner) == 1 else None
+    return tp
+
+
+def _model_at(root: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class that ``loc`` (relative to ``root``) points into, if any."""
+    tp: Any = root
+    for part in loc:
+        tp = _unwrap(tp)
+        origin = get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return None
+            tp = field.annotation
+        elif origin in (dict, Mapping) and isinstance(part, str):
+            tp = get_args(tp)[1]
+        elif origin in (tuple, list) and isinstance(part, int):
+            tp = get_args(tp)[0]
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
+
+
+def _unknown_field(name: str, value: Any, model: type[BaseModel] | None) -> str:
+    msg = f"{value!r} is not a known field; check the spelling"
+    if model is None:
+        return msg
+    fields = list(model.model_fields)
+    close = difflib.get_close_matches(name, fields, n=1)
+    if close:
+        msg += f" (did you mean {close[0]!r}?)"
+    return msg + "; use one of " + ", ".join(fields)
+
+
+def _fields_of(class_name: Any) -> str:
+    model = _model_classes().get(str(class_name))
+    return ", ".join(model.model_fields) if model is not None else "its fields"
+
+
+def _generic_message(e: Mapping[str, Any]) -> str | None:
+    """Pydantic's own messages, rewritten as ``<value> <problem>; use <accepted form>``."""
+    kind = e["type"]
+    ctx = e.get("ctx") or {}
+    given = repr(e.get("input"))
+    if kind == "literal_error":
+        return f"{given} is not accepted; use one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"{given} does not have the accepted form; use a text matching {ctx.get('pattern')}"
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in bounds:
+        word, key = bounds[kind]
+        return f"{given} is out of range; use a number {word} {ctx.get(key)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{given} is not a boolean; use true or false"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{given} is not a whole number; use e.g. 14"
+    if kind in ("float_type", "float_parsing", "finite_number"):
+        return f"{given} is not a number; use e.g. 0.023"
+    if kind == "string_type":
+        return f"{given} is not a text; use a quoted string"
+    if kind == "string_too_short":
+        return f"{given} is too short; use at least {ctx.get('min_length')} character(s)"
+    if kind in ("model_type", "model_attributes_type"):
+        fields = _fields_of(ctx.get("class_name"))
+        return f"{given} is not a table; use a table with {fields}"
+    if kind == "dict_type":
+        return f"{given} is not a table; use a table of entries by key"
+    if kind in ("tuple_type", "list_type"):
+        return f'{given} is not a list; use a TOML array, e.g. ["a", "b"]'
+    return None
+
+
+_NAMED = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): ")
+
+
+def _merge_name(path: str, msg: str, e: Mapping[str, Any]) -> tuple[str, str]:
+    """Drop the field name a message starts with, extending ``path`` by what it adds.
+
+    Messages of :class:`~rtocalc.units.UnitError` and of the validators start with the
+    field they are about (``"rpo.site: 'soon' is not a duration"``); the location
+    already names ``rpo``, so the line becomes ``rpo.site: 'soon' is not a duration``.
+    """
+    error = (e.get("ctx") or {}).get("error")
+    if isinstance(error, units.UnitError) and msg.startswith(f"{error.field}: "):
+        named: str | None = error.field
+    else:
+        m = _NAMED.match(msg)
+        named = m.group(1) if m else None
+    if not named:
+        return path, msg
+    if not path:  # a model-level error: the message names the field
+        return named, msg[len(named) + 2 :]
+    parts = path.split(".") if path else []
+    names = named.split(".")
+    for k in range(min(len(parts), len(names)), 0, -1):
+        if parts[len(parts) - k :] == names[:k]:
+            return ".".join(parts + names[k:]), msg[len(named) + 2 :]
+    return path, msg
+
+
+def format_validation_error(
+    err: ValidationError, prefix: str = "", *, under: str = ""
+) -> list[str]:
+    """One line per error: ``prefix: under.path.to.field: message``.
+
+    ``under`` is the dotted path of the validated value inside the file (e.g.
+    ``"workload"``); the error's title names the model that was validated.
+    """
+    root = _model_classes().get(err.title)
     lines = []
     for e in err.errors():
-        path = _loc(tuple(e["loc"]))
+        loc = tuple(e["loc"])
+        path = _loc(loc)
         msg = str(e["msg"]).removeprefix("Value error, ")
-        leaf = path.rsplit(".", 1)[-1] if path else ""
-        if leaf and msg.startswith(leaf + ": "):
-            msg = msg[len(leaf) + 2 :]
         if e["type"] == "missing":
             msg = "is required"
         elif e["type"] == "extra_forbidden":
-            msg = f"{e.get('input')!r} is not a known field; check the spelling"
+            msg = _unknown_field(str(loc[-1]), e.get("input"), _model_at(root, loc[:-1]))
+        else:
+            msg = _generic_message(e) or msg
+        path, msg = _merge_name(path, msg, e)
+        if under:
+            path = f"{under}.{path}" if path else under
         where = f"{prefix}: " if prefix else ""
         lines.append(f"{where}{path}: {msg}" if path else f"{where}{msg}")
     return lines
@@ -132,18 +269,8 @@ def scenario_from_dict(
         errors.append(
             f"{source}: {key}: unknown table; use [workload], [requirements], [impact], [catalog]"
         )
-    catalog: Catalog | None = None
-    overrides = dict(raw.get("catalog") or {})
-    try:
-        file = overrides.pop("file", None)
-        start = Catalog.from_toml((base or Path(".")) / str(file)) if file else Catalog.default()
-        catalog = start.override(overrides) if overrides else start
-    except ValidationError as exc:
-        errors += [
-            line.replace(": ", ": catalog.", 1) for line in format_validation_error(exc, source)
-        ]
-    except OSError as exc:
-        errors.append(f"{source}: catalog.file: {exc}")
+    catalog, catalog_errors = _catalog(raw.get("catalog", {}), source=source, base=base)
+    errors += catalog_errors
     currency = catalog.currency if catalog is not None else "USD"
     parts: dict[str, Any] = {}
     for key, model in (
@@ -155,14 +282,49 @@ def scenario_from_dict(
             if key != "impact":
                 errors.append(f"{source}: [{key}]: missing table")
             continue
+        if not isinstance(raw[key], Mapping):
+            errors.append(
+                f"{source}: {key}: {raw[key]!r} is not a table; use [{key}] with "
+                + ", ".join(model.model_fields)
+            )
+            continue
         try:
             parts[key] = model.model_validate(raw[key], context={"currency": currency})
         except ValidationError as exc:
-            errors += [
-                line.replace(": ", f": {key}.", 1) for line in format_validation_error(exc, source)
-            ]
+            errors += format_validation_error(exc, source, under=key)
     if errors:
         raise InputError(errors)
     if catalog is not None:
         parts["catalog"] = catalog
     return ScenarioFile(**parts)
+
+
+def _catalog(value: Any, *, source: str, base: Path | None) -> tuple[Catalog | None, list[str]]:
+    """The catalog of a scenario: a catalog file or the default, with overrides merged in."""
+    if not isinstance(value, Mapping):
+        return None, [
+            f"{source}: catalog: {value!r} is not a table; use a table of overrides, e.g. "
+            "[catalog.targets.object_hot] price_per_gb_month = 0.02, or "
+            'file = "my-catalog.toml"'
+        ]
+    overrides = dict(value)
+    file = overrides.pop("file", None)
+    if file is None:
+        start = Catalog.default()
+    elif not isinstance(file, str) or not file:
+        return None, [
+            f"{source}: catalog.file: {file!r} is not a file name; use e.g. "
+            'file = "my-catalog.toml" (relative to the scenario file)'
+        ]
+    else:
+        path = (base or Path(".")) / file
+        try:
+            start = Catalog.from_dict(read_toml(path))
+        except InputError as exc:
+            return None, [f"{source}: catalog.file: {line}" for line in exc.errors]
+        except ValidationError as exc:
+            return None, format_validation_error(exc, str(path))
+    try:
+        return (start.override(overrides) if overrides else start), []
+    except ValidationError as exc:
+        return None, format_validation_error(exc, source, under="catalog")

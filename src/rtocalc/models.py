@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -20,10 +20,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from . import units
 
@@ -120,6 +122,19 @@ def _nonneg(v: Any, info: ValidationInfo) -> float:
     return x
 
 
+def _raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str, Any]]) -> None:
+    """Raise one pydantic error per ``(loc, message, input)``, so each gets its own line."""
+    details = [
+        InitErrorDetails(
+            type=PydanticCustomError("value_error", "{message}", {"message": message}),
+            loc=loc,
+            input=value,
+        )
+        for loc, message, value in errors
+    ]
+    raise ValidationError.from_exception_data(title, details)
+
+
 Hours = Annotated[float, BeforeValidator(_duration)]
 GB = Annotated[float, BeforeValidator(_size)]
 GBPerHour = Annotated[float, BeforeValidator(_throughput)]
@@ -142,6 +157,32 @@ class _Model(BaseModel):
 # --- the protected system ---------------------------------------------------------------
 
 
+def _daily_change(v: Any, info: ValidationInfo) -> float:
+    """A daily change as a fraction, or a size per day converted with data_size."""
+    name = _name(info)
+    kind, value = units.parse_daily_change(v, field=name)
+    if kind == "fraction":
+        return value
+    size = info.data.get("data_size")
+    if size is None:
+        # data_size is missing or invalid and reported on its own; validation fails anyway.
+        return value
+    if size <= 0.0:
+        raise ValueError(
+            f"{name}: {v!r} is a size per day, which needs a positive data_size; give the "
+            "change as a fraction, e.g. '3%/day'"
+        )
+    if value > size:
+        raise ValueError(
+            f"{name}: {v!r} is more than the whole data set ({units.format_size(size)}) "
+            "per day; use at most 100%/day"
+        )
+    return float(value / size)
+
+
+DailyChange = Annotated[float, BeforeValidator(_daily_change)]
+
+
 class Workload(_Model):
     """One protected system: how much data, how fast it changes, what it runs on.
 
@@ -153,7 +194,7 @@ class Workload(_Model):
     """
 
     data_size: GB = Field(description="Protected data today [GB], e.g. '4 TB'.")
-    daily_change: Fraction = Field(
+    daily_change: DailyChange = Field(
         0.03,
         description=(
             "Unique data changed per day as a fraction of the data [1/day], e.g. '3%/day', "
@@ -198,28 +239,6 @@ class Workload(_Model):
         ),
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _change_as_size(cls, data: Any) -> Any:
-        """Convert a daily change given as a size per day into a fraction of data_size."""
-        if not isinstance(data, Mapping) or "daily_change" not in data:
-            return data
-        kind, value = units.parse_daily_change(data["daily_change"], field="daily_change")
-        if kind == "fraction":
-            return {**data, "daily_change": value}
-        size = units.parse_size(data.get("data_size"), field="data_size")
-        if size <= 0.0:
-            raise ValueError(
-                f"daily_change: {data['daily_change']!r} is a size per day, which needs a "
-                "positive data_size; give the change as a fraction, e.g. '3%/day'"
-            )
-        if value > size:
-            raise ValueError(
-                f"daily_change: {data['daily_change']!r} is more than the whole data set "
-                f"({units.format_size(size)}) per day; use at most 100%/day"
-            )
-        return {**data, "daily_change": value / size}
-
     @property
     def peak_rate(self) -> float:
         """Peak write rate [GB/h]: the given one, or daily change over 8 hours."""
@@ -238,6 +257,18 @@ class Workload(_Model):
 _RETENTION_WORDS = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "yearly": "yearly"}
 _RETENTION_RE = re.compile(r"^\s*(\d+)\s*(daily|weekly|monthly|yearly|d|w|m|y)\s*$", re.I)
 _RETENTION_ABBR = {"d": "daily", "w": "weekly", "m": "monthly", "y": "yearly"}
+_RETENTION_LIMITS = {
+    "daily": (1, 3650),
+    "weekly": (0, 520),
+    "monthly": (0, 1200),
+    "yearly": (0, 100),
+}
+_RETENTION_FORM = "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
+
+
+def _retention_range_error(key: str, value: Any, problem: str) -> str:
+    lo, hi = _RETENTION_LIMITS[key]
+    return f"{key}: {value!r} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
 
 
 class Retention(_Model):
@@ -260,15 +291,16 @@ class Retention(_Model):
     @model_validator(mode="before")
     @classmethod
     def _parse_text(cls, data: Any) -> Any:
-        if not isinstance(data, str):
+        if isinstance(data, Mapping | Retention):
             return data
+        if not isinstance(data, str):
+            raise ValueError(f"retention: {data!r} is not a retention; use e.g. {_RETENTION_FORM}")
         out: dict[str, int] = {}
         for part in filter(None, (p.strip() for p in data.split(","))):
             m = _RETENTION_RE.match(part)
             if not m:
                 raise ValueError(
-                    f"retention: {data!r} is not a retention; use e.g. "
-                    "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
+                    f"retention: {data!r} is not a retention; use e.g. {_RETENTION_FORM}"
                 )
             key = _RETENTION_ABBR.get(m.group(2).lower(), m.group(2).lower())
             if key in out:
@@ -278,7 +310,33 @@ class Retention(_Model):
             raise ValueError(
                 f"retention: {data!r} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
             )
+        errors = [
+            ((key,), _retention_range_error(key, data, f"has {n} {key}"), data)
+            for key, n in out.items()
+            if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]
+        ]
+        if errors:
+            _raise_errors(cls.__name__, errors)
         return out
+
+    @field_validator("daily", "weekly", "monthly", "yearly", mode="before")
+    @classmethod
+    def _count(cls, v: Any, info: ValidationInfo) -> int:
+        key = _name(info)
+        n: int | None = None
+        if isinstance(v, int) and not isinstance(v, bool):
+            n = v
+        elif isinstance(v, float) and v.is_integer():
+            n = int(v)
+        elif isinstance(v, str) and v.strip().isdigit():
+            n = int(v.strip())
+        if n is None:
+            raise ValueError(
+                f"{key}: {v!r} is not a whole number of points; use e.g. {_RETENTION_FORM}"
+            )
+        if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]:
+            raise ValueError(_retention_range_error(key, v, "is out of range"))
+        return n
 
     @property
     def gfs(self) -> bool:
@@ -380,6 +438,16 @@ class Scenario(_Model):
     source: str = Field("", description="Where the rate comes from.")
     date: str = Field("", description="Date of the source (ISO 8601).")
 
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope(cls, v: Any) -> Any:
+        if not (isinstance(v, str) and v in SCOPES):
+            raise ValueError(
+                f"scope: {v!r} is not a scenario scope; use one of "
+                + ", ".join(repr(s) for s in SCOPES)
+            )
+        return v
+
 
 def _default_scenarios() -> tuple[Scenario, ...]:
     raw = tomllib.loads(resources.files("rtocalc.data").joinpath("scenarios.toml").read_text())
@@ -404,11 +472,16 @@ class BusinessImpact(_Model):
         default_factory=_default_scenarios, description="Disruptions planned for."
     )
 
+    @field_validator("scenarios", mode="before")
+    @classmethod
+    def _not_empty(cls, v: Any) -> Any:
+        if isinstance(v, list | tuple) and not v:
+            raise ValueError(f"scenarios: {v!r} is empty; give at least one scenario")
+        return v
+
     @field_validator("scenarios")
     @classmethod
     def _unique(cls, v: tuple[Scenario, ...]) -> tuple[Scenario, ...]:
-        if not v:
-            raise ValueError("scenarios: () is empty; give at least one scenario")
         names = [s.name for s in v]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
@@ -490,6 +563,9 @@ class Operations(_Sourced):
     labor_rate: NonNegative = Field(description="Cost of a staff hour [currency/h].")
 
 
+_CURRENCY_RE = re.compile(r"[A-Z]{3}")
+
+
 class CatalogInfo(_Model):
     """Catalog header: name, currency and amortisation period."""
 
@@ -500,6 +576,13 @@ class CatalogInfo(_Model):
         5.0, gt=0, description="Straight-line amortisation period of one-time costs [year]."
     )
     description: str = Field("", description="Free text.")
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, v: Any) -> Any:
+        if not (isinstance(v, str) and _CURRENCY_RE.fullmatch(v)):
+            raise ValueError(f"currency: {v!r} is not an ISO 4217 code; use e.g. 'USD', 'EUR'")
+        return v
 
 
 class Catalog(_Model):
@@ -520,29 +603,52 @@ class Catalog(_Model):
 
     @model_validator(mode="after")
     def _references(self) -> Self:
-        errors: list[str] = []
+        errors: list[tuple[tuple[str | int, ...], str, Any]] = []
         for key, method in self.offsite.items():
             target = self.targets.get(method.target)
+            loc = ("offsite", key, "target")
             if target is None:
                 errors.append(
-                    f"offsite.{key}.target: {method.target!r} is not a target key; use one of "
-                    + ", ".join(repr(k) for k in self.targets)
+                    (
+                        loc,
+                        f"target: {method.target!r} is not a target key; use one of "
+                        + ", ".join(repr(k) for k in self.targets),
+                        method.target,
+                    )
                 )
             elif "offsite" not in target.roles or target.location == "primary":
                 errors.append(
-                    f"offsite.{key}.target: {method.target!r} is at the primary site or lacks "
-                    "the 'offsite' role; use a 'cloud' or 'vault' target with that role"
+                    (
+                        loc,
+                        f"target: {method.target!r} is at the primary site or lacks the "
+                        "'offsite' role; use a 'cloud' or 'vault' target with that role",
+                        method.target,
+                    )
                 )
         if "restore" not in self.strategies:
-            errors.append("strategies: no 'restore' entry; every catalog needs restore-to-new")
+            errors.append(
+                (
+                    ("strategies",),
+                    "strategies: no 'restore' entry; every catalog needs restore-to-new",
+                    sorted(self.strategies),
+                )
+            )
         elif self.strategies["restore"].replica:
-            errors.append("strategies.restore.replica: must be false (restore needs no replica)")
+            errors.append(
+                (
+                    ("strategies", "restore", "replica"),
+                    "replica: True must be false (restore needs no replica); use false",
+                    True,
+                )
+            )
         if not any("primary" in t.roles for t in self.targets.values()):
-            errors.append("targets: no target has the 'primary' role; add one")
+            errors.append(
+                (("targets",), "targets: no target has the 'primary' role; add one", None)
+            )
         if not self.links:
-            errors.append("links: empty; give at least one link")
+            errors.append((("links",), "links: {} is empty; give at least one link", {}))
         if errors:
-            raise ValueError("; ".join(errors))
+            _raise_errors(type(self).__name__, errors)
         return self
 
     @classmethod
@@ -554,7 +660,10 @@ class Catalog(_Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
         """Validate a catalog given as nested mappings (the TOML schema)."""
-        currency = data.get("catalog", {}).get("currency", "USD")
+        header = data.get("catalog", {})
+        currency = header.get("currency", "USD") if isinstance(header, Mapping) else "USD"
+        if not (isinstance(currency, str) and _CURRENCY_RE.fullmatch(currency)):
+            currency = None  # reported by CatalogInfo; amounts are then not checked against it
         return cls.model_validate(data, context={"currency": currency})
 
     @classmethod
@@ -594,6 +703,17 @@ def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any
 # --- one design ---------------------------------------------------------------------------
 
 
+def _positive_duration(v: Any, info: ValidationInfo) -> float:
+    name = _name(info)
+    hours = units.parse_duration(v, field=name)
+    if hours <= 0.0:
+        raise ValueError(f"{name}: {v!r} must be positive; use e.g. '1 h' or '24 h'")
+    return hours
+
+
+PositiveHours = Annotated[float, BeforeValidator(_positive_duration)]
+
+
 class Design(_Model):
     """One choice of every decision variable.
 
@@ -604,7 +724,7 @@ class Design(_Model):
     1.0
     """
 
-    interval: Hours = Field(description="Time between backups [h].")
+    interval: PositiveHours = Field(description="Time between backups [h].")
     scheme: Scheme = Field("forever_forward", description="Backup chain scheme.")
     target: str = Field(description="Target key of the main backup chain.")
     offsite: str | None = Field(None, description="Off-site method key, or None.")
@@ -614,10 +734,3 @@ class Design(_Model):
     replication: ReplicationMode = Field("none", description="Replication to the secondary site.")
     link: str | None = Field(None, description="WAN link key (needed for cloud, replication).")
     strategy: str = Field("restore", description="Recovery strategy key.")
-
-    @field_validator("interval")
-    @classmethod
-    def _positive(cls, v: float) -> float:
-        if v <= 0.0:
-            raise ValueError(f"interval: {v!r} h must be positive; use e.g. '1 h' or '24 h'")
-        return v

@@ -98,7 +98,11 @@ def _unique_change(days: ArrayLike, daily_change: ArrayLike, method: str) -> Flo
     d = _f(days)
     c = _f(daily_change)
     if method == "independent":
-        return np.asarray(1.0 - (1.0 - c) ** d, dtype=float)
+        # 1 - (1 - c)^d, written with expm1/log1p so that tiny rates keep their precision
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = -np.expm1(d * np.log1p(-np.minimum(c, 1.0)))
+        u = np.where(c >= 1.0, 1.0, u)
+        return np.asarray(np.where((c > 0.0) & (d > 0.0), u, 0.0), dtype=float)
     i = np.searchsorted(_RPS_EDGES, d, side="right")  # first edge above d
     beyond = i >= len(_RPS_EDGES)
     base = np.where(beyond, 1.0, _RPS_FACTORS[np.minimum(i, len(_RPS_FACTORS) - 1)] * c)

@@ -479,7 +479,7 @@ def evaluate_space(
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
-    score = np.multiply(raw_rto, w_down)
+    score = np.multiply(raw_rto, w_down) if w_down else np.zeros_like(raw_rto)
     if w_loss:
         score += rpo_rows[:, None, :] * w_loss
     np.minimum(score, _HUGE, out=score)  # alive but unbounded ranks before any dead copy
@@ -488,11 +488,16 @@ def evaluate_space(
     path_rto = raw_rto
     path_rto += dead
     path_rpo = np.add(rpo_rows[:, None, :], dead, out=dead)
-    finite_rpo = np.minimum(rpo_lim_c, 1e299)  # a dead copy never meets, even without limit
-    finite_rto = np.minimum(rto_lim_c, 1e299)
-    meets = path_rpo <= finite_rpo
-    meets &= path_rto <= finite_rto
-    any_meets: NDArray[np.bool_] = np.asarray(meets[0] | meets[1] | meets[2] | meets[3])
+    # a surviving copy meets a scenario when it is within both limits (a missing limit is
+    # met by any value, even an unbounded one); a scenario without limits is out of scope
+    # and met whatever survives it
+    no_rpo, no_rto = np.isinf(rpo_lim)[:, None], np.isinf(rto_lim)[:, None]
+    meets = (path_rpo <= rpo_lim_c) | no_rpo
+    meets &= (path_rto <= rto_lim_c) | no_rto
+    meets &= alive
+    any_meets: NDArray[np.bool_] = np.asarray(
+        meets[0] | meets[1] | meets[2] | meets[3] | (no_rpo & no_rto)
+    )
     best_any = _first_min(score)
     np.logical_not(meets, out=meets)
     score += meets * 1e306  # a path that misses ranks after every path that meets

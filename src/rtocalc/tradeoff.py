@@ -1,0 +1,483 @@
+"""Trade-offs: the Pareto frontier over (cost, RTO, RPO) and cost curves along one target.
+
+Both are computed from the same numpy columns as :func:`rtocalc.cheapest` (one broadcast
+evaluation of the design space, no per-design Python loop) and only gather what the
+optimiser already computes: they add no model of their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field
+
+from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
+from .optimize import _check_type, _inputs, make_plan
+from .results import Plan, _Result
+from .space import Evaluation, build_space, evaluate_space
+
+__all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
+
+#: Backup intervals the frontier tries for every design [h]: schedules people run.
+DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
+_OPEN_LIMIT = 1e9  # a limit that binds nothing but keeps its scope "in scope"
+
+
+def _scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
+    """Scopes the ask limits on ``metric`` ("rpo", "rto", or either when None); every
+    scope when the ask gives one value for all, or no limit at all."""
+    keys: set[str] = set()
+    for name in ("rpo", "rto") if metric is None else (metric,):
+        value = getattr(requirements, name)
+        if not isinstance(value, dict):
+            return list(SCOPES)
+        keys |= set(value)
+    return [s for s in SCOPES if s in keys] or list(SCOPES)
+
+
+def _relaxed(requirements: Requirements, *, rpo: bool, rto: bool) -> Requirements:
+    """The ask with its RPO and/or RTO limits lifted (scopes kept in scope)."""
+    update: dict[str, Any] = {}
+    if rpo:
+        update["rpo"] = dict.fromkeys(_scopes_in(requirements, "rpo"), _OPEN_LIMIT)
+    if rto:
+        update["rto"] = dict.fromkeys(_scopes_in(requirements, "rto"), _OPEN_LIMIT)
+        update["mtd"] = None
+    return requirements.model_copy(update=update)
+
+
+def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarray:
+    """Points no other point beats on all of (cost, RTO, RPO); duplicates kept once.
+
+    Points are sorted by cost (ties by RTO, RPO, then index); a point is kept when no
+    point before it in that order has RTO and RPO both at most its own. The check runs
+    in vectorised blocks against the front found so far.
+    """
+    idx = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
+    a, b = rto[idx], rpo[idx]
+    front_a, front_b = np.empty(0), np.empty(0)
+    kept: list[np.ndarray] = []
+    block = 2048
+    for start in range(0, len(idx), block):
+        ab, bb = a[start : start + block], b[start : start + block]
+        if len(front_a):
+            dom = ((front_a[None, :] <= ab[:, None]) & (front_b[None, :] <= bb[:, None])).any(1)
+            cand = np.flatnonzero(~dom)
+        else:
+            cand = np.arange(len(ab))
+        ca, cb = ab[cand], bb[cand]
+        earlier = np.arange(len(cand))[None, :] < np.arange(len(cand))[:, None]
+        within = ((ca[None, :] <= ca[:, None]) & (cb[None, :] <= cb[:, None]) & earlier).any(1)
+        new = cand[~within]
+        kept.append(idx[start + new])
+        front_a = np.concatenate([front_a, ab[new]])
+        front_b = np.concatenate([front_b, bb[new]])
+    mask = np.zeros(len(cost), bool)
+    if kept:
+        mask[np.concatenate(kept)] = True
+    return mask
+
+
+class Frontier(_Result):
+    """Pareto-optimal plans over (monthly cost, worst RTO, worst RPO), cheapest first.
+
+    Iterating yields the :class:`Plan` of each point; :attr:`cost`, :attr:`rto` and
+    :attr:`rpo` are numpy arrays for plotting; :meth:`to_csv`, :meth:`to_dataframe` and
+    ``model_dump_json()`` export it.
+    """
+
+    plans: tuple[Plan, ...] = Field(description="Pareto-optimal plans, by monthly cost.")
+    currency: str = Field(description="ISO 4217 code of every amount.")
+    intervals: tuple[float, ...] = Field(description="Backup intervals tried per design [h].")
+    space_size: int = Field(description="Designs in the space [-].")
+
+    def __iter__(self) -> Iterator[Plan]:  # type: ignore[override]
+        return iter(self.plans)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    @property
+    def cost(self) -> np.ndarray:
+        """Monthly outlay of each point [currency/month]."""
+        return np.array([p.monthly_cost for p in self.plans])
+
+    @property
+    def rto(self) -> np.ndarray:
+        """Worst RTO over the scenarios in scope of each point [h]."""
+        return np.array([p.rto for p in self.plans])
+
+    @property
+    def rpo(self) -> np.ndarray:
+        """Worst RPO over the scenarios in scope of each point [h]."""
+        return np.array([p.rpo for p in self.plans])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat record per point: cost, RTO, RPO [h] and the design's variables."""
+        out = []
+        for p in self.plans:
+            rec: dict[str, Any] = {
+                f"monthly_cost_{self.currency}": p.monthly_cost,
+                "rto_h": p.rto,
+                "rpo_h": p.rpo,
+            }
+            rec.update(p.design.model_dump())
+            out.append(rec)
+        return out
+
+    def to_csv(self) -> str:
+        """The points as CSV text (one row per point, header first)."""
+        rows = self.rows()
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        return buf.getvalue()
+
+    def to_dataframe(self) -> Any:
+        """The points as a pandas DataFrame (needs ``pip install "rtocalc[pandas]"``)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - exercised by hiding pandas
+            raise ImportError(
+                "Frontier.to_dataframe() needs pandas; install it with "
+                'pip install "rtocalc[pandas]"'
+            ) from exc
+        return pd.DataFrame(self.rows())
+
+
+def frontier(
+    workload: Workload,
+    requirements: Requirements | None = None,
+    *,
+    impact: BusinessImpact | None = None,
+    catalog: Catalog | None = None,
+    intervals: Sequence[float] = DEFAULT_INTERVALS,
+) -> Frontier:
+    """The Pareto-optimal designs over (monthly cost, worst RTO, worst RPO).
+
+    Parameters
+    ----------
+    workload : Workload
+        The protected system.
+    requirements : Requirements, optional
+        Its retention, off-site and immutable asks bind; its RPO and RTO limits do not
+        (they are the axes), but the scopes they name decide which scenarios count for
+        the worst case. Default: 14 daily points, every scope.
+    impact : BusinessImpact, optional
+        Scenarios (and costs, for the plans' expected losses).
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+    intervals : sequence of float, default (15 min, 30 min, 1, 2, 4, 8, 12, 24 h)
+        Backup intervals tried for every design [h]; with ``requirements``, each design
+        is also tried at the interval that the ask solves for it.
+
+    Returns
+    -------
+    Frontier
+
+    Notes
+    -----
+    Every design is evaluated at every interval in one broadcast evaluation; a point is
+    Pareto-optimal when no other is at most as expensive, at most as slow to recover and
+    at most as lossy, and better in one (exact duplicates are kept once).
+
+    Examples
+    --------
+    >>> from rtocalc import Workload, frontier
+    >>> f = frontier(Workload(data_size="2 TB"))
+    >>> bool((np.diff(f.cost) >= 0).all()), len(f) > 3
+    (True, True)
+    """
+    _check_type("workload", workload, Workload)
+    impact, catalog = _inputs(impact, catalog)
+    req = requirements if requirements is not None else Requirements(rpo={}, rto={})
+    _check_type("requirements", req, Requirements)
+    grid = np.asarray(sorted({float(i) for i in intervals}), dtype=float)
+    if grid.size == 0 or not np.all(np.isfinite(grid)) or grid.min() <= 0:
+        raise ValueError(
+            f"intervals: {list(intervals)!r} must be positive durations in hours; "
+            "use e.g. (0.25, 1, 4, 24)"
+        )
+    open_req = _relaxed(req, rpo=True, rto=True)
+    space = build_space(catalog, req.retention)
+    n = len(space)
+    rows = np.repeat(np.arange(n), grid.size)
+    intervals_col = np.tile(grid, n)
+    if requirements is not None:
+        # each design also at the interval the ask itself solves for, so that the
+        # cheapest design for the ask is on (or dominated within) the frontier
+        asked = evaluate_space(space, workload, req, impact, catalog).interval
+        rows = np.concatenate([rows, np.arange(n)])
+        intervals_col = np.concatenate([intervals_col, asked])
+    big = replace(space.take(rows), interval=intervals_col)
+    ev = evaluate_space(big, workload, open_req, impact, catalog)
+    ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
+    cand = np.flatnonzero(ok)
+    mask = pareto_mask(ev.outlay[cand], ev.worst_rto[cand], ev.worst_rpo[cand])
+    points = cand[mask]
+    points = points[
+        np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
+    ]
+    plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
+    return Frontier(plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=n)
+
+
+# --- cost curves ---------------------------------------------------------------------------
+
+
+class CostStep(_Result):
+    """One step of a cost curve: the cheapest design while the target is in a range."""
+
+    target: float = Field(description="Tightest target of the step [h or days of retention].")
+    looser_than: float | None = Field(
+        description="The step holds for targets from `target` up to (excluding) this one."
+    )
+    monthly_cost: float = Field(description="Cheapest outlay on the step [currency/month].")
+    plan: Plan = Field(description="The cheapest plan on the step.")
+
+
+class CostCurve(_Result):
+    """The cheapest monthly cost as one target of the ask moves, the others held.
+
+    ``steps`` run from the tightest target to the loosest; the cost never rises as the
+    target relaxes. ``knees`` are the targets where tightening one step more costs at
+    least ``knee_factor`` times the step before.
+    """
+
+    axis: Literal["rto", "rpo", "retention"] = Field(description="The target that moves.")
+    unit: str = Field(description="Unit of the targets: 'h' or 'days'.")
+    steps: tuple[CostStep, ...] = Field(description="Steps, tightest target first.")
+    knees: tuple[float, ...] = Field(description="Targets where the cost jumps [unit].")
+    knee_factor: float = Field(description="Cost ratio that makes a knee [-].")
+    ask: float | None = Field(description="The ask's own value on this axis [unit].")
+    budget: float | None = Field(description="The ask's budget [currency/month].")
+    currency: str = Field(description="ISO 4217 code of every amount.")
+    infeasible_below: float | None = Field(
+        description="Targets tighter than this are met by no design [unit]."
+    )
+
+    @property
+    def targets(self) -> np.ndarray:
+        """Tightest target of every step [unit]."""
+        return np.array([s.target for s in self.steps])
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Monthly cost of every step [currency/month]."""
+        return np.array([s.monthly_cost for s in self.steps])
+
+    def cost_at(self, target: float) -> float:
+        """Cheapest monthly cost for a target on this axis (``inf`` if none meets it)."""
+        best = math.inf
+        for s in self.steps:
+            if s.target <= target + 1e-12:
+                best = min(best, s.monthly_cost)
+        return best
+
+
+def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
+    """Per row, the RTO target it can meet: worst over scenarios in scope of the fastest
+    surviving path that meets the RPO limit."""
+    rpo_ok = ev.path_rpo <= ev.rpo_limit[None, :, None] + 1e-9
+    fastest = np.where(rpo_ok, ev.path_rto, np.inf).min(axis=0)  # (S, N)
+    return np.asarray(np.where(scope_mask[:, None], fastest, 0.0).max(axis=0), dtype=float)
+
+
+def _rto_candidates(
+    workload: Workload,
+    requirements: Requirements,
+    scopes: list[str],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    ask: float,
+) -> list[float]:
+    """RTO targets where the cheapest design may change, from one evaluation.
+
+    With the RTO lifted, each design is evaluated once; the RTO each can meet
+    (:func:`_rto_need`) at that interval, for the designs that are cheapest for some
+    target (a running minimum of cost over designs sorted by that RTO), are the
+    candidate breakpoints. Each is then checked by an exact search, so a breakpoint that
+    the one evaluation misplaces costs precision of the steps, never correctness.
+    """
+    relaxed = _relaxed(requirements, rpo=False, rto=True)
+    space = build_space(catalog, requirements.retention)
+    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
+    need = _rto_need(ev, scope_mask)
+    ok = ev.window_ok & ev.link_ok & np.isfinite(need)
+    if requirements.offsite:
+        ok &= ev.has_offsite
+    if requirements.immutable:
+        ok &= ev.has_immutable
+    cand = np.flatnonzero(ok)
+    found: set[float] = {5 / 60, 0.25, 1.0, 4.0, 24.0, 72.0, 168.0}
+    if math.isfinite(ask):
+        found.add(ask)
+    if cand.size:
+        by_need = cand[np.argsort(need[cand], kind="stable")]
+        running = np.minimum.accumulate(ev.outlay[by_need])
+        new_min = np.concatenate([[True], running[1:] < running[:-1] - 1e-9])
+        found |= {float(x) for x in need[by_need[new_min]]}
+    return sorted(found)
+
+
+def cost_curve(
+    workload: Workload,
+    requirements: Requirements,
+    *,
+    axis: Literal["rto", "rpo", "retention"] = "rto",
+    targets: Sequence[float] | None = None,
+    impact: BusinessImpact | None = None,
+    catalog: Catalog | None = None,
+    knee_factor: float = 1.5,
+) -> CostCurve:
+    """The cheapest monthly cost as one target moves, the rest of the ask held.
+
+    Parameters
+    ----------
+    workload : Workload
+        The protected system.
+    requirements : Requirements
+        The ask; every part but ``axis`` is held.
+    axis : {"rto", "rpo", "retention"}
+        The target that moves: RTO [h] or RPO [h], applied to every scope in scope, or
+        the days of short-term restore points (GFS counts held).
+    targets : sequence of float, optional
+        Targets to evaluate. For ``"rto"`` the default is the candidate breakpoints (see
+        Notes); for ``"rpo"`` a grid from 5 minutes to a week plus the ask; for
+        ``"retention"`` 1, 7, 14, 30, 60, 90, 180 and 365 days.
+    impact : BusinessImpact, optional
+        As for :func:`rtocalc.cheapest`.
+    catalog : Catalog, optional
+        As for :func:`rtocalc.cheapest`.
+    knee_factor : float, default 1.5
+        A step that costs at least this multiple of the looser step before it is a knee.
+
+    Returns
+    -------
+    CostCurve
+
+    Notes
+    -----
+    Every target is an exact search (:func:`rtocalc.cheapest`), so each step's cost is
+    the true cheapest for its target. Along RTO the default targets are the candidate
+    breakpoints that one evaluation of the space with the RTO lifted finds (where the
+    cheapest design changes), plus a few round values and the ask.
+
+    Examples
+    --------
+    >>> from rtocalc import Workload, Requirements, cost_curve
+    >>> curve = cost_curve(Workload(data_size="2 TB"), Requirements(rpo="4 h", rto="8 h"))
+    >>> bool((np.diff(curve.costs) <= 1e-9).all())  # never rises as the target loosens
+    True
+    """
+    from .optimize import cheapest
+
+    _check_type("workload", workload, Workload)
+    _check_type("requirements", requirements, Requirements)
+    if axis not in ("rto", "rpo", "retention"):
+        raise ValueError(f"axis: {axis!r} is not an axis; use 'rto', 'rpo' or 'retention'")
+    if not (knee_factor > 1.0 and math.isfinite(knee_factor)):
+        raise ValueError(f"knee_factor: {knee_factor!r} must be a finite number > 1; use e.g. 1.5")
+    impact, catalog = _inputs(impact, catalog)
+    scopes = _scopes_in(requirements, None if axis == "retention" else axis)
+    raw: list[tuple[float, Plan | None]] = []
+    grid: Sequence[float]
+    if axis == "rto":
+        ask = max(requirements.limit("rto", s) for s in scopes)
+        grid = (
+            targets
+            if targets is not None
+            else _rto_candidates(workload, requirements, scopes, impact, catalog, ask)
+        )
+    elif axis == "rpo":
+        ask = max(requirements.limit("rpo", s) for s in scopes)
+        grid = (
+            targets
+            if targets is not None
+            else sorted(
+                {
+                    5 / 60,
+                    0.25,
+                    0.5,
+                    1,
+                    2,
+                    4,
+                    8,
+                    12,
+                    24,
+                    48,
+                    168,
+                    *([ask] if math.isfinite(ask) else []),
+                }
+            )
+        )
+    else:
+        ask = float(requirements.retention.daily)
+        grid = (
+            targets
+            if targets is not None
+            else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
+        )
+    for target in grid:
+        if axis in ("rto", "rpo"):
+            req = requirements.model_copy(update={axis: dict.fromkeys(scopes, float(target))})
+            if axis == "rto":
+                req = req.model_copy(update={"mtd": None})
+        else:
+            retention = {**requirements.retention.model_dump(), "daily": int(target)}
+            req = requirements.model_copy(update={"retention": Retention.model_validate(retention)})
+        res = cheapest(workload, req, impact=impact, catalog=catalog)
+        raw.append((float(target), res.plan))
+    return _curve(raw, axis, ask, requirements, catalog, knee_factor)
+
+
+def _curve(
+    raw: list[tuple[float, Plan | None]],
+    axis: Literal["rto", "rpo", "retention"],
+    ask: float,
+    requirements: Requirements,
+    catalog: Catalog,
+    knee_factor: float,
+) -> CostCurve:
+    unit = "days" if axis == "retention" else "h"
+    tighter_is_smaller = axis != "retention"
+    pts = sorted(raw, key=lambda tp: tp[0], reverse=not tighter_is_smaller)
+    feasible = [(t, p) for t, p in pts if p is not None]
+    infeasible = [t for t, p in pts if p is None]
+    steps: list[CostStep] = []
+    for i, (t, p) in enumerate(feasible):
+        assert p is not None
+        nxt = feasible[i + 1][0] if i + 1 < len(feasible) else None
+        if steps and abs(steps[-1].monthly_cost - p.monthly_cost) <= 1e-9:
+            continue  # same cost as the tighter step: the tighter one covers it
+        steps.append(CostStep(target=t, looser_than=nxt, monthly_cost=p.monthly_cost, plan=p))
+    knees = tuple(
+        steps[i].target
+        for i in range(len(steps) - 1)
+        if steps[i].monthly_cost >= knee_factor * steps[i + 1].monthly_cost
+    )
+    if axis == "retention":
+        infeasible_below = max(infeasible) if infeasible else None
+    else:
+        tight = [t for t in infeasible if not feasible or t < feasible[0][0]]
+        infeasible_below = feasible[0][0] if tight and feasible else None
+    return CostCurve(
+        axis=axis,
+        unit=unit,
+        steps=tuple(steps),
+        knees=knees,
+        knee_factor=knee_factor,
+        ask=ask if math.isfinite(ask) else None,
+        budget=requirements.budget,
+        currency=catalog.currency,
+        infeasible_below=infeasible_below,
+    )

@@ -1,0 +1,147 @@
+"""Frontier and cost curves: Pareto-optimality, agreement with cheapest(), monotone curves."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario
+from rtocalc.tradeoff import cost_curve, frontier, pareto_mask
+from strategies import small_catalogs, workloads
+
+SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_scenario()
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_pareto_mask_equals_brute_force(points):
+    """The blocked vectorised filter keeps exactly the non-dominated points (once each)."""
+    arr = np.array(points, dtype=float)
+    mask = pareto_mask(arr[:, 0], arr[:, 1], arr[:, 2])
+    unique = {tuple(p) for p in points}
+    expected = {
+        p
+        for p in unique
+        if not any(q != p and all(qi <= pi for qi, pi in zip(q, p, strict=True)) for q in unique)
+    }
+    kept = [tuple(p) for p in arr[mask]]
+    assert sorted(kept) == sorted(tuple(map(float, p)) for p in expected)
+
+
+def test_frontier_is_pareto_and_consistent(default):
+    f = frontier(
+        default.workload, default.requirements, impact=default.impact, catalog=default.catalog
+    )
+    assert len(f) >= 5
+    cost, rto, rpo = f.cost, f.rto, f.rpo
+    assert (np.diff(cost) >= 0).all()
+    for i in range(len(f)):  # no point is dominated by another
+        others = np.arange(len(f)) != i
+        dominated = (cost[others] <= cost[i]) & (rto[others] <= rto[i]) & (rpo[others] <= rpo[i])
+        assert not dominated.any()
+    for plan in list(f)[:: max(1, len(f) // 8)]:  # a frontier point evaluates the same again
+        again = evaluate(
+            default.workload,
+            plan.design,
+            impact=default.impact,
+            catalog=default.catalog,
+            requirements=default.requirements.model_copy(update={"rpo": {}, "rto": {}}),
+        )
+        assert again.monthly_cost == pytest.approx(plan.monthly_cost, rel=1e-9)
+    csv_text = f.to_csv()
+    assert csv_text.splitlines()[0].startswith("monthly_cost_USD,rto_h,rpo_h,interval")
+    assert len(csv_text.splitlines()) == len(f) + 1
+    assert type(f).model_validate_json(f.model_dump_json()) == f
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    rpo=st.floats(0.1, 30.0),
+    rto=st.floats(0.1, 96.0),
+)
+def test_cheapest_equals_min_over_frontier_points_meeting_the_ask(catalog, workload, rpo, rto):
+    """The cheapest cost for an ask is the minimum over frontier points that meet it."""
+    ask = Requirements(rpo=rpo, rto=rto)
+    impact = BusinessImpact()
+    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    f = frontier(workload, ask, impact=impact, catalog=catalog)
+    meeting = [p.monthly_cost for p in f if p.rpo <= rpo + 1e-9 and p.rto <= rto + 1e-9]
+    if res.feasible:
+        assert res.plan is not None
+        assert meeting, "the frontier misses the cheapest design for a feasible ask"
+        assert min(meeting) == pytest.approx(res.plan.monthly_cost, rel=1e-9, abs=1e-9)
+    else:
+        assert not meeting
+
+
+def test_rto_cost_curve_is_a_monotone_step_function(default):
+    curve = cost_curve(
+        default.workload,
+        default.requirements,
+        axis="rto",
+        impact=default.impact,
+        catalog=default.catalog,
+    )
+    assert curve.unit == "h" and len(curve.steps) >= 3
+    targets, costs = curve.targets, curve.costs
+    assert (np.diff(targets) > 0).all() and (np.diff(costs) < 0).all()
+    # each step's design meets its own target and the rest of the ask, at that cost
+    for step in curve.steps:
+        assert step.plan.meets_requirements
+        limited = [o for o in step.plan.by_scenario if o.scope in default.requirements.rto]
+        assert all(o.rto <= step.target + 1e-9 for o in limited)
+        res = cheapest(
+            default.workload,
+            default.requirements.model_copy(
+                update={"rto": dict.fromkeys(default.requirements.rto, step.target)}
+            ),
+            impact=default.impact,
+            catalog=default.catalog,
+        )
+        assert res.plan is not None
+        assert res.plan.monthly_cost == pytest.approx(step.monthly_cost, rel=1e-9)
+    # a knee costs at least knee_factor times the next looser step
+    for knee in curve.knees:
+        i = int(np.flatnonzero(targets == knee)[0])
+        assert costs[i] >= curve.knee_factor * costs[i + 1]
+    assert curve.cost_at(1e9) == pytest.approx(costs[-1])
+    assert math.isinf(curve.cost_at(targets[0] / 2))
+
+
+@pytest.mark.parametrize("axis", ["rpo", "retention"])
+def test_other_axes_never_rise_as_the_target_relaxes(default, axis):
+    curve = cost_curve(
+        default.workload,
+        default.requirements,
+        axis=axis,
+        impact=default.impact,
+        catalog=default.catalog,
+    )
+    assert len(curve.steps) >= 2
+    assert (np.diff(curve.costs) <= 1e-9).all()
+    assert curve.unit == ("days" if axis == "retention" else "h")
+
+
+def test_bad_arguments(default):
+    with pytest.raises(ValueError, match="axis: 'cost' is not an axis"):
+        cost_curve(default.workload, default.requirements, axis="cost")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"knee_factor: 1\.0 must be"):
+        cost_curve(default.workload, default.requirements, knee_factor=1.0)
+    with pytest.raises(ValueError, match="intervals:"):
+        frontier(default.workload, intervals=(0, 1))
