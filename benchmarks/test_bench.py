@@ -79,3 +79,22 @@ def test_cheapest_infeasible(benchmark, scenario):
     ask = s.requirements.model_copy(update={"rto": 0.05})
     res = benchmark(cheapest, s.workload, ask, impact=s.impact, catalog=s.catalog)
     assert not res.feasible
+
+
+def test_negotiate_default(benchmark):
+    """``negotiate()`` on the shipped zero-downtime example (issue target: under 100 ms)."""
+    from rtocalc import negotiate
+
+    s = load_scenario("examples/zero_downtime.toml")
+    n = benchmark(negotiate, s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    assert n.verdict == "impossible"
+
+
+def test_frontier_default(benchmark, scenario):
+    """``frontier()`` over the whole default space at 8 intervals per design."""
+    from rtocalc import frontier
+
+    s = scenario
+    f = benchmark(frontier, s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    benchmark.extra_info["points"] = len(f)
+    assert len(f) > 10

@@ -22,6 +22,7 @@ from .models import (
     Scenario,
     Workload,
 )
+from .negotiate import CounterOffer, Negotiation, negotiate
 from .optimize import cheapest, evaluate
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .retention import StorageEstimate, retention_storage
@@ -38,8 +39,10 @@ __all__ = [
     "Catalog",
     "CostCurve",
     "CostStep",
+    "CounterOffer",
     "Design",
     "Frontier",
+    "Negotiation",
     "Plan",
     "Reason",
     "Requirements",
@@ -58,6 +61,7 @@ __all__ = [
     "evaluate",
     "frontier",
     "load_scenario",
+    "negotiate",
     "physics",
     "retention_storage",
     "units",

@@ -1,4 +1,4 @@
-"""Command line: ``rtocalc plan``, ``rtocalc schema``.
+"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``schema``.
 
 Exit status: 0 when the command ran (an ask that cannot be met is an answer, printed
 with its reasons), 2 for invalid input (one line per error, no traceback).
@@ -14,8 +14,17 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from . import __version__
-from .files import InputError, ScenarioFile, format_validation_error, load_scenario
+from .files import (
+    InputError,
+    ScenarioFile,
+    default_scenario_path,
+    format_validation_error,
+    load_scenario,
+)
+from .models import Requirements
+from .negotiate import negotiate
 from .optimize import cheapest
+from .tradeoff import frontier
 
 __all__ = ["main"]
 
@@ -48,6 +57,36 @@ def _parser() -> argparse.ArgumentParser:
         help="minimise monthly outlay (default) or outlay plus expected loss",
     )
 
+    neg = sub.add_parser(
+        "negotiate",
+        help="the ask against the budget: verdict, limits, counter-offers, zero downtime",
+        description=(
+            "Answer the business ask of a TOML scenario file against its budget: the "
+            "verdict, the physical limits that bind, the cheapest design, counter-offers "
+            "that fit the budget, and what zero downtime costs. Without FILE, runs the "
+            "shipped example: off-site backups and zero downtime on a budget that cannot "
+            "pay for it. Flags override the file's ask."
+        ),
+    )
+    neg.add_argument("file", nargs="?", metavar="FILE", help="scenario TOML file")
+    neg.add_argument("--budget", help="budget per month, e.g. '$4,000/mo'")
+    neg.add_argument("--rto", help="RTO for every scenario, e.g. '4 h'")
+    neg.add_argument("--rpo", help="RPO for every scenario, e.g. '15 min'")
+    neg.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+
+    front = sub.add_parser(
+        "frontier",
+        help="Pareto-optimal designs over cost, RTO and RPO",
+        description="The Pareto-optimal designs over (monthly cost, worst RTO, worst RPO).",
+    )
+    front.add_argument("file", metavar="FILE", help="scenario TOML file")
+    front.add_argument(
+        "--format",
+        choices=("csv", "json", "text", "markdown"),
+        default="csv",
+        help="output format (default csv)",
+    )
+
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
     schema.add_argument("kind", nargs="?", default="scenario", choices=("scenario",))
     return parser
@@ -61,12 +100,40 @@ def _emit(result: object, fmt: str) -> str:
     return str(result)
 
 
+def _negotiate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.file or default_scenario_path("zero_downtime"))
+    changes = {k: getattr(args, k) for k in ("budget", "rto", "rpo") if getattr(args, k)}
+    ask = scenario.requirements
+    if changes:
+        data = {**ask.model_dump(), **changes}
+        try:
+            ask = Requirements.model_validate(data, context={"currency": scenario.catalog.currency})
+        except ValidationError as exc:
+            raise InputError(format_validation_error(exc, "command line")) from None
+    result = negotiate(scenario.workload, ask, impact=scenario.impact, catalog=scenario.catalog)
+    print(_emit(result, args.format))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "schema":
             print(json.dumps(ScenarioFile.model_json_schema(), indent=2))
+            return 0
+        if args.command == "negotiate":
+            return _negotiate(args)
+        if args.command == "frontier":
+            scenario = load_scenario(args.file)
+            front = frontier(
+                scenario.workload,
+                scenario.requirements,
+                impact=scenario.impact,
+                catalog=scenario.catalog,
+            )
+            print(front.to_csv() if args.format == "csv" else _emit(front, args.format), end="")
+            print() if args.format != "csv" else None
             return 0
         scenario = load_scenario(args.file)
         result = cheapest(

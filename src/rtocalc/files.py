@@ -213,12 +213,13 @@ def format_validation_error(
     return lines
 
 
-def default_scenario_path() -> Path:
-    """The shipped example scenario (``examples/default.toml``)."""
-    packaged = resources.files("rtocalc.data").joinpath("default_scenario.toml")
+def default_scenario_path(name: str = "default") -> Path:
+    """A shipped example scenario: ``examples/default.toml`` (``rtocalc plan``) or
+    ``examples/zero_downtime.toml`` (``rtocalc negotiate``)."""
+    packaged = resources.files("rtocalc.data").joinpath(f"{name}_scenario.toml")
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "examples" / "default.toml"
+    return Path(__file__).resolve().parents[2] / "examples" / f"{name}.toml"
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

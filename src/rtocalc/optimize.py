@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from . import physics
+from . import physics, units
 from .models import BusinessImpact, Catalog, Design, Requirements, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
@@ -28,9 +28,20 @@ from .space import (
     space_of,
     take_rows,
 )
-from .units import HOURS_PER_DAY, format_duration, format_size, format_throughput
+from .units import HOURS_PER_DAY, format_throughput
 
 __all__ = ["cheapest", "evaluate"]
+
+
+def format_duration(hours: float) -> str:
+    """Durations in messages: 3 significant digits, as people read them."""
+    return units.format_duration(hours, digits=3)
+
+
+def format_size(gb: float) -> str:
+    """Sizes in messages: 3 significant digits (decimal units)."""
+    return units.format_size(gb, digits=3)
+
 
 Objective = Literal["outlay", "tco"]
 _OPEN = Requirements(rpo={}, rto={})
@@ -138,6 +149,22 @@ def cheapest(
         space_size=len(space),
         currency=catalog.currency,
     )
+
+
+def _cheapest_plan(
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    space: DesignSpace | None = None,
+) -> Plan | None:
+    """The cheapest plan (outlay), or None, without explaining infeasibility."""
+    space = space if space is not None else build_space(catalog, requirements.retention)
+    found = _search(space, workload, requirements, impact, catalog, "outlay")
+    if found is None:
+        return None
+    ev, row = found
+    return make_plan(ev, row, workload, requirements, impact, catalog)
 
 
 def _search(

@@ -16,8 +16,10 @@ from .units import format_duration, format_money, format_size
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from .models import Design
+    from .models import Design, Requirements
+    from .negotiate import Negotiation
     from .results import Plan, Result
+    from .tradeoff import CostCurve, Frontier
 
 __all__ = ["describe_design", "to_html", "to_markdown", "to_text"]
 
@@ -143,10 +145,135 @@ def _verdict(result: Result) -> str:
     )
 
 
+def _ask_words(ask: Requirements, currency: str) -> str:
+    def limits(metric: str) -> str:
+        value = getattr(ask, metric)
+        if isinstance(value, dict):
+            return ", ".join(f"{k} {_lim(v)}" for k, v in value.items()) or "none"
+        return _lim(float(value))
+
+    parts = [f"RPO {limits('rpo')}", f"RTO {limits('rto')}", f"retention {ask.retention}"]
+    if ask.offsite:
+        parts.append("off-site copy")
+    if ask.immutable:
+        parts.append("immutable copy")
+    if ask.budget is not None:
+        parts.append(f"budget {_money(ask.budget, currency)}")
+    return "; ".join(parts)
+
+
+_VERDICTS = {
+    "impossible": "the ask cannot be met: no design in the catalog reaches it.",
+    "over_budget": "the ask can be met, but not within the budget.",
+    "fits_budget": "the ask fits the budget.",
+    "no_budget": "the ask can be met; no budget was given.",
+}
+
+
+def _negotiation_sections(n: Negotiation) -> list[tuple[str, list[str]]]:
+    cur = n.currency
+    out: list[tuple[str, list[str]]] = [("The ask", [_ask_words(n.ask, cur)])]
+    if n.limits:
+        out.append(("Why not: the limits that bind", [r.message for r in n.limits]))
+    if n.plan is not None:
+        gap = ""
+        if n.budget is not None:
+            diff = n.plan.monthly_cost - n.budget
+            gap = (
+                f", {_money(diff, cur)} over the budget"
+                if diff > 0
+                else f", {_money(-diff, cur)} under the budget"
+            )
+        out.append(
+            (
+                "Cheapest design that meets the ask",
+                [f"{_money(n.plan.monthly_cost, cur)}{gap}: {describe_design(n.plan.design)}."],
+            )
+        )
+    best = []
+    if n.best_rto_in_budget is not None:
+        o = n.best_rto_in_budget
+        best.append(
+            f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) for {_money(o.monthly_cost, cur)}"
+        )
+    if n.best_rpo_in_budget is not None:
+        o = n.best_rpo_in_budget
+        best.append(
+            f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) for {_money(o.monthly_cost, cur)}"
+        )
+    if best:
+        out.append(("What the budget buys (worst case over the scenarios in scope)", best))
+    if n.counter_offers:
+        lines = [
+            f"{i}. {_money(o.monthly_cost, cur)}: "
+            + "; ".join(o.gives_up or ("the ask as is",))
+            + f" ({describe_design(o.plan.design)})"
+            for i, o in enumerate(n.counter_offers, 1)
+        ]
+        out.append(("Counter-offers that fit the budget", lines))
+    elif n.budget is not None and n.verdict != "fits_budget":
+        out.append(("Counter-offers that fit the budget", ["none: no design fits the budget"]))
+    if n.zero_downtime is not None:
+        out.append(("Zero downtime", [n.zero_downtime.note]))
+    out.append(
+        (
+            "Questions for the business",
+            [f"{q.question} Sets {', '.join(q.parameters)}; now {q.current}." for q in n.questions],
+        )
+    )
+    if n.history:
+        out.append(
+            (
+                "Earlier rounds",
+                [
+                    f"round {i}: {_ask_words(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
+                    + (f" ({_money(r.monthly_cost, cur)})" if r.monthly_cost is not None else "")
+                    for i, r in enumerate(n.history, 1)
+                ],
+            )
+        )
+    return out
+
+
+def _curve_rows(c: CostCurve) -> list[list[str]]:
+    unit = (lambda x: f"{x:g} days") if c.unit == "days" else _lim
+    return [
+        [
+            unit(st.target),
+            _money(st.monthly_cost, c.currency),
+            "knee" if st.target in c.knees else "",
+            describe_design(st.plan.design),
+        ]
+        for st in c.steps
+    ]
+
+
+def _frontier_rows(f: Frontier) -> list[list[str]]:
+    return [
+        [_money(p.monthly_cost, f.currency), _d(p.rto), _d(p.rpo), describe_design(p.design)]
+        for p in f.plans
+    ]
+
+
 def to_text(obj: BaseModel) -> str:
     """Plain-text rendering of a result object."""
+    from .negotiate import Negotiation
     from .results import Plan, Reason, Result, ScenarioOutcome
+    from .tradeoff import CostCurve, Frontier
 
+    if isinstance(obj, Negotiation):
+        lines = [f"Verdict: {_VERDICTS[obj.verdict]}"]
+        for title, body in _negotiation_sections(obj):
+            lines += ["", f"{title}:"] + [f"  {b}" if b[:1].isdigit() else f"- {b}" for b in body]
+        return "\n".join(lines)
+    if isinstance(obj, CostCurve):
+        head = [obj.axis.upper() + " target", "cheapest", "", "design"]
+        title = f"Cheapest monthly cost as the {obj.axis.upper()} target moves ({obj.unit}):"
+        return "\n".join([title, *_table_text(head, _curve_rows(obj))])
+    if isinstance(obj, Frontier):
+        title = f"{len(obj.plans)} Pareto-optimal designs over cost, RTO and RPO (worst case):"
+        rows = _table_text(["per month", "RTO", "RPO", "design"], _frontier_rows(obj))
+        return "\n".join([title, *rows])
     if isinstance(obj, Result):
         lines = [_verdict(obj)]
         if obj.plan is not None:
@@ -182,8 +309,20 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 def to_markdown(obj: BaseModel) -> str:
     """Markdown rendering of a result object."""
+    from .negotiate import Negotiation
     from .results import Plan, Result
+    from .tradeoff import CostCurve, Frontier
 
+    if isinstance(obj, Negotiation):
+        lines = [f"## Verdict: {_VERDICTS[obj.verdict]}"]
+        for title, body in _negotiation_sections(obj):
+            lines += ["", f"**{title}**", ""] + [b if b[:1].isdigit() else f"- {b}" for b in body]
+        return "\n".join(lines)
+    if isinstance(obj, CostCurve):
+        head = [f"{obj.axis.upper()} target", "cheapest per month", "", "design"]
+        return "\n".join(_md_table(head, _curve_rows(obj)))
+    if isinstance(obj, Frontier):
+        return "\n".join(_md_table(["per month", "RTO", "RPO", "design"], _frontier_rows(obj)))
     if isinstance(obj, Result):
         lines = ["## " + _verdict(obj).removeprefix("Verdict: "), ""]
         if obj.plan is not None:
@@ -216,8 +355,22 @@ def _html_table(head: list[str], rows: list[list[str]]) -> str:
 
 def to_html(obj: BaseModel) -> str:
     """Compact HTML rendering for Jupyter."""
+    from .negotiate import Negotiation
     from .results import Plan, Result
+    from .tradeoff import CostCurve, Frontier
 
+    if isinstance(obj, Negotiation):
+        parts = [f"<p><b>Verdict: {html.escape(_VERDICTS[obj.verdict])}</b></p>"]
+        for title, body in _negotiation_sections(obj):
+            items = "".join(f"<li>{html.escape(b)}</li>" for b in body)
+            parts.append(f"<p><b>{html.escape(title)}</b></p><ul>{items}</ul>")
+        return "".join(parts)
+    if isinstance(obj, CostCurve):
+        return _html_table(
+            [f"{obj.axis.upper()} target", "cheapest per month", "", "design"], _curve_rows(obj)
+        )
+    if isinstance(obj, Frontier):
+        return _html_table(["per month", "RTO", "RPO", "design"], _frontier_rows(obj))
     if isinstance(obj, Result):
         head = f"<p><b>{html.escape(_verdict(obj))}</b></p>"
         if obj.plan is not None:

@@ -18,9 +18,9 @@ import numpy as np
 from pydantic import Field
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import _check_type, _inputs, make_plan
+from .optimize import _cheapest_plan, _check_type, _inputs, make_plan
 from .results import Plan, _Result
-from .space import Evaluation, build_space, evaluate_space
+from .space import Evaluation, build_space, evaluate_space, row_costs
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
@@ -160,6 +160,7 @@ def frontier(
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
     intervals: Sequence[float] = DEFAULT_INTERVALS,
+    max_cost: float | None = None,
 ) -> Frontier:
     """The Pareto-optimal designs over (monthly cost, worst RTO, worst RPO).
 
@@ -178,6 +179,9 @@ def frontier(
     intervals : sequence of float, default (15 min, 30 min, 1, 2, 4, 8, 12, 24 h)
         Backup intervals tried for every design [h]; with ``requirements``, each design
         is also tried at the interval that the ask solves for it.
+    max_cost : float, optional
+        Keep only points costing at most this [currency/month]; designs whose outlay
+        lower bound exceeds it are not evaluated at all (fast when a budget is tight).
 
     Returns
     -------
@@ -208,6 +212,10 @@ def frontier(
         )
     open_req = _relaxed(req, rpo=True, rto=True)
     space = build_space(catalog, req.retention)
+    space_size = len(space)
+    if max_cost is not None:
+        bound = row_costs(space, np.full(len(space), 24.0), workload, req.retention, catalog)
+        space = space.take(np.flatnonzero(bound.outlay <= max_cost + 1e-9))
     n = len(space)
     rows = np.repeat(np.arange(n), grid.size)
     intervals_col = np.tile(grid, n)
@@ -220,6 +228,8 @@ def frontier(
     big = replace(space.take(rows), interval=intervals_col)
     ev = evaluate_space(big, workload, open_req, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
+    if max_cost is not None:
+        ok &= ev.outlay <= max_cost + 1e-9
     cand = np.flatnonzero(ok)
     mask = pareto_mask(ev.outlay[cand], ev.worst_rto[cand], ev.worst_rpo[cand])
     points = cand[mask]
@@ -227,7 +237,9 @@ def frontier(
         np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
     ]
     plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
-    return Frontier(plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=n)
+    return Frontier(
+        plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=space_size
+    )
 
 
 # --- cost curves ---------------------------------------------------------------------------
@@ -338,6 +350,7 @@ def cost_curve(
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
     knee_factor: float = 1.5,
+    scopes: Sequence[str] | None = None,
 ) -> CostCurve:
     """The cheapest monthly cost as one target moves, the rest of the ask held.
 
@@ -360,6 +373,9 @@ def cost_curve(
         As for :func:`rtocalc.cheapest`.
     knee_factor : float, default 1.5
         A step that costs at least this multiple of the looser step before it is a knee.
+    scopes : sequence of str, optional
+        Scenario scopes the moving RTO or RPO target applies to; the other scopes keep
+        the ask's limits. Default: every scope the ask limits on that axis.
 
     Returns
     -------
@@ -379,8 +395,6 @@ def cost_curve(
     >>> bool((np.diff(curve.costs) <= 1e-9).all())  # never rises as the target loosens
     True
     """
-    from .optimize import cheapest
-
     _check_type("workload", workload, Workload)
     _check_type("requirements", requirements, Requirements)
     if axis not in ("rto", "rpo", "retention"):
@@ -388,7 +402,24 @@ def cost_curve(
     if not (knee_factor > 1.0 and math.isfinite(knee_factor)):
         raise ValueError(f"knee_factor: {knee_factor!r} must be a finite number > 1; use e.g. 1.5")
     impact, catalog = _inputs(impact, catalog)
-    scopes = _scopes_in(requirements, None if axis == "retention" else axis)
+    held: dict[str, float] = {}
+    if axis == "retention":
+        scopes_l = _scopes_in(requirements)
+    else:
+        limited = _scopes_in(requirements, axis)
+        held = {s: requirements.limit(axis, s) for s in limited}
+        held = {s: v for s, v in held.items() if math.isfinite(v)}
+        if scopes is None:
+            scopes_l = limited
+        else:
+            bad = [s for s in scopes if s not in SCOPES]
+            if bad or not scopes:
+                raise ValueError(
+                    f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
+                    + ", ".join(repr(s) for s in SCOPES)
+                )
+            scopes_l = [s for s in SCOPES if s in scopes]
+    scopes = scopes_l
     raw: list[tuple[float, Plan | None]] = []
     grid: Sequence[float]
     if axis == "rto":
@@ -427,16 +458,17 @@ def cost_curve(
             if targets is not None
             else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
         )
+    space = build_space(catalog, requirements.retention) if axis != "retention" else None
     for target in grid:
         if axis in ("rto", "rpo"):
-            req = requirements.model_copy(update={axis: dict.fromkeys(scopes, float(target))})
+            table = {**held, **dict.fromkeys(scopes, float(target))}
+            req = requirements.model_copy(update={axis: table})
             if axis == "rto":
                 req = req.model_copy(update={"mtd": None})
         else:
             retention = {**requirements.retention.model_dump(), "daily": int(target)}
             req = requirements.model_copy(update={"retention": Retention.model_validate(retention)})
-        res = cheapest(workload, req, impact=impact, catalog=catalog)
-        raw.append((float(target), res.plan))
+        raw.append((float(target), _cheapest_plan(workload, req, impact, catalog, space)))
     return _curve(raw, axis, ask, requirements, catalog, knee_factor)
 
 

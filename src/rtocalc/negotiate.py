@@ -1,0 +1,514 @@
+"""The negotiation: the business ask against the budget, answered like a good IT lead.
+
+:func:`negotiate` gathers what :func:`rtocalc.cheapest`, :func:`rtocalc.frontier` and
+:func:`rtocalc.cost_curve` compute into one answer: the verdict, the binding physical
+limits, the cheapest design that meets the ask, the counter-offers that fit the budget,
+what zero downtime costs, and the questions the business must answer. It adds no model.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr
+
+from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
+from .optimize import _check_type, _inputs, cheapest
+from .results import Plan, Reason, _Result
+from .tradeoff import _OPEN_LIMIT, CostCurve, Frontier, _scopes_in, cost_curve, frontier
+from .units import HOURS_PER_YEAR, format_duration, format_money
+
+__all__ = [
+    "CounterOffer",
+    "Negotiation",
+    "Question",
+    "Round",
+    "ZeroDowntime",
+    "negotiate",
+]
+
+Verdict = Literal["fits_budget", "over_budget", "no_budget", "impossible"]
+
+
+class CounterOffer(_Result):
+    """A relaxation of the ask that fits the budget, and what the business gives up."""
+
+    kind: Literal["rto_rpo", "retention", "offsite", "immutable"] = Field(
+        description="What is relaxed."
+    )
+    rto: float = Field(description="Worst RTO over the scenarios in scope [h].")
+    rpo: float = Field(description="Worst RPO over the scenarios in scope [h].")
+    monthly_cost: float = Field(description="Outlay of the plan [currency/month].")
+    gives_up: tuple[str, ...] = Field(description="What the business gives up, in words.")
+    plan: Plan = Field(description="The plan behind the offer.")
+
+
+class ZeroDowntime(_Result):
+    """What the last hours of downtime cost, against the budget and the losses avoided."""
+
+    rto_floor: float = Field(description="Smallest RTO any design reaches [h].")
+    cost_at_floor: float = Field(description="Cheapest outlay at that RTO [currency/month].")
+    knee_rto: float | None = Field(
+        description="Tightest RTO before the costs jump (the cheap side of the loosest knee) [h]."
+    )
+    cost_at_knee: float | None = Field(description="Outlay at that RTO [currency/month].")
+    cost_at_ask: float | None = Field(description="Outlay at the ask [currency/month].")
+    multiple: float | None = Field(
+        description="Cost at the RTO floor over cost at the knee (or the ask) [-]."
+    )
+    downtime_per_year: float = Field(
+        description="Expected downtime per year at the RTO floor [h/year]."
+    )
+    availability: float = Field(description="1 - downtime per year / 8760 h [-].")
+    break_even_rto: float | None = Field(
+        description=(
+            "RTO where total cost of ownership is lowest: tighter than this, extra spend "
+            "no longer pays for the losses it avoids [h] (None without impact costs)."
+        )
+    )
+    break_even_cost: float | None = Field(description="Outlay at the break-even [currency/month].")
+    note: str = Field(description="The finding in words.")
+
+
+class Question(_Result):
+    """A question the business must answer, mapped to the parameters it sets."""
+
+    question: str = Field(description="The question, as the business would ask it.")
+    parameters: tuple[str, ...] = Field(description="Parameters the answer sets.")
+    current: str = Field(description="Their current values, in words.")
+
+
+class Round(_Result):
+    """One round of a negotiation, for the history."""
+
+    ask: Requirements = Field(description="The ask in that round.")
+    verdict: Verdict = Field(description="The verdict in that round.")
+    monthly_cost: float | None = Field(description="Cheapest outlay meeting it [currency/month].")
+
+
+class Negotiation(_Result):
+    """The answer to an ask: verdict, limits, cost, counter-offers, zero downtime."""
+
+    verdict: Verdict = Field(description="fits_budget, over_budget, no_budget or impossible.")
+    ask: Requirements = Field(description="The ask of this round.")
+    workload: Workload = Field(description="The protected system.")
+    impact: BusinessImpact = Field(description="Costs and scenarios used.")
+    currency: str = Field(description="ISO 4217 code of every amount.")
+    budget: float | None = Field(description="Budget [currency/month].")
+    plan: Plan | None = Field(description="Cheapest plan that meets the ask, if any.")
+    limits: tuple[Reason, ...] = Field(description="Binding limits when impossible.")
+    best_rto_in_budget: CounterOffer | None = Field(
+        description="The plan with the smallest RTO the budget buys (ask's hard asks kept)."
+    )
+    best_rpo_in_budget: CounterOffer | None = Field(
+        description="The plan with the smallest RPO the budget buys (ask's hard asks kept)."
+    )
+    counter_offers: tuple[CounterOffer, ...] = Field(
+        description="Pareto-minimal relaxations that fit the budget, cheapest first."
+    )
+    zero_downtime: ZeroDowntime | None = Field(description="What zero downtime costs.")
+    questions: tuple[Question, ...] = Field(description="Questions for the business.")
+    history: tuple[Round, ...] = Field(description="Earlier rounds, oldest first.")
+
+    _catalog: Catalog | None = PrivateAttr(default=None)
+
+    def revise(self, **changes: Any) -> Negotiation:
+        """The next round: the same system with the ask changed.
+
+        Parameters
+        ----------
+        **changes : Any
+            Fields of :class:`Requirements` to change, e.g. ``rto="4 h"`` or
+            ``budget="$5,000/mo"``; strings with units are parsed as usual.
+
+        Returns
+        -------
+        Negotiation
+            With this round appended to ``history``.
+        """
+        unknown = sorted(set(changes) - set(Requirements.model_fields))
+        if unknown:
+            raise TypeError(
+                f"revise: {unknown} are not fields of the ask; use any of "
+                + ", ".join(sorted(Requirements.model_fields))
+            )
+        data = {**self.ask.model_dump(), **changes}
+        ask = Requirements.model_validate(data, context={"currency": self.currency})
+        this = Round(
+            ask=self.ask,
+            verdict=self.verdict,
+            monthly_cost=None if self.plan is None else self.plan.monthly_cost,
+        )
+        return negotiate(
+            self.workload,
+            ask,
+            impact=self.impact,
+            catalog=self._catalog,
+            _history=(*self.history, this),
+        )
+
+    @property
+    def rounds(self) -> tuple[Round, ...]:
+        """Every round including this one, oldest first."""
+        return (
+            *self.history,
+            Round(
+                ask=self.ask,
+                verdict=self.verdict,
+                monthly_cost=None if self.plan is None else self.plan.monthly_cost,
+            ),
+        )
+
+
+def _worst_limit(requirements: Requirements, metric: Literal["rpo", "rto"]) -> float:
+    return max(requirements.limit(metric, s) for s in _scopes_in(requirements, metric))
+
+
+def _gives_up(ask: Requirements, rto: float, rpo: float) -> tuple[str, ...]:
+    out = []
+    want_rto, want_rpo = _worst_limit(ask, "rto"), _worst_limit(ask, "rpo")
+    if rto > want_rto + 1e-9:
+        out.append(f"RTO {format_duration(want_rto, digits=3)} -> {format_duration(rto, digits=3)}")
+    if rpo > want_rpo + 1e-9:
+        out.append(f"RPO {format_duration(want_rpo, digits=3)} -> {format_duration(rpo, digits=3)}")
+    return tuple(out)
+
+
+def _offer(kind: Any, plan: Plan, gives_up: tuple[str, ...]) -> CounterOffer:
+    return CounterOffer(
+        kind=kind,
+        rto=plan.rto,
+        rpo=plan.rpo,
+        monthly_cost=plan.monthly_cost,
+        gives_up=gives_up,
+        plan=plan,
+    )
+
+
+def _frontier_offers(
+    front: Frontier, ask: Requirements, budget: float
+) -> tuple[list[CounterOffer], CounterOffer | None, CounterOffer | None]:
+    """Pareto-minimal (RTO, RPO) points of the frontier that fit the budget."""
+    fits = [p for p in front if p.monthly_cost <= budget + 1e-9]
+    if not fits:
+        return [], None, None
+    offers: list[CounterOffer] = []
+    for p in fits:
+        if any(
+            q is not p and q.rto <= p.rto and q.rpo <= p.rpo and (q.rto, q.rpo) != (p.rto, p.rpo)
+            for q in fits
+        ):
+            continue
+        if any(abs(o.rto - p.rto) < 1e-9 and abs(o.rpo - p.rpo) < 1e-9 for o in offers):
+            continue
+        offers.append(_offer("rto_rpo", p, _gives_up(ask, p.rto, p.rpo)))
+    best_rto = min(fits, key=lambda p: (p.rto, p.rpo, p.monthly_cost))
+    best_rpo = min(fits, key=lambda p: (p.rpo, p.rto, p.monthly_cost))
+    return (
+        offers,
+        _offer("rto_rpo", best_rto, _gives_up(ask, best_rto.rto, best_rto.rpo)),
+        _offer("rto_rpo", best_rpo, _gives_up(ask, best_rpo.rto, best_rpo.rpo)),
+    )
+
+
+def _hard_offers(
+    workload: Workload,
+    ask: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    budget: float,
+) -> list[CounterOffer]:
+    """Relaxing retention, off-site or immutable, where that alone makes the ask fit."""
+    ret = ask.retention
+    trials: list[tuple[Any, Requirements, str]] = []
+    if ret.yearly:
+        trials.append(
+            (
+                "retention",
+                ask.model_copy(update={"retention": ret.model_copy(update={"yearly": 0})}),
+                f"the {ret.yearly} yearly points",
+            )
+        )
+    if ret.monthly or ret.yearly:
+        trials.append(
+            (
+                "retention",
+                ask.model_copy(update={"retention": Retention(daily=ret.daily, weekly=ret.weekly)}),
+                "the monthly and yearly points",
+            )
+        )
+    if ret.daily > 7:
+        trials.append(
+            (
+                "retention",
+                ask.model_copy(update={"retention": ret.model_copy(update={"daily": 7})}),
+                f"daily points beyond 7 days (asked {ret.daily})",
+            )
+        )
+    if ask.offsite:
+        trials.append(
+            (
+                "offsite",
+                ask.model_copy(update={"offsite": False}),
+                "the off-site copy (a site loss then loses the data)",
+            )
+        )
+    if ask.immutable:
+        trials.append(
+            (
+                "immutable",
+                ask.model_copy(update={"immutable": False}),
+                "the immutable copy (ransomware can then reach every copy)",
+            )
+        )
+    offers = []
+    for kind, req, words in trials:
+        res = cheapest(workload, req, impact=impact, catalog=catalog)
+        if res.plan is not None and res.plan.monthly_cost <= budget + 1e-9:
+            offers.append(_offer(kind, res.plan, (f"gives up {words}",)))
+    return offers
+
+
+def _zero_downtime(
+    curve: CostCurve,
+    ask: Requirements,
+    impact: BusinessImpact,
+    currency: str,
+    moving: list[str],
+) -> ZeroDowntime | None:
+    scope_words = {
+        "logical": "corruption or deletion",
+        "ransomware": "ransomware",
+        "hardware": "a storage failure",
+        "site": "a site loss",
+        "region": "a regional disaster",
+    }
+    if not curve.steps:
+        return None
+    floor = curve.steps[0]
+    ask_rto = _worst_limit(ask, "rto")
+    cost_at_ask = curve.cost_at(ask_rto) if math.isfinite(ask_rto) else None
+    if cost_at_ask is not None and not math.isfinite(cost_at_ask):
+        cost_at_ask = None
+    # the loosest knee: tightening past it is where the last hours start to cost; the
+    # multiple compares the floor with the cheap side of that knee (or with the ask)
+    knee = cost_at_knee = None
+    if curve.knees:
+        i = max(j for j, st in enumerate(curve.steps) if st.target in curve.knees)
+        knee, cost_at_knee = curve.steps[i + 1].target, curve.steps[i + 1].monthly_cost
+    base = cost_at_knee if cost_at_knee else cost_at_ask
+    multiple = floor.monthly_cost / base if base else None
+    rates = {o.name: o.rate for o in floor.plan.by_scenario}
+    downtime = sum(rates[o.name] * o.rto for o in floor.plan.by_scenario if math.isfinite(o.rto))
+    availability = max(0.0, 1.0 - downtime / HOURS_PER_YEAR)
+    has_costs = impact.downtime_cost + impact.data_loss_cost > 0
+    be_rto = be_cost = None
+    if has_costs:
+        best = min(curve.steps, key=lambda s: (s.plan.tco_monthly, -s.target))
+        be_rto, be_cost = best.target, best.monthly_cost
+
+    def money(x: float) -> str:
+        return format_money(x, currency)
+
+    which = " and ".join(scope_words.get(x, x) for x in moving)
+    parts = [
+        f"After {which} the fastest recovery any design reaches is "
+        f"{format_duration(floor.target, digits=3)} (detection and failover cannot be bought "
+        f"away); it costs {money(floor.monthly_cost)}"
+    ]
+    if multiple is not None and base:
+        at = knee if cost_at_knee else ask_rto
+        parts.append(
+            f"{multiple:.1f}x the {money(base)} that an RTO of "
+            f"{format_duration(at or 0.0, digits=3)} costs"
+            + (", the last step before the costs jump" if cost_at_knee else ", the ask")
+        )
+    parts.append(
+        f"with it, expected downtime is {format_duration(downtime, digits=3)} a year "
+        f"(availability {availability:.4%})"
+    )
+    if be_rto is not None and be_cost is not None:
+        parts.append(
+            f"spending pays for itself down to RTO {format_duration(be_rto, digits=3)} "
+            f"({money(be_cost)}); tighter, the extra spend exceeds the losses it avoids"
+        )
+    else:
+        parts.append(
+            "where extra spend stops paying for avoided losses needs downtime and data-loss "
+            "costs (impact)"
+        )
+    return ZeroDowntime(
+        rto_floor=floor.target,
+        cost_at_floor=floor.monthly_cost,
+        knee_rto=knee,
+        cost_at_knee=cost_at_knee,
+        cost_at_ask=cost_at_ask,
+        multiple=multiple,
+        downtime_per_year=downtime,
+        availability=availability,
+        break_even_rto=be_rto,
+        break_even_cost=be_cost,
+        note="; ".join(parts) + ".",
+    )
+
+
+def _questions(
+    ask: Requirements, plan: Plan | None, impact: BusinessImpact
+) -> tuple[Question, ...]:
+    def limits(metric: Literal["rpo", "rto"]) -> str:
+        value = getattr(ask, metric)
+        if isinstance(value, dict):
+            return (
+                ", ".join(
+                    f"{s} {format_duration(value[s], digits=3)}" for s in SCOPES if s in value
+                )
+                or "none"
+            )
+        return format_duration(float(value), digits=3)
+
+    interval = (
+        f"; the plan backs up every {format_duration(plan.design.interval, digits=3)}"
+        if plan is not None
+        else ""
+    )
+    costs = (
+        f"; downtime costs {format_money(impact.downtime_cost, per='h')}"
+        if impact.downtime_cost
+        else "; no downtime cost given"
+    )
+    return (
+        Question(
+            question="How much recent work can we afford to lose (how often must backups run)?",
+            parameters=("requirements.rpo", "design.interval"),
+            current=f"RPO {limits('rpo')}{interval}",
+        ),
+        Question(
+            question="How long must data be kept?",
+            parameters=("requirements.retention",),
+            current=str(ask.retention),
+        ),
+        Question(
+            question="How long can we afford to be down?",
+            parameters=("requirements.rto", "requirements.mtd", "impact.downtime_cost"),
+            current=f"RTO {limits('rto')}{costs}",
+        ),
+    )
+
+
+def _possible(ask: Requirements, reasons: tuple[Reason, ...]) -> Requirements:
+    """The ask without the RPO and RTO limits that no design meets, so that the
+    zero-downtime curve shows what recovery time costs where a design exists. (Raising
+    each to its own floor is not enough: the floors are often reached by different
+    designs.)"""
+    update: dict[str, Any] = {}
+    for metric in ("rpo", "rto"):
+        impossible = {r.constraint[4:-1] for r in reasons if r.constraint.startswith(f"{metric}[")}
+        if impossible:
+            update[metric] = {
+                x: (_OPEN_LIMIT if x in impossible else ask.limit(metric, x))
+                for x in _scopes_in(ask, metric)
+            }
+    if "rto" in update:
+        update["mtd"] = None
+    return ask.model_copy(update=update) if update else ask
+
+
+def negotiate(
+    workload: Workload,
+    ask: Requirements,
+    *,
+    impact: BusinessImpact | None = None,
+    catalog: Catalog | None = None,
+    _history: tuple[Round, ...] = (),
+) -> Negotiation:
+    """Answer an ask against its budget, like a good IT lead in the meeting.
+
+    Parameters
+    ----------
+    workload : Workload
+        The protected system.
+    ask : Requirements
+        The business ask, with its budget.
+    impact : BusinessImpact, optional
+        Downtime and data-loss costs and the scenarios (the break-even point needs the
+        costs).
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+    _history : tuple of Round, optional
+        Earlier rounds (used by :meth:`Negotiation.revise`).
+
+    Returns
+    -------
+    Negotiation
+
+    Notes
+    -----
+    The verdict is ``impossible`` when no design meets the ask (the binding limits say
+    why, in numbers), ``over_budget`` when the cheapest design that meets it costs more
+    than the budget, ``fits_budget`` when it does not, ``no_budget`` without a budget.
+    Counter-offers are the frontier points (:func:`rtocalc.frontier`, the ask's
+    retention, off-site and immutable asks kept) that fit the budget and that no other
+    fitting point beats on both RTO and RPO, plus the single relaxations of retention,
+    off-site or immutable that make the ask itself fit.
+
+    Examples
+    --------
+    >>> from rtocalc import Workload, Requirements, negotiate
+    >>> ask = Requirements(rpo="5 min", rto="5 min", offsite=True, budget="$1,000/mo")
+    >>> n = negotiate(Workload(data_size="2 TB", compute_cost="$5,000/mo"), ask)
+    >>> n.verdict, all(o.monthly_cost <= 1000 for o in n.counter_offers)
+    ('over_budget', True)
+    """
+    _check_type("workload", workload, Workload)
+    _check_type("ask", ask, Requirements)
+    impact, catalog = _inputs(impact, catalog)
+    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    budget = ask.budget
+    if not res.feasible:
+        verdict: Verdict = "impossible"
+    elif budget is None:
+        verdict = "no_budget"
+    elif res.plan is not None and res.plan.monthly_cost <= budget + 1e-9:
+        verdict = "fits_budget"
+    else:
+        verdict = "over_budget"
+    offers: list[CounterOffer] = []
+    best_rto = best_rpo = None
+    if budget is not None and verdict != "fits_budget":
+        front = frontier(workload, ask, impact=impact, catalog=catalog, max_cost=budget)
+        offers, best_rto, best_rpo = _frontier_offers(front, ask, budget)
+        if verdict == "over_budget":
+            offers += _hard_offers(workload, ask, impact, catalog, budget)
+        offers.sort(key=lambda o: (o.monthly_cost, o.rto, o.rpo))
+    # zero downtime is a question of failover: the RTO moves for the scopes a standby can
+    # serve (hardware, site); the others keep the ask, or their floor where it is impossible
+    failover_scopes: list[str] = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
+    curve = cost_curve(
+        workload,
+        _possible(ask, res.reasons),
+        axis="rto",
+        impact=impact,
+        catalog=catalog,
+        scopes=failover_scopes or None,
+    )
+    out = Negotiation(
+        verdict=verdict,
+        ask=ask,
+        workload=workload,
+        impact=impact,
+        currency=catalog.currency,
+        budget=budget,
+        plan=res.plan,
+        limits=res.reasons,
+        best_rto_in_budget=best_rto,
+        best_rpo_in_budget=best_rpo,
+        counter_offers=tuple(offers),
+        zero_downtime=_zero_downtime(
+            curve, ask, impact, catalog.currency, failover_scopes or _scopes_in(ask, "rto")
+        ),
+        questions=_questions(ask, res.plan, impact),
+        history=_history,
+    )
+    out._catalog = catalog
+    return out
