@@ -113,11 +113,14 @@ class Negotiation(_Result):
 
     _catalog: Catalog | None = PrivateAttr(default=None)
 
-    def revise(self, **changes: Any) -> Negotiation:
+    def revise(self, catalog: Catalog | None = None, **changes: Any) -> Negotiation:
         """The next round: the same system with the ask changed.
 
         Parameters
         ----------
+        catalog : Catalog, optional
+            The catalog; needed only for a negotiation read back from JSON (which does
+            not carry its catalog), otherwise the one of this round.
         **changes : Any
             Fields of :class:`Requirements` to change, e.g. ``rto="4 h"`` or
             ``budget="$5,000/mo"``; strings with units are parsed as usual.
@@ -140,11 +143,17 @@ class Negotiation(_Result):
             verdict=self.verdict,
             monthly_cost=None if self.plan is None else self.plan.monthly_cost,
         )
+        catalog = catalog if catalog is not None else self._catalog
+        if catalog is None:
+            raise ValueError(
+                "revise: this negotiation was read back from JSON and carries no catalog; "
+                "pass it, e.g. revise(catalog=Catalog.default(), rto='4 h')"
+            )
         return negotiate(
             self.workload,
             ask,
             impact=self.impact,
-            catalog=self._catalog,
+            catalog=catalog,
             _history=(*self.history, this),
         )
 
@@ -165,14 +174,29 @@ def _worst_limit(requirements: Requirements, metric: Literal["rpo", "rto"]) -> f
     return max(requirements.limit(metric, s) for s in _scopes_in(requirements, metric))
 
 
-def _gives_up(ask: Requirements, rto: float, rpo: float) -> tuple[str, ...]:
+def _gives_up(ask: Requirements, plan: Plan) -> tuple[str, ...]:
+    """Each limit of the ask the plan misses, scope by scope: 'site RTO 1 d -> 5.01 d'."""
     out = []
-    want_rto, want_rpo = _worst_limit(ask, "rto"), _worst_limit(ask, "rpo")
-    if rto > want_rto + 1e-9:
-        out.append(f"RTO {format_duration(want_rto, digits=3)} -> {format_duration(rto, digits=3)}")
-    if rpo > want_rpo + 1e-9:
-        out.append(f"RPO {format_duration(want_rpo, digits=3)} -> {format_duration(rpo, digits=3)}")
+    uniform = {m: not isinstance(getattr(ask, m), dict) for m in ("rpo", "rto")}
+    for metric in ("rto", "rpo"):
+        worst: dict[str, float] = {}
+        for o in plan.by_scenario:
+            worst[o.scope] = max(worst.get(o.scope, 0.0), getattr(o, metric))
+        missed = [
+            (s, ask.limit(metric, s), worst[s])
+            for s in SCOPES
+            if s in worst and worst[s] > ask.limit(metric, s) + 1e-9
+        ]
+        if uniform[metric] and missed:  # one limit for every scope: name the worst miss
+            s, lim, got = max(missed, key=lambda m: m[2])
+            out.append(f"{metric.upper()} {_dur(lim)} -> {_dur(got)} ({s})")
+        else:
+            out += [f"{s} {metric.upper()} {_dur(lim)} -> {_dur(got)}" for s, lim, got in missed]
     return tuple(out)
+
+
+def _dur(hours: float) -> str:
+    return format_duration(hours, digits=3)
 
 
 def _offer(kind: Any, plan: Plan, gives_up: tuple[str, ...]) -> CounterOffer:
@@ -202,13 +226,13 @@ def _frontier_offers(
             continue
         if any(abs(o.rto - p.rto) < 1e-9 and abs(o.rpo - p.rpo) < 1e-9 for o in offers):
             continue
-        offers.append(_offer("rto_rpo", p, _gives_up(ask, p.rto, p.rpo)))
+        offers.append(_offer("rto_rpo", p, _gives_up(ask, p)))
     best_rto = min(fits, key=lambda p: (p.rto, p.rpo, p.monthly_cost))
     best_rpo = min(fits, key=lambda p: (p.rpo, p.rto, p.monthly_cost))
     return (
         offers,
-        _offer("rto_rpo", best_rto, _gives_up(ask, best_rto.rto, best_rto.rpo)),
-        _offer("rto_rpo", best_rpo, _gives_up(ask, best_rpo.rto, best_rpo.rpo)),
+        _offer("rto_rpo", best_rto, _gives_up(ask, best_rto)),
+        _offer("rto_rpo", best_rpo, _gives_up(ask, best_rpo)),
     )
 
 
@@ -272,6 +296,7 @@ def _hard_offers(
 
 def _zero_downtime(
     curve: CostCurve,
+    plan: Plan | None,
     ask: Requirements,
     impact: BusinessImpact,
     currency: str,
@@ -288,9 +313,7 @@ def _zero_downtime(
         return None
     floor = curve.steps[0]
     ask_rto = _worst_limit(ask, "rto")
-    cost_at_ask = curve.cost_at(ask_rto) if math.isfinite(ask_rto) else None
-    if cost_at_ask is not None and not math.isfinite(cost_at_ask):
-        cost_at_ask = None
+    cost_at_ask = None if plan is None else plan.monthly_cost
     # the loosest knee: tightening past it is where the last hours start to cost; the
     # multiple compares the floor with the cheap side of that knee (or with the ask)
     knee = cost_at_knee = None
@@ -505,7 +528,12 @@ def negotiate(
         best_rpo_in_budget=best_rpo,
         counter_offers=tuple(offers),
         zero_downtime=_zero_downtime(
-            curve, ask, impact, catalog.currency, failover_scopes or _scopes_in(ask, "rto")
+            curve,
+            res.plan,
+            ask,
+            impact,
+            catalog.currency,
+            failover_scopes or _scopes_in(ask, "rto"),
         ),
         questions=_questions(ask, res.plan, impact),
         history=_history,

@@ -8,6 +8,7 @@ continuous variable, is solved as a boundary per row rather than sampled.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Literal
 
@@ -298,6 +299,15 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
     return f"long-term (GFS) points on {catalog.targets[key].label or key}"
 
 
+#: Limits at or above this [h] only keep a scope in scope (see rtocalc.tradeoff); plans
+#: show them as no limit.
+OPEN_LIMIT = 1e9
+
+
+def _shown_limit(limit: float) -> float:
+    return math.inf if limit >= OPEN_LIMIT else limit
+
+
 def make_plan(
     ev: Evaluation,
     row: int,
@@ -322,8 +332,8 @@ def make_plan(
             rpo=float(ev.rpo[s, row]),
             rpo_mean=float(ev.rpo_mean[s, row]),
             rto=float(ev.rto[s, row]),
-            rpo_limit=float(ev.rpo_limit[s]),
-            rto_limit=float(ev.rto_limit[s]),
+            rpo_limit=_shown_limit(float(ev.rpo_limit[s])),
+            rto_limit=_shown_limit(float(ev.rto_limit[s])),
             path="none" if none else PATHS[p],
             recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
             survivors=survivors,

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import Field
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import _cheapest_plan, _check_type, _inputs, make_plan
+from .optimize import OPEN_LIMIT, _cheapest_plan, _check_type, _inputs, make_plan
 from .results import Plan, _Result
 from .space import Evaluation, build_space, evaluate_space, row_costs
 
@@ -26,7 +26,7 @@ __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
 #: Backup intervals the frontier tries for every design [h]: schedules people run.
 DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
-_OPEN_LIMIT = 1e9  # a limit that binds nothing but keeps its scope "in scope"
+_OPEN_LIMIT = OPEN_LIMIT  # a limit that binds nothing but keeps its scope "in scope"
 
 
 def _scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
@@ -319,7 +319,15 @@ def _rto_candidates(
     candidate breakpoints. Each is then checked by an exact search, so a breakpoint that
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
-    relaxed = _relaxed(requirements, rpo=False, rto=True)
+    # lift the RTO of the scopes that move; the held scopes keep their limits
+    held = {
+        s: requirements.limit("rto", s)
+        for s in _scopes_in(requirements, "rto")
+        if s not in scopes and math.isfinite(requirements.limit("rto", s))
+    }
+    relaxed = requirements.model_copy(
+        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
+    )
     space = build_space(catalog, requirements.retention)
     ev = evaluate_space(space, workload, relaxed, impact, catalog)
     scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
@@ -485,13 +493,21 @@ def _curve(
     pts = sorted(raw, key=lambda tp: tp[0], reverse=not tighter_is_smaller)
     feasible = [(t, p) for t, p in pts if p is not None]
     infeasible = [t for t, p in pts if p is None]
-    steps: list[CostStep] = []
-    for i, (t, p) in enumerate(feasible):
+    kept: list[tuple[float, Plan]] = []
+    for t, p in feasible:
         assert p is not None
-        nxt = feasible[i + 1][0] if i + 1 < len(feasible) else None
-        if steps and abs(steps[-1].monthly_cost - p.monthly_cost) <= 1e-9:
+        if kept and abs(kept[-1][1].monthly_cost - p.monthly_cost) <= 1e-9:
             continue  # same cost as the tighter step: the tighter one covers it
-        steps.append(CostStep(target=t, looser_than=nxt, monthly_cost=p.monthly_cost, plan=p))
+        kept.append((t, p))
+    steps = [
+        CostStep(
+            target=t,
+            looser_than=kept[i + 1][0] if i + 1 < len(kept) else None,
+            monthly_cost=p.monthly_cost,
+            plan=p,
+        )
+        for i, (t, p) in enumerate(kept)
+    ]
     knees = tuple(
         steps[i].target
         for i in range(len(steps) - 1)
