@@ -64,13 +64,19 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 
 def _model_classes() -> dict[str, type[BaseModel]]:
-    """Every model of :mod:`rtocalc.models` and this module, by class name."""
+    """Every input model, by class name: those of :mod:`rtocalc.models` and this module,
+    and every subclass of the input models' base (e.g. the policy files' models)."""
     found = {
         obj.__name__: obj
         for module in (models, sys.modules[__name__])
         for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
     }
+    todo: list[type[BaseModel]] = [models._Model]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, cls)
+        todo += cls.__subclasses__()
     return found
 
 

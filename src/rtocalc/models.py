@@ -20,12 +20,15 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from . import units
 
@@ -135,17 +138,28 @@ def _raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str,
     raise ValidationError.from_exception_data(title, details)
 
 
-Hours = Annotated[float, BeforeValidator(_duration)]
-GB = Annotated[float, BeforeValidator(_size)]
-GBPerHour = Annotated[float, BeforeValidator(_throughput)]
-MbitPerSecond = Annotated[float, BeforeValidator(_bandwidth)]
-Fraction = Annotated[float, BeforeValidator(_fraction)]
-Growth = Annotated[float, BeforeValidator(_growth)]
-Ratio = Annotated[float, BeforeValidator(_ratio)]
-MoneyPerMonth = Annotated[float, BeforeValidator(_money_month)]
-MoneyPerHour = Annotated[float, BeforeValidator(_money_hour)]
-MoneyOnce = Annotated[float, BeforeValidator(_money_once)]
-NonNegative = Annotated[float, BeforeValidator(_nonneg)]
+def _text_or_number(example: str) -> WithJsonSchema:
+    """JSON Schema of a quantity given as a number in canonical units or as a text.
+
+    The parsers accept both, so the schema (for editors validating input files) must too;
+    the text's form is checked by the parser, not by the schema.
+    """
+    return WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "examples": [example]}]}
+    )
+
+
+Hours = Annotated[float, BeforeValidator(_duration), _text_or_number("15 min")]
+GB = Annotated[float, BeforeValidator(_size), _text_or_number("2 TB")]
+GBPerHour = Annotated[float, BeforeValidator(_throughput), _text_or_number("500 MB/s")]
+MbitPerSecond = Annotated[float, BeforeValidator(_bandwidth), _text_or_number("1 Gbps")]
+Fraction = Annotated[float, BeforeValidator(_fraction), _text_or_number("3%")]
+Growth = Annotated[float, BeforeValidator(_growth), _text_or_number("20%")]
+Ratio = Annotated[float, BeforeValidator(_ratio), _text_or_number("2:1")]
+MoneyPerMonth = Annotated[float, BeforeValidator(_money_month), _text_or_number("$4,000/mo")]
+MoneyPerHour = Annotated[float, BeforeValidator(_money_hour), _text_or_number("$8,000/h")]
+MoneyOnce = Annotated[float, BeforeValidator(_money_once), _text_or_number("$12,000")]
+NonNegative = Annotated[float, BeforeValidator(_nonneg), _text_or_number("0.023")]
 
 
 class _Model(BaseModel):
@@ -180,7 +194,7 @@ def _daily_change(v: Any, info: ValidationInfo) -> float:
     return float(value / size)
 
 
-DailyChange = Annotated[float, BeforeValidator(_daily_change)]
+DailyChange = Annotated[float, BeforeValidator(_daily_change), _text_or_number("3%/day")]
 
 
 class Workload(_Model):
@@ -338,6 +352,15 @@ class Retention(_Model):
             raise ValueError(_retention_range_error(key, v, "is out of range"))
         return n
 
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A table of counts, or the same as one text (``'14 daily, 8 weekly'``)."""
+        table = dict(handler.resolve_ref_schema(handler(core_schema)))
+        text = {"type": "string", "examples": ["14 daily, 8 weekly, 12 monthly, 7 yearly"]}
+        return {"anyOf": [table, text], "description": table.pop("description", "")}
+
     @property
     def gfs(self) -> bool:
         """Whether any long-term (weekly, monthly or yearly) points are kept."""
@@ -369,7 +392,25 @@ def _per_scope(v: Any, info: ValidationInfo) -> Any:
     return units.parse_duration(v, field=name)
 
 
-PerScope = Annotated[float | dict[Scope, float], BeforeValidator(_per_scope)]
+_DURATION_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "examples": ["4 h"]}]
+}
+PerScope = Annotated[
+    float | dict[Scope, float],
+    BeforeValidator(_per_scope),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                *_DURATION_SCHEMA["anyOf"],
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": list(SCOPES)},
+                    "additionalProperties": _DURATION_SCHEMA,
+                },
+            ]
+        }
+    ),
+]
 
 
 class Requirements(_Model):
@@ -711,7 +752,7 @@ def _positive_duration(v: Any, info: ValidationInfo) -> float:
     return hours
 
 
-PositiveHours = Annotated[float, BeforeValidator(_positive_duration)]
+PositiveHours = Annotated[float, BeforeValidator(_positive_duration), _text_or_number("4 h")]
 
 
 class Design(_Model):

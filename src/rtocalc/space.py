@@ -11,6 +11,7 @@ Private module: the public entry points are :func:`rtocalc.cheapest` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,6 +211,64 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     )
 
 
+@dataclass(frozen=True)
+class WorkloadColumns:
+    """The figures of many :class:`~rtocalc.Workload` objects, one value per row.
+
+    :func:`evaluate_space` and :func:`row_costs` accept it in place of one workload, so a
+    space whose rows are different systems (each with its own design and workload) is
+    evaluated in one broadcast call. Every field is a float array of shape (N,), with the
+    unit of the :class:`~rtocalc.Workload` field of the same name.
+    """
+
+    data_size: FloatArray  # [GB]
+    daily_change: FloatArray  # [1/day]
+    annual_growth: FloatArray  # [1/year]
+    data_reduction: FloatArray  # [-]
+    peak_rate: FloatArray  # today's peak write rate, given or defaulted [GB/h]
+    compute_cost: FloatArray  # [currency/month]
+    secondary_distance_km: FloatArray  # [km]
+    horizon: FloatArray  # [year]
+    #: (columns, rows) when these are rows of other columns (:meth:`take`): figures that
+    #: depend on the workload alone are then computed once per row of the source
+    source: tuple[WorkloadColumns, IntArray] | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, workloads: Sequence[Workload]) -> WorkloadColumns:
+        """The columns of ``workloads``, in order."""
+
+        def col(values: list[float]) -> FloatArray:
+            return np.array(values, dtype=float)
+
+        return cls(
+            data_size=col([w.data_size for w in workloads]),
+            daily_change=col([w.daily_change for w in workloads]),
+            annual_growth=col([w.annual_growth for w in workloads]),
+            data_reduction=col([w.data_reduction for w in workloads]),
+            peak_rate=col([w.peak_rate for w in workloads]),
+            compute_cost=col([w.compute_cost for w in workloads]),
+            secondary_distance_km=col([w.secondary_distance_km for w in workloads]),
+            horizon=col([w.horizon for w in workloads]),
+        )
+
+    @property
+    def final_size(self) -> FloatArray:
+        """Data size at the end of each row's planning horizon [GB]."""
+        return np.asarray(self.data_size * (1.0 + self.annual_growth) ** self.horizon)
+
+    def take(self, rows: IntArray) -> WorkloadColumns:
+        """The columns of the given rows (remembering where they come from)."""
+        base, idx = (self, rows) if self.source is None else (self.source[0], self.source[1][rows])
+        return WorkloadColumns(
+            **{
+                name: getattr(self, name)[rows]
+                for name in self.__dataclass_fields__
+                if name != "source"
+            },
+            source=(base, idx),
+        )
+
+
 @dataclass
 class Evaluation:
     """Every metric of every row of a space.
@@ -268,12 +327,13 @@ def _gfs_period(retention: Retention) -> float:
 
 def evaluate_space(
     space: DesignSpace,
-    workload: Workload,
+    workload: Workload | WorkloadColumns,
     requirements: Requirements,
     impact: BusinessImpact,
     catalog: Catalog,
     *,
     interval_rule: str = "longest",
+    limits: tuple[FloatArray, FloatArray] | None = None,
 ) -> Evaluation:
     """Evaluate every row of ``space`` at once.
 
@@ -283,6 +343,12 @@ def evaluate_space(
     (``"shortest"``, the least expected data loss) at which every scenario has a
     surviving copy meeting both its RPO and its RTO, never shorter than the backup
     window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
+
+    ``workload`` is one workload for every row, or :class:`WorkloadColumns` with one
+    workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
+    (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
+    named scenario rather than for its scope. The rest of ``requirements`` (retention,
+    off-site, immutable) applies as usual.
     """
     tg = list(catalog.targets.values())
     offs = list(catalog.offsite.values())
@@ -331,8 +397,11 @@ def evaluate_space(
     scen = impact.scenarios
     S = len(scen)
     scopes = [x.scope for x in scen]
-    rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes])
-    rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes])
+    if limits is None:
+        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes])
+        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes])
+    else:
+        rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
     rpo_lim_c, rto_lim_c = (rpo_lim + _TOL)[:, None], (rto_lim + _TOL)[:, None]
     det = np.array([x.detection for x in scen])
     sc_arr = np.array(scopes)
@@ -599,7 +668,7 @@ class RowCosts:
 def row_costs(
     space: DesignSpace,
     interval: FloatArray,
-    workload: Workload,
+    workload: Workload | WorkloadColumns,
     ret: Retention,
     catalog: Catalog,
 ) -> RowCosts:
@@ -630,24 +699,50 @@ def row_costs(
     # Storage is sized as for one restore point a day (the restore-point simulators'
     # schedule): with the linear change model, sub-daily points hold the same changed
     # blocks, plus the increments of the current, incomplete day, c (1 - I/24) of a full.
-    # It is evaluated once per (scheme, block clone) pair and gathered per row.
+    # It is evaluated once per (scheme, block clone) pair and gathered per row; with one
+    # workload per row, once per (scheme, block clone, distinct workload): rows last.
     growth = (1.0 + workload.annual_growth) ** workload.horizon
+    per_row = isinstance(workload, WorkloadColumns)
+    figures = [workload.data_size, c, r, growth, workload.annual_growth]
+    which: IntArray | None = None
+    if isinstance(workload, WorkloadColumns):
+        which = np.arange(n)
+        if workload.source is not None:  # rows of fewer workloads: tables per workload
+            base, which = workload.source
+            g = base.annual_growth
+            figures = [
+                base.data_size,
+                base.daily_change,
+                base.data_reduction,
+                (1.0 + g) ** base.horizon,
+                g,
+            ]
+        figures = [np.asarray(x)[None, None, :] for x in figures]
+
+    def table_axes(x: IntArray | NDArray[np.bool_]) -> Any:
+        return x[..., None] if per_row else x
+
+    size_f, change_f, reduction_f, growth_f, annual_f = figures
     _, _, _, short_tab, long_tab = _retention_columns(
-        workload.data_size,
-        c,
-        data_reduction=r,
-        scheme_code=np.arange(len(SCHEMES))[:, None],
+        size_f,
+        change_f,
+        data_reduction=reduction_f,
+        scheme_code=table_axes(np.arange(len(SCHEMES))[:, None]),
         points=ret.daily,
         full_every=7,
         weekly=ret.weekly,
         monthly=ret.monthly,
         yearly=ret.yearly,
-        block_clone=np.array([False, True])[None, :],
+        block_clone=table_axes(np.array([False, True])[None, :]),
         point_days=1.0,
-        daily_change=c,
-        growth_factor=growth,
-        annual_growth=workload.annual_growth,
+        daily_change=change_f,
+        growth_factor=growth_f,
+        annual_growth=annual_f,
     )
+
+    def at(tab: FloatArray, sch: IntArray, cl: IntArray) -> FloatArray:
+        return np.asarray(tab[sch, cl] if which is None else tab[sch, cl, which], dtype=float)
+
     clone = np.array([x.block_clone for x in tg], dtype=np.int64)
     intraday = (
         workload.data_size
@@ -656,10 +751,10 @@ def row_costs(
         * c
         * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
     )
-    short_p = short_tab[scheme, clone[t]] + intraday
-    short_o = np.where(o >= 0, short_tab[scheme, clone[np.maximum(off_t, 0)]] + intraday, 0.0)
-    long_on_chain = np.where(lt >= 0, 0.0, long_tab[scheme, clone[t]])
-    long_sep = np.where(lt >= 0, long_tab[scheme, clone[np.maximum(lt, 0)]], 0.0)
+    short_p = at(short_tab, scheme, clone[t]) + intraday
+    short_o = np.where(o >= 0, at(short_tab, scheme, clone[np.maximum(off_t, 0)]) + intraday, 0.0)
+    long_on_chain = np.where(lt >= 0, 0.0, at(long_tab, scheme, clone[t]))
+    long_sep = np.where(lt >= 0, at(long_tab, scheme, clone[np.maximum(lt, 0)]), 0.0)
 
     # --- what each tier ingests per day (for minimum storage durations) -------------------
     # a chain writes a day's change, plus a full a week for periodic fulls unless they are
