@@ -4,9 +4,11 @@ Model RPO, RTO, retention and backup frequency as cost functions, find the cheap
 design that meets the business ask, and explain what each ask costs.
 
 The public API is small: the input models, :func:`cheapest`, :func:`evaluate` and
-:func:`retention_storage`. The formula modules :mod:`rtocalc.physics`,
-:mod:`rtocalc.cost` and :mod:`rtocalc.retention`, and the parsers in :mod:`rtocalc.units`
-are public modules for planners who want the equations on their own.
+:func:`retention_storage`; :func:`check` with :class:`Policy` and :class:`Inventory` for
+disaster-recovery policy as code (pytest helpers in :mod:`rtocalc.testing`). The
+formula modules :mod:`rtocalc.physics`, :mod:`rtocalc.cost` and :mod:`rtocalc.retention`,
+and the parsers in :mod:`rtocalc.units` are public modules for planners who want the
+equations on their own.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +26,7 @@ from .models import (
 )
 from .negotiate import CounterOffer, Negotiation, negotiate
 from .optimize import cheapest, evaluate
+from .policy import CheckReport, Inventory, Policy, Tier, check, load_inventory, load_policy
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .retention import StorageEstimate, retention_storage
 from .tradeoff import CostCurve, CostStep, Frontier, cost_curve, frontier
@@ -37,13 +40,16 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "BusinessImpact",
     "Catalog",
+    "CheckReport",
     "CostCurve",
     "CostStep",
     "CounterOffer",
     "Design",
     "Frontier",
+    "Inventory",
     "Negotiation",
     "Plan",
+    "Policy",
     "Reason",
     "Requirements",
     "Result",
@@ -52,14 +58,18 @@ __all__ = [
     "ScenarioFile",
     "ScenarioOutcome",
     "StorageEstimate",
+    "Tier",
     "UnitError",
     "Workload",
     "__version__",
     "cheapest",
+    "check",
     "cost",
     "cost_curve",
     "evaluate",
     "frontier",
+    "load_inventory",
+    "load_policy",
     "load_scenario",
     "negotiate",
     "physics",

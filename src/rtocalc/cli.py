@@ -1,7 +1,8 @@
-"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``schema``.
+"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``check``, ``schema``.
 
 Exit status: 0 when the command ran (an ask that cannot be met is an answer, printed
-with its reasons), 2 for invalid input (one line per error, no traceback).
+with its reasons), 2 for invalid input (one line per error, no traceback); ``check``
+exits 1 when a system violates its tier.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .files import (
@@ -24,6 +25,7 @@ from .files import (
 from .models import Requirements
 from .negotiate import negotiate
 from .optimize import cheapest
+from .policy import Inventory, Policy, check_files
 from .tradeoff import frontier
 
 __all__ = ["main"]
@@ -87,8 +89,35 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default csv)",
     )
 
+    chk = sub.add_parser(
+        "check",
+        help="check an inventory of systems against a DR policy (for CI)",
+        description=(
+            "Evaluate every system's declared design in the INVENTORY file with the model "
+            "and compare it with the limits of its tier in the POLICY file. Prints one line "
+            "per violation (system, scenario, metric, achieved, limit, cheapest compliant "
+            "design). Exit status: 0 all pass, 1 any violation (or warning with --strict), "
+            "2 invalid input."
+        ),
+    )
+    chk.add_argument("policy", metavar="POLICY", help="policy TOML file (tiers)")
+    chk.add_argument("inventory", metavar="INVENTORY", help="inventory TOML file (systems)")
+    chk.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "junit"),
+        default="text",
+        help="output format (junit: JUnit XML for CI test reports)",
+    )
+    chk.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (a scenario out of scope that no copy survives)",
+    )
+
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
-    schema.add_argument("kind", nargs="?", default="scenario", choices=("scenario",))
+    schema.add_argument(
+        "kind", nargs="?", default="scenario", choices=("scenario", "policy", "inventory")
+    )
     return parser
 
 
@@ -120,8 +149,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "schema":
-            print(json.dumps(ScenarioFile.model_json_schema(), indent=2))
+            models: dict[str, type[BaseModel]] = {
+                "scenario": ScenarioFile,
+                "policy": Policy,
+                "inventory": Inventory,
+            }
+            print(json.dumps(models[args.kind].model_json_schema(), indent=2))
             return 0
+        if args.command == "check":
+            report = check_files(args.policy, args.inventory, strict=args.strict)
+            print(report.render(args.format), end="")
+            return int(report.exit_code)
         if args.command == "negotiate":
             return _negotiate(args)
         if args.command == "frontier":
