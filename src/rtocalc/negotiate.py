@@ -16,7 +16,15 @@ from pydantic import Field, PrivateAttr
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import _check_type, _inputs, cheapest
 from .results import Plan, Reason, _Result
-from .tradeoff import _OPEN_LIMIT, CostCurve, Frontier, _scopes_in, cost_curve, frontier
+from .tradeoff import (
+    _OPEN_LIMIT,
+    CostCurve,
+    Frontier,
+    _rto_candidates,
+    _scopes_in,
+    cost_curve,
+    frontier,
+)
 from .units import HOURS_PER_YEAR, format_duration, format_money
 
 __all__ = [
@@ -507,10 +515,22 @@ def negotiate(
     # zero downtime is a question of failover: the RTO moves for the scopes a standby can
     # serve (hardware, site); the others keep the ask, or their floor where it is impossible
     failover_scopes: list[str] = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
+    possible = _possible(ask, res.reasons)
+    moving = failover_scopes or _scopes_in(possible, "rto")
+    targets = _rto_candidates(
+        workload,
+        possible,
+        moving,
+        impact,
+        catalog,
+        max(possible.limit("rto", s) for s in moving),
+        round_values=False,
+    )
     curve = cost_curve(
         workload,
-        _possible(ask, res.reasons),
+        possible,
         axis="rto",
+        targets=targets,
         impact=impact,
         catalog=catalog,
         scopes=failover_scopes or None,

@@ -310,6 +310,8 @@ def _rto_candidates(
     impact: BusinessImpact,
     catalog: Catalog,
     ask: float,
+    *,
+    round_values: bool = True,
 ) -> list[float]:
     """RTO targets where the cheapest design may change, from one evaluation.
 
@@ -338,7 +340,7 @@ def _rto_candidates(
     if requirements.immutable:
         ok &= ev.has_immutable
     cand = np.flatnonzero(ok)
-    found: set[float] = {5 / 60, 0.25, 1.0, 4.0, 24.0, 72.0, 168.0}
+    found: set[float] = {5 / 60, 0.25, 1.0, 4.0, 24.0, 72.0, 168.0} if round_values else set()
     if math.isfinite(ask):
         found.add(ask)
     if cand.size:
