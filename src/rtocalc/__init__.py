@@ -13,7 +13,7 @@ equations on their own.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import cost, physics, units
+from . import cost, physics, portfolio, units
 from .files import ScenarioFile, load_scenario
 from .models import (
     BusinessImpact,
@@ -30,6 +30,20 @@ from .policy import CheckReport, Inventory, Policy, Tier, check, load_inventory,
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .retention import StorageEstimate, retention_storage
 from .tradeoff import CostCurve, CostStep, Frontier, cost_curve, frontier
+from .uncertainty import (
+    LogNormal,
+    RobustChoice,
+    Samples,
+    Sensitivity,
+    Simulation,
+    Triangular,
+    UncertainImpact,
+    UncertainWorkload,
+    Uniform,
+    robust_cheapest,
+    sensitivity,
+    simulate,
+)
 from .units import UnitError
 
 try:
@@ -47,6 +61,7 @@ __all__ = [
     "Design",
     "Frontier",
     "Inventory",
+    "LogNormal",
     "Negotiation",
     "Plan",
     "Policy",
@@ -54,11 +69,19 @@ __all__ = [
     "Requirements",
     "Result",
     "Retention",
+    "RobustChoice",
+    "Samples",
     "Scenario",
     "ScenarioFile",
     "ScenarioOutcome",
+    "Sensitivity",
+    "Simulation",
     "StorageEstimate",
     "Tier",
+    "Triangular",
+    "UncertainImpact",
+    "UncertainWorkload",
+    "Uniform",
     "UnitError",
     "Workload",
     "__version__",
@@ -73,6 +96,10 @@ __all__ = [
     "load_scenario",
     "negotiate",
     "physics",
+    "portfolio",
     "retention_storage",
+    "robust_cheapest",
+    "sensitivity",
+    "simulate",
     "units",
 ]

@@ -1,4 +1,5 @@
-"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``check``, ``schema``.
+"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``check``, ``simulate``,
+``schema``.
 
 Exit status: 0 when the command ran (an ask that cannot be met is an answer, printed
 with its reasons), 2 for invalid input (one line per error, no traceback); ``check``
@@ -114,6 +115,42 @@ def _parser() -> argparse.ArgumentParser:
         help="fail on warnings too (a scenario out of scope that no copy survives)",
     )
 
+    sim = sub.add_parser(
+        "simulate",
+        help="Monte Carlo over uncertain inputs: cost, RPO/RTO and P(meets the ask)",
+        description=(
+            "Simulate the cheapest design at the median inputs of a TOML scenario file whose "
+            "workload figures, impact costs and scenario rates may be distributions "
+            "('2 TB..4 TB', 'triangular(2 TB, 3 TB, 5 TB)', "
+            "'lognormal(median=3 TB, p90=5 TB)')."
+        ),
+    )
+    sim.add_argument("file", metavar="FILE", help="scenario TOML file")
+    sim.add_argument("--samples", type=int, default=10_000, help="samples (default 10000)")
+    sim.add_argument("--seed", type=int, default=None, help="random seed (reproducible)")
+    sim.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    port = sub.add_parser(
+        "portfolio",
+        help="one design per system of an inventory under one budget and link",
+        description=(
+            "Choose one design per system of the INVENTORY file (the format of 'check'; "
+            "limits from each system's tier, declared designs ignored) so that the total "
+            "outlay fits the budget and the traffic fits the shared link, minimising total "
+            "outlay plus expected loss (exact MILP, HiGHS). Exit status: 0 solved (a "
+            "portfolio that cannot fit is an answer, printed with its reasons), 2 invalid input."
+        ),
+    )
+    port.add_argument("inventory", metavar="INVENTORY", help="inventory TOML file (systems)")
+    port.add_argument("--policy", help="policy TOML file (default: the inventory's policy field)")
+    port.add_argument("--budget", help="total budget, e.g. '$40,000/mo' (overrides the file)")
+    port.add_argument("--links", help="shared link capacity, e.g. '1 Gbps' (overrides the file)")
+    port.add_argument(
+        "--restore-capacity", help="shared restore pipe, e.g. '2 TB/h' (overrides the file)"
+    )
+    port.add_argument("--objective", choices=("tco", "outlay"), help="what to minimise")
+    port.add_argument("--format", choices=(*_FORMATS, "csv"), default="text", help="output format")
+
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
     schema.add_argument(
         "kind", nargs="?", default="scenario", choices=("scenario", "policy", "inventory")
@@ -156,6 +193,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             print(json.dumps(models[args.kind].model_json_schema(), indent=2))
             return 0
+        if args.command == "simulate":
+            from .uncertainty import load_uncertain_scenario, simulate
+
+            unc = load_uncertain_scenario(args.file)
+            try:
+                simulation = simulate(
+                    unc.workload,
+                    unc.requirements,
+                    samples=args.samples,
+                    seed=args.seed,
+                    impact=unc.impact,
+                    catalog=unc.catalog,
+                )
+            except ValueError as exc:
+                raise InputError([f"{args.file}: {exc}"]) from None
+            print(_emit(simulation, args.format))
+            return 0
+        if args.command == "portfolio":
+            from .portfolio import run_cli
+
+            return run_cli(args)
         if args.command == "check":
             report = check_files(args.policy, args.inventory, strict=args.strict)
             print(report.render(args.format), end="")

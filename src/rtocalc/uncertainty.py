@@ -1,0 +1,1506 @@
+"""Uncertain inputs: Monte Carlo simulation, robust choice and sensitivity.
+
+Planning figures are guesses: next year's change rate, growth and disaster rates are
+known as ranges. This module lets the numeric inputs of a :class:`~rtocalc.Workload`
+and the costs and scenario rates of a :class:`~rtocalc.BusinessImpact` be given as
+distributions, and evaluates a design over many samples of them at once: every sample
+is one row of a :class:`~rtocalc.space.WorkloadColumns`, and the design is repeated
+per row, so one call of :func:`rtocalc.space.evaluate_space` evaluates all samples (no
+per-sample Python loop).
+
+Catalog prices are not yet uncertain (see ``docs/uncertainty.md``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from scipy.special import ndtri
+
+from . import cost, units
+from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
+from .space import (
+    FloatArray,
+    WorkloadColumns,
+    build_space,
+    evaluate_space,
+    has_immutable,
+    has_offsite,
+    space_of,
+)
+
+__all__ = [
+    "LogNormal",
+    "RobustChoice",
+    "Samples",
+    "Sensitivity",
+    "SensitivityEntry",
+    "Simulation",
+    "Summary",
+    "Triangular",
+    "UncertainImpact",
+    "UncertainWorkload",
+    "Uniform",
+    "load_uncertain_scenario",
+    "parse_distribution",
+    "robust_cheapest",
+    "sensitivity",
+    "simulate",
+]
+
+_Z90 = float(ndtri(0.9))  # standard normal 90th percentile, 1.2815515655446004
+_OPEN = Requirements(rpo={}, rto={})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+
+
+# --- distributions -----------------------------------------------------------------------
+
+
+class Uniform(_Frozen):
+    """Uniform distribution on ``[low, high]`` (text: ``"2 TB..4 TB"``).
+
+    Examples
+    --------
+    >>> float(Uniform(low=2.0, high=4.0).quantile(0.25))
+    2.5
+    """
+
+    kind: Literal["uniform"] = Field("uniform", description="Distribution family.")
+    low: float = Field(description="Lower end, in the field's canonical unit.")
+    high: float = Field(description="Upper end, in the field's canonical unit.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
+            raise ValueError(
+                f"uniform: low {self.low!r} and high {self.high!r} must be finite with "
+                "low <= high; use e.g. '2 TB..4 TB'"
+            )
+        return self
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        """``n`` independent draws."""
+        return np.asarray(self.low + (self.high - self.low) * rng.random(n), dtype=float)
+
+    def quantile(self, q: Any) -> Any:
+        """Inverse CDF at ``q`` in [0, 1]."""
+        return self.low + (self.high - self.low) * np.asarray(q, dtype=float)
+
+    @property
+    def median(self) -> float:
+        """The 50th percentile."""
+        return float(self.quantile(0.5))
+
+
+class Triangular(_Frozen):
+    """Triangular distribution (text: ``"triangular(2 TB, 3 TB, 5 TB)"``).
+
+    Examples
+    --------
+    >>> float(Triangular(low=0.0, mode=0.0, high=1.0).quantile(0.75))
+    0.5
+    """
+
+    kind: Literal["triangular"] = Field("triangular", description="Distribution family.")
+    low: float = Field(description="Lower end, in the field's canonical unit.")
+    mode: float = Field(description="Most likely value, in the field's canonical unit.")
+    high: float = Field(description="Upper end, in the field's canonical unit.")
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        ends = (self.low, self.mode, self.high)
+        if not (all(math.isfinite(x) for x in ends) and self.low <= self.mode <= self.high):
+            raise ValueError(
+                f"triangular: {ends!r} must be finite with low <= mode <= high; use e.g. "
+                "'triangular(2 TB, 3 TB, 5 TB)'"
+            )
+        return self
+
+    def quantile(self, q: Any) -> Any:
+        """Inverse CDF at ``q`` in [0, 1]."""
+        a, c, b = self.low, self.mode, self.high
+        u = np.asarray(q, dtype=float)
+        w = b - a
+        if w == 0.0:
+            return a + 0.0 * u
+        fc = (c - a) / w
+        left = a + np.sqrt(u * w * (c - a))
+        right = b - np.sqrt((1.0 - u) * w * (b - c))
+        return np.where(u < fc, left, right)
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        """``n`` independent draws (inverse CDF of uniform draws)."""
+        return np.asarray(self.quantile(rng.random(n)), dtype=float)
+
+    @property
+    def median(self) -> float:
+        """The 50th percentile."""
+        return float(self.quantile(0.5))
+
+
+class LogNormal(_Frozen):
+    """Log-normal distribution given by its median and 90th percentile.
+
+    Text: ``"lognormal(median=3 TB, p90=5 TB)"``; ``sigma = ln(p90 / median) / z_0.9``.
+
+    Examples
+    --------
+    >>> round(float(LogNormal(median=3.0, p90=5.0).quantile(0.9)), 9)
+    5.0
+    """
+
+    kind: Literal["lognormal"] = Field("lognormal", description="Distribution family.")
+    median: float = Field(description="Median, in the field's canonical unit.")
+    p90: float = Field(description="90th percentile, in the field's canonical unit.")
+
+    @model_validator(mode="after")
+    def _order(self) -> LogNormal:
+        if not (0.0 < self.median <= self.p90 < math.inf):
+            raise ValueError(
+                f"lognormal: median {self.median!r} and p90 {self.p90!r} must satisfy "
+                "0 < median <= p90; use e.g. 'lognormal(median=3 TB, p90=5 TB)'"
+            )
+        return self
+
+    @property
+    def sigma(self) -> float:
+        """Standard deviation of the logarithm."""
+        return math.log(self.p90 / self.median) / _Z90
+
+    def quantile(self, q: Any) -> Any:
+        """Inverse CDF at ``q`` in [0, 1]."""
+        return self.median * np.exp(self.sigma * ndtri(np.asarray(q, dtype=float)))
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        """``n`` independent draws."""
+        return np.asarray(self.median * np.exp(self.sigma * rng.standard_normal(n)), dtype=float)
+
+
+class Samples(_Frozen):
+    """An empirical distribution: draws are taken from ``values`` with replacement.
+
+    Examples
+    --------
+    >>> Samples(values=(1.0, 2.0, 3.0)).median
+    2.0
+    """
+
+    kind: Literal["samples"] = Field("samples", description="Distribution family.")
+    values: tuple[float, ...] = Field(
+        min_length=1, description="Observed values, in the field's canonical unit."
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _finite(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if not all(math.isfinite(x) for x in v):
+            raise ValueError(f"samples: {v!r} must all be finite numbers")
+        return v
+
+    def quantile(self, q: Any) -> Any:
+        """Empirical quantile (linear interpolation) at ``q`` in [0, 1]."""
+        return np.quantile(np.asarray(self.values, dtype=float), q)
+
+    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
+        """``n`` draws with replacement."""
+        idx = rng.integers(0, len(self.values), n)
+        return np.asarray(np.asarray(self.values, dtype=float)[idx], dtype=float)
+
+    @property
+    def median(self) -> float:
+        """The 50th percentile."""
+        return float(self.quantile(0.5))
+
+
+Distribution = Annotated[Uniform | Triangular | LogNormal | Samples, Field(discriminator="kind")]
+_DIST_TYPES = (Uniform, Triangular, LogNormal, Samples)
+
+# --- parsing -------------------------------------------------------------------------------
+
+Kind = Literal[
+    "size", "fraction", "growth", "ratio", "money_month", "money_hour", "throughput", "number"
+]
+
+_FORMS = (
+    "'2 TB', a range '2 TB..4 TB' (uniform), 'triangular(2 TB, 3 TB, 5 TB)', "
+    "'lognormal(median=3 TB, p90=5 TB)', 'samples(2 TB, 3 TB, 4 TB)' or a table "
+    "{low, high} / {low, mode, high} / {median, p90} / {values}"
+)
+
+
+def _unit_parser(kind: str, field: str, currency: str | None) -> Callable[[Any], float]:
+    def number(v: Any) -> float:
+        try:
+            x = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            raise units.UnitError(field, v, "number", "0.5") from None
+        if isinstance(v, bool) or not (0.0 <= x < math.inf):
+            raise units.UnitError(
+                field, v, "number", "0.5", "must be a finite, non-negative number"
+            )
+        return x
+
+    def change(v: Any) -> float:
+        what, x = units.parse_daily_change(v, field=field)
+        if what != "fraction":
+            raise units.UnitError(
+                field,
+                v,
+                "fraction",
+                "'3%/day' or '2%/day..4%/day'",
+                "is a size per day; give uncertain changes as fractions per day",
+            )
+        return x
+
+    parsers: dict[str, Callable[[Any], float]] = {
+        "size": lambda v: units.parse_size(v, field=field),
+        "fraction": change,
+        "growth": lambda v: units.parse_fraction(v, field=field, allow_above_one=True),
+        "ratio": lambda v: units.parse_ratio(v, field=field),
+        "money_month": lambda v: units.parse_money(v, field=field, per="month", currency=currency),
+        "money_hour": lambda v: units.parse_money(v, field=field, per="hour", currency=currency),
+        "throughput": lambda v: units.parse_throughput(v, field=field),
+        "number": number,
+    }
+    if kind not in parsers:
+        raise ValueError(f"kind: {kind!r} is not a field kind; use one of {sorted(parsers)}")
+    return parsers[kind]
+
+
+_CALL = re.compile(r"^\s*(triangular|lognormal|samples|uniform)\s*\((.*)\)\s*$", re.I | re.S)
+_SPLIT = re.compile(r",(?!\d{3}(?!\d))")  # commas, but not thousands separators
+
+
+def parse_distribution(
+    value: Any, kind: str, field: str = "value", *, currency: str | None = None
+) -> float | Uniform | Triangular | LogNormal | Samples:
+    """Parse a value or a distribution of a field of the given kind.
+
+    Parameters
+    ----------
+    value : object
+        A plain value (number or text, e.g. ``"2 TB"``), a distribution object, a text
+        (``"2 TB..4 TB"``, ``"triangular(2 TB, 3 TB, 5 TB)"``,
+        ``"lognormal(median=3 TB, p90=5 TB)"``, ``"samples(2 TB, 3 TB)"``) or a table
+        (``{low, high}``, ``{low, mode, high}``, ``{median, p90}``, ``{values}``).
+    kind : str
+        Unit kind of the field: ``"size"``, ``"fraction"`` (daily change), ``"growth"``,
+        ``"ratio"``, ``"money_month"``, ``"money_hour"``, ``"throughput"``, ``"number"``.
+    field : str, default "value"
+        Field name, for error messages.
+    currency : str, optional
+        Currency that money amounts must be in.
+
+    Returns
+    -------
+    float or Uniform or Triangular or LogNormal or Samples
+        A plain value in the field's canonical unit, or a distribution in that unit.
+
+    Raises
+    ------
+    rtocalc.UnitError
+        Naming the field, the value and the accepted forms.
+
+    Notes
+    -----
+    Every end point is parsed with the unit parser of the field (:mod:`rtocalc.units`),
+    so its checks (sizes non-negative, ratios at least 1, ...) apply to each end.
+
+    References
+    ----------
+    .. [1] D. Vose, *Risk Analysis: A Quantitative Guide*, 3rd ed., Wiley, 2008,
+       ch. 9 (triangular and uniform expert estimates).
+
+    Examples
+    --------
+    >>> parse_distribution("2 TB..4 TB", "size", "data_size")
+    Uniform(kind='uniform', low=2000.0, high=4000.0)
+    >>> parse_distribution("3%/day", "fraction", "daily_change")
+    0.03
+    """
+    one = _unit_parser(kind, field, currency)
+
+    def fail(problem: str) -> units.UnitError:
+        return units.UnitError(field, value, "distribution", _FORMS, problem)
+
+    try:
+        if isinstance(value, _DIST_TYPES):
+            return value
+        if isinstance(value, Mapping):
+            keys = set(value)
+            if keys == {"low", "high"}:
+                return Uniform(low=one(value["low"]), high=one(value["high"]))
+            if keys == {"low", "mode", "high"}:
+                return Triangular(
+                    low=one(value["low"]), mode=one(value["mode"]), high=one(value["high"])
+                )
+            if keys == {"median", "p90"}:
+                return LogNormal(median=one(value["median"]), p90=one(value["p90"]))
+            if keys == {"values"} and isinstance(value["values"], list | tuple):
+                return Samples(values=tuple(one(v) for v in value["values"]))
+            raise fail("is not a distribution table")
+        if isinstance(value, str):
+            m = _CALL.match(value)
+            if m:
+                name = m.group(1).lower()
+                args = [a.strip() for a in _SPLIT.split(m.group(2)) if a.strip()]
+                named = dict(a.split("=", 1) for a in args if "=" in a)
+                named = {k.strip().lower(): v.strip() for k, v in named.items()}
+                plain = [a for a in args if "=" not in a]
+                if name == "triangular" and len(plain) == 3 and not named:
+                    lo, mo, hi = (one(a) for a in plain)
+                    return Triangular(low=lo, mode=mo, high=hi)
+                if name == "uniform" and len(plain) == 2 and not named:
+                    return Uniform(low=one(plain[0]), high=one(plain[1]))
+                if name == "lognormal" and not plain and set(named) == {"median", "p90"}:
+                    return LogNormal(median=one(named["median"]), p90=one(named["p90"]))
+                if name == "samples" and plain and not named:
+                    return Samples(values=tuple(one(a) for a in plain))
+                raise fail(f"has the wrong arguments for {name}()")
+            if ".." in value:
+                parts = value.split("..")
+                if len(parts) != 2:
+                    raise fail("is not a range")
+                return Uniform(low=one(parts[0].strip()), high=one(parts[1].strip()))
+        return one(value)
+    except ValidationError as exc:
+        raise fail("is not a valid distribution: " + exc.errors()[0]["msg"]) from None
+    except units.UnitError as exc:
+        if exc.value is value:
+            raise
+        raise units.UnitError(
+            field, value, exc.kind, exc.expected, f"holds {exc.value!r}, which {exc.problem}"
+        ) from None
+
+
+Uncertain = float | Distribution
+
+
+def _median(x: Uncertain) -> float:
+    return x.median if isinstance(x, _DIST_TYPES) else float(x)
+
+
+def _quantile(x: Uncertain, q: float) -> float:
+    return float(x.quantile(q)) if isinstance(x, _DIST_TYPES) else float(x)
+
+
+def _draw(x: Uncertain, n: int, rng: np.random.Generator) -> FloatArray:
+    return x.sample(n, rng) if isinstance(x, _DIST_TYPES) else np.full(n, float(x))
+
+
+def _spread(x: Uncertain) -> bool:
+    return isinstance(x, _DIST_TYPES) and _quantile(x, 0.05) != _quantile(x, 0.95)
+
+
+# --- uncertain inputs --------------------------------------------------------------------
+
+_WORKLOAD_KINDS: dict[str, str] = {
+    "data_size": "size",
+    "daily_change": "fraction",
+    "annual_growth": "growth",
+    "data_reduction": "ratio",
+    "peak_write_rate": "throughput",
+    "compute_cost": "money_month",
+}
+#: sampled values are clipped into each field's valid range (log-normal tails)
+_CLIP: dict[str, tuple[float, float]] = {
+    "data_size": (0.0, math.inf),
+    "daily_change": (0.0, 1.0),
+    "annual_growth": (0.0, math.inf),
+    "data_reduction": (1.0, math.inf),
+    "peak_write_rate": (0.0, math.inf),
+    "compute_cost": (0.0, math.inf),
+    "downtime_cost": (0.0, math.inf),
+    "data_loss_cost": (0.0, math.inf),
+}
+
+
+def _currency(info: Any) -> str | None:
+    ctx = getattr(info, "context", None)
+    return ctx.get("currency") if isinstance(ctx, Mapping) else None
+
+
+class UncertainWorkload(_Frozen):
+    """A :class:`~rtocalc.Workload` whose numeric fields may be distributions.
+
+    Each of ``data_size``, ``daily_change``, ``annual_growth``, ``data_reduction``,
+    ``peak_write_rate`` and ``compute_cost`` takes what :class:`~rtocalc.Workload` takes,
+    or a distribution (see :func:`parse_distribution`); values are held in the
+    Workload's canonical units. Samples outside a field's valid range (a log-normal tail
+    above 100%/day) are clipped into it.
+
+    Examples
+    --------
+    >>> w = UncertainWorkload(data_size="2 TB..4 TB", daily_change="3%/day")
+    >>> w.median().data_size
+    3000.0
+    """
+
+    data_size: Uncertain = Field(description="Protected data today [GB].")
+    daily_change: Uncertain = Field(0.03, description="Unique change per day [1/day].")
+    annual_growth: Uncertain = Field(0.0, description="Compound growth per year [1/year].")
+    data_reduction: Uncertain = Field(1.0, description="Data reduction ratio [-].")
+    peak_write_rate: Uncertain | None = Field(
+        None, description="Peak write rate today [GB/h]; None: daily change over 8 h."
+    )
+    compute_cost: Uncertain = Field(0.0, description="Production compute [currency/month].")
+    secondary_distance_km: float = Field(50.0, description="Distance to the secondary site [km].")
+    horizon: float = Field(3.0, description="Planning horizon [year].")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any, info: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        errors = []
+        for name, kind in _WORKLOAD_KINDS.items():
+            if name in out and out[name] is not None:
+                try:
+                    out[name] = parse_distribution(out[name], kind, name, currency=_currency(info))
+                except units.UnitError as exc:
+                    errors.append(str(exc))
+        if errors:
+            raise ValueError("; ".join(errors))
+        return out
+
+    @model_validator(mode="after")
+    def _check_median(self) -> UncertainWorkload:
+        self.median()  # the Workload's own checks on the median inputs
+        return self
+
+    @classmethod
+    def of(cls, workload: Workload) -> UncertainWorkload:
+        """The (degenerate) uncertain workload of a plain one."""
+        return cls.model_validate(workload.model_dump())
+
+    def at(self, q: Mapping[str, float] | float = 0.5) -> Workload:
+        """The Workload with each uncertain field at quantile ``q`` (per field or for all)."""
+        values: dict[str, Any] = {}
+        for name in _WORKLOAD_KINDS:
+            x = getattr(self, name)
+            if x is None:
+                values[name] = None
+                continue
+            qq = q.get(name, 0.5) if isinstance(q, Mapping) else q
+            lo, hi = _CLIP[name]
+            values[name] = float(np.clip(_quantile(x, qq), lo, hi))
+        values["secondary_distance_km"] = self.secondary_distance_km
+        values["horizon"] = self.horizon
+        return Workload.model_validate(values)
+
+    def median(self) -> Workload:
+        """The Workload at the median of every field."""
+        return self.at(0.5)
+
+    def uncertain(self) -> tuple[str, ...]:
+        """Names of the fields with a spread (p5 != p95)."""
+        return tuple(
+            n for n in _WORKLOAD_KINDS if (x := getattr(self, n)) is not None and _spread(x)
+        )
+
+
+class UncertainImpact(_Frozen):
+    """A :class:`~rtocalc.BusinessImpact` whose costs and scenario rates may be distributions.
+
+    Examples
+    --------
+    >>> imp = UncertainImpact(downtime_cost="$1,000/h..$3,000/h", rates={"site": "0.01..0.03"})
+    >>> imp.median().downtime_cost
+    2000.0
+    """
+
+    downtime_cost: Uncertain = Field(0.0, description="Cost of an hour of downtime [currency/h].")
+    data_loss_cost: Uncertain = Field(0.0, description="Cost of an hour of lost work [currency/h].")
+    scenarios: tuple[Scenario, ...] = Field(
+        default_factory=lambda: BusinessImpact().scenarios,
+        description="Disruptions planned for (rates as the median if uncertain).",
+    )
+    rates: dict[str, Uncertain] = Field(
+        default_factory=dict,
+        description="Uncertain annual rates by scenario name or scope [1/year]; others as given.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any, info: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        errors = []
+        for name in ("downtime_cost", "data_loss_cost"):
+            if name in out:
+                try:
+                    out[name] = parse_distribution(
+                        out[name], "money_hour", name, currency=_currency(info)
+                    )
+                except units.UnitError as exc:
+                    errors.append(str(exc))
+        rates = out.get("rates", {})
+        if isinstance(rates, Mapping):
+            parsed = {}
+            for k, v in rates.items():
+                try:
+                    parsed[k] = parse_distribution(v, "number", f"rates.{k}")
+                except units.UnitError as exc:
+                    errors.append(str(exc))
+            out["rates"] = parsed
+        if errors:
+            raise ValueError("; ".join(errors))
+        return out
+
+    @model_validator(mode="after")
+    def _known(self) -> UncertainImpact:
+        names = [s.name for s in self.scenarios] + [s.scope for s in self.scenarios]
+        unknown = sorted(set(self.rates) - set(names))
+        if unknown:
+            raise ValueError(
+                f"rates: {unknown} name no planned scenario; use a scenario name or scope "
+                f"of {names}"
+            )
+        self.median()
+        return self
+
+    @classmethod
+    def of(cls, impact: BusinessImpact) -> UncertainImpact:
+        """The (degenerate) uncertain impact of a plain one."""
+        return cls(
+            downtime_cost=impact.downtime_cost,
+            data_loss_cost=impact.data_loss_cost,
+            scenarios=impact.scenarios,
+        )
+
+    def at(self, q: Mapping[str, float] | float = 0.5) -> BusinessImpact:
+        """The BusinessImpact with each uncertain figure at quantile ``q``."""
+
+        def qq(name: str) -> float:
+            return q.get(name, 0.5) if isinstance(q, Mapping) else q
+
+        scen = tuple(
+            s.model_copy(update={"rate": max(0.0, _quantile(self.rates[k], qq(f"rate.{k}")))})
+            if (k := self.rate_key(s)) is not None
+            else s
+            for s in self.scenarios
+        )
+        return BusinessImpact(
+            downtime_cost=max(0.0, _quantile(self.downtime_cost, qq("downtime_cost"))),
+            data_loss_cost=max(0.0, _quantile(self.data_loss_cost, qq("data_loss_cost"))),
+            scenarios=scen,
+        )
+
+    def rate_key(self, scenario: Scenario) -> str | None:
+        """The key of ``rates`` that sets a scenario's rate (its name, else its scope)."""
+        for key in (scenario.name, scenario.scope):
+            if key in self.rates:
+                return key
+        return None
+
+    def median(self) -> BusinessImpact:
+        """The BusinessImpact at the median of every figure."""
+        return self.at(0.5)
+
+    def inputs(self) -> dict[str, Uncertain]:
+        """Every figure by input name (``downtime_cost``, ``rate.<scenario>``, ...)."""
+        out: dict[str, Uncertain] = {
+            "downtime_cost": self.downtime_cost,
+            "data_loss_cost": self.data_loss_cost,
+        }
+        out.update({f"rate.{k}": v for k, v in self.rates.items()})
+        return out
+
+
+# --- drawing samples -----------------------------------------------------------------------
+
+
+def _as_uncertain(
+    workload: Workload | UncertainWorkload, impact: BusinessImpact | UncertainImpact | None
+) -> tuple[UncertainWorkload, UncertainImpact]:
+    if isinstance(workload, Workload):
+        workload = UncertainWorkload.of(workload)
+    elif not isinstance(workload, UncertainWorkload):
+        raise TypeError(
+            f"workload: expected a rtocalc.Workload or UncertainWorkload, got "
+            f"{type(workload).__name__}"
+        )
+    if impact is None:
+        impact = UncertainImpact()
+    elif isinstance(impact, BusinessImpact):
+        impact = UncertainImpact.of(impact)
+    elif not isinstance(impact, UncertainImpact):
+        raise TypeError(
+            f"impact: expected a rtocalc.BusinessImpact or UncertainImpact, got "
+            f"{type(impact).__name__}"
+        )
+    return workload, impact
+
+
+def _draw_inputs(
+    uw: UncertainWorkload, ui: UncertainImpact, n: int, rng: np.random.Generator
+) -> dict[str, FloatArray]:
+    """Independent draws of every input, in a fixed order (so a seed reproduces them)."""
+    out: dict[str, FloatArray] = {}
+    for name in _WORKLOAD_KINDS:
+        x = getattr(uw, name)
+        if x is not None:
+            lo, hi = _CLIP[name]
+            out[name] = np.clip(_draw(x, n, rng), lo, hi)
+    for name, x in ui.inputs().items():
+        out[name] = np.maximum(_draw(x, n, rng), 0.0)
+    return out
+
+
+def _columns(uw: UncertainWorkload, draws: Mapping[str, FloatArray]) -> WorkloadColumns:
+    """Workload columns of the draws, one sample per row."""
+    size, change = draws["data_size"], draws["daily_change"]
+    n = len(size)
+    peak = draws.get("peak_write_rate")
+    return WorkloadColumns(
+        data_size=size,
+        daily_change=change,
+        annual_growth=draws["annual_growth"],
+        data_reduction=draws["data_reduction"],
+        peak_rate=np.asarray(size * change / 8.0 if peak is None else peak, dtype=float),
+        compute_cost=draws["compute_cost"],
+        secondary_distance_km=np.full(n, uw.secondary_distance_km),
+        horizon=np.full(n, uw.horizon),
+    )
+
+
+def _eal(
+    ui: UncertainImpact, draws: Mapping[str, FloatArray], rto: FloatArray, rpo: FloatArray
+) -> FloatArray:
+    """Expected annual loss per row with per-row costs and rates (rows last)."""
+    n = rto.shape[-1]
+    rates = np.stack(
+        [
+            draws[f"rate.{k}"] if (k := ui.rate_key(s)) is not None else np.full(n, s.rate)
+            for s in ui.scenarios
+        ]
+    )
+    return np.asarray(
+        cost.expected_annual_loss(
+            rates, rto, rpo, draws["downtime_cost"], draws["data_loss_cost"], axis=0
+        ),
+        dtype=float,
+    ) * np.ones(n)
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+class Summary(_Frozen):
+    """Quantile summary of a simulated quantity (in the quantity's unit)."""
+
+    p5: float = Field(description="5th percentile.")
+    p50: float = Field(description="Median.")
+    p95: float = Field(description="95th percentile.")
+    mean: float = Field(description="Mean (inf when any sample is inf).")
+    min: float = Field(description="Smallest sample.")
+    max: float = Field(description="Largest sample.")
+
+    @classmethod
+    def of(cls, x: FloatArray) -> Summary:
+        """Summary of the samples ``x``."""
+        a = np.asarray(x, dtype=float)
+        with np.errstate(invalid="ignore"):
+            qs = np.quantile(a, [0.05, 0.5, 0.95])
+        if np.isnan(qs).any():  # interpolating between infinite samples
+            qs = np.where(np.isnan(qs), np.quantile(a, [0.05, 0.5, 0.95], method="higher"), qs)
+        p5, p50, p95 = (float(v) for v in qs)
+        with np.errstate(invalid="ignore"):
+            mean = float(a.mean())
+        return cls(p5=p5, p50=p50, p95=p95, mean=mean, min=float(a.min()), max=float(a.max()))
+
+
+def _fmt_h(h: float) -> str:
+    return units.format_duration(h, digits=3) if math.isfinite(h) else "never"
+
+
+class Simulation(_Frozen):
+    """Monte Carlo outcome of one design over uncertain inputs.
+
+    Raw samples are available with :meth:`values` (not serialised).
+    """
+
+    design: Design = Field(description="The simulated design (interval as evaluated).")
+    samples: int = Field(description="Number of samples [-].")
+    seed: int | None = Field(description="Seed of numpy.random.default_rng.")
+    currency: str = Field(description="Currency of the costs (ISO 4217).")
+    requirements: Requirements | None = Field(description="The ask checked, or None.")
+    monthly_cost: Summary = Field(description="Monthly outlay [currency/month].")
+    expected_annual_loss: Summary = Field(description="Expected annual loss [currency/year].")
+    rpo: dict[str, Summary] = Field(description="RPO by scenario name [h].")
+    rto: dict[str, Summary] = Field(description="RTO by scenario name [h].")
+    worst_rpo: Summary = Field(description="Worst RPO over scenarios in scope [h].")
+    worst_rto: Summary = Field(description="Worst RTO over scenarios in scope [h].")
+    p_meets: float | None = Field(
+        description="Fraction of samples meeting the whole ask (every scenario, backup "
+        "window, link, off-site, immutable) [-]; None without requirements."
+    )
+    p_meets_scenario: dict[str, float] = Field(
+        description="Fraction of samples meeting each scenario's RPO and RTO [-]."
+    )
+    p_meets_rpo: dict[str, float] = Field(
+        description="Fraction of samples within each scenario's RPO limit [-]."
+    )
+    p_meets_rto: dict[str, float] = Field(
+        description="Fraction of samples within each scenario's RTO limit [-]."
+    )
+    inputs: dict[str, Summary] = Field(description="The sampled inputs (canonical units).")
+
+    _arrays: dict[str, FloatArray] = PrivateAttr(default_factory=dict)
+
+    def values(self, name: str) -> FloatArray:
+        """Raw samples: ``monthly_cost``, ``eal``, ``rpo:<scenario>``, ``rto:<scenario>``,
+        ``feasible`` (0/1) or an input name."""
+        if name not in self._arrays:
+            raise KeyError(f"{name!r}: not simulated; use one of {sorted(self._arrays)}")
+        return self._arrays[name]
+
+    def _rows(self) -> list[tuple[str, str, Summary]]:
+        rows = [("monthly cost", f"{self.currency}/month", self.monthly_cost)]
+        rows.append(("expected annual loss", f"{self.currency}/year", self.expected_annual_loss))
+        for name in self.rpo:
+            rows.append((f"RPO {name}", "h", self.rpo[name]))
+            rows.append((f"RTO {name}", "h", self.rto[name]))
+        return rows
+
+    def _head(self) -> str:
+        d = self.design
+        p = "n/a" if self.p_meets is None else f"{self.p_meets:.1%}"
+        return (
+            f"Simulation of {d.target} every {_fmt_h(d.interval)} ({d.scheme}, off-site "
+            f"{d.offsite}, replication {d.replication}, strategy {d.strategy}) over "
+            f"{self.samples} samples (seed {self.seed}); meets the ask in {p} of samples"
+        )
+
+    def __str__(self) -> str:
+        lines = [self._head(), ""]
+        rows = [(f"{label} [{unit}]", s) for label, unit, s in self._rows()]
+        width = max(len(label) for label, _ in rows) + 2
+        lines.append(f"{'quantity':<{width}}{'p5':>12}{'median':>12}{'p95':>12}{'mean':>12}")
+        for label, s in rows:
+            vals = [s.p5, s.p50, s.p95, s.mean]
+            lines.append(f"{label:<{width}}" + "".join(f"{v:>12.4g}" for v in vals))
+        if self.p_meets_scenario:
+            lines.append("")
+            for name, p in self.p_meets_scenario.items():
+                lines.append(f"meets {name}: {p:.1%}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """Markdown rendering."""
+        lines = [
+            self._head(),
+            "",
+            "| quantity | p5 | median | p95 | mean |",
+            "|---|---|---|---|---|",
+        ]
+        for label, unit, s in self._rows():
+            lines.append(
+                f"| {label} [{unit}] | {s.p5:.4g} | {s.p50:.4g} | {s.p95:.4g} | {s.mean:.4g} |"
+            )
+        if self.p_meets_scenario:
+            lines += ["", "| scenario | P(meets) |", "|---|---|"]
+            lines += [f"| {k} | {v:.1%} |" for k, v in self.p_meets_scenario.items()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(label)} [{unit}]</td><td>{s.p5:.4g}</td><td>{s.p50:.4g}</td>"
+            f"<td>{s.p95:.4g}</td><td>{s.mean:.4g}</td></tr>"
+            for label, unit, s in self._rows()
+        )
+        return (
+            f"<p>{html.escape(self._head())}</p><table><tr><th>quantity</th><th>p5</th>"
+            f"<th>median</th><th>p95</th><th>mean</th></tr>{rows}</table>"
+        )
+
+
+def _check_samples(samples: int) -> None:
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"samples: {samples!r} is not a positive whole number; use e.g. 10_000")
+
+
+def _simulate_design(
+    design: Design,
+    uw: UncertainWorkload,
+    ui: UncertainImpact,
+    requirements: Requirements | None,
+    catalog: Catalog,
+    samples: int,
+    seed: int | None,
+) -> Simulation:
+    rng = np.random.default_rng(seed)
+    draws = _draw_inputs(uw, ui, samples, rng)
+    cols = _columns(uw, draws)
+    one = space_of(catalog, design)
+    space = one.take(np.zeros(samples, dtype=np.int64))
+    req = requirements if requirements is not None else _OPEN
+    ev = evaluate_space(space, cols, req, ui.median(), catalog)
+    eal = _eal(ui, draws, ev.rto, ev.rpo)
+    names = [s.name for s in ui.scenarios]
+    arrays: dict[str, FloatArray] = {"monthly_cost": ev.outlay, "eal": eal, **draws}
+    arrays["feasible"] = ev.feasible.astype(float)
+    for i, name in enumerate(names):
+        arrays[f"rpo:{name}"] = ev.rpo[i]
+        arrays[f"rto:{name}"] = ev.rto[i]
+    tol = 1e-9
+    has_req = requirements is not None
+    sim = Simulation(
+        design=design,
+        samples=samples,
+        seed=seed,
+        currency=catalog.currency,
+        requirements=requirements,
+        monthly_cost=Summary.of(ev.outlay),
+        expected_annual_loss=Summary.of(eal),
+        rpo={n: Summary.of(ev.rpo[i]) for i, n in enumerate(names)},
+        rto={n: Summary.of(ev.rto[i]) for i, n in enumerate(names)},
+        worst_rpo=Summary.of(ev.worst_rpo),
+        worst_rto=Summary.of(ev.worst_rto),
+        p_meets=float(ev.feasible.mean()) if has_req else None,
+        p_meets_scenario=(
+            {n: float(ev.meets_scenario[i].mean()) for i, n in enumerate(names)} if has_req else {}
+        ),
+        p_meets_rpo=(
+            {n: float((ev.rpo[i] <= ev.rpo_limit[i] + tol).mean()) for i, n in enumerate(names)}
+            if has_req
+            else {}
+        ),
+        p_meets_rto=(
+            {n: float((ev.rto[i] <= ev.rto_limit[i] + tol).mean()) for i, n in enumerate(names)}
+            if has_req
+            else {}
+        ),
+        inputs={k: Summary.of(v) for k, v in draws.items()},
+    )
+    sim._arrays.update(arrays)
+    return sim
+
+
+def _median_design(
+    uw: UncertainWorkload, requirements: Requirements, ui: UncertainImpact, catalog: Catalog
+) -> Design:
+    from .optimize import _cheapest_plan
+
+    plan = _cheapest_plan(uw.median(), requirements, ui.median(), catalog)
+    if plan is None:
+        raise ValueError(
+            "design_or_requirements: no design meets the ask at the median inputs; call "
+            "rtocalc.cheapest(...) on the median workload for the reasons, or pass a Design"
+        )
+    return plan.design
+
+
+def simulate(
+    workload: Workload | UncertainWorkload,
+    design_or_requirements: Design | Requirements,
+    *,
+    samples: int = 10_000,
+    seed: int | None = None,
+    impact: BusinessImpact | UncertainImpact | None = None,
+    catalog: Catalog | None = None,
+    requirements: Requirements | None = None,
+) -> Simulation:
+    """Monte Carlo simulation of a design (or of the cheapest plan) over uncertain inputs.
+
+    Parameters
+    ----------
+    workload : Workload or UncertainWorkload
+        The protected system; numeric fields may be distributions.
+    design_or_requirements : Design or Requirements
+        A design to simulate (its interval as given), or an ask: the design is then the
+        cheapest one at the median inputs (:func:`rtocalc.cheapest`), and the ask is
+        checked in every sample.
+    samples : int, default 10000
+        Number of Monte Carlo samples [-].
+    seed : int, optional
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same numbers.
+    impact : BusinessImpact or UncertainImpact, optional
+        Costs and scenarios; costs and rates may be distributions. Default: the shipped
+        scenarios, zero costs.
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+    requirements : Requirements, optional
+        With a design: the ask to check (probabilities are None/empty without one).
+        Ignored when ``design_or_requirements`` is an ask.
+
+    Returns
+    -------
+    Simulation
+        Quantile summaries of cost, expected loss, RPO and RTO per scenario, and the
+        fraction of samples meeting the ask.
+
+    Notes
+    -----
+    Inputs are drawn independently, in a fixed order, from one generator. The samples
+    become the rows of a :class:`rtocalc.space.WorkloadColumns` and the design is repeated
+    once per row, so the model is evaluated for all samples in one broadcast call; the
+    expected annual loss is recomputed per row with the sampled costs and rates,
+    :math:`\\mathrm{EAL} = \\sum_s \\lambda_s (\\mathrm{RTO}_s c_{down} +
+    \\mathrm{RPO}_s c_{loss})`.
+    With degenerate distributions every sample equals :func:`rtocalc.evaluate`.
+
+    References
+    ----------
+    .. [1] N. Metropolis and S. Ulam, "The Monte Carlo method", *J. Am. Stat. Assoc.*
+       44(247), 335-341, 1949. https://doi.org/10.1080/01621459.1949.10483310
+
+    Examples
+    --------
+    >>> from rtocalc import Design
+    >>> w = UncertainWorkload(data_size="2 TB..4 TB")
+    >>> sim = simulate(w, Design(interval="24 h", target="local_disk"), samples=1000, seed=1)
+    >>> sim.monthly_cost.p5 <= sim.monthly_cost.p50 <= sim.monthly_cost.p95
+    True
+    """
+    _check_samples(samples)
+    uw, ui = _as_uncertain(workload, impact)
+    catalog = catalog if catalog is not None else Catalog.default()
+    if isinstance(design_or_requirements, Requirements):
+        requirements = design_or_requirements
+        design = _median_design(uw, requirements, ui, catalog)
+    elif isinstance(design_or_requirements, Design):
+        design = design_or_requirements
+    else:
+        raise TypeError(
+            "design_or_requirements: expected a rtocalc.Design or rtocalc.Requirements, got "
+            f"{type(design_or_requirements).__name__}"
+        )
+    return _simulate_design(design, uw, ui, requirements, catalog, samples, seed)
+
+
+# --- robust choice -------------------------------------------------------------------------
+
+
+class RobustChoice(_Frozen):
+    """The cheapest design meeting the ask in at least a given fraction of samples."""
+
+    feasible: bool = Field(description="A design reaches the confidence.")
+    design: Design | None = Field(description="The chosen design, or None.")
+    probability: float | None = Field(
+        description="Fraction of samples in which the chosen design meets the ask [-]."
+    )
+    monthly_cost: float | None = Field(
+        description="Outlay at the median inputs [currency/month] (the objective)."
+    )
+    mean_monthly_cost: float | None = Field(
+        description="Mean outlay over the samples [currency/month]."
+    )
+    confidence: float = Field(description="Required fraction of samples [-].")
+    samples: int = Field(description="Number of samples [-].")
+    seed: int | None = Field(description="Seed of numpy.random.default_rng.")
+    median_design: Design | None = Field(
+        description="The cheapest design at the median inputs (rtocalc.cheapest), or None."
+    )
+    median_probability: float | None = Field(
+        description="Fraction of samples in which median_design meets the ask [-]."
+    )
+    candidates: int = Field(description="Candidate (design, interval) pairs in the search [-].")
+    evaluated: int = Field(description="Candidates simulated before the search stopped [-].")
+    currency: str = Field(description="Currency of the costs (ISO 4217).")
+
+    def __str__(self) -> str:
+        if self.design is None:
+            return (
+                f"No design meets the ask in {self.confidence:.0%} of {self.samples} samples "
+                f"({self.candidates} candidates tried)"
+            )
+        d = self.design
+        return (
+            f"{d.target} every {_fmt_h(d.interval)} ({d.scheme}, off-site {d.offsite}, "
+            f"replication {d.replication}, strategy {d.strategy}): "
+            f"{units.format_money(self.monthly_cost or 0.0, self.currency)} at the median "
+            f"inputs, meets the ask in {self.probability:.1%} of {self.samples} samples "
+            f"(the cheapest at the median meets it in {self.median_probability or 0.0:.1%})"
+        )
+
+
+_BATCH_ROWS = 200_000
+#: quantile levels (adverse side) at which candidate intervals are solved
+_LEVELS = (0.5, 0.75, 0.9, 0.95, 0.99)  # rows (candidate x sample) per evaluation call
+
+
+def robust_cheapest(
+    workload: Workload | UncertainWorkload,
+    requirements: Requirements,
+    *,
+    confidence: float = 0.9,
+    samples: int = 10_000,
+    seed: int | None = None,
+    impact: BusinessImpact | UncertainImpact | None = None,
+    catalog: Catalog | None = None,
+) -> RobustChoice:
+    """The cheapest design that meets the ask in at least ``confidence`` of the samples.
+
+    Parameters
+    ----------
+    workload : Workload or UncertainWorkload
+        The protected system; numeric fields may be distributions.
+    requirements : Requirements
+        The ask.
+    confidence : float, default 0.9
+        Required fraction of samples meeting the whole ask, in (0, 1] [-].
+    samples : int, default 10000
+        Number of Monte Carlo samples [-].
+    seed : int, optional
+        Seed of :func:`numpy.random.default_rng`.
+    impact : BusinessImpact or UncertainImpact, optional
+        As for :func:`simulate`.
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+
+    Returns
+    -------
+    RobustChoice
+        The design, the fraction of samples in which it meets the ask, its outlay at
+        the median inputs; ``feasible`` False when no candidate reaches the confidence.
+
+    Notes
+    -----
+    The objective is the outlay at the median inputs. Candidates are the designs of the
+    whole space (off-site and immutable asks checked first), each at the backup
+    intervals solved (the longest interval meeting the ask, as in :func:`rtocalc.cheapest`)
+    at stressed inputs: every input at its quantile 0.5, 0.75, 0.9, 0.95, 0.99 and
+    ``confidence`` on its adverse side (larger data, change, growth and peak rate, smaller
+    reduction), and at the adverse extreme of the samples. Candidates are sorted by
+    median outlay and simulated over all samples in growing batches (rows = candidate x sample, one
+    evaluation call per batch); the first with success rate >= ``confidence`` wins, so
+    the result is exact over the candidate set. Other intervals are not searched, and
+    candidates infeasible at all stressed inputs are dropped.
+
+    References
+    ----------
+    .. [1] A. Ben-Tal, L. El Ghaoui and A. Nemirovski, *Robust Optimization*, Princeton
+       University Press, 2009, ch. 2 (chance constraints).
+
+    Examples
+    --------
+    >>> from rtocalc import Requirements
+    >>> ask = Requirements(rpo="24 h", rto={"logical": "8 h"})
+    >>> w = UncertainWorkload(data_size="1 TB..3 TB")
+    >>> res = robust_cheapest(w, ask, confidence=0.9, samples=500, seed=1)
+    >>> res.feasible and res.probability >= 0.9
+    True
+    """
+    _check_samples(samples)
+    if not (isinstance(confidence, int | float) and 0.0 < confidence <= 1.0):
+        raise ValueError(f"confidence: {confidence!r} must be in (0, 1]; use e.g. 0.9")
+    if not isinstance(requirements, Requirements):
+        raise TypeError(
+            f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
+        )
+    uw, ui = _as_uncertain(workload, impact)
+    catalog = catalog if catalog is not None else Catalog.default()
+    imp = ui.median()
+    rng = np.random.default_rng(seed)
+    draws = _draw_inputs(uw, ui, samples, rng)
+    cols = _columns(uw, draws)
+
+    space = build_space(catalog, requirements.retention)
+    keep = np.ones(len(space), bool)
+    if requirements.offsite:
+        keep &= has_offsite(space, catalog)
+    if requirements.immutable:
+        keep &= has_immutable(space, catalog)
+    space = space.take(np.flatnonzero(keep))
+    med = uw.median()
+    stressed = []
+    for level in sorted({*_LEVELS, float(confidence)}):
+        adverse = {n: level for n in _WORKLOAD_KINDS}
+        adverse["data_reduction"] = 1.0 - level
+        stressed.append(uw.at(adverse))
+    worst = {
+        n: (float(v.min()) if n == "data_reduction" else float(v.max()))
+        for n, v in draws.items()
+        if n in _WORKLOAD_KINDS
+    }
+    stressed.append(med.model_copy(update=worst))
+    # the longest feasible interval of every design at every stressed workload, one call
+    n_sp, n_w = len(space), len(stressed)
+    rows = np.tile(np.arange(n_sp), n_w)
+    owner = np.repeat(np.arange(n_w), n_sp)
+    ev = evaluate_space(
+        space.take(rows), WorkloadColumns.of(stressed).take(owner), requirements, imp, catalog
+    )
+    iv = np.where(ev.feasible, ev.interval, np.nan)
+    ok = np.isfinite(iv)
+    rows, iv = rows[ok], iv[ok]
+    # dedupe (row, interval) pairs
+    key = np.unique(np.stack([rows.astype(float), iv]), axis=1)
+    rows, iv = key[0].astype(np.int64), key[1]
+    cand = replace(space.take(rows), interval=iv)
+    med_eval = evaluate_space(cand, med, requirements, imp, catalog)
+    order = np.lexsort(
+        (
+            np.arange(len(cand)),
+            med_eval.outlay,
+            med_eval.worst_rpo,
+            med_eval.worst_rto,
+            med_eval.outlay,
+        )
+    )
+    median_design, median_p = None, None
+    from .optimize import _cheapest_plan
+
+    plan = _cheapest_plan(med, requirements, imp, catalog)
+    chosen: int | None = None
+    chosen_p = 0.0
+    chosen_mean = 0.0
+    done = 0
+    k = 4
+    base_idx = np.arange(samples, dtype=np.int64)
+    while done < len(order) and chosen is None:
+        k = max(1, min(k, _BATCH_ROWS // samples, len(order) - done))
+        block = order[done : done + k]
+        sub = cand.take(np.repeat(block, samples))
+        ev = evaluate_space(
+            sub, cols.take(np.tile(base_idx, len(block))), requirements, imp, catalog
+        )
+        ok_rate = ev.feasible.reshape(len(block), samples).mean(axis=1)
+        hit = np.flatnonzero(ok_rate >= confidence - 1e-12)
+        if hit.size:
+            j = int(hit[0])
+            chosen = int(block[j])
+            chosen_p = float(ok_rate[j])
+            chosen_mean = float(ev.outlay.reshape(len(block), samples)[j].mean())
+        done += len(block)
+        k *= 4
+    if plan is not None:
+        median_design = plan.design
+        sim = _simulate_design(plan.design, uw, ui, requirements, catalog, samples, seed)
+        median_p = sim.p_meets
+    design = None if chosen is None else cand.design(chosen, float(iv[chosen]))
+    return RobustChoice(
+        feasible=chosen is not None,
+        design=design,
+        probability=None if chosen is None else chosen_p,
+        monthly_cost=None if chosen is None else float(med_eval.outlay[chosen]),
+        mean_monthly_cost=None if chosen is None else chosen_mean,
+        confidence=float(confidence),
+        samples=samples,
+        seed=seed,
+        median_design=median_design,
+        median_probability=median_p,
+        candidates=len(cand),
+        evaluated=done,
+        currency=catalog.currency,
+    )
+
+
+# --- sensitivity -----------------------------------------------------------------------------
+
+
+class SensitivityEntry(_Frozen):
+    """The effect of one uncertain input."""
+
+    name: str = Field(description="Input name (a Workload field, downtime_cost, rate.<scenario>).")
+    low: float = Field(description="The input's 5th percentile (canonical unit).")
+    high: float = Field(description="The input's 95th percentile (canonical unit).")
+    cost_low: float = Field(description="Monthly outlay with the input at low [currency/month].")
+    cost_high: float = Field(description="Monthly outlay with the input at high [currency/month].")
+    eal_low: float = Field(description="Expected annual loss at low [currency/year].")
+    eal_high: float = Field(description="Expected annual loss at high [currency/year].")
+    meets_low: bool | None = Field(description="The ask is met with the input at low.")
+    meets_high: bool | None = Field(description="The ask is met with the input at high.")
+    first_order_cost: float = Field(
+        description="First-order (Sobol) index of the input on monthly outlay [-]."
+    )
+    first_order_meets: float = Field(
+        description="First-order index on meeting the ask (0/1 outcome) [-]."
+    )
+    first_order_eal: float = Field(description="First-order index on expected annual loss [-].")
+
+
+class Sensitivity(_Frozen):
+    """Inputs ranked by their effect on cost and on meeting the ask."""
+
+    design: Design = Field(description="The design studied.")
+    cost_median: float = Field(description="Monthly outlay at the median inputs [currency/month].")
+    meets_median: bool | None = Field(description="The ask is met at the median inputs.")
+    samples: int = Field(description="Samples behind the variance-based indices [-].")
+    entries: tuple[SensitivityEntry, ...] = Field(
+        description="One per uncertain input, ranked by the larger of the first-order "
+        "indices on cost and on meeting the ask, then by the tornado swing in cost."
+    )
+    currency: str = Field(description="Currency of the costs (ISO 4217).")
+
+    def __str__(self) -> str:
+        lines = [
+            f"Sensitivity of {self.design.target} every {_fmt_h(self.design.interval)}: "
+            f"{units.format_money(self.cost_median, self.currency)} at the median inputs",
+            f"{'input':<22}{'cost @p5':>14}{'cost @p95':>14}{'S1 cost':>9}{'S1 meets':>10}"
+            f"{'meets p5/p95':>14}",
+        ]
+        for e in self.entries:
+            meets = f"{e.meets_low}/{e.meets_high}" if e.meets_low is not None else "-"
+            lines.append(
+                f"{e.name:<22}{e.cost_low:>14.2f}{e.cost_high:>14.2f}"
+                f"{e.first_order_cost:>9.3f}{e.first_order_meets:>10.3f}{meets:>14}"
+            )
+        return "\n".join(lines)
+
+
+def first_order_index(x: FloatArray, y: FloatArray, bins: int = 20) -> float:
+    """Binned estimate of the first-order Sobol index ``Var(E[y|x]) / Var(y)``."""
+    y = np.asarray(y, dtype=float)
+    if not np.all(np.isfinite(y)):
+        y = np.where(np.isfinite(y), y, np.nanmax(np.where(np.isfinite(y), y, np.nan)) * 2.0 + 1.0)
+    var = float(y.var())
+    if var <= 0.0 or not math.isfinite(var) or x.size < 2 * bins:
+        return 0.0
+    rank = np.argsort(np.argsort(x, kind="stable"), kind="stable")
+    b = (rank * bins) // x.size
+    counts = np.bincount(b, minlength=bins).astype(float)
+    means = np.bincount(b, weights=y, minlength=bins) / np.maximum(counts, 1.0)
+    between = float(np.sum(counts * (means - y.mean()) ** 2) / y.size)
+    return float(min(1.0, max(0.0, between / var)))
+
+
+def sensitivity(
+    workload: Workload | UncertainWorkload,
+    design_or_requirements: Design | Requirements,
+    *,
+    samples: int = 10_000,
+    seed: int | None = None,
+    impact: BusinessImpact | UncertainImpact | None = None,
+    catalog: Catalog | None = None,
+    requirements: Requirements | None = None,
+) -> Sensitivity:
+    """Rank the uncertain inputs by their effect on cost and on meeting the ask.
+
+    Parameters
+    ----------
+    workload : Workload or UncertainWorkload
+        The protected system; numeric fields may be distributions.
+    design_or_requirements : Design or Requirements
+        As for :func:`simulate`.
+    samples : int, default 10000
+        Samples behind the variance-based indices [-].
+    seed : int, optional
+        Seed of :func:`numpy.random.default_rng`.
+    impact : BusinessImpact or UncertainImpact, optional
+        As for :func:`simulate`.
+    catalog : Catalog, optional
+        Priced options; default :meth:`Catalog.default`.
+    requirements : Requirements, optional
+        As for :func:`simulate`.
+
+    Returns
+    -------
+    Sensitivity
+        One entry per input with a spread: tornado values (input at its p5 and p95, the
+        others at their medians) and first-order indices, ranked.
+
+    Notes
+    -----
+    The tornado evaluates ``2k + 1`` rows (k inputs) in one call. The first-order index
+    of input :math:`X_i` on output :math:`Y` is
+    :math:`S_i = \\mathrm{Var}(E[Y \\mid X_i]) / \\mathrm{Var}(Y)`, estimated from the
+    Monte Carlo samples of :func:`simulate` by grouping them into 20 equal-count bins of
+    :math:`X_i` (the between-bin variance); it carries a small positive bias of about
+    ``bins / samples``.
+
+    References
+    ----------
+    .. [1] A. Saltelli et al., *Global Sensitivity Analysis: The Primer*, Wiley, 2008,
+       sec. 1.2.5 and 4.
+       https://doi.org/10.1002/9780470725184
+
+    Examples
+    --------
+    >>> from rtocalc import Design
+    >>> w = UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..2%/day")
+    >>> s = sensitivity(w, Design(interval="24 h", target="local_disk"), samples=2000, seed=1)
+    >>> s.entries[0].name
+    'data_size'
+    """
+    sim = simulate(
+        workload,
+        design_or_requirements,
+        samples=samples,
+        seed=seed,
+        impact=impact,
+        catalog=catalog,
+        requirements=requirements,
+    )
+    uw, ui = _as_uncertain(workload, impact)
+    catalog = catalog if catalog is not None else Catalog.default()
+    req = sim.requirements
+    names = [n for n in uw.uncertain()]
+    names += [n for n, x in ui.inputs().items() if _spread(x)]
+    # tornado: row 0 all medians, then (p5, p95) per input
+    k = len(names)
+    base_w = {n: _median(getattr(uw, n)) for n in _WORKLOAD_KINDS if getattr(uw, n) is not None}
+    base_i = {n: _median(x) for n, x in ui.inputs().items()}
+    q_rows: list[dict[str, float]] = [{}]
+    for n in names:
+        q_rows += [{n: 0.05}, {n: 0.95}]
+    table: dict[str, FloatArray] = {}
+    for n, v in {**base_w, **base_i}.items():
+        x = getattr(uw, n) if n in _WORKLOAD_KINDS else ui.inputs()[n]
+        lo, hi = _CLIP.get(n, (0.0, math.inf))
+        table[n] = np.array(
+            [float(np.clip(_quantile(x, q[n]) if n in q else v, lo, hi)) for q in q_rows]
+        )
+    cols = _columns(uw, table)
+    space = space_of(catalog, sim.design).take(np.zeros(2 * k + 1, dtype=np.int64))
+    ev = evaluate_space(space, cols, req or _OPEN, ui.median(), catalog)
+    eal = _eal(ui, table, ev.rto, ev.rpo)
+    meets = ev.feasible if req is not None else None
+    feas = sim.values("feasible")
+    entries = []
+    for i, n in enumerate(names):
+        lo_r, hi_r = 1 + 2 * i, 2 + 2 * i
+        x = sim.values(n)
+        entries.append(
+            SensitivityEntry(
+                name=n,
+                low=float(table[n][lo_r]),
+                high=float(table[n][hi_r]),
+                cost_low=float(ev.outlay[lo_r]),
+                cost_high=float(ev.outlay[hi_r]),
+                eal_low=float(eal[lo_r]),
+                eal_high=float(eal[hi_r]),
+                meets_low=None if meets is None else bool(meets[lo_r]),
+                meets_high=None if meets is None else bool(meets[hi_r]),
+                first_order_cost=first_order_index(x, sim.values("monthly_cost")),
+                first_order_meets=first_order_index(x, feas) if req is not None else 0.0,
+                first_order_eal=first_order_index(x, sim.values("eal")),
+            )
+        )
+    entries.sort(
+        key=lambda e: (
+            -max(e.first_order_cost, e.first_order_meets),
+            -abs(e.cost_high - e.cost_low),
+            e.name,
+        )
+    )
+    return Sensitivity(
+        design=sim.design,
+        cost_median=float(ev.outlay[0]),
+        meets_median=None if meets is None else bool(meets[0]),
+        samples=samples,
+        entries=tuple(entries),
+        currency=catalog.currency,
+    )
+
+
+# --- scenario files ------------------------------------------------------------------------
+
+
+class UncertainScenario(_Frozen):
+    """A scenario file whose workload figures, impact costs and scenario rates may be
+    distributions."""
+
+    workload: UncertainWorkload = Field(description="The protected system.")
+    requirements: Requirements = Field(description="The business ask.")
+    impact: UncertainImpact = Field(description="Costs, scenarios and uncertain rates.")
+    catalog: Catalog = Field(description="Priced options.")
+
+
+def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
+    """Load a scenario TOML file whose numeric inputs may be distribution strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        TOML file as for :func:`rtocalc.load_scenario`; ``[workload]`` fields and
+        ``[impact]`` costs and ``[[impact.scenarios]]`` rates may be distributions
+        (``"2 TB..4 TB"``, ``"triangular(...)"``, ``"lognormal(median=..., p90=...)"``
+        or a table).
+
+    Returns
+    -------
+    UncertainScenario
+
+    Raises
+    ------
+    rtocalc.files.InputError
+        With every problem of the file, one line each.
+    """
+    from .files import InputError, format_validation_error, read_toml, scenario_from_dict
+
+    p = Path(path)
+    data = read_toml(p)
+    source = str(p)
+    errors: list[str] = []
+    raw = dict(data)
+    plain = dict(raw)
+    uw: UncertainWorkload | None = None
+    currency = None
+    cat = raw.get("catalog")
+    if isinstance(cat, Mapping):
+        info = cat.get("catalog")
+        if isinstance(info, Mapping) and isinstance(info.get("currency"), str):
+            currency = info["currency"]
+    ctx = {"currency": currency or "USD"}
+    wl = raw.get("workload")
+    if isinstance(wl, Mapping):
+        try:
+            uw = UncertainWorkload.model_validate(dict(wl), context=ctx)
+            plain["workload"] = uw.median().model_dump()
+        except ValidationError as exc:
+            errors += format_validation_error(exc, source, under="workload")
+            plain.pop("workload")
+    imp = raw.get("impact", {})
+    ui_data: dict[str, Any] = {}
+    if isinstance(imp, Mapping):
+        imp_plain = dict(imp)
+        extra = imp_plain.pop("rates", {})
+        rates: dict[str, Any] = dict(extra) if isinstance(extra, Mapping) else {}
+        scen = imp.get("scenarios")
+        if isinstance(scen, list):
+            new = []
+            for s in scen:
+                if isinstance(s, Mapping) and isinstance(s.get("rate"), str | Mapping):
+                    try:
+                        float(s["rate"])
+                    except (TypeError, ValueError):
+                        rates[str(s.get("name"))] = s["rate"]
+                        s = {**s, "rate": 0.0}
+                new.append(s)
+            imp_plain["scenarios"] = new
+        for k in ("downtime_cost", "data_loss_cost"):
+            if k in imp:
+                ui_data[k] = imp[k]
+                imp_plain.pop(k)
+        plain["impact"] = imp_plain
+        ui_data["rates"] = rates
+    try:
+        base = scenario_from_dict(plain, source=source, base=p.parent)
+    except InputError as exc:
+        raise InputError(errors + exc.errors) from None
+    try:
+        ui = UncertainImpact.model_validate(
+            {**ui_data, "scenarios": base.impact.scenarios},
+            context={"currency": base.catalog.currency},
+        )
+    except ValidationError as exc:
+        errors += format_validation_error(exc, source, under="impact")
+    if errors or uw is None:
+        raise InputError(errors or [f"{source}: [workload]: missing table"])
+    return UncertainScenario(
+        workload=uw, requirements=base.requirements, impact=ui, catalog=base.catalog
+    )

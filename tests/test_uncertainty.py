@@ -1,0 +1,423 @@
+"""Uncertain inputs: distributions, Monte Carlo simulation, robust choice, sensitivity."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rtocalc import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    LogNormal,
+    Requirements,
+    Samples,
+    Triangular,
+    UncertainImpact,
+    UncertainWorkload,
+    Uniform,
+    UnitError,
+    Workload,
+    cheapest,
+    evaluate,
+    robust_cheapest,
+    sensitivity,
+    simulate,
+)
+from rtocalc.cli import main
+from rtocalc.uncertainty import first_order_index, load_uncertain_scenario, parse_distribution
+
+ASK = Requirements(rpo="24 h", rto={"logical": "4 h", "site": "1 d"}, offsite=True)
+IMPACT = BusinessImpact(downtime_cost="$1,000/h", data_loss_cost="$500/h")
+LOCAL = Design(interval="24 h", target="local_disk")
+
+
+# --- distributions and parsing ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("2 TB..4 TB", "size", Uniform(low=2000.0, high=4000.0)),
+        ("triangular(2 TB, 3 TB, 5 TB)", "size", Triangular(low=2000.0, mode=3000.0, high=5000.0)),
+        ("lognormal(median=3 TB, p90=5 TB)", "size", LogNormal(median=3000.0, p90=5000.0)),
+        ("samples(1 TB, 2 TB)", "size", Samples(values=(1000.0, 2000.0))),
+        ("uniform(1%/day, 3%/day)", "fraction", Uniform(low=0.01, high=0.03)),
+        (
+            "triangular($1,000/h, $2,000/h, $3,000/h)",
+            "money_hour",
+            Triangular(low=1000.0, mode=2000.0, high=3000.0),
+        ),
+        ({"low": "1 TB", "high": "2 TB"}, "size", Uniform(low=1000.0, high=2000.0)),
+        (
+            {"low": 1, "mode": 2, "high": 3},
+            "number",
+            Triangular(low=1.0, mode=2.0, high=3.0),
+        ),
+        ({"median": "10%", "p90": "20%"}, "growth", LogNormal(median=0.1, p90=0.2)),
+        ({"values": ["1 TB", "3 TB"]}, "size", Samples(values=(1000.0, 3000.0))),
+        ("2 TB", "size", 2000.0),
+        (0.5, "number", 0.5),
+    ],
+)
+def test_parse_distribution_forms(text, kind, expected):
+    assert parse_distribution(text, kind, "x") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "fragment"),
+    [
+        ("4 TB..2 TB", "size", "low <= high"),
+        ("triangular(1 TB, 2 TB)", "size", "wrong arguments for triangular()"),
+        ("lognormal(median=3 TB)", "size", "wrong arguments for lognormal()"),
+        ("lognormal(median=5 TB, p90=3 TB)", "size", "median <= p90"),
+        ("gamma(1, 2)", "size", "is not a size"),
+        ("2 TB..4 parsecs", "size", "holds '4 parsecs'"),
+        ("1 TB..2 TB..3 TB", "size", "is not a range"),
+        ({"low": 1}, "size", "is not a distribution table"),
+        ("60 GB/day..90 GB/day", "fraction", "is a size per day"),
+        ("1..0.5", "ratio", "holds"),
+    ],
+)
+def test_parse_distribution_errors_name_field_value_and_form(value, kind, fragment):
+    with pytest.raises(UnitError) as info:
+        parse_distribution(value, kind, "data_size")
+    msg = str(info.value)
+    assert msg.startswith(f"data_size: {value!r}")
+    assert fragment in msg
+    assert "use e.g." in msg
+
+
+def test_distribution_quantiles_and_medians():
+    assert Uniform(low=2, high=4).median == 3.0
+    tri = Triangular(low=0, mode=0, high=1)
+    assert tri.quantile(0.75) == pytest.approx(0.5)
+    assert tri.median == pytest.approx(1 - np.sqrt(0.5))
+    ln = LogNormal(median=3, p90=5)
+    assert ln.median == 3
+    assert float(ln.quantile(0.9)) == pytest.approx(5.0)
+    assert float(ln.quantile(0.1)) == pytest.approx(9.0 / 5.0)
+    assert Samples(values=(1, 2, 3, 10)).median == 2.5
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Uniform(low=1, high=3),
+        Triangular(low=1, mode=1.5, high=4),
+        LogNormal(median=2, p90=3),
+    ],
+)
+def test_samples_follow_the_quantiles(dist):
+    x = dist.sample(40_000, np.random.default_rng(0))
+    for q in (0.1, 0.5, 0.9):
+        assert np.quantile(x, q) == pytest.approx(float(dist.quantile(q)), rel=0.03, abs=0.03)
+
+
+def test_samples_draw_the_values_with_replacement():
+    x = Samples(values=(1, 2, 2, 5)).sample(40_000, np.random.default_rng(0))
+    assert set(np.unique(x)) == {1.0, 2.0, 5.0}
+    assert np.mean(x == 2.0) == pytest.approx(0.5, abs=0.01)
+
+
+@given(
+    low=st.floats(0, 1e6),
+    width=st.floats(0, 1e6),
+    mode_at=st.floats(0, 1),
+    q=st.lists(st.floats(0, 1), min_size=2, max_size=2),
+)
+def test_quantiles_are_monotone_and_within_support(low, width, mode_at, q):
+    high = low + width
+    tri = Triangular(low=low, mode=low + mode_at * width, high=high)
+    a, b = sorted(q)
+    for d in (Uniform(low=low, high=high), tri):
+        qa, qb = float(d.quantile(a)), float(d.quantile(b))
+        assert low - 1e-6 <= qa <= qb + 1e-6 * max(1.0, high) and qb <= high + 1e-6 * max(1, high)
+
+
+def test_degenerate_distributions_sample_exactly():
+    rng = np.random.default_rng(1)
+    for d in (
+        Uniform(low=2.5, high=2.5),
+        Triangular(low=2.5, mode=2.5, high=2.5),
+        LogNormal(median=2.5, p90=2.5),
+        Samples(values=(2.5,)),
+    ):
+        assert np.all(d.sample(100, rng) == 2.5)
+        assert float(d.quantile(0.3)) == 2.5
+
+
+def test_uncertain_workload_validation_and_median():
+    w = UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
+    assert w.median().data_size == 3000.0
+    assert w.median().daily_change == pytest.approx(0.02)
+    assert w.uncertain() == ("data_size", "daily_change")
+    with pytest.raises(ValueError, match=re.escape("data_size: '2 TB..x'")):
+        UncertainWorkload(data_size="2 TB..x")
+    with pytest.raises(ValueError, match="data_reduction"):
+        UncertainWorkload(data_size="1 TB", data_reduction="0.5..2")
+    assert UncertainWorkload.of(Workload(data_size="1 TB")).median() == Workload(data_size="1 TB")
+
+
+def test_uncertain_impact_validation():
+    imp = UncertainImpact(downtime_cost="$1,000/h..$3,000/h", rates={"site": "0.01..0.03"})
+    assert imp.median().downtime_cost == 2000.0
+    with pytest.raises(ValueError, match="name no planned scenario"):
+        UncertainImpact(rates={"meteor": 0.1})
+    with pytest.raises(ValueError, match=r"rates\.site"):
+        UncertainImpact(rates={"site": "a..b"})
+
+
+# --- simulation --------------------------------------------------------------------------
+
+POINT = Workload(
+    data_size="3 TB",
+    daily_change="2%/day",
+    annual_growth="10%",
+    compute_cost="$5,000/mo",
+    data_reduction="2:1",
+)
+DEGENERATE = UncertainWorkload(
+    data_size=Uniform(low=3000, high=3000),
+    daily_change="2%/day..2%/day",
+    annual_growth=Samples(values=(0.1,)),
+    compute_cost="triangular($5,000/mo, $5,000/mo, $5,000/mo)",
+    data_reduction=LogNormal(median=2, p90=2),
+)
+
+
+@pytest.mark.parametrize("workload", [POINT, DEGENERATE], ids=["workload", "degenerate"])
+def test_degenerate_inputs_equal_the_deterministic_model_exactly(workload):
+    design = cheapest(POINT, ASK, impact=IMPACT).plan.design
+    plan = evaluate(POINT, design, ASK, impact=IMPACT)
+    imp = UncertainImpact(downtime_cost="$1,000/h..$1,000/h", data_loss_cost="$500/h")
+    sim = simulate(workload, design, samples=64, seed=3, impact=imp, requirements=ASK)
+    assert np.all(sim.values("monthly_cost") == plan.monthly_cost)
+    assert np.all(sim.values("eal") == plan.expected_annual_loss)
+    for oc in plan.by_scenario:
+        assert np.all(sim.values(f"rpo:{oc.name}") == oc.rpo)
+        assert np.all(sim.values(f"rto:{oc.name}") == oc.rto)
+        assert sim.p_meets_scenario[oc.name] == float(oc.meets)
+    assert sim.p_meets == 1.0
+    assert sim.monthly_cost.p5 == sim.monthly_cost.p95 == plan.monthly_cost
+    # with the ask instead of a design, the design is the cheapest at the median inputs
+    by_ask = simulate(workload, ASK, samples=64, seed=3, impact=imp)
+    assert by_ask.design == design
+    assert by_ask.monthly_cost == sim.monthly_cost
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers():
+    w = UncertainWorkload(data_size="lognormal(median=3 TB, p90=5 TB)", annual_growth="0..30%")
+    a = simulate(w, ASK, samples=500, seed=7)
+    b = simulate(w, ASK, samples=500, seed=7)
+    c = simulate(w, ASK, samples=500, seed=8)
+    assert a.model_dump_json() == b.model_dump_json()
+    assert np.array_equal(a.values("monthly_cost"), b.values("monthly_cost"))
+    assert a.monthly_cost != c.monthly_cost
+
+
+def test_wider_input_range_never_narrows_a_monotone_output():
+    # the same uniform draws u map to low + (high - low) u: the wider range's samples
+    # bracket the narrower one's, and restore time grows with the data size
+    narrow = UncertainWorkload(data_size="2 TB..4 TB")
+    wide = UncertainWorkload(data_size="1 TB..6 TB")
+    name = "Accidental deletion or corruption"
+    sn = simulate(narrow, LOCAL, samples=2000, seed=5).rto[name]
+    sw = simulate(wide, LOCAL, samples=2000, seed=5).rto[name]
+    assert sw.min <= sn.min and sw.max >= sn.max
+    assert sw.p5 <= sn.p5 and sw.p95 >= sn.p95
+
+
+def test_restore_time_with_uniform_size_is_uniform():
+    """Hand-checked: with no change, no growth and no reduction, restoring from the local
+    disk takes detection + D / R (physics.rto_restore), so D ~ U(a, b) gives
+    RTO ~ U(det + a / R, det + b / R)."""
+    cat = Catalog.default()
+    r = cat.targets["local_disk"].read_throughput
+    scen = BusinessImpact().scenarios[0]
+    assert scen.scope == "logical"
+    a, b = 1000.0, 5000.0
+    w = UncertainWorkload(data_size=Uniform(low=a, high=b), daily_change=0.0)
+    sim = simulate(w, LOCAL, samples=20_000, seed=11)
+    x = sim.values(f"rto:{scen.name}")
+    lo, hi = scen.detection + a / r, scen.detection + b / r
+    assert lo <= x.min() and x.max() <= hi
+    for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+        assert np.quantile(x, q) == pytest.approx(lo + q * (hi - lo), abs=0.01 * (hi - lo))
+    assert sim.rto[scen.name].mean == pytest.approx((lo + hi) / 2, abs=0.01 * (hi - lo))
+
+
+def test_uncertain_costs_and_rates_scale_expected_loss():
+    rate = BusinessImpact().scenarios[0]
+    imp = UncertainImpact(
+        downtime_cost="$1,000/h..$3,000/h", rates={rate.name: Samples(values=(rate.rate,))}
+    )
+    sim = simulate(Workload(data_size="1 TB"), LOCAL, samples=4000, seed=2, impact=imp)
+    fixed = simulate(
+        Workload(data_size="1 TB"),
+        LOCAL,
+        samples=10,
+        seed=2,
+        impact=BusinessImpact(downtime_cost="$1/h"),
+    )
+    per_dollar = fixed.values("eal")[0]
+    eal = sim.values("eal")
+    assert np.allclose(eal, per_dollar * sim.values("downtime_cost"))
+
+
+def test_simulation_renders_and_serialises():
+    w = UncertainWorkload(data_size="2 TB..4 TB")
+    sim = simulate(w, ASK, samples=200, seed=1)
+    text, md, html = str(sim), sim.to_markdown(), sim._repr_html_()
+    assert "monthly cost" in text and "| monthly cost" in md and "<table>" in html
+    data = json.loads(sim.model_dump_json())
+    assert data["samples"] == 200 and 0.0 <= data["p_meets"] <= 1.0
+    assert set(data["rpo"]) == {s.name for s in BusinessImpact().scenarios}
+    with pytest.raises(KeyError, match="not simulated"):
+        sim.values("nope")
+    open_sim = simulate(w, LOCAL, samples=10, seed=1)
+    assert open_sim.p_meets is None and open_sim.p_meets_scenario == {}
+
+
+def test_simulate_errors():
+    w = UncertainWorkload(data_size="1 TB")
+    with pytest.raises(ValueError, match="samples: 0"):
+        simulate(w, LOCAL, samples=0)
+    with pytest.raises(TypeError, match="design_or_requirements"):
+        simulate(w, "local_disk")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="workload"):
+        simulate({"data_size": 1}, LOCAL)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"design\.target"):
+        simulate(w, Design(interval="1 h", target="nope"))
+    impossible = Requirements(rpo="1 min", rto="1 min")
+    with pytest.raises(ValueError, match="no design meets the ask at the median"):
+        simulate(w, impossible, samples=10)
+
+
+# --- robust choice ------------------------------------------------------------------------
+
+
+def test_robust_choice_on_point_inputs_is_the_cheapest():
+    res = robust_cheapest(POINT, ASK, samples=50, seed=1, impact=IMPACT)
+    plan = cheapest(POINT, ASK, impact=IMPACT).plan
+    assert res.feasible and res.probability == 1.0
+    assert res.design == plan.design == res.median_design
+    assert res.monthly_cost == plan.monthly_cost
+
+
+def test_robust_choice_meets_the_confidence_and_costs_no_less():
+    w = UncertainWorkload(data_size="2 TB..4 TB", annual_growth="lognormal(median=10%, p90=30%)")
+    res = robust_cheapest(w, ASK, confidence=0.9, samples=2000, seed=4)
+    assert res.feasible and res.probability >= 0.9
+    assert res.median_probability is not None and res.median_probability < 0.9
+    median_cost = cheapest(w.median(), ASK).plan.monthly_cost
+    assert res.monthly_cost >= median_cost
+    check = simulate(w, res.design, samples=2000, seed=4, requirements=ASK)
+    assert check.p_meets == res.probability
+    assert "meets the ask in" in str(res)
+    lower = robust_cheapest(w, ASK, confidence=0.5, samples=2000, seed=4)
+    assert lower.monthly_cost <= res.monthly_cost
+
+
+def test_robust_choice_errors_and_infeasible():
+    w = UncertainWorkload(data_size="1 TB")
+    with pytest.raises(ValueError, match="confidence"):
+        robust_cheapest(w, ASK, confidence=1.5)
+    with pytest.raises(TypeError, match="requirements"):
+        robust_cheapest(w, LOCAL)  # type: ignore[arg-type]
+    res = robust_cheapest(w, Requirements(rpo="1 min", rto="1 min"), samples=20, seed=1)
+    assert not res.feasible and res.design is None and "No design" in str(res)
+
+
+# --- sensitivity --------------------------------------------------------------------------
+
+
+def test_sensitivity_ranks_the_input_that_matters():
+    w = UncertainWorkload(
+        data_size="1 TB..8 TB", daily_change="2%/day..2.1%/day", compute_cost="$1,000/mo"
+    )
+    s = sensitivity(w, ASK, samples=4000, seed=3)
+    names = [e.name for e in s.entries]
+    assert names[0] == "data_size" and set(names) == {"data_size", "daily_change"}
+    top = s.entries[0]
+    assert top.cost_low < s.cost_median < top.cost_high
+    assert top.first_order_cost > 0.8
+    assert all(0.0 <= e.first_order_cost <= 1.0 for e in s.entries)
+    assert top.meets_low is not None and "data_size" in str(s)
+
+
+def test_first_order_index_of_known_models():
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.random(20_000), rng.random(20_000)
+    y = x1 + 0.1 * x2  # S1 = 1 / (1 + 0.01) for equal-variance inputs
+    assert first_order_index(x1, y) == pytest.approx(1 / 1.01, abs=0.01)
+    assert first_order_index(x2, y) == pytest.approx(0.01 / 1.01, abs=0.01)
+    assert first_order_index(x1, np.ones(20_000)) == 0.0
+
+
+# --- files and command line ---------------------------------------------------------------
+
+SCENARIO = """
+[workload]
+data_size = "2 TB..4 TB"
+daily_change = "triangular(1%/day, 2%/day, 4%/day)"
+annual_growth = { median = "10%", p90 = "25%" }
+
+[requirements]
+rpo = "24 h"
+rto = { logical = "4 h", site = "1 d" }
+offsite = true
+
+[impact]
+downtime_cost = "$1,000/h..$2,000/h"
+
+[impact.rates]
+site = "0.01..0.05"
+"""
+
+
+def test_load_uncertain_scenario(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(SCENARIO)
+    sc = load_uncertain_scenario(f)
+    assert sc.workload.data_size == Uniform(low=2000.0, high=4000.0)
+    assert sc.impact.downtime_cost == Uniform(low=1000.0, high=2000.0)
+    assert sc.requirements.offsite
+    assert sc.impact.rates == {"site": Uniform(low=0.01, high=0.05)}
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCENARIO.replace('site = "0.01..0.05"', 'meteor = "0.01..0.05"'))
+    with pytest.raises(ValueError, match="name no planned scenario"):
+        load_uncertain_scenario(bad)
+
+
+def test_cli_simulate_json_and_text(tmp_path, capsys):
+    f = tmp_path / "s.toml"
+    f.write_text(SCENARIO)
+    assert main(["simulate", str(f), "--samples", "300", "--seed", "2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["samples"] == 300 and data["seed"] == 2
+    assert main(["simulate", str(f), "--samples", "300", "--seed", "2"]) == 0
+    assert "meets the ask in" in capsys.readouterr().out
+
+
+def test_cli_simulate_errors(tmp_path, capsys):
+    f = tmp_path / "bad.toml"
+    f.write_text(SCENARIO.replace('"2 TB..4 TB"', '"2 TB..4 XB"'))
+    assert main(["simulate", str(f), "--samples", "10"]) == 2
+    err = capsys.readouterr().err
+    assert "data_size" in err and "4 XB" in err
+    assert main(["simulate", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import rtocalc.uncertainty
+
+    result = doctest.testmod(rtocalc.uncertainty, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 5
