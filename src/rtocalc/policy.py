@@ -55,7 +55,7 @@ from .models import (
     _raise_errors,
 )
 from .optimize import cheapest
-from .results import Plan, Result
+from .results import Plan, Result, _dataframe
 from .space import DesignSpace, Evaluation, FloatArray, build_space, space_of
 from .units import format_duration, format_money, format_throughput
 
@@ -899,6 +899,45 @@ class CheckReport(_CheckResult):
             ok=ok,
             exit_code=0 if ok else 1,
         )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat record per system: status, cost, RPO and RTO [h], findings, fix.
+
+        Returns
+        -------
+        list of dict
+            Keys end in their unit: ``monthly_cost_USD``, ``rpo_h``, ``rto_h``,
+            ``fix_monthly_cost_USD``; findings and fix changes are joined with "; ".
+        """
+        cur = self.currency
+        return [
+            {
+                "system": s.name,
+                "tier": s.tier,
+                "status": s.status,
+                f"monthly_cost_{cur}": s.monthly_cost,
+                "rpo_h": s.rpo,
+                "rto_h": s.rto,
+                "violations": sum(f.severity == "violation" for f in s.findings),
+                "warnings": sum(f.severity == "warning" for f in s.findings),
+                "findings": "; ".join(f.message for f in s.findings),
+                f"fix_monthly_cost_{cur}": None if s.fix is None else s.fix.monthly_cost,
+                "fix_changes": "" if s.fix is None else "; ".join(s.fix.changes),
+            }
+            for s in self.systems
+        ]
+
+    def to_dataframe(self) -> Any:
+        """The systems (:meth:`rows`) as a pandas DataFrame.
+
+        Needs ``pip install "rtocalc[pandas]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per system, in inventory order.
+        """
+        return _dataframe(self.rows(), "CheckReport.to_dataframe")
 
     def lines(self) -> list[str]:
         """Violation lines, then warning lines, system by system in inventory order.

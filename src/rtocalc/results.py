@@ -8,13 +8,24 @@ it in Jupyter and ``result.model_dump_json()`` serialises it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import Design, Requirements
 
 __all__ = ["Plan", "Reason", "Result", "ScenarioOutcome"]
+
+
+def _dataframe(rows: list[dict[str, Any]], owner: str) -> Any:
+    """``rows`` as a pandas DataFrame; ``owner`` names the method in the install hint."""
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError(
+            f'{owner}() needs pandas; install it with pip install "rtocalc[pandas]"'
+        ) from exc
+    return pd.DataFrame(rows)
 
 
 class _Result(BaseModel):
@@ -92,6 +103,44 @@ class Plan(_Result):
     )
     violations: tuple[str, ...] = Field(description="Limits the design misses, in words.")
     requirements: Requirements | None = Field(description="The ask it was checked against.")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat record per scenario: rate, RPO and RTO with their limits, the path.
+
+        Returns
+        -------
+        list of dict
+            Keys end in their unit: ``rate_per_year``, ``rpo_h``, ``rto_h``, ...
+        """
+        return [
+            {
+                "scenario": o.name,
+                "scope": o.scope,
+                "rate_per_year": o.rate,
+                "rpo_h": o.rpo,
+                "rpo_mean_h": o.rpo_mean,
+                "rto_h": o.rto,
+                "rpo_limit_h": o.rpo_limit,
+                "rto_limit_h": o.rto_limit,
+                "meets": o.meets,
+                "path": o.path,
+                "recovered_from": o.recovered_from,
+                "survivors": ", ".join(o.survivors),
+            }
+            for o in self.by_scenario
+        ]
+
+    def to_dataframe(self) -> Any:
+        """The outcome per scenario (:meth:`rows`) as a pandas DataFrame.
+
+        Needs ``pip install "rtocalc[pandas]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per scenario of ``by_scenario``.
+        """
+        return _dataframe(self.rows(), "Plan.to_dataframe")
 
 
 class Reason(_Result):

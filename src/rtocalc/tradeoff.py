@@ -19,7 +19,7 @@ from pydantic import Field
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import OPEN_LIMIT, _cheapest_plan, _check_type, _inputs, make_plan
-from .results import Plan, _Result
+from .results import Plan, _dataframe, _Result
 from .space import Evaluation, build_space, evaluate_space, row_costs
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
@@ -285,6 +285,41 @@ class CostCurve(_Result):
     def costs(self) -> np.ndarray:
         """Monthly cost of every step [currency/month]."""
         return np.array([s.monthly_cost for s in self.steps])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat record per step: target, cost, knee, RTO and RPO [h], the design.
+
+        Returns
+        -------
+        list of dict
+            Keys end in their unit: ``target_h`` (or ``target_days``), ``looser_than_h``,
+            ``monthly_cost_USD``, ``rto_h``, ``rpo_h``; then the design's variables.
+        """
+        out = []
+        for s in self.steps:
+            rec: dict[str, Any] = {
+                f"target_{self.unit}": s.target,
+                f"looser_than_{self.unit}": s.looser_than,
+                f"monthly_cost_{self.currency}": s.monthly_cost,
+                "knee": s.target in self.knees,
+                "rto_h": s.plan.rto,
+                "rpo_h": s.plan.rpo,
+            }
+            rec.update(s.plan.design.model_dump())
+            out.append(rec)
+        return out
+
+    def to_dataframe(self) -> Any:
+        """The steps (:meth:`rows`) as a pandas DataFrame.
+
+        Needs ``pip install "rtocalc[pandas]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per step, tightest target first.
+        """
+        return _dataframe(self.rows(), "CostCurve.to_dataframe")
 
     def cost_at(self, target: float) -> float:
         """Cheapest monthly cost for a target on this axis (``inf`` if none meets it)."""

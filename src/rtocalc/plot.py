@@ -1,0 +1,396 @@
+"""Plots of rtocalc results with matplotlib (``pip install "rtocalc[plot]"``).
+
+Every function draws on the Axes it is given (or on a new figure when ``ax`` is None),
+returns that Axes and never calls ``plt.show()``. Costs are labelled with their currency
+per month; durations are drawn in hours on a log scale with readable ticks ("15 min",
+"4 h", "3 d", from :func:`rtocalc.units.format_duration`).
+
+matplotlib is imported inside each function, so ``import rtocalc.plot`` works without it;
+calling a function without it raises :class:`ImportError` saying how to install it.
+These helpers live in the ``rtocalc.plot`` namespace only (not in ``rtocalc.__all__``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .units import format_duration, format_money
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .models import Catalog
+    from .negotiate import Negotiation
+    from .results import Plan
+    from .tradeoff import CostCurve, Frontier
+
+__all__ = ["cost_breakdown", "cost_curve", "frontier", "zero_downtime"]
+
+#: Label suffix of every duration axis: the ticks carry their own unit.
+DURATION_UNITS = "[duration: min, h, d]"
+
+_MIN, _H, _D, _W = 1 / 60, 1.0, 24.0, 168.0
+# tick positions of duration axes [h], sparse to dense: round durations people name;
+# the sparsest ladder that puts at least three ticks in view is used
+_LADDERS: tuple[tuple[float, ...], ...] = (
+    (_MIN, 5 * _MIN, 15 * _MIN, _H, 4 * _H, 12 * _H, _D, 3 * _D, _W, 4 * _W, 13 * _W, 52 * _W),
+    (
+        *(m * _MIN for m in (1, 2, 5, 10, 15, 30)),
+        *(h * _H for h in (1, 2, 3, 4, 6, 8, 12, 18)),
+        *(d * _D for d in (1, 1.5, 2, 3, 4, 5)),
+        *(w * _W for w in (1, 2, 4, 8, 13, 26, 52)),
+    ),
+)
+
+
+def _pyplot(func: str) -> Any:
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            f'rtocalc.plot.{func}() needs matplotlib; install it with pip install "rtocalc[plot]"'
+        ) from exc
+    return plt
+
+
+def _axes(plt: Any, ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    _, new = plt.subplots(layout="constrained")
+    return new  # type: ignore[no-any-return]
+
+
+def _duration_tick_values(vmin: float, vmax: float) -> list[float]:
+    """Tick positions [h] between two hours: round durations when at least three fit,
+    else evenly spaced values (a narrow range such as 24.5 h to 25 h)."""
+    from matplotlib.ticker import MaxNLocator
+
+    lo, hi = sorted((float(vmin), float(vmax)))
+    for ladder in _LADDERS:
+        ticks = [t for t in ladder if lo <= t <= hi]
+        if len(ticks) >= 3:
+            return ticks[:: max(1, math.ceil(len(ticks) / 9))]
+    return [float(t) for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
+
+
+def _duration_ticks(axis: Any) -> None:
+    """Readable duration ticks (min, h, d) on an axis whose values are hours."""
+    from matplotlib.ticker import FuncFormatter, Locator, NullFormatter, NullLocator
+
+    class DurationLocator(Locator):  # type: ignore[misc,unused-ignore]
+        def __call__(self) -> list[float]:
+            assert self.axis is not None  # set when the locator is put on an axis
+            return self.tick_values(*self.axis.get_view_interval())
+
+        def tick_values(self, vmin: float, vmax: float) -> list[float]:
+            return _duration_tick_values(vmin, vmax)
+
+    axis.set_major_locator(DurationLocator())
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: format_duration(x, digits=3)))
+    axis.set_minor_locator(NullLocator())
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.set_ylabel(f"{label} [{currency}/month]")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_money(y, currency, per=None)))
+
+
+def _dur(hours: float) -> str:
+    return format_duration(hours, digits=3)
+
+
+def _step_xy(steps: list[tuple[float, float | None, float]]) -> tuple[list[float], list[float]]:
+    """Corner points of a step function from (target, looser_than, value) triples sorted
+    tightest (smallest) first: each value holds from its target up to the next target;
+    the last one is drawn on to twice its target."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for target, looser, value in steps:
+        end = looser if looser is not None else 2.0 * target
+        xs += [target, end]
+        ys += [value, value]
+    return xs, ys
+
+
+def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
+    """Draw a cost curve: the cheapest monthly cost as one target of the ask moves.
+
+    The curve is a step function (each step holds from its target to the next looser
+    one); the knees are marked, and the ask (vertical) and the budget (horizontal) are
+    drawn when the curve has them. RTO and RPO axes are in hours on a log scale with
+    duration ticks; a retention axis is in days.
+
+    Parameters
+    ----------
+    curve : CostCurve
+        From :func:`rtocalc.cost_curve`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on, with a legend.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> ask = rtocalc.Requirements(rpo="4 h", rto="8 h", budget="$1,000/mo")
+    >>> curve = rtocalc.cost_curve(rtocalc.Workload(data_size="2 TB"), ask)
+    >>> ax = rtocalc.plot.cost_curve(curve)
+    """
+    plt = _pyplot("cost_curve")
+    ax = _axes(plt, ax)
+    name = curve.axis.upper() if curve.axis != "retention" else "Retention"
+    if curve.axis == "retention":
+        # more days cost more: step i holds for days in (looser_than, target]
+        pts = sorted(((s.target, s.monthly_cost) for s in curve.steps), key=lambda p: p[0])
+        xs: list[float] = []
+        ys: list[float] = []
+        start = 0.0
+        for target, cost in pts:
+            xs += [start, target]
+            ys += [cost, cost]
+            start = target
+        ax.set_xlabel("Daily restore points kept [days]")
+    else:
+        xs, ys = _step_xy([(s.target, s.looser_than, s.monthly_cost) for s in curve.steps])
+        ax.set_xscale("log")
+        _duration_ticks(ax.xaxis)
+        ax.set_xlabel(f"{name} target {DURATION_UNITS}")
+    ax.plot(xs, ys, color="C0", linewidth=2, label="cheapest design")
+    if curve.knees:
+        at = {s.target: s.monthly_cost for s in curve.steps}
+        kx = [k for k in curve.knees if k in at]
+        ax.plot(
+            kx,
+            [at[k] for k in kx],
+            linestyle="none",
+            marker="o",
+            markersize=8,
+            color="C3",
+            label=f"knee (cost x{curve.knee_factor:g} or more)",
+        )
+    if curve.ask is not None:
+        ask = _dur(curve.ask) if curve.unit == "h" else f"{curve.ask:g} days"
+        ax.axvline(curve.ask, color="C2", linestyle="--", label=f"ask: {ask}")
+    if curve.budget is not None:
+        ax.axhline(
+            curve.budget,
+            color="C1",
+            linestyle=":",
+            label=f"budget: {format_money(curve.budget, curve.currency)}",
+        )
+    _money_axis(ax, curve.currency)
+    ax.set_title(f"Cheapest monthly cost as the {name} target moves")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def frontier(front: Frontier, ax: Axes | None = None) -> Axes:
+    """Draw a Pareto frontier: monthly cost against worst RTO, worst RPO as colour.
+
+    Parameters
+    ----------
+    front : Frontier
+        From :func:`rtocalc.frontier`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's. The colourbar takes room from it.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on (the RTO axis is logarithmic, in hours with duration ticks);
+        the colourbar of the RPO is on the same figure.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> front = rtocalc.frontier(rtocalc.Workload(data_size="2 TB"))
+    >>> ax = rtocalc.plot.frontier(front)
+    """
+    plt = _pyplot("frontier")
+    from matplotlib.colors import LogNorm, Normalize
+
+    ax = _axes(plt, ax)
+    ax.set_xscale("log")
+    _duration_ticks(ax.xaxis)
+    ax.set_xlabel(f"Worst RTO over the scenarios in scope {DURATION_UNITS}")
+    _money_axis(ax, front.currency)
+    ax.set_title(f"Pareto frontier: {len(front)} designs no other beats")
+    ax.grid(True, which="major", alpha=0.3)
+    if not len(front):
+        return ax
+    rpo = front.rpo
+    norm = LogNorm() if (rpo > 0).all() and rpo.max() > rpo.min() else Normalize()
+    points = ax.scatter(
+        front.rto,
+        front.cost,
+        c=rpo,
+        norm=norm,
+        cmap="viridis",
+        edgecolors="black",
+        linewidths=0.5,
+        zorder=3,
+    )
+    bar = ax.figure.colorbar(points, ax=ax)
+    bar.set_label(f"Worst RPO {DURATION_UNITS}")
+    _duration_ticks(bar.ax.yaxis)
+    return ax
+
+
+def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
+    """Draw the monthly outlay of a plan as one horizontal bar per cost item.
+
+    Parameters
+    ----------
+    plan : Plan
+        From :func:`rtocalc.evaluate`, :func:`rtocalc.cheapest` (``result.plan``) or any
+        other result that carries plans.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on; bars are labelled with their amounts, the largest at the top.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> ask = rtocalc.Requirements(rpo="4 h", rto="48 h")
+    >>> result = rtocalc.cheapest(rtocalc.Workload(data_size="2 TB"), ask)
+    >>> result.feasible
+    True
+    >>> ax = rtocalc.plot.cost_breakdown(result.plan)
+    """
+    plt = _pyplot("cost_breakdown")
+    from matplotlib.ticker import FuncFormatter
+
+    ax = _axes(plt, ax)
+    items = sorted(plan.cost_breakdown.items(), key=lambda kv: kv[1])
+    names = [k.replace("_", " ") for k, _ in items]
+    values = [v for _, v in items]
+    bars = ax.barh(names, values, color="C0")
+    ax.bar_label(bars, labels=[format_money(v, plan.currency) for v in values], padding=3)
+    ax.set_xlabel(f"Monthly outlay [{plan.currency}/month]")
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: format_money(x, plan.currency, per=None))
+    )
+    ax.set_ylabel("Cost item")
+    ax.set_xlim(0, max([*values, 1.0]) * 1.25)  # room for the amounts
+    ax.set_title(f"Monthly outlay: {format_money(plan.monthly_cost, plan.currency)}")
+    return ax
+
+
+def zero_downtime(
+    negotiation: Negotiation,
+    ax: Axes | None = None,
+    *,
+    curve: CostCurve | None = None,
+    catalog: Catalog | None = None,
+) -> Axes:
+    """Draw what the last hours of downtime cost: outlay and expected loss against RTO.
+
+    Along the steps of the RTO cost curve behind ``negotiation.zero_downtime``, three
+    step lines: the cheapest monthly outlay, the expected loss per month (expected
+    annual loss / 12) of that design, and their sum (total cost of ownership). The
+    break-even RTO (lowest total) and the budget are marked.
+
+    Parameters
+    ----------
+    negotiation : Negotiation
+        From :func:`rtocalc.negotiate`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+    curve : CostCurve, optional
+        The RTO cost curve to draw. A :class:`~rtocalc.Negotiation` does not carry its
+        curve, so by default it is computed again here, exactly as :func:`rtocalc.negotiate`
+        does (same workload, ask, impact, catalog and failover scopes): about as long as
+        the negotiation itself.
+    catalog : Catalog, optional
+        Catalog for that computation; default the negotiation's own, or
+        :meth:`rtocalc.Catalog.default` for a negotiation read back from JSON.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on, with a legend.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> impact = rtocalc.BusinessImpact(downtime_cost="$2,000/h")
+    >>> ask = rtocalc.Requirements(rpo="5 min", rto="5 min", budget="$1,000/mo")
+    >>> n = rtocalc.negotiate(rtocalc.Workload(data_size="2 TB"), ask, impact=impact)
+    >>> ax = rtocalc.plot.zero_downtime(n)
+    """
+    plt = _pyplot("zero_downtime")
+    if curve is None:
+        curve = _negotiation_curve(negotiation, catalog)
+    ax = _axes(plt, ax)
+    ax.set_xscale("log")
+    _duration_ticks(ax.xaxis)
+    ax.set_xlabel(f"RTO target {DURATION_UNITS}")
+    _money_axis(ax, negotiation.currency, "Cost")
+    ax.set_title("What the last hours of downtime cost")
+    ax.grid(True, which="major", alpha=0.3)
+    steps = [(s.target, s.looser_than, s.plan) for s in curve.steps]
+    series = (
+        ("monthly outlay", "C0", "-", [p.monthly_cost for _, _, p in steps]),
+        ("expected loss / 12", "C3", "--", [p.expected_annual_loss / 12.0 for _, _, p in steps]),
+        ("total (outlay + loss)", "black", "-.", [p.tco_monthly for _, _, p in steps]),
+    )
+    for label, color, style, values in series:
+        xs, ys = _step_xy([(t, lt, v) for (t, lt, _), v in zip(steps, values, strict=True)])
+        ax.plot(xs, ys, color=color, linestyle=style, linewidth=2, label=label)
+    zd = negotiation.zero_downtime
+    if zd is not None and zd.break_even_rto is not None:
+        be = zd.break_even_rto
+        total = next((p.tco_monthly for t, _, p in steps if abs(t - be) <= 1e-9), math.nan)
+        ax.axvline(be, color="C2", linestyle=":", linewidth=1.5)
+        ax.plot(
+            [be],
+            [total],
+            linestyle="none",
+            marker="*",
+            markersize=14,
+            color="C2",
+            label=f"break-even: RTO {_dur(be)}",
+        )
+    if negotiation.budget is not None:
+        ax.axhline(
+            negotiation.budget,
+            color="C1",
+            linestyle=":",
+            label=f"budget: {format_money(negotiation.budget, negotiation.currency)}",
+        )
+    ax.legend()
+    return ax
+
+
+def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> CostCurve:
+    """The RTO cost curve :func:`rtocalc.negotiate` computes for ``zero_downtime``."""
+    from .models import Catalog
+    from .negotiate import _possible
+    from .tradeoff import _scopes_in
+    from .tradeoff import cost_curve as _cost_curve
+
+    if catalog is None:
+        catalog = negotiation._catalog or Catalog.default()
+    ask = negotiation.ask
+    failover = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
+    return _cost_curve(
+        negotiation.workload,
+        _possible(ask, negotiation.limits),
+        axis="rto",
+        impact=negotiation.impact,
+        catalog=catalog,
+        scopes=failover or None,
+    )

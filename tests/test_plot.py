@@ -1,0 +1,194 @@
+"""rtocalc.plot: each function draws the expected artists on a non-interactive backend.
+
+Skipped without matplotlib (README's ``pip install ".[test]"`` does not install it; CI
+installs ``.[test,plot,pandas]``), except the test that hides matplotlib to check the
+install hint.
+"""
+
+from __future__ import annotations
+
+import doctest
+import os
+import sys
+
+import pytest
+
+import rtocalc
+import rtocalc.plot
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="module")
+def mpl():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    return matplotlib
+
+
+@pytest.fixture
+def plt(mpl):
+    import matplotlib.pyplot as plt
+
+    yield plt
+    plt.close("all")
+
+
+WORKLOAD = rtocalc.Workload(data_size="2 TB", compute_cost="$5,000/mo")
+ASK = rtocalc.Requirements(rpo="4 h", rto="48 h", offsite=True, budget="$1,000/mo")
+
+
+@pytest.fixture(scope="module")
+def rto_curve():
+    return rtocalc.cost_curve(WORKLOAD, ASK, axis="rto")
+
+
+@pytest.fixture(scope="module")
+def negotiation():
+    impact = rtocalc.BusinessImpact(downtime_cost="$2,000/h", data_loss_cost="$1,000/h")
+    zero = rtocalc.Requirements(rpo="5 min", rto="5 min", offsite=True, budget="$1,000/mo")
+    return rtocalc.negotiate(WORKLOAD, zero, impact=impact)
+
+
+def _legend(ax) -> list[str]:
+    legend = ax.get_legend()
+    assert legend is not None
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def _tick_texts(ax, axis="x") -> list[str]:
+    ax.figure.canvas.draw()
+    labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [t.get_text() for t in labels if t.get_text()]
+
+
+def test_cost_curve_draws_steps_knees_ask_and_budget(plt, rto_curve):
+    assert rto_curve.knees and rto_curve.ask is not None and rto_curve.budget is not None
+    ax = rtocalc.plot.cost_curve(rto_curve)
+    # the step line, the knee markers, the ask and the budget lines
+    assert len(ax.get_lines()) == 4
+    labels = _legend(ax)
+    assert "cheapest design" in labels
+    assert any(x.startswith("knee") for x in labels)
+    assert "ask: 2 d" in labels
+    assert "budget: $1,000/mo" in labels
+    assert ax.get_xscale() == "log"
+    assert "[duration: min, h, d]" in ax.get_xlabel()
+    assert ax.get_ylabel() == "Monthly cost [USD/month]"
+    assert all(t.endswith(("s", "min", "h", "d", "w")) for t in _tick_texts(ax))
+    # the step line covers every step at its cost
+    xs, ys = ax.get_lines()[0].get_data()
+    for step in rto_curve.steps:
+        assert step.target in list(xs)
+        assert step.monthly_cost in list(ys)
+
+
+def test_cost_curve_of_retention_is_in_days(plt):
+    curve = rtocalc.cost_curve(WORKLOAD, ASK, axis="retention")
+    ax = rtocalc.plot.cost_curve(curve)
+    assert ax.get_xlabel() == "Daily restore points kept [days]"
+    assert ax.get_xscale() == "linear"
+    assert "ask: 14 days" in _legend(ax)
+
+
+def test_cost_curve_draws_on_a_given_axes(plt, rto_curve):
+    _, (left, right) = plt.subplots(1, 2)
+    assert rtocalc.plot.cost_curve(rto_curve, ax=right) is right
+    assert not left.get_lines()
+    assert len(plt.get_fignums()) == 1  # no new figure
+
+
+def test_frontier_colours_by_rpo_with_a_labelled_colourbar(plt):
+    front = rtocalc.frontier(WORKLOAD, ASK, max_cost=3000)
+    fig, ax = plt.subplots()
+    assert rtocalc.plot.frontier(front, ax=ax) is ax
+    (points,) = ax.collections
+    assert len(points.get_offsets()) == len(front)
+    assert list(points.get_array()) == list(front.rpo)
+    assert ax.get_xscale() == "log"
+    assert "RTO" in ax.get_xlabel() and "[duration: min, h, d]" in ax.get_xlabel()
+    assert ax.get_ylabel() == "Monthly cost [USD/month]"
+    bar_axes = [a for a in fig.axes if a is not ax]
+    assert len(bar_axes) == 1
+    assert bar_axes[0].get_ylabel() == "Worst RPO [duration: min, h, d]"
+    assert all(t.endswith(("s", "min", "h", "d", "w")) for t in _tick_texts(bar_axes[0], "y"))
+
+
+def test_frontier_when_nothing_fits_has_axes_and_no_points(plt):
+    front = rtocalc.frontier(WORKLOAD, ASK, max_cost=1.0)
+    assert len(front) == 0
+    ax = rtocalc.plot.frontier(front)
+    assert not ax.collections
+    assert "[USD/month]" in ax.get_ylabel()
+
+
+def test_cost_breakdown_has_one_bar_per_item(plt):
+    plan = rtocalc.cheapest(WORKLOAD, ASK).plan
+    ax = rtocalc.plot.cost_breakdown(plan)
+    assert len(ax.patches) == len(plan.cost_breakdown)
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted(plan.cost_breakdown.values()))
+    assert ax.get_xlabel() == "Monthly outlay [USD/month]"
+    assert sum(widths) == pytest.approx(plan.monthly_cost)
+    names = {t.get_text() for t in ax.get_yticklabels()}
+    assert names == {k.replace("_", " ") for k in plan.cost_breakdown}
+    _, given = plt.subplots()
+    assert rtocalc.plot.cost_breakdown(plan, ax=given) is given
+
+
+def test_zero_downtime_marks_the_break_even(plt, negotiation):
+    zd = negotiation.zero_downtime
+    assert zd is not None and zd.break_even_rto is not None
+    ax = rtocalc.plot.zero_downtime(negotiation)
+    # outlay, expected loss / 12, total, break-even marker, break-even and budget lines
+    assert len(ax.get_lines()) == 6
+    labels = _legend(ax)
+    assert labels[:3] == ["monthly outlay", "expected loss / 12", "total (outlay + loss)"]
+    assert f"break-even: RTO {rtocalc.units.format_duration(zd.break_even_rto, digits=3)}" in (
+        labels
+    )
+    assert "budget: $1,000/mo" in labels
+    assert "[duration: min, h, d]" in ax.get_xlabel()
+    assert ax.get_ylabel() == "Cost [USD/month]"
+    # the outlay line starts at the RTO floor, at the cost the negotiation reports
+    xs, ys = ax.get_lines()[0].get_data()
+    assert xs[0] == pytest.approx(zd.rto_floor)
+    assert ys[0] == pytest.approx(zd.cost_at_floor)
+
+
+def test_zero_downtime_from_json_and_a_given_curve(plt, negotiation):
+    """A negotiation read back from JSON has no catalog: the default one is used; a
+    given curve is drawn as it is."""
+    back = rtocalc.Negotiation.model_validate_json(negotiation.model_dump_json())
+    _, ax = plt.subplots()
+    assert rtocalc.plot.zero_downtime(back, ax=ax) is ax
+    xs, _ = ax.get_lines()[0].get_data()
+    assert xs[0] == pytest.approx(negotiation.zero_downtime.rto_floor)
+    curve = rtocalc.cost_curve(WORKLOAD, ASK, axis="rto")
+    ax2 = rtocalc.plot.zero_downtime(negotiation, curve=curve)
+    xs2, ys2 = ax2.get_lines()[0].get_data()
+    assert xs2[0] == curve.steps[0].target and ys2[0] == curve.steps[0].monthly_cost
+
+
+def test_duration_ticks_are_round_durations_or_evenly_spaced():
+    pytest.importorskip("matplotlib")
+    from rtocalc.plot import _duration_tick_values
+
+    assert _duration_tick_values(0.5, 100) == [1.0, 4.0, 12.0, 24.0, 72.0]
+    assert _duration_tick_values(1.0, 3.0) == [1.0, 2.0, 3.0]
+    narrow = _duration_tick_values(24.5, 25.0)
+    assert len(narrow) >= 3 and all(24.5 <= t <= 25.0 for t in narrow)
+
+
+@pytest.mark.parametrize("name", ["cost_curve", "frontier", "cost_breakdown", "zero_downtime"])
+def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch, name):
+    for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
+    with pytest.raises(ImportError, match=r'pip install "rtocalc\[plot\]"'):
+        getattr(rtocalc.plot, name)(None)
+
+
+def test_docstring_examples_run(plt):
+    result = doctest.testmod(rtocalc.plot, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
