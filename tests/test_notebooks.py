@@ -53,4 +53,6 @@ def test_notebook_executes(path, monkeypatch):
 
 
 def test_there_are_notebooks():
-    assert any(p.name == "negotiation.ipynb" for p in NOTEBOOKS)
+    names = {p.name for p in NOTEBOOKS}
+    expected = {"negotiation", "cost_curves", "policy_check", "portfolio"}
+    assert {f"{n}.ipynb" for n in expected} <= names

@@ -180,7 +180,90 @@ def test_duration_ticks_are_round_durations_or_evenly_spaced():
     assert len(narrow) >= 3 and all(24.5 <= t <= 25.0 for t in narrow)
 
 
-@pytest.mark.parametrize("name", ["cost_curve", "frontier", "cost_breakdown", "zero_downtime"])
+@pytest.fixture(scope="module")
+def portfolio_plan():
+    from rtocalc.portfolio import PortfolioSystem, optimize
+
+    site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
+    systems = [
+        PortfolioSystem(
+            name=name,
+            workload=rtocalc.Workload(data_size=size),
+            requirements=site,
+            impact=rtocalc.BusinessImpact(downtime_cost=cost),
+        )
+        for name, size, cost in (
+            ("big", "6 TB", "$10/h"),
+            ("small", "500 GB", "$50/h"),
+            ("mid", "3 TB", "$20/h"),
+        )
+    ]
+    # a narrow pipe: the last system restored waits past its limit
+    return optimize(systems, budget=None, restore_capacity=300.0, objective="outlay")
+
+
+def test_restore_timeline_draws_rows_in_restore_order_and_marks_misses(plt, portfolio_plan):
+    plan = portfolio_plan
+    ax = rtocalc.plot.restore_timeline(plan)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == list(plan.restore_order)
+    assert ax.yaxis_inverted()  # first restored at the top
+    # one recovery bar per system, from its wait to its effective RTO
+    ends = sorted(round(p.get_x() + p.get_width(), 9) for p in ax.patches)
+    for s in plan:
+        assert round(s.effective_rto, 9) in ends
+    # one limit marker per system, at its limit
+    markers = [ln for ln in ax.get_lines() if ln.get_marker() == "|"]
+    assert sorted(float(ln.get_xdata()[0]) for ln in markers) == pytest.approx(
+        sorted(s.rto_limit for s in plan)
+    )
+    missed = [s for s in plan if s.effective_rto > s.rto_limit]
+    assert missed, "the fixture should make a system miss its limit"
+    assert f"{len(missed)} of {len(plan)} miss" in ax.get_title()
+    red = [p for p in ax.patches if p.get_facecolor()[:3] == plt.matplotlib.colors.to_rgb("C3")]
+    assert len(red) == len(missed)
+    labels = _legend(ax)
+    assert "recovery (RTO missed)" in labels and "site RTO limit" in labels
+    assert ax.get_xlabel() == "Time since the site loss [duration: min, h, d]"
+    assert ax.get_xscale() == "linear"
+    ticks = _tick_texts(ax)
+    assert ticks[0] == "0" and all(t.endswith(("min", "h", "d", "w")) for t in ticks[1:])
+    # a grey bar while each system waits for the pipe, ending where its recovery starts
+    grey = plt.matplotlib.colors.to_rgb("lightgrey")
+    waits = [p.get_width() for p in ax.patches if p.get_facecolor()[:3] == grey]
+    assert sorted(waits) == pytest.approx(sorted(s.restore_wait for s in plan if s.restore_wait))
+
+
+def test_restore_timeline_draws_on_a_given_axes_without_capacity(plt):
+    from rtocalc.portfolio import PortfolioSystem, optimize
+
+    site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
+    systems = [
+        PortfolioSystem(name=n, workload=rtocalc.Workload(data_size="1 TB"), requirements=site)
+        for n in ("a", "b")
+    ]
+    plan = optimize(systems, budget=None)
+    assert plan.restore_order == ()
+    _, ax = plt.subplots()
+    assert rtocalc.plot.restore_timeline(plan, ax=ax) is ax
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert all(p.get_x() == 0 for p in ax.patches)  # nothing waits
+
+
+def test_linear_duration_ticks_are_round_steps():
+    pytest.importorskip("matplotlib")
+    from rtocalc.plot import _linear_duration_tick_values
+
+    assert _linear_duration_tick_values(0, 26) == [0, 4, 8, 12, 16, 20, 24]
+    assert _linear_duration_tick_values(0, 0.5) == pytest.approx(
+        [0, 5 / 60, 10 / 60, 15 / 60, 20 / 60, 25 / 60, 30 / 60]
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cost_curve", "frontier", "cost_breakdown", "zero_downtime", "restore_timeline", "tornado"],
+)
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch, name):
     for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.setitem(sys.modules, module, None)
@@ -192,3 +275,44 @@ def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch, name):
 def test_docstring_examples_run(plt):
     result = doctest.testmod(rtocalc.plot, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_tornado_ranks_inputs_by_swing_with_units_and_hatches_misses(plt):
+    w = rtocalc.UncertainWorkload(
+        data_size="1 TB..8 TB", daily_change="1%/day..3%/day", compute_cost="$100/mo..$200/mo"
+    )
+    ask = rtocalc.Requirements(rpo="24 h", rto={"logical": "4 h"})
+    design = rtocalc.Design(interval="24 h", target="local_disk")
+    s = rtocalc.sensitivity(w, design, samples=400, seed=1, requirements=ask)
+    ax = rtocalc.plot.tornado(s)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    swing = {e.name: abs(e.cost_high - e.cost_low) for e in s.entries}
+    names = [label.split("\n")[0] for label in labels]
+    assert sorted(names) == sorted(swing)
+    assert [swing[n] for n in names] == sorted(swing[n] for n in names)  # largest on top
+    size = next(label for label in labels if label.startswith("data_size"))
+    assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("daily"))
+    assert "$" in next(la for la in labels if la.startswith("compute_cost"))
+    assert ax.get_xlabel() == "Monthly outlay [USD/month]"
+    assert "at the median inputs" in ax.get_title()
+    bars = {p.get_gid(): p for p in ax.patches}
+    e = next(e for e in s.entries if e.name == "data_size")
+    low, high = bars["data_size:low"], bars["data_size:high"]
+    assert low.get_x() == pytest.approx(s.cost_median)
+    assert low.get_x() + low.get_width() == pytest.approx(e.cost_low)
+    assert high.get_x() + high.get_width() == pytest.approx(e.cost_high)
+    assert e.meets_high is False and high.get_hatch() == "//"  # 8 TB misses the 4 h RTO
+    assert "ask missed" in _legend(ax)
+    _, given = plt.subplots()
+    assert rtocalc.plot.tornado(s, ax=given) is given
+
+
+def test_tornado_without_uncertain_inputs_draws_empty_axes(plt):
+    s = rtocalc.sensitivity(
+        rtocalc.Workload(data_size="1 TB"),
+        rtocalc.Design(interval="24 h", target="local_disk"),
+        samples=50,
+        seed=1,
+    )
+    ax = rtocalc.plot.tornado(s)
+    assert len(ax.patches) == 0 and len(ax.get_yticklabels()) == 0

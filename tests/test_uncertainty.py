@@ -421,3 +421,182 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(rtocalc.uncertainty, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 5
+
+
+# --- cheapest(confidence=...) -------------------------------------------------------------
+
+
+def test_cheapest_with_confidence_reports_robust_cheapest():
+    w = UncertainWorkload(data_size="2 TB..4 TB", annual_growth="lognormal(median=10%, p90=30%)")
+    res = cheapest(w, ASK, confidence=0.9, samples=2000, seed=4)
+    robust = robust_cheapest(w, ASK, confidence=0.9, samples=2000, seed=4)
+    assert res.feasible and res.probability is not None and res.probability >= 0.9
+    assert res.probability == robust.probability
+    assert res.confidence == 0.9 and res.samples == 2000
+    assert res.plan.design == robust.design
+    assert res.plan.monthly_cost == robust.monthly_cost
+    assert res.objective == "outlay" and res.reasons == ()
+    # uncertain inputs without confidence: robust at the default 0.9
+    assert cheapest(w, ASK, samples=2000, seed=4) == res
+    json.loads(res.model_dump_json())
+
+
+def test_cheapest_with_degenerate_distributions_is_the_deterministic_cheapest():
+    det = cheapest(POINT, ASK, impact=IMPACT)
+    res = cheapest(UncertainWorkload.of(POINT), ASK, impact=IMPACT, samples=50, seed=1)
+    assert res.probability == 1.0 and res.confidence == 0.9
+    assert res.plan == det.plan
+    assert res.model_copy(update={"probability": None, "confidence": None, "samples": None}) == det
+    point = cheapest(POINT, ASK, impact=UncertainImpact.of(IMPACT), confidence=1.0, samples=20)
+    assert point.plan == det.plan and point.probability == 1.0
+    assert det.probability is None and det.confidence is None and det.samples is None
+
+
+def test_cheapest_with_confidence_errors_and_reasons():
+    w = UncertainWorkload(data_size="1 TB")
+    with pytest.raises(ValueError, match="confidence"):
+        cheapest(w, ASK, confidence=1.5)
+    with pytest.raises(ValueError, match="objective"):
+        cheapest(w, ASK, objective="tco")
+    with pytest.raises(TypeError, match="workload"):
+        cheapest(LOCAL, ASK, confidence=0.9)  # type: ignore[arg-type]
+    impossible = Requirements(rpo="1 min", rto="1 min")
+    res = cheapest(w, impossible, samples=20, seed=1)
+    assert not res.feasible and res.plan is None and res.probability is None
+    assert res.reasons[-1].constraint == "confidence"
+    assert len(res.reasons) > 1  # the median inputs' own reasons come first
+    # reachable at the median, not at 100% of a wide range
+    wide = UncertainWorkload(data_size="lognormal(median=1 TB, p90=30 TB)")
+    ask = Requirements(rpo="24 h", rto={"logical": "2 h"})
+    res = cheapest(wide, ask, confidence=1.0, samples=500, seed=1)  # quantile 1 is inf
+    assert not res.feasible and [r.constraint for r in res.reasons] == ["confidence"]
+    assert "of 500 samples; the best candidate meets it in" in res.reasons[0].message
+    assert "cannot be met" in str(res)
+
+
+# --- uncertain catalog prices ---------------------------------------------------------------
+
+STANDBY = Design(
+    interval="12 h",
+    target="local_disk",
+    offsite="cloud_copy_hot",
+    link="wan_1g",
+    replication="async",
+    strategy="warm_standby",
+)
+POINT_PRICES = {
+    "targets.local_disk.price_per_gb_month": 0.05,
+    "targets.object_hot.price_per_gb_month": 0.031,
+    "links.wan_1g.price_per_month": 700.0,
+    "offsite.cloud_copy_hot.price_per_month": 20.0,
+    "strategies.warm_standby.standby_fraction": 0.4,
+}
+DEGENERATE_PRICES = {
+    "targets.local_disk.price_per_gb_month": "0.05..0.05",
+    "targets.object_hot.price_per_gb_month": Triangular(low=0.031, mode=0.031, high=0.031),
+    "links.wan_1g.price_per_month": "$700/mo..$700/mo",
+    "offsite.cloud_copy_hot.price_per_month": {"values": ["$20/mo"]},
+    "strategies.warm_standby.standby_fraction": "lognormal(median=40%, p90=40%)",
+}
+
+
+def _nested(flat):
+    out: dict = {}
+    for key, v in flat.items():
+        t, name, field = key.split(".")
+        out.setdefault(t, {}).setdefault(name, {})[field] = v
+    return out
+
+
+@pytest.mark.parametrize("prices", [POINT_PRICES, DEGENERATE_PRICES], ids=["point", "degenerate"])
+def test_degenerate_prices_equal_the_deterministic_model_exactly(prices):
+    catalog = Catalog.default().override(_nested(POINT_PRICES))
+    plan = evaluate(POINT, STANDBY, ASK, impact=IMPACT, catalog=catalog)
+    assert plan.cost_breakdown["standby"] > 0 and plan.cost_breakdown["link"] == 700.0
+    for workload in (POINT, DEGENERATE):
+        sim = simulate(
+            workload, STANDBY, samples=64, seed=3, impact=IMPACT, requirements=ASK, prices=prices
+        )
+        assert np.all(sim.values("monthly_cost") == plan.monthly_cost)
+        assert np.all(sim.values("eal") == plan.expected_annual_loss)
+        assert sim.p_meets == float(plan.meets_requirements)
+    det = cheapest(POINT, ASK, impact=IMPACT, catalog=catalog).plan
+    res = robust_cheapest(POINT, ASK, samples=32, seed=1, impact=IMPACT, prices=prices)
+    assert res.design == det.design and res.monthly_cost == det.monthly_cost
+    assert res.mean_monthly_cost == det.monthly_cost
+    sens = sensitivity(UncertainWorkload.of(POINT), STANDBY, samples=64, seed=1, prices=prices)
+    assert sens.entries == () and sens.cost_median == plan.monthly_cost
+
+
+def test_wider_price_range_never_narrows_the_cost_range():
+    key = "targets.local_disk.price_per_gb_month"
+    w = UncertainWorkload(data_size="2 TB..4 TB")
+    runs = {
+        width: simulate(w, LOCAL, samples=2000, seed=5, prices={key: rng}).monthly_cost
+        for width, rng in (("point", 0.025), ("narrow", "0.02..0.03"), ("wide", "0.01..0.04"))
+    }
+    for a, b in (("point", "narrow"), ("narrow", "wide")):
+        assert runs[b].min <= runs[a].min and runs[b].max >= runs[a].max
+        assert runs[b].p5 <= runs[a].p5 and runs[b].p95 >= runs[a].p95
+    # a price scales its cost item: with a point workload the cost is linear in the draws
+    sim = simulate(POINT, LOCAL, samples=500, seed=2, prices={key: "0.02..0.03"})
+    price, cost = sim.values(key), sim.values("monthly_cost")
+    assert np.allclose(np.polyval(np.polyfit(price, cost, 1), price), cost, rtol=1e-12)
+    assert sim.inputs[key].min >= 0.02 and sim.inputs[key].max <= 0.03
+
+
+def test_uncertain_prices_in_robust_choice_and_sensitivity():
+    key = "targets.local_disk.price_per_gb_month"
+    w = UncertainWorkload(data_size="2 TB..4 TB")
+    prices = {key: "0.01..0.05", "links.wan_500m.price_per_month": "$300/mo..$500/mo"}
+    res = robust_cheapest(w, ASK, samples=1000, seed=3, prices=prices)
+    check = simulate(w, res.design, samples=1000, seed=3, requirements=ASK, prices=prices)
+    assert res.probability == check.p_meets >= 0.9
+    assert res.mean_monthly_cost == pytest.approx(check.monthly_cost.mean, rel=1e-12)
+    via = cheapest(w, ASK, samples=1000, seed=3, prices=prices)
+    assert via.plan.design == res.design and via.probability == res.probability
+    sens = sensitivity(w, LOCAL, samples=2000, seed=1, prices={key: "0.01..0.05"})
+    entry = next(e for e in sens.entries if e.name == key)
+    assert (entry.low, entry.high) == pytest.approx((0.012, 0.048))
+    assert entry.cost_low < sens.cost_median < entry.cost_high
+    assert entry.first_order_cost > 0.3 and key in str(sens)
+
+
+def test_parse_prices_errors():
+    from rtocalc.uncertainty import parse_prices
+
+    cat = Catalog.default()
+    assert parse_prices(None, cat) == {}
+    with pytest.raises(ValueError, match="not an uncertain catalog price"):
+        parse_prices({"targets.local_disk.read_throughput": "1..2"}, cat)
+    with pytest.raises(ValueError, match="no targets entry 'floppy'"):
+        parse_prices({"targets.floppy.price_per_gb_month": "1..2"}, cat)
+    with pytest.raises(ValueError, match=r"links\.wan_1g\.price_per_month"):
+        parse_prices({"links.wan_1g.price_per_month": "cheap..dear"}, cat)
+
+
+def test_load_uncertain_scenario_with_catalog_prices(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(
+        SCENARIO
+        + """
+[catalog.targets.object_hot]
+price_per_gb_month = "0.02..0.03"
+
+[catalog.links.wan_1g]
+price_per_month = { low = "$500/mo", high = "$900/mo" }
+
+[catalog.strategies.warm_standby]
+standby_fraction = 0.3
+"""
+    )
+    sc = load_uncertain_scenario(f)
+    assert sc.prices == {
+        "targets.object_hot.price_per_gb_month": Uniform(low=0.02, high=0.03),
+        "links.wan_1g.price_per_month": Uniform(low=500.0, high=900.0),
+    }
+    assert sc.catalog.targets["object_hot"].price_per_gb_month == pytest.approx(0.025)
+    assert sc.catalog.links["wan_1g"].price_per_month == 700.0
+    assert sc.catalog.strategies["warm_standby"].standby_fraction == 0.3
+    sim = simulate(sc.workload, sc.requirements, samples=200, seed=1, prices=sc.prices)
+    assert "targets.object_hot.price_per_gb_month" in sim.inputs

@@ -205,6 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     seed=args.seed,
                     impact=unc.impact,
                     catalog=unc.catalog,
+                    prices=unc.prices,
                 )
             except ValueError as exc:
                 raise InputError([f"{args.file}: {exc}"]) from None

@@ -9,8 +9,9 @@ continuous variable, is solved as a boundary per row rather than sampled.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from .space import (
     take_rows,
 )
 from .units import HOURS_PER_DAY, format_throughput
+
+if TYPE_CHECKING:
+    from .uncertainty import UncertainImpact, UncertainWorkload
 
 __all__ = ["cheapest", "evaluate"]
 
@@ -77,34 +81,54 @@ def order(ev: Evaluation, objective: Objective) -> np.ndarray:
 
 
 def cheapest(
-    workload: Workload,
+    workload: Workload | UncertainWorkload,
     requirements: Requirements,
     *,
-    impact: BusinessImpact | None = None,
+    impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     objective: Objective = "outlay",
+    confidence: float | None = None,
+    samples: int = 10_000,
+    seed: int | None = None,
+    prices: Mapping[str, Any] | None = None,
 ) -> Result:
     """Find the cheapest design that meets the ask.
 
     Parameters
     ----------
-    workload : Workload
-        The protected system.
+    workload : Workload or UncertainWorkload
+        The protected system; with an :class:`~rtocalc.UncertainWorkload` (numeric
+        fields as distributions) the search is robust (see ``confidence``).
     requirements : Requirements
         The ask: RPO, RTO (per scope or for all), retention, off-site, immutable, budget.
-    impact : BusinessImpact, optional
+    impact : BusinessImpact or UncertainImpact, optional
         Downtime and data-loss costs and the scenarios; default: the shipped scenarios
-        with zero costs.
+        with zero costs. An :class:`~rtocalc.UncertainImpact` makes the search robust.
     catalog : Catalog, optional
         Priced options; default :meth:`Catalog.default`.
     objective : {"outlay", "tco"}
-        Minimise monthly outlay, or outlay plus expected loss / 12.
+        Minimise monthly outlay, or outlay plus expected loss / 12 (deterministic search
+        only; the robust search minimises outlay at the median inputs).
+    confidence : float, optional
+        Required fraction of Monte Carlo samples meeting the whole ask, in (0, 1] [-].
+        Given (or with uncertain inputs, default 0.9), the result is the robust choice
+        of :func:`rtocalc.robust_cheapest`.
+    samples : int, default 10000
+        Monte Carlo samples of the robust search [-].
+    seed : int, optional
+        Seed of :func:`numpy.random.default_rng` for the robust search.
+    prices : mapping, optional
+        Uncertain catalog prices by ``"<table>.<key>.<field>"``, as for
+        :func:`rtocalc.simulate`; given, the search is robust and minimises outlay at
+        their medians.
 
     Returns
     -------
     Result
         ``feasible`` with the cheapest ``plan``, or ``reasons`` naming each binding
         constraint with numbers. An ask that cannot be met is a result, not an error.
+        For a robust search ``plan`` is the chosen design evaluated at the median
+        inputs, and ``probability``, ``confidence`` and ``samples`` are set.
 
     Notes
     -----
@@ -115,6 +139,9 @@ def cheapest(
     longest and the shortest are both evaluated and the better kept (between changes of
     recovery path, TCO is linear in the interval, so an end is optimal). Ties are broken
     by worst RTO, worst RPO, outlay, then catalog order, so the result is deterministic.
+    The robust search (``confidence`` given, or uncertain inputs) is
+    :func:`rtocalc.robust_cheapest`: the cheapest design by outlay at the median inputs
+    that meets the ask in at least ``confidence`` of the samples.
 
     Examples
     --------
@@ -124,10 +151,34 @@ def cheapest(
     >>> res.feasible, res.plan.design.offsite is not None
     (True, True)
     """
+    from . import uncertainty
+
+    uncertain = isinstance(workload, uncertainty.UncertainWorkload) or isinstance(
+        impact, uncertainty.UncertainImpact
+    )
+    if confidence is not None or uncertain or prices:
+        _check_type("requirements", requirements, Requirements)
+        if objective != "outlay":
+            raise ValueError(
+                f"objective: {objective!r} is not supported by the robust search (confidence "
+                "or uncertain inputs); use 'outlay'"
+            )
+        return _robust(
+            workload,
+            requirements,
+            impact,
+            catalog if catalog is not None else Catalog.default(),
+            0.9 if confidence is None else confidence,
+            samples,
+            seed,
+            prices,
+        )
     _check_type("workload", workload, Workload)
     _check_type("requirements", requirements, Requirements)
     if objective not in ("outlay", "tco"):
         raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
+    assert isinstance(workload, Workload)  # checked above; narrows for mypy
+    assert not isinstance(impact, uncertainty.UncertainImpact)
     impact, catalog = _inputs(impact, catalog)
     space = build_space(catalog, requirements.retention)
     found = _search(space, workload, requirements, impact, catalog, objective)
@@ -149,6 +200,74 @@ def cheapest(
         within_budget=None if plan is None or budget is None else plan.monthly_cost <= budget,
         space_size=len(space),
         currency=catalog.currency,
+    )
+
+
+def _robust(
+    workload: Workload | UncertainWorkload,
+    requirements: Requirements,
+    impact: BusinessImpact | UncertainImpact | None,
+    catalog: Catalog,
+    confidence: float,
+    samples: int,
+    seed: int | None,
+    prices: Mapping[str, Any] | None,
+) -> Result:
+    """The robust choice (:func:`rtocalc.robust_cheapest`) as a :class:`Result`."""
+    from . import uncertainty
+
+    choice = uncertainty.robust_cheapest(
+        workload,
+        requirements,
+        confidence=confidence,
+        samples=samples,
+        seed=seed,
+        impact=impact,
+        catalog=catalog,
+        prices=prices,
+    )
+    uw, ui = uncertainty._as_uncertain(workload, impact)
+    catalog = uncertainty._median_catalog(catalog, uncertainty.parse_prices(prices, catalog))
+    med_w, med_i = uw.median(), ui.median()
+    budget = requirements.budget
+    plan: Plan | None = None
+    reasons: tuple[Reason, ...] = ()
+    if choice.design is not None:
+        plan = evaluate(med_w, choice.design, requirements, impact=med_i, catalog=catalog)
+    else:
+        if choice.median_design is None:  # not even the median inputs can be met
+            reasons = cheapest(med_w, requirements, impact=med_i, catalog=catalog).reasons
+        best = choice.best_probability
+        got = (
+            "no candidate meets it in any sample"
+            if not best
+            else f"the best candidate meets it in {best:.1%}"
+        )
+        reasons += (
+            Reason(
+                constraint="confidence",
+                limit=None,
+                best=None,
+                shortfall=None,
+                message=(
+                    f"confidence: no design meets the ask in at least {confidence:.1%} of "
+                    f"{samples} samples; {got} ({choice.candidates} candidates); lower the "
+                    "confidence, narrow the input ranges or relax the ask"
+                ),
+            ),
+        )
+    return Result(
+        feasible=plan is not None,
+        plan=plan,
+        reasons=reasons,
+        objective="outlay",
+        budget=budget,
+        within_budget=None if plan is None or budget is None else plan.monthly_cost <= budget,
+        space_size=len(build_space(catalog, requirements.retention)),
+        currency=catalog.currency,
+        probability=choice.probability,
+        confidence=float(confidence),
+        samples=samples,
     )
 
 

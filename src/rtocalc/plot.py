@@ -22,10 +22,19 @@ if TYPE_CHECKING:
 
     from .models import Catalog
     from .negotiate import Negotiation
+    from .portfolio import PortfolioPlan
     from .results import Plan
     from .tradeoff import CostCurve, Frontier
+    from .uncertainty import Sensitivity
 
-__all__ = ["cost_breakdown", "cost_curve", "frontier", "zero_downtime"]
+__all__ = [
+    "cost_breakdown",
+    "cost_curve",
+    "frontier",
+    "restore_timeline",
+    "tornado",
+    "zero_downtime",
+]
 
 #: Label suffix of every duration axis: the ticks carry their own unit.
 DURATION_UNITS = "[duration: min, h, d]"
@@ -91,6 +100,41 @@ def _duration_ticks(axis: Any) -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _pos: format_duration(x, digits=3)))
     axis.set_minor_locator(NullLocator())
     axis.set_minor_formatter(NullFormatter())
+
+
+def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
+    """Evenly spaced tick positions [h] on a linear time axis: multiples of the smallest
+    round duration step (1 min ... 52 w) that puts at most eight ticks in view."""
+    lo, hi = sorted((float(vmin), float(vmax)))
+    span = hi - lo
+    if span <= 0:
+        return [lo]
+    step = _LADDERS[1][-1]
+    for candidate in _LADDERS[1]:
+        if span / candidate <= 8:
+            step = candidate
+            break
+    first = math.ceil(lo / step - 1e-9)
+    last = math.floor(hi / step + 1e-9)
+    return [k * step for k in range(first, last + 1)]
+
+
+def _linear_duration_ticks(axis: Any) -> None:
+    """Readable duration ticks (min, h, d) on a linear axis whose values are hours."""
+    from matplotlib.ticker import FuncFormatter, Locator
+
+    class LinearDurationLocator(Locator):  # type: ignore[misc,unused-ignore]
+        def __call__(self) -> list[float]:
+            assert self.axis is not None  # set when the locator is put on an axis
+            return self.tick_values(*self.axis.get_view_interval())
+
+        def tick_values(self, vmin: float, vmax: float) -> list[float]:
+            return _linear_duration_tick_values(vmin, vmax)
+
+    axis.set_major_locator(LinearDurationLocator())
+    axis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: "0" if x == 0 else format_duration(x, digits=3))
+    )
 
 
 def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
@@ -375,6 +419,110 @@ def zero_downtime(
     return ax
 
 
+def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> Axes:
+    """Draw the restore timeline of a portfolio after a site loss.
+
+    One row per system, in restore order (first at the top): a light bar while it waits
+    for the shared restore pipe (``restore_wait``), then its recovery up to its site RTO
+    under contention (``effective_rto`` = ``rto_alone`` + ``restore_wait``), blue when the
+    RTO limit is met and red when it is missed; a black tick marks each finite site RTO
+    limit. Systems that no copy recovers after a site loss (infinite RTO) are labelled
+    "not recovered"; systems without a site scenario are left out. Without a restore
+    capacity nothing is shared: every system starts at 0 and rows are in input order.
+
+    Parameters
+    ----------
+    portfolio_plan : PortfolioPlan
+        From :func:`rtocalc.portfolio.optimize`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: time since the site loss on a linear axis with duration
+        ticks, one labelled row per system, a legend.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> from rtocalc.portfolio import PortfolioSystem, optimize
+    >>> ask = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
+    >>> systems = [PortfolioSystem(name=n, workload=rtocalc.Workload(data_size=size),
+    ...                            requirements=ask) for n, size in (("a", "2 TB"), ("b", "1 TB"))]
+    >>> plan = optimize(systems, budget=None, restore_capacity=1000.0)
+    >>> ax = rtocalc.plot.restore_timeline(plan)
+    """
+    plt = _pyplot("restore_timeline")
+    ax = _axes(plt, ax)
+    by_name = {s.name: s for s in portfolio_plan.systems}
+    names = [n for n in portfolio_plan.restore_order if n in by_name]
+    names += [s.name for s in portfolio_plan.systems if s.name not in names]
+    rows = [by_name[n] for n in names if by_name[n].rto_alone is not None]
+    labels: list[str] = []
+    ends: list[float] = []
+    for y, s in enumerate(rows):
+        wait = s.restore_wait or 0.0
+        alone = s.rto_alone if s.rto_alone is not None else math.inf
+        finish = s.effective_rto if s.effective_rto is not None else wait + alone
+        limit = s.rto_limit if s.rto_limit is not None else math.inf
+        labels.append(s.name)
+        if wait > 0:
+            ax.barh(y, wait, left=0.0, color="lightgrey", edgecolor="grey", label="waiting")
+        if math.isfinite(finish):
+            missed = finish > limit + 1e-9
+            ax.barh(
+                y,
+                finish - wait,
+                left=wait,
+                color="C3" if missed else "C0",
+                edgecolor="black" if missed else "none",
+                label="RTO missed" if missed else "RTO met",
+            )
+            ends.append(finish)
+        else:
+            ax.text(wait, y, " not recovered", va="center", ha="left", color="C3")
+        if math.isfinite(limit):
+            ax.plot(
+                [limit],
+                [y],
+                linestyle="none",
+                marker="|",
+                markersize=14,
+                markeredgewidth=2.5,
+                color="black",
+                label="site RTO limit",
+            )
+            ends.append(limit)
+    ax.set_yticks(range(len(rows)), labels)
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # first restored at the top
+    ax.set_xlim(0.0, max([*ends, 1.0]) * 1.05)
+    _linear_duration_ticks(ax.xaxis)
+    ax.set_xlabel(f"Time since the site loss {DURATION_UNITS}")
+    ax.set_ylabel("System (restore order)")
+    missed_n = sum(
+        1
+        for s in rows
+        if s.effective_rto is not None
+        and s.rto_limit is not None
+        and s.effective_rto > s.rto_limit + 1e-9
+    )
+    ax.set_title(f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
+    ax.grid(True, axis="x", alpha=0.3)
+    handles, texts = ax.get_legend_handles_labels()
+    unique = dict(zip(texts, handles, strict=True))
+    legend = {
+        "waiting": "waiting for the restore pipe",
+        "RTO met": "recovery (RTO met)",
+        "RTO missed": "recovery (RTO missed)",
+        "site RTO limit": "site RTO limit",
+    }
+    keys = [k for k in legend if k in unique]
+    if keys:
+        ax.legend([unique[k] for k in keys], [legend[k] for k in keys], loc="best")
+    return ax
+
+
 def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> CostCurve:
     """The RTO cost curve :func:`rtocalc.negotiate` computes for ``zero_downtime``."""
     from .models import Catalog
@@ -394,3 +542,109 @@ def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> Cos
         catalog=catalog,
         scopes=failover or None,
     )
+
+
+def _input_value(name: str, value: float, currency: str) -> str:
+    """An uncertain input's value in its unit (canonical units of rtocalc.uncertainty)."""
+    from .units import format_size, format_throughput
+
+    if name == "data_size":
+        return format_size(value, digits=3)
+    if name == "daily_change":
+        return f"{100 * value:.3g}%/day"
+    if name == "annual_growth":
+        return f"{100 * value:.3g}%/year"
+    if name == "data_reduction":
+        return f"{value:.3g}:1"
+    if name == "peak_write_rate":
+        return format_throughput(value)
+    if name == "compute_cost":
+        return format_money(value, currency)
+    if name in ("downtime_cost", "data_loss_cost"):
+        return format_money(value, currency, per="h")
+    if name.startswith("rate."):
+        return f"{value:.3g}/year"
+    return f"{value:.3g}"
+
+
+def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
+    """Draw a tornado of the monthly outlay: one row per uncertain input.
+
+    Parameters
+    ----------
+    sensitivity : Sensitivity
+        From :func:`rtocalc.sensitivity`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: per input two horizontal bars from the outlay at the median
+        inputs (vertical line) to the outlay with that input at its 5th percentile (C0)
+        and at its 95th (C1), the others at their medians. Rows are ranked by the swing
+        ``|cost_high - cost_low|``, the largest at the top; each is labelled with the
+        input's name and its p5 and p95 values in their units. Bars whose end misses the
+        ask are hatched.
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
+    >>> design = rtocalc.Design(interval="24 h", target="local_disk")
+    >>> s = rtocalc.sensitivity(w, design, samples=500, seed=1)
+    >>> ax = rtocalc.plot.tornado(s)
+    >>> len(ax.get_yticklabels())
+    2
+    """
+    plt = _pyplot("tornado")
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter
+
+    ax = _axes(plt, ax)
+    cur = sensitivity.currency
+    base = sensitivity.cost_median
+    # smallest swing first: barh draws bottom-up, so the largest ends at the top
+    entries = sorted(
+        enumerate(sensitivity.entries),
+        key=lambda ie: (abs(ie[1].cost_high - ie[1].cost_low), -ie[0]),
+    )
+    labels = []
+    for y, (_, e) in enumerate(entries):
+        for end, cost, meets, colour in (
+            ("low", e.cost_low, e.meets_low, "C0"),
+            ("high", e.cost_high, e.meets_high, "C1"),
+        ):
+            ax.barh(
+                y,
+                cost - base,
+                left=base,
+                height=0.6,
+                color=colour,
+                hatch="//" if meets is False else None,
+                edgecolor="black" if meets is False else colour,
+                gid=f"{e.name}:{end}",
+            )
+        labels.append(
+            f"{e.name}\n{_input_value(e.name, e.low, cur)} .. {_input_value(e.name, e.high, cur)}"
+        )
+    ax.set_yticks(range(len(entries)), labels)
+    ax.axvline(base, color="black", linewidth=1)
+    handles = [
+        Patch(color="C0", label="input at p5"),
+        Patch(color="C1", label="input at p95"),
+    ]
+    if any(e.meets_low is False or e.meets_high is False for e in sensitivity.entries):
+        handles.append(Patch(facecolor="white", edgecolor="black", hatch="//", label="ask missed"))
+    ax.legend(handles=handles, loc="lower right")
+    ax.set_xlabel(f"Monthly outlay [{cur}/month]")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_money(x, cur, per=None)))
+    ax.set_ylabel("Uncertain input (p5 .. p95)")
+    d = sensitivity.design
+    ax.set_title(
+        f"Monthly outlay of {d.target} every {_dur(d.interval)}: "
+        f"{format_money(base, cur)} at the median inputs"
+    )
+    if not entries:
+        ax.text(0.5, 0.5, "no uncertain input", transform=ax.transAxes, ha="center")
+    return ax

@@ -166,3 +166,17 @@ class Result(_Result):
     )
     space_size: int = Field(description="Designs in the space searched [-].")
     currency: str = Field(description="ISO 4217 code of every amount.")
+    probability: float | None = Field(
+        None,
+        description=(
+            "Fraction of samples meeting the ask [-] (robust search with uncertain inputs; "
+            "None for a deterministic search)."
+        ),
+    )
+    confidence: float | None = Field(
+        None,
+        description="Required fraction of samples meeting the ask [-] (None: deterministic).",
+    )
+    samples: int | None = Field(
+        None, description="Monte Carlo samples of the robust search [-] (None: deterministic)."
+    )

@@ -8,7 +8,11 @@ is one row of a :class:`~rtocalc.space.WorkloadColumns`, and the design is repea
 per row, so one call of :func:`rtocalc.space.evaluate_space` evaluates all samples (no
 per-sample Python loop).
 
-Catalog prices are not yet uncertain (see ``docs/uncertainty.md``).
+Catalog prices may be distributions too (``prices=`` of :func:`simulate`,
+:func:`robust_cheapest` and :func:`sensitivity`; the ``[catalog]`` table of a scenario
+file): outlay is linear in each price, so per-sample costs are the outlay at the median
+prices plus, per uncertain price, its deviation from the median times the outlay's slope
+in it (see ``docs/uncertainty.md``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from .space import (
     evaluate_space,
     has_immutable,
     has_offsite,
+    row_costs,
     space_of,
 )
 
@@ -58,6 +63,7 @@ __all__ = [
     "Uniform",
     "load_uncertain_scenario",
     "parse_distribution",
+    "parse_prices",
     "robust_cheapest",
     "sensitivity",
     "simulate",
@@ -627,6 +633,107 @@ class UncertainImpact(_Frozen):
         return out
 
 
+# --- uncertain catalog prices ----------------------------------------------------------------
+
+#: uncertain catalog fields: table -> field -> unit kind
+_PRICE_FIELDS: dict[str, dict[str, str]] = {
+    "targets": {"price_per_gb_month": "number"},
+    "links": {"price_per_month": "money_month"},
+    "offsite": {"price_per_month": "money_month"},
+    "strategies": {"standby_fraction": "growth"},
+}
+_PRICE_FORMS = ", ".join(f"'{t}.<key>.{f}'" for t, fs in _PRICE_FIELDS.items() for f in fs)
+
+Prices = Mapping[str, Any]
+
+
+def parse_prices(prices: Prices | None, catalog: Catalog) -> dict[str, Uncertain]:
+    """Validate uncertain catalog prices, keyed ``"<table>.<key>.<field>"``.
+
+    ``prices`` maps e.g. ``"targets.object_hot.price_per_gb_month"`` to a value or a
+    distribution (as :func:`parse_distribution` takes; a per-GB price and a standby
+    fraction are plain numbers, link and off-site fees money per month). Uncertain fields:
+    targets' ``price_per_gb_month``, links' and off-site methods' ``price_per_month``,
+    strategies' ``standby_fraction``.
+    """
+    out: dict[str, Uncertain] = {}
+    errors: list[str] = []
+    for key, value in (prices or {}).items():
+        parts = str(key).split(".")
+        if len(parts) != 3 or parts[2] not in _PRICE_FIELDS.get(parts[0], {}):
+            errors.append(f"prices: {key!r} is not an uncertain catalog price; use {_PRICE_FORMS}")
+            continue
+        table = getattr(catalog, parts[0])
+        if parts[1] not in table:
+            errors.append(
+                f"prices: {key!r}: the catalog has no {parts[0]} entry {parts[1]!r}; use one "
+                f"of {sorted(table)}"
+            )
+            continue
+        try:
+            kind = _PRICE_FIELDS[parts[0]][parts[2]]
+            out[key] = parse_distribution(value, kind, key, currency=catalog.currency)
+        except units.UnitError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ValueError("; ".join(errors))
+    return out
+
+
+def _price_changes(values: Mapping[str, float]) -> dict[str, Any]:
+    nested: dict[str, Any] = {}
+    for key, v in values.items():
+        t, name, field = key.split(".")
+        nested.setdefault(t, {}).setdefault(name, {})[field] = v
+    return nested
+
+
+def _median_catalog(catalog: Catalog, prices: Mapping[str, Uncertain]) -> Catalog:
+    """The catalog with every uncertain price at its median."""
+    if not prices:
+        return catalog
+    return catalog.override(_price_changes({k: _median(x) for k, x in prices.items()}))
+
+
+def _price_delta(
+    space: Any,
+    interval: FloatArray,
+    cols: WorkloadColumns,
+    requirements: Requirements | None,
+    catalog: Catalog,
+    prices: Mapping[str, Uncertain],
+    values: Mapping[str, FloatArray],
+) -> FloatArray:
+    """Outlay per row at the price ``values`` minus the outlay at the median prices.
+
+    ``catalog`` holds the median prices. Outlay is linear in each price, so the change is
+    the sum over prices of (value - median) times the slope, the outlay's change for a
+    unit rise of that price alone (two :func:`row_costs` calls per price).
+    """
+    n = len(interval)
+    delta = np.zeros(n)
+    if not prices:
+        return delta
+    ret = (requirements if requirements is not None else _OPEN).retention
+    base = row_costs(space, interval, cols, ret, catalog).outlay
+    for key, x in prices.items():
+        t, name, field = key.split(".")
+        m = getattr(getattr(catalog, t)[name], field)
+        dv = np.asarray(values[key], dtype=float) - _median(x)
+        if not np.any(dv != 0.0):
+            continue
+        plus = catalog.override(_price_changes({key: m + 1.0}))
+        slope = row_costs(space, interval, cols, ret, plus).outlay - base
+        delta = delta + dv * slope
+    return np.asarray(delta, dtype=float)
+
+
+def _draw_prices(
+    prices: Mapping[str, Uncertain], n: int, rng: np.random.Generator
+) -> dict[str, FloatArray]:
+    return {k: np.maximum(_draw(x, n, rng), 0.0) for k, x in prices.items()}
+
+
 # --- drawing samples -----------------------------------------------------------------------
 
 
@@ -850,17 +957,25 @@ def _simulate_design(
     catalog: Catalog,
     samples: int,
     seed: int | None,
+    prices: Mapping[str, Uncertain] | None = None,
 ) -> Simulation:
+    prices = prices or {}
     rng = np.random.default_rng(seed)
     draws = _draw_inputs(uw, ui, samples, rng)
+    price_draws = _draw_prices(prices, samples, rng)
     cols = _columns(uw, draws)
-    one = space_of(catalog, design)
+    cat = _median_catalog(catalog, prices)
+    one = space_of(cat, design)
     space = one.take(np.zeros(samples, dtype=np.int64))
     req = requirements if requirements is not None else _OPEN
-    ev = evaluate_space(space, cols, req, ui.median(), catalog)
+    ev = evaluate_space(space, cols, req, ui.median(), cat)
+    outlay = ev.outlay + _price_delta(
+        space, ev.interval, cols, requirements, cat, prices, price_draws
+    )
     eal = _eal(ui, draws, ev.rto, ev.rpo)
     names = [s.name for s in ui.scenarios]
-    arrays: dict[str, FloatArray] = {"monthly_cost": ev.outlay, "eal": eal, **draws}
+    draws = {**draws, **price_draws}
+    arrays: dict[str, FloatArray] = {"monthly_cost": outlay, "eal": eal, **draws}
     arrays["feasible"] = ev.feasible.astype(float)
     for i, name in enumerate(names):
         arrays[f"rpo:{name}"] = ev.rpo[i]
@@ -873,7 +988,7 @@ def _simulate_design(
         seed=seed,
         currency=catalog.currency,
         requirements=requirements,
-        monthly_cost=Summary.of(ev.outlay),
+        monthly_cost=Summary.of(outlay),
         expected_annual_loss=Summary.of(eal),
         rpo={n: Summary.of(ev.rpo[i]) for i, n in enumerate(names)},
         rto={n: Summary.of(ev.rto[i]) for i, n in enumerate(names)},
@@ -922,6 +1037,7 @@ def simulate(
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
+    prices: Prices | None = None,
 ) -> Simulation:
     """Monte Carlo simulation of a design (or of the cheapest plan) over uncertain inputs.
 
@@ -945,6 +1061,10 @@ def simulate(
     requirements : Requirements, optional
         With a design: the ask to check (probabilities are None/empty without one).
         Ignored when ``design_or_requirements`` is an ask.
+    prices : mapping, optional
+        Uncertain catalog prices by ``"<table>.<key>.<field>"`` (see
+        :func:`parse_prices`), e.g. ``{"targets.object_hot.price_per_gb_month":
+        "0.02..0.03"}``; the catalog's other prices are as given.
 
     Returns
     -------
@@ -978,9 +1098,10 @@ def simulate(
     _check_samples(samples)
     uw, ui = _as_uncertain(workload, impact)
     catalog = catalog if catalog is not None else Catalog.default()
+    parsed = parse_prices(prices, catalog)
     if isinstance(design_or_requirements, Requirements):
         requirements = design_or_requirements
-        design = _median_design(uw, requirements, ui, catalog)
+        design = _median_design(uw, requirements, ui, _median_catalog(catalog, parsed))
     elif isinstance(design_or_requirements, Design):
         design = design_or_requirements
     else:
@@ -988,7 +1109,7 @@ def simulate(
             "design_or_requirements: expected a rtocalc.Design or rtocalc.Requirements, got "
             f"{type(design_or_requirements).__name__}"
         )
-    return _simulate_design(design, uw, ui, requirements, catalog, samples, seed)
+    return _simulate_design(design, uw, ui, requirements, catalog, samples, seed, parsed)
 
 
 # --- robust choice -------------------------------------------------------------------------
@@ -1016,6 +1137,11 @@ class RobustChoice(_Frozen):
     )
     median_probability: float | None = Field(
         description="Fraction of samples in which median_design meets the ask [-]."
+    )
+    best_probability: float | None = Field(
+        None,
+        description="Highest fraction of samples meeting the ask over the candidates "
+        "simulated [-]; None when no candidate was simulated.",
     )
     candidates: int = Field(description="Candidate (design, interval) pairs in the search [-].")
     evaluated: int = Field(description="Candidates simulated before the search stopped [-].")
@@ -1051,6 +1177,7 @@ def robust_cheapest(
     seed: int | None = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
+    prices: Prices | None = None,
 ) -> RobustChoice:
     """The cheapest design that meets the ask in at least ``confidence`` of the samples.
 
@@ -1070,6 +1197,9 @@ def robust_cheapest(
         As for :func:`simulate`.
     catalog : Catalog, optional
         Priced options; default :meth:`Catalog.default`.
+    prices : mapping, optional
+        Uncertain catalog prices, as for :func:`simulate`; the objective uses their
+        medians (prices change costs, never whether the ask is met).
 
     Returns
     -------
@@ -1112,10 +1242,13 @@ def robust_cheapest(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
         )
     uw, ui = _as_uncertain(workload, impact)
-    catalog = catalog if catalog is not None else Catalog.default()
+    given = catalog if catalog is not None else Catalog.default()
+    parsed = parse_prices(prices, given)
+    catalog = _median_catalog(given, parsed)
     imp = ui.median()
     rng = np.random.default_rng(seed)
     draws = _draw_inputs(uw, ui, samples, rng)
+    price_draws = _draw_prices(parsed, samples, rng)
     cols = _columns(uw, draws)
 
     space = build_space(catalog, requirements.retention)
@@ -1127,7 +1260,8 @@ def robust_cheapest(
     space = space.take(np.flatnonzero(keep))
     med = uw.median()
     stressed = []
-    for level in sorted({*_LEVELS, float(confidence)}):
+    # quantile 1 of an unbounded distribution is inf: the samples' extreme stands for it
+    for level in sorted({*_LEVELS, min(float(confidence), 0.999)}):
         adverse = {n: level for n in _WORKLOAD_KINDS}
         adverse["data_reduction"] = 1.0 - level
         stressed.append(uw.at(adverse))
@@ -1168,6 +1302,7 @@ def robust_cheapest(
     chosen: int | None = None
     chosen_p = 0.0
     chosen_mean = 0.0
+    best_p: float | None = None
     done = 0
     k = 4
     base_idx = np.arange(samples, dtype=np.int64)
@@ -1179,17 +1314,29 @@ def robust_cheapest(
             sub, cols.take(np.tile(base_idx, len(block))), requirements, imp, catalog
         )
         ok_rate = ev.feasible.reshape(len(block), samples).mean(axis=1)
+        best_p = max(float(ok_rate.max()), best_p or 0.0)
         hit = np.flatnonzero(ok_rate >= confidence - 1e-12)
         if hit.size:
             j = int(hit[0])
             chosen = int(block[j])
             chosen_p = float(ok_rate[j])
-            chosen_mean = float(ev.outlay.reshape(len(block), samples)[j].mean())
+            outlay = ev.outlay.reshape(len(block), samples)[j]
+            start = j * samples
+            delta = _price_delta(
+                sub.take(np.arange(start, start + samples)),
+                ev.interval[start : start + samples],
+                cols,
+                requirements,
+                catalog,
+                parsed,
+                price_draws,
+            )
+            chosen_mean = float((outlay + delta).mean())
         done += len(block)
         k *= 4
     if plan is not None:
         median_design = plan.design
-        sim = _simulate_design(plan.design, uw, ui, requirements, catalog, samples, seed)
+        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, seed, parsed)
         median_p = sim.p_meets
     design = None if chosen is None else cand.design(chosen, float(iv[chosen]))
     return RobustChoice(
@@ -1203,6 +1350,7 @@ def robust_cheapest(
         seed=seed,
         median_design=median_design,
         median_probability=median_p,
+        best_probability=best_p,
         candidates=len(cand),
         evaluated=done,
         currency=catalog.currency,
@@ -1247,16 +1395,17 @@ class Sensitivity(_Frozen):
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
     def __str__(self) -> str:
+        w = max([22, *(len(e.name) + 2 for e in self.entries)])
         lines = [
             f"Sensitivity of {self.design.target} every {_fmt_h(self.design.interval)}: "
             f"{units.format_money(self.cost_median, self.currency)} at the median inputs",
-            f"{'input':<22}{'cost @p5':>14}{'cost @p95':>14}{'S1 cost':>9}{'S1 meets':>10}"
+            f"{'input':<{w}}{'cost @p5':>14}{'cost @p95':>14}{'S1 cost':>9}{'S1 meets':>10}"
             f"{'meets p5/p95':>14}",
         ]
         for e in self.entries:
             meets = f"{e.meets_low}/{e.meets_high}" if e.meets_low is not None else "-"
             lines.append(
-                f"{e.name:<22}{e.cost_low:>14.2f}{e.cost_high:>14.2f}"
+                f"{e.name:<{w}}{e.cost_low:>14.2f}{e.cost_high:>14.2f}"
                 f"{e.first_order_cost:>9.3f}{e.first_order_meets:>10.3f}{meets:>14}"
             )
         return "\n".join(lines)
@@ -1287,6 +1436,7 @@ def sensitivity(
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
+    prices: Prices | None = None,
 ) -> Sensitivity:
     """Rank the uncertain inputs by their effect on cost and on meeting the ask.
 
@@ -1306,6 +1456,9 @@ def sensitivity(
         Priced options; default :meth:`Catalog.default`.
     requirements : Requirements, optional
         As for :func:`simulate`.
+    prices : mapping, optional
+        Uncertain catalog prices, as for :func:`simulate`; each with a spread is an input
+        (named by its key).
 
     Returns
     -------
@@ -1344,12 +1497,16 @@ def sensitivity(
         impact=impact,
         catalog=catalog,
         requirements=requirements,
+        prices=prices,
     )
     uw, ui = _as_uncertain(workload, impact)
     catalog = catalog if catalog is not None else Catalog.default()
+    parsed = parse_prices(prices, catalog)
+    catalog = _median_catalog(catalog, parsed)
     req = sim.requirements
     names = [n for n in uw.uncertain()]
     names += [n for n, x in ui.inputs().items() if _spread(x)]
+    names += [n for n, x in parsed.items() if _spread(x)]
     # tornado: row 0 all medians, then (p5, p95) per input
     k = len(names)
     base_w = {n: _median(getattr(uw, n)) for n in _WORKLOAD_KINDS if getattr(uw, n) is not None}
@@ -1364,9 +1521,12 @@ def sensitivity(
         table[n] = np.array(
             [float(np.clip(_quantile(x, q[n]) if n in q else v, lo, hi)) for q in q_rows]
         )
+    for n, x in parsed.items():
+        table[n] = np.array([max(0.0, _quantile(x, q.get(n, 0.5))) for q in q_rows])
     cols = _columns(uw, table)
     space = space_of(catalog, sim.design).take(np.zeros(2 * k + 1, dtype=np.int64))
     ev = evaluate_space(space, cols, req or _OPEN, ui.median(), catalog)
+    outlay = ev.outlay + _price_delta(space, ev.interval, cols, req, catalog, parsed, table)
     eal = _eal(ui, table, ev.rto, ev.rpo)
     meets = ev.feasible if req is not None else None
     feas = sim.values("feasible")
@@ -1379,8 +1539,8 @@ def sensitivity(
                 name=n,
                 low=float(table[n][lo_r]),
                 high=float(table[n][hi_r]),
-                cost_low=float(ev.outlay[lo_r]),
-                cost_high=float(ev.outlay[hi_r]),
+                cost_low=float(outlay[lo_r]),
+                cost_high=float(outlay[hi_r]),
                 eal_low=float(eal[lo_r]),
                 eal_high=float(eal[hi_r]),
                 meets_low=None if meets is None else bool(meets[lo_r]),
@@ -1399,7 +1559,7 @@ def sensitivity(
     )
     return Sensitivity(
         design=sim.design,
-        cost_median=float(ev.outlay[0]),
+        cost_median=float(outlay[0]),
         meets_median=None if meets is None else bool(meets[0]),
         samples=samples,
         entries=tuple(entries),
@@ -1417,7 +1577,11 @@ class UncertainScenario(_Frozen):
     workload: UncertainWorkload = Field(description="The protected system.")
     requirements: Requirements = Field(description="The business ask.")
     impact: UncertainImpact = Field(description="Costs, scenarios and uncertain rates.")
-    catalog: Catalog = Field(description="Priced options.")
+    catalog: Catalog = Field(description="Priced options (uncertain prices at their medians).")
+    prices: dict[str, Uncertain] = Field(
+        default_factory=dict,
+        description="Uncertain catalog prices by '<table>.<key>.<field>' (see parse_prices).",
+    )
 
 
 def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
@@ -1429,7 +1593,8 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         TOML file as for :func:`rtocalc.load_scenario`; ``[workload]`` fields and
         ``[impact]`` costs and ``[[impact.scenarios]]`` rates may be distributions
         (``"2 TB..4 TB"``, ``"triangular(...)"``, ``"lognormal(median=..., p90=...)"``
-        or a table).
+        or a table), and so may the prices of :func:`parse_prices` in ``[catalog]``
+        (``[catalog.targets.object_hot] price_per_gb_month = "0.02..0.03"``).
 
     Returns
     -------
@@ -1456,6 +1621,32 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         if isinstance(info, Mapping) and isinstance(info.get("currency"), str):
             currency = info["currency"]
     ctx = {"currency": currency or "USD"}
+    price_raw: dict[str, Any] = {}
+    if isinstance(cat, Mapping):
+        cat_plain = dict(cat)
+        for table, fields in _PRICE_FIELDS.items():
+            entries = cat.get(table)
+            if not isinstance(entries, Mapping):
+                continue
+            new_entries = dict(entries)
+            for name, entry in entries.items():
+                if not isinstance(entry, Mapping):
+                    continue
+                new_entry = dict(entry)
+                for field, kind in fields.items():
+                    if field not in entry:
+                        continue
+                    key = f"{table}.{name}.{field}"
+                    try:
+                        d = parse_distribution(entry[field], kind, key, currency=currency)
+                    except units.UnitError:
+                        continue  # not a distribution: the catalog reports a bad value
+                    if isinstance(d, _DIST_TYPES):
+                        price_raw[key] = d
+                        new_entry[field] = d.median
+                new_entries[name] = new_entry
+            cat_plain[table] = new_entries
+        plain["catalog"] = cat_plain
     wl = raw.get("workload")
     if isinstance(wl, Mapping):
         try:
@@ -1499,8 +1690,17 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         )
     except ValidationError as exc:
         errors += format_validation_error(exc, source, under="impact")
+    prices: dict[str, Uncertain] = {}
+    try:
+        prices = parse_prices(price_raw, base.catalog)
+    except ValueError as exc:
+        errors.append(f"{source}: catalog: {exc}")
     if errors or uw is None:
         raise InputError(errors or [f"{source}: [workload]: missing table"])
     return UncertainScenario(
-        workload=uw, requirements=base.requirements, impact=ui, catalog=base.catalog
+        workload=uw,
+        requirements=base.requirements,
+        impact=ui,
+        catalog=base.catalog,
+        prices=prices,
     )
