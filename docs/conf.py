@@ -23,14 +23,22 @@ release = version = rtocalc.__version__
 
 root_doc = "contents"
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "numpydoc",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+
+# The notebooks of examples/ are rendered as pages: copied (with the files they read)
+# into docs/notebooks/ at build time and executed there, since they are committed
+# without outputs. A notebook that raises fails the build.
+nb_execution_mode = "auto"
+nb_execution_in_temp = False
+nb_execution_timeout = 180
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
 templates_path = ["_templates"]
 
 myst_enable_extensions = ["dollarmath", "amsmath"]
@@ -60,5 +68,15 @@ def _check_api_page(app: object) -> None:
         )
 
 
+def _copy_notebooks(app: object) -> None:
+    """Copy examples/ (notebooks and the files they read) into docs/notebooks/."""
+    import shutil
+
+    src, dst = HERE.parent / "examples", HERE / "notebooks"
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+
+
 def setup(app: object) -> None:
+    app.connect("config-inited", lambda app, config: _copy_notebooks(app))  # type: ignore[attr-defined]
     app.connect("builder-inited", _check_api_page)  # type: ignore[attr-defined]

@@ -112,3 +112,14 @@ def test_docstring_examples_run(module_name):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {module_name}"
     assert result.attempted > 0 or module_name == "rtocalc.optimize"
+
+
+def test_model_page_covers_every_formula():
+    """docs/model.md (or retention.md) documents every public formula by name, so the
+    model page and the docstrings cannot drift apart silently."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    text = (docs / "model.md").read_text() + (docs / "retention.md").read_text()
+    missing = [name for name, _ in FORMULAS if name.rsplit(".", 1)[1] not in text]
+    assert not missing, f"docs/model.md does not mention {missing}"
