@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -250,3 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in format_validation_error(exc):
             print(f"error: {line}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader closed the pipe (e.g. `rtocalc schema | head`): stop quietly, as Unix
+        # tools do; point stdout at devnull so the interpreter's final flush cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

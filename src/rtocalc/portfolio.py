@@ -10,9 +10,7 @@ weighted shortest restore first (Smith's rule), which minimises total weighted d
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import itertools
 import math
 import time
@@ -37,7 +35,7 @@ from .models import (
     Workload,
 )
 from .optimize import _check_type, _inputs, cheapest, make_plan
-from .results import Plan
+from .results import Plan, _csv, _dataframe
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
 
@@ -234,24 +232,11 @@ class PortfolioPlan(_Model):
 
     def to_csv(self) -> str:
         """The per-system rows as CSV text (header first)."""
-        rows = self.rows()
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        return buf.getvalue()
+        return _csv(self.rows())
 
     def to_dataframe(self) -> Any:
         """The per-system rows as a pandas DataFrame (``pip install "rtocalc[pandas]"``)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError(
-                "PortfolioPlan.to_dataframe() needs pandas; install it with "
-                'pip install "rtocalc[pandas]"'
-            ) from exc
-        return pd.DataFrame(self.rows())
+        return _dataframe(self.rows(), "PortfolioPlan.to_dataframe")
 
     def _summary(self) -> list[str]:
         cur = self.currency

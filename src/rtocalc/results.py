@@ -17,6 +17,19 @@ from .models import Design, Requirements
 __all__ = ["Plan", "Reason", "Result", "ScenarioOutcome"]
 
 
+def _csv(rows: list[dict[str, Any]]) -> str:
+    """``rows`` (one flat record each) as CSV text, header first; empty without rows."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return buf.getvalue()
+
+
 def _dataframe(rows: list[dict[str, Any]], owner: str) -> Any:
     """``rows`` as a pandas DataFrame; ``owner`` names the method in the install hint."""
     try:

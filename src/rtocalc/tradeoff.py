@@ -7,8 +7,6 @@ optimiser already computes: they add no model of their own.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -19,7 +17,7 @@ from pydantic import Field
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import OPEN_LIMIT, _cheapest_plan, _check_type, _inputs, make_plan
-from .results import Plan, _dataframe, _Result
+from .results import Plan, _csv, _dataframe, _Result
 from .space import Evaluation, build_space, evaluate_space, row_costs
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
@@ -133,24 +131,11 @@ class Frontier(_Result):
 
     def to_csv(self) -> str:
         """The points as CSV text (one row per point, header first)."""
-        rows = self.rows()
-        buf = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        return buf.getvalue()
+        return _csv(self.rows())
 
     def to_dataframe(self) -> Any:
         """The points as a pandas DataFrame (needs ``pip install "rtocalc[pandas]"``)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - exercised by hiding pandas
-            raise ImportError(
-                "Frontier.to_dataframe() needs pandas; install it with "
-                'pip install "rtocalc[pandas]"'
-            ) from exc
-        return pd.DataFrame(self.rows())
+        return _dataframe(self.rows(), "Frontier.to_dataframe")
 
 
 def frontier(
