@@ -84,9 +84,12 @@ def _duration_tick_values(vmin: float, vmax: float) -> list[float]:
     return [float(t) for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
 
 
-def _duration_ticks(axis: Any) -> None:
-    """Readable duration ticks (min, h, d) on an axis whose values are hours."""
+def _duration_ticks(axis: Any, *, linear: bool = False) -> None:
+    """Readable duration ticks (min, h, d) on an axis whose values are hours: round
+    durations on a log axis, or evenly spaced multiples of one on a linear axis."""
     from matplotlib.ticker import FuncFormatter, Locator, NullFormatter, NullLocator
+
+    values = _linear_duration_tick_values if linear else _duration_tick_values
 
     class DurationLocator(Locator):  # type: ignore[misc,unused-ignore]
         def __call__(self) -> list[float]:
@@ -94,12 +97,15 @@ def _duration_ticks(axis: Any) -> None:
             return self.tick_values(*self.axis.get_view_interval())
 
         def tick_values(self, vmin: float, vmax: float) -> list[float]:
-            return _duration_tick_values(vmin, vmax)
+            return values(vmin, vmax)
 
     axis.set_major_locator(DurationLocator())
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: format_duration(x, digits=3)))
-    axis.set_minor_locator(NullLocator())
-    axis.set_minor_formatter(NullFormatter())
+    axis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: "0" if x == 0 else format_duration(x, digits=3))
+    )
+    if not linear:
+        axis.set_minor_locator(NullLocator())
+        axis.set_minor_formatter(NullFormatter())
 
 
 def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
@@ -117,24 +123,6 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
     return [k * step for k in range(first, last + 1)]
-
-
-def _linear_duration_ticks(axis: Any) -> None:
-    """Readable duration ticks (min, h, d) on a linear axis whose values are hours."""
-    from matplotlib.ticker import FuncFormatter, Locator
-
-    class LinearDurationLocator(Locator):  # type: ignore[misc,unused-ignore]
-        def __call__(self) -> list[float]:
-            assert self.axis is not None  # set when the locator is put on an axis
-            return self.tick_values(*self.axis.get_view_interval())
-
-        def tick_values(self, vmin: float, vmax: float) -> list[float]:
-            return _linear_duration_tick_values(vmin, vmax)
-
-    axis.set_major_locator(LinearDurationLocator())
-    axis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: "0" if x == 0 else format_duration(x, digits=3))
-    )
 
 
 def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
@@ -497,7 +485,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     ax.set_yticks(range(len(rows)), labels)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first restored at the top
     ax.set_xlim(0.0, max([*ends, 1.0]) * 1.05)
-    _linear_duration_ticks(ax.xaxis)
+    _duration_ticks(ax.xaxis, linear=True)
     ax.set_xlabel(f"Time since the site loss {DURATION_UNITS}")
     ax.set_ylabel("System (restore order)")
     missed_n = sum(
