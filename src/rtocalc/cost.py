@@ -75,10 +75,8 @@ def storage_cost(
     >>> round(storage_cost(1000.0, 0.00099, min_storage_days=180, ingest_per_day=100.0), 4)
     17.82
     """
-    s, p, tmin, a = np.broadcast_arrays(
-        _f(stored_gb), _f(price_per_gb_month), _f(min_storage_days), _f(ingest_per_day)
-    )
-    return _out(p * np.maximum(s, a * tmin))
+    billed = np.maximum(_f(stored_gb), _f(ingest_per_day) * _f(min_storage_days))
+    return _out(_f(price_per_gb_month) * billed)
 
 
 def amortised_cost(one_time: ArrayLike, years: ArrayLike, rate: ArrayLike = 0.0) -> Any:
@@ -118,13 +116,15 @@ def amortised_cost(one_time: ArrayLike, years: ArrayLike, rate: ArrayLike = 0.0)
     >>> round(amortised_cost(36000.0, 3, rate=0.06), 2)
     1095.19
     """
-    p, y, r = np.broadcast_arrays(_f(one_time), _f(years), _f(rate))
-    n = y * MONTHS_PER_YEAR
-    i = r / MONTHS_PER_YEAR
+    p = _f(one_time)
+    n = _f(years) * MONTHS_PER_YEAR
+    i = _f(rate) / MONTHS_PER_YEAR
+    # the factor depends on the period and rate only: computed at their (usually scalar)
+    # shape, then applied to every one-time cost
     with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = p * i / (1.0 - np.power(1.0 + i, -n))
-        straight = p / n
-    return _out(np.where(p == 0.0, 0.0, np.where(i == 0.0, straight, annuity)))
+        factor = np.where(i == 0.0, 1.0 / n, i / (1.0 - np.power(1.0 + i, -n)))
+        monthly = p * factor
+    return _out(np.where(p == 0.0, 0.0, monthly))
 
 
 def standby_cost(
@@ -273,10 +273,16 @@ def expected_annual_loss(
     >>> expected_annual_loss([1.0, 0.1], [2.0, 10.0], [1.0, 24.0], 5000.0, 1000.0)
     18400.0
     """
-    lam, t, p = np.broadcast_arrays(_f(rate), _f(rto), _f(rpo))
+    lam, t, p = _f(rate), _f(rto), _f(rpo)
     with np.errstate(invalid="ignore"):
-        per = lam * (t * _f(downtime_cost) + p * _f(data_loss_cost))
-    per = np.where(lam == 0.0, 0.0, np.nan_to_num(per, nan=0.0, posinf=np.inf))
+        per = np.asarray(t * _f(downtime_cost) + p * _f(data_loss_cost))
+        per = np.asarray(per * lam)
+    shape = np.broadcast_shapes(lam.shape, t.shape, p.shape)
+    if per.shape != shape:
+        per = np.broadcast_to(per, shape).copy()
+    per[np.isnan(per)] = 0.0  # 0 x inf: a free or impossible outage costs nothing
+    if (lam == 0.0).any():
+        per = np.where(lam == 0.0, 0.0, per)
     return _out(per if axis is None else per.sum(axis=axis))
 
 

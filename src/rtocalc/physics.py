@@ -73,7 +73,7 @@ def transfer_time(size: ArrayLike, throughput: ArrayLike) -> Any:
     >>> transfer_time(2000.0, 450.0)  # 2 TB over 1 Gbit/s = 450 GB/h
     4.444444444444445
     """
-    s, r = np.broadcast_arrays(_f(size), _f(throughput))
+    s, r = _f(size), _f(throughput)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.where(s <= 0.0, 0.0, np.where(r > 0.0, s / np.where(r > 0.0, r, 1.0), np.inf))
     return _out(t)
@@ -316,9 +316,7 @@ def rpo_async_replication(
     >>> rpo_async_replication(120.0, 15.0, 4.0)  # slower than 5 GB/h average
     inf
     """
-    w, p, r, lag0 = np.broadcast_arrays(
-        _f(daily_write), _f(peak_write_rate), _f(throughput), _f(base_lag)
-    )
+    w, p, r, lag0 = _f(daily_write), _f(peak_write_rate), _f(throughput), _f(base_lag)
     avg = w / HOURS_PER_DAY
     with np.errstate(divide="ignore", invalid="ignore"):
         backlog = np.where(r >= p, 0.0, (p - r) * w / np.where(p > 0, p, 1.0))
@@ -561,7 +559,7 @@ def min_backup_interval(
     >>> round(min_backup_interval(4000.0, 0.03, 1800.0, overhead=0.1), 6)
     0.100279
     """
-    d, c, r, o = np.broadcast_arrays(_f(data_size), _f(daily_change), _f(throughput), _f(overhead))
+    d, c, r, o = _f(data_size), _f(daily_change), _f(throughput), _f(overhead)
     with np.errstate(divide="ignore", invalid="ignore"):
         k = np.where(r > 0, d / np.where(r > 0, r, 1.0), np.where(d * c > 0, np.inf, 0.0))
         slope = k * c / HOURS_PER_DAY
@@ -626,12 +624,12 @@ def max_interval_for_rpo(
     >>> round(max_interval_for_rpo(4.0, 4000.0, 0.03, 1 / 1800.0, fixed=0.1), 6)
     3.889197
     """
-    t, d, c, s, f = np.broadcast_arrays(
-        _f(rpo), _f(data_size), _f(daily_change), _f(hours_per_gb), _f(fixed)
-    )
+    t, d, c, s, f = _f(rpo), _f(data_size), _f(daily_change), _f(hours_per_gb), _f(fixed)
+    # each term at its own broadcast shape: the design's figures once, not once per target
     with np.errstate(invalid="ignore"):
-        linear = (t - f) / (1.0 + s * d * c / HOURS_PER_DAY)
-        saturated = t - f - s * d
+        room = t - f
+        linear = room / (1.0 + s * d * c / HOURS_PER_DAY)
+        saturated = room - s * d
         result = np.where(c * linear / HOURS_PER_DAY <= 1.0, linear, saturated)
         result = np.where(np.isnan(result), -np.inf, result)
     return _out(result)
@@ -689,9 +687,7 @@ def min_interval_for_rto(
     >>> min_interval_for_rto(-0.5, 4000.0, 0.03, 1800.0, 14.0)
     inf
     """
-    sl, d, c, r, days = np.broadcast_arrays(
-        _f(slack), _f(data_size), _f(daily_change), _f(throughput), _f(chain_days)
-    )
+    sl, d, c, r, days = (_f(slack), _f(data_size), _f(daily_change), _f(throughput), _f(chain_days))
     change = c * d
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = HOURS_PER_DAY * (days - sl * r / np.where(change > 0, change, 1.0))

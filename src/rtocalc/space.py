@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -275,16 +276,19 @@ class Evaluation:
 
     Rows are always the last axis (``N`` rows, ``S`` scenarios, ``P`` recovery paths in
     the order of :data:`PATHS`), so reductions over paths and scenarios run over leading
-    axes, which numpy does fast.
+    axes, which numpy does fast. The per-path, per-scenario arrays :attr:`path_rpo` and
+    :attr:`path_rto` (shape (P, S, N)) are built on first use from the per-path figures
+    :attr:`rpo_rows` and :attr:`rto_rows`: the optimiser never needs them, explanations
+    do.
     """
 
     space: DesignSpace
     interval: FloatArray  # (N,) [h]
     backup_duration: FloatArray  # (N,) [h]
     min_interval: FloatArray  # (N,) [h]
-    path_rpo: FloatArray  # (P, S, N) [h], inf where the copy does not survive
+    rpo_rows: FloatArray  # (P, N) [h] worst-case RPO of each path, before survival
+    rto_rows: FloatArray  # (P, N) [h] failover time / restore time without T_d and T_p
     path_rpo_mean: FloatArray  # (P, N) [h], mean case, before survival
-    path_rto: FloatArray  # (P, S, N) [h]
     path: IntArray  # (S, N) chosen path
     rpo: FloatArray  # (S, N) [h]
     rpo_mean: FloatArray  # (S, N) [h]
@@ -307,11 +311,21 @@ class Evaluation:
     worst_rto: FloatArray  # (N,)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def path_rpo(self) -> FloatArray:
+        """(P, S, N) worst-case RPO of every path in every scenario [h], inf where dead."""
+        alive = self.extra["alive"]
+        return np.where(alive, self.rpo_rows[:, None, :], np.inf)
 
-def _col(values: list[Any], idx: IntArray, fill: float = 0.0) -> FloatArray:
-    """Gather ``values[idx]`` as floats, ``fill`` where ``idx`` is -1."""
-    arr = np.append(np.asarray(values, dtype=float), fill)
-    return arr[np.where(idx >= 0, idx, len(values))]
+    @cached_property
+    def path_rto(self) -> FloatArray:
+        """(P, S, N) RTO of every path in every scenario [h], inf where dead."""
+        alive, det, prov = self.extra["alive"], self.extra["detection"], self.extra["prov"]
+        rto = np.empty(alive.shape)
+        rto[_FAILOVER] = det[:, None] + self.rto_rows[_FAILOVER]
+        rto[1:] = (det[:, None] + prov)[None] + self.rto_rows[1:, None, :]
+        rto[~alive] = np.inf
+        return rto
 
 
 def _gfs_period(retention: Retention) -> float:
@@ -323,6 +337,71 @@ def _gfs_period(retention: Retention) -> float:
     if retention.yearly:
         return HOURS_PER_YEAR
     return float("inf")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Catalog figures as arrays: one entry per item, then the value index -1 (none) takes."""
+
+    loc: IntArray  # targets: location code, -1
+    write: FloatArray  # targets: write throughput [GB/h], inf
+    read: FloatArray  # targets: read throughput [GB/h], inf
+    overhead: FloatArray  # targets: job overhead [h], 0
+    retrieval: FloatArray  # targets: retrieval delay [h], 0
+    immutable: NDArray[np.bool_]  # targets: immutable, False
+    off_target: IntArray  # off-site methods: target index, -1
+    lag: FloatArray  # off-site methods: copy lag [h], 0
+    bandwidth: FloatArray  # links: bandwidth [Mbit/s], 0
+    price: FloatArray  # targets: storage price [currency/GB/month], 0
+    min_days: FloatArray  # targets: minimum storage duration [day], 0
+    setup: FloatArray  # targets: one-time setup cost [currency], 0
+    read_price: FloatArray  # targets: retrieval + egress price [currency/GB], 0
+    clone: IntArray  # targets: block clone (0/1), 0
+    off_price: FloatArray  # off-site methods: fee [currency/month], 0
+    link_price: FloatArray  # links: price [currency/month], 0
+    provisioning: FloatArray  # strategies: provisioning time [h]
+    failover: FloatArray  # strategies: failover time [h]
+    standby_fraction: FloatArray  # strategies: standby cost / production compute [-]
+    replica_storage: NDArray[np.bool_]  # strategies: keeps a replica of the data
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Tables:
+        tg = list(catalog.targets.values())
+        offs = list(catalog.offsite.values())
+        sts = list(catalog.strategies.values())
+        tkeys = list(catalog.targets)
+
+        def arr(values: list[Any], fill: Any, dtype: Any = float) -> Any:
+            return np.array([*values, fill], dtype=dtype)
+
+        return cls(
+            loc=arr([_LOC[x.location] for x in tg], -1, np.int64),
+            write=arr([x.write_throughput for x in tg], np.inf),
+            read=arr([x.read_throughput for x in tg], np.inf),
+            overhead=arr([x.job_overhead for x in tg], 0.0),
+            retrieval=arr([x.retrieval_delay for x in tg], 0.0),
+            immutable=arr([x.immutable for x in tg], False, bool),
+            off_target=arr([tkeys.index(m.target) for m in offs], -1, np.int64),
+            lag=arr([m.lag for m in offs], 0.0),
+            bandwidth=arr([x.bandwidth for x in catalog.links.values()], 0.0),
+            price=arr([x.price_per_gb_month for x in tg], 0.0),
+            min_days=arr([x.min_storage_days for x in tg], 0.0),
+            setup=arr([x.setup_cost for x in tg], 0.0),
+            read_price=arr([x.retrieval_price_per_gb + x.egress_price_per_gb for x in tg], 0.0),
+            clone=arr([x.block_clone for x in tg], 0, np.int64),
+            off_price=arr([m.price_per_month for m in offs], 0.0),
+            link_price=arr([x.price_per_month for x in catalog.links.values()], 0.0),
+            provisioning=arr([x.provisioning_time for x in sts], 0.0),
+            failover=arr([x.failover_time for x in sts], 0.0),
+            standby_fraction=arr([x.standby_fraction for x in sts], 0.0),
+            replica_storage=arr([x.replica_storage > 0 for x in sts], False, bool),
+        )
+
+
+#: scopes in which a replica survives (DESIGN.md section 5)
+_REPLICA_LIVES = frozenset({"hardware", "site"})
+#: scopes that destroy the primary site, so only copies away from it survive
+_OFF_SITE_SCOPES = frozenset({"site", "region"})
 
 
 def evaluate_space(
@@ -349,11 +428,16 @@ def evaluate_space(
     (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
     named scenario rather than for its scope. The rest of ``requirements`` (retention,
     off-site, immutable) applies as usual.
+
+    Every temporary is a column of one value per row: the scenarios and paths are short
+    loops over such columns, so the working set stays in cache and no large array is
+    allocated (and page-faulted) for intermediate results.
     """
-    tg = list(catalog.targets.values())
-    offs = list(catalog.offsite.values())
-    lks = list(catalog.links.values())
-    sts = list(catalog.strategies.values())
+    if interval_rule not in ("longest", "shortest"):
+        raise ValueError(
+            f"interval_rule: {interval_rule!r} is not a rule; use 'longest' or 'shortest'"
+        )
+    tab = _Tables.of(catalog)
     rep_cfg = catalog.replication
     ret = requirements.retention
     t, o, lt, li = space.target, space.offsite, space.longterm, space.link
@@ -364,64 +448,55 @@ def evaluate_space(
     c = workload.daily_change
     r = workload.data_reduction
     peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
-    loc = np.array([_LOC[x.location] for x in tg])
 
     # --- per-row catalog figures ------------------------------------------------------
-    off_t = _offsite_target(space, catalog)
-    bw = _col([x.bandwidth for x in lks], li)
+    off_t = tab.off_target[o]
+    bw = tab.bandwidth[li]
     wire = physics.link_throughput(bw, r)  # reduced data over the link [GB/h]
     raw_link = physics.link_throughput(bw)
-    p_loc, o_loc = loc[t], np.where(off_t >= 0, loc[np.maximum(off_t, 0)], -1)
-    l_loc = np.where(lt >= 0, loc[np.maximum(lt, 0)], -1)
+    p_loc, o_loc, l_loc = tab.loc[t], tab.loc[off_t], tab.loc[lt]
     cloud = _LOC["cloud"]
 
-    def rate(kind: str, idx: IntArray, locs: IntArray) -> FloatArray:
-        base = _col([getattr(x, kind) for x in tg], idx, np.inf)
+    def rate(figure: FloatArray, idx: IntArray, locs: IntArray) -> FloatArray:
+        base = figure[idx]
         return np.where(locs == cloud, np.minimum(base, wire), base)
 
-    rb = rate("write_throughput", t, p_loc)  # backup rate [GB/h]
-    rc = rate("write_throughput", off_t, o_loc)  # off-site copy rate
-    read = {
-        _PRIMARY: rate("read_throughput", t, p_loc),
-        _OFFSITE: rate("read_throughput", off_t, o_loc),
-    }
-    read[_LONGTERM] = rate("read_throughput", lt, l_loc)
-    overhead = _col([x.job_overhead for x in tg], t)
-    lag = _col([m.lag for m in offs], o)
-    imm = np.array([x.immutable for x in tg])
-    imm_p = imm[t]
-    imm_o = (off_t >= 0) & imm[np.maximum(off_t, 0)]
-    imm_l = (lt >= 0) & imm[np.maximum(lt, 0)]
+    rb = rate(tab.write, t, p_loc)  # backup rate [GB/h]
+    rc = rate(tab.write, off_t, o_loc)  # off-site copy rate
+    # primary chain, off-site copy, long-term points: read rate and retrieval delay
+    read = (rate(tab.read, t, p_loc), rate(tab.read, off_t, o_loc), rate(tab.read, lt, l_loc))
+    retr = (tab.retrieval[t], tab.retrieval[off_t], tab.retrieval[lt])
+    overhead = tab.overhead[t]
+    lag = tab.lag[o]
 
     # --- scenarios ----------------------------------------------------------------------
     scen = impact.scenarios
     S = len(scen)
     scopes = [x.scope for x in scen]
     if limits is None:
-        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes])
-        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes])
+        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
+        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
     else:
         rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
-    rpo_lim_c, rto_lim_c = (rpo_lim + _TOL)[:, None], (rto_lim + _TOL)[:, None]
-    det = np.array([x.detection for x in scen])
-    sc_arr = np.array(scopes)
-    infra_lost = sc_arr != "logical"
-    replica_lives = np.isin(sc_arr, ["hardware", "site"])
-    ransom = (sc_arr == "ransomware")[:, None]
-    off_site = np.isin(sc_arr, ["site", "region"])[:, None]
+    rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
+    det = np.array([x.detection for x in scen], dtype=float)
 
-    # survival (P, S, N): scope decides which copies survive
-    def backup_survives(exists: Any, locs: Any, immutable: Any) -> NDArray[np.bool_]:
-        return np.asarray(
-            exists & np.where(ransom, immutable, True) & np.where(off_site, locs != 0, True)
-        )
-
+    # survival (P, S, N): the scope decides which copies survive
     alive = np.empty((4, S, n), bool)
-    alive[_FAILOVER] = (rep > 0) & replica_lives[:, None]
-    alive[_PRIMARY] = backup_survives(True, p_loc, imm_p)
-    alive[_OFFSITE] = backup_survives(o >= 0, o_loc, imm_o)
-    gfs_period = _gfs_period(ret)
-    alive[_LONGTERM] = backup_survives((lt >= 0) & ret.gfs, l_loc, imm_l)
+    backups = (
+        (True, p_loc, tab.immutable[t]),
+        (o >= 0, o_loc, tab.immutable[off_t]),
+        ((lt >= 0) & ret.gfs, l_loc, tab.immutable[lt]),
+    )
+    for s, scope in enumerate(scopes):
+        alive[_FAILOVER, s] = (rep > 0) & (scope in _REPLICA_LIVES)
+        for k, (exists, locs, immutable) in enumerate(backups, start=_PRIMARY):
+            alive[k, s] = exists
+            if scope == "ransomware":
+                alive[k, s] &= immutable
+            if scope in _OFF_SITE_SCOPES:
+                alive[k, s] &= locs != 0
+    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
 
     # --- replication --------------------------------------------------------------------
     rpo_rep = np.full(n, np.inf)
@@ -443,34 +518,23 @@ def evaluate_space(
         )
 
     # --- interval-independent parts of every recovery path ------------------------------
-    prov_strategy = _col([x.provisioning_time for x in sts], st)
-    prov_restore = catalog.strategies["restore"].provisioning_time
-    prov = np.where(
-        (sc_arr == "region")[:, None],
-        prov_restore,
-        np.where(infra_lost[:, None], prov_strategy, 0.0),
-    )  # (S, N)
-    failover = _col([x.failover_time for x in sts], st)
-    retr = {
-        _PRIMARY: _col([x.retrieval_delay for x in tg], t),
-        _OFFSITE: _col([x.retrieval_delay for x in tg], off_t),
-        _LONGTERM: _col([x.retrieval_delay for x in tg], lt),
-    }
-    read3 = np.stack([read[_PRIMARY], read[_OFFSITE], read[_LONGTERM]])  # (3, N)
-    retr3 = np.stack([retr[_PRIMARY], retr[_OFFSITE], retr[_LONGTERM]])
-    # restore time without chain replay, (3, S, N) for primary, off-site, long-term
-    rto_fixed = np.asarray(
-        physics.rto_restore(
-            D,
-            read3[:, None, :],
-            detection=det[None, :, None],
-            provisioning=prov[None, :, :],
-            retrieval_delay=retr3[:, None, :],
-        ),
-        dtype=float,
-    )
-    rto_fail = np.asarray(physics.rto_failover(det[:, None], failover), dtype=float)  # (S, N)
-    rpo_long = gfs_period + np.asarray(
+    # provisioning (S, N): none after logical damage, the strategy's after a loss of
+    # infrastructure, a new environment (restore strategy) after a regional disaster
+    prov_strategy = tab.provisioning[st]
+    prov = np.empty((S, n))
+    for s, scope in enumerate(scopes):
+        if scope == "region":
+            prov[s] = catalog.strategies["restore"].provisioning_time
+        else:
+            prov[s] = prov_strategy if scope != "logical" else 0.0
+    base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
+    failover = tab.failover[st]
+    # restore time of each backup copy without detection, provisioning and chain replay
+    fixed = [
+        np.asarray(physics.rto_restore(D, read[k], retrieval_delay=retr[k]), dtype=float)
+        for k in range(3)
+    ]
+    rpo_long = _gfs_period(ret) + np.asarray(
         physics.backup_duration(physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead)
     )
     # days of points a restore of the newest point replays (forward chains)
@@ -481,29 +545,41 @@ def evaluate_space(
     i_min = np.asarray(physics.min_backup_interval(D, c, rb, overhead), dtype=float)
     if space.interval is None:
         interval = _solve_interval(
-            rpo_lim,
-            alive,
+            _interval_windows(
+                rpo_lim,
+                alive,
+                fixed_ok=[
+                    # interval-independent paths: failover to the replica, long-term points
+                    (
+                        (alive[_FAILOVER, s] & (rpo_rep <= rpo_lim_c[s]))
+                        & (det[s] + failover <= rto_lim_c[s])
+                        if alive_any[_FAILOVER, s]
+                        else np.zeros(n, bool)
+                    )
+                    | (
+                        alive[_LONGTERM, s]
+                        & (rpo_long <= rpo_lim_c[s])
+                        & (base[s] + fixed[2] <= rto_lim_c[s])
+                    )
+                    for s in range(S)
+                ],
+                # RPO boundary of the chain and of the off-site copy, per RPO limit
+                hi=lambda limit: (
+                    physics.max_interval_for_rpo(limit, D, c, 1.0 / rb, overhead),
+                    physics.max_interval_for_rpo(limit, D, c, 1.0 / rb + 1.0 / rc, overhead + lag),
+                ),
+                # RTO boundary of the same copies: chain replay shrinks as the interval
+                # grows; (S, N) per copy, from the slack detection and provisioning leave
+                lo=lambda k, s: np.maximum(
+                    physics.min_interval_for_rto(
+                        (rto_lim[s] - base[s]) - fixed[k], D, c, read[k], chain_days
+                    ),
+                    i_min,
+                ),
+                i_max=i_max,
+            ),
             i_min,
             i_max,
-            # interval-independent paths: failover to the replica and long-term points
-            fixed_ok=(alive[_FAILOVER] & (rpo_rep <= rpo_lim_c) & (rto_fail <= rto_lim_c))
-            | (alive[_LONGTERM] & (rpo_long <= rpo_lim_c) & (rto_fixed[2] <= rto_lim_c)),
-            # RPO boundary of the chain and the off-site copy, (2, S, N)
-            hi=np.stack(
-                [
-                    physics.max_interval_for_rpo(rpo_lim[:, None], D, c, 1.0 / rb, overhead),
-                    physics.max_interval_for_rpo(
-                        rpo_lim[:, None], D, c, 1.0 / rb + 1.0 / rc, overhead + lag
-                    ),
-                ]
-            ),
-            # RTO boundary of the same copies: chain replay shrinks as the interval grows
-            lo=np.asarray(
-                physics.min_interval_for_rto(
-                    rto_lim[None, :, None] - rto_fixed[:2], D, c, read3[:2, None, :], chain_days
-                ),
-                dtype=float,
-            ),
             rule=interval_rule,
         )
     else:
@@ -518,8 +594,9 @@ def evaluate_space(
     # chains: every point of the chain's days, at the real interval; reverse: none)
     replay_n = np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0)
 
-    # --- RPO and RTO per (path, scenario, row) ---------------------------------------------
-    # RPOs depend on the path and row only; survival on the scenario's scope.
+    # --- RPO and RTO per path and row ---------------------------------------------------
+    # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
+    # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time.
     rpo_rows = np.empty((4, n))
     rpo_rows[_FAILOVER] = rpo_rep
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
@@ -528,64 +605,77 @@ def evaluate_space(
     mean_rows = rpo_rows.copy()
     mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
     mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
-    if np.isfinite(gfs_period):
-        mean_rows[_LONGTERM] -= gfs_period / 2.0
-
-    replay2 = physics.chain_replay_time(replay_n, inc, read3[:2])  # (2, N)
-    raw_rto = np.empty((4, S, n))  # as if every copy survived
-    raw_rto[_FAILOVER] = rto_fail
-    raw_rto[1:] = rto_fixed
-    raw_rto[1:3] += replay2[:, None, :]
+    if ret.gfs:
+        mean_rows[_LONGTERM] -= _gfs_period(ret) / 2.0
+    rto_rows = np.empty((4, n))
+    rto_rows[_FAILOVER] = failover
+    for k in range(2):  # chain and off-site copy replay their chain
+        rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
+    rto_rows[_LONGTERM] = fixed[2]
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
-    # cost per hour as weights; 1 and 1 without costs); if none meets, the smallest score;
-    # ties go to the earlier path in PATHS; a copy that does not survive is never chosen.
-    # Masks are applied arithmetically (a dead copy adds a huge penalty), which numpy runs
-    # several times faster than masked selections.
-    # (in place where possible: fresh large arrays cost page faults)
-    dead = np.multiply(~alive, _HUGE)  # (P, S, N): 0 alive, 1e300 dead
+    # cost per hour as weights; 1 and 1 without costs); if none meets, the surviving path
+    # with the smallest score; ties go to the earlier path in PATHS; a copy that does not
+    # survive is never chosen. A missing limit is met by any value, even an unbounded
+    # one; a scenario without limits is out of scope and met whatever survives it.
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
-    score = np.multiply(raw_rto, w_down) if w_down else np.zeros_like(raw_rto)
-    if w_loss:
-        score += rpo_rows[:, None, :] * w_loss
-    np.minimum(score, _HUGE, out=score)  # alive but unbounded ranks before any dead copy
-    for _ in range(4):
-        score += dead
-    path_rto = raw_rto
-    path_rto += dead
-    path_rpo = np.add(rpo_rows[:, None, :], dead, out=dead)
-    # a surviving copy meets a scenario when it is within both limits (a missing limit is
-    # met by any value, even an unbounded one); a scenario without limits is out of scope
-    # and met whatever survives it
-    no_rpo, no_rto = np.isinf(rpo_lim)[:, None], np.isinf(rto_lim)[:, None]
-    meets = (path_rpo <= rpo_lim_c) | no_rpo
-    meets &= (path_rto <= rto_lim_c) | no_rto
-    meets &= alive
-    any_meets: NDArray[np.bool_] = np.asarray(
-        meets[0] | meets[1] | meets[2] | meets[3] | (no_rpo & no_rto)
-    )
-    best_any = _first_min(score)
-    np.logical_not(meets, out=meets)
-    score += meets * 1e306  # a path that misses ranks after every path that meets
-    path = np.where(any_meets, _first_min(score), best_any)
-    rpo = _pick(path_rpo, path)
-    rto = _pick(path_rto, path)
-    rpo_mean = _pick(mean_rows, path) + (rpo >= 1e299) * _HUGE
-    rpo[rpo >= 1e299] = np.inf  # no surviving copy
-    rto[rto >= 1e299] = np.inf
-    rpo_mean[rpo_mean >= 1e299] = np.inf
-    meets_scenario = any_meets
-    path_rpo_mean = mean_rows
-    path_rpo[path_rpo >= 1e299] = np.inf
-    path_rto[path_rto >= 1e299] = np.inf
+    # score of each path without the scenario's detection and provisioning
+    key = [
+        (w_down * rto_rows[k] if w_down else 0.0) + (w_loss * rpo_rows[k] if w_loss else 0.0)
+        for k in range(4)
+    ]
+    path = np.empty((S, n), np.int64)
+    rpo = np.full((S, n), np.inf)  # inf where no copy survives
+    rto = np.full((S, n), np.inf)
+    rpo_mean = np.full((S, n), np.inf)
+    meets_scenario = np.empty((S, n), bool)
+    rates = np.array([x.rate for x in scen], dtype=float)
+    dc, lc = impact.downtime_cost, impact.data_loss_cost
+    eal = np.zeros(n)
+    eal_mean = np.zeros(n)
+    best = np.empty(n)  # score of the path chosen so far
+    best_meets = np.empty(n, bool)  # whether it meets the limits
+    for s in range(S):
+        chosen = path[s]
+        chosen.fill(0)
+        best.fill(np.inf)
+        best_meets.fill(False)
+        lead = w_down * base[s]
+        for k in range(3, -1, -1):  # earlier paths win ties: they are tried last
+            if not alive_any[k, s]:
+                continue
+            rto_k = det[s] + rto_rows[k] if k == _FAILOVER else base[s] + rto_rows[k]
+            meets = alive[k, s] & (rpo_rows[k] <= rpo_lim_c[s])
+            meets &= rto_k <= rto_lim_c[s]
+            score = key[k] + (w_down * det[s] if k == _FAILOVER else lead)
+            # order (meets, then smaller score): better when it meets and the path so far
+            # does not, or when both are alike and it scores no more
+            other = ~best_meets
+            better = meets & other
+            better |= score <= best
+            other |= meets
+            better &= other
+            better &= alive[k, s]
+            np.copyto(best, score, where=better)
+            np.copyto(best_meets, meets, where=better)
+            np.copyto(chosen, k, where=better)
+            np.copyto(rpo[s], rpo_rows[k], where=better)
+            np.copyto(rto[s], rto_k, where=better)
+            np.copyto(rpo_mean[s], mean_rows[k], where=better)
+        meets_scenario[s] = best_meets
+        if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
+            meets_scenario[s] = True  # out of scope: met whatever survives it
+        eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
+        eal_mean += cost.expected_annual_loss(rates[s], rto[s], rpo_mean[s], dc, lc, axis=None)
 
     # --- other constraints ------------------------------------------------------------------
     offsite_ok = has_offsite(space, catalog)
     immutable_ok = has_immutable(space, catalog)
     avg = daily_gb / HOURS_PER_DAY
+    gfs_period = _gfs_period(ret)
     traffic = (
         np.where(rep > 0, avg, 0.0)
         + np.where(p_loc == cloud, avg / r, 0.0)
@@ -601,23 +691,22 @@ def evaluate_space(
 
     costs = row_costs(space, interval, workload, ret, catalog)
     outlay, breakdown = costs.outlay, costs.breakdown
-    rates = np.array([x.rate for x in scen])[:, None]
-    dc, lc = impact.downtime_cost, impact.data_loss_cost
-    eal = cost.expected_annual_loss(rates, rto, rpo, dc, lc, axis=0)
-    eal_mean = cost.expected_annual_loss(rates, rto, rpo_mean, dc, lc, axis=0)
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-    worst_rpo = np.where(scope_mask[:, None], rpo, 0.0).max(axis=0)
-    worst_rto = np.where(scope_mask[:, None], rto, 0.0).max(axis=0)
+    worst_rpo = np.zeros(n)
+    worst_rto = np.zeros(n)
+    for j in np.flatnonzero(scope_mask):
+        np.maximum(worst_rpo, rpo[j], out=worst_rpo)
+        np.maximum(worst_rto, rto[j], out=worst_rto)
 
     return Evaluation(
         space=space,
         interval=interval,
         backup_duration=t_b,
         min_interval=i_min * np.ones(n),
-        path_rpo=path_rpo,
-        path_rpo_mean=path_rpo_mean,
-        path_rto=path_rto,
+        rpo_rows=rpo_rows,
+        rto_rows=rto_rows,
+        path_rpo_mean=mean_rows,
         path=path,
         rpo=rpo,
         rpo_mean=rpo_mean,
@@ -640,20 +729,156 @@ def evaluate_space(
         worst_rto=worst_rto,
         extra={
             "replay_n": replay_n,
-            "read": read,
+            "read": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), read, strict=True)),
             "inc": inc,
             "rb": rb,
             "rc": rc,
             "lag": lag,
             "traffic": traffic,
             "wire": wire,
-            "retrieval": retr,
+            "retrieval": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), retr, strict=True)),
             "prov": prov,
             "alive": alive,
             "in_scope": scope_mask,
             "detection": det,
         },
     )
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """Where each interval-dependent copy meets each scenario, for :func:`_solve_interval`.
+
+    ``fixed_ok[s]`` marks rows where an interval-independent copy meets scenario ``s``;
+    ``usable[s][k]`` rows where copy ``k`` (chain, off-site copy) meets it at some
+    interval in ``[lo[s][k], hi[s][k]]`` (clipped to the allowed range);
+    ``rpo_bound[s]`` is the longest interval any copy allows by RPO alone (inf when the
+    scenario does not constrain the interval).
+    """
+
+    fixed_ok: list[NDArray[np.bool_]]
+    usable: list[tuple[NDArray[np.bool_], NDArray[np.bool_]]]
+    lo: list[tuple[FloatArray, FloatArray]]
+    hi: list[tuple[FloatArray, FloatArray]]
+    rpo_bound: FloatArray  # (N,) min over scenarios
+
+
+def _interval_windows(
+    rpo_lim: FloatArray,
+    alive: NDArray[np.bool_],
+    *,
+    fixed_ok: list[NDArray[np.bool_]],
+    hi: Any,
+    lo: Any,
+    i_max: float,
+) -> _Windows:
+    """The interval window of every (scenario, copy) pair, one column per pair.
+
+    ``hi(limit)`` gives the RPO boundaries (chain, off-site) for one RPO limit; it is
+    evaluated once per distinct limit. ``lo(k, s)`` gives copy ``k``'s RTO boundary in
+    scenario ``s``, already raised to the shortest allowed interval.
+    """
+    n = alive.shape[2]
+    his: dict[float, tuple[FloatArray, FloatArray]] = {}
+    usable, los, hi_c = [], [], []
+    bound = np.full(n, np.inf)
+    for s in range(len(rpo_lim)):
+        limit = float(rpo_lim[s])
+        if limit not in his:
+            h_chain, h_copy = hi(limit)
+            his[limit] = (np.minimum(h_chain, i_max), np.minimum(h_copy, i_max))
+        pair_hi = his[limit]
+        pair_lo = (lo(0, s), lo(1, s))
+        usable.append(
+            (
+                alive[_PRIMARY, s] & (pair_lo[0] <= pair_hi[0] + _TOL),
+                alive[_OFFSITE, s] & (pair_lo[1] <= pair_hi[1] + _TOL),
+            )
+        )
+        los.append(pair_lo)
+        hi_c.append(pair_hi)
+        if np.isfinite(limit):
+            # boundary of the RPO alone (rows infeasible at any interval get it)
+            raw = np.maximum(
+                np.where(alive[_PRIMARY, s], pair_hi[0], -np.inf),
+                np.where(alive[_OFFSITE, s], pair_hi[1], -np.inf),
+            )
+            np.minimum(bound, np.where(fixed_ok[s], np.inf, raw), out=bound)
+    return _Windows(fixed_ok=fixed_ok, usable=usable, lo=los, hi=hi_c, rpo_bound=bound)
+
+
+def _solve_interval(
+    win: _Windows,
+    i_min: FloatArray,
+    i_max: float,
+    *,
+    rule: str,
+) -> FloatArray:
+    """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
+
+    Each interval-dependent copy ``k`` (chain, off-site copy) meets scenario ``s`` for
+    intervals in ``[lo, hi]``: its RPO grows with the interval
+    (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay shrinks
+    (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
+    interval-independent copy (``win.fixed_ok``) constrains nothing. The feasible set is
+    an intersection of unions of closed intervals, so its supremum (infimum) is one of
+    the ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``. Candidates are tried
+    best first, each round only on the rows not yet settled; rows where some scenario
+    has no usable copy at any interval are settled at once. Rows with no feasible
+    candidate get the RPO boundary alone, clipped to ``[i_min, i_max]`` (they are
+    infeasible).
+    """
+    S = len(win.fixed_ok)
+    possible = np.ones(i_min.shape, bool)
+    for s in range(S):
+        possible &= win.fixed_ok[s] | win.usable[s][0] | win.usable[s][1]
+    bound = win.rpo_bound
+    result = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
+    rows = np.flatnonzero(possible)
+    if rows.size == 0:
+        return np.asarray(result, dtype=float)
+    # (2S, R) windows of the settled-later rows, pair j = (scenario j // 2, copy j % 2)
+    use = np.stack([u[rows] for pair in win.usable for u in pair])
+    lo = np.stack([x[rows] for pair in win.lo for x in pair])
+    hi = np.stack([x[rows] for pair in win.hi for x in pair])
+    fixed = np.stack([f[rows] for f in win.fixed_ok])  # (S, R)
+    # candidates in the order they are tried, best first: (K, R)
+    if rule == "longest":
+        ends = np.where(use, hi, -np.inf)
+        cand = -np.sort(-np.concatenate([np.full((1, rows.size), i_max), ends]), axis=0)
+    else:
+        ends = np.where(use, lo, np.inf)
+        cand = np.sort(np.concatenate([i_min[None, rows], ends]), axis=0)
+    todo = np.arange(rows.size)
+    for k in range(cand.shape[0]):
+        i_k = cand[k, todo]
+        within = use[:, todo] & (lo[:, todo] <= i_k + _TOL) & (i_k <= hi[:, todo] + _TOL)
+        within = within.reshape(S, 2, -1).any(axis=1)
+        good = (fixed[:, todo] | within).all(axis=0) & np.isfinite(i_k)
+        result[rows[todo[good]]] = i_k[good]
+        todo = todo[~good]
+        if todo.size == 0:
+            break
+    return np.asarray(result, dtype=float)
+
+
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "in_scope", "detection"})
+
+
+def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
+    """The evaluation of the given rows only (per-scenario fields kept whole)."""
+
+    def sub(name: str, value: Any) -> Any:
+        if name in _PER_SCENARIO:
+            return value
+        if isinstance(value, dict):
+            return {k: sub(k, v) for k, v in value.items()}
+        if isinstance(value, np.ndarray):
+            return value[..., rows]  # rows are the last axis
+        return value
+
+    fields = {f: sub(f, getattr(ev, f)) for f in ev.__dataclass_fields__ if f != "space"}
+    return Evaluation(space=ev.space.take(rows), **fields)
 
 
 @dataclass
@@ -678,9 +903,7 @@ def row_costs(
     depend on it), so the costs at the longest interval are a lower bound: the optimiser
     uses that to evaluate the cheapest rows first.
     """
-    tg = list(catalog.targets.values())
-    offs = list(catalog.offsite.values())
-    sts = list(catalog.strategies.values())
+    tab = _Tables.of(catalog)
     t, o, lt, li, st, scheme = (
         space.target,
         space.offsite,
@@ -689,61 +912,24 @@ def row_costs(
         space.strategy,
         space.scheme,
     )
-    n = len(space)
     c, r = workload.daily_change, workload.data_reduction
     D = workload.final_size
-    off_t = _offsite_target(space, catalog)
-    rep_cfg, ops = catalog.replication, catalog.operations
+    off_t = tab.off_target[o]
 
     # --- retention: chain shape and storage ----------------------------------------------
     # Storage is sized as for one restore point a day (the restore-point simulators'
     # schedule): with the linear change model, sub-daily points hold the same changed
     # blocks, plus the increments of the current, incomplete day, c (1 - I/24) of a full.
     # It is evaluated once per (scheme, block clone) pair and gathered per row; with one
-    # workload per row, once per (scheme, block clone, distinct workload): rows last.
+    # workload per row, once per (scheme, block clone, distinct workload).
     growth = (1.0 + workload.annual_growth) ** workload.horizon
-    per_row = isinstance(workload, WorkloadColumns)
-    figures = [workload.data_size, c, r, growth, workload.annual_growth]
-    which: IntArray | None = None
-    if isinstance(workload, WorkloadColumns):
-        which = np.arange(n)
-        if workload.source is not None:  # rows of fewer workloads: tables per workload
-            base, which = workload.source
-            g = base.annual_growth
-            figures = [
-                base.data_size,
-                base.daily_change,
-                base.data_reduction,
-                (1.0 + g) ** base.horizon,
-                g,
-            ]
-        figures = [np.asarray(x)[None, None, :] for x in figures]
+    short_tab, long_tab, which = _storage_tables(workload, ret)
 
-    def table_axes(x: IntArray | NDArray[np.bool_]) -> Any:
-        return x[..., None] if per_row else x
+    def at(table: FloatArray, targets: IntArray) -> FloatArray:
+        """Each row's entry for its scheme on ``targets`` (block clone or not)."""
+        idx = scheme * 2 + tab.clone[targets]
+        return np.asarray(table[idx if which is None else idx * which[0] + which[1]])
 
-    size_f, change_f, reduction_f, growth_f, annual_f = figures
-    _, _, _, short_tab, long_tab = _retention_columns(
-        size_f,
-        change_f,
-        data_reduction=reduction_f,
-        scheme_code=table_axes(np.arange(len(SCHEMES))[:, None]),
-        points=ret.daily,
-        full_every=7,
-        weekly=ret.weekly,
-        monthly=ret.monthly,
-        yearly=ret.yearly,
-        block_clone=table_axes(np.array([False, True])[None, :]),
-        point_days=1.0,
-        daily_change=change_f,
-        growth_factor=growth_f,
-        annual_growth=annual_f,
-    )
-
-    def at(tab: FloatArray, sch: IntArray, cl: IntArray) -> FloatArray:
-        return np.asarray(tab[sch, cl] if which is None else tab[sch, cl, which], dtype=float)
-
-    clone = np.array([x.block_clone for x in tg], dtype=np.int64)
     intraday = (
         workload.data_size
         * growth
@@ -751,77 +937,81 @@ def row_costs(
         * c
         * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
     )
-    short_p = at(short_tab, scheme, clone[t]) + intraday
-    short_o = np.where(o >= 0, at(short_tab, scheme, clone[np.maximum(off_t, 0)]) + intraday, 0.0)
-    long_on_chain = np.where(lt >= 0, 0.0, at(long_tab, scheme, clone[t]))
-    long_sep = np.where(lt >= 0, at(long_tab, scheme, clone[np.maximum(lt, 0)]), 0.0)
+    short_p = at(short_tab, t) + intraday
+    short_o = np.where(o >= 0, at(short_tab, off_t) + intraday, 0.0)
+    long_on_chain = np.where(lt >= 0, 0.0, at(long_tab, t))
+    long_sep = np.where(lt >= 0, at(long_tab, lt), 0.0)
 
     # --- what each tier ingests per day (for minimum storage durations) -------------------
     # a chain writes a day's change, plus a full a week for periodic fulls unless they are
     # fast-cloned synthetic fulls; a separate GFS tier receives one point per period of its
     # finest tier, a full or (block clone) the blocks changed since the previous point.
     full = workload.data_size * growth / r
-    clone_b = clone.astype(bool)
+    clone_b = tab.clone.astype(bool)
     weekly_full = (scheme >= 2) & ~((scheme == 2) & clone_b[t])
     ingest_p = full * c + np.where(weekly_full, full / 7.0, 0.0)
-    weekly_full_o = (scheme >= 2) & ~((scheme == 2) & clone_b[np.maximum(off_t, 0)])
+    weekly_full_o = (scheme >= 2) & ~((scheme == 2) & clone_b[off_t])
     ingest_o = full * c + np.where(weekly_full_o, full / 7.0, 0.0)
     if ret.gfs:
         period_days = _gfs_period(ret) / HOURS_PER_DAY
         gfs_point = np.where(
-            clone_b[np.maximum(lt, 0)] & (scheme != 3), full * unique_change(period_days, c), full
+            clone_b[lt] & (scheme != 3), full * unique_change(period_days, c), full
         )
         ingest_l = np.where(lt >= 0, gfs_point / period_days, 0.0)
     else:
-        ingest_l = np.zeros(n)
+        ingest_l = np.zeros(len(space))
 
     # --- money ---------------------------------------------------------------------------------
-    price = [x.price_per_gb_month for x in tg]
-    mind = [x.min_storage_days for x in tg]
-    c_chain = cost.storage_cost(
-        short_p + long_on_chain,
-        _col(price, t),
-        min_storage_days=_col(mind, t),
-        ingest_per_day=ingest_p,
-    )
-    c_off = cost.storage_cost(
-        short_o, _col(price, off_t), min_storage_days=_col(mind, off_t), ingest_per_day=ingest_o
-    )
-    c_long = cost.storage_cost(
-        long_sep, _col(price, lt), min_storage_days=_col(mind, lt), ingest_per_day=ingest_l
-    )
-    strat_frac = _col([x.standby_fraction for x in sts], st)
-    replica_gb = np.where(_col([x.replica_storage for x in sts], st) > 0, D, 0.0)
-    setup = [x.setup_cost for x in tg]
-    one_time = (
-        _col(setup, t)
-        + np.where(off_t != t, _col(setup, off_t), 0.0)
-        + np.where((lt != t) & (lt != off_t), _col(setup, lt), 0.0)
-    )
-    read_price = [x.retrieval_price_per_gb + x.egress_price_per_gb for x in tg]
+    ops = catalog.operations
     breakdown = {
-        "storage": np.asarray(c_chain + c_off + c_long, dtype=float),
-        "link": _col([x.price_per_month for x in catalog.links.values()], li),
-        "standby": np.asarray(
-            cost.standby_cost(
-                workload.compute_cost, strat_frac, replica_gb, rep_cfg.replica_price_per_gb_month
+        "storage": np.asarray(
+            cost.storage_cost(
+                short_p + long_on_chain,
+                tab.price[t],
+                min_storage_days=tab.min_days[t],
+                ingest_per_day=ingest_p,
+            )
+            + cost.storage_cost(
+                short_o,
+                tab.price[off_t],
+                min_storage_days=tab.min_days[off_t],
+                ingest_per_day=ingest_o,
+            )
+            + cost.storage_cost(
+                long_sep, tab.price[lt], min_storage_days=tab.min_days[lt], ingest_per_day=ingest_l
             ),
             dtype=float,
-        )
-        * np.ones(n),
-        "offsite_fees": _col([m.price_per_month for m in offs], o),
+        ),
+        "link": tab.link_price[li],
+        "standby": np.asarray(
+            cost.standby_cost(
+                workload.compute_cost,
+                tab.standby_fraction[st],
+                np.where(tab.replica_storage[st], D, 0.0),
+                catalog.replication.replica_price_per_gb_month,
+            ),
+            dtype=float,
+        ),
+        "offsite_fees": tab.off_price[o],
         "one_time": np.asarray(
-            cost.amortised_cost(one_time, catalog.catalog.amortisation_years), dtype=float
+            cost.amortised_cost(
+                tab.setup[t]
+                + np.where(off_t != t, tab.setup[off_t], 0.0)
+                + np.where((lt != t) & (lt != off_t), tab.setup[lt], 0.0),
+                catalog.catalog.amortisation_years,
+            ),
+            dtype=float,
         ),
         "drills": np.asarray(
             cost.drill_cost(
-                ops.drills_per_year, ops.drill_hours, ops.labor_rate, D / r, _col(read_price, t)
+                ops.drills_per_year, ops.drill_hours, ops.labor_rate, D / r, tab.read_price[t]
             ),
             dtype=float,
-        )
-        * np.ones(n),
+        ),
     }
-    outlay = sum(breakdown.values(), np.zeros(n))
+    outlay = np.zeros(len(space))
+    for item in breakdown.values():
+        outlay += item
     return RowCosts(
         outlay=outlay,
         breakdown=breakdown,
@@ -829,114 +1019,92 @@ def row_costs(
     )
 
 
-def _offsite_target(space: DesignSpace, catalog: Catalog) -> IntArray:
-    """Target index of each row's off-site copy (-1 without one)."""
-    tkeys = list(catalog.targets)
-    per_method = [tkeys.index(m.target) for m in catalog.offsite.values()]
-    return _col(per_method, space.offsite, -1).astype(np.int64)
+def _storage_tables(
+    workload: Workload | WorkloadColumns, ret: Retention
+) -> tuple[FloatArray, FloatArray, tuple[int, IntArray] | None]:
+    """Short- and long-term storage [GB] per (scheme, block clone), flattened.
+
+    Entry ``scheme * 2 + clone`` for one workload; with one workload per row, entry
+    ``(scheme * 2 + clone) * W + w`` for workload ``w`` of ``W``, and the third value is
+    ``(W, w of each row)``.
+    """
+    if not isinstance(workload, WorkloadColumns):
+        w = workload
+        return (
+            *_storage_table(
+                w.data_size, w.daily_change, w.data_reduction, w.annual_growth, w.horizon, ret
+            ),
+            None,
+        )
+    base, which = workload, np.arange(len(workload.data_size))
+    if workload.source is not None:  # rows of fewer workloads: tables per workload
+        base, which = workload.source
+    short, long = _retention_tables(
+        base.data_size[None, None, :],
+        base.daily_change[None, None, :],
+        base.data_reduction[None, None, :],
+        base.annual_growth[None, None, :],
+        base.horizon[None, None, :],
+        ret,
+        per_row=True,
+    )
+    return short.ravel(), long.ravel(), (len(base.data_size), which)
+
+
+@lru_cache(maxsize=256)
+def _storage_table(
+    size: float, change: float, reduction: float, annual: float, horizon: float, ret: Retention
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_storage_tables` of one workload, remembered (a pure function of numbers)."""
+    short, long = _retention_tables(size, change, reduction, annual, horizon, ret)
+    short, long = short.ravel(), long.ravel()
+    short.setflags(write=False)
+    long.setflags(write=False)
+    return short, long
+
+
+def _retention_tables(
+    size: Any,
+    change: Any,
+    reduction: Any,
+    annual: Any,
+    horizon: Any,
+    ret: Retention,
+    *,
+    per_row: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """Storage of every (scheme, block clone) pair [GB], shape (4, 2) or (4, 2, W)."""
+
+    def axes(x: Any) -> Any:
+        return x[..., None] if per_row else x
+
+    _, _, _, short, long = _retention_columns(
+        size,
+        change,
+        data_reduction=reduction,
+        scheme_code=axes(np.arange(len(SCHEMES))[:, None]),
+        points=ret.daily,
+        full_every=7,
+        weekly=ret.weekly,
+        monthly=ret.monthly,
+        yearly=ret.yearly,
+        block_clone=axes(np.array([False, True])[None, :]),
+        point_days=1.0,
+        daily_change=change,
+        growth_factor=(1.0 + annual) ** horizon,
+        annual_growth=annual,
+    )
+    return np.asarray(short, dtype=float), np.asarray(long, dtype=float)
 
 
 def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     """Rows with a copy away from the primary site (an off-site copy or a cloud chain)."""
-    loc = np.array([_LOC[x.location] for x in catalog.targets.values()])
+    loc = _Tables.of(catalog).loc
     return np.asarray((space.offsite >= 0) | (loc[space.target] != _LOC["primary"]))
 
 
 def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     """Rows with at least one immutable copy (chain, off-site copy or GFS points)."""
-    imm = np.append(np.array([x.immutable for x in catalog.targets.values()]), False)
-    off_t = _offsite_target(space, catalog)
-    return np.asarray(imm[space.target] | imm[off_t] | imm[space.longterm])
-
-
-def _first_min(key: FloatArray) -> IntArray:
-    """Index along axis 0 (of length 4) of the first minimum, without a masked argmin."""
-    best = key.min(axis=0)
-    idx = np.full(best.shape, 3, dtype=np.int64)
-    for p in (2, 1, 0):
-        idx[key[p] == best] = p
-    return idx
-
-
-def _pick(values: FloatArray, idx: IntArray) -> FloatArray:
-    """``values[idx[s, n], s, n]`` for (P, S, N) or (P, N) values and (S, N) indices."""
-    if values.ndim == 2:
-        return np.asarray(np.take_along_axis(values, idx, 0), dtype=float)
-    return np.asarray(np.take_along_axis(values, idx[None], 0)[0], dtype=float)
-
-
-def _solve_interval(
-    rpo_lim: FloatArray,
-    alive: NDArray[np.bool_],
-    i_min: FloatArray,
-    i_max: float,
-    *,
-    fixed_ok: NDArray[np.bool_],
-    hi: FloatArray,
-    lo: FloatArray,
-    rule: str,
-) -> FloatArray:
-    """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
-
-    Each interval-dependent copy ``p`` (chain, off-site copy) meets scenario ``s`` for
-    intervals in ``[lo[p, s], hi[p, s]]``: its RPO grows with the interval
-    (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay shrinks
-    (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
-    interval-independent copy (``fixed_ok``, shape (S, N)) constrains nothing. The
-    feasible set is an intersection of unions of closed intervals, so its supremum
-    (infimum) is one of the ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``.
-    Candidates are tried best first, each round only on the rows not yet settled; rows
-    where some scenario has no usable copy at any interval are settled at once. Rows
-    with no feasible candidate get the RPO boundary alone, clipped to ``[i_min, i_max]``
-    (they are infeasible).
-    """
-    if rule not in ("longest", "shortest"):
-        raise ValueError(f"interval_rule: {rule!r} is not a rule; use 'longest' or 'shortest'")
-    ok_copy = alive[1:3]  # (2, S, N)
-    lo_c = np.maximum(lo, i_min)
-    hi_c = np.minimum(hi, i_max)
-    usable = ok_copy & (lo_c <= hi_c + _TOL)  # copies that meet the scenario at some interval
-    possible = (fixed_ok | usable[0] | usable[1]).all(axis=0)
-    bound = np.maximum(np.where(ok_copy[0], hi[0], -np.inf), np.where(ok_copy[1], hi[1], -np.inf))
-    bound = np.where(fixed_ok | np.isinf(rpo_lim)[:, None], np.inf, bound).min(axis=0)
-    result = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
-    rows = np.flatnonzero(possible)
-    if rows.size == 0:
-        return np.asarray(result, dtype=float)
-    # candidates in the order they are tried, best first: (K, R)
-    if rule == "longest":
-        ends = np.where(usable[:, :, rows], hi_c[:, :, rows], -np.inf).reshape(-1, rows.size)
-        cand = -np.sort(-np.concatenate([np.full((1, rows.size), i_max), ends]), axis=0)
-    else:
-        ends = np.where(usable[:, :, rows], lo_c[:, :, rows], np.inf).reshape(-1, rows.size)
-        cand = np.sort(np.concatenate([i_min[None, rows], ends]), axis=0)
-    todo = np.arange(rows.size)
-    for k in range(cand.shape[0]):
-        r = rows[todo]
-        i_k = cand[k, todo]
-        within = usable[:, :, r] & (lo_c[:, :, r] <= i_k + _TOL) & (i_k <= hi_c[:, :, r] + _TOL)
-        good = (fixed_ok[:, r] | within[0] | within[1]).all(axis=0) & np.isfinite(i_k)
-        result[r[good]] = i_k[good]
-        todo = todo[~good]
-        if todo.size == 0:
-            break
-    return np.asarray(result, dtype=float)
-
-
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "in_scope", "detection"})
-
-
-def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
-    """The evaluation of the given rows only (per-scenario fields kept whole)."""
-
-    def sub(name: str, value: Any) -> Any:
-        if name in _PER_SCENARIO:
-            return value
-        if isinstance(value, dict):
-            return {k: sub(k, v) for k, v in value.items()}
-        if isinstance(value, np.ndarray):
-            return value[..., rows]  # rows are the last axis
-        return value
-
-    fields = {f: sub(f, getattr(ev, f)) for f in ev.__dataclass_fields__ if f != "space"}
-    return Evaluation(space=ev.space.take(rows), **fields)
+    tab = _Tables.of(catalog)
+    imm = tab.immutable
+    return np.asarray(imm[space.target] | imm[tab.off_target[space.offsite]] | imm[space.longterm])
