@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario
+from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario, tradeoff
 from rtocalc.tradeoff import cost_curve, frontier, pareto_mask
 from strategies import small_catalogs, workloads
 
@@ -26,12 +26,15 @@ def default():
         st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)),
         min_size=1,
         max_size=60,
-    )
+    ),
+    st.sampled_from([0, 1, 3, 64]),
 )
-def test_pareto_mask_equals_brute_force(points):
-    """The blocked vectorised filter keeps exactly the non-dominated points (once each)."""
+def test_pareto_mask_equals_brute_force(points, peel):
+    """Peeled and blocked filters keep exactly the non-dominated points (once each)."""
     arr = np.array(points, dtype=float)
-    mask = pareto_mask(arr[:, 0], arr[:, 1], arr[:, 2])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tradeoff, "_PEEL", peel)
+        mask = pareto_mask(arr[:, 0], arr[:, 1], arr[:, 2])
     unique = {tuple(p) for p in points}
     expected = {
         p

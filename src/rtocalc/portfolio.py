@@ -922,12 +922,14 @@ def optimize(
             solve_seconds=time.perf_counter() - start,
         )
     plans = []
+    made: dict[tuple[int, int], Plan] = {}  # systems of one kind on one design share a plan
     for i, s in enumerate(systems):
         ev = cands[i].ev
         assert ev is not None
-        plans.append(
-            make_plan(ev, int(sol.choice[i]), s.workload, s.requirements, impacts[i], catalog)
-        )
+        key = (id(cands[i]), int(sol.choice[i]))
+        if key not in made:
+            made[key] = make_plan(ev, key[1], s.workload, s.requirements, impacts[i], catalog)
+        plans.append(made[key])
     rec, seq, weighted = _recovery(systems, plans, impacts, restore_capacity)
     sys_plans = tuple(
         SystemPlan(name=s.name, plan=p, candidates=len(outlay[i]), **rec[i])

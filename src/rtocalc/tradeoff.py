@@ -54,32 +54,42 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
     """Points no other point beats on all of (cost, RTO, RPO); duplicates kept once.
 
     Points are sorted by cost (ties by RTO, RPO, then index); a point is kept when no
-    point before it in that order has RTO and RPO both at most its own. The check runs
-    in vectorised blocks against the front found so far.
+    point before it in that order has RTO and RPO both at most its own. Small fronts are
+    peeled: the first remaining point is kept and every point it dominates dropped, one
+    vectorised pass per front point. After :data:`_PEEL` points the rest is checked in
+    vectorised blocks against the front found so far.
     """
-    idx = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
-    a, b = rto[idx], rpo[idx]
-    front_a, front_b = np.empty(0), np.empty(0)
-    kept: list[np.ndarray] = []
+    order = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
+    a, b = rto[order], rpo[order]
+    rest = np.arange(len(order))  # positions in sorted order not yet settled
+    kept: list[int] = []
+    while rest.size and len(kept) < _PEEL:
+        i = int(rest[0])  # no earlier point dominates it: those are dropped or kept
+        kept.append(i)
+        rest = rest[1:]
+        rest = rest[(a[rest] < a[i]) | (b[rest] < b[i])]
+    front_a, front_b = a[kept], b[kept]
+    found = [np.asarray(kept, dtype=np.int64)]
     block = 2048
-    for start in range(0, len(idx), block):
-        ab, bb = a[start : start + block], b[start : start + block]
-        if len(front_a):
-            dom = ((front_a[None, :] <= ab[:, None]) & (front_b[None, :] <= bb[:, None])).any(1)
-            cand = np.flatnonzero(~dom)
-        else:
-            cand = np.arange(len(ab))
+    for start in range(0, len(rest), block):
+        pos = rest[start : start + block]
+        ab, bb = a[pos], b[pos]
+        dom = ((front_a[None, :] <= ab[:, None]) & (front_b[None, :] <= bb[:, None])).any(1)
+        cand = np.flatnonzero(~dom)
         ca, cb = ab[cand], bb[cand]
         earlier = np.arange(len(cand))[None, :] < np.arange(len(cand))[:, None]
         within = ((ca[None, :] <= ca[:, None]) & (cb[None, :] <= cb[:, None]) & earlier).any(1)
         new = cand[~within]
-        kept.append(idx[start + new])
+        found.append(pos[new])
         front_a = np.concatenate([front_a, ab[new]])
         front_b = np.concatenate([front_b, bb[new]])
     mask = np.zeros(len(cost), bool)
-    if kept:
-        mask[np.concatenate(kept)] = True
+    mask[order[np.concatenate(found)]] = True
     return mask
+
+
+#: front points :func:`pareto_mask` peels one at a time before checking in blocks
+_PEEL = 64
 
 
 class Frontier(_Result):
