@@ -628,21 +628,22 @@ def evaluate_space(
         for k in range(4)
     ]
     path = np.empty((S, n), np.int64)
-    rpo = np.full((S, n), np.inf)  # inf where no copy survives
-    rto = np.full((S, n), np.inf)
-    rpo_mean = np.full((S, n), np.inf)
+    rpo = np.empty((S, n))
+    rto = np.empty((S, n))
+    rpo_mean = np.empty((S, n))
     meets_scenario = np.empty((S, n), bool)
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
     eal = np.zeros(n)
     eal_mean = np.zeros(n)
     best = np.empty(n)  # score of the path chosen so far
-    best_meets = np.empty(n, bool)  # whether it meets the limits
+    met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
+    flat = np.arange(n)  # entry (path, row) of the (P, N) figures is path * n + row
     for s in range(S):
         chosen = path[s]
         chosen.fill(0)
         best.fill(np.inf)
-        best_meets.fill(False)
+        met.fill(False)
         lead = w_down * base[s]
         for k in range(3, -1, -1):  # earlier paths win ties: they are tried last
             if not alive_any[k, s]:
@@ -653,21 +654,27 @@ def evaluate_space(
             score = key[k] + (w_down * det[s] if k == _FAILOVER else lead)
             # order (meets, then smaller score): better when it meets and the path so far
             # does not, or when both are alike and it scores no more
-            other = ~best_meets
+            other = ~met
             better = meets & other
             better |= score <= best
             other |= meets
             better &= other
             better &= alive[k, s]
             np.copyto(best, score, where=better)
-            np.copyto(best_meets, meets, where=better)
             np.copyto(chosen, k, where=better)
-            np.copyto(rpo[s], rpo_rows[k], where=better)
-            np.copyto(rto[s], rto_k, where=better)
-            np.copyto(rpo_mean[s], mean_rows[k], where=better)
-        meets_scenario[s] = best_meets
+            met |= meets
+        meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
+        at = chosen * n + flat
+        rpo[s] = rpo_rows.ravel()[at]
+        rpo_mean[s] = mean_rows.ravel()[at]
+        rto[s] = rto_rows.ravel()[at]
+        rto[s] += np.where(chosen == _FAILOVER, det[s], base[s])
+        dead = ~alive[:, s].any(axis=0)  # no copy survives: nothing to recover from
+        if dead.any():
+            for out in (rpo[s], rpo_mean[s], rto[s]):
+                out[dead] = np.inf
         eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
         eal_mean += cost.expected_annual_loss(rates[s], rto[s], rpo_mean[s], dc, lc, axis=None)
 
@@ -834,7 +841,34 @@ def _solve_interval(
         possible &= win.fixed_ok[s] | win.usable[s][0] | win.usable[s][1]
     bound = win.rpo_bound
     result = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
-    rows = np.flatnonzero(possible)
+    # First the best candidate no feasible interval can pass: the least (longest rule)
+    # of each scenario's highest usable window end, or the greatest (shortest rule) of its
+    # lowest start. Where it is feasible it is the answer; it almost always is, so the
+    # candidate search below runs on the few rows where a window's other end excludes it.
+    if rule == "longest":
+        guess = np.full(i_min.shape, i_max)
+        for s in range(S):
+            (u0, u1), (h0, h1) = win.usable[s], win.hi[s]
+            top = np.maximum(np.where(u0, h0, -np.inf), np.where(u1, h1, -np.inf))
+            top[win.fixed_ok[s]] = np.inf
+            np.minimum(guess, top, out=guess)
+    else:
+        guess = i_min.copy()
+        for s in range(S):
+            (u0, u1), (l0, l1) = win.usable[s], win.lo[s]
+            low = np.minimum(np.where(u0, l0, np.inf), np.where(u1, l1, np.inf))
+            low[win.fixed_ok[s]] = -np.inf
+            np.maximum(guess, low, out=guess)
+    settled = possible.copy()
+    upper, lower = guess + _TOL, guess - _TOL
+    for s in range(S):
+        (u0, u1), (l0, l1), (h0, h1) = win.usable[s], win.lo[s], win.hi[s]
+        ok = u0 & (l0 <= upper) & (lower <= h0)
+        ok |= u1 & (l1 <= upper) & (lower <= h1)
+        ok |= win.fixed_ok[s]
+        settled &= ok
+    result[settled] = guess[settled]
+    rows = np.flatnonzero(possible & ~settled)
     if rows.size == 0:
         return np.asarray(result, dtype=float)
     # (2S, R) windows of the settled-later rows, pair j = (scenario j // 2, copy j % 2)
