@@ -628,9 +628,9 @@ def evaluate_space(
         for k in range(4)
     ]
     path = np.empty((S, n), np.int64)
-    rpo = np.empty((S, n))
-    rto = np.empty((S, n))
-    rpo_mean = np.empty((S, n))
+    rpo = np.full((S, n), np.inf)  # inf where no copy survives
+    rto = np.full((S, n), np.inf)
+    rpo_mean = np.full((S, n), np.inf)
     meets_scenario = np.empty((S, n), bool)
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
@@ -638,7 +638,6 @@ def evaluate_space(
     eal_mean = np.zeros(n)
     best = np.empty(n)  # score of the path chosen so far
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
-    flat = np.arange(n)  # entry (path, row) of the (P, N) figures is path * n + row
     for s in range(S):
         chosen = path[s]
         chosen.fill(0)
@@ -662,19 +661,13 @@ def evaluate_space(
             better &= alive[k, s]
             np.copyto(best, score, where=better)
             np.copyto(chosen, k, where=better)
+            np.copyto(rpo[s], rpo_rows[k], where=better)
+            np.copyto(rto[s], rto_k, where=better)
+            np.copyto(rpo_mean[s], mean_rows[k], where=better)
             met |= meets
         meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
-        at = chosen * n + flat
-        rpo[s] = rpo_rows.ravel()[at]
-        rpo_mean[s] = mean_rows.ravel()[at]
-        rto[s] = rto_rows.ravel()[at]
-        rto[s] += np.where(chosen == _FAILOVER, det[s], base[s])
-        dead = ~alive[:, s].any(axis=0)  # no copy survives: nothing to recover from
-        if dead.any():
-            for out in (rpo[s], rpo_mean[s], rto[s]):
-                out[dead] = np.inf
         eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
         eal_mean += cost.expected_annual_loss(rates[s], rto[s], rpo_mean[s], dc, lc, axis=None)
 
