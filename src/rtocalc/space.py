@@ -366,6 +366,18 @@ class _Tables:
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Tables:
+        """The tables of ``catalog`` (remembered for the last few catalogs: they are frozen)."""
+        hit = _TABLES.get(id(catalog))
+        if hit is not None and hit[0] is catalog:
+            return hit[1]
+        tables = cls._build(catalog)
+        if len(_TABLES) >= 16:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[id(catalog)] = (catalog, tables)
+        return tables
+
+    @classmethod
+    def _build(cls, catalog: Catalog) -> _Tables:
         tg = list(catalog.targets.values())
         offs = list(catalog.offsite.values())
         sts = list(catalog.strategies.values())
@@ -397,6 +409,9 @@ class _Tables:
             replica_storage=arr([x.replica_storage > 0 for x in sts], False, bool),
         )
 
+
+#: catalog id -> (catalog, its tables); the catalog is kept so that its id stays its own
+_TABLES: dict[int, tuple[Catalog, _Tables]] = {}
 
 #: scopes in which a replica survives (DESIGN.md section 5)
 _REPLICA_LIVES = frozenset({"hardware", "site"})
