@@ -42,6 +42,26 @@ def test_pareto_mask_equals_brute_force(points):
     assert sorted(kept) == sorted(tuple(map(float, p)) for p in expected)
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(513, 3000), levels=st.integers(2, 12))
+def test_pareto_mask_across_blocks_equals_brute_force(seed, n, levels):
+    """Several blocks of 512, many ties: exactly the non-dominated points, each kept at
+    its first index (the check against the staircase of earlier blocks is exact)."""
+    rng = np.random.default_rng(seed)
+    arr = rng.integers(0, levels, size=(n, 3)).astype(float)
+    mask = pareto_mask(arr[:, 0], arr[:, 1], arr[:, 2])
+    unique = {tuple(p) for p in arr.tolist()}
+    expected = {
+        p
+        for p in unique
+        if not any(q != p and all(qi <= pi for qi, pi in zip(q, p, strict=True)) for q in unique)
+    }
+    first = {}
+    for i, p in enumerate(map(tuple, arr.tolist())):
+        first.setdefault(p, i)
+    assert sorted(np.flatnonzero(mask).tolist()) == sorted(first[p] for p in expected)
+
+
 def test_frontier_is_pareto_and_consistent(default):
     f = frontier(
         default.workload, default.requirements, impact=default.impact, catalog=default.catalog

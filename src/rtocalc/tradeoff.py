@@ -16,9 +16,17 @@ import numpy as np
 from pydantic import Field
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import OPEN_LIMIT, _cheapest_plan, _check_type, _inputs, make_plan
+from .optimize import OPEN_LIMIT, _bound, _cheapest_plan, _check_type, _inputs, make_plan
 from .results import Plan, _csv, _dataframe, _Result
-from .space import Evaluation, build_space, evaluate_space, row_costs
+from .space import (
+    DesignSpace,
+    Evaluation,
+    IntArray,
+    build_space,
+    evaluate_space,
+    has_immutable,
+    has_offsite,
+)
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
@@ -54,32 +62,47 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
     """Points no other point beats on all of (cost, RTO, RPO); duplicates kept once.
 
     Points are sorted by cost (ties by RTO, RPO, then index); a point is kept when no
-    point before it in that order has RTO and RPO both at most its own. The check runs
-    in vectorised blocks against the front found so far.
+    point before it has RTO and RPO both at most its own. The check runs in vectorised
+    blocks: against the staircase (the (RTO, RPO) front) of the points kept so far by
+    binary search, then within the block among the points that pass.
     """
     idx = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
     a, b = rto[idx], rpo[idx]
-    front_a, front_b = np.empty(0), np.empty(0)
+    # staircase of the points kept so far: RTO ascending, RPO strictly descending; a point
+    # is dominated by a kept one iff the last step at or below its RTO has RPO <= its own
+    stair_a, stair_b = np.empty(0), np.empty(0)
     kept: list[np.ndarray] = []
-    block = 2048
+    block = 512
     for start in range(0, len(idx), block):
         ab, bb = a[start : start + block], b[start : start + block]
-        if len(front_a):
-            dom = ((front_a[None, :] <= ab[:, None]) & (front_b[None, :] <= bb[:, None])).any(1)
-            cand = np.flatnonzero(~dom)
-        else:
-            cand = np.arange(len(ab))
+        dom = np.zeros(len(ab), bool)
+        if stair_a.size:
+            step = np.searchsorted(stair_a, ab, side="right") - 1
+            dom = (step >= 0) & (stair_b[np.maximum(step, 0)] <= bb)
+        cand = np.flatnonzero(~dom)
         ca, cb = ab[cand], bb[cand]
         earlier = np.arange(len(cand))[None, :] < np.arange(len(cand))[:, None]
         within = ((ca[None, :] <= ca[:, None]) & (cb[None, :] <= cb[:, None]) & earlier).any(1)
         new = cand[~within]
-        kept.append(idx[start + new])
-        front_a = np.concatenate([front_a, ab[new]])
-        front_b = np.concatenate([front_b, bb[new]])
+        if new.size:
+            kept.append(idx[start + new])
+            stair_a, stair_b = _staircase(
+                np.concatenate([stair_a, ab[new]]), np.concatenate([stair_b, bb[new]])
+            )
     mask = np.zeros(len(cost), bool)
     if kept:
         mask[np.concatenate(kept)] = True
     return mask
+
+
+def _staircase(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of (a, b) that no other has both at most, one per value: a ascending,
+    b strictly descending."""
+    o = np.lexsort((b, a))
+    a, b = a[o], b[o]
+    lowest = np.minimum.accumulate(b)
+    step = np.concatenate([[True], b[1:] < lowest[:-1]])
+    return a[step], b[step]
 
 
 class Frontier(_Result):
@@ -189,27 +212,94 @@ def frontier(
     impact, catalog = _inputs(impact, catalog)
     req = requirements if requirements is not None else Requirements(rpo={}, rto={})
     _check_type("requirements", req, Requirements)
+    grid = _grid(intervals)
+    space = build_space(catalog, req.retention)
+    ev, points = _frontier(
+        space, workload, req, impact, catalog, grid, max_cost, asked=requirements is not None
+    )
+    plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
+    return Frontier(
+        plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=len(space)
+    )
+
+
+def _grid(intervals: Sequence[float]) -> np.ndarray:
+    """The distinct backup intervals of the frontier, ascending (checked) [h]."""
     grid = np.asarray(sorted({float(i) for i in intervals}), dtype=float)
     if grid.size == 0 or not np.all(np.isfinite(grid)) or grid.min() <= 0:
         raise ValueError(
             f"intervals: {list(intervals)!r} must be positive durations in hours; "
             "use e.g. (0.25, 1, 4, 24)"
         )
+    return grid
+
+
+def _frontier(
+    space: DesignSpace,
+    workload: Workload,
+    req: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    grid: np.ndarray,
+    max_cost: float | None,
+    *,
+    asked: bool,
+    bound: np.ndarray | None = None,
+    evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
+) -> tuple[Evaluation, IntArray]:
+    """The evaluation behind :func:`frontier` and its points, before any plan is built.
+
+    Parameters
+    ----------
+    space : DesignSpace
+        ``build_space(catalog, req.retention)``.
+    workload, impact, catalog
+        As for :func:`frontier` (defaults applied).
+    req : Requirements
+        The ask (its retention, off-site and immutable asks bind; RPO and RTO are axes).
+    grid : ndarray
+        :func:`_grid` of the intervals.
+    max_cost : float or None
+        As for :func:`frontier`.
+    asked : bool
+        Also try each design at the interval that ``req`` solves for it.
+    bound : ndarray, optional
+        :func:`rtocalc.optimize._bound` of ``space``, when the caller has it.
+    evaluated : sequence of (rows, Evaluation), optional
+        Rows of ``space`` already evaluated at ``req``: their solved intervals are reused.
+
+    Returns
+    -------
+    ev : Evaluation
+        Of the (design, interval) pairs tried.
+    points : ndarray of int
+        Rows of ``ev`` on the frontier, by (cost, RTO, RPO, row).
+
+    Notes
+    -----
+    Designs that fail the off-site or immutable ask, or whose outlay lower bound exceeds
+    ``max_cost``, are infeasible (or too dear) at every interval, so they are not
+    evaluated; the pairs left keep their order, so the points are the same.
+    """
     open_req = _relaxed(req, rpo=True, rto=True)
-    space = build_space(catalog, req.retention)
-    space_size = len(space)
+    keep = np.ones(len(space), bool)
+    if req.offsite:
+        keep &= has_offsite(space, catalog)
+    if req.immutable:
+        keep &= has_immutable(space, catalog)
     if max_cost is not None:
-        bound = row_costs(space, np.full(len(space), 24.0), workload, req.retention, catalog)
-        space = space.take(np.flatnonzero(bound.outlay <= max_cost + 1e-9))
-    n = len(space)
-    rows = np.repeat(np.arange(n), grid.size)
-    intervals_col = np.tile(grid, n)
-    if requirements is not None:
+        bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
+        keep &= bound <= max_cost + 1e-9
+    designs = np.flatnonzero(keep)
+    rows = np.repeat(designs, grid.size)
+    intervals_col = np.tile(grid, len(designs))
+    if asked:
         # each design also at the interval the ask itself solves for, so that the
         # cheapest design for the ask is on (or dominated within) the frontier
-        asked = evaluate_space(space, workload, req, impact, catalog).interval
-        rows = np.concatenate([rows, np.arange(n)])
-        intervals_col = np.concatenate([intervals_col, asked])
+        rows = np.concatenate([rows, designs])
+        intervals_col = np.concatenate(
+            [intervals_col, _solved(space, designs, workload, req, impact, catalog, evaluated)]
+        )
     big = replace(space.take(rows), interval=intervals_col)
     ev = evaluate_space(big, workload, open_req, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
@@ -221,10 +311,28 @@ def frontier(
     points = points[
         np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
     ]
-    plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
-    return Frontier(
-        plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=space_size
-    )
+    return ev, points
+
+
+def _solved(
+    space: DesignSpace,
+    rows: IntArray,
+    workload: Workload,
+    req: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
+) -> np.ndarray:
+    """The backup interval that ``req`` solves for each of ``rows`` [h]; rows already in
+    ``evaluated`` (evaluations at ``req``) are not evaluated again."""
+    known = np.full(len(space), np.nan)
+    for done, ev in evaluated:
+        known[done] = ev.interval
+    out = known[rows]
+    todo = np.isnan(out)
+    if todo.any():
+        out[todo] = evaluate_space(space.take(rows[todo]), workload, req, impact, catalog).interval
+    return out
 
 
 # --- cost curves ---------------------------------------------------------------------------
