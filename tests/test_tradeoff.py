@@ -10,8 +10,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario
-from rtocalc.tradeoff import cost_curve, frontier, pareto_mask
-from strategies import small_catalogs, workloads
+from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan
+from rtocalc.space import build_space, evaluate_space
+from rtocalc.tradeoff import (
+    _FLOOR_SLACK,
+    _at,
+    _rto_floor,
+    _rto_relaxed,
+    _rto_steps,
+    _scopes_in,
+    cost_curve,
+    frontier,
+    pareto_mask,
+)
+from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -165,3 +177,51 @@ def test_bad_arguments(default):
         cost_curve(default.workload, default.requirements, knee_factor=1.0)
     with pytest.raises(ValueError, match="intervals:"):
         frontier(default.workload, intervals=(0, 1))
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    scopes=st.sampled_from([["hardware", "site"], ["site"], ["logical", "region"]]),
+    costs=st.sampled_from([(0.0, 0.0), (5000.0, 2000.0)]),
+    extra=st.lists(st.floats(0.0, 200.0), max_size=3),
+)
+def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, extra):
+    """Along RTO the curve evaluates the space once with the RTO lifted and reuses it: a
+    row it rules out for a target (RTO floor above the target, or its link overloaded)
+    is infeasible there, and every step is the plan an exact search of the whole space
+    gives (the open limit reuses the lifted evaluation itself)."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    bound = _bound(space, workload, ask.retention, catalog)
+    relaxed = _rto_relaxed(ask, scopes)
+    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    mask = np.isin([s.scope for s in impact.scenarios], scopes)
+    floor = _rto_floor(ev, workload, mask)
+    held = {s: ask.limit("rto", s) for s in _scopes_in(ask, "rto")}
+    reachable = ev.link_ok & np.isfinite(floor)
+    targets = sorted({*floor[reachable].tolist(), *extra, OPEN_LIMIT})[:12]
+    raw = _rto_steps(
+        workload,
+        ask,
+        scopes,
+        held,
+        impact,
+        catalog,
+        targets,
+        max(ask.limit("rto", s) for s in scopes),
+        round_values=True,
+        space=space,
+        bound=bound,
+    )
+    assert [t for t, _ in raw] == targets
+    for t, plan in raw:
+        req = _at(ask, "rto", held, scopes, t)
+        ruled_out = ~(ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, t)))
+        if ruled_out.any():
+            rows = np.flatnonzero(ruled_out)
+            at_t = evaluate_space(space.take(rows), workload, req, impact, catalog)
+            assert not at_t.feasible.any()
+        assert plan == _cheapest_plan(workload, req, impact, catalog, space)

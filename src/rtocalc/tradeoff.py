@@ -15,10 +15,20 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from . import physics
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import OPEN_LIMIT, _bound, _cheapest_plan, _check_type, _inputs, make_plan
+from .optimize import (
+    OPEN_LIMIT,
+    _bound,
+    _cheapest_plan,
+    _check_type,
+    _first,
+    _inputs,
+    make_plan,
+)
 from .results import Plan, _csv, _dataframe, _Result
 from .space import (
+    PATHS,
     DesignSpace,
     Evaluation,
     IntArray,
@@ -33,6 +43,7 @@ __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 #: Backup intervals the frontier tries for every design [h]: schedules people run.
 DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
 _OPEN_LIMIT = OPEN_LIMIT  # a limit that binds nothing but keeps its scope "in scope"
+_KNEE_FACTOR = 1.5  # default cost ratio that makes a knee of a cost curve [-]
 
 
 def _scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
@@ -431,36 +442,85 @@ def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(scope_mask[:, None], fastest, 0.0).max(axis=0), dtype=float)
 
 
+#: Relative margin (at least 1e-6 h) by which an RTO target may undercut a row's
+#: :func:`_rto_floor` before the row is ruled out: far above rounding, far below any target
+#: that matters.
+_FLOOR_SLACK = 1e-6
+
+
+def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np.ndarray:
+    """Per row, a lower bound of every RTO target it can meet, at any backup interval [h].
+
+    Parameters
+    ----------
+    ev : Evaluation
+        Of the rows, at any requirements and intervals: only what does not depend on
+        them is read (which copies survive, failover times, restore throughputs).
+    workload : Workload
+        The workload ``ev`` was evaluated for.
+    scope_mask : ndarray of bool
+        Scenarios whose RTO limit is the target, shape (S,).
+
+    Returns
+    -------
+    ndarray
+        Worst over the scenarios in scope of the fastest surviving path, each path at the
+        least RTO it can have: failover as evaluated (it does not depend on the interval),
+        a restore without its chain replay (:func:`rtocalc.physics.rto_restore`: detection,
+        provisioning, retrieval delay and moving the data; the replay only adds). ``inf``
+        where a scenario in scope has no surviving copy.
+
+    Notes
+    -----
+    A row whose floor exceeds a target by more than :data:`_FLOOR_SLACK` meets that
+    target at no interval, so an exact search may skip it.
+    """
+    x = ev.extra
+    s = np.flatnonzero(scope_mask)
+    alive = x["alive"][:, s, :]  # (P, S in scope, N)
+    restores = range(1, len(PATHS))
+    restore = physics.rto_restore(
+        workload.final_size,
+        np.stack([x["read"][p] for p in restores])[:, None, :],
+        detection=x["detection"][None, s, None],
+        provisioning=x["prov"][None, s, :],
+        retrieval_delay=np.stack([x["retrieval"][p] for p in restores])[:, None, :],
+    )
+    failover = np.where(alive[0], ev.path_rto[0, s, :], np.inf)
+    fastest = np.minimum(failover, np.where(alive[1:], restore, np.inf).min(axis=0))
+    return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
+
+
+def _rto_relaxed(requirements: Requirements, scopes: Sequence[str]) -> Requirements:
+    """The ask with the RTO of ``scopes`` lifted (and ``mtd`` dropped); the other scopes
+    keep their effective limits."""
+    held = {
+        s: requirements.limit("rto", s)
+        for s in _scopes_in(requirements, "rto")
+        if s not in scopes and math.isfinite(requirements.limit("rto", s))
+    }
+    return requirements.model_copy(
+        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
+    )
+
+
 def _rto_candidates(
-    workload: Workload,
+    ev: Evaluation,
     requirements: Requirements,
-    scopes: list[str],
-    impact: BusinessImpact,
-    catalog: Catalog,
+    scope_mask: np.ndarray,
     ask: float,
     *,
     round_values: bool = True,
 ) -> list[float]:
     """RTO targets where the cheapest design may change, from one evaluation.
 
-    With the RTO lifted, each design is evaluated once; the RTO each can meet
+    ``ev`` is the evaluation of the space at :func:`_rto_relaxed` of the ask (the RTO of
+    the moving scopes, ``scope_mask``, lifted); the RTO each design can meet
     (:func:`_rto_need`) at that interval, for the designs that are cheapest for some
     target (a running minimum of cost over designs sorted by that RTO), are the
     candidate breakpoints. Each is then checked by an exact search, so a breakpoint that
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
-    # lift the RTO of the scopes that move; the held scopes keep their limits
-    held = {
-        s: requirements.limit("rto", s)
-        for s in _scopes_in(requirements, "rto")
-        if s not in scopes and math.isfinite(requirements.limit("rto", s))
-    }
-    relaxed = requirements.model_copy(
-        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
-    )
-    space = build_space(catalog, requirements.retention)
-    ev = evaluate_space(space, workload, relaxed, impact, catalog)
-    scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
     need = _rto_need(ev, scope_mask)
     ok = ev.window_ok & ev.link_ok & np.isfinite(need)
     if requirements.offsite:
@@ -479,6 +539,19 @@ def _rto_candidates(
     return sorted(found)
 
 
+def _limits(requirements: Requirements, impact: BusinessImpact) -> tuple[Any, ...]:
+    """Everything of an ask that an evaluation of the space reads."""
+    return (
+        tuple(
+            (requirements.limit("rpo", s.scope), requirements.limit("rto", s.scope))
+            for s in impact.scenarios
+        ),
+        requirements.retention,
+        requirements.offsite,
+        requirements.immutable,
+    )
+
+
 def cost_curve(
     workload: Workload,
     requirements: Requirements,
@@ -487,7 +560,7 @@ def cost_curve(
     targets: Sequence[float] | None = None,
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
-    knee_factor: float = 1.5,
+    knee_factor: float = _KNEE_FACTOR,
     scopes: Sequence[str] | None = None,
 ) -> CostCurve:
     """The cheapest monthly cost as one target moves, the rest of the ask held.
@@ -540,35 +613,85 @@ def cost_curve(
     if not (knee_factor > 1.0 and math.isfinite(knee_factor)):
         raise ValueError(f"knee_factor: {knee_factor!r} must be a finite number > 1; use e.g. 1.5")
     impact, catalog = _inputs(impact, catalog)
-    held: dict[str, float] = {}
+    if axis != "retention" and scopes is not None:
+        bad = [s for s in scopes if s not in SCOPES]
+        if bad or not scopes:
+            raise ValueError(
+                f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
+                + ", ".join(repr(s) for s in SCOPES)
+            )
+    return _cost_curve(workload, requirements, axis, targets, impact, catalog, knee_factor, scopes)
+
+
+def _cost_curve(
+    workload: Workload,
+    requirements: Requirements,
+    axis: Literal["rto", "rpo", "retention"],
+    targets: Sequence[float] | None,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    knee_factor: float,
+    scopes: Sequence[str] | None,
+    *,
+    round_values: bool = True,
+    space: DesignSpace | None = None,
+    bound: np.ndarray | None = None,
+) -> CostCurve:
+    """:func:`cost_curve` once its arguments are checked (and defaulted).
+
+    Parameters
+    ----------
+    workload, requirements, axis, targets, impact, catalog, knee_factor, scopes
+        As for :func:`cost_curve`.
+    round_values : bool, default True
+        Along RTO with default targets, add the round values to the candidate breakpoints.
+    space : DesignSpace, optional
+        ``build_space(catalog, requirements.retention)``, when the caller has it (RTO and
+        RPO axes).
+    bound : ndarray, optional
+        :func:`rtocalc.optimize._bound` of that space, when the caller has it.
+
+    Returns
+    -------
+    CostCurve
+    """
     if axis == "retention":
-        scopes_l = _scopes_in(requirements)
-    else:
-        limited = _scopes_in(requirements, axis)
-        held = {s: requirements.limit(axis, s) for s in limited}
-        held = {s: v for s, v in held.items() if math.isfinite(v)}
-        if scopes is None:
-            scopes_l = limited
-        else:
-            bad = [s for s in scopes if s not in SCOPES]
-            if bad or not scopes:
-                raise ValueError(
-                    f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
-                    + ", ".join(repr(s) for s in SCOPES)
-                )
-            scopes_l = [s for s in SCOPES if s in scopes]
-    scopes = scopes_l
-    raw: list[tuple[float, Plan | None]] = []
-    grid: Sequence[float]
-    if axis == "rto":
-        ask = max(requirements.limit("rto", s) for s in scopes)
+        ask = float(requirements.retention.daily)
         grid = (
             targets
             if targets is not None
-            else _rto_candidates(workload, requirements, scopes, impact, catalog, ask)
+            else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
         )
-    elif axis == "rpo":
-        ask = max(requirements.limit("rpo", s) for s in scopes)
+        raw = [
+            (
+                float(t),
+                _cheapest_plan(workload, _at(requirements, axis, {}, [], t), impact, catalog),
+            )
+            for t in grid
+        ]
+        return _curve(raw, axis, ask, requirements, catalog, knee_factor)
+    limited = _scopes_in(requirements, axis)
+    held = {s: requirements.limit(axis, s) for s in limited}
+    held = {s: v for s, v in held.items() if math.isfinite(v)}
+    moving = limited if scopes is None else [s for s in SCOPES if s in scopes]
+    ask = max(requirements.limit(axis, s) for s in moving)
+    space = space if space is not None else build_space(catalog, requirements.retention)
+    bound = bound if bound is not None else _bound(space, workload, requirements.retention, catalog)
+    if axis == "rto":
+        raw = _rto_steps(
+            workload,
+            requirements,
+            moving,
+            held,
+            impact,
+            catalog,
+            targets,
+            ask,
+            round_values=round_values,
+            space=space,
+            bound=bound,
+        )
+    else:
         grid = (
             targets
             if targets is not None
@@ -589,25 +712,84 @@ def cost_curve(
                 }
             )
         )
-    else:
-        ask = float(requirements.retention.daily)
-        grid = (
-            targets
-            if targets is not None
-            else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
-        )
-    space = build_space(catalog, requirements.retention) if axis != "retention" else None
-    for target in grid:
-        if axis in ("rto", "rpo"):
-            table = {**held, **dict.fromkeys(scopes, float(target))}
-            req = requirements.model_copy(update={axis: table})
-            if axis == "rto":
-                req = req.model_copy(update={"mtd": None})
-        else:
-            retention = {**requirements.retention.model_dump(), "daily": int(target)}
-            req = requirements.model_copy(update={"retention": Retention.model_validate(retention)})
-        raw.append((float(target), _cheapest_plan(workload, req, impact, catalog, space)))
+        raw = [
+            (
+                float(t),
+                _cheapest_plan(
+                    workload,
+                    _at(requirements, axis, held, moving, t),
+                    impact,
+                    catalog,
+                    space,
+                    bound=bound,
+                ),
+            )
+            for t in grid
+        ]
     return _curve(raw, axis, ask, requirements, catalog, knee_factor)
+
+
+def _at(
+    requirements: Requirements,
+    axis: Literal["rto", "rpo", "retention"],
+    held: dict[str, float],
+    scopes: Sequence[str],
+    target: float,
+) -> Requirements:
+    """The ask with the target of ``axis`` set to ``target`` (in ``scopes``; the others
+    ``held``), as each step of a cost curve searches it."""
+    if axis == "retention":
+        retention = {**requirements.retention.model_dump(), "daily": int(target)}
+        return requirements.model_copy(update={"retention": Retention.model_validate(retention)})
+    table = {**held, **dict.fromkeys(scopes, float(target))}
+    req = requirements.model_copy(update={axis: table})
+    return req.model_copy(update={"mtd": None}) if axis == "rto" else req
+
+
+def _rto_steps(
+    workload: Workload,
+    requirements: Requirements,
+    scopes: list[str],
+    held: dict[str, float],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    targets: Sequence[float] | None,
+    ask: float,
+    *,
+    round_values: bool,
+    space: DesignSpace,
+    bound: np.ndarray,
+) -> list[tuple[float, Plan | None]]:
+    """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
+
+    The space is evaluated once at :func:`_rto_relaxed` of the ask. That evaluation gives
+    the default targets (:func:`_rto_candidates`), answers a target that sets the same
+    limits outright, and proves rows infeasible for the others: a row whose
+    :func:`_rto_floor` exceeds the target, or whose traffic exceeds its link (at any
+    interval), is left out of that target's exact search. Every answer is the one an
+    exact search of the whole space gives.
+    """
+    relaxed = _rto_relaxed(requirements, scopes)
+    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
+    grid = (
+        targets
+        if targets is not None
+        else _rto_candidates(ev, requirements, scope_mask, ask, round_values=round_values)
+    )
+    floor = _rto_floor(ev, workload, scope_mask)
+    raw: list[tuple[float, Plan | None]] = []
+    for target in grid:
+        t = float(target)
+        req = _at(requirements, "rto", held, scopes, t)
+        if _limits(req, impact) == _limits(relaxed, impact):  # the same evaluation
+            row = _first(ev, "outlay")
+            plan = None if row is None else make_plan(ev, row, workload, req, impact, catalog)
+        else:
+            reach = ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
+            plan = _cheapest_plan(workload, req, impact, catalog, space, bound=bound, where=reach)
+        raw.append((t, plan))
+    return raw
 
 
 def _curve(
