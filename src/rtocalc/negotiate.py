@@ -240,17 +240,13 @@ def _frontier_offers(
     fits = [i for i in range(len(points)) if cost[i] <= budget + 1e-9]
     if not fits:
         return [], None, None
+    # beaten: another fitting point at most as slow and as lossy, and not the same pair
+    a, b = np.array([rto[i] for i in fits]), np.array([rpo[i] for i in fits])
+    at_most = (a[None, :] <= a[:, None]) & (b[None, :] <= b[:, None])
+    beaten = (at_most & ((a[None, :] != a[:, None]) | (b[None, :] != b[:, None]))).any(axis=1)
     chosen: list[int] = []
-    for i in fits:
-        if any(
-            j != i
-            and rto[j] <= rto[i]
-            and rpo[j] <= rpo[i]
-            and (rto[j], rpo[j]) != (rto[i], rpo[i])
-            for j in fits
-        ):
-            continue
-        if any(abs(rto[j] - rto[i]) < 1e-9 and abs(rpo[j] - rpo[i]) < 1e-9 for j in chosen):
+    for i, lost in zip(fits, beaten.tolist(), strict=True):
+        if lost or any(abs(rto[j] - rto[i]) < 1e-9 and abs(rpo[j] - rpo[i]) < 1e-9 for j in chosen):
             continue
         chosen.append(i)
     best_rto = min(fits, key=lambda i: (rto[i], rpo[i], cost[i]))

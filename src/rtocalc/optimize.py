@@ -90,10 +90,15 @@ def order(ev: Evaluation, objective: Objective) -> np.ndarray:
 
 
 def _first(ev: Evaluation, objective: Objective) -> int | None:
-    """The feasible row that :func:`order` ranks first, or None when no row is feasible."""
-    ranked = order(ev, objective)
-    feasible = ranked[ev.feasible[ranked]]
-    return int(feasible[0]) if feasible.size else None
+    """The feasible row that :func:`order` ranks first, or None when no row is feasible.
+
+    Only the feasible rows are sorted: the key ends with the row, so their order among
+    themselves is the one :func:`order` gives.
+    """
+    rows = np.flatnonzero(ev.feasible)
+    if not rows.size:
+        return None
+    return int(rows[np.lexsort((rows, *(k[rows] for k in _keys(ev, objective))))[0]])
 
 
 def cheapest(
