@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario
-from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan
+from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan, make_plan
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import (
     _FLOOR_SLACK,
+    DEFAULT_INTERVALS,
     _at,
     _rto_floor,
     _rto_relaxed,
@@ -120,6 +122,53 @@ def test_cheapest_equals_min_over_frontier_points_meeting_the_ask(catalog, workl
         assert min(meeting) == pytest.approx(res.plan.monthly_cost, rel=1e-9, abs=1e-9)
     else:
         assert not meeting
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    quantile=st.sampled_from([0.3, 0.7, None]),
+    given_ask=st.booleans(),
+)
+def test_frontier_equals_the_unpruned_one(catalog, workload, ask, quantile, given_ask):
+    """Designs are dropped before the broadcast evaluation when they fail the off-site or
+    immutable ask, cost more than max_cost at any interval, or overload their link; the
+    frontier is the same as evaluating every design at every interval (max_cost at a
+    quantile of the candidates' costs)."""
+    impact = BusinessImpact()
+    req = ask if given_ask else Requirements(rpo={}, rto={})
+    space = build_space(catalog, req.retention)
+    grid = np.array(sorted(DEFAULT_INTERVALS))
+    n = len(space)
+    rows = np.repeat(np.arange(n), grid.size)
+    intervals = np.tile(grid, n)
+    if given_ask:
+        rows = np.concatenate([rows, np.arange(n)])
+        asked = evaluate_space(space, workload, req, impact, catalog).interval
+        intervals = np.concatenate([intervals, asked])
+    open_req = req.model_copy(
+        update={
+            "rpo": dict.fromkeys(_scopes_in(req, "rpo"), OPEN_LIMIT),
+            "rto": dict.fromkeys(_scopes_in(req, "rto"), OPEN_LIMIT),
+            "mtd": None,
+        }
+    )
+    big = replace(space.take(rows), interval=intervals)
+    ev = evaluate_space(big, workload, open_req, impact, catalog)
+    ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
+    budget = None
+    if quantile is not None and ok.any():
+        budget = float(np.quantile(ev.outlay[ok], quantile))
+        ok &= ev.outlay <= budget + 1e-9
+    cand = np.flatnonzero(ok)
+    points = cand[pareto_mask(ev.outlay[cand], ev.worst_rto[cand], ev.worst_rpo[cand])]
+    points = points[
+        np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
+    ]
+    f = frontier(workload, req if given_ask else None, catalog=catalog, max_cost=budget)
+    assert list(f) == [make_plan(ev, int(i), workload, None, impact, catalog) for i in points]
 
 
 def test_rto_cost_curve_is_a_monotone_step_function(default):

@@ -277,7 +277,8 @@ def _frontier(
     bound : ndarray, optional
         :func:`rtocalc.optimize._bound` of ``space``, when the caller has it.
     evaluated : sequence of (rows, Evaluation), optional
-        Rows of ``space`` already evaluated at ``req``: their solved intervals are reused.
+        Rows of ``space`` already evaluated at ``req``: their solved intervals (and link
+        checks) are reused.
 
     Returns
     -------
@@ -288,9 +289,10 @@ def _frontier(
 
     Notes
     -----
-    Designs that fail the off-site or immutable ask, or whose outlay lower bound exceeds
-    ``max_cost``, are infeasible (or too dear) at every interval, so they are not
-    evaluated; the pairs left keep their order, so the points are the same.
+    Designs that fail the off-site or immutable ask, whose outlay lower bound exceeds
+    ``max_cost``, or (with ``asked``) whose link cannot carry their traffic, are
+    infeasible (or too dear) at every interval, so they are not evaluated; the pairs left
+    keep their order, so the points are the same.
     """
     open_req = _relaxed(req, rpo=True, rto=True)
     keep = np.ones(len(space), bool)
@@ -302,15 +304,18 @@ def _frontier(
         bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
         keep &= bound <= max_cost + 1e-9
     designs = np.flatnonzero(keep)
+    if asked:
+        # each design also at the interval the ask itself solves for, so that the
+        # cheapest design for the ask is on (or dominated within) the frontier; a design
+        # whose traffic exceeds its link fails at every interval (the traffic is a daily
+        # average: it does not depend on the interval)
+        solved, link_ok = _asked(space, designs, workload, req, impact, catalog, evaluated)
+        designs, solved = designs[link_ok], solved[link_ok]
     rows = np.repeat(designs, grid.size)
     intervals_col = np.tile(grid, len(designs))
     if asked:
-        # each design also at the interval the ask itself solves for, so that the
-        # cheapest design for the ask is on (or dominated within) the frontier
         rows = np.concatenate([rows, designs])
-        intervals_col = np.concatenate(
-            [intervals_col, _solved(space, designs, workload, req, impact, catalog, evaluated)]
-        )
+        intervals_col = np.concatenate([intervals_col, solved])
     big = replace(space.take(rows), interval=intervals_col)
     ev = evaluate_space(big, workload, open_req, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
@@ -325,7 +330,7 @@ def _frontier(
     return ev, points
 
 
-def _solved(
+def _asked(
     space: DesignSpace,
     rows: IntArray,
     workload: Workload,
@@ -333,17 +338,20 @@ def _solved(
     impact: BusinessImpact,
     catalog: Catalog,
     evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
-) -> np.ndarray:
-    """The backup interval that ``req`` solves for each of ``rows`` [h]; rows already in
-    ``evaluated`` (evaluations at ``req``) are not evaluated again."""
-    known = np.full(len(space), np.nan)
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``rows``, the backup interval that ``req`` solves for it [h] and
+    whether its link carries its traffic; rows already in ``evaluated`` (evaluations at
+    ``req``) are not evaluated again."""
+    interval = np.full(len(space), np.nan)
+    link_ok = np.zeros(len(space), bool)
+    known = np.zeros(len(space), bool)
     for done, ev in evaluated:
-        known[done] = ev.interval
-    out = known[rows]
-    todo = np.isnan(out)
-    if todo.any():
-        out[todo] = evaluate_space(space.take(rows[todo]), workload, req, impact, catalog).interval
-    return out
+        interval[done], link_ok[done], known[done] = ev.interval, ev.link_ok, True
+    todo = rows[~known[rows]]
+    if todo.size:
+        ev = evaluate_space(space.take(todo), workload, req, impact, catalog)
+        interval[todo], link_ok[todo] = ev.interval, ev.link_ok
+    return interval[rows], link_ok[rows]
 
 
 # --- cost curves ---------------------------------------------------------------------------
