@@ -15,7 +15,15 @@ import numpy as np
 from pydantic import Field, PrivateAttr
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import _bound, _cheapest, _cheapest_plan, _check_type, _inputs, make_plan
+from .optimize import (
+    _Bound,
+    _bound,
+    _cheapest,
+    _cheapest_plan,
+    _check_type,
+    _inputs,
+    make_plan,
+)
 from .results import Plan, Reason, _Result
 from .space import DesignSpace, Evaluation, IntArray, build_space
 from .tradeoff import (
@@ -269,7 +277,7 @@ def _hard_offers(
     catalog: Catalog,
     budget: float,
     space: DesignSpace,
-    bound: np.ndarray,
+    bound: _Bound,
 ) -> list[CounterOffer]:
     """Relaxing retention, off-site or immutable, where that alone makes the ask fit.
 
@@ -328,7 +336,7 @@ def _hard_offers(
             sp = build_space(catalog, req.retention)
             lower = _bound(sp, workload, req.retention, catalog)
         plan = _cheapest_plan(
-            workload, req, impact, catalog, sp, bound=lower, where=lower <= budget + 1e-9
+            workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + 1e-9
         )
         if plan is not None and plan.monthly_cost <= budget + 1e-9:
             offers.append(_offer(kind, plan, (f"gives up {words}",)))

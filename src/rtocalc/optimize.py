@@ -213,7 +213,7 @@ def _cheapest(
     catalog: Catalog,
     objective: Objective,
     *,
-    bound: np.ndarray | None = None,
+    bound: _Bound | None = None,
 ) -> tuple[Result, tuple[tuple[IntArray, Evaluation], ...]]:
     """The deterministic :func:`cheapest` on a built space, and the rows it evaluated.
 
@@ -225,7 +225,7 @@ def _cheapest(
         As for :func:`cheapest` (checked, defaults applied).
     objective : {"outlay", "tco"}
         As for :func:`cheapest`.
-    bound : ndarray, optional
+    bound : _Bound, optional
         :func:`_bound` of ``space``, when the caller has it.
 
     Returns
@@ -360,7 +360,7 @@ def _cheapest_plan(
     catalog: Catalog,
     space: DesignSpace | None = None,
     *,
-    bound: np.ndarray | None = None,
+    bound: _Bound | None = None,
     where: np.ndarray | None = None,
 ) -> Plan | None:
     """The cheapest plan (outlay), or None, without explaining infeasibility.
@@ -378,16 +378,27 @@ def _cheapest_plan(
     return make_plan(ev, row, workload, requirements, impact, catalog)
 
 
+@dataclass(frozen=True)
+class _Bound:
+    """Each row's outlay lower bound and the rows in the order the search takes them."""
+
+    #: outlay at the longest backup interval, 24 h [currency/month], per row
+    outlay: np.ndarray
+    #: rows sorted by (outlay, row)
+    ranked: IntArray
+
+
 def _bound(
     space: DesignSpace, workload: Workload, retention: Retention, catalog: Catalog
-) -> np.ndarray:
-    """Each row's outlay at the longest backup interval, 24 h [currency/month].
+) -> _Bound:
+    """Each row's outlay at the longest backup interval, 24 h, and the rows sorted by it.
 
     Outlay never rises with the interval, and no interval is longer, so this is a lower
     bound of each row's outlay (and TCO) at any interval the ask may solve for.
     """
     i_max = np.full(len(space), HOURS_PER_DAY)
-    return row_costs(space, i_max, workload, retention, catalog).outlay
+    outlay = row_costs(space, i_max, workload, retention, catalog).outlay
+    return _Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
 
 
 @dataclass(frozen=True)
@@ -409,7 +420,7 @@ def _search(
     catalog: Catalog,
     objective: Objective,
     *,
-    bound: np.ndarray | None = None,
+    bound: _Bound | None = None,
     where: np.ndarray | None = None,
 ) -> _Searched:
     """Exact minimum over the space, evaluating the cheapest rows first.
@@ -426,7 +437,7 @@ def _search(
     ----------
     space, workload, requirements, impact, catalog, objective
         As for :func:`_cheapest`.
-    bound : ndarray, optional
+    bound : _Bound, optional
         :func:`_bound` of ``space`` when the caller has it (it depends on the retention).
     where : ndarray of bool, optional
         Rows that may be feasible: the caller has proven every other row infeasible for
@@ -446,8 +457,7 @@ def _search(
         keep &= has_offsite(space, catalog)
     if requirements.immutable:
         keep &= has_immutable(space, catalog)
-    cand = np.flatnonzero(keep)
-    cand = cand[np.lexsort((cand, bound[cand]))]
+    cand = bound.ranked[keep[bound.ranked]]  # by (bound, row)
     evaluated: list[tuple[IntArray, Evaluation]] = []
     found: list[tuple[Evaluation, int, int]] = []  # per batch: its best, row there, row here
     start, stop = 0, min(len(cand), _FIRST_BATCH)
@@ -463,7 +473,7 @@ def _search(
         if found:
             ev, row, _ = found[_winner(found, objective)]
             best = float(_keys(ev, objective)[-1][row])
-            if stop == len(cand) or bound[cand[stop]] > best * (1 + 1e-12) + 1e-9:
+            if stop == len(cand) or bound.outlay[cand[stop]] > best * (1 + 1e-12) + 1e-9:
                 return _Searched((ev, row), tuple(evaluated))
         start, stop = stop, min(len(cand), 4 * stop)
     return _Searched(None, tuple(evaluated))

@@ -19,6 +19,7 @@ from . import physics
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
+    _Bound,
     _bound,
     _cheapest_plan,
     _check_type,
@@ -255,7 +256,7 @@ def _frontier(
     max_cost: float | None,
     *,
     asked: bool,
-    bound: np.ndarray | None = None,
+    bound: _Bound | None = None,
     evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
 ) -> tuple[Evaluation, IntArray]:
     """The evaluation behind :func:`frontier` and its points, before any plan is built.
@@ -274,7 +275,7 @@ def _frontier(
         As for :func:`frontier`.
     asked : bool
         Also try each design at the interval that ``req`` solves for it.
-    bound : ndarray, optional
+    bound : _Bound, optional
         :func:`rtocalc.optimize._bound` of ``space``, when the caller has it.
     evaluated : sequence of (rows, Evaluation), optional
         Rows of ``space`` already evaluated at ``req``: their solved intervals (and link
@@ -302,7 +303,7 @@ def _frontier(
         keep &= has_immutable(space, catalog)
     if max_cost is not None:
         bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
-        keep &= bound <= max_cost + 1e-9
+        keep &= bound.outlay <= max_cost + 1e-9
     designs = np.flatnonzero(keep)
     if asked:
         # each design also at the interval the ask itself solves for, so that the
@@ -643,7 +644,7 @@ def _cost_curve(
     *,
     round_values: bool = True,
     space: DesignSpace | None = None,
-    bound: np.ndarray | None = None,
+    bound: _Bound | None = None,
 ) -> CostCurve:
     """:func:`cost_curve` once its arguments are checked (and defaulted).
 
@@ -656,7 +657,7 @@ def _cost_curve(
     space : DesignSpace, optional
         ``build_space(catalog, requirements.retention)``, when the caller has it (RTO and
         RPO axes).
-    bound : ndarray, optional
+    bound : _Bound, optional
         :func:`rtocalc.optimize._bound` of that space, when the caller has it.
 
     Returns
@@ -766,7 +767,7 @@ def _rto_steps(
     *,
     round_values: bool,
     space: DesignSpace,
-    bound: np.ndarray,
+    bound: _Bound,
 ) -> list[tuple[float, Plan | None]]:
     """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
 
