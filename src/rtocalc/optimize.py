@@ -92,12 +92,17 @@ def order(ev: Evaluation, objective: Objective) -> np.ndarray:
 def _first(ev: Evaluation, objective: Objective) -> int | None:
     """The feasible row that :func:`order` ranks first, or None when no row is feasible.
 
-    Only the feasible rows are sorted: the key ends with the row, so their order among
+    Only the feasible rows with the least objective are sorted (all feasible rows if an
+    objective is NaN, which sorts last): the key ends with the row, so their order among
     themselves is the one :func:`order` gives.
     """
     rows = np.flatnonzero(ev.feasible)
     if not rows.size:
         return None
+    primary = _keys(ev, objective)[-1][rows]
+    least = primary.min()
+    if not np.isnan(least):
+        rows = rows[primary == least]
     return int(rows[np.lexsort((rows, *(k[rows] for k in _keys(ev, objective))))[0]])
 
 

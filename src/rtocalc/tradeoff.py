@@ -75,17 +75,18 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
 
     Points are sorted by cost (ties by RTO, RPO, then index); a point is kept when no
     point before it has RTO and RPO both at most its own. The check runs in vectorised
-    blocks: against the staircase (the (RTO, RPO) front) of the points kept so far by
-    binary search, then within the block among the points that pass.
+    blocks (256 points, doubling up to 4,096): against the staircase (the (RTO, RPO)
+    front) of the points kept so far by binary search, then within the block among the
+    points that pass.
     """
-    idx = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
+    idx = np.lexsort((rpo, rto, cost))  # stable: full ties stay in index order
     a, b = rto[idx], rpo[idx]
     # staircase of the points kept so far: RTO ascending, RPO strictly descending; a point
     # is dominated by a kept one iff the last step at or below its RTO has RPO <= its own
     stair_a, stair_b = np.empty(0), np.empty(0)
     kept: list[np.ndarray] = []
-    block = 512
-    for start in range(0, len(idx), block):
+    start, block = 0, 256
+    while start < len(idx):
         ab, bb = a[start : start + block], b[start : start + block]
         dom = np.zeros(len(ab), bool)
         if stair_a.size:
@@ -101,6 +102,8 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
             stair_a, stair_b = _staircase(
                 np.concatenate([stair_a, ab[new]]), np.concatenate([stair_b, bb[new]])
             )
+        # few points of a later block pass the staircase: larger blocks, fewer rounds
+        start, block = start + block, min(2 * block, 4096)
     mask = np.zeros(len(cost), bool)
     if kept:
         mask[np.concatenate(kept)] = True
