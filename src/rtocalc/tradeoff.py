@@ -609,7 +609,9 @@ def cost_curve(
     Every target is an exact search (:func:`rtocalc.cheapest`), so each step's cost is
     the true cheapest for its target. Along RTO the default targets are the candidate
     breakpoints that one evaluation of the space with the RTO lifted finds (where the
-    cheapest design changes), plus a few round values and the ask.
+    cheapest design changes), plus a few round values and the ask. That evaluation also
+    spares each search the designs that can meet its target at no interval, which
+    changes no answer.
 
     Examples
     --------
