@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from rtocalc import (
     BusinessImpact,
     Negotiation,
     Requirements,
+    Retention,
     Scenario,
     Workload,
+    cheapest,
+    cost_curve,
     frontier,
     load_scenario,
     negotiate,
 )
 from rtocalc.cli import main
+from rtocalc.negotiate import _possible, _zero_downtime
+from rtocalc.space import build_space, evaluate_space
+from rtocalc.tradeoff import _rto_candidates, _rto_relaxed, _scopes_in
+from strategies import asks, small_catalogs, workloads
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +180,117 @@ def test_cli_negotiate_and_frontier(capsys, default):
     assert main(["frontier", "examples/default.toml"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("monthly_cost_USD,rto_h,rpo_h") and len(lines) > 5
+
+
+def _fits(plan, budget):
+    return plan is not None and plan.monthly_cost <= budget + 1e-9
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    scopes=st.sampled_from([("hardware",), ("hardware", "site"), ("logical", "site"), None]),
+    loosen=st.sampled_from([30.0, 1.0]),
+    between=st.sampled_from([0.5, 0.0, 1.0, 2.0, None]),
+    costs=st.sampled_from([(0.0, 0.0), (5000.0, 2000.0)]),
+)
+def test_negotiation_equals_its_parts_computed_alone(
+    catalog, workload, ask, scopes, loosen, between, costs
+):
+    """negotiate() shares one space, outlay bound and evaluation between its parts and
+    builds only the plans it keeps; each part is still what the public function gives
+    when run alone: cheapest(), frontier(max_cost=budget) read as the documented
+    counter-offers, cheapest() on each single relaxation, and cost_curve() at the
+    candidate RTO targets. Budgets lie between the cheapest design with no RPO or RTO
+    limit and the cheapest meeting the ask (``between`` 0 and 1), so that every verdict
+    occurs."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    rpo, rto = ask.rpo * loosen, ask.rto * loosen
+    if scopes is not None:  # limits for some scopes only
+        rpo, rto = dict.fromkeys(scopes, rpo), dict.fromkeys(scopes, rto)
+    ask = ask.model_copy(update={"rpo": rpo, "rto": rto})
+    budget = None
+    if between is not None:
+        lowest = cheapest(workload, ask.model_copy(update={"rpo": {}, "rto": {}}), catalog=catalog)
+        low = lowest.plan.monthly_cost if lowest.plan is not None else 100.0
+        meets = cheapest(workload, ask, impact=impact, catalog=catalog).plan
+        high = meets.monthly_cost if meets is not None else 3 * low
+        budget = low + between * (high - low)
+    ask = ask.model_copy(update={"budget": budget})
+    n = negotiate(workload, ask, impact=impact, catalog=catalog)
+    event(f"{n.verdict}, {len(n.counter_offers)} counter-offers")
+    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    assert (n.plan, n.limits) == (res.plan, res.reasons)
+    offers = [o for o in n.counter_offers if o.kind == "rto_rpo"]
+    hard = [o for o in n.counter_offers if o.kind != "rto_rpo"]
+    if budget is None or n.verdict == "fits_budget":
+        assert not n.counter_offers and n.best_rto_in_budget is None
+    else:
+        front = frontier(workload, ask, impact=impact, catalog=catalog, max_cost=budget)
+        fits = [p for p in front if _fits(p, budget)]
+        expected = []
+        for p in fits:  # the fitting points no other beats on both RTO and RPO, once
+            if any(
+                (q.rto, q.rpo) != (p.rto, p.rpo) and q.rto <= p.rto and q.rpo <= p.rpo for q in fits
+            ):
+                continue
+            if not any(abs(e.rto - p.rto) < 1e-9 and abs(e.rpo - p.rpo) < 1e-9 for e in expected):
+                expected.append(p)
+        assert [o.plan for o in offers] == expected
+        best_rto = n.best_rto_in_budget.plan if n.best_rto_in_budget else None
+        best_rpo = n.best_rpo_in_budget.plan if n.best_rpo_in_budget else None
+        assert best_rto == min(fits, key=lambda p: (p.rto, p.rpo, p.monthly_cost), default=None)
+        assert best_rpo == min(fits, key=lambda p: (p.rpo, p.rto, p.monthly_cost), default=None)
+        ret = ask.retention
+        relaxations = []
+        if n.verdict == "over_budget":
+            relaxations = [
+                ("retention", ret.yearly, {"retention": ret.model_copy(update={"yearly": 0})}),
+                (
+                    "retention",
+                    ret.monthly or ret.yearly,
+                    {"retention": Retention(daily=ret.daily, weekly=ret.weekly)},
+                ),
+                ("retention", ret.daily > 7, {"retention": ret.model_copy(update={"daily": 7})}),
+                ("offsite", ask.offsite, {"offsite": False}),
+                ("immutable", ask.immutable, {"immutable": False}),
+            ]
+        alone = [
+            (kind, plan)
+            for kind, asked, update in relaxations
+            if asked
+            and _fits(
+                plan := cheapest(
+                    workload, ask.model_copy(update=update), impact=impact, catalog=catalog
+                ).plan,
+                budget,
+            )
+        ]
+        assert sorted((o.kind, o.plan.model_dump_json()) for o in hard) == sorted(
+            (kind, plan.model_dump_json()) for kind, plan in alone
+        )
+    failover = [s for s in ("hardware", "site") if s in _scopes_in(ask, "rto")]
+    possible = _possible(ask, res.reasons)
+    moving = failover or _scopes_in(possible, "rto")
+    space = build_space(catalog, ask.retention)
+    lifted = evaluate_space(space, workload, _rto_relaxed(possible, moving), impact, catalog)
+    targets = _rto_candidates(
+        lifted,
+        possible,
+        np.isin([s.scope for s in impact.scenarios], moving),
+        max(possible.limit("rto", s) for s in moving),
+        round_values=False,
+    )
+    curve = cost_curve(
+        workload,
+        possible,
+        targets=targets,
+        impact=impact,
+        catalog=catalog,
+        scopes=failover or None,
+    )
+    assert n.zero_downtime == _zero_downtime(
+        curve, res.plan, ask, impact, catalog.currency, failover or _scopes_in(ask, "rto")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -21,10 +22,11 @@ from rtocalc import (
     cheapest,
     evaluate,
     load_scenario,
+    optimize,
 )
 from rtocalc.models import SCHEMES
-from rtocalc.optimize import _both_ends, order
-from rtocalc.space import build_space, evaluate_space
+from rtocalc.optimize import _both_ends, _cheapest, explain, make_plan, order
+from rtocalc.space import Evaluation, build_space, evaluate_space
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,6 +76,65 @@ def test_search_equals_full_evaluation(default):
         res = cheapest(w, req, impact=imp, catalog=cat, objective=objective)
         assert res.plan is not None
         assert res.plan.design == space.design(best, float(ev.interval[best]))
+
+
+def _same_evaluation(a: Evaluation, b: Evaluation) -> None:
+    """Every field of two evaluations equal, bit for bit (NaN equal to NaN)."""
+
+    def same(x, y, name):
+        if isinstance(x, dict):
+            assert x.keys() == y.keys(), name
+            for k in x:
+                same(x[k], y[k], f"{name}[{k}]")
+        elif isinstance(x, np.ndarray):
+            assert x.shape == y.shape and x.dtype == y.dtype, name
+            assert x.tobytes() == y.tobytes(), name
+        else:
+            assert x == y, name
+
+    for name in a.__dataclass_fields__:
+        if name != "space":
+            same(getattr(a, name), getattr(b, name), name)
+    for name in ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy"):
+        same(getattr(a.space, name), getattr(b.space, name), f"space.{name}")
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    objective=st.sampled_from(["outlay", "tco"]),
+    costs=st.sampled_from([(0.0, 0.0), (5000.0, 2000.0)]),
+    first=st.integers(1, 8),
+)
+def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, costs, first):
+    """Batches of a few rows: each row is evaluated once, the answer is the row that
+    ranking the whole evaluated space gives, and when nothing is feasible the batches
+    rebuild the evaluation of the whole space, bit for bit (so the reasons are the same)."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    longest = evaluate_space(space, workload, ask, impact, catalog)
+    ev = (
+        longest
+        if objective == "outlay"
+        else _both_ends(longest, space, workload, ask, impact, catalog)
+    )
+    ranked = order(ev, objective)
+    feasible = ranked[ev.feasible[ranked]]
+    expected = (
+        make_plan(ev, int(feasible[0]), workload, ask, impact, catalog) if feasible.size else None
+    )
+    with mock.patch.object(optimize, "_FIRST_BATCH", first):
+        res, evaluated = _cheapest(space, workload, ask, impact, catalog, objective)
+    rows = np.concatenate([r for r, _ in evaluated])
+    assert len(np.unique(rows)) == len(rows)  # no row evaluated twice
+    assert res.plan == expected
+    if expected is None:
+        ((every, whole),) = evaluated
+        assert (every == np.arange(len(space))).all()
+        _same_evaluation(whole, longest)
+        assert res.reasons == explain(longest, workload, ask, impact, catalog)
 
 
 def _designs(catalog: Catalog, gfs: bool):

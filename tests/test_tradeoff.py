@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,8 +11,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario, tradeoff
-from rtocalc.tradeoff import cost_curve, frontier, pareto_mask
-from strategies import small_catalogs, workloads
+from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan, make_plan
+from rtocalc.space import build_space, evaluate_space
+from rtocalc.tradeoff import (
+    _FLOOR_SLACK,
+    DEFAULT_INTERVALS,
+    _at,
+    _rto_floor,
+    _rto_relaxed,
+    _rto_steps,
+    _scopes_in,
+    cost_curve,
+    frontier,
+    pareto_mask,
+)
+from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -43,6 +57,30 @@ def test_pareto_mask_equals_brute_force(points, peel):
     }
     kept = [tuple(p) for p in arr[mask]]
     assert sorted(kept) == sorted(tuple(map(float, p)) for p in expected)
+
+
+@pytest.mark.parametrize("peel", [0, 64])
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(513, 3000), levels=st.integers(2, 12))
+def test_pareto_mask_across_blocks_equals_brute_force(seed, n, levels, peel):
+    """Several blocks of 512, many ties: exactly the non-dominated points, each kept at
+    its first index (the check against the staircase of earlier blocks is exact), with
+    and without peeling the first front points."""
+    rng = np.random.default_rng(seed)
+    arr = rng.integers(0, levels, size=(n, 3)).astype(float)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tradeoff, "_PEEL", peel)
+        mask = pareto_mask(arr[:, 0], arr[:, 1], arr[:, 2])
+    unique = {tuple(p) for p in arr.tolist()}
+    expected = {
+        p
+        for p in unique
+        if not any(q != p and all(qi <= pi for qi, pi in zip(q, p, strict=True)) for q in unique)
+    }
+    first = {}
+    for i, p in enumerate(map(tuple, arr.tolist())):
+        first.setdefault(p, i)
+    assert sorted(np.flatnonzero(mask).tolist()) == sorted(first[p] for p in expected)
 
 
 def test_frontier_is_pareto_and_consistent(default):
@@ -91,6 +129,53 @@ def test_cheapest_equals_min_over_frontier_points_meeting_the_ask(catalog, workl
         assert min(meeting) == pytest.approx(res.plan.monthly_cost, rel=1e-9, abs=1e-9)
     else:
         assert not meeting
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    quantile=st.sampled_from([0.3, 0.7, None]),
+    given_ask=st.booleans(),
+)
+def test_frontier_equals_the_unpruned_one(catalog, workload, ask, quantile, given_ask):
+    """Designs are dropped before the broadcast evaluation when they fail the off-site or
+    immutable ask, cost more than max_cost at any interval, or overload their link; the
+    frontier is the same as evaluating every design at every interval (max_cost at a
+    quantile of the candidates' costs)."""
+    impact = BusinessImpact()
+    req = ask if given_ask else Requirements(rpo={}, rto={})
+    space = build_space(catalog, req.retention)
+    grid = np.array(sorted(DEFAULT_INTERVALS))
+    n = len(space)
+    rows = np.repeat(np.arange(n), grid.size)
+    intervals = np.tile(grid, n)
+    if given_ask:
+        rows = np.concatenate([rows, np.arange(n)])
+        asked = evaluate_space(space, workload, req, impact, catalog).interval
+        intervals = np.concatenate([intervals, asked])
+    open_req = req.model_copy(
+        update={
+            "rpo": dict.fromkeys(_scopes_in(req, "rpo"), OPEN_LIMIT),
+            "rto": dict.fromkeys(_scopes_in(req, "rto"), OPEN_LIMIT),
+            "mtd": None,
+        }
+    )
+    big = replace(space.take(rows), interval=intervals)
+    ev = evaluate_space(big, workload, open_req, impact, catalog)
+    ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
+    budget = None
+    if quantile is not None and ok.any():
+        budget = float(np.quantile(ev.outlay[ok], quantile))
+        ok &= ev.outlay <= budget + 1e-9
+    cand = np.flatnonzero(ok)
+    points = cand[pareto_mask(ev.outlay[cand], ev.worst_rto[cand], ev.worst_rpo[cand])]
+    points = points[
+        np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
+    ]
+    f = frontier(workload, req if given_ask else None, catalog=catalog, max_cost=budget)
+    assert list(f) == [make_plan(ev, int(i), workload, None, impact, catalog) for i in points]
 
 
 def test_rto_cost_curve_is_a_monotone_step_function(default):
@@ -148,3 +233,51 @@ def test_bad_arguments(default):
         cost_curve(default.workload, default.requirements, knee_factor=1.0)
     with pytest.raises(ValueError, match="intervals:"):
         frontier(default.workload, intervals=(0, 1))
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    scopes=st.sampled_from([["hardware", "site"], ["site"], ["logical", "region"]]),
+    costs=st.sampled_from([(0.0, 0.0), (5000.0, 2000.0)]),
+    extra=st.lists(st.floats(0.0, 200.0), max_size=3),
+)
+def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, extra):
+    """Along RTO the curve evaluates the space once with the RTO lifted and reuses it: a
+    row it rules out for a target (RTO floor above the target, or its link overloaded)
+    is infeasible there, and every step is the plan an exact search of the whole space
+    gives (the open limit reuses the lifted evaluation itself)."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    bound = _bound(space, workload, ask.retention, catalog)
+    relaxed = _rto_relaxed(ask, scopes)
+    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    mask = np.isin([s.scope for s in impact.scenarios], scopes)
+    floor = _rto_floor(ev, workload, mask)
+    held = {s: ask.limit("rto", s) for s in _scopes_in(ask, "rto")}
+    reachable = ev.link_ok & np.isfinite(floor)
+    targets = sorted({*floor[reachable].tolist(), *extra, OPEN_LIMIT})[:12]
+    raw = _rto_steps(
+        workload,
+        ask,
+        scopes,
+        held,
+        impact,
+        catalog,
+        targets,
+        max(ask.limit("rto", s) for s in scopes),
+        round_values=True,
+        space=space,
+        bound=bound,
+    )
+    assert [t for t, _ in raw] == targets
+    for t, plan in raw:
+        req = _at(ask, "rto", held, scopes, t)
+        ruled_out = ~(ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, t)))
+        if ruled_out.any():
+            rows = np.flatnonzero(ruled_out)
+            at_t = evaluate_space(space.take(rows), workload, req, impact, catalog)
+            assert not at_t.feasible.any()
+        assert plan == _cheapest_plan(workload, req, impact, catalog, space)

@@ -11,19 +11,30 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, PrivateAttr
 
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import _check_type, _inputs, cheapest
+from .optimize import (
+    _Bound,
+    _bound,
+    _cheapest,
+    _cheapest_plan,
+    _check_type,
+    _inputs,
+    make_plan,
+)
 from .results import Plan, Reason, _Result
+from .space import DesignSpace, Evaluation, IntArray, build_space
 from .tradeoff import (
+    _KNEE_FACTOR,
     _OPEN_LIMIT,
+    DEFAULT_INTERVALS,
     CostCurve,
-    Frontier,
-    _rto_candidates,
+    _cost_curve,
+    _frontier,
+    _grid,
     _scopes_in,
-    cost_curve,
-    frontier,
 )
 from .units import HOURS_PER_YEAR, format_duration, format_money
 
@@ -219,29 +230,44 @@ def _offer(kind: Any, plan: Plan, gives_up: tuple[str, ...]) -> CounterOffer:
 
 
 def _frontier_offers(
-    front: Frontier, ask: Requirements, budget: float
+    ev: Evaluation,
+    points: IntArray,
+    ask: Requirements,
+    budget: float,
+    workload: Workload,
+    impact: BusinessImpact,
+    catalog: Catalog,
 ) -> tuple[list[CounterOffer], CounterOffer | None, CounterOffer | None]:
-    """Pareto-minimal (RTO, RPO) points of the frontier that fit the budget."""
-    fits = [p for p in front if p.monthly_cost <= budget + 1e-9]
+    """Pareto-minimal (RTO, RPO) points of the frontier that fit the budget.
+
+    ``ev`` and ``points`` are the frontier before its plans are built
+    (:func:`rtocalc.tradeoff._frontier`): the points are chosen on their cost, RTO and RPO,
+    and plans are built for the chosen ones only.
+    """
+    cost, rto, rpo = (getattr(ev, f)[points].tolist() for f in ("outlay", "worst_rto", "worst_rpo"))
+    fits = [i for i in range(len(points)) if cost[i] <= budget + 1e-9]
     if not fits:
         return [], None, None
-    offers: list[CounterOffer] = []
-    for p in fits:
-        if any(
-            q is not p and q.rto <= p.rto and q.rpo <= p.rpo and (q.rto, q.rpo) != (p.rto, p.rpo)
-            for q in fits
-        ):
+    # beaten: another fitting point at most as slow and as lossy, and not the same pair
+    a, b = np.array([rto[i] for i in fits]), np.array([rpo[i] for i in fits])
+    at_most = (a[None, :] <= a[:, None]) & (b[None, :] <= b[:, None])
+    beaten = (at_most & ((a[None, :] != a[:, None]) | (b[None, :] != b[:, None]))).any(axis=1)
+    chosen: list[int] = []
+    for i, lost in zip(fits, beaten.tolist(), strict=True):
+        if lost or any(abs(rto[j] - rto[i]) < 1e-9 and abs(rpo[j] - rpo[i]) < 1e-9 for j in chosen):
             continue
-        if any(abs(o.rto - p.rto) < 1e-9 and abs(o.rpo - p.rpo) < 1e-9 for o in offers):
-            continue
-        offers.append(_offer("rto_rpo", p, _gives_up(ask, p)))
-    best_rto = min(fits, key=lambda p: (p.rto, p.rpo, p.monthly_cost))
-    best_rpo = min(fits, key=lambda p: (p.rpo, p.rto, p.monthly_cost))
-    return (
-        offers,
-        _offer("rto_rpo", best_rto, _gives_up(ask, best_rto)),
-        _offer("rto_rpo", best_rpo, _gives_up(ask, best_rpo)),
-    )
+        chosen.append(i)
+    best_rto = min(fits, key=lambda i: (rto[i], rpo[i], cost[i]))
+    best_rpo = min(fits, key=lambda i: (rpo[i], rto[i], cost[i]))
+    plans = {
+        i: make_plan(ev, int(points[i]), workload, None, impact, catalog)
+        for i in (*chosen, best_rto, best_rpo)
+    }
+
+    def offer(i: int) -> CounterOffer:
+        return _offer("rto_rpo", plans[i], _gives_up(ask, plans[i]))
+
+    return [offer(i) for i in chosen], offer(best_rto), offer(best_rpo)
 
 
 def _hard_offers(
@@ -250,8 +276,16 @@ def _hard_offers(
     impact: BusinessImpact,
     catalog: Catalog,
     budget: float,
+    space: DesignSpace,
+    bound: _Bound,
 ) -> list[CounterOffer]:
-    """Relaxing retention, off-site or immutable, where that alone makes the ask fit."""
+    """Relaxing retention, off-site or immutable, where that alone makes the ask fit.
+
+    ``space`` and ``bound`` are those of the ask's retention (shared by the off-site and
+    immutable relaxations). Each search skips the designs whose outlay lower bound exceeds
+    the budget: the cheapest design is among the others whenever it fits the budget, and
+    an offer is made only then.
+    """
     ret = ask.retention
     trials: list[tuple[Any, Requirements, str]] = []
     if ret.yearly:
@@ -296,9 +330,16 @@ def _hard_offers(
         )
     offers = []
     for kind, req, words in trials:
-        res = cheapest(workload, req, impact=impact, catalog=catalog)
-        if res.plan is not None and res.plan.monthly_cost <= budget + 1e-9:
-            offers.append(_offer(kind, res.plan, (f"gives up {words}",)))
+        if req.retention == ask.retention:
+            sp, lower = space, bound
+        else:
+            sp = build_space(catalog, req.retention)
+            lower = _bound(sp, workload, req.retention, catalog)
+        plan = _cheapest_plan(
+            workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + 1e-9
+        )
+        if plan is not None and plan.monthly_cost <= budget + 1e-9:
+            offers.append(_offer(kind, plan, (f"gives up {words}",)))
     return offers
 
 
@@ -494,7 +535,11 @@ def negotiate(
     _check_type("workload", workload, Workload)
     _check_type("ask", ask, Requirements)
     impact, catalog = _inputs(impact, catalog)
-    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    # one space and one outlay bound for every search below: they depend on the retention
+    # only, which no search but the retention counter-offers changes
+    space = build_space(catalog, ask.retention)
+    bound = _bound(space, workload, ask.retention, catalog)
+    res, evaluated = _cheapest(space, workload, ask, impact, catalog, "outlay", bound=bound)
     budget = ask.budget
     if not res.feasible:
         verdict: Verdict = "impossible"
@@ -507,33 +552,41 @@ def negotiate(
     offers: list[CounterOffer] = []
     best_rto = best_rpo = None
     if budget is not None and verdict != "fits_budget":
-        front = frontier(workload, ask, impact=impact, catalog=catalog, max_cost=budget)
-        offers, best_rto, best_rpo = _frontier_offers(front, ask, budget)
+        # the designs evaluated for the ask give their solved intervals to the frontier
+        ev, points = _frontier(
+            space,
+            workload,
+            ask,
+            impact,
+            catalog,
+            _grid(DEFAULT_INTERVALS),
+            budget,
+            asked=True,
+            bound=bound,
+            evaluated=evaluated,
+        )
+        offers, best_rto, best_rpo = _frontier_offers(
+            ev, points, ask, budget, workload, impact, catalog
+        )
         if verdict == "over_budget":
-            offers += _hard_offers(workload, ask, impact, catalog, budget)
+            offers += _hard_offers(workload, ask, impact, catalog, budget, space, bound)
         offers.sort(key=lambda o: (o.monthly_cost, o.rto, o.rpo))
     # zero downtime is a question of failover: the RTO moves for the scopes a standby can
     # serve (hardware, site); the others keep the ask, or their floor where it is impossible
     failover_scopes: list[str] = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
     possible = _possible(ask, res.reasons)
-    moving = failover_scopes or _scopes_in(possible, "rto")
-    targets = _rto_candidates(
+    curve = _cost_curve(
         workload,
         possible,
-        moving,
+        "rto",
+        None,
         impact,
         catalog,
-        max(possible.limit("rto", s) for s in moving),
+        _KNEE_FACTOR,
+        failover_scopes or None,
         round_values=False,
-    )
-    curve = cost_curve(
-        workload,
-        possible,
-        axis="rto",
-        targets=targets,
-        impact=impact,
-        catalog=catalog,
-        scopes=failover_scopes or None,
+        space=space,
+        bound=bound,
     )
     out = Negotiation(
         verdict=verdict,

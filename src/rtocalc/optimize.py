@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from . import physics, units
-from .models import BusinessImpact, Catalog, Design, Requirements, Workload
+from ._rows import gather_rows
+from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
     PATHS,
     DesignSpace,
     Evaluation,
+    IntArray,
     build_space,
     evaluate_space,
     has_immutable,
@@ -69,6 +71,13 @@ def _check_type(name: str, value: object, kind: type) -> None:
         )
 
 
+def _keys(ev: Evaluation, objective: Objective) -> tuple[np.ndarray, ...]:
+    """The keys of :func:`order` but the row, least significant first (as for
+    :func:`numpy.lexsort`): outlay, worst RPO, worst RTO, objective."""
+    primary = ev.outlay if objective == "outlay" else ev.tco
+    return ev.outlay, ev.worst_rpo, ev.worst_rto, primary
+
+
 def order(ev: Evaluation, objective: Objective) -> np.ndarray:
     """Row indices sorted by the documented key.
 
@@ -76,8 +85,25 @@ def order(ev: Evaluation, objective: Objective) -> np.ndarray:
     row order (catalog order of target, scheme, off-site, long-term, replication, link,
     strategy).
     """
-    primary = ev.outlay if objective == "outlay" else ev.tco
-    return np.lexsort((np.arange(len(primary)), ev.outlay, ev.worst_rpo, ev.worst_rto, primary))
+    keys = _keys(ev, objective)
+    return np.lexsort((np.arange(len(keys[0])), *keys))
+
+
+def _first(ev: Evaluation, objective: Objective) -> int | None:
+    """The feasible row that :func:`order` ranks first, or None when no row is feasible.
+
+    Only the feasible rows with the least objective are sorted (all feasible rows if an
+    objective is NaN, which sorts last): the key ends with the row, so their order among
+    themselves is the one :func:`order` gives.
+    """
+    rows = np.flatnonzero(ev.feasible)
+    if not rows.size:
+        return None
+    primary = _keys(ev, objective)[-1][rows]
+    least = primary.min()
+    if not np.isnan(least):
+        rows = rows[primary == least]
+    return int(rows[np.lexsort((rows, *(k[rows] for k in _keys(ev, objective))))[0]])
 
 
 def cheapest(
@@ -181,17 +207,53 @@ def cheapest(
     assert not isinstance(impact, uncertainty.UncertainImpact)
     impact, catalog = _inputs(impact, catalog)
     space = build_space(catalog, requirements.retention)
-    found = _search(space, workload, requirements, impact, catalog, objective)
+    return _cheapest(space, workload, requirements, impact, catalog, objective)[0]
+
+
+def _cheapest(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    objective: Objective,
+    *,
+    bound: _Bound | None = None,
+) -> tuple[Result, tuple[tuple[IntArray, Evaluation], ...]]:
+    """The deterministic :func:`cheapest` on a built space, and the rows it evaluated.
+
+    Parameters
+    ----------
+    space : DesignSpace
+        ``build_space(catalog, requirements.retention)``.
+    workload, requirements, impact, catalog
+        As for :func:`cheapest` (checked, defaults applied).
+    objective : {"outlay", "tco"}
+        As for :func:`cheapest`.
+    bound : _Bound, optional
+        :func:`_bound` of ``space``, when the caller has it.
+
+    Returns
+    -------
+    result : Result
+        As :func:`cheapest` returns it.
+    evaluated : tuple of (rows, Evaluation)
+        Rows of ``space`` and their evaluation at ``requirements`` (longest interval), each
+        row at most once: the search's batches, or the whole space when nothing is feasible.
+    """
+    searched = _search(space, workload, requirements, impact, catalog, objective, bound=bound)
     budget = requirements.budget
-    if found is not None:
-        ev, row = found
+    evaluated = searched.evaluated
+    if searched.best is not None:
+        ev, row = searched.best
         plan: Plan | None = make_plan(ev, row, workload, requirements, impact, catalog)
         reasons: tuple[Reason, ...] = ()
     else:
         plan = None
-        ev = evaluate_space(space, workload, requirements, impact, catalog)
+        ev = _whole(space, evaluated, workload, requirements, impact, catalog)
+        evaluated = ((np.arange(len(space)), ev),)
         reasons = explain(ev, workload, requirements, impact, catalog)
-    return Result(
+    result = Result(
         feasible=plan is not None,
         plan=plan,
         reasons=reasons,
@@ -201,6 +263,31 @@ def cheapest(
         space_size=len(space),
         currency=catalog.currency,
     )
+    return result, evaluated
+
+
+def _whole(
+    space: DesignSpace,
+    evaluated: tuple[tuple[IntArray, Evaluation], ...],
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> Evaluation:
+    """The evaluation of the whole space at ``requirements``, given some rows' evaluations.
+
+    Only the rows not in ``evaluated`` are evaluated; every metric of a row depends on
+    that row alone, so the result equals ``evaluate_space(space, ...)``.
+    """
+    done = np.zeros(len(space), bool)
+    for rows, _ in evaluated:
+        done[rows] = True
+    rest = np.flatnonzero(~done)
+    parts = list(evaluated)
+    if rest.size or not parts:
+        ev = evaluate_space(space.take(rest), workload, requirements, impact, catalog)
+        parts.append((rest, ev))
+    return gather_rows(parts)
 
 
 def _robust(
@@ -277,14 +364,57 @@ def _cheapest_plan(
     impact: BusinessImpact,
     catalog: Catalog,
     space: DesignSpace | None = None,
+    *,
+    bound: _Bound | None = None,
+    where: np.ndarray | None = None,
 ) -> Plan | None:
-    """The cheapest plan (outlay), or None, without explaining infeasibility."""
+    """The cheapest plan (outlay), or None, without explaining infeasibility.
+
+    ``space``, ``bound`` and ``where`` are passed on to :func:`_search` (``space``
+    defaults to the space of the ask's retention).
+    """
     space = space if space is not None else build_space(catalog, requirements.retention)
-    found = _search(space, workload, requirements, impact, catalog, "outlay")
+    found = _search(
+        space, workload, requirements, impact, catalog, "outlay", bound=bound, where=where
+    ).best
     if found is None:
         return None
     ev, row = found
     return make_plan(ev, row, workload, requirements, impact, catalog)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """Each row's outlay lower bound and the rows in the order the search takes them."""
+
+    #: outlay at the longest backup interval, 24 h [currency/month], per row
+    outlay: np.ndarray
+    #: rows sorted by (outlay, row)
+    ranked: IntArray
+
+
+def _bound(
+    space: DesignSpace, workload: Workload, retention: Retention, catalog: Catalog
+) -> _Bound:
+    """Each row's outlay at the longest backup interval, 24 h, and the rows sorted by it.
+
+    Outlay never rises with the interval, and no interval is longer, so this is a lower
+    bound of each row's outlay (and TCO) at any interval the ask may solve for.
+    """
+    i_max = np.full(len(space), HOURS_PER_DAY)
+    outlay = row_costs(space, i_max, workload, retention, catalog).outlay
+    return _Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
+
+
+@dataclass(frozen=True)
+class _Searched:
+    """What :func:`_search` found, and the rows it evaluated on the way."""
+
+    #: the best row's evaluation (of its batch) and its index there; None: none feasible
+    best: tuple[Evaluation, int] | None
+    #: rows of the space (sorted) and their evaluation at the ask (longest interval), each
+    #: row in one batch only
+    evaluated: tuple[tuple[IntArray, Evaluation], ...]
 
 
 def _search(
@@ -294,42 +424,70 @@ def _search(
     impact: BusinessImpact,
     catalog: Catalog,
     objective: Objective,
-) -> tuple[Evaluation, int] | None:
+    *,
+    bound: _Bound | None = None,
+    where: np.ndarray | None = None,
+) -> _Searched:
     """Exact minimum over the space, evaluating the cheapest rows first.
 
     Outlay is non-increasing in the backup interval, so each row's outlay at the
-    longest interval is a lower bound of its outlay (and of its TCO, since expected
-    losses are >= 0). Rows are evaluated in order of that bound, in growing batches, until
-    the best feasible objective found is below the bound of every row not yet evaluated:
-    the rows left cannot win, not even a tie. Yes/no asks (off-site, immutable) are
-    checked before any evaluation.
+    longest interval (:func:`_bound`) is a lower bound of its outlay (and of its TCO,
+    since expected losses are >= 0). Rows are evaluated in order of that bound, in
+    growing disjoint batches (512, then up to 2,048, 8,192, ... rows in all), until the
+    best feasible objective found is below the bound of every row not yet evaluated: the
+    rows left cannot win, not even a tie. Yes/no asks (off-site, immutable) are checked
+    before any evaluation.
+
+    Parameters
+    ----------
+    space, workload, requirements, impact, catalog, objective
+        As for :func:`_cheapest`.
+    bound : _Bound, optional
+        :func:`_bound` of ``space`` when the caller has it (it depends on the retention).
+    where : ndarray of bool, optional
+        Rows that may be feasible: the caller has proven every other row infeasible for
+        ``requirements``. The result is the same with or without it.
+
+    Returns
+    -------
+    _Searched
+        The best row by :func:`order` among the feasible ones (ties broken by row index
+        in ``space``), and the batches evaluated.
     """
     ret = requirements.retention
-    i_max = np.full(len(space), HOURS_PER_DAY)
-    bound = row_costs(space, i_max, workload, ret, catalog).outlay
-    keep = np.ones(len(space), bool)
+    if bound is None:
+        bound = _bound(space, workload, ret, catalog)
+    keep = np.ones(len(space), bool) if where is None else np.array(where, dtype=bool)
     if requirements.offsite:
         keep &= has_offsite(space, catalog)
     if requirements.immutable:
         keep &= has_immutable(space, catalog)
-    cand = np.flatnonzero(keep)
-    cand = cand[np.lexsort((cand, bound[cand]))]
-    k = min(len(cand), _FIRST_BATCH)
-    while k > 0:
-        rows = np.sort(cand[:k])
+    cand = bound.ranked[keep[bound.ranked]]  # by (bound, row)
+    evaluated: list[tuple[IntArray, Evaluation]] = []
+    found: list[tuple[Evaluation, int, int]] = []  # per batch: its best, row there, row here
+    start, stop = 0, min(len(cand), _FIRST_BATCH)
+    while start < stop:
+        rows = np.sort(cand[start:stop])
         ev = evaluate_space(space.take(rows), workload, requirements, impact, catalog)
+        evaluated.append((rows, ev))
         if objective == "tco":
             ev = _both_ends(ev, space.take(rows), workload, requirements, impact, catalog)
-        if ev.feasible.any():
-            ranked = order(ev, objective)
-            best_row = int(ranked[ev.feasible[ranked]][0])
-            best = float((ev.outlay if objective == "outlay" else ev.tco)[best_row])
-            if k == len(cand) or bound[cand[k]] > best * (1 + 1e-12) + 1e-9:
-                return ev, best_row
-        if k == len(cand):
-            return None
-        k = min(len(cand), 4 * k)
-    return None
+        row = _first(ev, objective)
+        if row is not None:
+            found.append((ev, row, int(rows[row])))
+        if found:
+            ev, row, _ = found[_winner(found, objective)]
+            best = float(_keys(ev, objective)[-1][row])
+            if stop == len(cand) or bound.outlay[cand[stop]] > best * (1 + 1e-12) + 1e-9:
+                return _Searched((ev, row), tuple(evaluated))
+        start, stop = stop, min(len(cand), 4 * stop)
+    return _Searched(None, tuple(evaluated))
+
+
+def _winner(found: list[tuple[Evaluation, int, int]], objective: Objective) -> int:
+    """Which of the batches' best rows :func:`order` ranks first over their union."""
+    keys = [np.array([_keys(ev, objective)[k][row] for ev, row, _ in found]) for k in range(4)]
+    return int(np.lexsort((np.array([here for _, _, here in found]), *keys))[0])
 
 
 def _both_ends(

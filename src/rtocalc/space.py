@@ -320,12 +320,20 @@ class Evaluation:
     @cached_property
     def path_rto(self) -> FloatArray:
         """(P, S, N) RTO of every path in every scenario [h], inf where dead."""
-        alive, det, prov = self.extra["alive"], self.extra["detection"], self.extra["prov"]
-        rto = np.empty(alive.shape)
-        rto[_FAILOVER] = det[:, None] + self.rto_rows[_FAILOVER]
-        rto[1:] = (det[:, None] + prov)[None] + self.rto_rows[1:, None, :]
-        rto[~alive] = np.inf
+        rto = np.stack([self.rto_of(p) for p in range(len(PATHS))])
+        rto[~self.extra["alive"]] = np.inf
         return rto
+
+    def rto_of(self, path: int) -> FloatArray:
+        """(S, N) RTO of one path in every scenario [h], whether or not its copy survives.
+
+        Detection plus the failover time, or detection plus provisioning plus the restore
+        time (:func:`rtocalc.physics.rto_restore`, summed in this order by the kernel too).
+        """
+        det = self.extra["detection"][:, None]
+        if path == _FAILOVER:
+            return np.asarray(det + self.rto_rows[path], dtype=float)
+        return np.asarray((det + self.extra["prov"]) + self.rto_rows[path], dtype=float)
 
 
 def _gfs_period(retention: Retention) -> float:

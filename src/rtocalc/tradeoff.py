@@ -15,16 +15,36 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from . import physics
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
-from .optimize import OPEN_LIMIT, _cheapest_plan, _check_type, _inputs, make_plan
+from .optimize import (
+    OPEN_LIMIT,
+    _Bound,
+    _bound,
+    _cheapest_plan,
+    _check_type,
+    _first,
+    _inputs,
+    make_plan,
+)
 from .results import Plan, _csv, _dataframe, _Result
-from .space import Evaluation, build_space, evaluate_space, row_costs
+from .space import (
+    PATHS,
+    DesignSpace,
+    Evaluation,
+    IntArray,
+    build_space,
+    evaluate_space,
+    has_immutable,
+    has_offsite,
+)
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
 #: Backup intervals the frontier tries for every design [h]: schedules people run.
 DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
 _OPEN_LIMIT = OPEN_LIMIT  # a limit that binds nothing but keeps its scope "in scope"
+_KNEE_FACTOR = 1.5  # default cost ratio that makes a knee of a cost curve [-]
 
 
 def _scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
@@ -54,42 +74,65 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
     """Points no other point beats on all of (cost, RTO, RPO); duplicates kept once.
 
     Points are sorted by cost (ties by RTO, RPO, then index); a point is kept when no
-    point before it in that order has RTO and RPO both at most its own. Small fronts are
-    peeled: the first remaining point is kept and every point it dominates dropped, one
-    vectorised pass per front point. After :data:`_PEEL` points the rest is checked in
-    vectorised blocks against the front found so far.
+    point before it has RTO and RPO both at most its own. Small fronts are peeled: the
+    first remaining point is kept and every point it dominates dropped, one vectorised
+    pass per front point. After :data:`_PEEL` front points the rest is checked in
+    vectorised blocks (256 points, doubling up to 4,096): against the staircase (the
+    (RTO, RPO) front) of the points kept so far by binary search, then within the block
+    among the points that pass.
     """
-    order = np.lexsort((np.arange(len(cost)), rpo, rto, cost))
+    order = np.lexsort((rpo, rto, cost))  # stable: full ties stay in index order
     a, b = rto[order], rpo[order]
     rest = np.arange(len(order))  # positions in sorted order not yet settled
-    kept: list[int] = []
-    while rest.size and len(kept) < _PEEL:
+    peeled: list[int] = []
+    while rest.size and len(peeled) < _PEEL:
         i = int(rest[0])  # no earlier point dominates it: those are dropped or kept
-        kept.append(i)
+        peeled.append(i)
         rest = rest[1:]
         rest = rest[(a[rest] < a[i]) | (b[rest] < b[i])]
-    front_a, front_b = a[kept], b[kept]
-    found = [np.asarray(kept, dtype=np.int64)]
-    block = 2048
-    for start in range(0, len(rest), block):
+    kept = [np.asarray(peeled, dtype=np.int64)]
+    # staircase of the points kept so far: RTO ascending, RPO strictly descending; a point
+    # is dominated by a kept one iff the last step at or below its RTO has RPO <= its own
+    stair_a, stair_b = _staircase(a[kept[0]], b[kept[0]])
+    start, block = 0, 256
+    while start < len(rest):
         pos = rest[start : start + block]
         ab, bb = a[pos], b[pos]
-        dom = ((front_a[None, :] <= ab[:, None]) & (front_b[None, :] <= bb[:, None])).any(1)
+        dom = np.zeros(len(ab), bool)
+        if stair_a.size:
+            step = np.searchsorted(stair_a, ab, side="right") - 1
+            dom = (step >= 0) & (stair_b[np.maximum(step, 0)] <= bb)
         cand = np.flatnonzero(~dom)
         ca, cb = ab[cand], bb[cand]
         earlier = np.arange(len(cand))[None, :] < np.arange(len(cand))[:, None]
         within = ((ca[None, :] <= ca[:, None]) & (cb[None, :] <= cb[:, None]) & earlier).any(1)
         new = cand[~within]
-        found.append(pos[new])
-        front_a = np.concatenate([front_a, ab[new]])
-        front_b = np.concatenate([front_b, bb[new]])
+        if new.size:
+            kept.append(pos[new])
+            stair_a, stair_b = _staircase(
+                np.concatenate([stair_a, ab[new]]), np.concatenate([stair_b, bb[new]])
+            )
+        # few points of a later block pass the staircase: larger blocks, fewer rounds
+        start, block = start + block, min(2 * block, 4096)
     mask = np.zeros(len(cost), bool)
-    mask[order[np.concatenate(found)]] = True
+    mask[order[np.concatenate(kept)]] = True
     return mask
 
 
 #: front points :func:`pareto_mask` peels one at a time before checking in blocks
 _PEEL = 64
+
+
+def _staircase(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of (a, b) that no other has both at most, one per value: a ascending,
+    b strictly descending."""
+    if a.size == 0:
+        return a, b
+    o = np.lexsort((b, a))
+    a, b = a[o], b[o]
+    lowest = np.minimum.accumulate(b)
+    step = np.concatenate([[True], b[1:] < lowest[:-1]])
+    return a[step], b[step]
 
 
 class Frontier(_Result):
@@ -199,27 +242,99 @@ def frontier(
     impact, catalog = _inputs(impact, catalog)
     req = requirements if requirements is not None else Requirements(rpo={}, rto={})
     _check_type("requirements", req, Requirements)
+    grid = _grid(intervals)
+    space = build_space(catalog, req.retention)
+    ev, points = _frontier(
+        space, workload, req, impact, catalog, grid, max_cost, asked=requirements is not None
+    )
+    plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
+    return Frontier(
+        plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=len(space)
+    )
+
+
+def _grid(intervals: Sequence[float]) -> np.ndarray:
+    """The distinct backup intervals of the frontier, ascending (checked) [h]."""
     grid = np.asarray(sorted({float(i) for i in intervals}), dtype=float)
     if grid.size == 0 or not np.all(np.isfinite(grid)) or grid.min() <= 0:
         raise ValueError(
             f"intervals: {list(intervals)!r} must be positive durations in hours; "
             "use e.g. (0.25, 1, 4, 24)"
         )
+    return grid
+
+
+def _frontier(
+    space: DesignSpace,
+    workload: Workload,
+    req: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    grid: np.ndarray,
+    max_cost: float | None,
+    *,
+    asked: bool,
+    bound: _Bound | None = None,
+    evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
+) -> tuple[Evaluation, IntArray]:
+    """The evaluation behind :func:`frontier` and its points, before any plan is built.
+
+    Parameters
+    ----------
+    space : DesignSpace
+        ``build_space(catalog, req.retention)``.
+    workload, impact, catalog
+        As for :func:`frontier` (defaults applied).
+    req : Requirements
+        The ask (its retention, off-site and immutable asks bind; RPO and RTO are axes).
+    grid : ndarray
+        :func:`_grid` of the intervals.
+    max_cost : float or None
+        As for :func:`frontier`.
+    asked : bool
+        Also try each design at the interval that ``req`` solves for it.
+    bound : _Bound, optional
+        :func:`rtocalc.optimize._bound` of ``space``, when the caller has it.
+    evaluated : sequence of (rows, Evaluation), optional
+        Rows of ``space`` already evaluated at ``req``: their solved intervals (and link
+        checks) are reused.
+
+    Returns
+    -------
+    ev : Evaluation
+        Of the (design, interval) pairs tried.
+    points : ndarray of int
+        Rows of ``ev`` on the frontier, by (cost, RTO, RPO, row).
+
+    Notes
+    -----
+    Designs that fail the off-site or immutable ask, whose outlay lower bound exceeds
+    ``max_cost``, or (with ``asked``) whose link cannot carry their traffic, are
+    infeasible (or too dear) at every interval, so they are not evaluated; the pairs left
+    keep their order, so the points are the same.
+    """
     open_req = _relaxed(req, rpo=True, rto=True)
-    space = build_space(catalog, req.retention)
-    space_size = len(space)
+    keep = np.ones(len(space), bool)
+    if req.offsite:
+        keep &= has_offsite(space, catalog)
+    if req.immutable:
+        keep &= has_immutable(space, catalog)
     if max_cost is not None:
-        bound = row_costs(space, np.full(len(space), 24.0), workload, req.retention, catalog)
-        space = space.take(np.flatnonzero(bound.outlay <= max_cost + 1e-9))
-    n = len(space)
-    rows = np.repeat(np.arange(n), grid.size)
-    intervals_col = np.tile(grid, n)
-    if requirements is not None:
+        bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
+        keep &= bound.outlay <= max_cost + 1e-9
+    designs = np.flatnonzero(keep)
+    if asked:
         # each design also at the interval the ask itself solves for, so that the
-        # cheapest design for the ask is on (or dominated within) the frontier
-        asked = evaluate_space(space, workload, req, impact, catalog).interval
-        rows = np.concatenate([rows, np.arange(n)])
-        intervals_col = np.concatenate([intervals_col, asked])
+        # cheapest design for the ask is on (or dominated within) the frontier; a design
+        # whose traffic exceeds its link fails at every interval (the traffic is a daily
+        # average: it does not depend on the interval)
+        solved, link_ok = _asked(space, designs, workload, req, impact, catalog, evaluated)
+        designs, solved = designs[link_ok], solved[link_ok]
+    rows = np.repeat(designs, grid.size)
+    intervals_col = np.tile(grid, len(designs))
+    if asked:
+        rows = np.concatenate([rows, designs])
+        intervals_col = np.concatenate([intervals_col, solved])
     big = replace(space.take(rows), interval=intervals_col)
     ev = evaluate_space(big, workload, open_req, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
@@ -231,10 +346,31 @@ def frontier(
     points = points[
         np.lexsort((points, ev.worst_rpo[points], ev.worst_rto[points], ev.outlay[points]))
     ]
-    plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
-    return Frontier(
-        plans=plans, currency=catalog.currency, intervals=tuple(grid), space_size=space_size
-    )
+    return ev, points
+
+
+def _asked(
+    space: DesignSpace,
+    rows: IntArray,
+    workload: Workload,
+    req: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    evaluated: Sequence[tuple[IntArray, Evaluation]] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``rows``, the backup interval that ``req`` solves for it [h] and
+    whether its link carries its traffic; rows already in ``evaluated`` (evaluations at
+    ``req``) are not evaluated again."""
+    interval = np.full(len(space), np.nan)
+    link_ok = np.zeros(len(space), bool)
+    known = np.zeros(len(space), bool)
+    for done, ev in evaluated:
+        interval[done], link_ok[done], known[done] = ev.interval, ev.link_ok, True
+    todo = rows[~known[rows]]
+    if todo.size:
+        ev = evaluate_space(space.take(todo), workload, req, impact, catalog)
+        interval[todo], link_ok[todo] = ev.interval, ev.link_ok
+    return interval[rows], link_ok[rows]
 
 
 # --- cost curves ---------------------------------------------------------------------------
@@ -328,41 +464,93 @@ class CostCurve(_Result):
 def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
     """Per row, the RTO target it can meet: worst over scenarios in scope of the fastest
     surviving path that meets the RPO limit."""
-    rpo_ok = ev.path_rpo <= ev.rpo_limit[None, :, None] + 1e-9
-    fastest = np.where(rpo_ok, ev.path_rto, np.inf).min(axis=0)  # (S, N)
+    limit = ev.rpo_limit[:, None] + 1e-9
+    fastest = np.full(ev.rpo.shape, np.inf)  # (S, N)
+    for p in range(len(PATHS)):
+        ok = ev.extra["alive"][p] & (ev.rpo_rows[p] <= limit)
+        np.minimum(fastest, np.where(ok, ev.rto_of(p), np.inf), out=fastest)
     return np.asarray(np.where(scope_mask[:, None], fastest, 0.0).max(axis=0), dtype=float)
 
 
+#: Relative margin (at least 1e-6 h) by which an RTO target may undercut a row's
+#: :func:`_rto_floor` before the row is ruled out: far above rounding, far below any target
+#: that matters.
+_FLOOR_SLACK = 1e-6
+
+
+def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np.ndarray:
+    """Per row, a lower bound of every RTO target it can meet, at any backup interval [h].
+
+    Parameters
+    ----------
+    ev : Evaluation
+        Of the rows, at any requirements and intervals: only what does not depend on
+        them is read (which copies survive, failover times, restore throughputs).
+    workload : Workload
+        The workload ``ev`` was evaluated for.
+    scope_mask : ndarray of bool
+        Scenarios whose RTO limit is the target, shape (S,).
+
+    Returns
+    -------
+    ndarray
+        Worst over the scenarios in scope of the fastest surviving path, each path at the
+        least RTO it can have: failover as evaluated (it does not depend on the interval),
+        a restore without its chain replay (:func:`rtocalc.physics.rto_restore`: detection,
+        provisioning, retrieval delay and moving the data; the replay only adds). ``inf``
+        where a scenario in scope has no surviving copy.
+
+    Notes
+    -----
+    A row whose floor exceeds a target by more than :data:`_FLOOR_SLACK` meets that
+    target at no interval, so an exact search may skip it.
+    """
+    x = ev.extra
+    s = np.flatnonzero(scope_mask)
+    alive = x["alive"][:, s, :]  # (P, S in scope, N)
+    restores = range(1, len(PATHS))
+    restore = physics.rto_restore(
+        workload.final_size,
+        np.stack([x["read"][p] for p in restores])[:, None, :],
+        detection=x["detection"][None, s, None],
+        provisioning=x["prov"][None, s, :],
+        retrieval_delay=np.stack([x["retrieval"][p] for p in restores])[:, None, :],
+    )
+    failover = np.where(alive[0], ev.rto_of(0)[s], np.inf)
+    fastest = np.minimum(failover, np.where(alive[1:], restore, np.inf).min(axis=0))
+    return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
+
+
+def _rto_relaxed(requirements: Requirements, scopes: Sequence[str]) -> Requirements:
+    """The ask with the RTO of ``scopes`` lifted (and ``mtd`` dropped); the other scopes
+    keep their effective limits."""
+    held = {
+        s: requirements.limit("rto", s)
+        for s in _scopes_in(requirements, "rto")
+        if s not in scopes and math.isfinite(requirements.limit("rto", s))
+    }
+    return requirements.model_copy(
+        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
+    )
+
+
 def _rto_candidates(
-    workload: Workload,
+    ev: Evaluation,
     requirements: Requirements,
-    scopes: list[str],
-    impact: BusinessImpact,
-    catalog: Catalog,
+    scope_mask: np.ndarray,
     ask: float,
     *,
     round_values: bool = True,
 ) -> list[float]:
     """RTO targets where the cheapest design may change, from one evaluation.
 
-    With the RTO lifted, each design is evaluated once; the RTO each can meet
+    ``ev`` is the evaluation of the space at :func:`_rto_relaxed` of the ask (the RTO of
+    the moving scopes, ``scope_mask``, lifted); the RTO each design can meet
     (:func:`_rto_need`) at that interval, for the designs that are cheapest for some
     target (a running minimum of cost over designs sorted by that RTO), are the
     candidate breakpoints. Each is then checked by an exact search, so a breakpoint that
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
-    # lift the RTO of the scopes that move; the held scopes keep their limits
-    held = {
-        s: requirements.limit("rto", s)
-        for s in _scopes_in(requirements, "rto")
-        if s not in scopes and math.isfinite(requirements.limit("rto", s))
-    }
-    relaxed = requirements.model_copy(
-        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
-    )
-    space = build_space(catalog, requirements.retention)
-    ev = evaluate_space(space, workload, relaxed, impact, catalog)
-    scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
     need = _rto_need(ev, scope_mask)
     ok = ev.window_ok & ev.link_ok & np.isfinite(need)
     if requirements.offsite:
@@ -381,6 +569,19 @@ def _rto_candidates(
     return sorted(found)
 
 
+def _limits(requirements: Requirements, impact: BusinessImpact) -> tuple[Any, ...]:
+    """Everything of an ask that an evaluation of the space reads."""
+    return (
+        tuple(
+            (requirements.limit("rpo", s.scope), requirements.limit("rto", s.scope))
+            for s in impact.scenarios
+        ),
+        requirements.retention,
+        requirements.offsite,
+        requirements.immutable,
+    )
+
+
 def cost_curve(
     workload: Workload,
     requirements: Requirements,
@@ -389,7 +590,7 @@ def cost_curve(
     targets: Sequence[float] | None = None,
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
-    knee_factor: float = 1.5,
+    knee_factor: float = _KNEE_FACTOR,
     scopes: Sequence[str] | None = None,
 ) -> CostCurve:
     """The cheapest monthly cost as one target moves, the rest of the ask held.
@@ -426,7 +627,9 @@ def cost_curve(
     Every target is an exact search (:func:`rtocalc.cheapest`), so each step's cost is
     the true cheapest for its target. Along RTO the default targets are the candidate
     breakpoints that one evaluation of the space with the RTO lifted finds (where the
-    cheapest design changes), plus a few round values and the ask.
+    cheapest design changes), plus a few round values and the ask. That evaluation also
+    spares each search the designs that can meet its target at no interval, which
+    changes no answer.
 
     Examples
     --------
@@ -442,35 +645,85 @@ def cost_curve(
     if not (knee_factor > 1.0 and math.isfinite(knee_factor)):
         raise ValueError(f"knee_factor: {knee_factor!r} must be a finite number > 1; use e.g. 1.5")
     impact, catalog = _inputs(impact, catalog)
-    held: dict[str, float] = {}
+    if axis != "retention" and scopes is not None:
+        bad = [s for s in scopes if s not in SCOPES]
+        if bad or not scopes:
+            raise ValueError(
+                f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
+                + ", ".join(repr(s) for s in SCOPES)
+            )
+    return _cost_curve(workload, requirements, axis, targets, impact, catalog, knee_factor, scopes)
+
+
+def _cost_curve(
+    workload: Workload,
+    requirements: Requirements,
+    axis: Literal["rto", "rpo", "retention"],
+    targets: Sequence[float] | None,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    knee_factor: float,
+    scopes: Sequence[str] | None,
+    *,
+    round_values: bool = True,
+    space: DesignSpace | None = None,
+    bound: _Bound | None = None,
+) -> CostCurve:
+    """:func:`cost_curve` once its arguments are checked (and defaulted).
+
+    Parameters
+    ----------
+    workload, requirements, axis, targets, impact, catalog, knee_factor, scopes
+        As for :func:`cost_curve`.
+    round_values : bool, default True
+        Along RTO with default targets, add the round values to the candidate breakpoints.
+    space : DesignSpace, optional
+        ``build_space(catalog, requirements.retention)``, when the caller has it (RTO and
+        RPO axes).
+    bound : _Bound, optional
+        :func:`rtocalc.optimize._bound` of that space, when the caller has it.
+
+    Returns
+    -------
+    CostCurve
+    """
     if axis == "retention":
-        scopes_l = _scopes_in(requirements)
-    else:
-        limited = _scopes_in(requirements, axis)
-        held = {s: requirements.limit(axis, s) for s in limited}
-        held = {s: v for s, v in held.items() if math.isfinite(v)}
-        if scopes is None:
-            scopes_l = limited
-        else:
-            bad = [s for s in scopes if s not in SCOPES]
-            if bad or not scopes:
-                raise ValueError(
-                    f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
-                    + ", ".join(repr(s) for s in SCOPES)
-                )
-            scopes_l = [s for s in SCOPES if s in scopes]
-    scopes = scopes_l
-    raw: list[tuple[float, Plan | None]] = []
-    grid: Sequence[float]
-    if axis == "rto":
-        ask = max(requirements.limit("rto", s) for s in scopes)
+        ask = float(requirements.retention.daily)
         grid = (
             targets
             if targets is not None
-            else _rto_candidates(workload, requirements, scopes, impact, catalog, ask)
+            else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
         )
-    elif axis == "rpo":
-        ask = max(requirements.limit("rpo", s) for s in scopes)
+        raw = [
+            (
+                float(t),
+                _cheapest_plan(workload, _at(requirements, axis, {}, [], t), impact, catalog),
+            )
+            for t in grid
+        ]
+        return _curve(raw, axis, ask, requirements, catalog, knee_factor)
+    limited = _scopes_in(requirements, axis)
+    held = {s: requirements.limit(axis, s) for s in limited}
+    held = {s: v for s, v in held.items() if math.isfinite(v)}
+    moving = limited if scopes is None else [s for s in SCOPES if s in scopes]
+    ask = max(requirements.limit(axis, s) for s in moving)
+    space = space if space is not None else build_space(catalog, requirements.retention)
+    bound = bound if bound is not None else _bound(space, workload, requirements.retention, catalog)
+    if axis == "rto":
+        raw = _rto_steps(
+            workload,
+            requirements,
+            moving,
+            held,
+            impact,
+            catalog,
+            targets,
+            ask,
+            round_values=round_values,
+            space=space,
+            bound=bound,
+        )
+    else:
         grid = (
             targets
             if targets is not None
@@ -491,25 +744,84 @@ def cost_curve(
                 }
             )
         )
-    else:
-        ask = float(requirements.retention.daily)
-        grid = (
-            targets
-            if targets is not None
-            else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
-        )
-    space = build_space(catalog, requirements.retention) if axis != "retention" else None
-    for target in grid:
-        if axis in ("rto", "rpo"):
-            table = {**held, **dict.fromkeys(scopes, float(target))}
-            req = requirements.model_copy(update={axis: table})
-            if axis == "rto":
-                req = req.model_copy(update={"mtd": None})
-        else:
-            retention = {**requirements.retention.model_dump(), "daily": int(target)}
-            req = requirements.model_copy(update={"retention": Retention.model_validate(retention)})
-        raw.append((float(target), _cheapest_plan(workload, req, impact, catalog, space)))
+        raw = [
+            (
+                float(t),
+                _cheapest_plan(
+                    workload,
+                    _at(requirements, axis, held, moving, t),
+                    impact,
+                    catalog,
+                    space,
+                    bound=bound,
+                ),
+            )
+            for t in grid
+        ]
     return _curve(raw, axis, ask, requirements, catalog, knee_factor)
+
+
+def _at(
+    requirements: Requirements,
+    axis: Literal["rto", "rpo", "retention"],
+    held: dict[str, float],
+    scopes: Sequence[str],
+    target: float,
+) -> Requirements:
+    """The ask with the target of ``axis`` set to ``target`` (in ``scopes``; the others
+    ``held``), as each step of a cost curve searches it."""
+    if axis == "retention":
+        retention = {**requirements.retention.model_dump(), "daily": int(target)}
+        return requirements.model_copy(update={"retention": Retention.model_validate(retention)})
+    table = {**held, **dict.fromkeys(scopes, float(target))}
+    req = requirements.model_copy(update={axis: table})
+    return req.model_copy(update={"mtd": None}) if axis == "rto" else req
+
+
+def _rto_steps(
+    workload: Workload,
+    requirements: Requirements,
+    scopes: list[str],
+    held: dict[str, float],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    targets: Sequence[float] | None,
+    ask: float,
+    *,
+    round_values: bool,
+    space: DesignSpace,
+    bound: _Bound,
+) -> list[tuple[float, Plan | None]]:
+    """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
+
+    The space is evaluated once at :func:`_rto_relaxed` of the ask. That evaluation gives
+    the default targets (:func:`_rto_candidates`), answers a target that sets the same
+    limits outright, and proves rows infeasible for the others: a row whose
+    :func:`_rto_floor` exceeds the target, or whose traffic exceeds its link (at any
+    interval), is left out of that target's exact search. Every answer is the one an
+    exact search of the whole space gives.
+    """
+    relaxed = _rto_relaxed(requirements, scopes)
+    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
+    grid = (
+        targets
+        if targets is not None
+        else _rto_candidates(ev, requirements, scope_mask, ask, round_values=round_values)
+    )
+    floor = _rto_floor(ev, workload, scope_mask)
+    raw: list[tuple[float, Plan | None]] = []
+    for target in grid:
+        t = float(target)
+        req = _at(requirements, "rto", held, scopes, t)
+        if _limits(req, impact) == _limits(relaxed, impact):  # the same evaluation
+            row = _first(ev, "outlay")
+            plan = None if row is None else make_plan(ev, row, workload, req, impact, catalog)
+        else:
+            reach = ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
+            plan = _cheapest_plan(workload, req, impact, catalog, space, bound=bound, where=reach)
+        raw.append((t, plan))
+    return raw
 
 
 def _curve(
