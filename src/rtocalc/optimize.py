@@ -718,7 +718,7 @@ def explain(
     for s, scen in enumerate(impact.scenarios):
         label = f"'{scen.name}' ({scen.scope})"
         rto_lim, rpo_lim = float(ev.rto_limit[s]), float(ev.rpo_limit[s])
-        rto_all = ev.path_rto[:, s, :]  # (P, N)
+        rto_all = ev.rto_in(s)  # (P, N)
         if np.isfinite(rto_lim) and rto_all.min() > rto_lim:
             best = float(rto_all.min())
             p, row = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
@@ -738,7 +738,7 @@ def explain(
                     f"recovery any design achieves takes {format_duration(best)} ({how})"
                 )
                 if p != 0 and scen.scope in ("hardware", "site"):
-                    fo = float(ev.path_rto[0, s, :].min())
+                    fo = float(rto_all[0].min())
                     msg += (
                         f"; a standby replica would fail over in {format_duration(fo)}"
                         if np.isfinite(fo) and fo <= rto_lim
@@ -819,10 +819,10 @@ def _best_rpo(ev: Evaluation, s: int, workload: Workload) -> float:
     inc = physics.increment_size(workload.final_size, workload.daily_change, i_min)
     copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.extra["rc"]), 0.0)
     candidates = (
-        np.where(alive[0], ev.path_rpo[0, s], np.inf),
+        np.where(alive[0], ev.rpo_rows[0], np.inf),
         np.where(alive[1], physics.rpo_backup(i_min, i_min), np.inf),
         np.where(alive[2], physics.rpo_backup(i_min, i_min + copy, ev.extra["lag"]), np.inf),
-        np.where(alive[3], ev.path_rpo[3, s], np.inf),
+        np.where(alive[3], ev.rpo_rows[3], np.inf),
     )
     return float(min(np.min(x) for x in candidates))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -276,10 +276,9 @@ class Evaluation:
 
     Rows are always the last axis (``N`` rows, ``S`` scenarios, ``P`` recovery paths in
     the order of :data:`PATHS`), so reductions over paths and scenarios run over leading
-    axes, which numpy does fast. The per-path, per-scenario arrays :attr:`path_rpo` and
-    :attr:`path_rto` (shape (P, S, N)) are built on first use from the per-path figures
-    :attr:`rpo_rows` and :attr:`rto_rows`: the optimiser never needs them, explanations
-    do.
+    axes, which numpy does fast. Per-path figures are kept per row (:attr:`rpo_rows`,
+    :attr:`rto_rows`); a path's RTO in given scenarios comes from :meth:`rto_of` and
+    :meth:`rto_in`, so no (P, S, N) array is ever built.
     """
 
     space: DesignSpace
@@ -311,29 +310,24 @@ class Evaluation:
     worst_rto: FloatArray  # (N,)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @cached_property
-    def path_rpo(self) -> FloatArray:
-        """(P, S, N) worst-case RPO of every path in every scenario [h], inf where dead."""
-        alive = self.extra["alive"]
-        return np.where(alive, self.rpo_rows[:, None, :], np.inf)
-
-    @cached_property
-    def path_rto(self) -> FloatArray:
-        """(P, S, N) RTO of every path in every scenario [h], inf where dead."""
-        rto = np.stack([self.rto_of(p) for p in range(len(PATHS))])
-        rto[~self.extra["alive"]] = np.inf
-        return rto
-
-    def rto_of(self, path: int) -> FloatArray:
-        """(S, N) RTO of one path in every scenario [h], whether or not its copy survives.
+    def rto_of(self, path: int, scenarios: Any = slice(None)) -> FloatArray:
+        """(S, N) RTO of one path in the given scenarios [h], whether its copy survives or not.
 
         Detection plus the failover time, or detection plus provisioning plus the restore
         time (:func:`rtocalc.physics.rto_restore`, summed in this order by the kernel too).
+        ``scenarios`` indexes the scenario axis (a slice or a sequence of indices).
         """
-        det = self.extra["detection"][:, None]
+        det = self.extra["detection"][scenarios][:, None]
         if path == _FAILOVER:
             return np.asarray(det + self.rto_rows[path], dtype=float)
-        return np.asarray((det + self.extra["prov"]) + self.rto_rows[path], dtype=float)
+        prov = self.extra["prov"][scenarios]
+        return np.asarray((det + prov) + self.rto_rows[path], dtype=float)
+
+    def rto_in(self, scenario: int) -> FloatArray:
+        """(P, N) RTO of every path in one scenario [h], inf where its copy does not survive."""
+        rto = np.concatenate([self.rto_of(p, [scenario]) for p in range(len(PATHS))])
+        rto[~self.extra["alive"][:, scenario]] = np.inf
+        return rto
 
 
 def _gfs_period(retention: Retention) -> float:
