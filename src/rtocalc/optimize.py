@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import physics, units
-from ._rows import gather_rows
 from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
@@ -26,6 +25,7 @@ from .space import (
     IntArray,
     build_space,
     evaluate_space,
+    gather_rows,
     has_immutable,
     has_offsite,
     row_costs,
