@@ -120,7 +120,7 @@ def pareto_mask(cost: np.ndarray, rto: np.ndarray, rpo: np.ndarray) -> np.ndarra
 
 
 #: front points :func:`pareto_mask` peels one at a time before checking in blocks
-_PEEL = 64
+_PEEL = 8
 
 
 def _staircase(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
