@@ -94,3 +94,27 @@ def test_solved_interval_is_the_best_feasible_one(catalog, workload, ask, costs,
             continue
         at = evaluate_space(replace(sub, interval=grid), workload, ask, impact, catalog)
         assert not (at.meets_scenario.all(axis=0) & at.window_ok)[beyond].any()
+
+
+def test_threads_share_the_catalog_tables_safely():
+    """Evaluations in threads over more catalogs than the table cache keeps give the
+    results of the same evaluations run one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sc = load_scenario()
+    catalogs = [
+        sc.catalog.override({"links": {"wan_1g": {"price_per_month": 900.0 + i}}})
+        for i in range(20)
+    ]
+    space = build_space(sc.catalog, sc.requirements.retention).take(np.arange(0, 20_000, 97))
+
+    def run(cat):
+        ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, cat)
+        return ev.outlay, ev.interval, ev.path
+
+    alone = [run(c) for c in catalogs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(run, catalogs * 3))
+    for i, got in enumerate(together):
+        for a, b in zip(alone[i % len(catalogs)], got, strict=True):
+            assert np.array_equal(a, b)

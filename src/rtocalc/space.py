@@ -11,6 +11,7 @@ Private module: the public entry points are :func:`rtocalc.cheapest` and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -373,9 +374,10 @@ class _Tables:
         if hit is not None and hit[0] is catalog:
             return hit[1]
         tables = cls._build(catalog)
-        if len(_TABLES) >= 16:
-            _TABLES.pop(next(iter(_TABLES)))
-        _TABLES[id(catalog)] = (catalog, tables)
+        with _TABLES_LOCK:  # evaluations may run in threads (numpy releases the GIL)
+            while len(_TABLES) >= 16:
+                _TABLES.pop(next(iter(_TABLES)))
+            _TABLES[id(catalog)] = (catalog, tables)
         return tables
 
     @classmethod
@@ -414,6 +416,7 @@ class _Tables:
 
 #: catalog id -> (catalog, its tables); the catalog is kept so that its id stays its own
 _TABLES: dict[int, tuple[Catalog, _Tables]] = {}
+_TABLES_LOCK = threading.Lock()
 
 #: scopes in which a replica survives (DESIGN.md section 5)
 _REPLICA_LIVES = frozenset({"hardware", "site"})
