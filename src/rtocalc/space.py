@@ -936,9 +936,13 @@ def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
 # without evaluating any row twice.
 
 
-def _placed(values: list[Any], order: IntArray) -> Any:
-    """The parts' values end to end along the row axis (the last), rows put in ``order``."""
-    return np.take(np.concatenate(values, axis=-1), order, axis=-1)
+def _placed(values: list[Any], where: list[IntArray], n: int) -> Any:
+    """The parts' values scattered along the row axis (the last) to positions ``where``."""
+    first = np.asarray(values[0])
+    out = np.empty((*first.shape[:-1], n), dtype=first.dtype)
+    for value, pos in zip(values, where, strict=True):
+        out[..., pos] = value
+    return out
 
 
 def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
@@ -961,7 +965,8 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
         raise ValueError("gather_rows: no evaluation to gather")
     if len(parts) == 1 and bool(np.all(parts[0][0][1:] > parts[0][0][:-1])):
         return parts[0][1]
-    order = np.argsort(np.concatenate([rows for rows, _ in parts]), kind="stable")
+    union = np.sort(np.concatenate([rows for rows, _ in parts]))
+    where = [np.searchsorted(union, rows) for rows, _ in parts]  # positions in the union
 
     def gather(name: str, values: list[Any]) -> Any:
         first = values[0]
@@ -970,7 +975,7 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
         if isinstance(first, dict):
             return {k: gather(k, [v[k] for v in values]) for k in first}
         if isinstance(first, np.ndarray):
-            return _placed(values, order)
+            return _placed(values, where, union.size)
         return first
 
     evs = [ev for _, ev in parts]
@@ -984,13 +989,13 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
     if any(iv is None for iv in intervals) and any(iv is not None for iv in intervals):
         raise ValueError("gather_rows: every part needs given intervals, or none")
     columns = {
-        name: _placed([getattr(s, name) for s in spaces], order)
+        name: _placed([getattr(s, name) for s in spaces], where, union.size)
         for name in ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy")
     }
     fields["space"] = DesignSpace(
         keys=spaces[0].keys,
         **columns,
-        interval=None if intervals[0] is None else _placed(intervals, order),
+        interval=None if intervals[0] is None else _placed(intervals, where, union.size),
     )
     return Evaluation(**fields)
 
