@@ -153,7 +153,7 @@ class _Columns(NamedTuple):
     gfs_points: FloatArray
 
 
-def _retention_detail(
+def _retention_columns(
     data_size: ArrayLike,
     change_per_point: ArrayLike,
     *,
@@ -174,7 +174,85 @@ def _retention_detail(
     gfs_change_yearly: ArrayLike | None = None,
     gfs_change_method: str = "rps",
 ) -> _Columns:
-    """Vectorised core with every output; see :func:`_retention_columns` for the inputs."""
+    r"""Worst-moment storage of a retention policy for whole columns of designs.
+
+    Private, unvalidated and pure: every argument broadcasts with numpy rules and every
+    output is a float array of the broadcast shape. :func:`retention_storage` validates
+    its inputs, converts the schedule to points, and calls this core; see its Notes for
+    the equations.
+
+    Parameters
+    ----------
+    data_size : array_like
+        Source data size at the start of the horizon [GB].
+    change_per_point : array_like
+        Fraction of the data changed between two restore points [-], in [0, 1].
+    data_reduction : array_like, default 1.0
+        Compression x deduplication ratio of the backup files [-], >= 1.
+    scheme_code : array_like of int, or str, default 0
+        Chain scheme: index into :data:`SCHEMES` (0 forever_forward, 1 reverse,
+        2 synthetic_full, 3 active_full), or a scheme name (array of names).
+    points : array_like, default 14
+        Short-term restore points kept [-], >= 1 (rounded to a whole number).
+    full_every : array_like, default 7
+        Restore points per full period of the periodic schemes [-], >= 1 (1 means every
+        point is a full); ignored for forever_forward and reverse.
+    weekly, monthly, yearly : array_like, default 0
+        GFS full points kept per tier [-].
+    block_clone : array_like of bool, default False
+        Whether the target fast-clones (ReFS / XFS reflink Fast Clone): synthetic and GFS
+        fulls then store only blocks not already on disk.
+    point_days : array_like, default 1.0
+        Time between restore points [day] (interval / 24 h); places the GFS points.
+    daily_change : array_like, optional
+        Fraction of the data changed per day [1/day]; default ``change_per_point /
+        point_days``. Only used for the GFS unique-change fractions below.
+    growth_factor : array_like, default 1.0
+        Data size at the end of the horizon over ``data_size`` [-], ``(1+g)**years``.
+        The short-term chain is sized at ``data_size * growth_factor``.
+    annual_growth : array_like, default 0.0
+        Annual data growth ``g`` [1/year], only used to size long-term points at the data
+        size of the moment they were taken (never below ``data_size``); 0 sizes them all
+        at the end-of-horizon size, which is conservative.
+    gfs_change_weekly, gfs_change_monthly, gfs_change_yearly : array_like, optional
+        Unique changed fraction between two consecutive GFS points of the tier [-];
+        default ``unique_change(k, daily_change, method=gfs_change_method)`` with ``k`` =
+        7, 365/12 and 365 days. Used only on block-clone targets.
+    gfs_change_method : {'rps', 'independent'}, default 'rps'
+        Model of the defaults above (see :func:`unique_change`): RPS's empirical ReFS
+        step table, or independent daily block changes.
+
+    Returns
+    -------
+    _Columns
+        ``stored_gb`` (total GB on disk at the worst moment, short-term + long-term),
+        ``fulls`` and ``increments`` (backups in the short-term chain at that moment),
+        ``short_term_gb`` (GB of the short-term chain), ``long_term_gb`` (GB of the GFS
+        fulls kept outside it) and ``gfs_points`` (GFS fulls kept outside it).
+
+    Notes
+    -----
+    The full model is in the Notes of :func:`retention_storage`. In brief, with
+    :math:`N = p + f - 1` and :math:`F = \lceil N / f \rceil` for the periodic schemes:
+
+    .. math::
+
+        S = \frac{D\,G}{r} \left[F + (N - F)\,c\right] \quad\text{or, fast-cloned
+        synthetic fulls,}\quad S = \frac{D\,G}{r}\left[1 + (N - 1)\,c\right]
+
+    and each GFS full kept outside the chain costs a full (or, fast-cloned, the unique
+    changed fraction ``u`` of one) at the data size of its time.
+
+    Examples
+    --------
+    >>> cols = _retention_columns(
+    ...     1000.0, 0.05, data_reduction=2.0, scheme_code=[0, 1, 2, 3], points=14
+    ... )
+    >>> cols.fulls.tolist(), cols.increments.tolist()
+    ([1.0, 1.0, 3.0, 3.0], [13.0, 13.0, 17.0, 17.0])
+    >>> cols.stored_gb.tolist()
+    [825.0, 825.0, 1925.0, 1925.0]
+    """
     code = _scheme_codes(scheme_code)
     D = _f(data_size)
     c = np.clip(_f(change_per_point), 0.0, 1.0)
@@ -260,134 +338,6 @@ def _retention_detail(
         long_term_gb=np.asarray(long_, dtype=float),
         gfs_points=np.asarray(gfs, dtype=float),
     )
-
-
-def _retention_columns(
-    data_size: ArrayLike,
-    change_per_point: ArrayLike,
-    *,
-    data_reduction: ArrayLike = 1.0,
-    scheme_code: ArrayLike | str = 0,
-    points: ArrayLike = 14,
-    full_every: ArrayLike = 7,
-    weekly: ArrayLike = 0,
-    monthly: ArrayLike = 0,
-    yearly: ArrayLike = 0,
-    block_clone: ArrayLike = False,
-    point_days: ArrayLike = 1.0,
-    daily_change: ArrayLike | None = None,
-    growth_factor: ArrayLike = 1.0,
-    annual_growth: ArrayLike = 0.0,
-    gfs_change_weekly: ArrayLike | None = None,
-    gfs_change_monthly: ArrayLike | None = None,
-    gfs_change_yearly: ArrayLike | None = None,
-    gfs_change_method: str = "rps",
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
-    r"""Worst-moment storage of a retention policy for whole columns of designs.
-
-    Private, unvalidated and pure: every argument broadcasts with numpy rules and every
-    output is a float array of the broadcast shape. :func:`retention_storage` validates
-    its inputs, converts the schedule to points, and calls this core; see its Notes for
-    the equations.
-
-    Parameters
-    ----------
-    data_size : array_like
-        Source data size at the start of the horizon [GB].
-    change_per_point : array_like
-        Fraction of the data changed between two restore points [-], in [0, 1].
-    data_reduction : array_like, default 1.0
-        Compression x deduplication ratio of the backup files [-], >= 1.
-    scheme_code : array_like of int, or str, default 0
-        Chain scheme: index into :data:`SCHEMES` (0 forever_forward, 1 reverse,
-        2 synthetic_full, 3 active_full), or a scheme name (array of names).
-    points : array_like, default 14
-        Short-term restore points kept [-], >= 1 (rounded to a whole number).
-    full_every : array_like, default 7
-        Restore points per full period of the periodic schemes [-], >= 1 (1 means every
-        point is a full); ignored for forever_forward and reverse.
-    weekly, monthly, yearly : array_like, default 0
-        GFS full points kept per tier [-].
-    block_clone : array_like of bool, default False
-        Whether the target fast-clones (ReFS / XFS reflink Fast Clone): synthetic and GFS
-        fulls then store only blocks not already on disk.
-    point_days : array_like, default 1.0
-        Time between restore points [day] (interval / 24 h); places the GFS points.
-    daily_change : array_like, optional
-        Fraction of the data changed per day [1/day]; default ``change_per_point /
-        point_days``. Only used for the GFS unique-change fractions below.
-    growth_factor : array_like, default 1.0
-        Data size at the end of the horizon over ``data_size`` [-], ``(1+g)**years``.
-        The short-term chain is sized at ``data_size * growth_factor``.
-    annual_growth : array_like, default 0.0
-        Annual data growth ``g`` [1/year], only used to size long-term points at the data
-        size of the moment they were taken (never below ``data_size``); 0 sizes them all
-        at the end-of-horizon size, which is conservative.
-    gfs_change_weekly, gfs_change_monthly, gfs_change_yearly : array_like, optional
-        Unique changed fraction between two consecutive GFS points of the tier [-];
-        default ``unique_change(k, daily_change, method=gfs_change_method)`` with ``k`` =
-        7, 365/12 and 365 days. Used only on block-clone targets.
-    gfs_change_method : {'rps', 'independent'}, default 'rps'
-        Model of the defaults above (see :func:`unique_change`): RPS's empirical ReFS
-        step table, or independent daily block changes.
-
-    Returns
-    -------
-    stored_gb : ndarray
-        Total GB on disk at the worst moment (short-term + long-term) [GB].
-    fulls : ndarray
-        Full backups in the short-term chain at that moment [-].
-    increments : ndarray
-        Incremental (or reverse incremental) backups in the chain at that moment [-].
-    short_term_gb : ndarray
-        GB of the short-term chain [GB].
-    long_term_gb : ndarray
-        GB of the GFS fulls kept outside the short-term chain [GB].
-
-    Notes
-    -----
-    The full model is in the Notes of :func:`retention_storage`. In brief, with
-    :math:`N = p + f - 1` and :math:`F = \lceil N / f \rceil` for the periodic schemes:
-
-    .. math::
-
-        S = \frac{D\,G}{r} \left[F + (N - F)\,c\right] \quad\text{or, fast-cloned
-        synthetic fulls,}\quad S = \frac{D\,G}{r}\left[1 + (N - 1)\,c\right]
-
-    and each GFS full kept outside the chain costs a full (or, fast-cloned, the unique
-    changed fraction ``u`` of one) at the data size of its time.
-
-    Examples
-    --------
-    >>> stored, fulls, incs, short, long_ = _retention_columns(
-    ...     1000.0, 0.05, data_reduction=2.0, scheme_code=[0, 1, 2, 3], points=14
-    ... )
-    >>> fulls.tolist(), incs.tolist()
-    ([1.0, 1.0, 3.0, 3.0], [13.0, 13.0, 17.0, 17.0])
-    >>> stored.tolist()
-    [825.0, 825.0, 1925.0, 1925.0]
-    """
-    cols = _retention_detail(
-        data_size,
-        change_per_point,
-        data_reduction=data_reduction,
-        scheme_code=scheme_code,
-        points=points,
-        full_every=full_every,
-        weekly=weekly,
-        monthly=monthly,
-        yearly=yearly,
-        block_clone=block_clone,
-        point_days=point_days,
-        daily_change=daily_change,
-        growth_factor=growth_factor,
-        annual_growth=annual_growth,
-        gfs_change_weekly=gfs_change_weekly,
-        gfs_change_monthly=gfs_change_monthly,
-        gfs_change_yearly=gfs_change_yearly,
-        gfs_change_method=gfs_change_method,
-    )
-    return cols.stored_gb, cols.fulls, cols.increments, cols.short_term_gb, cols.long_term_gb
 
 
 # --- public API -------------------------------------------------------------------------
@@ -831,7 +781,7 @@ def retention_storage(
 
     # --- schedule in points, then the vectorised core ----------------------------------
     dt = h / HOURS_PER_DAY
-    cols = _retention_detail(
+    cols = _retention_columns(
         D,
         np.minimum(1.0, cd * dt),
         data_reduction=r,

@@ -1197,7 +1197,7 @@ def _retention_tables(
     def axes(x: Any) -> Any:
         return x[..., None] if per_row else x
 
-    _, _, _, short, long = _retention_columns(
+    cols = _retention_columns(
         size,
         change,
         data_reduction=reduction,
@@ -1213,7 +1213,7 @@ def _retention_tables(
         growth_factor=(1.0 + annual) ** horizon,
         annual_growth=annual,
     )
-    return np.asarray(short, dtype=float), np.asarray(long, dtype=float)
+    return np.asarray(cols.short_term_gb, dtype=float), np.asarray(cols.long_term_gb, dtype=float)
 
 
 def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
