@@ -687,31 +687,23 @@ def _recovery(
     out = []
     total = 0.0
     for i, f in enumerate(figs):
-        if f is None:
-            out.append(
-                {
-                    "restore_time": float(p[i]),
-                    "restore_wait": float(wait[i]),
-                    "rto_alone": None,
-                    "effective_rto": None,
-                    "rto_limit": None,
-                    "missed_under_contention": False,
-                    "fix": "",
-                }
-            )
-            continue
-        alone, limit, _ = f
-        eff = alone + float(wait[i])
-        total += w[i] * eff if math.isfinite(eff) else 0.0
-        missed = alone <= limit + _TOL and eff > limit + _TOL
-        fix = ""
-        if missed:
-            fix = (
-                f"site RTO {alone:.3g} h alone but {eff:.3g} h after waiting {wait[i]:.3g} h for "
-                f"the restore pipe (limit {limit:.3g} h): its restore must start within "
-                f"{max(limit - alone, 0.0):.3g} h; use a standby (failover needs no restore), "
-                "a faster tier, or pin it earlier (priority)"
-            )
+        alone: float | None = None
+        limit: float | None = None
+        eff: float | None = None
+        missed, fix = False, ""
+        if f is not None:
+            a, lim, _ = f
+            e = a + float(wait[i])
+            total += w[i] * e if math.isfinite(e) else 0.0
+            missed = a <= lim + _TOL and e > lim + _TOL
+            if missed:
+                fix = (
+                    f"site RTO {a:.3g} h alone but {e:.3g} h after waiting {wait[i]:.3g} h "
+                    f"for the restore pipe (limit {lim:.3g} h): its restore must start within "
+                    f"{max(lim - a, 0.0):.3g} h; use a standby (failover needs no restore), "
+                    "a faster tier, or pin it earlier (priority)"
+                )
+            alone, limit, eff = a, lim, e
         out.append(
             {
                 "restore_time": float(p[i]),
