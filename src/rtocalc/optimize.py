@@ -869,8 +869,3 @@ def _closest(
             "closest design misses: " + "; ".join(plan.violations)
         ),
     )
-
-
-def design_of(ev: Evaluation, row: int) -> Design:
-    """The design of one evaluated row."""
-    return ev.space.design(row, float(ev.interval[row]))

@@ -34,7 +34,6 @@ REPLICATION: tuple[str, ...] = ("none", "async", "sync")
 _LOC = {"primary": 0, "cloud": 1, "vault": 2}
 _FAILOVER, _PRIMARY, _OFFSITE, _LONGTERM = range(4)
 _TOL = 1e-9
-_HUGE = 1e300
 
 
 @dataclass(frozen=True)
@@ -751,15 +750,12 @@ def evaluate_space(
             "replay_n": replay_n,
             "read": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), read, strict=True)),
             "inc": inc,
-            "rb": rb,
             "rc": rc,
             "lag": lag,
             "traffic": traffic,
-            "wire": wire,
             "retrieval": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), retr, strict=True)),
             "prov": prov,
             "alive": alive,
-            "in_scope": scope_mask,
             "detection": det,
         },
     )
@@ -909,7 +905,7 @@ def _solve_interval(
     return np.asarray(result, dtype=float)
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "in_scope", "detection"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
