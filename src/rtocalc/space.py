@@ -35,6 +35,18 @@ _LOC = {"primary": 0, "cloud": 1, "vault": 2}
 _FAILOVER, _PRIMARY, _OFFSITE, _LONGTERM = range(4)
 _TOL = 1e-9
 
+#: decision variables a figure may depend on, and the offset that maps their values to
+#: grid indices ("none", -1, to index 0)
+_CHOICES = {
+    "target": 0,
+    "offsite": 1,
+    "longterm": 1,
+    "link": 1,
+    "scheme": 0,
+    "strategy": 0,
+    "replication": 0,
+}
+
 
 @dataclass(frozen=True)
 class Keys:
@@ -68,14 +80,35 @@ class DesignSpace:
     link: IntArray
     strategy: IntArray
     interval: FloatArray | None = None
+    #: each row's index in the grid of some choices, by (choices, grid sizes): see code()
+    _codes: dict[tuple[Any, ...], IntArray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return int(self.target.shape[0])
 
+    def code(self, names: tuple[str, ...], sizes: tuple[int, ...]) -> IntArray:
+        """Each row's index in the C-ordered grid of the named choices (remembered).
+
+        A choice's value ``v`` has grid index ``v + 1`` for those that may be none (-1),
+        ``v`` for the others; ``sizes`` are the grid's extents.
+        """
+        hit = self._codes.get((names, sizes))
+        if hit is None:
+            hit = np.zeros(len(self), np.int64)
+            for name, size in zip(names, sizes, strict=True):
+                hit *= size
+                hit += getattr(self, name)
+                if _CHOICES[name]:
+                    hit += _CHOICES[name]
+            self._codes[names, sizes] = hit
+        return hit
+
     def take(self, rows: IntArray) -> DesignSpace:
         """The sub-space of the given rows."""
         iv = None if self.interval is None else self.interval[rows]
-        return DesignSpace(
+        sub = DesignSpace(
             self.keys,
             self.target[rows],
             self.scheme[rows],
@@ -86,6 +119,8 @@ class DesignSpace:
             self.strategy[rows],
             iv,
         )
+        sub._codes.update({k: v[rows] for k, v in self._codes.items()})
+        return sub
 
     def design(self, row: int, interval: float) -> Design:
         """The :class:`~rtocalc.Design` of one row."""
@@ -423,6 +458,84 @@ _REPLICA_LIVES = frozenset({"hardware", "site"})
 _OFF_SITE_SCOPES = frozenset({"site", "region"})
 
 
+@dataclass(frozen=True)
+class _Domain:
+    """The entries on which figures that depend on a few catalog choices are computed.
+
+    With one workload for every row, a figure that depends only on some of a row's
+    choices (its target and link, say) is computed once per combination of those
+    choices, a grid of a few thousand entries, and gathered to the rows by ``code``, one
+    index per figure: far fewer operations than computing it on every row. With one
+    workload per row, or a grid larger than the space, the entries are the rows
+    themselves (``code`` is None). Either way the same formula functions run on the same
+    numbers, so the figures are identical.
+    """
+
+    col: dict[str, IntArray]  # choice -> its value in each entry (-1: none)
+    code: IntArray | None  # (N,) entry of each row
+
+    @classmethod
+    def of(
+        cls, space: DesignSpace, names: tuple[str, ...], sizes: tuple[int, ...], grid: bool
+    ) -> _Domain:
+        if grid and int(np.prod(sizes)) <= len(space):
+            return cls(_grid(names, sizes), space.code(names, sizes))
+        return cls({name: getattr(space, name) for name in names}, None)
+
+    def rows(self, figure: Any, rows: IntArray | None = None) -> Any:
+        """Each row's value of a figure of the entries (of the given rows only)."""
+        figure = np.asarray(figure)
+        if self.code is None:
+            return figure if rows is None else figure[rows]
+        return figure.take(self.code if rows is None else self.code[rows])
+
+
+@lru_cache(maxsize=64)
+def _grid(names: tuple[str, ...], sizes: tuple[int, ...]) -> dict[str, IntArray]:
+    """Every combination of the named choices, in the order of :meth:`DesignSpace.code`."""
+    axes = [np.arange(size) - _CHOICES[name] for name, size in zip(names, sizes, strict=True)]
+    grids = np.meshgrid(*axes, indexing="ij")
+    cols = {name: g.ravel() for name, g in zip(names, grids, strict=True)}
+    for col in cols.values():
+        col.setflags(write=False)
+    return cols
+
+
+class _Block:
+    """The float outputs of one evaluation, carved from one allocation.
+
+    One block instead of some sixty column-sized arrays: the allocator (glibc's, at
+    least) then keeps that memory for the next evaluation instead of handing it back to
+    the system and page-faulting it in again, which cost a third of the kernel's time.
+    """
+
+    def __init__(self, rows: int, n: int) -> None:
+        self._buf = np.empty((rows, n))
+        self._used = 0
+
+    def take(self, k: int = 0, value: Any = None) -> FloatArray:
+        """The next ``k`` rows (one row, shape (N,), for 0), filled with ``value`` if given."""
+        start, self._used = self._used, self._used + max(k, 1)
+        if self._used > self._buf.shape[0]:
+            raise RuntimeError("evaluation block too small: count its rows again")
+        out = self._buf[start : self._used] if k else self._buf[start]
+        if value is not None:
+            np.copyto(out, value)
+        return out
+
+
+def _survives(
+    scope: str, exists: Any, locations: IntArray, immutable: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Whether a backup copy survives damage of ``scope`` (DESIGN.md section 5)."""
+    alive = np.broadcast_to(exists, locations.shape)
+    if scope == "ransomware":
+        alive = alive & immutable
+    if scope in _OFF_SITE_SCOPES:
+        alive = alive & (locations != 0)
+    return np.asarray(alive, dtype=bool)
+
+
 def evaluate_space(
     space: DesignSpace,
     workload: Workload | WorkloadColumns,
@@ -448,9 +561,10 @@ def evaluate_space(
     named scenario rather than for its scope. The rest of ``requirements`` (retention,
     off-site, immutable) applies as usual.
 
-    Every temporary is a column of one value per row: the scenarios and paths are short
-    loops over such columns, so the working set stays in cache and no large array is
-    allocated (and page-faulted) for intermediate results.
+    Figures that do not depend on the interval are computed per combination of the
+    catalog choices they depend on (:class:`_Domain`) and gathered to the rows; the rest
+    are columns of one value per row, with the scenarios and paths as short loops, so no
+    large temporary is allocated.
     """
     if interval_rule not in ("longest", "shortest"):
         raise ValueError(
@@ -459,34 +573,14 @@ def evaluate_space(
     tab = _Tables.of(catalog)
     rep_cfg = catalog.replication
     ret = requirements.retention
-    t, o, lt, li = space.target, space.offsite, space.longterm, space.link
-    st, rep, scheme = space.strategy, space.replication, space.scheme
     n = len(space)
+    keys = space.keys
 
     D = workload.final_size
     c = workload.daily_change
     r = workload.data_reduction
     peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
-
-    # --- per-row catalog figures ------------------------------------------------------
-    off_t = tab.off_target[o]
-    bw = tab.bandwidth[li]
-    wire = physics.link_throughput(bw, r)  # reduced data over the link [GB/h]
-    raw_link = physics.link_throughput(bw)
-    p_loc, o_loc, l_loc = tab.loc[t], tab.loc[off_t], tab.loc[lt]
-    cloud = _LOC["cloud"]
-
-    def rate(figure: FloatArray, idx: IntArray, locs: IntArray) -> FloatArray:
-        base = figure[idx]
-        return np.where(locs == cloud, np.minimum(base, wire), base)
-
-    rb = rate(tab.write, t, p_loc)  # backup rate [GB/h]
-    rc = rate(tab.write, off_t, o_loc)  # off-site copy rate
-    # primary chain, off-site copy, long-term points: read rate and retrieval delay
-    read = (rate(tab.read, t, p_loc), rate(tab.read, off_t, o_loc), rate(tab.read, lt, l_loc))
-    retr = (tab.retrieval[t], tab.retrieval[off_t], tab.retrieval[lt])
-    overhead = tab.overhead[t]
-    lag = tab.lag[o]
+    daily_gb = D * c
 
     # --- scenarios ----------------------------------------------------------------------
     scen = impact.scenarios
@@ -499,135 +593,236 @@ def evaluate_space(
         rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
     rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
     det = np.array([x.detection for x in scen], dtype=float)
-
-    # survival (P, S, N): the scope decides which copies survive
-    alive = np.empty((4, S, n), bool)
-    backups = (
-        (True, p_loc, tab.immutable[t]),
-        (o >= 0, o_loc, tab.immutable[off_t]),
-        ((lt >= 0) & ret.gfs, l_loc, tab.immutable[lt]),
-    )
-    for s, scope in enumerate(scopes):
-        alive[_FAILOVER, s] = (rep > 0) & (scope in _REPLICA_LIVES)
-        for k, (exists, locs, immutable) in enumerate(backups, start=_PRIMARY):
-            alive[k, s] = exists
-            if scope == "ransomware":
-                alive[k, s] &= immutable
-            if scope in _OFF_SITE_SCOPES:
-                alive[k, s] &= locs != 0
-    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
-
-    # --- replication --------------------------------------------------------------------
-    rpo_rep = np.full(n, np.inf)
-    daily_gb = D * c
-    is_async, is_sync = rep == 1, rep == 2
-    if is_async.any():
-        rpo_rep = np.where(
-            is_async,
-            physics.rpo_async_replication(daily_gb, peak, raw_link, rep_cfg.async_lag),
-            rpo_rep,
-        )
-    if is_sync.any():
-        rpo_rep = np.where(
-            is_sync,
-            physics.rpo_sync_replication(
-                peak, raw_link, workload.secondary_distance_km, rep_cfg.sync_max_distance_km
-            ),
-            rpo_rep,
-        )
-
-    # --- interval-independent parts of every recovery path ------------------------------
-    # provisioning (S, N): none after logical damage, the strategy's after a loss of
-    # infrastructure, a new environment (restore strategy) after a regional disaster
-    prov_strategy = tab.provisioning[st]
-    prov = np.empty((S, n))
+    # provisioning (S, strategies): none after logical damage, the strategy's after a loss
+    # of infrastructure, a new environment (restore strategy) after a regional disaster
+    n_st = len(keys.strategies)
+    prov_tab = np.empty((S, n_st))
     for s, scope in enumerate(scopes):
         if scope == "region":
-            prov[s] = catalog.strategies["restore"].provisioning_time
+            prov_tab[s] = catalog.strategies["restore"].provisioning_time
         else:
-            prov[s] = prov_strategy if scope != "logical" else 0.0
-    base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
-    failover = tab.failover[st]
-    # restore time of each backup copy without detection, provisioning and chain replay
-    fixed = [
-        np.asarray(physics.rto_restore(D, read[k], retrieval_delay=retr[k]), dtype=float)
-        for k in range(3)
-    ]
-    rpo_long = _gfs_period(ret) + np.asarray(
-        physics.backup_duration(physics.increment_size(D, c, HOURS_PER_DAY), rb, overhead)
+            prov_tab[s] = tab.provisioning[:n_st] if scope != "logical" else 0.0
+    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
+    gfs_period = _gfs_period(ret)
+    cloud = _LOC["cloud"]
+
+    # --- figures per catalog choice ------------------------------------------------------
+    # A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
+    # B: replica and long-term points (target, long-term target, link, replication,
+    # strategy). On a grid these include combinations no design has (a cloud target with
+    # no link, say): their figures may be infinite or undefined, and are never gathered.
+    scalar = not isinstance(workload, WorkloadColumns)
+    n_t, n_l = len(keys.targets), len(keys.links) + 1
+    A = _Domain.of(
+        space,
+        ("target", "offsite", "link", "scheme", "strategy"),
+        (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st),
+        scalar,
     )
-    # days of points a restore of the newest point replays (forward chains)
-    chain_days = np.select([scheme == 0, scheme == 1], [float(ret.daily), 0.0], 7.0)
+    B = _Domain.of(
+        space,
+        ("target", "longterm", "link", "replication", "strategy"),
+        (n_t, n_t + 1, n_l, len(REPLICATION), n_st),
+        scalar,
+    )
+
+    survival: dict[tuple[int, bool, bool], NDArray[np.bool_]] = {}
+
+    def survives(
+        k: int, scope: str, exists: Any, locs: IntArray, immutable: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
+        """Survival of backup copy ``k`` in ``scope``, one table per kind of damage."""
+        kind = (k, scope == "ransomware", scope in _OFF_SITE_SCOPES)
+        if kind not in survival:
+            survival[kind] = _survives(scope, exists, locs, immutable)
+        return survival[kind]
+
+    def rate(figure: FloatArray, idx: IntArray, wire: FloatArray) -> FloatArray:
+        """A target's throughput, capped by the link when the target is in the cloud."""
+        base = figure[idx]
+        return np.where(tab.loc[idx] == cloud, np.minimum(base, wire), base)
+
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        t_a, li_a, st_a = A.col["target"], A.col["link"], A.col["strategy"]
+        o_a, scheme_a = A.col["offsite"], A.col["scheme"]
+        off_a = tab.off_target[o_a]
+        wire_a = physics.link_throughput(tab.bandwidth[li_a], r)  # reduced data [GB/h]
+        rb_a = rate(tab.write, t_a, wire_a)  # backup rate [GB/h]
+        rc_a = rate(tab.write, off_a, wire_a)  # off-site copy rate
+        read_a = (rate(tab.read, t_a, wire_a), rate(tab.read, off_a, wire_a))
+        retr_a = (tab.retrieval[t_a], tab.retrieval[off_a])
+        overhead_a, lag_a = tab.overhead[t_a], tab.lag[o_a]
+        i_min_a = np.asarray(physics.min_backup_interval(D, c, rb_a, overhead_a), dtype=float)
+        # restore time of the chain and the off-site copy without detection,
+        # provisioning and chain replay
+        fixed_a = [
+            np.asarray(physics.rto_restore(D, read_a[k], retrieval_delay=retr_a[k]), dtype=float)
+            for k in range(2)
+        ]
+        # days of points a restore of the newest point replays (forward chains)
+        chain_days_a = np.select([scheme_a == 0, scheme_a == 1], [float(ret.daily), 0.0], 7.0)
+        locs_a = (tab.loc[t_a], tab.loc[off_a])
+        exists_a = (True, o_a >= 0)
+        imm_a = (tab.immutable[t_a], tab.immutable[off_a])
+        alive_a = [
+            [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
+            for k in range(2)
+        ]
+        # interval windows of the chain and the off-site copy in each scenario
+        win = _windows(
+            rpo_lim,
+            rto_lim,
+            alive_a,
+            # RPO boundaries (chain, off-site copy) for one RPO limit
+            hi=lambda limit: (
+                physics.max_interval_for_rpo(limit, D, c, 1.0 / rb_a, overhead_a),
+                physics.max_interval_for_rpo(
+                    limit, D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
+                ),
+            ),
+            # RTO boundary of copy k in scenario s: chain replay shrinks as the interval
+            # grows, within the slack detection and provisioning leave
+            lo=lambda k, s: np.maximum(
+                physics.min_interval_for_rto(
+                    (rto_lim[s] - (det[s] + prov_tab[s][st_a])) - fixed_a[k],
+                    D,
+                    c,
+                    read_a[k],
+                    chain_days_a,
+                ),
+                i_min_a,
+            ),
+            i_max=i_max,
+        )
+
+        tg_b, lt_b, li_b = B.col["target"], B.col["longterm"], B.col["link"]
+        rep_b, st_b = B.col["replication"], B.col["strategy"]
+        wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
+        raw_link_b = physics.link_throughput(tab.bandwidth[li_b])
+        read_lt_b = rate(tab.read, lt_b, wire_b)
+        retr_lt_b = tab.retrieval[lt_b]
+        fixed_lt_b = np.asarray(
+            physics.rto_restore(D, read_lt_b, retrieval_delay=retr_lt_b), dtype=float
+        )
+        rpo_long_b = gfs_period + np.asarray(
+            physics.backup_duration(
+                physics.increment_size(D, c, HOURS_PER_DAY),
+                rate(tab.write, tg_b, wire_b),
+                tab.overhead[tg_b],
+            )
+        )
+        rpo_rep_b = np.where(
+            rep_b == 1,
+            physics.rpo_async_replication(daily_gb, peak, raw_link_b, rep_cfg.async_lag),
+            np.where(
+                rep_b == 2,
+                physics.rpo_sync_replication(
+                    peak, raw_link_b, workload.secondary_distance_km, rep_cfg.sync_max_distance_km
+                ),
+                np.inf,
+            ),
+        )
+        failover_b = tab.failover[st_b]
+        replica = rep_b > 0
+        alive_b = (
+            [replica if scope in _REPLICA_LIVES else np.zeros_like(replica) for scope in scopes],
+            [
+                survives(2, scope, (lt_b >= 0) & ret.gfs, tab.loc[lt_b], tab.immutable[lt_b])
+                for scope in scopes
+            ],
+        )
+        # scenarios met whatever the interval: failover to the replica, long-term points
+        fixed_ok_b = [
+            (alive_b[0][s] & (rpo_rep_b <= rpo_lim_c[s]) & (det[s] + failover_b <= rto_lim_c[s]))
+            | (
+                alive_b[1][s]
+                & (rpo_long_b <= rpo_lim_c[s])
+                & ((det[s] + prov_tab[s][st_b]) + fixed_lt_b <= rto_lim_c[s])
+            )
+            for s in range(S)
+        ]
+        # WAN traffic: replication and cloud chains carry the day's change (reduced for
+        # backups), a cloud GFS tier a reduced full per GFS period; summed in this order
+        avg = daily_gb / HOURS_PER_DAY
+        traffic_b = (
+            np.where(rep_b > 0, avg, 0.0) + np.where(tab.loc[tg_b] == cloud, avg / r, 0.0),
+            np.where(tab.loc[lt_b] == cloud, D / r / gfs_period, 0.0),
+        )
+        traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
+        capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + _TOL
+
+    # --- each row's figures ----------------------------------------------------------------
+    out = _Block(34 + 3 * S, n)
+    rb, rc = A.rows(rb_a), out.take(value=A.rows(rc_a))
+    read = (
+        out.take(value=A.rows(read_a[0])),
+        out.take(value=A.rows(read_a[1])),
+        out.take(value=B.rows(read_lt_b)),
+    )
+    retr = (
+        out.take(value=A.rows(retr_a[0])),
+        out.take(value=A.rows(retr_a[1])),
+        out.take(value=B.rows(retr_lt_b)),
+    )
+    overhead, lag = A.rows(overhead_a), out.take(value=A.rows(lag_a))
+    i_min = out.take(value=A.rows(i_min_a))
+    fixed = (A.rows(fixed_a[0]), A.rows(fixed_a[1]), B.rows(fixed_lt_b))
+    chain_days = A.rows(chain_days_a)
+    prov = np.take(prov_tab, space.strategy, axis=1)
+    base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
+    # survival (P, S, N); scopes alike for a copy (the same table) share one gather
+    alive = np.empty((4, S, n), bool)
+    seen: dict[int, int] = {}
+    for s in range(S):
+        for k, dom, table in (
+            (_FAILOVER, B, alive_b[0][s]),
+            (_PRIMARY, A, alive_a[0][s]),
+            (_OFFSITE, A, alive_a[1][s]),
+            (_LONGTERM, B, alive_b[1][s]),
+        ):
+            if not table.any() or table.all():
+                alive[k, s] = bool(table.flat[0]) if table.size else False
+            elif id(table) in seen:
+                alive[k, s] = alive[k, seen[id(table)]]
+            else:
+                seen[id(table)] = s
+                alive[k, s] = dom.rows(table)
+    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
+    fixed_ok = [B.rows(x) for x in fixed_ok_b]
 
     # --- backup interval: solved boundary or given --------------------------------------
-    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
-    i_min = np.asarray(physics.min_backup_interval(D, c, rb, overhead), dtype=float)
+    interval = out.take()
     if space.interval is None:
-        interval = _solve_interval(
-            _interval_windows(
-                rpo_lim,
-                alive,
-                fixed_ok=[
-                    # interval-independent paths: failover to the replica, long-term points
-                    (
-                        (alive[_FAILOVER, s] & (rpo_rep <= rpo_lim_c[s]))
-                        & (det[s] + failover <= rto_lim_c[s])
-                        if alive_any[_FAILOVER, s]
-                        else np.zeros(n, bool)
-                    )
-                    | (
-                        alive[_LONGTERM, s]
-                        & (rpo_long <= rpo_lim_c[s])
-                        & (base[s] + fixed[2] <= rto_lim_c[s])
-                    )
-                    for s in range(S)
-                ],
-                # RPO boundary of the chain and of the off-site copy, per RPO limit
-                hi=lambda limit: (
-                    physics.max_interval_for_rpo(limit, D, c, 1.0 / rb, overhead),
-                    physics.max_interval_for_rpo(limit, D, c, 1.0 / rb + 1.0 / rc, overhead + lag),
-                ),
-                # RTO boundary of the same copies: chain replay shrinks as the interval
-                # grows; (S, N) per copy, from the slack detection and provisioning leave
-                lo=lambda k, s: np.maximum(
-                    physics.min_interval_for_rto(
-                        (rto_lim[s] - base[s]) - fixed[k], D, c, read[k], chain_days
-                    ),
-                    i_min,
-                ),
-                i_max=i_max,
-            ),
-            i_min,
-            i_max,
-            rule=interval_rule,
-        )
+        _solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
     else:
-        interval = np.broadcast_to(space.interval, (n,)).astype(float)
+        interval[:] = space.interval
     window_ok = interval >= i_min - _TOL
 
-    inc = np.asarray(physics.increment_size(D, c, interval), dtype=float)
-    t_b = np.asarray(physics.backup_duration(inc, rb, overhead), dtype=float)
-    t_copy = np.where(o >= 0, physics.transfer_time(inc, rc), 0.0)
+    inc = out.take(value=physics.increment_size(D, c, interval))
+    t_b = out.take(value=physics.backup_duration(inc, rb, overhead))
+    t_copy = np.where(space.offsite >= 0, physics.transfer_time(inc, rc), 0.0)
 
     # replay: increments applied after the full when restoring the newest point (forward
     # chains: every point of the chain's days, at the real interval; reverse: none)
-    replay_n = np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0)
+    replay_n = out.take(value=np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0))
 
     # --- RPO and RTO per path and row ---------------------------------------------------
     # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
-    # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time.
-    rpo_rows = np.empty((4, n))
-    rpo_rows[_FAILOVER] = rpo_rep
+    # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time. Row
+    # 4 of each table stands for "no copy survives": infinite.
+    rpo_all, rto_all, mean_all = out.take(5), out.take(5), out.take(5)
+    rpo_all[4] = rto_all[4] = mean_all[4] = np.inf
+    rpo_rows, rto_rows, mean_rows = rpo_all[:4], rto_all[:4], mean_all[:4]
+    rpo_rows[_FAILOVER] = B.rows(rpo_rep_b)
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
     rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
-    rpo_rows[_LONGTERM] = rpo_long
-    mean_rows = rpo_rows.copy()
+    rpo_rows[_LONGTERM] = B.rows(rpo_long_b)
+    mean_rows[:] = rpo_rows
     mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
     mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
     if ret.gfs:
-        mean_rows[_LONGTERM] -= _gfs_period(ret) / 2.0
-    rto_rows = np.empty((4, n))
-    rto_rows[_FAILOVER] = failover
+        mean_rows[_LONGTERM] -= gfs_period / 2.0
+    rto_rows[_FAILOVER] = B.rows(failover_b)
     for k in range(2):  # chain and off-site copy replay their chain
         rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
     rto_rows[_LONGTERM] = fixed[2]
@@ -647,19 +842,16 @@ def evaluate_space(
         for k in range(4)
     ]
     path = np.empty((S, n), np.int64)
-    rpo = np.full((S, n), np.inf)  # inf where no copy survives
-    rto = np.full((S, n), np.inf)
-    rpo_mean = np.full((S, n), np.inf)
+    rpo, rto, rpo_mean = out.take(S), out.take(S), out.take(S)
     meets_scenario = np.empty((S, n), bool)
-    rates = np.array([x.rate for x in scen], dtype=float)
-    dc, lc = impact.downtime_cost, impact.data_loss_cost
-    eal = np.zeros(n)
-    eal_mean = np.zeros(n)
-    best = np.empty(n)  # score of the path chosen so far
+    chosen = np.empty(n, np.int64)  # path chosen so far, 4 for none
+    best = np.empty(n)  # its score
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
+    at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
+    rows = np.arange(n)
+    rpo_met: dict[tuple[int, float], NDArray[np.bool_]] = {}
     for s in range(S):
-        chosen = path[s]
-        chosen.fill(0)
+        chosen.fill(4)
         best.fill(np.inf)
         met.fill(False)
         lead = w_down * base[s]
@@ -667,8 +859,12 @@ def evaluate_space(
             if not alive_any[k, s]:
                 continue
             rto_k = det[s] + rto_rows[k] if k == _FAILOVER else base[s] + rto_rows[k]
-            meets = alive[k, s] & (rpo_rows[k] <= rpo_lim_c[s])
-            meets &= rto_k <= rto_lim_c[s]
+            rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
+            if rpo_ok is None:  # scenarios often share an RPO limit
+                rpo_ok = rpo_met[k, rpo_lim_c[s]] = rpo_rows[k] <= rpo_lim_c[s]
+            meets = rto_k <= rto_lim_c[s]
+            meets &= rpo_ok
+            meets &= alive[k, s]
             score = key[k] + (w_down * det[s] if k == _FAILOVER else lead)
             # order (meets, then smaller score): better when it meets and the path so far
             # does not, or when both are alike and it scores no more
@@ -680,28 +876,29 @@ def evaluate_space(
             better &= alive[k, s]
             np.copyto(best, score, where=better)
             np.copyto(chosen, k, where=better)
-            np.copyto(rpo[s], rpo_rows[k], where=better)
-            np.copyto(rto[s], rto_k, where=better)
-            np.copyto(rpo_mean[s], mean_rows[k], where=better)
             met |= meets
+        np.bitwise_and(chosen, 3, out=path[s])  # none -> 0
+        np.multiply(chosen, n, out=at)
+        at += rows
+        rpo_all.reshape(-1).take(at, out=rpo[s])
+        mean_all.reshape(-1).take(at, out=rpo_mean[s])
+        lead_k = base[s].copy()
+        np.copyto(lead_k, det[s], where=chosen == _FAILOVER)
+        np.add(lead_k, rto_all.reshape(-1).take(at), out=rto[s])
         meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
-        eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
-        eal_mean += cost.expected_annual_loss(rates[s], rto[s], rpo_mean[s], dc, lc, axis=None)
+    rates = np.array([x.rate for x in scen], dtype=float)[:, None]
+    dc, lc = impact.downtime_cost, impact.data_loss_cost
+    eal = out.take(value=cost.expected_annual_loss(rates, rto, rpo, dc, lc, axis=0))
+    eal_mean = out.take(value=cost.expected_annual_loss(rates, rto, rpo_mean, dc, lc, axis=0))
 
     # --- other constraints ------------------------------------------------------------------
     offsite_ok = has_offsite(space, catalog)
     immutable_ok = has_immutable(space, catalog)
-    avg = daily_gb / HOURS_PER_DAY
-    gfs_period = _gfs_period(ret)
-    traffic = (
-        np.where(rep > 0, avg, 0.0)
-        + np.where(p_loc == cloud, avg / r, 0.0)
-        + np.where(o_loc == cloud, avg / r, 0.0)
-        + np.where(l_loc == cloud, D / r / gfs_period, 0.0)  # a reduced full per GFS period
-    )
-    link_ok = (li < 0) | (traffic <= bw * physics.link_throughput(1.0) + _TOL)
+    traffic = out.take(value=B.rows(traffic_b[0]) + A.rows(traffic_a))
+    traffic += B.rows(traffic_b[1])
+    link_ok = (space.link < 0) | (traffic <= B.rows(capacity_b))
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
     if requirements.offsite:
         feasible &= offsite_ok
@@ -712,8 +909,7 @@ def evaluate_space(
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-    worst_rpo = np.zeros(n)
-    worst_rto = np.zeros(n)
+    worst_rpo, worst_rto = out.take(value=0.0), out.take(value=0.0)
     for j in np.flatnonzero(scope_mask):
         np.maximum(worst_rpo, rpo[j], out=worst_rpo)
         np.maximum(worst_rto, rto[j], out=worst_rto)
@@ -722,7 +918,7 @@ def evaluate_space(
         space=space,
         interval=interval,
         backup_duration=t_b,
-        min_interval=i_min * np.ones(n),
+        min_interval=i_min,
         rpo_rows=rpo_rows,
         rto_rows=rto_rows,
         path_rpo_mean=mean_rows,
@@ -741,9 +937,9 @@ def evaluate_space(
         outlay=outlay,
         breakdown=breakdown,
         storage=costs.storage,
-        eal=np.asarray(eal, dtype=float) * np.ones(n),
-        eal_mean=np.asarray(eal_mean, dtype=float) * np.ones(n),
-        tco=np.asarray(cost.total_cost_of_ownership(outlay, eal), dtype=float),
+        eal=eal,
+        eal_mean=eal_mean,
+        tco=out.take(value=cost.total_cost_of_ownership(outlay, eal)),
         worst_rpo=worst_rpo,
         worst_rto=worst_rto,
         extra={
@@ -763,41 +959,38 @@ def evaluate_space(
 
 @dataclass(frozen=True)
 class _Windows:
-    """Where each interval-dependent copy meets each scenario, for :func:`_solve_interval`.
+    """Where each interval-dependent copy meets each scenario, per entry of its domain.
 
-    ``fixed_ok[s]`` marks rows where an interval-independent copy meets scenario ``s``;
-    ``usable[s][k]`` rows where copy ``k`` (chain, off-site copy) meets it at some
-    interval in ``[lo[s][k], hi[s][k]]`` (clipped to the allowed range);
-    ``rpo_bound[s]`` is the longest interval any copy allows by RPO alone (inf when the
-    scenario does not constrain the interval).
+    Copy ``k`` (chain, off-site copy) meets scenario ``s`` at intervals in
+    ``[lo[s][k], hi[s][k]]``; ``lo`` is ``inf`` and ``hi`` ``-inf`` where it never does
+    (it does not survive, or its RTO and RPO boundaries cross). ``rpo_bound[s]`` is the
+    longest interval the RPO alone allows any surviving copy (None for a scenario with
+    no RPO limit).
     """
 
-    fixed_ok: list[NDArray[np.bool_]]
-    usable: list[tuple[NDArray[np.bool_], NDArray[np.bool_]]]
     lo: list[tuple[FloatArray, FloatArray]]
     hi: list[tuple[FloatArray, FloatArray]]
-    rpo_bound: FloatArray  # (N,) min over scenarios
+    rpo_bound: list[FloatArray | None]
 
 
-def _interval_windows(
+def _windows(
     rpo_lim: FloatArray,
-    alive: NDArray[np.bool_],
+    rto_lim: FloatArray,
+    alive: list[list[NDArray[np.bool_]]],
     *,
-    fixed_ok: list[NDArray[np.bool_]],
     hi: Any,
     lo: Any,
     i_max: float,
 ) -> _Windows:
-    """The interval window of every (scenario, copy) pair, one column per pair.
+    """The interval window of every (scenario, copy) pair.
 
     ``hi(limit)`` gives the RPO boundaries (chain, off-site) for one RPO limit; it is
     evaluated once per distinct limit. ``lo(k, s)`` gives copy ``k``'s RTO boundary in
-    scenario ``s``, already raised to the shortest allowed interval.
+    scenario ``s``, already raised to the shortest allowed interval. ``alive[k][s]``
+    says where copy ``k`` survives scenario ``s``.
     """
-    n = alive.shape[2]
     his: dict[float, tuple[FloatArray, FloatArray]] = {}
-    usable, los, hi_c = [], [], []
-    bound = np.full(n, np.inf)
+    los, his_s, bounds = [], [], []
     for s in range(len(rpo_lim)):
         limit = float(rpo_lim[s])
         if limit not in his:
@@ -805,104 +998,120 @@ def _interval_windows(
             his[limit] = (np.minimum(h_chain, i_max), np.minimum(h_copy, i_max))
         pair_hi = his[limit]
         pair_lo = (lo(0, s), lo(1, s))
-        usable.append(
-            (
-                alive[_PRIMARY, s] & (pair_lo[0] <= pair_hi[0] + _TOL),
-                alive[_OFFSITE, s] & (pair_lo[1] <= pair_hi[1] + _TOL),
+        usable = [alive[k][s] & (pair_lo[k] <= pair_hi[k] + _TOL) for k in range(2)]
+        los.append(tuple(np.where(usable[k], pair_lo[k], np.inf) for k in range(2)))
+        his_s.append(tuple(np.where(usable[k], pair_hi[k], -np.inf) for k in range(2)))
+        bounds.append(
+            np.maximum(
+                np.where(alive[0][s], pair_hi[0], -np.inf),
+                np.where(alive[1][s], pair_hi[1], -np.inf),
             )
+            if np.isfinite(limit)
+            else None
         )
-        los.append(pair_lo)
-        hi_c.append(pair_hi)
-        if np.isfinite(limit):
-            # boundary of the RPO alone (rows infeasible at any interval get it)
-            raw = np.maximum(
-                np.where(alive[_PRIMARY, s], pair_hi[0], -np.inf),
-                np.where(alive[_OFFSITE, s], pair_hi[1], -np.inf),
-            )
-            np.minimum(bound, np.where(fixed_ok[s], np.inf, raw), out=bound)
-    return _Windows(fixed_ok=fixed_ok, usable=usable, lo=los, hi=hi_c, rpo_bound=bound)
+    return _Windows(lo=los, hi=his_s, rpo_bound=bounds)  # type: ignore[arg-type]
 
 
 def _solve_interval(
     win: _Windows,
+    dom: _Domain,
+    fixed_ok: list[NDArray[np.bool_]],
     i_min: FloatArray,
     i_max: float,
     *,
     rule: str,
+    out: FloatArray,
 ) -> FloatArray:
     """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
 
     Each interval-dependent copy ``k`` (chain, off-site copy) meets scenario ``s`` for
-    intervals in ``[lo, hi]``: its RPO grows with the interval
-    (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay shrinks
-    (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
-    interval-independent copy (``win.fixed_ok``) constrains nothing. The feasible set is
-    an intersection of unions of closed intervals, so its supremum (infimum) is one of
-    the ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``. Candidates are tried
-    best first, each round only on the rows not yet settled; rows where some scenario
-    has no usable copy at any interval are settled at once. Rows with no feasible
-    candidate get the RPO boundary alone, clipped to ``[i_min, i_max]`` (they are
-    infeasible).
+    intervals in ``[lo, hi]`` (``win``, on the entries of ``dom``): its RPO grows with
+    the interval (:func:`rtocalc.physics.max_interval_for_rpo`) and its chain replay
+    shrinks (:func:`rtocalc.physics.min_interval_for_rto`). A scenario met by an
+    interval-independent copy (``fixed_ok``, per row) constrains nothing. The feasible
+    set is an intersection of unions of closed intervals, so its supremum (infimum) is
+    one of the ``hi`` (``lo``) endpoints or a bound of ``[i_min, i_max]``.
+
+    The best candidate no feasible interval can pass comes first: the least (longest
+    rule) of each scenario's highest window end, or the greatest (shortest rule) of its
+    lowest start. Where it lies in the window that gives it in every scenario it is the
+    answer, and it almost always does; the other rows check every window, then try the
+    candidates best first. Rows where some scenario has no usable copy, or no candidate
+    is feasible, get the RPO boundary alone, clipped to ``[i_min, i_max]`` (they are
+    infeasible). The answer is written to ``out``.
     """
-    S = len(win.fixed_ok)
-    possible = np.ones(i_min.shape, bool)
+    S = len(fixed_ok)
+    n = i_min.shape[0]
+    longest = rule == "longest"
+    guess = np.full(n, i_max) if longest else i_min.copy()
+    possible = np.ones(n, bool)
+    far = []  # per scenario: the other end of the window that gives its best candidate
     for s in range(S):
-        possible &= win.fixed_ok[s] | win.usable[s][0] | win.usable[s][1]
-    bound = win.rpo_bound
-    result = np.clip(np.where(np.isfinite(bound), bound, i_max), i_min, i_max)
-    # First the best candidate no feasible interval can pass: the least (longest rule)
-    # of each scenario's highest usable window end, or the greatest (shortest rule) of its
-    # lowest start. Where it is feasible it is the answer; it almost always is, so the
-    # candidate search below runs on the few rows where a window's other end excludes it.
-    if rule == "longest":
-        guess = np.full(i_min.shape, i_max)
-        for s in range(S):
-            (u0, u1), (h0, h1) = win.usable[s], win.hi[s]
-            top = np.maximum(np.where(u0, h0, -np.inf), np.where(u1, h1, -np.inf))
-            top[win.fixed_ok[s]] = np.inf
-            np.minimum(guess, top, out=guess)
-    else:
-        guess = i_min.copy()
-        for s in range(S):
-            (u0, u1), (l0, l1) = win.usable[s], win.lo[s]
-            low = np.minimum(np.where(u0, l0, np.inf), np.where(u1, l1, np.inf))
-            low[win.fixed_ok[s]] = -np.inf
-            np.maximum(guess, low, out=guess)
+        (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
+        if longest:
+            first = h0 >= h1
+            end, other, none = np.maximum(h0, h1), np.where(first, l0, l1), -np.inf
+        else:
+            first = l0 <= l1
+            end, other, none = np.minimum(l0, l1), np.where(first, h0, h1), np.inf
+        end = dom.rows(end)
+        possible &= fixed_ok[s] | (end != none)
+        np.copyto(end, -none, where=fixed_ok[s])
+        (np.minimum if longest else np.maximum)(guess, end, out=guess)
+        far.append(dom.rows(other))
     settled = possible.copy()
-    upper, lower = guess + _TOL, guess - _TOL
     for s in range(S):
-        (u0, u1), (l0, l1), (h0, h1) = win.usable[s], win.lo[s], win.hi[s]
-        ok = u0 & (l0 <= upper) & (lower <= h0)
-        ok |= u1 & (l1 <= upper) & (lower <= h1)
-        ok |= win.fixed_ok[s]
+        ok = far[s] <= guess + _TOL if longest else guess - _TOL <= far[s]
+        ok |= fixed_ok[s]
         settled &= ok
-    result[settled] = guess[settled]
+    # rows where the best candidate's own window does not hold it: every window
+    check = np.flatnonzero(possible & ~settled)
+    if check.size:
+        g = guess[check]
+        upper, lower = g + _TOL, g - _TOL
+        good = np.ones(check.size, bool)
+        for s in range(S):
+            (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
+            ok = (dom.rows(l0, check) <= upper) & (lower <= dom.rows(h0, check))
+            ok |= (dom.rows(l1, check) <= upper) & (lower <= dom.rows(h1, check))
+            ok |= fixed_ok[s][check]
+            good &= ok
+        settled[check[good]] = True
+    np.copyto(out, guess, where=settled)
+    if settled.all():
+        return out
+    # the RPO boundary alone, clipped (rows infeasible at any interval keep it)
+    bound = np.full(n, np.inf)
+    for s in range(S):
+        if win.rpo_bound[s] is not None:
+            np.minimum(bound, dom.rows(win.rpo_bound[s]), out=bound, where=~fixed_ok[s])
+    np.copyto(bound, i_max, where=~np.isfinite(bound))
+    np.maximum(bound, i_min, out=bound)
+    np.minimum(bound, i_max, out=bound)
+    np.copyto(out, bound, where=~settled)
     rows = np.flatnonzero(possible & ~settled)
     if rows.size == 0:
-        return np.asarray(result, dtype=float)
-    # (2S, R) windows of the settled-later rows, pair j = (scenario j // 2, copy j % 2)
-    use = np.stack([u[rows] for pair in win.usable for u in pair])
-    lo = np.stack([x[rows] for pair in win.lo for x in pair])
-    hi = np.stack([x[rows] for pair in win.hi for x in pair])
-    fixed = np.stack([f[rows] for f in win.fixed_ok])  # (S, R)
+        return out
+    # (2S, R) windows of the rows left, pair j = (scenario j // 2, copy j % 2)
+    lo = np.stack([dom.rows(x, rows) for pair in win.lo for x in pair])
+    hi = np.stack([dom.rows(x, rows) for pair in win.hi for x in pair])
+    fixed = np.stack([f[rows] for f in fixed_ok])  # (S, R)
     # candidates in the order they are tried, best first: (K, R)
-    if rule == "longest":
-        ends = np.where(use, hi, -np.inf)
-        cand = -np.sort(-np.concatenate([np.full((1, rows.size), i_max), ends]), axis=0)
+    if longest:
+        cand = -np.sort(-np.concatenate([np.full((1, rows.size), i_max), hi]), axis=0)
     else:
-        ends = np.where(use, lo, np.inf)
-        cand = np.sort(np.concatenate([i_min[None, rows], ends]), axis=0)
+        cand = np.sort(np.concatenate([i_min[None, rows], lo]), axis=0)
     todo = np.arange(rows.size)
     for k in range(cand.shape[0]):
         i_k = cand[k, todo]
-        within = use[:, todo] & (lo[:, todo] <= i_k + _TOL) & (i_k <= hi[:, todo] + _TOL)
+        within = (lo[:, todo] <= i_k + _TOL) & (i_k <= hi[:, todo] + _TOL)
         within = within.reshape(S, 2, -1).any(axis=1)
         good = (fixed[:, todo] | within).all(axis=0) & np.isfinite(i_k)
-        result[rows[todo[good]]] = i_k[good]
+        out[rows[todo[good]]] = i_k[good]
         todo = todo[~good]
         if todo.size == 0:
             break
-    return np.asarray(result, dtype=float)
+    return out
 
 
 _PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection"})
