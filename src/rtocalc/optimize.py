@@ -597,6 +597,7 @@ def make_plan(
     sp = ev.space
     outcomes = []
     violations: list[str] = []
+    rpo_mean = ev.rpo_mean_of(row)
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
         alive = ev.extra["alive"][:, s, row]
@@ -607,7 +608,7 @@ def make_plan(
             scope=scen.scope,
             rate=scen.rate,
             rpo=float(ev.rpo[s, row]),
-            rpo_mean=float(ev.rpo_mean[s, row]),
+            rpo_mean=float(rpo_mean[s]),
             rto=float(ev.rto[s, row]),
             rpo_limit=_shown_limit(float(ev.rpo_limit[s])),
             rto_limit=_shown_limit(float(ev.rto_limit[s])),
@@ -672,7 +673,7 @@ def make_plan(
         storage_gb=storage,
         backup_duration=float(ev.backup_duration[row]),
         expected_annual_loss=float(ev.eal[row]),
-        expected_annual_loss_mean=float(ev.eal_mean[row]),
+        expected_annual_loss_mean=ev.eal_mean_of(row),
         tco_monthly=float(ev.tco[row]),
         meets_requirements=None if requirements is None else not violations,
         violations=tuple(violations),

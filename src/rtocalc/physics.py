@@ -75,7 +75,11 @@ def transfer_time(size: ArrayLike, throughput: ArrayLike) -> Any:
     """
     s, r = _f(size), _f(throughput)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(s <= 0.0, 0.0, np.where(r > 0.0, s / np.where(r > 0.0, r, 1.0), np.inf))
+        t = s / r
+    # nothing to move takes no time; a dead pipe (or no number for one) never finishes
+    none, dead = s <= 0.0, ~(r > 0.0)
+    if none.any() or dead.any():
+        t = np.where(none, 0.0, np.where(dead, np.inf, t))
     return _out(t)
 
 

@@ -325,7 +325,6 @@ class Evaluation:
     path_rpo_mean: FloatArray  # (P, N) [h], mean case, before survival
     path: IntArray  # (S, N) chosen path
     rpo: FloatArray  # (S, N) [h]
-    rpo_mean: FloatArray  # (S, N) [h]
     rto: FloatArray  # (S, N) [h]
     rpo_limit: FloatArray  # (S,) [h]
     rto_limit: FloatArray  # (S,) [h]
@@ -339,7 +338,6 @@ class Evaluation:
     breakdown: dict[str, FloatArray]  # item -> (N,)
     storage: dict[str, FloatArray]  # tier role -> (N,) [GB]
     eal: FloatArray  # (N,) [currency/year]
-    eal_mean: FloatArray  # (N,)
     tco: FloatArray  # (N,) [currency/month]
     worst_rpo: FloatArray  # (N,) over scenarios with a limit
     worst_rto: FloatArray  # (N,)
@@ -357,6 +355,30 @@ class Evaluation:
             return np.asarray(det + self.rto_rows[path], dtype=float)
         prov = self.extra["prov"][scenarios]
         return np.asarray((det + prov) + self.rto_rows[path], dtype=float)
+
+    def rpo_mean_of(self, row: int) -> FloatArray:
+        """(S,) mean-case RPO of one row's chosen path in each scenario [h] (inf: none survives)."""
+        paths = self.path[:, row]
+        rpo = self.path_rpo_mean[paths, row]
+        rpo[~self.extra["alive"][:, :, row].any(axis=0)] = np.inf
+        return np.asarray(rpo, dtype=float)
+
+    def eal_mean_of(self, row: int) -> float:
+        """Expected annual loss of one row with mean-case RPOs [currency/year].
+
+        :func:`rtocalc.cost.expected_annual_loss` per scenario, summed in scenario order
+        as the kernel sums :attr:`eal`; the mean case is only ever reported for the rows
+        shown, so it is computed for them alone.
+        """
+        rates = self.extra["rates"]
+        dc, lc = self.extra["costs"]
+        loss = cost.expected_annual_loss(
+            rates, self.rto[:, row], self.rpo_mean_of(row), dc, lc, axis=None
+        )
+        total = 0.0
+        for x in np.asarray(loss, dtype=float):
+            total += x
+        return total
 
     def rto_in(self, scenario: int) -> FloatArray:
         """(P, N) RTO of every path in one scenario [h], inf where its copy does not survive."""
@@ -464,14 +486,17 @@ class _Domain:
 
     With one workload for every row, a figure that depends only on some of a row's
     choices (its target and link, say) is computed once per combination of those
-    choices, a grid of a few thousand entries, and gathered to the rows by ``code``, one
-    index per figure: far fewer operations than computing it on every row. With one
-    workload per row, or a grid larger than the space, the entries are the rows
-    themselves (``code`` is None). Either way the same formula functions run on the same
-    numbers, so the figures are identical.
+    choices and gathered to the rows by ``code``, one index per figure: far fewer
+    operations than computing it on every row. The choices are axes of a grid (each
+    column has extent 1 on the other axes), so each term is computed at the shape of the
+    choices it depends on, and only the figures gathered are spread over the whole grid
+    (a few thousand entries). With one workload per row, or a grid larger than the
+    space, the entries are the rows themselves (``code`` is None). Either way the same
+    formula functions run on the same numbers, so the figures are identical.
     """
 
     col: dict[str, IntArray]  # choice -> its value in each entry (-1: none)
+    shape: tuple[int, ...]  # of the grid (N,) for rows
     code: IntArray | None  # (N,) entry of each row
 
     @classmethod
@@ -479,25 +504,32 @@ class _Domain:
         cls, space: DesignSpace, names: tuple[str, ...], sizes: tuple[int, ...], grid: bool
     ) -> _Domain:
         if grid and int(np.prod(sizes)) <= len(space):
-            return cls(_grid(names, sizes), space.code(names, sizes))
-        return cls({name: getattr(space, name) for name in names}, None)
+            return cls(_grid(names, sizes), sizes, space.code(names, sizes))
+        return cls({name: getattr(space, name) for name in names}, (len(space),), None)
 
     def rows(self, figure: Any, rows: IntArray | None = None) -> Any:
-        """Each row's value of a figure of the entries (of the given rows only)."""
+        """Each row's value of a figure of the entries (of the given rows only).
+
+        A new array, except for the whole figure on rows (which is returned as it is).
+        """
         figure = np.asarray(figure)
+        if figure.shape != self.shape:
+            figure = np.broadcast_to(figure, self.shape)
         if self.code is None:
             return figure if rows is None else figure[rows]
-        return figure.take(self.code if rows is None else self.code[rows])
+        return figure.reshape(-1).take(self.code if rows is None else self.code[rows])
 
 
 @lru_cache(maxsize=64)
 def _grid(names: tuple[str, ...], sizes: tuple[int, ...]) -> dict[str, IntArray]:
-    """Every combination of the named choices, in the order of :meth:`DesignSpace.code`."""
-    axes = [np.arange(size) - _CHOICES[name] for name, size in zip(names, sizes, strict=True)]
-    grids = np.meshgrid(*axes, indexing="ij")
-    cols = {name: g.ravel() for name, g in zip(names, grids, strict=True)}
-    for col in cols.values():
+    """The axes of the grid of the named choices, in the order of :meth:`DesignSpace.code`."""
+    cols = {}
+    for i, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        shape = [1] * len(sizes)
+        shape[i] = size
+        col = (np.arange(size) - _CHOICES[name]).reshape(shape)
         col.setflags(write=False)
+        cols[name] = col
     return cols
 
 
@@ -664,6 +696,7 @@ def evaluate_space(
         locs_a = (tab.loc[t_a], tab.loc[off_a])
         exists_a = (True, o_a >= 0)
         imm_a = (tab.immutable[t_a], tab.immutable[off_a])
+        offsite_a = (o_a >= 0) | (locs_a[0] != _LOC["primary"])
         alive_a = [
             [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
             for k in range(2)
@@ -752,7 +785,7 @@ def evaluate_space(
         capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + _TOL
 
     # --- each row's figures ----------------------------------------------------------------
-    out = _Block(34 + 3 * S, n)
+    out = _Block(33 + 2 * S, n)
     rb, rc = A.rows(rb_a), out.take(value=A.rows(rc_a))
     read = (
         out.take(value=A.rows(read_a[0])),
@@ -767,7 +800,7 @@ def evaluate_space(
     overhead, lag = A.rows(overhead_a), out.take(value=A.rows(lag_a))
     i_min = out.take(value=A.rows(i_min_a))
     fixed = (A.rows(fixed_a[0]), A.rows(fixed_a[1]), B.rows(fixed_lt_b))
-    chain_days = A.rows(chain_days_a)
+    chain_hours = A.rows(chain_days_a * HOURS_PER_DAY)
     prov = np.take(prov_tab, space.strategy, axis=1)
     base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
@@ -780,12 +813,13 @@ def evaluate_space(
             (_OFFSITE, A, alive_a[1][s]),
             (_LONGTERM, B, alive_b[1][s]),
         ):
+            if id(table) in seen:
+                alive[k, s] = alive[k, seen[id(table)]]
+                continue
+            seen[id(table)] = s
             if not table.any() or table.all():
                 alive[k, s] = bool(table.flat[0]) if table.size else False
-            elif id(table) in seen:
-                alive[k, s] = alive[k, seen[id(table)]]
             else:
-                seen[id(table)] = s
                 alive[k, s] = dom.rows(table)
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
     fixed_ok = [B.rows(x) for x in fixed_ok_b]
@@ -800,11 +834,11 @@ def evaluate_space(
 
     inc = out.take(value=physics.increment_size(D, c, interval))
     t_b = out.take(value=physics.backup_duration(inc, rb, overhead))
-    t_copy = np.where(space.offsite >= 0, physics.transfer_time(inc, rc), 0.0)
+    t_copy = physics.transfer_time(inc, rc)  # rc is infinite without an off-site copy
 
     # replay: increments applied after the full when restoring the newest point (forward
     # chains: every point of the chain's days, at the real interval; reverse: none)
-    replay_n = out.take(value=np.maximum(chain_days * HOURS_PER_DAY / interval - 1.0, 0.0))
+    replay_n = out.take(value=np.maximum(chain_hours / interval - 1.0, 0.0))
 
     # --- RPO and RTO per path and row ---------------------------------------------------
     # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
@@ -842,7 +876,7 @@ def evaluate_space(
         for k in range(4)
     ]
     path = np.empty((S, n), np.int64)
-    rpo, rto, rpo_mean = out.take(S), out.take(S), out.take(S)
+    rpo, rto = out.take(S), out.take(S)
     meets_scenario = np.empty((S, n), bool)
     chosen = np.empty(n, np.int64)  # path chosen so far, 4 for none
     best = np.empty(n)  # its score
@@ -850,6 +884,9 @@ def evaluate_space(
     at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
     rows = np.arange(n)
     rpo_met: dict[tuple[int, float], NDArray[np.bool_]] = {}
+    rates = np.array([x.rate for x in scen], dtype=float)
+    dc, lc = impact.downtime_cost, impact.data_loss_cost
+    eal = out.take(value=0.0)
     for s in range(S):
         chosen.fill(4)
         best.fill(np.inf)
@@ -881,21 +918,17 @@ def evaluate_space(
         np.multiply(chosen, n, out=at)
         at += rows
         rpo_all.reshape(-1).take(at, out=rpo[s])
-        mean_all.reshape(-1).take(at, out=rpo_mean[s])
         lead_k = base[s].copy()
         np.copyto(lead_k, det[s], where=chosen == _FAILOVER)
         np.add(lead_k, rto_all.reshape(-1).take(at), out=rto[s])
         meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
-    rates = np.array([x.rate for x in scen], dtype=float)[:, None]
-    dc, lc = impact.downtime_cost, impact.data_loss_cost
-    eal = out.take(value=cost.expected_annual_loss(rates, rto, rpo, dc, lc, axis=0))
-    eal_mean = out.take(value=cost.expected_annual_loss(rates, rto, rpo_mean, dc, lc, axis=0))
+        eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
 
     # --- other constraints ------------------------------------------------------------------
-    offsite_ok = has_offsite(space, catalog)
-    immutable_ok = has_immutable(space, catalog)
+    offsite_ok = A.rows(offsite_a)  # as has_offsite() and has_immutable() say
+    immutable_ok = A.rows(imm_a[0] | imm_a[1]) | tab.immutable[space.longterm]
     traffic = out.take(value=B.rows(traffic_b[0]) + A.rows(traffic_a))
     traffic += B.rows(traffic_b[1])
     link_ok = (space.link < 0) | (traffic <= B.rows(capacity_b))
@@ -924,7 +957,6 @@ def evaluate_space(
         path_rpo_mean=mean_rows,
         path=path,
         rpo=rpo,
-        rpo_mean=rpo_mean,
         rto=rto,
         rpo_limit=rpo_lim,
         rto_limit=rto_lim,
@@ -938,7 +970,6 @@ def evaluate_space(
         breakdown=breakdown,
         storage=costs.storage,
         eal=eal,
-        eal_mean=eal_mean,
         tco=out.take(value=cost.total_cost_of_ownership(outlay, eal)),
         worst_rpo=worst_rpo,
         worst_rto=worst_rto,
@@ -953,6 +984,8 @@ def evaluate_space(
             "prov": prov,
             "alive": alive,
             "detection": det,
+            "rates": rates,
+            "costs": (dc, lc),
         },
     )
 
@@ -1114,7 +1147,7 @@ def _solve_interval(
     return out
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection", "rates"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
