@@ -1259,56 +1259,121 @@ def row_costs(
     Outlay is non-increasing in the interval (only the increments of the current day
     depend on it), so the costs at the longest interval are a lower bound: the optimiser
     uses that to evaluate the cheapest rows first.
+
+    Every other figure depends on a row's catalog choices alone (:func:`_choice_costs`).
+    With one workload they are computed once per combination of target, scheme, off-site
+    method and long-term target (:func:`_choice_tables`) and gathered per row by one
+    code, which gives the same numbers as computing them per row (elementwise IEEE
+    operations do not care where they run) for a fraction of the column operations; with
+    one workload per row they are computed per row.
     """
     tab = _Tables.of(catalog)
-    t, o, lt, li, st, scheme = (
-        space.target,
-        space.offsite,
-        space.longterm,
-        space.link,
-        space.strategy,
-        space.scheme,
-    )
-    c, r = workload.daily_change, workload.data_reduction
-    D = workload.final_size
-    off_t = tab.off_target[o]
+    D = workload.final_size  # [GB], before data reduction
+    full = D / workload.data_reduction  # a full backup [GB]
+    if isinstance(workload, WorkloadColumns):
+        t, scheme, o, lt = space.target, space.scheme, space.offsite, space.longterm
+        fig = _choice_costs(tab, catalog, workload, ret, full, t, scheme, o, lt)
 
-    # --- retention: chain shape and storage ----------------------------------------------
+        def pick(name: str) -> FloatArray:
+            return np.asarray(fig[name], dtype=float)
+
+        standby = _standby_costs(tab, catalog, workload.compute_cost, D, space.strategy)
+    else:
+        tables, standby_table = _choice_tables(tab, catalog, workload, ret)
+        code = _choice_code(space, tab)
+
+        def pick(name: str) -> FloatArray:
+            # codes are in range by construction, and "clip" saves the default mode's
+            # bounds check, a third of the cost of the gather
+            return np.take(tables[name], code, mode="clip")
+
+        standby = standby_table[space.strategy]
+
     # Storage is sized as for one restore point a day (the restore-point simulators'
     # schedule): with the linear change model, sub-daily points hold the same changed
     # blocks, plus the increments of the current, incomplete day, c (1 - I/24) of a full.
-    # It is evaluated once per (scheme, block clone) pair and gathered per row; with one
-    # workload per row, once per (scheme, block clone, distinct workload).
-    growth = (1.0 + workload.annual_growth) ** workload.horizon
+    # They go on the chain and on the off-site copy before the floor of the minimum
+    # storage durations is applied to the bill, so they are added per row.
+    c = workload.daily_change
+    intraday = full * c * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
+    primary = pick("short_p") + intraday
+    primary += pick("long_chain")
+    offsite = pick("short_o") + intraday
+    np.putmask(offsite, space.offsite < 0, 0.0)  # no off-site copy
+    storage = np.asarray(
+        cost.storage_cost(
+            primary,
+            pick("price_p"),
+            min_storage_days=pick("min_days_p"),
+            ingest_per_day=pick("ingest_p"),
+        )
+        + cost.storage_cost(
+            offsite,
+            pick("price_o"),
+            min_storage_days=pick("min_days_o"),
+            ingest_per_day=pick("ingest_o"),
+        ),
+        dtype=float,
+    )
+    storage += pick("storage_l")
+    breakdown = {
+        "storage": storage,
+        "link": tab.link_price[space.link],
+        "standby": np.asarray(standby, dtype=float),
+        "offsite_fees": pick("fees"),
+        "one_time": pick("one_time"),
+        "drills": pick("drills"),
+    }
+    items = iter(breakdown.values())
+    outlay = next(items).copy()
+    for item in items:
+        outlay += item
+    return RowCosts(
+        outlay=outlay,
+        breakdown=breakdown,
+        storage={"primary": primary, "offsite": offsite, "longterm": pick("long_sep")},
+    )
+
+
+def _choice_costs(
+    tab: _Tables,
+    catalog: Catalog,
+    workload: Workload | WorkloadColumns,
+    ret: Retention,
+    full: Any,
+    t: Any,
+    scheme: Any,
+    o: Any,
+    lt: Any,
+) -> dict[str, Any]:
+    """Every figure of :func:`row_costs` that does not depend on the backup interval.
+
+    Storage [GB] without the current day's increments; the chain's and the off-site
+    copy's price, minimum storage duration and daily ingest (their bills need those
+    increments first); the bill of a separate long-term tier; off-site fees, one-time
+    costs and drills.
+
+    The choices, target ``t``, ``scheme``, off-site method ``o`` and long-term target
+    ``lt`` (-1 none), broadcast: per-row columns give per-row figures (``workload`` may
+    then have one workload per row), the axes of :func:`_choice_grid` one figure per
+    combination. ``full`` is the workload's full backup [GB].
+    """
+    c = workload.daily_change
     short_tab, long_tab, which = _storage_tables(workload, ret)
 
-    def at(table: FloatArray, targets: IntArray) -> FloatArray:
-        """Each row's entry for its scheme on ``targets`` (block clone or not)."""
+    def at(table: FloatArray, targets: Any) -> Any:
+        """Each choice's entry for its scheme on ``targets`` (block clone or not)."""
         idx = scheme * 2 + tab.clone[targets]
-        return np.asarray(table[idx if which is None else idx * which[0] + which[1]])
+        return table[idx if which is None else idx * which[0] + which[1]]
 
-    intraday = (
-        workload.data_size
-        * growth
-        / r
-        * c
-        * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
-    )
-    short_p = at(short_tab, t) + intraday
-    short_o = np.where(o >= 0, at(short_tab, off_t) + intraday, 0.0)
-    long_on_chain = np.where(lt >= 0, 0.0, at(long_tab, t))
-    long_sep = np.where(lt >= 0, at(long_tab, lt), 0.0)
-
-    # --- what each tier ingests per day (for minimum storage durations) -------------------
+    off_t = tab.off_target[o]
     # a chain writes a day's change, plus a full a week for periodic fulls unless they are
     # fast-cloned synthetic fulls; a separate GFS tier receives one point per period of its
     # finest tier, a full or (block clone) the blocks changed since the previous point.
-    full = workload.data_size * growth / r
     clone_b = tab.clone.astype(bool)
     weekly_full = (scheme >= 2) & ~((scheme == 2) & clone_b[t])
-    ingest_p = full * c + np.where(weekly_full, full / 7.0, 0.0)
     weekly_full_o = (scheme >= 2) & ~((scheme == 2) & clone_b[off_t])
-    ingest_o = full * c + np.where(weekly_full_o, full / 7.0, 0.0)
+    long_sep = np.where(lt >= 0, at(long_tab, lt), 0.0)
     if ret.gfs:
         period_days = _gfs_period(ret) / HOURS_PER_DAY
         gfs_point = np.where(
@@ -1316,64 +1381,127 @@ def row_costs(
         )
         ingest_l = np.where(lt >= 0, gfs_point / period_days, 0.0)
     else:
-        ingest_l = np.zeros(len(space))
-
-    # --- money ---------------------------------------------------------------------------------
+        ingest_l = np.zeros(np.shape(long_sep))
     ops = catalog.operations
-    breakdown = {
-        "storage": np.asarray(
-            cost.storage_cost(
-                short_p + long_on_chain,
-                tab.price[t],
-                min_storage_days=tab.min_days[t],
-                ingest_per_day=ingest_p,
-            )
-            + cost.storage_cost(
-                short_o,
-                tab.price[off_t],
-                min_storage_days=tab.min_days[off_t],
-                ingest_per_day=ingest_o,
-            )
-            + cost.storage_cost(
-                long_sep, tab.price[lt], min_storage_days=tab.min_days[lt], ingest_per_day=ingest_l
-            ),
-            dtype=float,
+    return {
+        "short_p": at(short_tab, t),
+        "long_chain": np.where(lt >= 0, 0.0, at(long_tab, t)),
+        "short_o": np.where(o >= 0, at(short_tab, off_t), 0.0),
+        "long_sep": long_sep,
+        "price_p": tab.price[t],
+        "min_days_p": tab.min_days[t],
+        "ingest_p": full * c + np.where(weekly_full, full / 7.0, 0.0),
+        "price_o": tab.price[off_t],
+        "min_days_o": tab.min_days[off_t],
+        "ingest_o": full * c + np.where(weekly_full_o, full / 7.0, 0.0),
+        "storage_l": cost.storage_cost(
+            long_sep, tab.price[lt], min_storage_days=tab.min_days[lt], ingest_per_day=ingest_l
         ),
-        "link": tab.link_price[li],
-        "standby": np.asarray(
-            cost.standby_cost(
-                workload.compute_cost,
-                tab.standby_fraction[st],
-                np.where(tab.replica_storage[st], D, 0.0),
-                catalog.replication.replica_price_per_gb_month,
-            ),
-            dtype=float,
+        "fees": tab.off_price[o],
+        "one_time": cost.amortised_cost(
+            tab.setup[t]
+            + np.where(off_t != t, tab.setup[off_t], 0.0)
+            + np.where((lt != t) & (lt != off_t), tab.setup[lt], 0.0),
+            catalog.catalog.amortisation_years,
         ),
-        "offsite_fees": tab.off_price[o],
-        "one_time": np.asarray(
-            cost.amortised_cost(
-                tab.setup[t]
-                + np.where(off_t != t, tab.setup[off_t], 0.0)
-                + np.where((lt != t) & (lt != off_t), tab.setup[lt], 0.0),
-                catalog.catalog.amortisation_years,
-            ),
-            dtype=float,
-        ),
-        "drills": np.asarray(
-            cost.drill_cost(
-                ops.drills_per_year, ops.drill_hours, ops.labor_rate, D / r, tab.read_price[t]
-            ),
-            dtype=float,
+        "drills": cost.drill_cost(
+            ops.drills_per_year,
+            ops.drill_hours,
+            ops.labor_rate,
+            full,
+            tab.read_price[t],
         ),
     }
-    outlay = np.zeros(len(space))
-    for item in breakdown.values():
-        outlay += item
-    return RowCosts(
-        outlay=outlay,
-        breakdown=breakdown,
-        storage={"primary": short_p + long_on_chain, "offsite": short_o, "longterm": long_sep},
+
+
+def _standby_costs(
+    tab: _Tables, catalog: Catalog, compute: Any, final_size: Any, st: IntArray
+) -> Any:
+    """Standby cost of strategies ``st`` (-1 none) [currency/month].
+
+    ``compute`` (production compute [currency/month]) and ``final_size`` [GB] broadcast
+    with ``st``: per-row columns, or one workload's figures with every strategy.
+    """
+    return cost.standby_cost(
+        compute,
+        tab.standby_fraction[st],
+        np.where(tab.replica_storage[st], final_size, 0.0),
+        catalog.replication.replica_price_per_gb_month,
     )
+
+
+def _choice_grid(tab: _Tables) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Every (target, scheme, off-site, long-term) choice as broadcasting axes, none (-1) first.
+
+    Entry ``k`` of the tables built on it, flattened in C order, is the combination whose
+    :func:`_choice_code` is ``k``.
+    """
+    n_targets, n_offsite = len(tab.price) - 1, len(tab.off_price) - 1
+    return (
+        np.arange(n_targets)[:, None, None, None],
+        np.arange(len(SCHEMES))[None, :, None, None],
+        np.arange(-1, n_offsite)[None, None, :, None],
+        np.arange(-1, n_targets)[None, None, None, :],
+    )
+
+
+def _choice_code(space: DesignSpace, tab: _Tables) -> IntArray:
+    """Each row's entry in the flattened tables of :func:`_choice_tables`."""
+    # in place, by Horner's rule: one allocation
+    code = space.target * len(SCHEMES)
+    code += space.scheme
+    code *= len(tab.off_price)
+    code += space.offsite
+    code *= len(tab.price)
+    code += space.longterm
+    code += len(tab.price) + 1  # off-site and long-term count from -1 (none)
+    return code
+
+
+def _choice_tables(
+    tab: _Tables, catalog: Catalog, workload: Workload, ret: Retention
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """:func:`_choice_costs` of every choice, flattened, and the standby cost of every strategy.
+
+    Remembered for the last few (catalog, workload, retention): the optimiser costs the
+    same ones again for every batch of rows it evaluates, and building the tables costs
+    about as much as gathering them for the whole space.
+    """
+    w = workload
+    key = (
+        id(catalog),
+        ret,
+        (w.data_size, w.daily_change, w.data_reduction, w.annual_growth, w.horizon),
+        w.compute_cost,
+    )
+    hit = _CHOICE_TABLES.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    grid = _choice_grid(tab)
+    D = workload.final_size
+    figures = _choice_costs(tab, catalog, workload, ret, D / workload.data_reduction, *grid)
+    values = np.empty((len(figures), *(axis.size for axis in grid)))
+    for row, value in zip(values, figures.values(), strict=True):
+        row[...] = value
+    values = values.reshape(len(figures), -1)
+    standby = np.asarray(
+        _standby_costs(
+            tab, catalog, workload.compute_cost, D, np.arange(len(tab.standby_fraction))
+        ),
+        dtype=float,
+    )
+    values.setflags(write=False)
+    standby.setflags(write=False)
+    tables = (dict(zip(figures, values, strict=True)), standby)
+    with _TABLES_LOCK:  # evaluations may run in threads
+        while len(_CHOICE_TABLES) >= 16:
+            _CHOICE_TABLES.pop(next(iter(_CHOICE_TABLES)))
+        _CHOICE_TABLES[key] = (catalog, tables)
+    return tables
+
+
+#: (catalog id, retention, workload figures) -> (catalog, its choice tables)
+_CHOICE_TABLES: dict[Any, tuple[Catalog, tuple[dict[str, FloatArray], FloatArray]]] = {}
 
 
 def _storage_tables(
