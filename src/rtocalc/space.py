@@ -12,7 +12,7 @@ Private module: the public entry points are :func:`rtocalc.cheapest` and
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -568,95 +568,38 @@ def _survives(
     return np.asarray(alive, dtype=bool)
 
 
-def evaluate_space(
-    space: DesignSpace,
-    workload: Workload | WorkloadColumns,
-    requirements: Requirements,
-    impact: BusinessImpact,
+def _choice_figures(
+    A: _Domain,
+    B: _Domain,
     catalog: Catalog,
-    *,
-    interval_rule: str = "longest",
-    limits: tuple[FloatArray, FloatArray] | None = None,
-) -> Evaluation:
-    """Evaluate every row of ``space`` at once.
+    workload: Workload | WorkloadColumns,
+    ret: Retention,
+    scopes: Sequence[str],
+    limits: tuple[FloatArray, FloatArray],
+    det: FloatArray,
+    prov_tab: FloatArray,
+) -> _ChoiceFigures:
+    """The figures of :func:`evaluate_space` that do not depend on the interval.
 
-    When ``space.interval`` is None, each row's backup interval is solved from the ask
-    (:func:`_solve_interval`): the longest interval (``interval_rule="longest"``, the
-    cheapest: outlay never rises with the interval) or the shortest
-    (``"shortest"``, the least expected data loss) at which every scenario has a
-    surviving copy meeting both its RPO and its RTO, never shorter than the backup
-    window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
-
-    ``workload`` is one workload for every row, or :class:`WorkloadColumns` with one
-    workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
-    (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
-    named scenario rather than for its scope. The rest of ``requirements`` (retention,
-    off-site, immutable) applies as usual.
-
-    Figures that do not depend on the interval are computed per combination of the
-    catalog choices they depend on (:class:`_Domain`) and gathered to the rows; the rest
-    are columns of one value per row, with the scenarios and paths as short loops, so no
-    large temporary is allocated.
+    Computed on the entries of ``A`` (the chain and the off-site copy: target, off-site
+    method, link, scheme, strategy) and ``B`` (replica and long-term points: target,
+    long-term target, link, replication, strategy). On a grid these include combinations
+    no design has (a cloud target with no link, say): their figures may be infinite or
+    undefined, and are never gathered.
     """
-    if interval_rule not in ("longest", "shortest"):
-        raise ValueError(
-            f"interval_rule: {interval_rule!r} is not a rule; use 'longest' or 'shortest'"
-        )
     tab = _Tables.of(catalog)
     rep_cfg = catalog.replication
-    ret = requirements.retention
-    n = len(space)
-    keys = space.keys
-
     D = workload.final_size
     c = workload.daily_change
     r = workload.data_reduction
     peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
     daily_gb = D * c
-
-    # --- scenarios ----------------------------------------------------------------------
-    scen = impact.scenarios
-    S = len(scen)
-    scopes = [x.scope for x in scen]
-    if limits is None:
-        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
-        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
-    else:
-        rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
+    rpo_lim, rto_lim = limits
     rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
-    det = np.array([x.detection for x in scen], dtype=float)
-    # provisioning (S, strategies): none after logical damage, the strategy's after a loss
-    # of infrastructure, a new environment (restore strategy) after a regional disaster
-    n_st = len(keys.strategies)
-    prov_tab = np.empty((S, n_st))
-    for s, scope in enumerate(scopes):
-        if scope == "region":
-            prov_tab[s] = catalog.strategies["restore"].provisioning_time
-        else:
-            prov_tab[s] = tab.provisioning[:n_st] if scope != "logical" else 0.0
-    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
+    S = len(scopes)
+    i_max = HOURS_PER_DAY
     gfs_period = _gfs_period(ret)
     cloud = _LOC["cloud"]
-
-    # --- figures per catalog choice ------------------------------------------------------
-    # A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
-    # B: replica and long-term points (target, long-term target, link, replication,
-    # strategy). On a grid these include combinations no design has (a cloud target with
-    # no link, say): their figures may be infinite or undefined, and are never gathered.
-    scalar = not isinstance(workload, WorkloadColumns)
-    n_t, n_l = len(keys.targets), len(keys.links) + 1
-    A = _Domain.of(
-        space,
-        ("target", "offsite", "link", "scheme", "strategy"),
-        (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st),
-        scalar,
-    )
-    B = _Domain.of(
-        space,
-        ("target", "longterm", "link", "replication", "strategy"),
-        (n_t, n_t + 1, n_l, len(REPLICATION), n_st),
-        scalar,
-    )
 
     survival: dict[tuple[int, bool, bool], NDArray[np.bool_]] = {}
 
@@ -783,36 +726,202 @@ def evaluate_space(
         )
         traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
         capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + _TOL
+    return _ChoiceFigures(
+        rb=rb_a,
+        rc=rc_a,
+        read=(read_a[0], read_a[1], read_lt_b),
+        retrieval=(retr_a[0], retr_a[1], retr_lt_b),
+        overhead=overhead_a,
+        lag=lag_a,
+        i_min=i_min_a,
+        fixed=(fixed_a[0], fixed_a[1], fixed_lt_b),
+        chain_hours=chain_days_a * HOURS_PER_DAY,
+        immutable=imm_a[0] | imm_a[1],
+        offsite=offsite_a,
+        alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
+        windows=win,
+        rpo_long=rpo_long_b,
+        rpo_rep=rpo_rep_b,
+        failover=failover_b,
+        fixed_ok=fixed_ok_b,
+        traffic=(traffic_b[0], traffic_a, traffic_b[1]),
+        capacity=capacity_b,
+    )
+
+
+@dataclass(frozen=True)
+class _ChoiceFigures:
+    """Figures per entry of a :class:`_Domain` (A: chain and off-site copy; B: replica
+    and long-term points), as :func:`_choice_figures` computes them."""
+
+    rb: FloatArray  # A: backup rate [GB/h]
+    rc: FloatArray  # A: off-site copy rate [GB/h] (inf: no off-site copy)
+    read: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: read rate per copy [GB/h]
+    retrieval: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: retrieval delay [h]
+    overhead: FloatArray  # A: job overhead [h]
+    lag: FloatArray  # A: off-site copy lag [h]
+    i_min: FloatArray  # A: shortest interval the backup window allows [h]
+    fixed: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: restore time w/o replay [h]
+    chain_hours: FloatArray  # A: hours of points a restore replays
+    immutable: NDArray[np.bool_]  # A: the chain or off-site copy is immutable
+    offsite: NDArray[np.bool_]  # A: a copy away from the primary site
+    alive: tuple[list[Any], list[Any], list[Any], list[Any]]  # per path (B, A, A, B), scenario
+    windows: _Windows  # A
+    rpo_long: FloatArray  # B: RPO of the long-term points [h]
+    rpo_rep: FloatArray  # B: RPO of the replica [h]
+    failover: FloatArray  # B: failover time [h]
+    fixed_ok: list[NDArray[np.bool_]]  # B, per scenario: met whatever the interval
+    traffic: tuple[FloatArray, FloatArray, FloatArray]  # B, A, B: WAN traffic terms [GB/h]
+    capacity: FloatArray  # B: link capacity [GB/h] plus tolerance
+
+
+#: (catalog, workload, requirements, impact, limits) ids -> (those objects, figures)
+_FIGURES: dict[tuple[Any, ...], tuple[tuple[Any, ...], _ChoiceFigures]] = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def _figures_of(
+    key: tuple[Any, ...], objects: tuple[Any, ...], compute: Callable[[], _ChoiceFigures]
+) -> _ChoiceFigures:
+    """``compute()``, remembered for the last few asks (every input is frozen).
+
+    The exact search evaluates one ask on batch after batch of rows, and negotiation
+    evaluates the same ask on several sub-spaces: the figures per catalog choice are the
+    same each time.
+    """
+    hit = _FIGURES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
+        return hit[1]
+    figures = compute()
+    with _FIGURES_LOCK:
+        while len(_FIGURES) >= 8:
+            _FIGURES.pop(next(iter(_FIGURES)))
+        _FIGURES[key] = (objects, figures)
+    return figures
+
+
+def evaluate_space(
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    *,
+    interval_rule: str = "longest",
+    limits: tuple[FloatArray, FloatArray] | None = None,
+) -> Evaluation:
+    """Evaluate every row of ``space`` at once.
+
+    When ``space.interval`` is None, each row's backup interval is solved from the ask
+    (:func:`_solve_interval`): the longest interval (``interval_rule="longest"``, the
+    cheapest: outlay never rises with the interval) or the shortest
+    (``"shortest"``, the least expected data loss) at which every scenario has a
+    surviving copy meeting both its RPO and its RTO, never shorter than the backup
+    window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
+
+    ``workload`` is one workload for every row, or :class:`WorkloadColumns` with one
+    workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
+    (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
+    named scenario rather than for its scope. The rest of ``requirements`` (retention,
+    off-site, immutable) applies as usual.
+
+    Figures that do not depend on the interval are computed per combination of the
+    catalog choices they depend on (:class:`_Domain`) and gathered to the rows; the rest
+    are columns of one value per row, with the scenarios and paths as short loops, so no
+    large temporary is allocated.
+    """
+    if interval_rule not in ("longest", "shortest"):
+        raise ValueError(
+            f"interval_rule: {interval_rule!r} is not a rule; use 'longest' or 'shortest'"
+        )
+    tab = _Tables.of(catalog)
+    ret = requirements.retention
+    n = len(space)
+    keys = space.keys
+    D = workload.final_size
+    c = workload.daily_change
+
+    # --- scenarios ----------------------------------------------------------------------
+    scen = impact.scenarios
+    S = len(scen)
+    scopes = [x.scope for x in scen]
+    if limits is None:
+        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
+        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
+    else:
+        rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
+    rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
+    det = np.array([x.detection for x in scen], dtype=float)
+    # provisioning (S, strategies): none after logical damage, the strategy's after a loss
+    # of infrastructure, a new environment (restore strategy) after a regional disaster
+    n_st = len(keys.strategies)
+    prov_tab = np.empty((S, n_st))
+    for s, scope in enumerate(scopes):
+        if scope == "region":
+            prov_tab[s] = catalog.strategies["restore"].provisioning_time
+        else:
+            prov_tab[s] = tab.provisioning[:n_st] if scope != "logical" else 0.0
+    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
+    gfs_period = _gfs_period(ret)
+
+    # --- figures per catalog choice ------------------------------------------------------
+    # A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
+    # B: replica and long-term points (target, long-term target, link, replication,
+    # strategy). On a grid these include combinations no design has (a cloud target with
+    # no link, say): their figures may be infinite or undefined, and are never gathered.
+    scalar = not isinstance(workload, WorkloadColumns)
+    n_t, n_l = len(keys.targets), len(keys.links) + 1
+    A = _Domain.of(
+        space,
+        ("target", "offsite", "link", "scheme", "strategy"),
+        (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st),
+        scalar,
+    )
+    B = _Domain.of(
+        space,
+        ("target", "longterm", "link", "replication", "strategy"),
+        (n_t, n_t + 1, n_l, len(REPLICATION), n_st),
+        scalar,
+    )
+
+    limit_pair = (rpo_lim, rto_lim)
+
+    def compute() -> _ChoiceFigures:
+        return _choice_figures(A, B, catalog, workload, ret, scopes, limit_pair, det, prov_tab)
+
+    if A.code is None or B.code is None:  # per row: nothing to share
+        fig = compute()
+    else:
+        ids = (
+            id(catalog),
+            id(workload),
+            id(requirements),
+            id(impact),
+            A.shape,
+            B.shape,
+            None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
+        )
+        fig = _figures_of(ids, (catalog, workload, requirements, impact), compute)
 
     # --- each row's figures ----------------------------------------------------------------
+    # the domain of each figure: A for the chain and off-site copy, B for the others
+    dom_of = (B, A, A, B)
     out = _Block(33 + 2 * S, n)
-    rb, rc = A.rows(rb_a), out.take(value=A.rows(rc_a))
-    read = (
-        out.take(value=A.rows(read_a[0])),
-        out.take(value=A.rows(read_a[1])),
-        out.take(value=B.rows(read_lt_b)),
-    )
-    retr = (
-        out.take(value=A.rows(retr_a[0])),
-        out.take(value=A.rows(retr_a[1])),
-        out.take(value=B.rows(retr_lt_b)),
-    )
-    overhead, lag = A.rows(overhead_a), out.take(value=A.rows(lag_a))
-    i_min = out.take(value=A.rows(i_min_a))
-    fixed = (A.rows(fixed_a[0]), A.rows(fixed_a[1]), B.rows(fixed_lt_b))
-    chain_hours = A.rows(chain_days_a * HOURS_PER_DAY)
+    rb, rc = A.rows(fig.rb), out.take(value=A.rows(fig.rc))
+    read = tuple(out.take(value=dom_of[k + 1].rows(fig.read[k])) for k in range(3))
+    retr = tuple(out.take(value=dom_of[k + 1].rows(fig.retrieval[k])) for k in range(3))
+    overhead, lag = A.rows(fig.overhead), out.take(value=A.rows(fig.lag))
+    i_min = out.take(value=A.rows(fig.i_min))
+    fixed = tuple(dom_of[k + 1].rows(fig.fixed[k]) for k in range(3))
+    chain_hours = A.rows(fig.chain_hours)
     prov = np.take(prov_tab, space.strategy, axis=1)
     base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
     alive = np.empty((4, S, n), bool)
     seen: dict[int, int] = {}
     for s in range(S):
-        for k, dom, table in (
-            (_FAILOVER, B, alive_b[0][s]),
-            (_PRIMARY, A, alive_a[0][s]),
-            (_OFFSITE, A, alive_a[1][s]),
-            (_LONGTERM, B, alive_b[1][s]),
-        ):
+        for k in range(4):
+            table = fig.alive[k][s]
             if id(table) in seen:
                 alive[k, s] = alive[k, seen[id(table)]]
                 continue
@@ -820,14 +929,14 @@ def evaluate_space(
             if not table.any() or table.all():
                 alive[k, s] = bool(table.flat[0]) if table.size else False
             else:
-                alive[k, s] = dom.rows(table)
+                alive[k, s] = dom_of[k].rows(table)
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
-    fixed_ok = [B.rows(x) for x in fixed_ok_b]
+    fixed_ok = [B.rows(x) for x in fig.fixed_ok]
 
     # --- backup interval: solved boundary or given --------------------------------------
     interval = out.take()
     if space.interval is None:
-        _solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
+        _solve_interval(fig.windows, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
     else:
         interval[:] = space.interval
     window_ok = interval >= i_min - _TOL
@@ -847,16 +956,16 @@ def evaluate_space(
     rpo_all, rto_all, mean_all = out.take(5), out.take(5), out.take(5)
     rpo_all[4] = rto_all[4] = mean_all[4] = np.inf
     rpo_rows, rto_rows, mean_rows = rpo_all[:4], rto_all[:4], mean_all[:4]
-    rpo_rows[_FAILOVER] = B.rows(rpo_rep_b)
+    rpo_rows[_FAILOVER] = B.rows(fig.rpo_rep)
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
     rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
-    rpo_rows[_LONGTERM] = B.rows(rpo_long_b)
+    rpo_rows[_LONGTERM] = B.rows(fig.rpo_long)
     mean_rows[:] = rpo_rows
     mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
     mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
     if ret.gfs:
         mean_rows[_LONGTERM] -= gfs_period / 2.0
-    rto_rows[_FAILOVER] = B.rows(failover_b)
+    rto_rows[_FAILOVER] = B.rows(fig.failover)
     for k in range(2):  # chain and off-site copy replay their chain
         rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
     rto_rows[_LONGTERM] = fixed[2]
@@ -927,11 +1036,11 @@ def evaluate_space(
         eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
 
     # --- other constraints ------------------------------------------------------------------
-    offsite_ok = A.rows(offsite_a)  # as has_offsite() and has_immutable() say
-    immutable_ok = A.rows(imm_a[0] | imm_a[1]) | tab.immutable[space.longterm]
-    traffic = out.take(value=B.rows(traffic_b[0]) + A.rows(traffic_a))
-    traffic += B.rows(traffic_b[1])
-    link_ok = (space.link < 0) | (traffic <= B.rows(capacity_b))
+    offsite_ok = A.rows(fig.offsite)  # as has_offsite() and has_immutable() say
+    immutable_ok = A.rows(fig.immutable) | tab.immutable[space.longterm]
+    traffic = out.take(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
+    traffic += B.rows(fig.traffic[2])
+    link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
     if requirements.offsite:
         feasible &= offsite_ok
