@@ -24,6 +24,7 @@ from .space import (
     Evaluation,
     IntArray,
     build_space,
+    detection_binds,
     evaluate_space,
     gather_rows,
     has_immutable,
@@ -436,7 +437,8 @@ def _search(
     growing disjoint batches (512, then up to 2,048, 8,192, ... rows in all), until the
     best feasible objective found is below the bound of every row not yet evaluated: the
     rows left cannot win, not even a tie. Yes/no asks (off-site, immutable) are checked
-    before any evaluation.
+    before any evaluation, and an RTO shorter than a scenario's detection time
+    (:func:`rtocalc.space.detection_binds`) ends the search before it starts.
 
     Parameters
     ----------
@@ -454,6 +456,8 @@ def _search(
         The best row by :func:`order` among the feasible ones (ties broken by row index
         in ``space``), and the batches evaluated.
     """
+    if detection_binds(requirements, impact):  # no design recovers before it notices
+        return _Searched(None, ())
     ret = requirements.retention
     if bound is None:
         bound = _bound(space, workload, ret, catalog)

@@ -503,7 +503,7 @@ class _Domain:
     def of(
         cls, space: DesignSpace, names: tuple[str, ...], sizes: tuple[int, ...], grid: bool
     ) -> _Domain:
-        if grid and int(np.prod(sizes)) <= len(space):
+        if grid:
             return cls(_grid(names, sizes), sizes, space.code(names, sizes))
         return cls({name: getattr(space, name) for name in names}, (len(space),), None)
 
@@ -635,7 +635,7 @@ def _choice_figures(
             for k in range(2)
         ]
         # days of points a restore of the newest point replays (forward chains)
-        chain_days_a = np.select([scheme_a == 0, scheme_a == 1], [float(ret.daily), 0.0], 7.0)
+        chain_days_a = np.array([float(ret.daily), 0.0, 7.0, 7.0])[scheme_a]
         locs_a = (tab.loc[t_a], tab.loc[off_a])
         exists_a = (True, o_a >= 0)
         imm_a = (tab.immutable[t_a], tab.immutable[off_a])
@@ -644,30 +644,38 @@ def _choice_figures(
             [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
             for k in range(2)
         ]
+        # per-scenario figures on a leading scenario axis
+        lead = (1,) * len(A.shape)
+
+        def per_s(x: FloatArray) -> FloatArray:
+            return np.asarray(x).reshape((S, *lead))
+
         # interval windows of the chain and the off-site copy in each scenario
         win = _windows(
             rpo_lim,
-            rto_lim,
-            alive_a,
-            # RPO boundaries (chain, off-site copy) for one RPO limit
-            hi=lambda limit: (
-                physics.max_interval_for_rpo(limit, D, c, 1.0 / rb_a, overhead_a),
+            [_stacked(alive_a[k]) for k in range(2)],
+            # RPO boundaries (chain, off-site copy)
+            hi=(
+                physics.max_interval_for_rpo(per_s(rpo_lim), D, c, 1.0 / rb_a, overhead_a),
                 physics.max_interval_for_rpo(
-                    limit, D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
+                    per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
                 ),
             ),
-            # RTO boundary of copy k in scenario s: chain replay shrinks as the interval
-            # grows, within the slack detection and provisioning leave
-            lo=lambda k, s: np.maximum(
-                physics.min_interval_for_rto(
-                    (rto_lim[s] - (det[s] + prov_tab[s][st_a])) - fixed_a[k],
-                    D,
-                    c,
-                    read_a[k],
-                    chain_days_a,
-                ),
-                i_min_a,
-            ),
+            # RTO boundary of each copy: chain replay shrinks as the interval grows, within
+            # the slack detection and provisioning leave
+            lo=[
+                np.maximum(
+                    physics.min_interval_for_rto(
+                        (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
+                        D,
+                        c,
+                        read_a[k],
+                        chain_days_a,
+                    ),
+                    i_min_a,
+                )
+                for k in range(2)
+            ],
             i_max=i_max,
         )
 
@@ -708,15 +716,18 @@ def _choice_figures(
             ],
         )
         # scenarios met whatever the interval: failover to the replica, long-term points
-        fixed_ok_b = [
-            (alive_b[0][s] & (rpo_rep_b <= rpo_lim_c[s]) & (det[s] + failover_b <= rto_lim_c[s]))
-            | (
-                alive_b[1][s]
-                & (rpo_long_b <= rpo_lim_c[s])
-                & ((det[s] + prov_tab[s][st_b]) + fixed_lt_b <= rto_lim_c[s])
+        fixed_ok_b = list(
+            (
+                _stacked(alive_b[0])
+                & (rpo_rep_b <= per_s(rpo_lim_c))
+                & (per_s(det) + failover_b <= per_s(rto_lim_c))
             )
-            for s in range(S)
-        ]
+            | (
+                _stacked(alive_b[1])
+                & (rpo_long_b <= per_s(rpo_lim_c))
+                & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
+            )
+        )
         # WAN traffic: replication and cloud chains carry the day's change (reduced for
         # backups), a cloud GFS tier a reduced full per GFS period; summed in this order
         avg = daily_gb / HOURS_PER_DAY
@@ -869,20 +880,14 @@ def evaluate_space(
     # B: replica and long-term points (target, long-term target, link, replication,
     # strategy). On a grid these include combinations no design has (a cloud target with
     # no link, say): their figures may be infinite or undefined, and are never gathered.
-    scalar = not isinstance(workload, WorkloadColumns)
     n_t, n_l = len(keys.targets), len(keys.links) + 1
-    A = _Domain.of(
-        space,
-        ("target", "offsite", "link", "scheme", "strategy"),
-        (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st),
-        scalar,
-    )
-    B = _Domain.of(
-        space,
-        ("target", "longterm", "link", "replication", "strategy"),
-        (n_t, n_t + 1, n_l, len(REPLICATION), n_st),
-        scalar,
-    )
+    a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
+    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st)
+    # both on grids (one workload, grids no larger than the space) or both on the rows
+    grid = not isinstance(workload, WorkloadColumns)
+    grid &= max(int(np.prod(a_sizes)), int(np.prod(b_sizes))) <= n
+    A = _Domain.of(space, ("target", "offsite", "link", "scheme", "strategy"), a_sizes, grid)
+    B = _Domain.of(space, ("target", "longterm", "link", "replication", "strategy"), b_sizes, grid)
 
     limit_pair = (rpo_lim, rto_lim)
 
@@ -1115,43 +1120,38 @@ class _Windows:
     rpo_bound: list[FloatArray | None]
 
 
+def _stacked(tables: list[Any]) -> NDArray[np.bool_]:
+    """Per-scenario tables on a leading scenario axis, at their common shape."""
+    shape = np.broadcast_shapes(*(np.shape(x) for x in tables))
+    return np.stack([np.broadcast_to(x, shape) for x in tables])
+
+
 def _windows(
     rpo_lim: FloatArray,
-    rto_lim: FloatArray,
-    alive: list[list[NDArray[np.bool_]]],
+    alive: list[NDArray[np.bool_]],
     *,
-    hi: Any,
-    lo: Any,
+    hi: tuple[FloatArray, FloatArray],
+    lo: list[FloatArray],
     i_max: float,
 ) -> _Windows:
     """The interval window of every (scenario, copy) pair.
 
-    ``hi(limit)`` gives the RPO boundaries (chain, off-site) for one RPO limit; it is
-    evaluated once per distinct limit. ``lo(k, s)`` gives copy ``k``'s RTO boundary in
-    scenario ``s``, already raised to the shortest allowed interval. ``alive[k][s]``
-    says where copy ``k`` survives scenario ``s``.
+    ``hi`` holds the RPO boundaries (chain, off-site copy), ``lo`` each copy's RTO
+    boundary already raised to the shortest allowed interval, and ``alive[k]`` where copy
+    ``k`` survives; all with a leading scenario axis.
     """
-    his: dict[float, tuple[FloatArray, FloatArray]] = {}
-    los, his_s, bounds = [], [], []
-    for s in range(len(rpo_lim)):
-        limit = float(rpo_lim[s])
-        if limit not in his:
-            h_chain, h_copy = hi(limit)
-            his[limit] = (np.minimum(h_chain, i_max), np.minimum(h_copy, i_max))
-        pair_hi = his[limit]
-        pair_lo = (lo(0, s), lo(1, s))
-        usable = [alive[k][s] & (pair_lo[k] <= pair_hi[k] + _TOL) for k in range(2)]
-        los.append(tuple(np.where(usable[k], pair_lo[k], np.inf) for k in range(2)))
-        his_s.append(tuple(np.where(usable[k], pair_hi[k], -np.inf) for k in range(2)))
-        bounds.append(
-            np.maximum(
-                np.where(alive[0][s], pair_hi[0], -np.inf),
-                np.where(alive[1][s], pair_hi[1], -np.inf),
-            )
-            if np.isfinite(limit)
-            else None
-        )
-    return _Windows(lo=los, hi=his_s, rpo_bound=bounds)  # type: ignore[arg-type]
+    h = [np.minimum(x, i_max) for x in hi]
+    usable = [alive[k] & (lo[k] <= h[k] + _TOL) for k in range(2)]
+    los = [np.where(usable[k], lo[k], np.inf) for k in range(2)]
+    his = [np.where(usable[k], h[k], -np.inf) for k in range(2)]
+    # boundary of the RPO alone (rows infeasible at any interval get it)
+    bound = np.maximum(np.where(alive[0], h[0], -np.inf), np.where(alive[1], h[1], -np.inf))
+    S = len(rpo_lim)
+    return _Windows(
+        lo=[(los[0][s], los[1][s]) for s in range(S)],
+        hi=[(his[0][s], his[1][s]) for s in range(S)],
+        rpo_bound=[bound[s] if np.isfinite(rpo_lim[s]) else None for s in range(S)],
+    )
 
 
 def _solve_interval(
@@ -1283,10 +1283,31 @@ def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
 # without evaluating any row twice.
 
 
-def _placed(values: list[Any], where: list[IntArray], n: int) -> Any:
+class _Arena:
+    """Arrays carved from one allocation, for the same reason as :class:`_Block`."""
+
+    def __init__(self, nbytes: int) -> None:
+        self._buf = np.empty(nbytes, np.uint8)
+        self._used = 0
+
+    @staticmethod
+    def size(shape: tuple[int, ...], dtype: Any) -> int:
+        """Bytes an array takes here (8-byte aligned)."""
+        return int(-(-int(np.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8)
+
+    def empty(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        start, self._used = self._used, self._used + self.size(shape, dtype)
+        count = int(np.prod(shape))
+        return (
+            self._buf[start : start + count * np.dtype(dtype).itemsize].view(dtype).reshape(shape)
+        )
+
+
+def _placed(values: list[Any], where: list[IntArray], n: int, arena: _Arena | None = None) -> Any:
     """The parts' values scattered along the row axis (the last) to positions ``where``."""
     first = np.asarray(values[0])
-    out = np.empty((*first.shape[:-1], n), dtype=first.dtype)
+    shape = (*first.shape[:-1], n)
+    out = np.empty(shape, first.dtype) if arena is None else arena.empty(shape, first.dtype)
     for value, pos in zip(values, where, strict=True):
         out[..., pos] = value
     return out
@@ -1314,37 +1335,37 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
         return parts[0][1]
     union = np.sort(np.concatenate([rows for rows, _ in parts]))
     where = [np.searchsorted(union, rows) for rows, _ in parts]  # positions in the union
-
-    def gather(name: str, values: list[Any]) -> Any:
-        first = values[0]
-        if name in _PER_SCENARIO:
-            return first
-        if isinstance(first, dict):
-            return {k: gather(k, [v[k] for v in values]) for k in first}
-        if isinstance(first, np.ndarray):
-            return _placed(values, where, union.size)
-        return first
-
+    n = union.size
     evs = [ev for _, ev in parts]
-    fields = {
-        f: gather(f, [getattr(ev, f) for ev in evs])
-        for f in evs[0].__dataclass_fields__
-        if f != "space"
-    }
     spaces = [ev.space for ev in evs]
     intervals = [s.interval for s in spaces]
     if any(iv is None for iv in intervals) and any(iv is not None for iv in intervals):
         raise ValueError("gather_rows: every part needs given intervals, or none")
-    columns = {
-        name: _placed([getattr(s, name) for s in spaces], where, union.size)
-        for name in ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy")
-    }
-    fields["space"] = DesignSpace(
-        keys=spaces[0].keys,
-        **columns,
-        interval=None if intervals[0] is None else _placed(intervals, where, union.size),
-    )
-    return Evaluation(**fields)
+    names = [f for f in evs[0].__dataclass_fields__ if f != "space"]
+    columns = ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy")
+
+    def gather(name: str, values: list[Any], arena: _Arena | None) -> Any:
+        """The gathered value, or (arena None) the bytes it needs."""
+        first = values[0]
+        if name in _PER_SCENARIO or not isinstance(first, dict | np.ndarray):
+            return 0 if arena is None else first
+        if isinstance(first, dict):
+            items = {k: gather(k, [v[k] for v in values], arena) for k in first}
+            return sum(items.values()) if arena is None else items
+        if arena is None:
+            return _Arena.size((*first.shape[:-1], n), first.dtype)
+        return _placed(values, where, n, arena)
+
+    def place(arena: _Arena | None) -> Any:
+        fields = {f: gather(f, [getattr(ev, f) for ev in evs], arena) for f in names}
+        cols = {c: gather(c, [getattr(s, c) for s in spaces], arena) for c in columns}
+        iv = None if intervals[0] is None else gather("interval", intervals, arena)
+        if arena is None:
+            return sum(fields.values()) + sum(cols.values()) + (iv or 0)
+        fields["space"] = DesignSpace(keys=spaces[0].keys, **cols, interval=iv)
+        return Evaluation(**fields)
+
+    return place(_Arena(place(None)))  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -1689,6 +1710,17 @@ def _retention_tables(
         annual_growth=annual,
     )
     return np.asarray(cols.short_term_gb, dtype=float), np.asarray(cols.long_term_gb, dtype=float)
+
+
+def detection_binds(requirements: Requirements, impact: BusinessImpact) -> bool:
+    """Whether some scenario's RTO limit is shorter than the time to detect its damage.
+
+    Every recovery path's RTO starts with detection (failover: detection plus failover
+    time; restore: detection plus provisioning plus the restore), and the other terms
+    are never negative, so no design meets such an ask: :func:`evaluate_space` finds
+    every row failing that scenario, with the same comparison.
+    """
+    return any(x.detection > requirements.limit("rto", x.scope) + _TOL for x in impact.scenarios)
 
 
 def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
