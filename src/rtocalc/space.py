@@ -323,7 +323,7 @@ class Evaluation:
     rpo_rows: FloatArray  # (P, N) [h] worst-case RPO of each path, before survival
     rto_rows: FloatArray  # (P, N) [h] failover time / restore time without T_d and T_p
     path_rpo_mean: FloatArray  # (P, N) [h], mean case, before survival
-    path: IntArray  # (S, N) chosen path
+    path: NDArray[np.int8]  # (S, N) chosen path
     rpo: FloatArray  # (S, N) [h]
     rto: FloatArray  # (S, N) [h]
     rpo_limit: FloatArray  # (S,) [h]
@@ -507,17 +507,24 @@ class _Domain:
             return cls(_grid(names, sizes), sizes, space.code(names, sizes))
         return cls({name: getattr(space, name) for name in names}, (len(space),), None)
 
-    def rows(self, figure: Any, rows: IntArray | None = None) -> Any:
+    def rows(self, figure: Any, rows: IntArray | None = None, *, out: Any = None) -> Any:
         """Each row's value of a figure of the entries (of the given rows only).
 
-        A new array, except for the whole figure on rows (which is returned as it is).
+        Written to ``out`` when given; else a new array, except for the whole figure on
+        rows (which is returned as it is).
         """
         figure = np.asarray(figure)
         if figure.shape != self.shape:
             figure = np.broadcast_to(figure, self.shape)
         if self.code is None:
-            return figure if rows is None else figure[rows]
-        return figure.reshape(-1).take(self.code if rows is None else self.code[rows])
+            value = figure if rows is None else figure[rows]
+            if out is None:
+                return value
+            np.copyto(out, value)
+            return out
+        # codes are in range by construction: 'clip' skips the bounds check
+        code = self.code if rows is None else self.code[rows]
+        return figure.reshape(-1).take(code, mode="clip", out=out)
 
 
 @lru_cache(maxsize=64)
@@ -912,14 +919,14 @@ def evaluate_space(
     # the domain of each figure: A for the chain and off-site copy, B for the others
     dom_of = (B, A, A, B)
     out = _Block(33 + 2 * S, n)
-    rb, rc = A.rows(fig.rb), out.take(value=A.rows(fig.rc))
-    read = tuple(out.take(value=dom_of[k + 1].rows(fig.read[k])) for k in range(3))
-    retr = tuple(out.take(value=dom_of[k + 1].rows(fig.retrieval[k])) for k in range(3))
-    overhead, lag = A.rows(fig.overhead), out.take(value=A.rows(fig.lag))
-    i_min = out.take(value=A.rows(fig.i_min))
-    fixed = tuple(dom_of[k + 1].rows(fig.fixed[k]) for k in range(3))
+    rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=out.take())
+    read = tuple(dom_of[k + 1].rows(fig.read[k], out=out.take()) for k in range(3))
+    retr = tuple(dom_of[k + 1].rows(fig.retrieval[k], out=out.take()) for k in range(3))
+    overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=out.take())
+    i_min = A.rows(fig.i_min, out=out.take())
+    fixed = (A.rows(fig.fixed[0]), A.rows(fig.fixed[1]))
     chain_hours = A.rows(fig.chain_hours)
-    prov = np.take(prov_tab, space.strategy, axis=1)
+    prov = np.take(prov_tab, space.strategy, axis=1, mode="clip")
     base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
     alive = np.empty((4, S, n), bool)
@@ -961,19 +968,21 @@ def evaluate_space(
     rpo_all, rto_all, mean_all = out.take(5), out.take(5), out.take(5)
     rpo_all[4] = rto_all[4] = mean_all[4] = np.inf
     rpo_rows, rto_rows, mean_rows = rpo_all[:4], rto_all[:4], mean_all[:4]
-    rpo_rows[_FAILOVER] = B.rows(fig.rpo_rep)
+    B.rows(fig.rpo_rep, out=rpo_rows[_FAILOVER])
+    t_off = t_b + t_copy  # the newest point is off site once copied
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
-    rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag)
-    rpo_rows[_LONGTERM] = B.rows(fig.rpo_long)
-    mean_rows[:] = rpo_rows
+    rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_off, lag)
+    B.rows(fig.rpo_long, out=rpo_rows[_LONGTERM])
+    mean_rows[_FAILOVER] = rpo_rows[_FAILOVER]
     mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
-    mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_b + t_copy, lag, case="mean")
+    mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_off, lag, case="mean")
+    mean_rows[_LONGTERM] = rpo_rows[_LONGTERM]
     if ret.gfs:
         mean_rows[_LONGTERM] -= gfs_period / 2.0
-    rto_rows[_FAILOVER] = B.rows(fig.failover)
+    B.rows(fig.failover, out=rto_rows[_FAILOVER])
     for k in range(2):  # chain and off-site copy replay their chain
         rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
-    rto_rows[_LONGTERM] = fixed[2]
+    B.rows(fig.fixed[2], out=rto_rows[_LONGTERM])
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
@@ -989,13 +998,16 @@ def evaluate_space(
         (w_down * rto_rows[k] if w_down else 0.0) + (w_loss * rpo_rows[k] if w_loss else 0.0)
         for k in range(4)
     ]
-    path = np.empty((S, n), np.int64)
+    path = np.empty((S, n), np.int8)
     rpo, rto = out.take(S), out.take(S)
     meets_scenario = np.empty((S, n), bool)
-    chosen = np.empty(n, np.int64)  # path chosen so far, 4 for none
+    chosen = np.empty(n, np.int8)  # path chosen so far, 4 for none
     best = np.empty(n)  # its score
+    score = np.empty(n)
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
     at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
+    rto_s = np.empty((5, n))  # each path's RTO in the scenario; row 4: none survives
+    rto_s[4] = np.inf
     rows = np.arange(n)
     rpo_met: dict[tuple[int, float], NDArray[np.bool_]] = {}
     rates = np.array([x.rate for x in scen], dtype=float)
@@ -1009,14 +1021,15 @@ def evaluate_space(
         for k in range(3, -1, -1):  # earlier paths win ties: they are tried last
             if not alive_any[k, s]:
                 continue
-            rto_k = det[s] + rto_rows[k] if k == _FAILOVER else base[s] + rto_rows[k]
+            rto_k = rto_s[k]  # a path not tried here is never chosen here
+            np.add(det[s] if k == _FAILOVER else base[s], rto_rows[k], out=rto_k)
             rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
             if rpo_ok is None:  # scenarios often share an RPO limit
                 rpo_ok = rpo_met[k, rpo_lim_c[s]] = rpo_rows[k] <= rpo_lim_c[s]
             meets = rto_k <= rto_lim_c[s]
             meets &= rpo_ok
             meets &= alive[k, s]
-            score = key[k] + (w_down * det[s] if k == _FAILOVER else lead)
+            np.add(key[k], w_down * det[s] if k == _FAILOVER else lead, out=score)
             # order (meets, then smaller score): better when it meets and the path so far
             # does not, or when both are alike and it scores no more
             other = ~met
@@ -1029,12 +1042,10 @@ def evaluate_space(
             np.copyto(chosen, k, where=better)
             met |= meets
         np.bitwise_and(chosen, 3, out=path[s])  # none -> 0
-        np.multiply(chosen, n, out=at)
+        np.multiply(chosen, n, out=at, dtype=np.int64)
         at += rows
-        rpo_all.reshape(-1).take(at, out=rpo[s])
-        lead_k = base[s].copy()
-        np.copyto(lead_k, det[s], where=chosen == _FAILOVER)
-        np.add(lead_k, rto_all.reshape(-1).take(at), out=rto[s])
+        rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
+        rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
         meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
@@ -1056,10 +1067,10 @@ def evaluate_space(
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-    worst_rpo, worst_rto = out.take(value=0.0), out.take(value=0.0)
-    for j in np.flatnonzero(scope_mask):
-        np.maximum(worst_rpo, rpo[j], out=worst_rpo)
-        np.maximum(worst_rto, rto[j], out=worst_rto)
+    worst_rpo, worst_rto = out.take(), out.take()
+    every = bool(scope_mask.all())
+    np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
+    np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
 
     return Evaluation(
         space=space,
@@ -1202,8 +1213,9 @@ def _solve_interval(
         (np.minimum if longest else np.maximum)(guess, end, out=guess)
         far.append(dom.rows(other))
     settled = possible.copy()
+    edge = guess + _TOL if longest else guess - _TOL
     for s in range(S):
-        ok = far[s] <= guess + _TOL if longest else guess - _TOL <= far[s]
+        ok = far[s] <= edge if longest else edge <= far[s]
         ok |= fixed_ok[s]
         settled &= ok
     # rows where the best candidate's own window does not hold it: every window
@@ -1224,9 +1236,12 @@ def _solve_interval(
         return out
     # the RPO boundary alone, clipped (rows infeasible at any interval keep it)
     bound = np.full(n, np.inf)
+    raw = np.empty(n)
     for s in range(S):
         if win.rpo_bound[s] is not None:
-            np.minimum(bound, dom.rows(win.rpo_bound[s]), out=bound, where=~fixed_ok[s])
+            dom.rows(win.rpo_bound[s], out=raw)
+            np.copyto(raw, np.inf, where=fixed_ok[s])
+            np.minimum(bound, raw, out=bound)
     np.copyto(bound, i_max, where=~np.isfinite(bound))
     np.maximum(bound, i_min, out=bound)
     np.minimum(bound, i_max, out=bound)
