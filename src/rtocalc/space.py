@@ -138,7 +138,11 @@ class DesignSpace:
 
 
 def build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
-    """Every valid combination of the decision variables, as columns.
+    """Every valid combination of the decision variables, as columns (read-only).
+
+    Remembered for the last few (catalog, retention) pairs: both are frozen, and the
+    space only depends on them, so every search of a catalog shares one space (and the
+    grid codes :meth:`DesignSpace.code` keeps for it).
 
     Rules: the chain target has the 'primary' role; a separate long-term target exists
     only when GFS points are kept and differs from the chain's; strategies that need a
@@ -147,6 +151,27 @@ def build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     Rows are ordered by target, scheme, off-site, long-term, replication, link and
     strategy, each in catalog order: this order is the last tie-break of the optimiser.
     """
+    hit = _SPACES.get((id(catalog), id(retention)))
+    if hit is not None and hit[0] is catalog and hit[1] is retention:
+        return hit[2]
+    space = _build_space(catalog, retention)
+    for col in (space.target, space.scheme, space.offsite, space.longterm):
+        col.setflags(write=False)
+    for col in (space.replication, space.link, space.strategy):
+        col.setflags(write=False)
+    with _TABLES_LOCK:
+        while len(_SPACES) >= 8:
+            _SPACES.pop(next(iter(_SPACES)))
+        _SPACES[id(catalog), id(retention)] = (catalog, retention, space)
+    return space
+
+
+#: (catalog id, retention id) -> (catalog, retention, space)
+_SPACES: dict[tuple[int, int], tuple[Catalog, Retention, DesignSpace]] = {}
+
+
+def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
+    """:func:`build_space`, computed."""
     keys = Keys.of(catalog)
     targets = list(catalog.targets.values())
     primary = [i for i, t in enumerate(targets) if "primary" in t.roles]
@@ -567,12 +592,12 @@ def _survives(
     scope: str, exists: Any, locations: IntArray, immutable: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
     """Whether a backup copy survives damage of ``scope`` (DESIGN.md section 5)."""
-    alive = np.broadcast_to(exists, locations.shape)
+    alive = np.asarray(exists, dtype=bool)
     if scope == "ransomware":
         alive = alive & immutable
     if scope in _OFF_SITE_SCOPES:
         alive = alive & (locations != 0)
-    return np.asarray(alive, dtype=bool)
+    return alive
 
 
 def _choice_figures(
@@ -1134,7 +1159,10 @@ class _Windows:
 def _stacked(tables: list[Any]) -> NDArray[np.bool_]:
     """Per-scenario tables on a leading scenario axis, at their common shape."""
     shape = np.broadcast_shapes(*(np.shape(x) for x in tables))
-    return np.stack([np.broadcast_to(x, shape) for x in tables])
+    out = np.empty((len(tables), *shape), bool)
+    for s, x in enumerate(tables):
+        out[s] = x
+    return out
 
 
 def _windows(
