@@ -118,3 +118,113 @@ def test_threads_share_the_catalog_tables_safely():
     for i, got in enumerate(together):
         for a, b in zip(alone[i % len(catalogs)], got, strict=True):
             assert np.array_equal(a, b)
+
+
+def _equal(a, b) -> bool:
+    """Every array of two evaluations equal, bit for bit (NaN equal to NaN)."""
+
+    def arrays(x, prefix=""):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                yield from arrays(v, f"{prefix}.{k}")
+        elif isinstance(x, np.ndarray):
+            yield prefix, x
+
+    for name in a.__dataclass_fields__:
+        if name == "space":
+            continue
+        left, right = dict(arrays(getattr(a, name), name)), dict(arrays(getattr(b, name), name))
+        assert left.keys() == right.keys(), name
+        for key, x in left.items():
+            y = right[key]
+            same = x.shape == y.shape and np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
+            assert same, key
+    return True
+
+
+def test_figures_per_choice_equal_figures_per_row():
+    """On the default space the figures that do not depend on the interval are computed
+    once per catalog choice and gathered; computed row by row (one workload per row, or a
+    few rows) they are the same numbers, so every output is equal bit for bit."""
+    from rtocalc.space import WorkloadColumns
+
+    sc = load_scenario()
+    space = build_space(sc.catalog, sc.requirements.retention)
+    whole = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    rows = np.arange(0, len(space), 37)
+    per_row = evaluate_space(
+        space.take(rows),
+        WorkloadColumns.of([sc.workload] * rows.size),
+        sc.requirements,
+        sc.impact,
+        sc.catalog,
+    )
+    few = evaluate_space(space.take(rows[:50]), sc.workload, sc.requirements, sc.impact, sc.catalog)
+    from rtocalc.space import take_rows
+
+    assert _equal(take_rows(whole, rows), per_row)
+    assert _equal(take_rows(whole, rows[:50]), few)
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), costs=COSTS)
+def test_one_workload_or_one_per_row_agree(catalog, workload, ask, costs):
+    """Random small catalogs: the space evaluated with one workload (figures per choice
+    where the grid is no larger than the space) equals it with the workload per row."""
+    from rtocalc.space import WorkloadColumns
+
+    ev, impact = _evaluation(catalog, workload, ask, costs)
+    cols = WorkloadColumns.of([workload] * len(ev.space))
+    assert _equal(ev, evaluate_space(ev.space, cols, ask, impact, catalog))
+
+
+def test_remembered_figures_are_those_of_the_ask():
+    """The figures per choice are remembered per ask object: the same ask twice, an equal
+    ask, and the same ask with other limits each give what a first evaluation gives."""
+    import rtocalc.space as kernel
+
+    sc = load_scenario()
+    space = build_space(sc.catalog, sc.requirements.retention)
+
+    def run(ask, limits=None):
+        return evaluate_space(space, sc.workload, ask, sc.impact, sc.catalog, limits=limits)
+
+    first = run(sc.requirements)
+    assert _equal(first, run(sc.requirements))
+    assert _equal(first, run(sc.requirements.model_copy()))
+    tighter = (np.full(5, 0.5), np.full(5, 2.0))
+    cached = run(sc.requirements, tighter)
+    kernel._FIGURES.clear()
+    assert _equal(cached, run(sc.requirements, tighter))
+    assert not np.array_equal(cached.feasible, first.feasible)
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks())
+def test_an_rto_below_detection_is_never_met(catalog, workload, ask):
+    """Where some scenario's RTO limit is below its detection time no design is feasible,
+    and the search, which stops before evaluating, finds what the whole space says."""
+    from rtocalc import cheapest
+    from rtocalc.space import detection_binds
+
+    impact = BusinessImpact()
+    tight = ask.model_copy(update={"rto": min(x.detection for x in impact.scenarios) / 2})
+    assert detection_binds(tight, impact)
+    space = build_space(catalog, tight.retention)
+    assert not evaluate_space(space, workload, tight, impact, catalog).feasible.any()
+    res = cheapest(workload, tight, impact=impact, catalog=catalog)
+    assert not res.feasible and res.reasons
+
+
+def test_spaces_are_shared_and_read_only():
+    """One space per (catalog, retention): the same object each time, columns read-only."""
+    sc = load_scenario()
+    space = build_space(sc.catalog, sc.requirements.retention)
+    assert build_space(sc.catalog, sc.requirements.retention) is space
+    assert not space.target.flags.writeable
+    try:
+        space.strategy[0] = 1
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a shared space's columns must be read-only")
