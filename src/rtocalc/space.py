@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -682,35 +682,6 @@ def _choice_figures(
         def per_s(x: FloatArray) -> FloatArray:
             return np.asarray(x).reshape((S, *lead))
 
-        # interval windows of the chain and the off-site copy in each scenario
-        win = _windows(
-            rpo_lim,
-            [_stacked(alive_a[k]) for k in range(2)],
-            # RPO boundaries (chain, off-site copy)
-            hi=(
-                physics.max_interval_for_rpo(per_s(rpo_lim), D, c, 1.0 / rb_a, overhead_a),
-                physics.max_interval_for_rpo(
-                    per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
-                ),
-            ),
-            # RTO boundary of each copy: chain replay shrinks as the interval grows, within
-            # the slack detection and provisioning leave
-            lo=[
-                np.maximum(
-                    physics.min_interval_for_rto(
-                        (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
-                        D,
-                        c,
-                        read_a[k],
-                        chain_days_a,
-                    ),
-                    i_min_a,
-                )
-                for k in range(2)
-            ],
-            i_max=i_max,
-        )
-
         tg_b, lt_b, li_b = B.col["target"], B.col["longterm"], B.col["link"]
         rep_b, st_b = B.col["replication"], B.col["strategy"]
         wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
@@ -747,19 +718,6 @@ def _choice_figures(
                 for scope in scopes
             ],
         )
-        # scenarios met whatever the interval: failover to the replica, long-term points
-        fixed_ok_b = list(
-            (
-                _stacked(alive_b[0])
-                & (rpo_rep_b <= per_s(rpo_lim_c))
-                & (per_s(det) + failover_b <= per_s(rto_lim_c))
-            )
-            | (
-                _stacked(alive_b[1])
-                & (rpo_long_b <= per_s(rpo_lim_c))
-                & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
-            )
-        )
         # WAN traffic: replication and cloud chains carry the day's change (reduced for
         # backups), a cloud GFS tier a reduced full per GFS period; summed in this order
         avg = daily_gb / HOURS_PER_DAY
@@ -769,6 +727,55 @@ def _choice_figures(
         )
         traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
         capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + _TOL
+
+    @cache
+    def solve() -> tuple[_Windows, list[NDArray[np.bool_]]]:
+        """What the interval solve needs (only evaluations that solve it ask for it)."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # interval windows of the chain and the off-site copy in each scenario
+            win = _windows(
+                rpo_lim,
+                [_stacked(alive_a[k]) for k in range(2)],
+                # RPO boundaries (chain, off-site copy)
+                hi=(
+                    physics.max_interval_for_rpo(per_s(rpo_lim), D, c, 1.0 / rb_a, overhead_a),
+                    physics.max_interval_for_rpo(
+                        per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
+                    ),
+                ),
+                # RTO boundary of each copy: chain replay shrinks as the interval grows, within
+                # the slack detection and provisioning leave
+                lo=[
+                    np.maximum(
+                        physics.min_interval_for_rto(
+                            (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
+                            D,
+                            c,
+                            read_a[k],
+                            chain_days_a,
+                        ),
+                        i_min_a,
+                    )
+                    for k in range(2)
+                ],
+                i_max=i_max,
+            )
+
+            # scenarios met whatever the interval: failover to the replica, long-term points
+            fixed_ok_b = list(
+                (
+                    _stacked(alive_b[0])
+                    & (rpo_rep_b <= per_s(rpo_lim_c))
+                    & (per_s(det) + failover_b <= per_s(rto_lim_c))
+                )
+                | (
+                    _stacked(alive_b[1])
+                    & (rpo_long_b <= per_s(rpo_lim_c))
+                    & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
+                )
+            )
+        return win, fixed_ok_b
+
     return _ChoiceFigures(
         rb=rb_a,
         rc=rc_a,
@@ -782,11 +789,10 @@ def _choice_figures(
         immutable=imm_a[0] | imm_a[1],
         offsite=offsite_a,
         alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
-        windows=win,
+        solve=solve,
         rpo_long=rpo_long_b,
         rpo_rep=rpo_rep_b,
         failover=failover_b,
-        fixed_ok=fixed_ok_b,
         traffic=(traffic_b[0], traffic_a, traffic_b[1]),
         capacity=capacity_b,
     )
@@ -809,11 +815,12 @@ class _ChoiceFigures:
     immutable: NDArray[np.bool_]  # A: the chain or off-site copy is immutable
     offsite: NDArray[np.bool_]  # A: a copy away from the primary site
     alive: tuple[list[Any], list[Any], list[Any], list[Any]]  # per path (B, A, A, B), scenario
-    windows: _Windows  # A
+    #: the interval windows (A) and, per scenario, where it is met whatever the interval
+    #: (B): computed when first asked for (an evaluation at given intervals does not)
+    solve: Callable[[], tuple[_Windows, list[NDArray[np.bool_]]]]
     rpo_long: FloatArray  # B: RPO of the long-term points [h]
     rpo_rep: FloatArray  # B: RPO of the replica [h]
     failover: FloatArray  # B: failover time [h]
-    fixed_ok: list[NDArray[np.bool_]]  # B, per scenario: met whatever the interval
     traffic: tuple[FloatArray, FloatArray, FloatArray]  # B, A, B: WAN traffic terms [GB/h]
     capacity: FloatArray  # B: link capacity [GB/h] plus tolerance
 
@@ -968,12 +975,13 @@ def evaluate_space(
             else:
                 alive[k, s] = dom_of[k].rows(table)
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
-    fixed_ok = [B.rows(x) for x in fig.fixed_ok]
 
     # --- backup interval: solved boundary or given --------------------------------------
     interval = out.take()
     if space.interval is None:
-        _solve_interval(fig.windows, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
+        win, fixed_ok_tables = fig.solve()
+        fixed_ok = [B.rows(x) for x in fixed_ok_tables]
+        _solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
     else:
         interval[:] = space.interval
     window_ok = interval >= i_min - _TOL
