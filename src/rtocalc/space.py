@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,9 @@ REPLICATION: tuple[str, ...] = ("none", "async", "sync")
 _LOC = {"primary": 0, "cloud": 1, "vault": 2}
 _FAILOVER, _PRIMARY, _OFFSITE, _LONGTERM = range(4)
 _TOL = 1e-9
+#: grids of catalog choices up to this many entries hold a workload's figures even for
+#: spaces with fewer rows (they are remembered, and gathered to each space's rows)
+_GRID_CELLS = 50_000
 
 #: decision variables a figure may depend on, and the offset that maps their values to
 #: grid indices ("none", -1, to index 0)
@@ -607,11 +610,9 @@ def _choice_figures(
     workload: Workload | WorkloadColumns,
     ret: Retention,
     scopes: Sequence[str],
-    limits: tuple[FloatArray, FloatArray],
-    det: FloatArray,
-    prov_tab: FloatArray,
 ) -> _ChoiceFigures:
-    """The figures of :func:`evaluate_space` that do not depend on the interval.
+    """The figures of :func:`evaluate_space` that depend on neither the interval nor the
+    ask's limits.
 
     Computed on the entries of ``A`` (the chain and the off-site copy: target, off-site
     method, link, scheme, strategy) and ``B`` (replica and long-term points: target,
@@ -626,10 +627,6 @@ def _choice_figures(
     r = workload.data_reduction
     peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
     daily_gb = D * c
-    rpo_lim, rto_lim = limits
-    rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
-    S = len(scopes)
-    i_max = HOURS_PER_DAY
     gfs_period = _gfs_period(ret)
     cloud = _LOC["cloud"]
 
@@ -650,7 +647,7 @@ def _choice_figures(
         return np.where(tab.loc[idx] == cloud, np.minimum(base, wire), base)
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        t_a, li_a, st_a = A.col["target"], A.col["link"], A.col["strategy"]
+        t_a, li_a = A.col["target"], A.col["link"]
         o_a, scheme_a = A.col["offsite"], A.col["scheme"]
         off_a = tab.off_target[o_a]
         wire_a = physics.link_throughput(tab.bandwidth[li_a], r)  # reduced data [GB/h]
@@ -676,12 +673,6 @@ def _choice_figures(
             [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
             for k in range(2)
         ]
-        # per-scenario figures on a leading scenario axis
-        lead = (1,) * len(A.shape)
-
-        def per_s(x: FloatArray) -> FloatArray:
-            return np.asarray(x).reshape((S, *lead))
-
         tg_b, lt_b, li_b = B.col["target"], B.col["longterm"], B.col["link"]
         rep_b, st_b = B.col["replication"], B.col["strategy"]
         wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
@@ -728,54 +719,6 @@ def _choice_figures(
         traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
         capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + _TOL
 
-    @cache
-    def solve() -> tuple[_Windows, list[NDArray[np.bool_]]]:
-        """What the interval solve needs (only evaluations that solve it ask for it)."""
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # interval windows of the chain and the off-site copy in each scenario
-            win = _windows(
-                rpo_lim,
-                [_stacked(alive_a[k]) for k in range(2)],
-                # RPO boundaries (chain, off-site copy)
-                hi=(
-                    physics.max_interval_for_rpo(per_s(rpo_lim), D, c, 1.0 / rb_a, overhead_a),
-                    physics.max_interval_for_rpo(
-                        per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
-                    ),
-                ),
-                # RTO boundary of each copy: chain replay shrinks as the interval grows, within
-                # the slack detection and provisioning leave
-                lo=[
-                    np.maximum(
-                        physics.min_interval_for_rto(
-                            (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
-                            D,
-                            c,
-                            read_a[k],
-                            chain_days_a,
-                        ),
-                        i_min_a,
-                    )
-                    for k in range(2)
-                ],
-                i_max=i_max,
-            )
-
-            # scenarios met whatever the interval: failover to the replica, long-term points
-            fixed_ok_b = list(
-                (
-                    _stacked(alive_b[0])
-                    & (rpo_rep_b <= per_s(rpo_lim_c))
-                    & (per_s(det) + failover_b <= per_s(rto_lim_c))
-                )
-                | (
-                    _stacked(alive_b[1])
-                    & (rpo_long_b <= per_s(rpo_lim_c))
-                    & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
-                )
-            )
-        return win, fixed_ok_b
-
     return _ChoiceFigures(
         rb=rb_a,
         rc=rc_a,
@@ -789,7 +732,7 @@ def _choice_figures(
         immutable=imm_a[0] | imm_a[1],
         offsite=offsite_a,
         alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
-        solve=solve,
+        chain_days=chain_days_a,
         rpo_long=rpo_long_b,
         rpo_rep=rpo_rep_b,
         failover=failover_b,
@@ -815,29 +758,146 @@ class _ChoiceFigures:
     immutable: NDArray[np.bool_]  # A: the chain or off-site copy is immutable
     offsite: NDArray[np.bool_]  # A: a copy away from the primary site
     alive: tuple[list[Any], list[Any], list[Any], list[Any]]  # per path (B, A, A, B), scenario
-    #: the interval windows (A) and, per scenario, where it is met whatever the interval
-    #: (B): computed when first asked for (an evaluation at given intervals does not)
-    solve: Callable[[], tuple[_Windows, list[NDArray[np.bool_]]]]
+    chain_days: FloatArray  # A: days of points a restore replays
     rpo_long: FloatArray  # B: RPO of the long-term points [h]
     rpo_rep: FloatArray  # B: RPO of the replica [h]
     failover: FloatArray  # B: failover time [h]
     traffic: tuple[FloatArray, FloatArray, FloatArray]  # B, A, B: WAN traffic terms [GB/h]
     capacity: FloatArray  # B: link capacity [GB/h] plus tolerance
 
+    def on_rows(self, A: _Domain, B: _Domain) -> _ChoiceFigures:
+        """These figures gathered to the rows of ``A`` and ``B`` (grids of one space)."""
+        gathered: dict[int, Any] = {}
+
+        def rows(dom: _Domain, x: Any) -> Any:
+            if id(x) not in gathered:  # tables shared between scopes stay shared
+                gathered[id(x)] = dom.rows(x)
+            return gathered[id(x)]
+
+        def a(x: Any) -> Any:
+            return rows(A, x)
+
+        def b(x: Any) -> Any:
+            return rows(B, x)
+
+        doms = (B, A, A, B)
+        return _ChoiceFigures(
+            rb=a(self.rb),
+            rc=a(self.rc),
+            read=(a(self.read[0]), a(self.read[1]), b(self.read[2])),
+            retrieval=(a(self.retrieval[0]), a(self.retrieval[1]), b(self.retrieval[2])),
+            overhead=a(self.overhead),
+            lag=a(self.lag),
+            i_min=a(self.i_min),
+            fixed=(a(self.fixed[0]), a(self.fixed[1]), b(self.fixed[2])),
+            chain_hours=a(self.chain_hours),
+            immutable=a(self.immutable),
+            offsite=a(self.offsite),
+            alive=tuple(  # type: ignore[arg-type]
+                [rows(doms[k], x) for x in self.alive[k]] for k in range(4)
+            ),
+            chain_days=a(self.chain_days),
+            rpo_long=b(self.rpo_long),
+            rpo_rep=b(self.rpo_rep),
+            failover=b(self.failover),
+            traffic=(b(self.traffic[0]), a(self.traffic[1]), b(self.traffic[2])),
+            capacity=b(self.capacity),
+        )
+
+
+def _solve_inputs(
+    fig: _ChoiceFigures,
+    A: _Domain,
+    B: _Domain,
+    workload: Workload | WorkloadColumns,
+    limits: tuple[FloatArray, FloatArray],
+    det: FloatArray,
+    prov_tab: FloatArray,
+) -> tuple[_Windows, list[NDArray[np.bool_]]]:
+    """What the interval solve needs from the ask: the interval windows of the chain and
+    the off-site copy (on ``A``) and, per scenario, where it is met whatever the interval
+    (on ``B``); ``fig`` holds the figures of the same entries."""
+    D = workload.final_size
+    c = workload.daily_change
+    rpo_lim, rto_lim = limits
+    rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
+    S = len(rpo_lim)
+    lead = (1,) * len(A.shape)
+
+    def per_s(x: FloatArray) -> FloatArray:
+        """Per-scenario values on a leading scenario axis."""
+        return np.asarray(x).reshape((S, *lead))
+
+    st_a, st_b = A.col["strategy"], B.col["strategy"]
+    rb_a, rc_a, overhead_a, lag_a, i_min_a = fig.rb, fig.rc, fig.overhead, fig.lag, fig.i_min
+    read_a, fixed_a, chain_days_a = fig.read[:2], fig.fixed[:2], fig.chain_days
+    fixed_lt_b, rpo_rep_b, rpo_long_b, failover_b = (
+        fig.fixed[2],
+        fig.rpo_rep,
+        fig.rpo_long,
+        fig.failover,
+    )
+    alive_a = (fig.alive[_PRIMARY], fig.alive[_OFFSITE])
+    alive_b = (fig.alive[_FAILOVER], fig.alive[_LONGTERM])
+    i_max = HOURS_PER_DAY
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # interval windows of the chain and the off-site copy in each scenario
+        win = _windows(
+            rpo_lim,
+            [_stacked(alive_a[k]) for k in range(2)],
+            # RPO boundaries (chain, off-site copy)
+            hi=(
+                physics.max_interval_for_rpo(per_s(rpo_lim), D, c, 1.0 / rb_a, overhead_a),
+                physics.max_interval_for_rpo(
+                    per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
+                ),
+            ),
+            # RTO boundary of each copy: chain replay shrinks as the interval grows, within
+            # the slack detection and provisioning leave
+            lo=[
+                np.maximum(
+                    physics.min_interval_for_rto(
+                        (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
+                        D,
+                        c,
+                        read_a[k],
+                        chain_days_a,
+                    ),
+                    i_min_a,
+                )
+                for k in range(2)
+            ],
+            i_max=i_max,
+        )
+
+        # scenarios met whatever the interval: failover to the replica, long-term points
+        fixed_ok_b = list(
+            (
+                _stacked(alive_b[0])
+                & (rpo_rep_b <= per_s(rpo_lim_c))
+                & (per_s(det) + failover_b <= per_s(rto_lim_c))
+            )
+            | (
+                _stacked(alive_b[1])
+                & (rpo_long_b <= per_s(rpo_lim_c))
+                & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
+            )
+        )
+    return win, fixed_ok_b
+
 
 #: (catalog, workload, requirements, impact, limits) ids -> (those objects, figures)
-_FIGURES: dict[tuple[Any, ...], tuple[tuple[Any, ...], _ChoiceFigures]] = {}
+_FIGURES: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 _FIGURES_LOCK = threading.Lock()
 
 
-def _figures_of(
-    key: tuple[Any, ...], objects: tuple[Any, ...], compute: Callable[[], _ChoiceFigures]
-) -> _ChoiceFigures:
-    """``compute()``, remembered for the last few asks (every input is frozen).
+def _figures_of(key: tuple[Any, ...], objects: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered for the last few keys (every input is frozen).
 
-    The exact search evaluates one ask on batch after batch of rows, and negotiation
-    evaluates the same ask on several sub-spaces: the figures per catalog choice are the
-    same each time.
+    The exact search evaluates one ask on batch after batch of rows, negotiation
+    evaluates several asks of one workload on one space, and the figures per catalog
+    choice (of the workload; of the ask) are the same each time. ``key`` holds the ids of
+    ``objects``, which are kept so that the ids stay theirs.
     """
     hit = _FIGURES.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], objects, strict=True)):
@@ -922,21 +982,37 @@ def evaluate_space(
     n_t, n_l = len(keys.targets), len(keys.links) + 1
     a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
     b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st)
-    # both on grids (one workload, grids no larger than the space) or both on the rows
-    grid = not isinstance(workload, WorkloadColumns)
-    grid &= max(int(np.prod(a_sizes)), int(np.prod(b_sizes))) <= n
-    A = _Domain.of(space, ("target", "offsite", "link", "scheme", "strategy"), a_sizes, grid)
-    B = _Domain.of(space, ("target", "longterm", "link", "replication", "strategy"), b_sizes, grid)
-
-    limit_pair = (rpo_lim, rto_lim)
-
-    def compute() -> _ChoiceFigures:
-        return _choice_figures(A, B, catalog, workload, ret, scopes, limit_pair, det, prov_tab)
-
-    if A.code is None or B.code is None:  # per row: nothing to share
-        fig = compute()
+    # the workload's figures go on grids of the catalog choices (one workload, grids of
+    # reasonable size), the ask's on the same grids when the space is at least as large,
+    # else on the rows (the workload's figures gathered to them)
+    scalar = not isinstance(workload, WorkloadColumns)
+    cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
+    names_a = ("target", "offsite", "link", "scheme", "strategy")
+    names_b = ("target", "longterm", "link", "replication", "strategy")
+    on_grid = scalar and cells <= max(n, _GRID_CELLS)
+    A = _Domain.of(space, names_a, a_sizes, on_grid)
+    B = _Domain.of(space, names_b, b_sizes, on_grid)
+    if on_grid:
+        fig = _figures_of(
+            ("workload", id(catalog), id(workload), id(ret), id(impact), A.shape, B.shape),
+            (catalog, workload, ret, impact),
+            lambda: _choice_figures(A, B, catalog, workload, ret, scopes),
+        )
     else:
+        fig = _choice_figures(A, B, catalog, workload, ret, scopes)
+    ask_on_grid = on_grid and cells <= n
+    if on_grid and not ask_on_grid:
+        fig = fig.on_rows(A, B)
+        A = _Domain.of(space, names_a, a_sizes, False)
+        B = _Domain.of(space, names_b, b_sizes, False)
+
+    def solve_inputs() -> tuple[_Windows, list[NDArray[np.bool_]]]:
+        limit_pair = (rpo_lim, rto_lim)
+        compute = partial(_solve_inputs, fig, A, B, workload, limit_pair, det, prov_tab)
+        if not ask_on_grid:
+            return compute()
         ids = (
+            "ask",
             id(catalog),
             id(workload),
             id(requirements),
@@ -945,7 +1021,7 @@ def evaluate_space(
             B.shape,
             None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
         )
-        fig = _figures_of(ids, (catalog, workload, requirements, impact), compute)
+        return _figures_of(ids, (catalog, workload, requirements, impact), compute)  # type: ignore[no-any-return]
 
     # --- each row's figures ----------------------------------------------------------------
     # the domain of each figure: A for the chain and off-site copy, B for the others
@@ -979,7 +1055,7 @@ def evaluate_space(
     # --- backup interval: solved boundary or given --------------------------------------
     interval = out.take()
     if space.interval is None:
-        win, fixed_ok_tables = fig.solve()
+        win, fixed_ok_tables = solve_inputs()
         fixed_ok = [B.rows(x) for x in fixed_ok_tables]
         _solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
     else:
