@@ -1127,9 +1127,8 @@ def evaluate_space(
         best.fill(np.inf)
         met.fill(False)
         lead = w_down * base[s]
-        for k in range(3, -1, -1):  # earlier paths win ties: they are tried last
-            if not alive_any[k, s]:
-                continue
+        tried = [k for k in range(3, -1, -1) if alive_any[k, s]]  # earlier paths win ties
+        for k in tried:
             rto_k = rto_s[k]  # a path not tried here is never chosen here
             np.add(det[s] if k == _FAILOVER else base[s], rto_rows[k], out=rto_k)
             rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
@@ -1147,7 +1146,8 @@ def evaluate_space(
             other |= meets
             better &= other
             better &= alive[k, s]
-            np.copyto(best, score, where=better)
+            if k != tried[-1]:  # the last path tried is compared with nothing after it
+                np.copyto(best, score, where=better)
             np.copyto(chosen, k, where=better)
             met |= meets
         np.bitwise_and(chosen, 3, out=path[s])  # none -> 0
@@ -1308,42 +1308,49 @@ def _solve_interval(
     S = len(fixed_ok)
     n = i_min.shape[0]
     longest = rule == "longest"
-    guess = np.full(n, i_max) if longest else i_min.copy()
+    none = -np.inf if longest else np.inf  # the best candidate where no copy is usable
+    best = []  # per scenario: its best candidate and the other end of its window
     possible = np.ones(n, bool)
-    far = []  # per scenario: the other end of the window that gives its best candidate
     for s in range(S):
         (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
         if longest:
-            first = h0 >= h1
-            end, other, none = np.maximum(h0, h1), np.where(first, l0, l1), -np.inf
+            end, other = np.maximum(h0, h1), np.where(h0 >= h1, l0, l1)
         else:
-            first = l0 <= l1
-            end, other, none = np.minimum(l0, l1), np.where(first, h0, h1), np.inf
-        end = dom.rows(end)
-        possible &= fixed_ok[s] | (end != none)
-        np.copyto(end, -none, where=fixed_ok[s])
+            end, other = np.minimum(l0, l1), np.where(l0 <= l1, h0, h1)
+        best.append((end, other))
+        possible &= fixed_ok[s] | dom.rows(end != none)
+    # the rest only on the rows where every scenario has a usable copy: often few
+    rows = np.flatnonzero(possible)
+    guess = np.full(rows.size, i_max) if longest else i_min[rows]
+    far = []
+    for s in range(S):
+        end = dom.rows(best[s][0], rows)
+        np.copyto(end, -none, where=fixed_ok[s][rows])
         (np.minimum if longest else np.maximum)(guess, end, out=guess)
-        far.append(dom.rows(other))
-    settled = possible.copy()
+        far.append(dom.rows(best[s][1], rows))
+    settled = np.ones(rows.size, bool)
     edge = guess + _TOL if longest else guess - _TOL
     for s in range(S):
         ok = far[s] <= edge if longest else edge <= far[s]
-        ok |= fixed_ok[s]
+        ok |= fixed_ok[s][rows]
         settled &= ok
     # rows where the best candidate's own window does not hold it: every window
-    check = np.flatnonzero(possible & ~settled)
+    check = np.flatnonzero(~settled)
     if check.size:
-        g = guess[check]
+        g, at = guess[check], rows[check]
         upper, lower = g + _TOL, g - _TOL
         good = np.ones(check.size, bool)
         for s in range(S):
             (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
-            ok = (dom.rows(l0, check) <= upper) & (lower <= dom.rows(h0, check))
-            ok |= (dom.rows(l1, check) <= upper) & (lower <= dom.rows(h1, check))
-            ok |= fixed_ok[s][check]
+            ok = (dom.rows(l0, at) <= upper) & (lower <= dom.rows(h0, at))
+            ok |= (dom.rows(l1, at) <= upper) & (lower <= dom.rows(h1, at))
+            ok |= fixed_ok[s][at]
             good &= ok
         settled[check[good]] = True
-    np.copyto(out, guess, where=settled)
+    out[rows[settled]] = guess[settled]
+    settled_rows = rows[settled]
+    settled = np.zeros(n, bool)
+    settled[settled_rows] = True
     if settled.all():
         return out
     # the RPO boundary alone, clipped (rows infeasible at any interval keep it)
