@@ -518,9 +518,10 @@ class _Domain:
     operations than computing it on every row. The choices are axes of a grid (each
     column has extent 1 on the other axes), so each term is computed at the shape of the
     choices it depends on, and only the figures gathered are spread over the whole grid
-    (a few thousand entries). With one workload per row, or a grid larger than the
-    space, the entries are the rows themselves (``code`` is None). Either way the same
-    formula functions run on the same numbers, so the figures are identical.
+    (a few thousand entries). Otherwise (one workload per row; figures of an ask on a
+    space smaller than the grid) the entries are the rows themselves (``code`` is None).
+    Either way the same formula functions run on the same numbers, so the figures are
+    identical.
     """
 
     col: dict[str, IntArray]  # choice -> its value in each entry (-1: none)
