@@ -1711,16 +1711,12 @@ def _choice_grid(tab: _Tables) -> tuple[IntArray, IntArray, IntArray, IntArray]:
 
 
 def _choice_code(space: DesignSpace, tab: _Tables) -> IntArray:
-    """Each row's entry in the flattened tables of :func:`_choice_tables`."""
-    # in place, by Horner's rule: one allocation
-    code = space.target * len(SCHEMES)
-    code += space.scheme
-    code *= len(tab.off_price)
-    code += space.offsite
-    code *= len(tab.price)
-    code += space.longterm
-    code += len(tab.price) + 1  # off-site and long-term count from -1 (none)
-    return code
+    """Each row's entry in the flattened tables of :func:`_choice_tables` (remembered)."""
+    n_targets, n_offsite = len(tab.price) - 1, len(tab.off_price) - 1
+    return space.code(
+        ("target", "scheme", "offsite", "longterm"),
+        (n_targets, len(SCHEMES), n_offsite + 1, n_targets + 1),
+    )
 
 
 def _choice_tables(
