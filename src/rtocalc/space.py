@@ -1159,7 +1159,10 @@ def evaluate_space(
         meets_scenario[s] = met
         if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True  # out of scope: met whatever survives it
-        eal += cost.expected_annual_loss(rates[s], rto[s], rpo[s], dc, lc, axis=None)
+
+    # the loss of every scenario at once, summed over scenarios in order (rows add up
+    # one scenario after the other, as a loop would)
+    np.sum(cost.expected_annual_loss(rates[:, None], rto, rpo, dc, lc, axis=None), 0, out=eal)
 
     # --- other constraints ------------------------------------------------------------------
     offsite_ok = A.rows(fig.offsite)  # as has_offsite() and has_immutable() say
