@@ -695,7 +695,7 @@ def _restore_words(
     read = float(ev.extra["read"][p][row])
     size = workload.final_size
     parts = [f"detection {format_duration(float(ev.extra['detection'][s]))}"]
-    prov = float(ev.extra["prov"][s, row])
+    prov = float(ev.extra["prov_tab"][s, ev.space.strategy[row]])
     if prov:
         parts.append(f"provisioning {format_duration(prov)}")
     retr = float(ev.extra["retrieval"][p][row])

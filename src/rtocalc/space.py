@@ -350,7 +350,6 @@ class Evaluation:
     min_interval: FloatArray  # (N,) [h]
     rpo_rows: FloatArray  # (P, N) [h] worst-case RPO of each path, before survival
     rto_rows: FloatArray  # (P, N) [h] failover time / restore time without T_d and T_p
-    path_rpo_mean: FloatArray  # (P, N) [h], mean case, before survival
     path: NDArray[np.int8]  # (S, N) chosen path
     rpo: FloatArray  # (S, N) [h]
     rto: FloatArray  # (S, N) [h]
@@ -381,14 +380,41 @@ class Evaluation:
         det = self.extra["detection"][scenarios][:, None]
         if path == _FAILOVER:
             return np.asarray(det + self.rto_rows[path], dtype=float)
-        prov = self.extra["prov"][scenarios]
+        prov = self.provisioning(scenarios)
         return np.asarray((det + prov) + self.rto_rows[path], dtype=float)
 
+    def provisioning(self, scenarios: Any = slice(None)) -> FloatArray:
+        """(S, N) provisioning time of a restore in the given scenarios [h].
+
+        It depends on the scenario and the row's strategy only (the kernel keeps it per
+        strategy, ``extra["prov_tab"]``).
+        """
+        return np.asarray(self.extra["prov_tab"][scenarios][:, self.space.strategy])
+
     def rpo_mean_of(self, row: int) -> FloatArray:
-        """(S,) mean-case RPO of one row's chosen path in each scenario [h] (inf: none survives)."""
-        paths = self.path[:, row]
-        rpo = self.path_rpo_mean[paths, row]
-        rpo[~self.extra["alive"][:, :, row].any(axis=0)] = np.inf
+        """(S,) mean-case RPO of one row's chosen path in each scenario [h] (inf: none survives).
+
+        The mean case of :func:`rtocalc.physics.rpo_backup` for the chain and the off-site
+        copy, half a GFS period less for long-term points, the replica's RPO as it is;
+        computed for the row alone (it is only ever reported for the rows shown), by the
+        same operations the worst case takes.
+        """
+        x = self.extra
+        interval, t_b = self.interval[row], self.backup_duration[row]
+        t_off = t_b + physics.transfer_time(x["inc"][row], x["rc"][row])
+        means = np.array(
+            [
+                self.rpo_rows[_FAILOVER, row],
+                physics.rpo_backup(interval, t_b, case="mean"),
+                physics.rpo_backup(interval, t_off, x["lag"][row], case="mean"),
+                self.rpo_rows[_LONGTERM, row] - x["gfs_half"]
+                if x["gfs_half"]
+                else self.rpo_rows[_LONGTERM, row],
+            ],
+            dtype=float,
+        )
+        rpo = means[self.path[:, row]]
+        rpo[~x["alive"][:, :, row].any(axis=0)] = np.inf
         return np.asarray(rpo, dtype=float)
 
     def eal_mean_of(self, row: int) -> float:
@@ -1027,7 +1053,7 @@ def evaluate_space(
     # --- each row's figures ----------------------------------------------------------------
     # the domain of each figure: A for the chain and off-site copy, B for the others
     dom_of = (B, A, A, B)
-    out = _Block(33 + 2 * S, n)
+    out = _Block(28 + 2 * S, n)
     rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=out.take())
     read = tuple(dom_of[k + 1].rows(fig.read[k], out=out.take()) for k in range(3))
     retr = tuple(dom_of[k + 1].rows(fig.retrieval[k], out=out.take()) for k in range(3))
@@ -1035,8 +1061,8 @@ def evaluate_space(
     i_min = A.rows(fig.i_min, out=out.take())
     fixed = (A.rows(fig.fixed[0]), A.rows(fig.fixed[1]))
     chain_hours = A.rows(fig.chain_hours)
-    prov = np.take(prov_tab, space.strategy, axis=1, mode="clip")
-    base = det[:, None] + prov  # (S, N) detection + provisioning of every restore
+    # detection + provisioning of every restore (S, N), from its table per strategy
+    base = np.take(det[:, None] + prov_tab, space.strategy, axis=1, mode="clip")
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
     alive = np.empty((4, S, n), bool)
     seen: dict[int, int] = {}
@@ -1075,20 +1101,14 @@ def evaluate_space(
     # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
     # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time. Row
     # 4 of each table stands for "no copy survives": infinite.
-    rpo_all, rto_all, mean_all = out.take(5), out.take(5), out.take(5)
-    rpo_all[4] = rto_all[4] = mean_all[4] = np.inf
-    rpo_rows, rto_rows, mean_rows = rpo_all[:4], rto_all[:4], mean_all[:4]
+    rpo_all, rto_all = out.take(5), out.take(5)
+    rpo_all[4] = rto_all[4] = np.inf
+    rpo_rows, rto_rows = rpo_all[:4], rto_all[:4]
     B.rows(fig.rpo_rep, out=rpo_rows[_FAILOVER])
     t_off = t_b + t_copy  # the newest point is off site once copied
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
     rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_off, lag)
     B.rows(fig.rpo_long, out=rpo_rows[_LONGTERM])
-    mean_rows[_FAILOVER] = rpo_rows[_FAILOVER]
-    mean_rows[_PRIMARY] = physics.rpo_backup(interval, t_b, case="mean")
-    mean_rows[_OFFSITE] = physics.rpo_backup(interval, t_off, lag, case="mean")
-    mean_rows[_LONGTERM] = rpo_rows[_LONGTERM]
-    if ret.gfs:
-        mean_rows[_LONGTERM] -= gfs_period / 2.0
     B.rows(fig.failover, out=rto_rows[_FAILOVER])
     for k in range(2):  # chain and off-site copy replay their chain
         rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
@@ -1192,7 +1212,6 @@ def evaluate_space(
         min_interval=i_min,
         rpo_rows=rpo_rows,
         rto_rows=rto_rows,
-        path_rpo_mean=mean_rows,
         path=path,
         rpo=rpo,
         rto=rto,
@@ -1219,7 +1238,8 @@ def evaluate_space(
             "lag": lag,
             "traffic": traffic,
             "retrieval": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), retr, strict=True)),
-            "prov": prov,
+            "prov_tab": prov_tab,
+            "gfs_half": gfs_period / 2.0 if ret.gfs else 0.0,
             "alive": alive,
             "detection": det,
             "rates": rates,
@@ -1394,7 +1414,7 @@ def _solve_interval(
     return out
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection", "rates"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection", "rates", "prov_tab"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:

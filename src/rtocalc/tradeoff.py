@@ -513,7 +513,7 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
         workload.final_size,
         np.stack([x["read"][p] for p in restores])[:, None, :],
         detection=x["detection"][None, s, None],
-        provisioning=x["prov"][None, s, :],
+        provisioning=ev.provisioning(s)[None],
         retrieval_delay=np.stack([x["retrieval"][p] for p in restores])[:, None, :],
     )
     failover = np.where(alive[0], ev.rto_of(0)[s], np.inf)
