@@ -569,6 +569,9 @@ class _Domain:
         rows (which is returned as it is).
         """
         figure = np.asarray(figure)
+        if self.code is not None and figure.shape != self.shape:
+            code = self.code if rows is None else self.code[rows]
+            return _spread(figure, self.shape).take(code, mode="clip", out=out)
         if figure.shape != self.shape:
             figure = np.broadcast_to(figure, self.shape)
         if self.code is None:
@@ -593,6 +596,30 @@ def _grid(names: tuple[str, ...], sizes: tuple[int, ...]) -> dict[str, IntArray]
         col.setflags(write=False)
         cols[name] = col
     return cols
+
+
+def _spread(figure: Any, shape: tuple[int, ...]) -> Any:
+    """A figure over a whole grid of ``shape``, flat (remembered for the figure object).
+
+    Figures per catalog choice are kept at the shape of the choices they depend on and
+    are remembered per ask, so their spread copies are too: gathers then index a
+    contiguous table without building it again each evaluation.
+    """
+    key = (id(figure), shape)
+    hit = _SPREAD.get(key)
+    if hit is not None and hit[0] is figure:
+        return hit[1]
+    flat = np.ascontiguousarray(np.broadcast_to(figure, shape)).reshape(-1)
+    with _TABLES_LOCK:
+        if len(_SPREAD) >= 256:
+            _SPREAD.clear()
+        _SPREAD[key] = (figure, flat)
+    return flat
+
+
+#: (figure id, grid shape) -> (figure, its spread copy); the figure is kept so that its
+#: id stays its own
+_SPREAD: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] = {}
 
 
 class _Block:
@@ -1262,6 +1289,23 @@ class _Windows:
     lo: list[tuple[FloatArray, FloatArray]]
     hi: list[tuple[FloatArray, FloatArray]]
     rpo_bound: list[FloatArray | None]
+    _best: dict[str, list[Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def best(self, rule: str) -> list[tuple[FloatArray, FloatArray, NDArray[np.bool_]]]:
+        """Per scenario: the best candidate of ``rule`` (the highest window end for
+        "longest", the lowest start for "shortest"), the other end of the window that gives
+        it, and where some copy is usable at all (remembered: windows are kept per ask)."""
+        if rule not in self._best:
+            out = []
+            for (l0, l1), (h0, h1) in zip(self.lo, self.hi, strict=True):
+                if rule == "longest":
+                    end, other = np.maximum(h0, h1), np.where(h0 >= h1, l0, l1)
+                    out.append((end, other, end != -np.inf))
+                else:
+                    end, other = np.minimum(l0, l1), np.where(l0 <= l1, h0, h1)
+                    out.append((end, other, end != np.inf))
+            self._best[rule] = out
+        return self._best[rule]
 
 
 def _stacked(tables: list[Any]) -> NDArray[np.bool_]:
@@ -1333,16 +1377,10 @@ def _solve_interval(
     n = i_min.shape[0]
     longest = rule == "longest"
     none = -np.inf if longest else np.inf  # the best candidate where no copy is usable
-    best = []  # per scenario: its best candidate and the other end of its window
+    best = win.best(rule)
     possible = np.ones(n, bool)
     for s in range(S):
-        (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
-        if longest:
-            end, other = np.maximum(h0, h1), np.where(h0 >= h1, l0, l1)
-        else:
-            end, other = np.minimum(l0, l1), np.where(l0 <= l1, h0, h1)
-        best.append((end, other))
-        possible &= fixed_ok[s] | dom.rows(end != none)
+        possible &= fixed_ok[s] | dom.rows(best[s][2])
     # the rest only on the rows where every scenario has a usable copy: often few
     rows = np.flatnonzero(possible)
     guess = np.full(rows.size, i_max) if longest else i_min[rows]
