@@ -213,6 +213,15 @@ def test_chosen_design_is_cheapest_feasible_row(catalog, workload, ask):
         assert res.plan.monthly_cost == pytest.approx(ev.outlay[ev.feasible].min(), rel=1e-12)
 
 
+@example(  # found by hypothesis: a yearly GFS point beyond 10 monthly ones paid a year's
+    # change, so 12 monthly points (covering the yearly one) cost less
+    workload=Workload(
+        data_size=50.0, daily_change=0.03125, annual_growth=0.0, compute_cost=0.0, horizon=0.0
+    ),
+    ask=Requirements(rpo=1.0, rto=25.0, retention="1 daily, 10 monthly, 1 yearly"),
+    factor=0.25,
+    which="monthly",
+)
 @example(  # found by hypothesis: archive minimum storage duration once billed less
     workload=Workload(data_size=50.0, daily_change=0.0625, horizon=0.0),
     ask=Requirements(rpo=25.0, rto=25.0, retention="1 daily"),

@@ -313,36 +313,42 @@ def test_gfs_total_with_block_clone_rps_table():
     # fulls reference blocks already on disk). RPS LinkReFS links a fast-cloned synthetic
     # full to the previous restore point, so it costs one increment:
     #   chain = 500 * (1 + (N - 1) * 0.05).
-    # Unique change between GFS points, RPS pureengine.js refsdiffperct (refsMethod 4,
-    # the default), c = 5 %: d = 7 < 14 -> 3c = 0.15; d = 365/12 < 38 -> 5c = 0.25;
-    # d = 365 < 379 -> 18c = 0.90; none is above 100 % or the inject limit d*c, nor
-    # below c.
+    # A cloned GFS full holds the blocks changed since the next newer kept point; RPS
+    # pureengine.js refsdiffperct (refsMethod 4, the default), c = 5 %: d = 7 < 14 -> 3c
+    # = 0.15; d = 365/12 < 38 -> 5c = 0.25; d = 365 < 379 -> 18c = 0.90. The first
+    # monthly point (365/12 d old) is 365/12 - 28 = 2.417 d older than the oldest weekly
+    # point (28 d): d < 14 -> 3c, capped at the change written in the gap, 2.417c =
+    # 0.12083. The first yearly point beyond the monthly cover is 365 d older than it.
     # Phase j = f (N=20, F=3, 1 weekly extra):
-    #   975 + 500 * (0.15 + 12*0.25 + 6*0.9) = 975 + 500 * 8.55 = 975 + 4275 = 5250 GB
+    #   975 + 500 * (0.15 + 0.120833 + 11*0.25 + 6*0.9) = 975 + 4210.4167 = 5185.4167 GB
     # Phase just before the 3rd full (N=14, F=2, 2 weekly extras):
-    #   825 + 500 * (0.30 + 3 + 5.4) = 825 + 4350 = 5175 GB
+    #   825 + 500 * (0.30 + 0.120833 + 2.75 + 5.4) = 825 + 4285.4167 = 5110.4167 GB
     # The weekly point (3c = 0.15 of a full) costs less than the six increments it
-    # replaces (6c = 0.30), so the longest chain is the worst moment: 5250 GB.
+    # replaces (6c = 0.30), so the longest chain is the worst moment.
+    first_monthly = (365 / 12 - 28) * 0.05
+    expected = 975 + 500 * (0.15 + first_monthly + 11 * 0.25 + 6 * 0.9)
+    assert expected == pytest.approx(5185.4167, abs=1e-4)
     est = retention_storage(1000.0, **GFS_POLICY)
-    assert est.stored_gb == pytest.approx(5250.0, rel=1e-12)
+    assert est.stored_gb == pytest.approx(expected, rel=1e-12)
     assert (est.fulls, est.increments, est.gfs_points) == (3.0, 17.0, 19.0)
     assert est.short_term_gb == pytest.approx(975.0)
-    assert est.long_term_gb == pytest.approx(4275.0)
+    assert est.long_term_gb == pytest.approx(expected - 975.0)
     assert retention_storage(1000.0, gfs_change_method="rps", **GFS_POLICY) == est
 
 
 def test_gfs_total_with_block_clone_independent_changes():
     # The same policy with independent daily block changes, u(k) = 1 - 0.95**k:
-    #   u(7) = 0.3016627, u(365/12) = 0.78984, u(365) = 1 - 7.4e-9.
+    #   u(7) = 0.3016627, u(365/12 - 28) = 0.11654, u(365/12) = 0.78984, u(365) = 1 - 7.4e-9.
     # Phase j = f (N=20, F=3, 1 weekly extra):
-    #   975 + 500 * (u7 + 12 u_M + 6 u_Y)
+    #   975 + 500 * (u7 + u_first + 11 u_M + 6 u_Y)
     # Phase just before the 3rd full (N=14, F=2, 2 weekly extras):
-    #   825 + 500 * (2 u7 + 12 u_M + 6 u_Y)   <- larger by 500 u7 - 150 = 0.83 GB
+    #   825 + 500 * (2 u7 + u_first + 11 u_M + 6 u_Y)   <- larger by 500 u7 - 150 = 0.83 GB
     u7 = 1 - 0.95**7
+    first = 1 - 0.95 ** (365 / 12 - 28)
     um = 1 - 0.95 ** (365 / 12)
     uy = 1 - 0.95**365
-    expected = 825 + 500 * (2 * u7 + 12 * um + 6 * uy)
-    assert expected == pytest.approx(8866.06, abs=0.01)
+    expected = 825 + 500 * (2 * u7 + first + 11 * um + 6 * uy)
+    assert expected == pytest.approx(8529.40, abs=0.01)
     est = retention_storage(1000.0, gfs_change_method="independent", **GFS_POLICY)
     assert est.stored_gb == pytest.approx(expected, rel=1e-12)
     assert (est.fulls, est.increments, est.gfs_points) == (2.0, 12.0, 20.0)
@@ -364,8 +370,11 @@ def test_gfs_change_method_matters_only_with_block_clone():
 
 
 def test_core_gfs_change_defaults_follow_the_method():
-    # The core's default gfs_change_* are unique_change(7 / 365/12 / 365 days, c_d):
-    # passing them explicitly gives the same columns, for both methods.
+    # The core's default gfs_change_* are unique_change over each point's gap to its next
+    # newer kept point: 7 / 365/12 / 365 days within a tier, the shorter gap for the first
+    # monthly point beyond the weekly cover (here 365/12 - 28 days; the first yearly point
+    # is a whole year older than the oldest monthly one). Explicit fractions apply to
+    # every point of their tier.
     kw = dict(
         data_reduction=2.0,
         scheme_code="synthetic_full",
@@ -385,10 +394,12 @@ def test_core_gfs_change_defaults_follow_the_method():
             **kw,
         )
         default = _retention_columns(1000.0, 0.05, gfs_change_method=method, **kw)
-        assert all(
-            np.array_equal(getattr(default, f), getattr(explicit, f)) for f in default._fields
-        )
-    assert float(_retention_columns(1000.0, 0.05, **kw).stored_gb) == pytest.approx(5250.0)
+        first = unique_change(365.0 / 12.0 - 28.0, 0.05, method=method)
+        month = unique_change(365.0 / 12.0, 0.05, method=method)
+        saved = 500.0 * (month - first)  # the first monthly point, one full of 500 GB
+        assert float(explicit.stored_gb - default.stored_gb) == pytest.approx(saved)
+        assert np.array_equal(default.fulls, explicit.fulls)
+    assert float(_retention_columns(1000.0, 0.05, **kw).stored_gb) == pytest.approx(5185.41667)
 
 
 def test_active_fulls_are_not_cloned():

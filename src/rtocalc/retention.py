@@ -111,6 +111,24 @@ def _unique_change(days: ArrayLike, daily_change: ArrayLike, method: str) -> Flo
     return np.asarray(np.maximum(np.minimum(np.minimum(base, 1.0), inject_limit), c), dtype=float)
 
 
+def _tier_sum(
+    first: FloatArray,
+    count: FloatArray,
+    period_days: float,
+    growth_factor: FloatArray,
+    annual_growth: FloatArray,
+    cost: FloatArray,
+    first_cost: FloatArray,
+) -> FloatArray:
+    """Cost-weighted size of a tier's points ``first .. count-1`` (see :func:`_aged_sum`):
+    ``cost`` each, the first of them ``first_cost``."""
+    every = _aged_sum(first, count, period_days, growth_factor, annual_growth)
+    head = _aged_sum(
+        first, np.minimum(first + 1.0, count), period_days, growth_factor, annual_growth
+    )
+    return cost * every - (cost - first_cost) * head
+
+
 def _aged_sum(
     first: FloatArray,
     count: FloatArray,
@@ -215,9 +233,12 @@ def _retention_columns(
         size of the moment they were taken (never below ``data_size``); 0 sizes them all
         at the end-of-horizon size, which is conservative.
     gfs_change_weekly, gfs_change_monthly, gfs_change_yearly : array_like, optional
-        Unique changed fraction between two consecutive GFS points of the tier [-];
-        default ``unique_change(k, daily_change, method=gfs_change_method)`` with ``k`` =
-        7, 365/12 and 365 days. Used only on block-clone targets.
+        Unique changed fraction between two consecutive GFS points of the tier [-],
+        applied to every point of the tier; default ``unique_change(k,
+        daily_change, method=gfs_change_method)`` with ``k`` = 7, 365/12 and 365 days,
+        except for the first monthly and yearly point beyond the finer tiers, whose next
+        newer kept point is the oldest of those: ``k`` is that shorter gap. Used only on
+        block-clone targets.
     gfs_change_method : {'rps', 'independent'}, default 'rps'
         Model of the defaults above (see :func:`unique_change`): RPS's empirical ReFS
         step table, or independent daily block changes.
@@ -297,8 +318,25 @@ def _retention_columns(
     cost_w = np.where(clone_gfs, np.clip(u_w, 0.0, 1.0), 1.0)
     cost_m = np.where(clone_gfs, np.clip(u_m, 0.0, 1.0), 1.0)
     cost_y = np.where(clone_gfs, np.clip(u_y, 0.0, 1.0), 1.0)
-    long_my = cost_m * _aged_sum(k_m, M, _DAYS_PER_MONTH, G, g) + cost_y * _aged_sum(
-        k_y, Y, _DAYS_PER_YEAR, G, g
+    # The oldest point of a tier (j periods back) is (j + 1) periods old at the worst
+    # moment; the first one beyond the finer tiers' cover shares blocks with the oldest
+    # point of that cover, so a cloned one costs the change over that shorter gap.
+    first_m = np.where(
+        clone_gfs,
+        np.clip(gfs_change(None, (k_m + 1.0) * _DAYS_PER_MONTH - cover_w), 0.0, 1.0),
+        1.0,
+    )
+    first_y = np.where(
+        clone_gfs,
+        np.clip(gfs_change(None, (k_y + 1.0) * _DAYS_PER_YEAR - cover_m), 0.0, 1.0),
+        1.0,
+    )
+    if gfs_change_monthly is not None:
+        first_m = cost_m
+    if gfs_change_yearly is not None:
+        first_y = cost_y
+    long_my = _tier_sum(k_m, M, _DAYS_PER_MONTH, G, g, cost_m, first_m) + _tier_sum(
+        k_y, Y, _DAYS_PER_YEAR, G, g, cost_y, first_y
     )
 
     # Weekly points sit on the chain's fulls when fulls are at least a week apart
@@ -737,9 +775,9 @@ def retention_storage(
     >>> kw = dict(daily_change=0.05, data_reduction=2.0, scheme="synthetic_full",
     ...           points=14, weekly=4, monthly=12, yearly=7, block_clone=True)
     >>> round(retention_storage(1000.0, **kw).stored_gb, 2)
-    5250.0
+    5185.42
     >>> round(retention_storage(1000.0, gfs_change_method="independent", **kw).stored_gb, 2)
-    8866.06
+    8529.4
     """
     # --- validation at the public boundary ---------------------------------------------
     D = _numeric("data_size", data_size, "a size in GB, e.g. 1000.0")
