@@ -288,7 +288,7 @@ def _retention_columns(
     g = _f(annual_growth)
     cd = np.clip(c / dt if daily_change is None else _f(daily_change), 0.0, 1.0)
 
-    def gfs_change(given: ArrayLike | None, days: float) -> FloatArray:
+    def gfs_change(given: ArrayLike | None, days: ArrayLike) -> FloatArray:
         """Unique change between consecutive GFS points of a tier, given or modelled."""
         if given is not None:
             return _f(given)
