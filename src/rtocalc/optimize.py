@@ -695,7 +695,7 @@ def _restore_words(
     read = float(ev.extra["read"][p][row])
     size = workload.final_size
     parts = [f"detection {format_duration(float(ev.extra['detection'][s]))}"]
-    prov = float(ev.extra["prov_tab"][s, ev.space.strategy[row]])
+    prov = float(ev.provisioning([s])[0, row])
     if prov:
         parts.append(f"provisioning {format_duration(prov)}")
     retr = float(ev.extra["retrieval"][p][row])

@@ -11,6 +11,7 @@ Private module: the public entry points are :func:`rtocalc.cheapest` and
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -622,24 +623,33 @@ def _spread(figure: Any, shape: tuple[int, ...]) -> Any:
 _SPREAD: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] = {}
 
 
-class _Block:
-    """The float outputs of one evaluation, carved from one allocation.
+class _Arena:
+    """Arrays carved from one allocation.
 
-    One block instead of some sixty column-sized arrays: the allocator (glibc's, at
-    least) then keeps that memory for the next evaluation instead of handing it back to
-    the system and page-faulting it in again, which cost a third of the kernel's time.
+    The outputs of an evaluation (and of :func:`gather_rows`) go in one block instead of
+    some sixty column-sized arrays: the allocator (glibc's, at least) then keeps that
+    memory for the next evaluation instead of handing it back to the system and
+    page-faulting it in again, which cost a third of the kernel's time.
     """
 
-    def __init__(self, rows: int, n: int) -> None:
-        self._buf = np.empty((rows, n))
+    def __init__(self, nbytes: int) -> None:
+        self._buf = np.empty(-(-nbytes // 8), np.float64).view(np.uint8)
         self._used = 0
 
-    def take(self, k: int = 0, value: Any = None) -> FloatArray:
-        """The next ``k`` rows (one row, shape (N,), for 0), filled with ``value`` if given."""
-        start, self._used = self._used, self._used + max(k, 1)
-        if self._used > self._buf.shape[0]:
-            raise RuntimeError("evaluation block too small: count its rows again")
-        out = self._buf[start : self._used] if k else self._buf[start]
+    @staticmethod
+    def size(shape: tuple[int, ...], dtype: Any = float) -> int:
+        """Bytes an array takes here (8-byte aligned)."""
+        return int(-(-math.prod(shape) * np.dtype(dtype).itemsize // 8) * 8)
+
+    def empty(self, shape: tuple[int, ...], dtype: Any = float, value: Any = None) -> Any:
+        """The next array of ``shape`` and ``dtype``, filled with ``value`` if given."""
+        dt = np.dtype(dtype)
+        nbytes = math.prod(shape) * dt.itemsize
+        start = self._used
+        self._used += -(-nbytes // 8) * 8
+        if self._used > self._buf.size:
+            raise RuntimeError("arena too small: count its arrays again")
+        out = self._buf[start : start + nbytes].view(dt).reshape(shape)
         if value is not None:
             np.copyto(out, value)
         return out
@@ -722,7 +732,6 @@ def _choice_figures(
         locs_a = (tab.loc[t_a], tab.loc[off_a])
         exists_a = (True, o_a >= 0)
         imm_a = (tab.immutable[t_a], tab.immutable[off_a])
-        offsite_a = (o_a >= 0) | (locs_a[0] != _LOC["primary"])
         alive_a = [
             [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
             for k in range(2)
@@ -783,8 +792,8 @@ def _choice_figures(
         i_min=i_min_a,
         fixed=(fixed_a[0], fixed_a[1], fixed_lt_b),
         chain_hours=chain_days_a * HOURS_PER_DAY,
-        immutable=imm_a[0] | imm_a[1],
-        offsite=offsite_a,
+        immutable=_immutable(tab, t_a, o_a, -1),  # the long-term target's part is per row
+        offsite=_offsite(tab, t_a, o_a),
         alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
         chain_days=chain_days_a,
         rpo_long=rpo_long_b,
@@ -1080,12 +1089,17 @@ def evaluate_space(
     # --- each row's figures ----------------------------------------------------------------
     # the domain of each figure: A for the chain and off-site copy, B for the others
     dom_of = (B, A, A, B)
-    out = _Block(28 + 2 * S, n)
-    rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=out.take())
-    read = tuple(dom_of[k + 1].rows(fig.read[k], out=out.take()) for k in range(3))
-    retr = tuple(dom_of[k + 1].rows(fig.retrieval[k], out=out.take()) for k in range(3))
-    overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=out.take())
-    i_min = A.rows(fig.i_min, out=out.take())
+    arena = _Arena((28 + 2 * S) * _Arena.size((n,)))
+
+    def col(k: int = 0, value: Any = None) -> FloatArray:
+        """The next output column (``k`` > 0: the next ``k`` of them, shape (k, N))."""
+        return arena.empty((k, n) if k else (n,), float, value)  # type: ignore[no-any-return]
+
+    rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=col())
+    read = tuple(dom_of[k + 1].rows(fig.read[k], out=col()) for k in range(3))
+    retr = tuple(dom_of[k + 1].rows(fig.retrieval[k], out=col()) for k in range(3))
+    overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=col())
+    i_min = A.rows(fig.i_min, out=col())
     fixed = (A.rows(fig.fixed[0]), A.rows(fig.fixed[1]))
     chain_hours = A.rows(fig.chain_hours)
     # detection + provisioning of every restore (S, N), from its table per strategy
@@ -1107,7 +1121,7 @@ def evaluate_space(
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
 
     # --- backup interval: solved boundary or given --------------------------------------
-    interval = out.take()
+    interval = col()
     if space.interval is None:
         win, fixed_ok_tables = solve_inputs()
         fixed_ok = [B.rows(x) for x in fixed_ok_tables]
@@ -1116,19 +1130,19 @@ def evaluate_space(
         interval[:] = space.interval
     window_ok = interval >= i_min - _TOL
 
-    inc = out.take(value=physics.increment_size(D, c, interval))
-    t_b = out.take(value=physics.backup_duration(inc, rb, overhead))
+    inc = col(value=physics.increment_size(D, c, interval))
+    t_b = col(value=physics.backup_duration(inc, rb, overhead))
     t_copy = physics.transfer_time(inc, rc)  # rc is infinite without an off-site copy
 
     # replay: increments applied after the full when restoring the newest point (forward
     # chains: every point of the chain's days, at the real interval; reverse: none)
-    replay_n = out.take(value=np.maximum(chain_hours / interval - 1.0, 0.0))
+    replay_n = col(value=np.maximum(chain_hours / interval - 1.0, 0.0))
 
     # --- RPO and RTO per path and row ---------------------------------------------------
     # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
     # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time. Row
     # 4 of each table stands for "no copy survives": infinite.
-    rpo_all, rto_all = out.take(5), out.take(5)
+    rpo_all, rto_all = col(5), col(5)
     rpo_all[4] = rto_all[4] = np.inf
     rpo_rows, rto_rows = rpo_all[:4], rto_all[:4]
     B.rows(fig.rpo_rep, out=rpo_rows[_FAILOVER])
@@ -1156,7 +1170,7 @@ def evaluate_space(
         for k in range(4)
     ]
     path = np.empty((S, n), np.int8)
-    rpo, rto = out.take(S), out.take(S)
+    rpo, rto = col(S), col(S)
     meets_scenario = np.empty((S, n), bool)
     chosen = np.empty(n, np.int8)  # path chosen so far, 4 for none
     best = np.empty(n)  # its score
@@ -1169,7 +1183,7 @@ def evaluate_space(
     rpo_met: dict[tuple[int, float], NDArray[np.bool_]] = {}
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
-    eal = out.take(value=0.0)
+    eal = col(value=0.0)
     for s in range(S):
         chosen.fill(4)
         best.fill(np.inf)
@@ -1214,7 +1228,7 @@ def evaluate_space(
     # --- other constraints ------------------------------------------------------------------
     offsite_ok = A.rows(fig.offsite)  # as has_offsite() and has_immutable() say
     immutable_ok = A.rows(fig.immutable) | tab.immutable[space.longterm]
-    traffic = out.take(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
+    traffic = col(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
     traffic += B.rows(fig.traffic[2])
     link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
@@ -1227,7 +1241,7 @@ def evaluate_space(
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-    worst_rpo, worst_rto = out.take(), out.take()
+    worst_rpo, worst_rto = col(), col()
     every = bool(scope_mask.all())
     np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
     np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
@@ -1254,7 +1268,7 @@ def evaluate_space(
         breakdown=breakdown,
         storage=costs.storage,
         eal=eal,
-        tco=out.take(value=cost.total_cost_of_ownership(outlay, eal)),
+        tco=col(value=cost.total_cost_of_ownership(outlay, eal)),
         worst_rpo=worst_rpo,
         worst_rto=worst_rto,
         extra={
@@ -1477,26 +1491,6 @@ def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
 # evaluation of the whole space. Every metric of a row depends on that row alone, so
 # placing the batches' rows at their positions gives the evaluation of the whole space
 # without evaluating any row twice.
-
-
-class _Arena:
-    """Arrays carved from one allocation, for the same reason as :class:`_Block`."""
-
-    def __init__(self, nbytes: int) -> None:
-        self._buf = np.empty(nbytes, np.uint8)
-        self._used = 0
-
-    @staticmethod
-    def size(shape: tuple[int, ...], dtype: Any) -> int:
-        """Bytes an array takes here (8-byte aligned)."""
-        return int(-(-int(np.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8)
-
-    def empty(self, shape: tuple[int, ...], dtype: Any) -> Any:
-        start, self._used = self._used, self._used + self.size(shape, dtype)
-        count = int(np.prod(shape))
-        return (
-            self._buf[start : start + count * np.dtype(dtype).itemsize].view(dtype).reshape(shape)
-        )
 
 
 def _placed(values: list[Any], where: list[IntArray], n: int, arena: _Arena | None = None) -> Any:
@@ -1917,12 +1911,20 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact) -> bool:
 
 def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     """Rows with a copy away from the primary site (an off-site copy or a cloud chain)."""
-    loc = _Tables.of(catalog).loc
-    return np.asarray((space.offsite >= 0) | (loc[space.target] != _LOC["primary"]))
+    return _offsite(_Tables.of(catalog), space.target, space.offsite)
 
 
 def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
     """Rows with at least one immutable copy (chain, off-site copy or GFS points)."""
-    tab = _Tables.of(catalog)
+    return _immutable(_Tables.of(catalog), space.target, space.offsite, space.longterm)
+
+
+def _offsite(tab: _Tables, target: Any, offsite: Any) -> NDArray[np.bool_]:
+    """The off-site rule of :func:`has_offsite`, on any broadcasting choice columns."""
+    return np.asarray((offsite >= 0) | (tab.loc[target] != _LOC["primary"]))
+
+
+def _immutable(tab: _Tables, target: Any, offsite: Any, longterm: Any) -> NDArray[np.bool_]:
+    """The immutability rule of :func:`has_immutable`, on any broadcasting choice columns."""
     imm = tab.immutable
-    return np.asarray(imm[space.target] | imm[tab.off_target[space.offsite]] | imm[space.longterm])
+    return np.asarray(imm[target] | imm[tab.off_target[offsite]] | imm[longterm])
