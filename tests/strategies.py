@@ -159,8 +159,11 @@ def _target(
     delay: float,
     immutable: bool,
     clone: bool,
+    instant: float | None = None,
 ) -> dict[str, object]:
     return {
+        "instant_recovery": instant is not None,
+        "instant_recovery_time": instant or 0.0,
         "label": "",
         "location": location,
         "roles": roles,
@@ -193,6 +196,7 @@ def small_catalogs(
             0.0,
             draw(st.booleans()),
             draw(st.booleans()),
+            draw(st.none() | st.floats(0.0, 0.5)),
         )
     offsite: dict[str, object] = {}
     for i in range(draw(st.integers(0, offsite_methods))):
@@ -230,12 +234,21 @@ def small_catalogs(
         "restore": {"provisioning_time": draw(st.floats(0.0, 8.0)), **_SOURCE}
     }
     for i in range(draw(st.integers(0, standby))):
+        local = draw(st.booleans())  # a same-site pair, or a standby at a second site
         strategies[f"s{i}"] = {
             "failover_time": draw(st.floats(0.0, 1.0)),
             "provisioning_time": draw(st.floats(0.0, 2.0)),
             "standby_fraction": draw(st.floats(0.05, 1.0)),
             "replica": True,
             "replica_storage": draw(st.booleans()),
+            "automatic": draw(st.booleans()),
+            "health_check": draw(st.floats(0.0, 0.1)),
+            "replica_site": "primary" if local else "secondary",
+            "survives": ["hardware"] if local else ["hardware", "site"],
+            "replication_modes": ["sync"]
+            if local
+            else draw(st.sampled_from([["async", "sync"], ["sync"], ["async"]])),
+            "witness_price_per_month": draw(st.floats(0.0, 50.0)),
             **_SOURCE,
         }
     return Catalog.from_dict(
@@ -283,6 +296,7 @@ def asks(draw: st.DrawFn) -> Requirements:
         },
         offsite=draw(st.booleans()),
         immutable=draw(st.booleans()),
+        incident=draw(st.sampled_from(["typical", "worst"])),
     )
 
 
@@ -330,4 +344,5 @@ def requirement_models(draw: st.DrawFn) -> Requirements:
         budget=draw(st.none() | money_amounts()),
         mtd=mtd,
         wrt=wrt,
+        incident=draw(st.sampled_from(["typical", "worst"])),
     )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from rtocalc import (
     BusinessImpact,
+    Catalog,
     Negotiation,
     Requirements,
     Retention,
@@ -23,6 +24,7 @@ from rtocalc import (
     negotiate,
 )
 from rtocalc.cli import main
+from rtocalc.models import SCOPES
 from rtocalc.negotiate import _possible, _zero_downtime
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import _rto_candidates, _rto_relaxed, _scopes_in
@@ -97,7 +99,13 @@ def test_binding_limit_numbers_are_in_the_explanation():
     impact = BusinessImpact(
         scenarios=[Scenario(name="Corruption", scope="logical", rate=1, detection="0 h")]
     )
-    n = negotiate(w, Requirements(rpo="24 h", rto="4 h", budget="$5,000/mo"), impact=impact)
+    # a database restored, not booted from its backup files: no instant recovery
+    no_ir = Catalog.default().override(
+        {"targets": {k: {"instant_recovery": False} for k in Catalog.default().targets}}
+    )
+    n = negotiate(
+        w, Requirements(rpo="24 h", rto="4 h", budget="$5,000/mo"), impact=impact, catalog=no_ir
+    )
     assert n.verdict == "impossible"
     text = str(n)
     for number in ("40 TB", "1 GB/s", "11.1 h", "4 h"):
@@ -271,7 +279,9 @@ def test_negotiation_equals_its_parts_computed_alone(
         assert sorted((o.kind, o.plan.model_dump_json()) for o in hard) == sorted(
             (kind, plan.model_dump_json()) for kind, plan in alone
         )
-    failover = [s for s in ("hardware", "site") if s in _scopes_in(ask, "rto")]
+    # the scopes some standby of the catalog survives (catalog data)
+    standby = {sc for x in catalog.strategies.values() if x.replica for sc in x.survives}
+    failover = [s for s in SCOPES if s in standby and s in _scopes_in(ask, "rto")]
     possible = _possible(ask, res.reasons)
     moving = failover or _scopes_in(possible, "rto")
     space = build_space(catalog, ask.retention)

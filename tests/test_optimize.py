@@ -146,11 +146,14 @@ def _designs(catalog: Catalog, gfs: bool):
     ):
         if lt == tgt:
             continue
-        replica = catalog.strategies[strat].replica
-        for rep in ("async", "sync") if replica else ("none",):
+        strategy = catalog.strategies[strat]
+        modes = strategy.replication_modes if strategy.replica else ("none",)
+        # a same-site pair mirrors over the LAN; a second site replicates over the WAN
+        wan = strategy.replica and strategy.replica_site == "secondary"
+        for rep in modes:
             where = [tgt, lt, catalog.offsite[off].target if off is not None else None]
             cloud = any(k is not None and catalog.targets[k].location == "cloud" for k in where)
-            for link in catalog.links if (cloud or rep != "none") else [None]:
+            for link in catalog.links if (cloud or wan) else [None]:
                 yield dict(
                     scheme=scheme,
                     target=tgt,
@@ -263,7 +266,8 @@ def test_no_plan_beats_physics(default, workload, ask):
     assume(res.plan is not None)
     plan = res.plan
     cat = default.catalog
-    for oc in plan.by_scenario:
+    impact = BusinessImpact()
+    for oc, scen in zip(plan.by_scenario, impact.scenarios, strict=True):
         if oc.path.startswith("restore"):
             role = oc.path.split(":")[1]
             key = {
@@ -271,11 +275,21 @@ def test_no_plan_beats_physics(default, workload, ask):
                 "offsite": cat.offsite[plan.design.offsite].target if plan.design.offsite else "",
                 "longterm": plan.design.longterm or "",
             }[role]
-            rate = cat.targets[key].read_throughput
-            if cat.targets[key].location == "cloud":
+            target = cat.targets[key]
+            lead = scen.detection + scen.decision
+            if "instant_recovery" in oc.clock:
+                # serving from the backup files: only where the target allows it, and no
+                # sooner than its instant recovery time after the lead
+                assert target.instant_recovery
+                assert oc.rto >= (lead + target.instant_recovery_time) * (1 - 1e-12)
+                continue
+            rate = target.read_throughput
+            if target.location == "cloud":
                 link = cat.links[plan.design.link].bandwidth * 0.45 * workload.data_reduction
                 rate = min(rate, link)
-            assert oc.rto >= workload.final_size / rate * (1 - 1e-12)
+            share = scen.share_worst if ask.incident == "worst" else scen.share
+            moved = share * workload.final_size / rate + target.retrieval_delay
+            assert oc.rto >= (lead + moved) * (1 - 1e-12)
         if oc.path == "failover" and plan.design.replication == "sync":
             link = cat.links[plan.design.link].bandwidth * 0.45
             assert link >= workload.peak_rate * (1 + workload.annual_growth) ** workload.horizon
@@ -300,7 +314,11 @@ def test_infeasible_rto_names_the_restore_physics():
     impact = BusinessImpact(
         scenarios=[Scenario(name="Corruption", scope="logical", rate=1, detection="0 h")]
     )
-    res = cheapest(w, Requirements(rpo="24 h", rto="4 h"), impact=impact)
+    # a database restored, not booted from its backup files: no instant recovery
+    no_ir = Catalog.default().override(
+        {"targets": {k: {"instant_recovery": False} for k in Catalog.default().targets}}
+    )
+    res = cheapest(w, Requirements(rpo="24 h", rto="4 h"), impact=impact, catalog=no_ir)
     assert not res.feasible and res.plan is None
     (reason,) = res.reasons
     assert reason.constraint == "rto[logical]"

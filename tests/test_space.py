@@ -209,7 +209,7 @@ def test_an_rto_below_detection_is_never_met(catalog, workload, ask):
 
     impact = BusinessImpact()
     tight = ask.model_copy(update={"rto": min(x.detection for x in impact.scenarios) / 2})
-    assert detection_binds(tight, impact)
+    assert detection_binds(tight, impact, catalog)
     space = build_space(catalog, tight.retention)
     assert not evaluate_space(space, workload, tight, impact, catalog).feasible.any()
     res = cheapest(workload, tight, impact=impact, catalog=catalog)

@@ -234,9 +234,10 @@ def test_wider_input_range_never_narrows_a_monotone_output():
 
 
 def test_restore_time_with_uniform_size_is_uniform():
-    """Hand-checked: with no change, no growth and no reduction, restoring from the local
-    disk takes detection + D / R (physics.rto_restore), so D ~ U(a, b) gives
-    RTO ~ U(det + a / R, det + b / R)."""
+    """Hand-checked: with no change, no growth and no reduction, restoring the typical
+    incident's share s of the data from the local disk takes detection + s D / R
+    (physics.rto_restore; s D / R stays under the 10 min instant recovery), so
+    D ~ U(a, b) gives RTO ~ U(det + s a / R, det + s b / R)."""
     cat = Catalog.default()
     r = cat.targets["local_disk"].read_throughput
     scen = BusinessImpact().scenarios[0]
@@ -245,7 +246,8 @@ def test_restore_time_with_uniform_size_is_uniform():
     w = UncertainWorkload(data_size=Uniform(low=a, high=b), daily_change=0.0)
     sim = simulate(w, LOCAL, samples=20_000, seed=11)
     x = sim.values(f"rto:{scen.name}")
-    lo, hi = scen.detection + a / r, scen.detection + b / r
+    lo, hi = scen.detection + scen.share * a / r, scen.detection + scen.share * b / r
+    assert hi - scen.detection < cat.targets["local_disk"].instant_recovery_time
     assert lo <= x.min() and x.max() <= hi
     for q in (0.05, 0.25, 0.5, 0.75, 0.95):
         assert np.quantile(x, q) == pytest.approx(lo + q * (hi - lo), abs=0.01 * (hi - lo))

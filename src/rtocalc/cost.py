@@ -132,6 +132,7 @@ def standby_cost(
     standby_fraction: ArrayLike,
     replica_gb: ArrayLike = 0.0,
     replica_price_per_gb_month: ArrayLike = 0.0,
+    witness: ArrayLike = 0.0,
 ) -> Any:
     r"""Monthly cost of a standby environment.
 
@@ -146,6 +147,9 @@ def standby_cost(
         Data kept at the standby site [GB].
     replica_price_per_gb_month : array_like, default 0
         Price of the standby's storage [currency/(GB month)].
+    witness : array_like, default 0
+        A third-site witness or observer, which automatic failover needs
+        [currency/month].
 
     Returns
     -------
@@ -154,21 +158,28 @@ def standby_cost(
 
     Notes
     -----
-    .. math:: C_{sb} = f \cdot C_{compute} + S_{replica} \cdot p_{replica}
+    .. math:: C_{sb} = f \cdot C_{compute} + S_{replica} \cdot p_{replica} + C_{witness}
 
     References
     ----------
     .. [1] Amazon Web Services, "Disaster Recovery of Workloads on AWS: Recovery in the
        Cloud", 2021 (pilot light, warm standby: a scaled-down copy of production).
        https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html
+    .. [2] Microsoft, "Deploy a cloud witness for a failover cluster" (a witness at a
+       third site arbitrates between the two sites).
+       https://learn.microsoft.com/windows-server/failover-clustering/deploy-cloud-witness
 
     Examples
     --------
     >>> standby_cost(6000.0, 0.5, 4000.0, 0.08)
     3320.0
+    >>> standby_cost(6000.0, 0.5, 4000.0, 0.08, witness=20.0)
+    3340.0
     """
     return _out(
-        _f(compute_cost) * _f(standby_fraction) + _f(replica_gb) * _f(replica_price_per_gb_month)
+        _f(compute_cost) * _f(standby_fraction)
+        + _f(replica_gb) * _f(replica_price_per_gb_month)
+        + _f(witness)
     )
 
 

@@ -440,6 +440,13 @@ class Requirements(_Model):
     )
     mtd: Hours | None = Field(None, description="Maximum tolerable downtime [h] (NIST SP 800-34).")
     wrt: Hours = Field(0.0, description="Work recovery time after systems are back [h].")
+    incident: Literal["typical", "worst"] = Field(
+        "typical",
+        description=(
+            "Which incident of each scenario the RTO limit is checked against: the typical "
+            "one (its ``share`` of the data) or the worst (``share_worst``)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check_mtd(self) -> Self:
@@ -475,9 +482,33 @@ class Scenario(_Model):
     name: str = Field(min_length=1, description="Scenario name.")
     scope: Scope = Field(description="What the disruption destroys.")
     rate: NonNegative = Field(description="Expected occurrences per year [1/year].")
-    detection: Hours = Field(0.25, description="From the disruption to the start of recovery [h].")
+    detection: Hours = Field(
+        0.25, description="From the disruption until monitoring or users raise the alarm [h]."
+    )
+    decision: Hours = Field(
+        0.0,
+        description=(
+            "From the alarm until a person declares the disaster and invokes recovery [h]; "
+            "manual recovery only (automatic failover replaces it with its health checks)."
+        ),
+    )
+    share: Fraction = Field(
+        1.0, description="Share of the data a typical incident touches and a restore moves [-]."
+    )
+    share_worst: Fraction = Field(
+        1.0, description="Share of the data the worst incident touches [-]."
+    )
     source: str = Field("", description="Where the rate comes from.")
     date: str = Field("", description="Date of the source (ISO 8601).")
+
+    @model_validator(mode="after")
+    def _shares(self) -> Self:
+        if not 0.0 < self.share <= self.share_worst:
+            raise ValueError(
+                f"share: {self.share!r} must be above 0 and at most share_worst "
+                f"({self.share_worst!r}); use e.g. '5%' for a typical incident"
+            )
+        return self
 
     @field_validator("scope", mode="before")
     @classmethod
@@ -557,6 +588,16 @@ class Target(_Sourced):
     )
     job_overhead: Hours = Field(0.0, description="Fixed time per backup job [h].")
     setup_cost: MoneyOnce = Field(0.0, description="One-time cost, amortised [currency].")
+    instant_recovery: bool = Field(
+        False,
+        description=(
+            "Systems can run from the backup files here (instant recovery) while the restore "
+            "moves the data behind them."
+        ),
+    )
+    instant_recovery_time: Hours = Field(
+        0.0, description="From the start of an instant recovery until the system serves [h]."
+    )
 
 
 class OffsiteMethod(_Sourced):
@@ -575,7 +616,16 @@ class Link(_Sourced):
 
 
 class Strategy(_Sourced):
-    """A recovery strategy: from restore-to-new to active/active."""
+    """A recovery strategy: from restore-to-new to active/active and stretched clusters.
+
+    A standby (``replica = true``) fails over in ``failover_time``. A manual one waits for
+    the scenario's detection and a person's decision first; an automatic one
+    (``automatic = true``: health checks and a witness at a third site decide) waits only
+    for its ``health_check`` time. ``survives`` lists the scopes its standby lives
+    through: a same-site HA pair (``replica_site = "primary"``) absorbs a hardware
+    failure only, a standby at a second site also a site loss. No standby survives
+    logical damage or ransomware: it carries them.
+    """
 
     failover_time: Hours = Field(0.0, description="Switch-over time of a standby [h].")
     provisioning_time: Hours = Field(0.0, description="Time to provision before a restore [h].")
@@ -584,6 +634,49 @@ class Strategy(_Sourced):
     )
     replica: bool = Field(False, description="Needs a continuously replicated copy.")
     replica_storage: bool = Field(False, description="Keeps a full copy of the data at standby.")
+    automatic: bool = Field(
+        False, description="Fails over by itself on health checks (needs a third-site witness)."
+    )
+    health_check: Hours = Field(
+        0.0, description="Time automatic failover takes to detect and decide [h]."
+    )
+    survives: tuple[Scope, ...] = Field(
+        ("hardware", "site"), description="Scopes the standby lives through."
+    )
+    replica_site: Literal["primary", "secondary"] = Field(
+        "secondary", description="Where the standby runs: the primary site or a second site."
+    )
+    replication_modes: tuple[ReplicationMode, ...] = Field(
+        ("async", "sync"), description="Replication modes the standby supports."
+    )
+    witness_price_per_month: MoneyPerMonth = Field(
+        0.0, description="Third-site witness or observer [currency/month]."
+    )
+
+    @model_validator(mode="after")
+    def _standby(self) -> Self:
+        bad = sorted(set(self.survives) & {"logical", "ransomware"})
+        if bad:
+            raise ValueError(
+                f"survives: {bad} cannot be survived by a standby, which carries logical "
+                "damage and encryption; use scopes among 'hardware', 'site', 'region'"
+            )
+        if self.replica_site == "primary" and set(self.survives) - {"hardware"}:
+            raise ValueError(
+                f"survives: {list(self.survives)} includes scopes that destroy the primary "
+                "site, where this standby runs; use ['hardware']"
+            )
+        if self.replica and not set(self.replication_modes) - {"none"}:
+            raise ValueError(
+                f"replication_modes: {list(self.replication_modes)} has no mode for a "
+                "replica; use 'async', 'sync' or both"
+            )
+        if self.replica_site == "primary" and tuple(self.replication_modes) != ("sync",):
+            raise ValueError(
+                f"replication_modes: {list(self.replication_modes)} for a same-site standby; "
+                "use ['sync'] (a same-site pair mirrors synchronously over the LAN)"
+            )
+        return self
 
 
 class Replication(_Sourced):

@@ -22,6 +22,7 @@ from .optimize import (
     _cheapest_plan,
     _check_type,
     _inputs,
+    clock_words,
     make_plan,
 )
 from .results import Plan, Reason, _Result
@@ -384,10 +385,18 @@ def _zero_downtime(
         return format_money(x, currency)
 
     which = " and ".join(scope_words.get(x, x) for x in moving)
+    # how the floor recovers the moving scopes: the slowest of them, part by part
+    by_scope = [o for o in floor.plan.by_scenario if o.scope in moving]
+    slowest = max(by_scope, key=lambda o: o.rto, default=None)
+    how = (
+        f" ({slowest.recovered_from}: {clock_words(slowest.clock)})"
+        if slowest is not None and slowest.clock
+        else ""
+    )
     parts = [
         f"After {which} the fastest recovery any design reaches is "
-        f"{format_duration(floor.target, digits=3)} (detection and failover cannot be bought "
-        f"away); it costs {money(floor.monthly_cost)}"
+        f"{format_duration(floor.target, digits=3)}{how}; it costs "
+        f"{money(floor.monthly_cost)}"
     ]
     if multiple is not None and base:
         at = knee if cost_at_knee else ask_rto
@@ -410,6 +419,26 @@ def _zero_downtime(
             "where extra spend stops paying for avoided losses needs downtime and data-loss "
             "costs (impact)"
         )
+    # the other half: damage a standby carries needs an earlier point in time, and a
+    # disaster wider than the standby's reach needs a copy beyond it
+    def took(outcomes: list[Any]) -> str:
+        return " and ".join(
+            f"{format_duration(o.rto, digits=3)} after {scope_words.get(o.scope, o.scope)}"
+            for o in outcomes
+        )
+
+    others = [o for o in floor.plan.by_scenario if o.scope not in moving and o.rate > 0]
+    carried = [o for o in others if o.scope in ("logical", "ransomware")]
+    wider = [o for o in others if o not in carried]
+    if carried:
+        parts.append(
+            "no standby helps against "
+            + " and ".join(scope_words.get(o.scope, o.scope) for o in carried)
+            + ": a replica carries the damage, so recovery needs an earlier, surviving point "
+            f"in time, and the same design takes {took(carried)}"
+        )
+    if wider:
+        parts.append(f"the standby is lost too in a wider disaster: {took(wider)}")
     return ZeroDowntime(
         rto_floor=floor.target,
         cost_at_floor=floor.monthly_cost,
@@ -571,9 +600,13 @@ def negotiate(
         if verdict == "over_budget":
             offers += _hard_offers(workload, ask, impact, catalog, budget, space, bound)
         offers.sort(key=lambda o: (o.monthly_cost, o.rto, o.rpo))
-    # zero downtime is a question of failover: the RTO moves for the scopes a standby can
-    # serve (hardware, site); the others keep the ask, or their floor where it is impossible
-    failover_scopes: list[str] = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
+    # zero downtime is a question of failover: the RTO moves for the scopes some standby
+    # of the catalog survives (hardware, site); the others keep the ask, or their floor
+    # where it is impossible
+    standby_scopes = {sc for x in catalog.strategies.values() if x.replica for sc in x.survives}
+    failover_scopes: list[str] = [
+        x for x in SCOPES if x in standby_scopes and x in _scopes_in(ask, "rto")
+    ]
     possible = _possible(ask, res.reasons)
     curve = _cost_curve(
         workload,

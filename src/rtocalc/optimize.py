@@ -29,6 +29,7 @@ from .space import (
     gather_rows,
     has_immutable,
     has_offsite,
+    path_clock,
     row_costs,
     space_of,
     take_rows,
@@ -456,7 +457,7 @@ def _search(
         The best row by :func:`order` among the feasible ones (ties broken by row index
         in ``space``), and the batches evaluated.
     """
-    if detection_binds(requirements, impact):  # no design recovers before it notices
+    if detection_binds(requirements, impact, catalog):  # no design recovers before it notices
         return _Searched(None, ())
     ret = requirements.retention
     if bound is None:
@@ -568,8 +569,12 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
     sp = ev.space
     k = sp.keys
     if path == 0:
+        key = k.strategies[int(sp.strategy[row])]
+        strategy = catalog.strategies[key]
         mode = ("", "asynchronous", "synchronous")[int(sp.replication[row])]
-        return f"{mode} replica at the secondary site ({k.strategies[int(sp.strategy[row])]})"
+        where = "at the primary site" if strategy.replica_site == "primary" else "at a second site"
+        how = "automatic" if strategy.automatic else "manual"
+        return f"{strategy.label or key} ({mode} replica {where}, {how} failover)"
     if path == 1:
         key = k.targets[int(sp.target[row])]
         return f"backup chain on {catalog.targets[key].label or key}"
@@ -602,6 +607,7 @@ def make_plan(
     outcomes = []
     violations: list[str] = []
     rpo_mean = ev.rpo_mean_of(row)
+    rto_worst = ev.rto_worst_of(row, [x.share_worst for x in impact.scenarios])
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
         alive = ev.extra["alive"][:, s, row]
@@ -620,6 +626,8 @@ def make_plan(
             recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
             survivors=survivors,
             meets=bool(ev.meets_scenario[s, row]),
+            clock={} if none else path_clock(ev, row, s, p),
+            rto_worst=float(rto_worst[s]),
         )
         outcomes.append(oc)
         if requirements is not None and not oc.meets:
@@ -688,27 +696,46 @@ def make_plan(
 # --- reasons when nothing is feasible --------------------------------------------------------
 
 
-def _restore_words(
+#: words for the parts of the outage clock (:func:`rtocalc.space.path_clock`)
+_CLOCK_WORDS = {
+    "detection": "detection {}",
+    "decision": "a person declares the disaster: {}",
+    "health_check": "health checks decide automatically: {}",
+    "failover": "failover {}",
+    "provisioning": "provisioning {}",
+    "retrieval": "retrieval delay {}",
+    "transfer": "moving the data: {}",
+    "replay": "replaying the incremental chain: {}",
+    "instant_recovery": "instant recovery runs it from the backup files: {}",
+    "restore_complete": "full speed once the restore completes after {}",
+}
+
+
+def clock_words(clock: Mapping[str, float], transfer: str | None = None) -> str:
+    """The parts of an outage clock in words, in order (``transfer`` replaces the
+    generic words for moving the data)."""
+    words = []
+    for part, hours in clock.items():
+        if part == "transfer" and transfer is not None:
+            words.append(f"{transfer}: {format_duration(hours)}")
+        else:
+            words.append(_CLOCK_WORDS.get(part, part + " {}").format(format_duration(hours)))
+    return ", ".join(words)
+
+
+def _path_words(
     ev: Evaluation, row: int, s: int, p: int, workload: Workload, catalog: Catalog
 ) -> str:
-    """The restore path's time, term by term (see :func:`rtocalc.physics.rto_restore`)."""
-    read = float(ev.extra["read"][p][row])
-    size = workload.final_size
-    parts = [f"detection {format_duration(float(ev.extra['detection'][s]))}"]
-    prov = float(ev.provisioning([s])[0, row])
-    if prov:
-        parts.append(f"provisioning {format_duration(prov)}")
-    retr = float(ev.extra["retrieval"][p][row])
-    if retr:
-        parts.append(f"retrieval delay {format_duration(retr)}")
-    move = size / read if read > 0 else float("inf")
-    parts.append(
-        f"moving {format_size(size)} at {format_throughput(read)}: {format_duration(move)}"
+    """One path's RTO, part by part (:func:`rtocalc.space.path_clock`)."""
+    transfer = None
+    if p:
+        size = float(ev.extra["share"][s]) * workload.final_size
+        read = float(ev.extra["read"][p][row])
+        transfer = f"moving {format_size(size)} at {format_throughput(read)}"
+    how = "failing over to the" if p == 0 else "restoring from the"
+    return f"{how} {_copy_words(ev, row, p, catalog)}: " + clock_words(
+        path_clock(ev, row, s, p), transfer
     )
-    if p != 3 and ev.extra["replay_n"][row] > 0:
-        replay = float(ev.extra["replay_n"][row] * ev.extra["inc"][row] / read)
-        parts.append(f"replaying the incremental chain: {format_duration(replay)}")
-    return f"restoring from the {_copy_words(ev, row, p, catalog)}: " + ", ".join(parts)
 
 
 def explain(
@@ -733,24 +760,26 @@ def explain(
                     "survives this scenario" + _why_none(scen.scope)
                 )
             else:
-                how = (
-                    "failing over to a standby"
-                    if p == 0
-                    else _restore_words(ev, int(row), s, int(p), workload, catalog)
-                )
+                how = _path_words(ev, int(row), s, int(p), workload, catalog)
                 msg = (
                     f"RTO {format_duration(rto_lim)} for {label} cannot be met: the fastest "
                     f"recovery any design achieves takes {format_duration(best)} ({how})"
                 )
-                if p != 0 and scen.scope in ("hardware", "site"):
+                standby = bool(ev.extra["alive"][0, s].any())
+                if p != 0 and standby:
                     fo = float(rto_all[0].min())
                     msg += (
                         f"; a standby replica would fail over in {format_duration(fo)}"
                         if np.isfinite(fo) and fo <= rto_lim
                         else ""
                     )
-                elif scen.scope in ("logical", "ransomware"):
+                elif not standby:
                     msg += "; a standby replica does not help here" + _why_none(scen.scope)
+                if "decision" in path_clock(ev, int(row), s, int(p)) and p == 0:
+                    msg += (
+                        "; automatic failover (health checks and a third-site witness) "
+                        "removes the wait for a person's decision"
+                    )
             reasons.append(
                 Reason(
                     constraint=f"rto[{scen.scope}]",
@@ -808,7 +837,7 @@ def _why_none(scope: str) -> str:
             " (replicas and mutable backups are encrypted too; only immutable copies help)"
         ),
         "region": " (only copies in another region, a cloud region or a tape vault survive)",
-        "site": " (only off-site copies or a replica at the secondary site survive)",
+        "site": " (only off-site copies or a standby at a second site survive)",
     }.get(scope, "")
 
 

@@ -426,46 +426,70 @@ def rto_restore(
     throughput: ArrayLike,
     *,
     detection: ArrayLike = 0.0,
+    decision: ArrayLike = 0.0,
     provisioning: ArrayLike = 0.0,
     retrieval_delay: ArrayLike = 0.0,
     replay: ArrayLike = 0.0,
+    share: ArrayLike = 1.0,
+    instant_recovery: ArrayLike = np.inf,
 ) -> Any:
     r"""Time to recover a system by restoring its data from a backup copy.
 
     Parameters
     ----------
     data_size : array_like
-        Data to restore [GB] (source size).
+        The whole data set [GB] (source size).
     throughput : array_like
         Restore throughput [GB/h]: the smaller of the copy's read throughput and, for a
         remote copy, the link.
     detection : array_like, default 0.0
-        From the disruption until recovery starts [h].
+        From the disruption until the alarm is raised [h].
+    decision : array_like, default 0.0
+        From the alarm until a person invokes recovery [h] (declaring a disaster).
     provisioning : array_like, default 0.0
         Time to provision infrastructure to restore onto [h].
     retrieval_delay : array_like, default 0.0
         Time before the first byte can be read: archive-tier thaw, tape recall [h].
     replay : array_like, default 0.0
-        Time to apply the increments of the chain [h], see :func:`chain_replay_time`.
+        Time to apply the increments of the chain for the whole data set [h], see
+        :func:`chain_replay_time`.
+    share : array_like, default 1.0
+        Share of the data the incident touches and the restore moves [-], in (0, 1].
+    instant_recovery : array_like, default inf
+        From the decision until the system serves from the backup files themselves
+        (instant recovery, at reduced performance while the data moves behind it) [h],
+        with any provisioning it needs; ``inf`` where the copy's target does not allow it.
 
     Returns
     -------
     float or ndarray
-        Recovery time actually achieved [h].
+        Recovery time actually achieved [h]: until the system serves again.
 
     Notes
     -----
-    .. math:: \mathrm{RTO}_{restore} = T_d + T_p + T_r + \frac{D}{R} + T_{replay}
+    .. math:: \mathrm{RTO}_{restore} = T_d + T_{dec}
+              + \min\left(T_p + T_r + s\left(\frac{D}{R} + T_{replay}\right),\; T_{ir}\right)
 
-    No design can beat this: the data term is physics, not a choice.
+    A restore moves the share :math:`s` of the data an incident touches (a file, a
+    mailbox, one database: item-level and per-volume restores) and replays that share's
+    increments. Instant recovery (Veeam vPower: the system boots from the backup
+    repository) serves after :math:`T_{ir}` whatever the data size (where production
+    compute survives it needs no provisioning); the full move still completes behind
+    it. Without instant recovery no design can beat the data term: it is physics, not a
+    choice.
 
     References
     ----------
-    .. [1] NIST SP 800-34 Rev. 1, sec. 3.2.1 and 3.4.2 (RTO; restore from backup).
+    .. [1] NIST SP 800-34 Rev. 1, sec. 3.2.1 and 3.4.2 (RTO; restore from backup) and
+       sec. 4.1 (activation phase: outage assessment before the plan is invoked).
        https://doi.org/10.6028/NIST.SP.800-34r1
     .. [2] Amazon Web Services, "Disaster Recovery of Workloads on AWS: Recovery in the
        Cloud", 2021, "Backup and restore".
        https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html
+    .. [3] Veeam Backup & Replication User Guide, "Instant Recovery to VMware vSphere":
+       the VM starts directly from the compressed and deduplicated backup file, and
+       Storage vMotion or Quick Migration moves it to production storage afterwards.
+       https://helpcenter.veeam.com/docs/backup/vsphere/instant_recovery.html
 
     Examples
     --------
@@ -473,25 +497,39 @@ def rto_restore(
     4.444444444444445
     >>> rto_restore(2000.0, 450.0, detection=0.25, retrieval_delay=12.0)
     16.694444444444443
+    >>> rto_restore(200_000.0, 3600.0, detection=1.0, share=0.001)  # 200 GB of 200 TB
+    1.0555555555555556
+    >>> rto_restore(6000.0, 3600.0, detection=1.0, instant_recovery=0.1)
+    1.1
     """
-    return _out(
-        _f(detection)
-        + _f(provisioning)
-        + _f(retrieval_delay)
-        + _f(transfer_time(data_size, throughput))
-        + _f(replay)
+    move = (_f(provisioning) + _f(retrieval_delay)) + _f(share) * (
+        _f(transfer_time(data_size, throughput)) + _f(replay)
     )
+    return _out((_f(detection) + _f(decision)) + np.minimum(move, _f(instant_recovery)))
 
 
-def rto_failover(detection: ArrayLike, failover_time: ArrayLike) -> Any:
+def rto_failover(
+    detection: ArrayLike,
+    failover_time: ArrayLike,
+    *,
+    decision: ArrayLike = 0.0,
+    automatic: ArrayLike = False,
+    health_check: ArrayLike = 0.0,
+) -> Any:
     r"""Time to recover a system by failing over to a standby that holds a replica.
 
     Parameters
     ----------
     detection : array_like
-        From the disruption until failover starts [h].
+        From the disruption until the alarm is raised [h].
     failover_time : array_like
         The strategy's switch-over time once started [h].
+    decision : array_like, default 0.0
+        From the alarm until a person orders the failover [h] (declaring a disaster).
+    automatic : array_like of bool, default False
+        The standby fails over by itself (health checks and a witness decide).
+    health_check : array_like, default 0.0
+        Time the automatic failover's health checks take to detect and decide [h].
 
     Returns
     -------
@@ -500,20 +538,38 @@ def rto_failover(detection: ArrayLike, failover_time: ArrayLike) -> Any:
 
     Notes
     -----
-    .. math:: \mathrm{RTO}_{failover} = T_d + T_f
+    .. math:: \mathrm{RTO}_{failover} = \begin{cases}
+              T_{hc} + T_f & \text{automatic} \\
+              T_d + T_{dec} + T_f & \text{manual}
+              \end{cases}
+
+    Automatic failover needs a witness (file share, cloud witness, observer) at a third
+    site so that the survivor can tell a dead partner from a broken link.
 
     References
     ----------
     .. [1] Amazon Web Services, "Disaster Recovery of Workloads on AWS", pilot light,
        warm standby and multi-site active/active.
        https://docs.aws.amazon.com/whitepapers/latest/disaster-recovery-workloads-on-aws/disaster-recovery-options-in-the-cloud.html
+    .. [2] Microsoft, "Availability group lease, health check timeout" (health check
+       timeout 30 s by default; automatic failover needs synchronous commit).
+       https://learn.microsoft.com/sql/database-engine/availability-groups/windows/availability-group-lease-healthcheck-timeout
+    .. [3] Oracle, "Data Guard Broker: FastStartFailoverThreshold" (30 s by default; an
+       observer decides).
+       https://docs.oracle.com/en/database/oracle/oracle-database/26/dgbkr/faststartfailoverthreshold.html
 
     Examples
     --------
     >>> rto_failover(0.25, 0.5)
     0.75
+    >>> rto_failover(0.25, 0.5, decision=1.0)
+    1.75
+    >>> rto_failover(0.25, 1 / 60, decision=1.0, automatic=True, health_check=0.5 / 60)
+    0.025
     """
-    return _out(_f(detection) + _f(failover_time))
+    manual = (_f(detection) + _f(decision)) + _f(failover_time)
+    auto = _f(health_check) + _f(failover_time)
+    return _out(np.where(np.asarray(automatic, dtype=bool), auto, manual))
 
 
 def min_backup_interval(
@@ -645,6 +701,7 @@ def min_interval_for_rto(
     daily_change: ArrayLike,
     throughput: ArrayLike,
     chain_days: ArrayLike,
+    share: ArrayLike = 1.0,
 ) -> Any:
     r"""Shortest backup interval whose chain replay still fits in a restore's RTO.
 
@@ -663,6 +720,9 @@ def min_interval_for_rto(
         Days of restore points in the chain before its full [day]: the retention days for
         a forever-forward chain, the full period (7) for periodic fulls, 0 for reverse
         incremental.
+    share : array_like, default 1.0
+        Share of the data the restore moves [-] (:func:`rto_restore`): its replay is
+        that share of the chain's.
 
     Returns
     -------
@@ -674,10 +734,11 @@ def min_interval_for_rto(
     -----
     Restoring the newest point replays :math:`n = 24 T/I - 1` increments of
     :math:`D c I / 24` each (:func:`chain_replay_time`, :func:`increment_size`), in total
-    :math:`cD(T - I/24)` of data, which shrinks as the interval grows. Replay within the
-    slack :math:`\sigma` at throughput :math:`R` holds for
+    :math:`cD(T - I/24)` of data, which shrinks as the interval grows; a restore of the
+    share :math:`s` replays :math:`s` of it. Replay within the slack :math:`\sigma` at
+    throughput :math:`R` holds for
 
-    .. math:: I \ge I_{lo} = 24\left(T - \frac{\sigma R}{cD}\right)
+    .. math:: I \ge I_{lo} = 24\left(T - \frac{\sigma R}{s c D}\right)
 
     References
     ----------
@@ -692,7 +753,7 @@ def min_interval_for_rto(
     inf
     """
     sl, d, c, r, days = (_f(slack), _f(data_size), _f(daily_change), _f(throughput), _f(chain_days))
-    change = c * d
+    change = (c * d) * _f(share)
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = HOURS_PER_DAY * (days - sl * r / np.where(change > 0, change, 1.0))
     lo = np.where((change <= 0) | (days <= 0), -np.inf, lo)

@@ -81,6 +81,22 @@ class ScenarioOutcome(_Result):
     recovered_from: str = Field(description="The copy recovered from, in words.")
     survivors: tuple[str, ...] = Field(description="Copies that survive this scenario.")
     meets: bool = Field(description="Whether both limits are met.")
+    clock: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "The parts of the RTO in order [h]: detection, decision (a person declares the "
+            "disaster) or health_check (automatic failover), failover; for a restore "
+            "provisioning, retrieval, transfer (the incident's share of the data), replay, "
+            "or instant_recovery with restore_complete (when the data has moved behind it)."
+        ),
+    )
+    rto_worst: float = Field(
+        0.0,
+        description=(
+            "Downtime after the scenario's worst incident (its share_worst of the data) on "
+            "the fastest surviving path [h]; inf if none."
+        ),
+    )
 
 
 class Plan(_Result):

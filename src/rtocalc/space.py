@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
@@ -22,7 +22,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import cost, physics
-from .models import SCHEMES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
+from .models import (
+    SCHEMES,
+    SCOPES,
+    BusinessImpact,
+    Catalog,
+    Design,
+    Requirements,
+    Retention,
+    Workload,
+)
 from .retention import _retention_columns, unique_change
 from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
 
@@ -198,12 +207,13 @@ def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     t, s, o, lt, rep, li, st = (g.ravel().astype(np.int64) for g in grids)
     loc = np.array([_LOC[x.location] for x in targets])
     off_loc = np.array([_LOC[catalog.targets[m.target].location] for m in catalog.offsite.values()])
-    needs_replica = np.array([x.replica for x in catalog.strategies.values()])
-    uses_link = (loc[t] == _LOC["cloud"]) | (rep > 0)
+    tab = _Tables.of(catalog)
+    # a standby at a second site replicates over the WAN; a same-site pair over the LAN
+    uses_link = (loc[t] == _LOC["cloud"]) | ((rep > 0) & ~tab.local[st])
     uses_link |= (lt >= 0) & (loc[np.maximum(lt, 0)] == _LOC["cloud"])
     if len(off_loc):
         uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == _LOC["cloud"])
-    ok = (lt != t) & (needs_replica[st] == (rep > 0)) & ((li >= 0) == uses_link)
+    ok = (lt != t) & tab.modes[st, rep] & ((li >= 0) == uses_link)
     rows = np.flatnonzero(ok)
     return DesignSpace(keys, t[rows], s[rows], o[rows], lt[rows], rep[rows], li[rows], st[rows])
 
@@ -238,15 +248,16 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     strategy = catalog.strategies.get(design.strategy)
     st = index("strategy", design.strategy, keys.strategies)
     rep = REPLICATION.index(design.replication)
-    if strategy is not None and strategy.replica != (rep > 0):
+    if strategy is not None and not _Tables.of(catalog).modes[st, rep]:
+        modes = strategy.replication_modes if strategy.replica else ("none",)
         raise ValueError(
             f"design.replication: {design.replication!r} does not fit strategy "
-            f"{design.strategy!r}; standby strategies need 'async' or 'sync', restore needs 'none'"
+            f"{design.strategy!r}; use " + " or ".join(repr(m) for m in modes)
         )
     li = index("link", design.link, keys.links)
     needs_link = (
         catalog.targets[design.target].location == "cloud"
-        or rep > 0
+        or (rep > 0 and strategy is not None and strategy.replica_site == "secondary")
         or (lt >= 0 and catalog.targets[keys.targets[lt]].location == "cloud")
         or (
             design.offsite is not None
@@ -340,9 +351,9 @@ class Evaluation:
 
     Rows are always the last axis (``N`` rows, ``S`` scenarios, ``P`` recovery paths in
     the order of :data:`PATHS`), so reductions over paths and scenarios run over leading
-    axes, which numpy does fast. Per-path figures are kept per row (:attr:`rpo_rows`,
-    :attr:`rto_rows`); a path's RTO in given scenarios comes from :meth:`rto_of` and
-    :meth:`rto_in`, so no (P, S, N) array is ever built.
+    axes, which numpy does fast. Per-path RPOs are kept per row (:attr:`rpo_rows`); a
+    path's RTO in given scenarios comes from :meth:`rto_of` and :meth:`rto_in`
+    (:func:`path_rto`), so no (P, S, N) array is ever built.
     """
 
     space: DesignSpace
@@ -350,7 +361,6 @@ class Evaluation:
     backup_duration: FloatArray  # (N,) [h]
     min_interval: FloatArray  # (N,) [h]
     rpo_rows: FloatArray  # (P, N) [h] worst-case RPO of each path, before survival
-    rto_rows: FloatArray  # (P, N) [h] failover time / restore time without T_d and T_p
     path: NDArray[np.int8]  # (S, N) chosen path
     rpo: FloatArray  # (S, N) [h]
     rto: FloatArray  # (S, N) [h]
@@ -378,19 +388,18 @@ class Evaluation:
         time (:func:`rtocalc.physics.rto_restore`, summed in this order by the kernel too).
         ``scenarios`` indexes the scenario axis (a slice or a sequence of indices).
         """
-        det = self.extra["detection"][scenarios][:, None]
-        if path == _FAILOVER:
-            return np.asarray(det + self.rto_rows[path], dtype=float)
-        prov = self.provisioning(scenarios)
-        return np.asarray((det + prov) + self.rto_rows[path], dtype=float)
+        if isinstance(scenarios, int | np.integer):
+            scenarios = [scenarios]
+        return path_rto(self.extra, path, scenarios)
 
     def provisioning(self, scenarios: Any = slice(None)) -> FloatArray:
         """(S, N) provisioning time of a restore in the given scenarios [h].
 
         It depends on the scenario and the row's strategy only (the kernel keeps it per
-        strategy, ``extra["prov_tab"]``).
+        strategy, :class:`_Clock`).
         """
-        return np.asarray(self.extra["prov_tab"][scenarios][:, self.space.strategy])
+        clock: _Clock = self.extra["clock"]
+        return np.asarray(clock.provisioning[scenarios][:, self.space.strategy])
 
     def rpo_mean_of(self, row: int) -> FloatArray:
         """(S,) mean-case RPO of one row's chosen path in each scenario [h] (inf: none survives).
@@ -435,6 +444,20 @@ class Evaluation:
             total += x
         return total
 
+    def rto_worst_of(self, row: int, shares: Sequence[float]) -> FloatArray:
+        """(S,) RTO of one row after each scenario's worst incident [h] (inf: none survives).
+
+        The fastest surviving path when the incident touches ``shares`` of the data (the
+        scenarios' ``share_worst``); computed for the row alone, as it is only reported
+        for the rows shown.
+        """
+        one = take_rows(self, np.array([row]))
+        x = {**one.extra, "share": np.asarray(shares, dtype=float)}
+        S = len(shares)
+        rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in range(len(PATHS))])
+        rto[~one.extra["alive"][:, :, 0]] = np.inf
+        return np.asarray(rto.min(axis=0), dtype=float)
+
     def rto_in(self, scenario: int) -> FloatArray:
         """(P, N) RTO of every path in one scenario [h], inf where its copy does not survive."""
         rto = np.concatenate([self.rto_of(p, [scenario]) for p in range(len(PATHS))])
@@ -477,6 +500,13 @@ class _Tables:
     failover: FloatArray  # strategies: failover time [h]
     standby_fraction: FloatArray  # strategies: standby cost / production compute [-]
     replica_storage: NDArray[np.bool_]  # strategies: keeps a replica of the data
+    automatic: NDArray[np.bool_]  # strategies: fails over by itself
+    health_check: FloatArray  # strategies: automatic detection and decision [h]
+    survives: NDArray[np.bool_]  # strategies x SCOPES: the standby lives through the scope
+    local: NDArray[np.bool_]  # strategies: the standby runs at the primary site
+    modes: NDArray[np.bool_]  # strategies x REPLICATION: replication modes allowed
+    witness: FloatArray  # strategies: third-site witness [currency/month]
+    instant: FloatArray  # targets: instant recovery time [h], inf where not allowed
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Tables:
@@ -522,6 +552,34 @@ class _Tables:
             failover=arr([x.failover_time for x in sts], 0.0),
             standby_fraction=arr([x.standby_fraction for x in sts], 0.0),
             replica_storage=arr([x.replica_storage > 0 for x in sts], False, bool),
+            automatic=arr([x.replica and x.automatic for x in sts], False, bool),
+            health_check=arr([x.health_check for x in sts], 0.0),
+            survives=np.array(
+                [[x.replica and sc in x.survives for sc in SCOPES] for x in sts]
+                + [[False] * len(SCOPES)],
+                dtype=bool,
+            ),
+            local=arr([x.replica_site == "primary" for x in sts], False, bool),
+            modes=np.array(
+                [
+                    [(m == "none") != x.replica and m in (*x.replication_modes, "none")
+                     for m in REPLICATION]
+                    for x in sts
+                ]
+                + [[True, False, False]],
+                dtype=bool,
+            ),
+            witness=arr([x.witness_price_per_month if x.automatic else 0.0 for x in sts], 0.0),
+            # running from the backup files needs them readable
+            instant=arr(
+                [
+                    x.instant_recovery_time
+                    if x.instant_recovery and x.read_throughput > 0
+                    else np.inf
+                    for x in tg
+                ],
+                np.inf,
+            ),
         )
 
 
@@ -529,8 +587,6 @@ class _Tables:
 _TABLES: dict[int, tuple[Catalog, _Tables]] = {}
 _TABLES_LOCK = threading.Lock()
 
-#: scopes in which a replica survives (DESIGN.md section 5)
-_REPLICA_LIVES = frozenset({"hardware", "site"})
 #: scopes that destroy the primary site, so only copies away from it survive
 _OFF_SITE_SCOPES = frozenset({"site", "region"})
 
@@ -721,12 +777,10 @@ def _choice_figures(
         retr_a = (tab.retrieval[t_a], tab.retrieval[off_a])
         overhead_a, lag_a = tab.overhead[t_a], tab.lag[o_a]
         i_min_a = np.asarray(physics.min_backup_interval(D, c, rb_a, overhead_a), dtype=float)
-        # restore time of the chain and the off-site copy without detection,
-        # provisioning and chain replay
-        fixed_a = [
-            np.asarray(physics.rto_restore(D, read_a[k], retrieval_delay=retr_a[k]), dtype=float)
-            for k in range(2)
-        ]
+        # moving the whole data set from the chain and the off-site copy, and their
+        # instant recovery times
+        move_a = [np.asarray(physics.transfer_time(D, read_a[k]), dtype=float) for k in range(2)]
+        ir_a = (tab.instant[t_a], tab.instant[off_a])
         # days of points a restore of the newest point replays (forward chains)
         chain_days_a = np.array([float(ret.daily), 0.0, 7.0, 7.0])[scheme_a]
         locs_a = (tab.loc[t_a], tab.loc[off_a])
@@ -742,9 +796,7 @@ def _choice_figures(
         raw_link_b = physics.link_throughput(tab.bandwidth[li_b])
         read_lt_b = rate(tab.read, lt_b, wire_b)
         retr_lt_b = tab.retrieval[lt_b]
-        fixed_lt_b = np.asarray(
-            physics.rto_restore(D, read_lt_b, retrieval_delay=retr_lt_b), dtype=float
-        )
+        move_lt_b = np.asarray(physics.transfer_time(D, read_lt_b), dtype=float)
         rpo_long_b = gfs_period + np.asarray(
             physics.backup_duration(
                 physics.increment_size(D, c, HOURS_PER_DAY),
@@ -752,7 +804,11 @@ def _choice_figures(
                 tab.overhead[tg_b],
             )
         )
+        local_b = tab.local[st_b]  # a same-site pair mirrors over the LAN: nothing is lost
         rpo_rep_b = np.where(
+            local_b & (rep_b == 2),
+            0.0,
+            np.where(
             rep_b == 1,
             physics.rpo_async_replication(daily_gb, peak, raw_link_b, rep_cfg.async_lag),
             np.where(
@@ -762,11 +818,12 @@ def _choice_figures(
                 ),
                 np.inf,
             ),
+            ),
         )
         failover_b = tab.failover[st_b]
         replica = rep_b > 0
         alive_b = (
-            [replica if scope in _REPLICA_LIVES else np.zeros_like(replica) for scope in scopes],
+            [replica & tab.survives[st_b, SCOPES.index(scope)] for scope in scopes],
             [
                 survives(2, scope, (lt_b >= 0) & ret.gfs, tab.loc[lt_b], tab.immutable[lt_b])
                 for scope in scopes
@@ -776,7 +833,8 @@ def _choice_figures(
         # backups), a cloud GFS tier a reduced full per GFS period; summed in this order
         avg = daily_gb / HOURS_PER_DAY
         traffic_b = (
-            np.where(rep_b > 0, avg, 0.0) + np.where(tab.loc[tg_b] == cloud, avg / r, 0.0),
+            np.where(replica & ~local_b, avg, 0.0)
+            + np.where(tab.loc[tg_b] == cloud, avg / r, 0.0),
             np.where(tab.loc[lt_b] == cloud, D / r / gfs_period, 0.0),
         )
         traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
@@ -790,7 +848,8 @@ def _choice_figures(
         overhead=overhead_a,
         lag=lag_a,
         i_min=i_min_a,
-        fixed=(fixed_a[0], fixed_a[1], fixed_lt_b),
+        move=(move_a[0], move_a[1], move_lt_b),
+        instant=(ir_a[0], ir_a[1], tab.instant[lt_b]),
         chain_hours=chain_days_a * HOURS_PER_DAY,
         immutable=_immutable(tab, t_a, o_a, -1),  # the long-term target's part is per row
         offsite=_offsite(tab, t_a, o_a),
@@ -816,7 +875,8 @@ class _ChoiceFigures:
     overhead: FloatArray  # A: job overhead [h]
     lag: FloatArray  # A: off-site copy lag [h]
     i_min: FloatArray  # A: shortest interval the backup window allows [h]
-    fixed: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: restore time w/o replay [h]
+    move: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: moving the whole data [h]
+    instant: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: instant recovery [h]
     chain_hours: FloatArray  # A: hours of points a restore replays
     immutable: NDArray[np.bool_]  # A: the chain or off-site copy is immutable
     offsite: NDArray[np.bool_]  # A: a copy away from the primary site
@@ -852,7 +912,8 @@ class _ChoiceFigures:
             overhead=a(self.overhead),
             lag=a(self.lag),
             i_min=a(self.i_min),
-            fixed=(a(self.fixed[0]), a(self.fixed[1]), b(self.fixed[2])),
+            move=(a(self.move[0]), a(self.move[1]), b(self.move[2])),
+            instant=(a(self.instant[0]), a(self.instant[1]), b(self.instant[2])),
             chain_hours=a(self.chain_hours),
             immutable=a(self.immutable),
             offsite=a(self.offsite),
@@ -868,14 +929,87 @@ class _ChoiceFigures:
         )
 
 
+@dataclass(frozen=True, eq=False)
+class _Clock:
+    """The parts of the outage clock per scenario (DESIGN.md section 10).
+
+    ``manual[s]`` comes before any manual recovery in scenario ``s``: detection and a
+    person's decision. ``provisioning[s, st]`` comes before a restore with strategy
+    ``st``, ``instant_provisioning[s, st]`` before an instant recovery (none where the
+    production compute survives: logical damage, a storage failure).
+    ``lead_failover[s, st]`` comes before a failover: the manual lead, or the health
+    checks of an automatic strategy. ``share[s]`` is the share of the data the incident
+    checked against touches.
+    """
+
+    detection: FloatArray  # (S,) [h]
+    decision: FloatArray  # (S,) [h]
+    manual: FloatArray  # (S,) [h]
+    share: FloatArray  # (S,) [-]
+    provisioning: FloatArray  # (S, strategies) [h]
+    instant_provisioning: FloatArray  # (S, strategies) [h]
+    lead_failover: FloatArray  # (S, strategies) [h]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Clock):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f), getattr(other, f)) for f in self.__dataclass_fields__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @classmethod
+    def of(
+        cls, impact: BusinessImpact, catalog: Catalog, incident: str, tab: _Tables
+    ) -> _Clock:
+        scen = impact.scenarios
+        det = np.array([x.detection for x in scen], dtype=float)
+        dec = np.array([x.decision for x in scen], dtype=float)
+        worst = incident == "worst"
+        share = np.array([x.share_worst if worst else x.share for x in scen], dtype=float)
+        n_st = len(catalog.strategies)
+        # provisioning (S, strategies): none after logical damage, the strategy's after a
+        # loss of infrastructure, a new environment (restore strategy) after a regional
+        # disaster; an instant recovery needs none where production compute survives
+        prov = np.empty((len(scen), n_st))
+        compute_lives = np.array([x.scope in _COMPUTE_LIVES for x in scen])
+        for s, x in enumerate(scen):
+            if x.scope == "region":
+                prov[s] = catalog.strategies["restore"].provisioning_time
+            else:
+                prov[s] = tab.provisioning[:n_st] if x.scope != "logical" else 0.0
+        # the lead of a failover (its failover time is added per row)
+        lead_f = physics.rto_failover(
+            det[:, None],
+            0.0,
+            decision=dec[:, None],
+            automatic=tab.automatic[:n_st],
+            health_check=tab.health_check[:n_st],
+        )
+        return cls(
+            detection=det,
+            decision=dec,
+            manual=det + dec,
+            share=share,
+            provisioning=prov,
+            instant_provisioning=np.where(compute_lives[:, None], 0.0, prov),
+            lead_failover=np.asarray(lead_f, dtype=float),
+        )
+
+
+#: scopes in which the production compute survives (logical damage, a storage failure):
+#: an instant recovery runs there without provisioning
+_COMPUTE_LIVES = frozenset({"logical", "hardware"})
+
+
 def _solve_inputs(
     fig: _ChoiceFigures,
     A: _Domain,
     B: _Domain,
     workload: Workload | WorkloadColumns,
     limits: tuple[FloatArray, FloatArray],
-    det: FloatArray,
-    prov_tab: FloatArray,
+    clock: _Clock,
 ) -> tuple[_Windows, list[NDArray[np.bool_]]]:
     """What the interval solve needs from the ask: the interval windows of the chain and
     the off-site copy (on ``A``) and, per scenario, where it is met whatever the interval
@@ -893,17 +1027,24 @@ def _solve_inputs(
 
     st_a, st_b = A.col["strategy"], B.col["strategy"]
     rb_a, rc_a, overhead_a, lag_a, i_min_a = fig.rb, fig.rc, fig.overhead, fig.lag, fig.i_min
-    read_a, fixed_a, chain_days_a = fig.read[:2], fig.fixed[:2], fig.chain_days
-    fixed_lt_b, rpo_rep_b, rpo_long_b, failover_b = (
-        fig.fixed[2],
-        fig.rpo_rep,
-        fig.rpo_long,
-        fig.failover,
-    )
+    read_a, chain_days_a = fig.read[:2], fig.chain_days
+    rpo_rep_b, rpo_long_b, failover_b = fig.rpo_rep, fig.rpo_long, fig.failover
     alive_a = (fig.alive[_PRIMARY], fig.alive[_OFFSITE])
     alive_b = (fig.alive[_FAILOVER], fig.alive[_LONGTERM])
+    share = per_s(clock.share)
+    manual = per_s(clock.manual)
+    prov_a, ir_prov_a = clock.provisioning[:, st_a], clock.instant_provisioning[:, st_a]
     i_max = HOURS_PER_DAY
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # the RTO boundary of each copy: its chain replay (a share of the chain's, as the
+        # data moved) shrinks as the interval grows, within the slack that every other
+        # term leaves; instant recovery within the limit lifts it
+        lo = []
+        for k in range(2):
+            slack = (((per_s(rto_lim) - manual) - prov_a) - fig.retrieval[k]) - share * fig.move[k]
+            bound = physics.min_interval_for_rto(slack, D, c, read_a[k], chain_days_a, share)
+            instant = manual + (fig.instant[k] + ir_prov_a) <= per_s(rto_lim_c)
+            lo.append(np.maximum(np.where(instant, -np.inf, bound), i_min_a))
         # interval windows of the chain and the off-site copy in each scenario
         win = _windows(
             rpo_lim,
@@ -915,35 +1056,30 @@ def _solve_inputs(
                     per_s(rpo_lim), D, c, 1.0 / rb_a + 1.0 / rc_a, overhead_a + lag_a
                 ),
             ),
-            # RTO boundary of each copy: chain replay shrinks as the interval grows, within
-            # the slack detection and provisioning leave
-            lo=[
-                np.maximum(
-                    physics.min_interval_for_rto(
-                        (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
-                        D,
-                        c,
-                        read_a[k],
-                        chain_days_a,
-                    ),
-                    i_min_a,
-                )
-                for k in range(2)
-            ],
+            lo=lo,
             i_max=i_max,
         )
 
         # scenarios met whatever the interval: failover to the replica, long-term points
+        restore_lt = physics.rto_restore(
+            D,
+            fig.read[2],
+            detection=per_s(clock.manual),
+            provisioning=clock.provisioning[:, st_b],
+            retrieval_delay=fig.retrieval[2],
+            share=per_s(clock.share),
+            instant_recovery=fig.instant[2] + clock.instant_provisioning[:, st_b],
+        )
         fixed_ok_b = list(
             (
                 _stacked(alive_b[0])
                 & (rpo_rep_b <= per_s(rpo_lim_c))
-                & (per_s(det) + failover_b <= per_s(rto_lim_c))
+                & (clock.lead_failover[:, st_b] + failover_b <= per_s(rto_lim_c))
             )
             | (
                 _stacked(alive_b[1])
                 & (rpo_long_b <= per_s(rpo_lim_c))
-                & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
+                & (restore_lt <= per_s(rto_lim_c))
             )
         )
     return win, fixed_ok_b
@@ -971,6 +1107,87 @@ def _figures_of(key: tuple[Any, ...], objects: tuple[Any, ...], compute: Callabl
             _FIGURES.pop(next(iter(_FIGURES)))
         _FIGURES[key] = (objects, figures)
     return figures
+
+
+def path_rto(
+    x: Mapping[str, Any], path: int, scenarios: Any, *, replay: bool = True
+) -> FloatArray:
+    """RTO of one recovery path in the given scenarios [h], whether its copy survives or not.
+
+    ``x`` holds an evaluation's per-row figures (:attr:`Evaluation.extra`);
+    ``scenarios`` is one scenario index (rows out, shape (N,)) or an index of several
+    (shape (S', N)). A failover takes its lead (detection and a person's decision, or
+    an automatic strategy's health checks: :func:`rtocalc.physics.rto_failover`) plus
+    the strategy's failover time; a restore its lead (detection, decision,
+    provisioning) plus moving the scenario's share of the data, or instant recovery
+    where its copy allows it (:func:`rtocalc.physics.rto_restore`). The kernel and every
+    explanation read path RTOs from here, so they cannot disagree. ``replay=False``
+    leaves out the chain replay: the least RTO a path can have at any backup interval.
+    """
+    if path == _FAILOVER:
+        return np.asarray(x["lead_failover"][scenarios] + x["failover"], dtype=float)
+    share = np.asarray(x["share"][scenarios], dtype=float)
+    manual = np.asarray(x["manual"][scenarios], dtype=float)
+    if share.ndim:
+        share, manual = share[:, None], manual[:, None]
+    return np.asarray(
+        physics.rto_restore(
+            x["data_size"],
+            x["read"][path],
+            detection=manual,
+            provisioning=x["provisioning"][scenarios],
+            retrieval_delay=x["retrieval"][path],
+            replay=x["replay"][path] if replay else 0.0,
+            share=share,
+            instant_recovery=x["instant"][path] + x["instant_provisioning"][scenarios],
+        ),
+        dtype=float,
+    )
+
+
+def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
+    """The parts of one path's RTO for one row in scenario ``s``, in order [h].
+
+    Keys: ``detection``, ``decision``, ``health_check`` (automatic failover, in place of
+    both), ``failover``; for a restore ``provisioning``, ``retrieval``, ``transfer``
+    (moving the scenario's share of the data), ``replay`` (its share of the chain) or,
+    where instant recovery serves first, ``instant_recovery`` (the transfer and replay
+    then complete behind it: ``restore_complete`` gives when). Zero parts are left out
+    except detection. The parts add up to :func:`path_rto` (up to rounding).
+    """
+    x = ev.extra
+    clock: _Clock = x["clock"]
+    st = int(ev.space.strategy[row])
+    parts: dict[str, float] = {}
+    if path == _FAILOVER:
+        if x["automatic"][row]:
+            parts["health_check"] = float(x["lead_failover"][s, row])
+        else:
+            parts["detection"] = float(clock.detection[s])
+            parts["decision"] = float(clock.decision[s])
+        parts["failover"] = float(x["failover"][row])
+        return {k: v for k, v in parts.items() if v or k == "detection"}
+    def at_row(value: Any) -> float:
+        return float(value[row] if np.ndim(value) else value)
+
+    share = float(clock.share[s])
+    move = share * float(physics.transfer_time(at_row(x["data_size"]), at_row(x["read"][path])))
+    replay = share * at_row(x["replay"][path])
+    retr = float(x["retrieval"][path][row])
+    parts["detection"] = float(clock.detection[s])
+    parts["decision"] = float(clock.decision[s])
+    restore = float(clock.provisioning[s, st]) + retr + (move + replay)
+    instant = float(x["instant"][path][row]) + float(clock.instant_provisioning[s, st])
+    if instant < restore:
+        parts["provisioning"] = float(clock.instant_provisioning[s, st])
+        parts["instant_recovery"] = float(x["instant"][path][row])
+        parts["restore_complete"] = parts["detection"] + parts["decision"] + restore
+    else:
+        parts["provisioning"] = float(clock.provisioning[s, st])
+        parts["retrieval"] = retr
+        parts["transfer"] = move
+        parts["replay"] = replay
+    return {k: v for k, v in parts.items() if v or k == "detection"}
 
 
 def evaluate_space(
@@ -1024,16 +1241,8 @@ def evaluate_space(
     else:
         rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
     rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
-    det = np.array([x.detection for x in scen], dtype=float)
-    # provisioning (S, strategies): none after logical damage, the strategy's after a loss
-    # of infrastructure, a new environment (restore strategy) after a regional disaster
+    clock = _Clock.of(impact, catalog, requirements.incident, tab)
     n_st = len(keys.strategies)
-    prov_tab = np.empty((S, n_st))
-    for s, scope in enumerate(scopes):
-        if scope == "region":
-            prov_tab[s] = catalog.strategies["restore"].provisioning_time
-        else:
-            prov_tab[s] = tab.provisioning[:n_st] if scope != "logical" else 0.0
     i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
     gfs_period = _gfs_period(ret)
 
@@ -1071,7 +1280,7 @@ def evaluate_space(
 
     def solve_inputs() -> tuple[_Windows, list[NDArray[np.bool_]]]:
         limit_pair = (rpo_lim, rto_lim)
-        compute = partial(_solve_inputs, fig, A, B, workload, limit_pair, det, prov_tab)
+        compute = partial(_solve_inputs, fig, A, B, workload, limit_pair, clock)
         if not ask_on_grid:
             return compute()
         ids = (
@@ -1100,10 +1309,13 @@ def evaluate_space(
     retr = tuple(dom_of[k + 1].rows(fig.retrieval[k], out=col()) for k in range(3))
     overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=col())
     i_min = A.rows(fig.i_min, out=col())
-    fixed = (A.rows(fig.fixed[0]), A.rows(fig.fixed[1]))
+    instant = tuple(dom_of[k + 1].rows(fig.instant[k]) for k in range(3))
     chain_hours = A.rows(fig.chain_hours)
-    # detection + provisioning of every restore (S, N), from its table per strategy
-    base = np.take(det[:, None] + prov_tab, space.strategy, axis=1, mode="clip")
+    # what comes before a restore (detection, decision, provisioning) and before a
+    # failover (detection and decision, or health checks), (S, N), from tables per strategy
+    prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
+    ir_prov = np.take(clock.instant_provisioning, space.strategy, axis=1, mode="clip")
+    lead_f = np.take(clock.lead_failover, space.strategy, axis=1, mode="clip")
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
     alive = np.empty((4, S, n), bool)
     seen: dict[int, int] = {}
@@ -1140,20 +1352,41 @@ def evaluate_space(
 
     # --- RPO and RTO per path and row ---------------------------------------------------
     # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
-    # in scenario s is T_d(s) + failover time, or T_d(s) + T_p(s) + its restore time. Row
-    # 4 of each table stands for "no copy survives": infinite.
-    rpo_all, rto_all = col(5), col(5)
-    rpo_all[4] = rto_all[4] = np.inf
-    rpo_rows, rto_rows = rpo_all[:4], rto_all[:4]
+    # in scenario s is the lead before a failover plus its failover time, or the lead
+    # before a restore plus the restore of the scenario's share of the data
+    # (:func:`_path_rto`). Row 4 of the RPO table stands for "no copy survives": infinite.
+    rpo_all = col(5)
+    rpo_all[4] = np.inf
+    rpo_rows = rpo_all[:4]
     B.rows(fig.rpo_rep, out=rpo_rows[_FAILOVER])
     t_off = t_b + t_copy  # the newest point is off site once copied
     rpo_rows[_PRIMARY] = physics.rpo_backup(interval, t_b)
     rpo_rows[_OFFSITE] = physics.rpo_backup(interval, t_off, lag)
     B.rows(fig.rpo_long, out=rpo_rows[_LONGTERM])
-    B.rows(fig.failover, out=rto_rows[_FAILOVER])
-    for k in range(2):  # chain and off-site copy replay their chain
-        rto_rows[_PRIMARY + k] = fixed[k] + physics.chain_replay_time(replay_n, inc, read[k])
-    B.rows(fig.fixed[2], out=rto_rows[_LONGTERM])
+    failover = B.rows(fig.failover, out=col())
+    # chain replay of the whole data set (the chain and the off-site copy; none for the
+    # long-term points, each a full)
+    replay = (
+        col(value=physics.chain_replay_time(replay_n, inc, read[0])),
+        col(value=physics.chain_replay_time(replay_n, inc, read[1])),
+        0.0,
+    )
+    restores = (_PRIMARY, _OFFSITE, _LONGTERM)
+    x = {
+        "data_size": np.broadcast_to(np.asarray(D, dtype=float), (n,)),  # a view
+        "failover": failover,
+        "read": dict(zip(restores, read, strict=True)),
+        "retrieval": dict(zip(restores, retr, strict=True)),
+        "replay": dict(zip(restores, replay, strict=True)),
+        "instant": dict(zip(restores, instant, strict=True)),
+        "manual": clock.manual,
+        "provisioning": prov,
+        "instant_provisioning": ir_prov,
+        "lead_failover": lead_f,
+        "share": clock.share,
+        "clock": clock,
+        "automatic": tab.automatic[space.strategy],
+    }
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
@@ -1164,11 +1397,7 @@ def evaluate_space(
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
-    # score of each path without the scenario's detection and provisioning
-    key = [
-        (w_down * rto_rows[k] if w_down else 0.0) + (w_loss * rpo_rows[k] if w_loss else 0.0)
-        for k in range(4)
-    ]
+    loss_key = [w_loss * rpo_rows[k] if w_loss else None for k in range(4)]
     path = np.empty((S, n), np.int8)
     rpo, rto = col(S), col(S)
     meets_scenario = np.empty((S, n), bool)
@@ -1188,18 +1417,23 @@ def evaluate_space(
         chosen.fill(4)
         best.fill(np.inf)
         met.fill(False)
-        lead = w_down * base[s]
         tried = [k for k in range(3, -1, -1) if alive_any[k, s]]  # earlier paths win ties
         for k in tried:
             rto_k = rto_s[k]  # a path not tried here is never chosen here
-            np.add(det[s] if k == _FAILOVER else base[s], rto_rows[k], out=rto_k)
+            rto_k[:] = path_rto(x, k, s)
             rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
             if rpo_ok is None:  # scenarios often share an RPO limit
                 rpo_ok = rpo_met[k, rpo_lim_c[s]] = rpo_rows[k] <= rpo_lim_c[s]
             meets = rto_k <= rto_lim_c[s]
             meets &= rpo_ok
             meets &= alive[k, s]
-            np.add(key[k], w_down * det[s] if k == _FAILOVER else lead, out=score)
+            if w_down:  # a zero weight ignores the term (never 0 x inf)
+                np.multiply(rto_k, w_down, out=score)
+            else:
+                score.fill(0.0)
+            loss = loss_key[k]
+            if loss is not None:
+                score += loss
             # order (meets, then smaller score): better when it meets and the path so far
             # does not, or when both are alike and it scores no more
             other = ~met
@@ -1252,7 +1486,6 @@ def evaluate_space(
         backup_duration=t_b,
         min_interval=i_min,
         rpo_rows=rpo_rows,
-        rto_rows=rto_rows,
         path=path,
         rpo=rpo,
         rto=rto,
@@ -1272,17 +1505,14 @@ def evaluate_space(
         worst_rpo=worst_rpo,
         worst_rto=worst_rto,
         extra={
+            **x,
             "replay_n": replay_n,
-            "read": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), read, strict=True)),
             "inc": inc,
             "rc": rc,
             "lag": lag,
             "traffic": traffic,
-            "retrieval": dict(zip((_PRIMARY, _OFFSITE, _LONGTERM), retr, strict=True)),
-            "prov_tab": prov_tab,
             "gfs_half": gfs_period / 2.0 if ret.gfs else 0.0,
             "alive": alive,
-            "detection": det,
             "rates": rates,
             "costs": (dc, lc),
         },
@@ -1466,7 +1696,7 @@ def _solve_interval(
     return out
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "detection", "rates", "prov_tab"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "rates", "share", "manual"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
@@ -1747,6 +1977,7 @@ def _standby_costs(
         tab.standby_fraction[st],
         np.where(tab.replica_storage[st], final_size, 0.0),
         catalog.replication.replica_price_per_gb_month,
+        witness=tab.witness[st],
     )
 
 
@@ -1898,15 +2129,26 @@ def _retention_tables(
     return np.asarray(cols.short_term_gb, dtype=float), np.asarray(cols.long_term_gb, dtype=float)
 
 
-def detection_binds(requirements: Requirements, impact: BusinessImpact) -> bool:
-    """Whether some scenario's RTO limit is shorter than the time to detect its damage.
+def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog: Catalog) -> bool:
+    """Whether some scenario's RTO limit is shorter than every recovery path's lead.
 
-    Every recovery path's RTO starts with detection (failover: detection plus failover
-    time; restore: detection plus provisioning plus the restore), and the other terms
-    are never negative, so no design meets such an ask: :func:`evaluate_space` finds
-    every row failing that scenario, with the same comparison.
+    Every recovery path's RTO starts with a lead that no design choice shortens: a
+    restore or a manual failover with the scenario's detection and a person's decision,
+    an automatic failover with its strategy's health checks (only strategies whose
+    standby survives the scenario count). The other terms are never negative, so no
+    design meets an ask below the shortest lead: :func:`evaluate_space` finds every row
+    failing that scenario, with the same comparison.
     """
-    return any(x.detection > requirements.limit("rto", x.scope) + _TOL for x in impact.scenarios)
+    tab = _Tables.of(catalog)
+    n_st = len(catalog.strategies)
+    for x in impact.scenarios:
+        lead = x.detection + x.decision
+        auto = tab.automatic[:n_st] & tab.survives[:n_st, SCOPES.index(x.scope)]
+        if auto.any():
+            lead = min(lead, float(tab.health_check[:n_st][auto].min()))
+        if lead > requirements.limit("rto", x.scope) + _TOL:
+            return True
+    return False
 
 
 def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:

@@ -15,7 +15,6 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from . import physics
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
@@ -37,6 +36,7 @@ from .space import (
     evaluate_space,
     has_immutable,
     has_offsite,
+    path_rto,
 )
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
@@ -496,8 +496,9 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
     ndarray
         Worst over the scenarios in scope of the fastest surviving path, each path at the
         least RTO it can have: failover as evaluated (it does not depend on the interval),
-        a restore without its chain replay (:func:`rtocalc.physics.rto_restore`: detection,
-        provisioning, retrieval delay and moving the data; the replay only adds). ``inf``
+        a restore without its chain replay (:func:`rtocalc.space.path_rto`: detection,
+        decision, provisioning, retrieval delay and moving the scenario's share of the
+        data, or instant recovery; the replay only adds). ``inf``
         where a scenario in scope has no surviving copy.
 
     Notes
@@ -508,16 +509,10 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
     x = ev.extra
     s = np.flatnonzero(scope_mask)
     alive = x["alive"][:, s, :]  # (P, S in scope, N)
-    restores = range(1, len(PATHS))
-    restore = physics.rto_restore(
-        workload.final_size,
-        np.stack([x["read"][p] for p in restores])[:, None, :],
-        detection=x["detection"][None, s, None],
-        provisioning=ev.provisioning(s)[None],
-        retrieval_delay=np.stack([x["retrieval"][p] for p in restores])[:, None, :],
-    )
-    failover = np.where(alive[0], ev.rto_of(0)[s], np.inf)
-    fastest = np.minimum(failover, np.where(alive[1:], restore, np.inf).min(axis=0))
+    fastest = np.where(alive[0], path_rto(x, 0, s), np.inf)
+    for p in range(1, len(PATHS)):
+        floor = path_rto(x, p, s, replay=False)
+        np.minimum(fastest, np.where(alive[p], floor, np.inf), out=fastest)
     return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
 
 
