@@ -432,6 +432,7 @@ def rto_restore(
     replay: ArrayLike = 0.0,
     share: ArrayLike = 1.0,
     instant_recovery: ArrayLike = np.inf,
+    transfer: ArrayLike | None = None,
 ) -> Any:
     r"""Time to recover a system by restoring its data from a backup copy.
 
@@ -459,6 +460,9 @@ def rto_restore(
         From the decision until the system serves from the backup files themselves
         (instant recovery, at reduced performance while the data moves behind it) [h],
         with any provisioning it needs; ``inf`` where the copy's target does not allow it.
+    transfer : array_like, optional
+        :math:`D/R` [h] when the caller has it (:func:`transfer_time`): it then replaces
+        ``data_size / throughput``, so evaluations of many scenarios divide once.
 
     Returns
     -------
@@ -502,9 +506,8 @@ def rto_restore(
     >>> rto_restore(6000.0, 3600.0, detection=1.0, instant_recovery=0.1)
     1.1
     """
-    move = (_f(provisioning) + _f(retrieval_delay)) + _f(share) * (
-        _f(transfer_time(data_size, throughput)) + _f(replay)
-    )
+    moved = transfer_time(data_size, throughput) if transfer is None else transfer
+    move = (_f(provisioning) + _f(retrieval_delay)) + _f(share) * (_f(moved) + _f(replay))
     return _out((_f(detection) + _f(decision)) + np.minimum(move, _f(instant_recovery)))
 
 

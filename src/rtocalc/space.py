@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any
 
@@ -452,7 +452,8 @@ class Evaluation:
         for the rows shown.
         """
         one = take_rows(self, np.array([row]))
-        x = {**one.extra, "share": np.asarray(shares, dtype=float)}
+        worst = replace(one.extra["clock"], share=np.asarray(shares, dtype=float))
+        x = {**one.extra, "clock": worst}
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in range(len(PATHS))])
         rto[~one.extra["alive"][:, :, 0]] = np.inf
@@ -949,6 +950,7 @@ class _Clock:
     provisioning: FloatArray  # (S, strategies) [h]
     instant_provisioning: FloatArray  # (S, strategies) [h]
     lead_failover: FloatArray  # (S, strategies) [h]
+    compute_lives: NDArray[np.bool_]  # (S,) production compute survives
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _Clock):
@@ -995,6 +997,7 @@ class _Clock:
             provisioning=prov,
             instant_provisioning=np.where(compute_lives[:, None], 0.0, prov),
             lead_failover=np.asarray(lead_f, dtype=float),
+            compute_lives=compute_lives,
         )
 
 
@@ -1124,22 +1127,31 @@ def path_rto(
     explanation read path RTOs from here, so they cannot disagree. ``replay=False``
     leaves out the chain replay: the least RTO a path can have at any backup interval.
     """
+    clock: _Clock = x["clock"]
     if path == _FAILOVER:
-        return np.asarray(x["lead_failover"][scenarios] + x["failover"], dtype=float)
-    share = np.asarray(x["share"][scenarios], dtype=float)
-    manual = np.asarray(x["manual"][scenarios], dtype=float)
+        lead = clock.lead_failover[scenarios]
+        lead = lead.take(x["strategy"], axis=-1)  # (N,) or (S', N)
+        return np.asarray(lead + x["failover"], dtype=float)
+    share = np.asarray(clock.share[scenarios], dtype=float)
+    manual = np.asarray(clock.manual[scenarios], dtype=float)
+    prov = x["provisioning"][scenarios]
+    instant = x["instant"][path]
     if share.ndim:
         share, manual = share[:, None], manual[:, None]
+        instant = instant + np.where(clock.compute_lives[scenarios][:, None], 0.0, prov)
+    elif not clock.compute_lives[scenarios]:  # an instant recovery needs provisioning
+        instant = instant + prov
     return np.asarray(
         physics.rto_restore(
-            x["data_size"],
-            x["read"][path],
+            0.0,
+            0.0,
             detection=manual,
-            provisioning=x["provisioning"][scenarios],
+            provisioning=prov,
             retrieval_delay=x["retrieval"][path],
             replay=x["replay"][path] if replay else 0.0,
             share=share,
-            instant_recovery=x["instant"][path] + x["instant_provisioning"][scenarios],
+            instant_recovery=instant,
+            transfer=x["transfer"][path],
         ),
         dtype=float,
     )
@@ -1161,7 +1173,7 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     parts: dict[str, float] = {}
     if path == _FAILOVER:
         if x["automatic"][row]:
-            parts["health_check"] = float(x["lead_failover"][s, row])
+            parts["health_check"] = float(clock.lead_failover[s, st])
         else:
             parts["detection"] = float(clock.detection[s])
             parts["decision"] = float(clock.decision[s])
@@ -1314,8 +1326,6 @@ def evaluate_space(
     # what comes before a restore (detection, decision, provisioning) and before a
     # failover (detection and decision, or health checks), (S, N), from tables per strategy
     prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
-    ir_prov = np.take(clock.instant_provisioning, space.strategy, axis=1, mode="clip")
-    lead_f = np.take(clock.lead_failover, space.strategy, axis=1, mode="clip")
     # survival (P, S, N); scopes alike for a copy (the same table) share one gather
     alive = np.empty((4, S, n), bool)
     seen: dict[int, int] = {}
@@ -1374,15 +1384,15 @@ def evaluate_space(
     restores = (_PRIMARY, _OFFSITE, _LONGTERM)
     x = {
         "data_size": np.broadcast_to(np.asarray(D, dtype=float), (n,)),  # a view
+        "strategy": space.strategy,
         "failover": failover,
         "read": dict(zip(restores, read, strict=True)),
         "retrieval": dict(zip(restores, retr, strict=True)),
         "replay": dict(zip(restores, replay, strict=True)),
+        # moving the whole data set, once per evaluation (each scenario moves a share)
+        "transfer": {k: physics.transfer_time(D, r) for k, r in zip(restores, read, strict=True)},
         "instant": dict(zip(restores, instant, strict=True)),
-        "manual": clock.manual,
         "provisioning": prov,
-        "instant_provisioning": ir_prov,
-        "lead_failover": lead_f,
         "share": clock.share,
         "clock": clock,
         "automatic": tab.automatic[space.strategy],
@@ -1696,7 +1706,7 @@ def _solve_interval(
     return out
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "rates", "share", "manual"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "rates", "share"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
