@@ -367,6 +367,11 @@ x = 1
         ("unknown_table.toml", "requirement: unknown table"),
         ("catalog_unknown_key.toml", "catalog.targets.object_hot.price_per_gb_mnth: 0.02"),
         ("catalog_unknown_offsite_target.toml", "catalog.offsite.tape_vault_weekly.target:"),
+        # issue 16: tracebacks and unbounded messages on hostile files
+        ("not_utf8.toml", "is not UTF-8 text (byte 0xe9 at offset 35)"),
+        ("deep_nesting.toml", "nests tables or arrays"),
+        ("long_value.toml", "(40002 characters) is too long (more than 200 characters)"),
+        ("ambiguous_money.toml", "workload.compute_cost: '€4.000/mo' is ambiguous"),
     ],
 )
 def test_bad_files(capsys, name, needle):
@@ -529,3 +534,207 @@ def test_python_m_rtocalc_plan():
     assert proc.returncode == 0, proc.stderr
     assert "Verdict" in proc.stdout
     assert proc.stderr == ""
+
+
+# --- hostile input (issue 16) -----------------------------------------------------------------
+
+
+def test_error_lines_are_short_whatever_the_value(capsys):
+    _, _, err = run(capsys, "plan", str(BAD / "long_value.toml"))
+    assert max(len(line) for line in error_lines(err)) < 400
+
+
+def test_dash_reads_standard_input(capsys, monkeypatch):
+    import io
+
+    text = (ROOT / "examples" / "default.toml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    code, out, err = run(capsys, "plan", "-", "--format", "json")
+    assert code == 0 and err == ""
+    expected = run(capsys, "plan", str(ROOT / "examples" / "default.toml"), "--format", "json")
+    assert json.loads(out) == json.loads(expected[1])
+
+
+def test_check_reads_the_inventory_from_standard_input(capsys, monkeypatch):
+    import io
+
+    inv = (ROOT / "examples" / "policy" / "inventory.toml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(inv)))
+    code, out, _ = run(capsys, "check", str(ROOT / "examples" / "policy" / "policy.toml"), "-")
+    assert code == 1 and "crm [tier-2]" in out
+
+
+def test_policy_and_inventory_cannot_both_be_standard_input(capsys):
+    code, _, err = run(capsys, "check", "-", "-")
+    assert code == 2 and "cannot both be '-'" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_without_blocking(capsys, tmp_path):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "plan", str(fifo))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "is not a regular file" in line
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_refused_unread(capsys):
+    code, _, err = run(capsys, "plan", "/dev/zero")
+    assert code == 2 and "is not a regular file" in err
+
+
+def test_a_directory_is_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "plan", str(tmp_path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "is a directory" in line or "is not a regular file" in line
+
+
+def test_files_larger_than_the_bound_are_refused(capsys, tmp_path, monkeypatch):
+    from rtocalc import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path, _WORKLOAD + _ASK + "#" * 200 + "\n")
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2 and "is larger than" in err
+
+
+def _catalog_outside(tmp_path: Path, reference: str) -> Path:
+    secret = tmp_path / "secret.toml"
+    secret.write_text('[registry]\ntoken = "hunter2-very-secret"\n', encoding="utf-8")
+    sub = tmp_path / "project"
+    sub.mkdir()
+    return write(sub, _WORKLOAD + _ASK + f'[catalog]\nfile = "{reference}"\n')
+
+
+@pytest.mark.parametrize("reference", ["../secret.toml", "/etc/hostname", "/dev/zero"])
+def test_references_outside_the_directory_are_refused(capsys, tmp_path, reference):
+    path = _catalog_outside(tmp_path, reference)
+    code, out, err = run(capsys, "plan", str(path))
+    assert code == 2 and out == ""
+    [line] = error_lines(err)
+    assert "catalog.file" in line and "is outside the directory" in line
+    assert "--allow-outside-paths" in line
+    assert "hunter2" not in err
+
+
+def test_allow_outside_paths_reads_the_reference_but_quotes_no_content(capsys, tmp_path):
+    path = _catalog_outside(tmp_path, "../secret.toml")
+    code, _, err = run(capsys, "plan", str(path), "--allow-outside-paths")
+    assert code == 2
+    # allowed: the file is read and its errors quote a short excerpt of the value
+    assert "registry" in err
+    assert max(len(line) for line in error_lines(err)) < 400
+
+
+def test_allowed_reference_to_a_device_is_still_refused(capsys, tmp_path):
+    (tmp_path / "b").mkdir()
+    path = _catalog_outside(tmp_path / "b", "/dev/zero")
+    code, _, err = run(capsys, "plan", str(path), "--allow-outside-paths")
+    assert code == 2 and "is not a regular file" in err
+
+
+def test_references_inside_the_directory_are_read(capsys, tmp_path):
+    (tmp_path / "cat").mkdir()
+    shipped = Path(rtocalc.__file__).parent / "data" / "catalog.toml"
+    (tmp_path / "cat" / "c.toml").write_bytes(shipped.read_bytes())
+    path = write(tmp_path, _WORKLOAD + _ASK + '[catalog]\nfile = "cat/c.toml"\n')
+    code, out, err = run(capsys, "plan", str(path))
+    assert code == 0 and err == "" and "exact over" in out
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "needle"),
+    [
+        ("--samples", "0", "argument --samples: 0 is out of range"),
+        ("--samples", "many", "argument --samples: 'many' is not a whole number"),
+        ("--seed", "-1", "argument --seed: -1 is out of range"),
+    ],
+)
+def test_simulate_blames_bad_flags_on_the_command_line(capsys, flag, value, needle):
+    with pytest.raises(SystemExit) as info:
+        main(["simulate", str(ROOT / "examples" / "default.toml"), flag, value])
+    assert info.value.code == 2
+    _, err = capsys.readouterr()
+    assert needle in err and "default.toml" not in err
+
+
+def test_check_accepts_the_portfolio_inventory(capsys):
+    code, out, err = run(
+        capsys,
+        "check",
+        str(ROOT / "examples" / "policy" / "policy.toml"),
+        str(ROOT / "examples" / "portfolio" / "inventory.toml"),
+    )
+    assert code in (0, 1) and err == ""
+    assert "24 systems checked" in out
+
+
+def test_the_portfolio_example_ships_the_policy_it_names():
+    # examples/portfolio/policy.toml is a copy (a file may only name files beside it)
+    assert (ROOT / "examples" / "portfolio" / "policy.toml").read_text(encoding="utf-8") == (
+        ROOT / "examples" / "policy" / "policy.toml"
+    ).read_text(encoding="utf-8")
+
+
+# --- check: streaming, --no-fixes -----------------------------------------------------------
+
+
+def _inventory(tmp_path: Path, n: int) -> Path:
+    lines = ['name = "many"']
+    for i in range(n):
+        lines.append(
+            f'[[systems]]\nname = "s{i}"\ntier = "tier-{1 + i % 3}"\n'
+            f'workload = {{ data_size = "{100 + 37 * i} GB" }}\n'
+            'design = { interval = "24 h", target = "local_disk" }'
+        )
+    return write(tmp_path, "\n".join(lines) + "\n", "inventory.toml")
+
+
+def test_check_streams_the_same_text_as_the_report(capsys, tmp_path):
+    from rtocalc.policy import check, load_inventory, load_policy
+
+    policy = ROOT / "examples" / "policy" / "policy.toml"
+    inv = _inventory(tmp_path, 150)  # more than one batch
+    code, out, err = run(capsys, "check", str(policy), str(inv))
+    report = check(load_policy(policy), load_inventory(inv))
+    assert err == ""
+    assert code == report.exit_code == 1
+    assert out == report.render("text")
+
+
+def test_check_batches_give_the_results_of_one_batch():
+    from rtocalc.policy import Inventory, iter_check, load_policy
+
+    policy = load_policy(ROOT / "examples" / "policy" / "policy.toml")
+    systems = [
+        {
+            "name": f"s{i}",
+            "tier": f"tier-{1 + i % 3}",
+            "workload": {"data_size": f"{100 + 200 * (i % 4)} GB"},  # repeats: the cache
+            "design": {"interval": "24 h", "target": "local_disk"},
+        }
+        for i in range(12)
+    ]
+    inv = Inventory(systems=systems)
+    whole = list(iter_check(policy, inv, batch=100))
+    for batch in (1, 5):
+        assert list(iter_check(policy, inv, batch=batch)) == whole
+
+
+def test_no_fixes_skips_the_search(capsys):
+    args = [
+        "check",
+        str(ROOT / "examples" / "policy" / "policy.toml"),
+        str(ROOT / "examples" / "policy" / "inventory.toml"),
+    ]
+    code, out, _ = run(capsys, *args, "--no-fixes")
+    assert code == 1
+    assert "crm [tier-2]" in out and "fix:" not in out
+    code, out, _ = run(capsys, *args, "--no-fixes", "--format", "json")
+    assert code == 1
+    assert all(s["fix"] is None for s in json.loads(out)["systems"])
+    _, with_fixes, _ = run(capsys, *args)
+    assert "fix:" in with_fixes

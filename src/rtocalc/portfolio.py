@@ -1041,7 +1041,9 @@ class PortfolioFile:
     catalog: Catalog
 
 
-def load_portfolio(path: str | Path, policy: str | Path | None = None) -> PortfolioFile:
+def load_portfolio(
+    path: str | Path, policy: str | Path | None = None, *, allow_outside: bool = False
+) -> PortfolioFile:
     """Read an inventory file (the format of ``rtocalc check``) as a portfolio.
 
     Parameters
@@ -1054,6 +1056,8 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
         ``downtime_cost``, ``data_loss_cost`` and ``priority`` per system.
     policy : str or Path, optional
         Policy file with the tiers; overrides the file's ``policy`` field.
+    allow_outside : bool, default False
+        Let the file's ``policy`` and ``catalog.file`` name files outside its directory.
 
     Returns
     -------
@@ -1065,7 +1069,13 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
     InputError
         With every problem of the files, one line each.
     """
-    from .files import InputError, format_validation_error, read_toml
+    from .files import (
+        InputError,
+        base_of,
+        format_validation_error,
+        read_toml,
+        resolve_reference,
+    )
     from .policy import inventory_from_dict, load_policy
 
     p = Path(path)
@@ -1076,7 +1086,9 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
         raise InputError(format_validation_error(exc, str(p))) from None
     pol_path = Path(policy) if policy is not None else None
     if pol_path is None and settings.policy is not None:
-        pol_path = p.parent / settings.policy
+        pol_path = resolve_reference(
+            settings.policy, base_of(p), field="policy", source=str(p), allow_outside=allow_outside
+        )
     if pol_path is None:
         raise InputError(
             [f"{p}: policy: is required for the tiers; add policy = 'policy.toml' or --policy"]
@@ -1085,8 +1097,9 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
     inv = inventory_from_dict(
         {k: v for k, v in raw.items() if k not in _SETTINGS},
         source=str(p),
-        base=p.parent,
+        base=base_of(p),
         policy=pol,
+        allow_outside=allow_outside,
     )
     unknown = sorted(set(settings.impacts) - {s.name for s in inv.systems})
     if unknown:
@@ -1116,7 +1129,9 @@ def run_cli(args: Any) -> int:
     """Run ``rtocalc portfolio`` with parsed arguments; returns the exit status."""
     from .files import InputError, format_validation_error
 
-    f = load_portfolio(args.inventory, args.policy)
+    f = load_portfolio(
+        args.inventory, args.policy, allow_outside=getattr(args, "allow_outside_paths", False)
+    )
     given = {
         k: v
         for k, v in (

@@ -1584,7 +1584,9 @@ class UncertainScenario(_Frozen):
     )
 
 
-def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
+def load_uncertain_scenario(
+    path: str | Path, *, allow_outside: bool = False
+) -> UncertainScenario:
     """Load a scenario TOML file whose numeric inputs may be distribution strings.
 
     Parameters
@@ -1595,6 +1597,8 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         (``"2 TB..4 TB"``, ``"triangular(...)"``, ``"lognormal(median=..., p90=...)"``
         or a table), and so may the prices of :func:`parse_prices` in ``[catalog]``
         (``[catalog.targets.object_hot] price_per_gb_month = "0.02..0.03"``).
+    allow_outside : bool, default False
+        Let ``catalog.file`` name a file outside the scenario file's directory.
 
     Returns
     -------
@@ -1605,7 +1609,13 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
     rtocalc.files.InputError
         With every problem of the file, one line each.
     """
-    from .files import InputError, format_validation_error, read_toml, scenario_from_dict
+    from .files import (
+        InputError,
+        base_of,
+        format_validation_error,
+        read_toml,
+        scenario_from_dict,
+    )
 
     p = Path(path)
     data = read_toml(p)
@@ -1680,7 +1690,9 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         plain["impact"] = imp_plain
         ui_data["rates"] = rates
     try:
-        base = scenario_from_dict(plain, source=source, base=p.parent)
+        base = scenario_from_dict(
+            plain, source=source, base=base_of(p), allow_outside=allow_outside
+        )
     except InputError as exc:
         raise InputError(errors + exc.errors) from None
     try:

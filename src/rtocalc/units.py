@@ -206,6 +206,42 @@ _BANDWIDTH_LABELS: Final = tuple(
 # ---------------------------------------------------------------------------
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to about `limit` characters for an error message.
+
+    A long value is shown by its start and its length, so that a message never
+    repeats a whole file or a crafted megabyte-long string.
+
+    Parameters
+    ----------
+    value : object
+        The value to show.
+    limit : int, default 60
+        Longest excerpt of the representation [characters].
+
+    Returns
+    -------
+    str
+        E.g. ``"'xxxxx...' (40000 characters)"``.
+
+    Examples
+    --------
+    >>> excerpt("15 minuets")
+    "'15 minuets'"
+    >>> excerpt("$" + " " * 1000 + "x", limit=10)
+    "'$        ...' (1002 characters)"
+    """
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # a deeply nested value; int digits limit
+        return f"a {type(value).__name__}"
+    if len(text) <= limit:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters"
+    quote = text[0] if isinstance(value, str) else ""
+    return f"{text[:limit]}...{quote} ({size})"
+
+
 class UnitError(ValueError):
     """A value that cannot be read as the quantity a field expects.
 
@@ -266,7 +302,7 @@ class UnitError(ValueError):
         self.kind = kind
         self.expected = expected
         self.problem = f"is not a {kind}" if problem is None else problem
-        super().__init__(f"{field}: {value!r} {self.problem}; use e.g. {expected}")
+        super().__init__(f"{field}: {excerpt(value)} {self.problem}; use e.g. {expected}")
 
     def __reduce__(self) -> tuple[type[UnitError], tuple[str, object, str, str, str]]:
         return type(self), (self.field, self.value, self.kind, self.expected, self.problem)
@@ -319,22 +355,27 @@ def _checked(number: float, kind: _Kind, field: str, value: object) -> float:
 # Tokenizer: "<prefix> <sign><number> <unit>"
 # ---------------------------------------------------------------------------
 
+# ASCII digits only ([0-9], not \d): float() would read other scripts' digits too.
 _NUMBER_PATTERN: Final = r"""
-    (?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?   # 4  1,500  1.5  1e3
-  | \.\d+(?:[eE][+-]?\d+)?                                  # .5
-  | (?i:nan|inf(?:inity|inite)?|unbounded)                  # read, then rejected
+    (?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?   # 4  1,500  1.5  1e3
+  | \.[0-9]+(?:[eE][+-]?[0-9]+)?                                       # .5
+  | (?i:nan|inf(?:inity|inite)?|unbounded)                            # read, then rejected
 """
+# Linear on any input: whitespace runs are possessive and the words of the prefix are
+# separated by whitespace, so no two quantifiers can share a character.
 _QUANTITY_RE: Final = re.compile(
     rf"""
-    (?P<sign1>[+-])?\s*
-    (?P<prefix>[^\d\s.+-](?:[^\d.+-]*[^\d\s.+-])?)??\s*     # currency: $  USD
-    (?P<sign2>[+-])?\s*
+    (?:(?P<sign1>[+-])\s*+)?
+    (?:(?P<prefix>[^0-9\s.+-]+(?:\s++[^0-9\s.+-]+)*)\s*+)??   # currency: $  USD
+    (?:(?P<sign2>[+-])\s*+)?
     (?P<number>{_NUMBER_PATTERN})
     (?P<unit>.*)
     """,
     re.VERBOSE | re.DOTALL,
 )
-_ISO_NUMBER: Final = r"\d+(?:[.,]\d+)?"
+#: Longest text a unit field accepts [characters]; longer values are rejected unread.
+MAX_TEXT_LENGTH: Final = 200
+_ISO_NUMBER: Final = r"[0-9]+(?:[.,][0-9]+)?"
 _ISO_8601_RE: Final = re.compile(
     rf"""
     (?P<sign>[+-])?P(?!$)
@@ -372,12 +413,17 @@ _MONEY_UNIT_RE: Final = re.compile(
 )
 
 
+# "4.000": four thousand in much of Europe, four in the English-speaking world
+_THOUSANDS_DOT_RE: Final = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+
+
 class _Quantity(NamedTuple):
     """A tokenized string: text before the number, the signed number, the unit."""
 
     prefix: str
     number: float
     unit: str
+    text: str = ""  # the number as written
 
 
 def _to_float(text: str) -> float:
@@ -398,7 +444,7 @@ def _tokenize(text: str) -> _Quantity | None:
         number = -number
     unit = re.sub(r"\s*([/:])\s*", r"\1", match["unit"].strip())
     unit = re.sub(r"\s+per\s+", "/", unit, flags=re.IGNORECASE)
-    return _Quantity(match["prefix"] or "", number, unit)
+    return _Quantity(match["prefix"] or "", number, unit, match["number"])
 
 
 def _coerce(value: object, kind: _Kind, field: str) -> float | str:
@@ -410,6 +456,8 @@ def _coerce(value: object, kind: _Kind, field: str) -> float | str:
             return float(value)
         except OverflowError:  # an int beyond the float range
             return math.inf
+    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+        raise _fail(kind, field, value, f"is too long (more than {MAX_TEXT_LENGTH} characters)")
     if isinstance(value, str) and value.strip():
         return value
     raise _fail(kind, field, value)
@@ -1037,6 +1085,14 @@ def _money_parts(
     if isinstance(raw, float):
         return _checked(raw, _MONEY, field, value), None, None
     quantity = _quantity(raw, _MONEY, field, allow_prefix=True)
+    if _THOUSANDS_DOT_RE.fullmatch(quantity.text):
+        raise _fail(
+            _MONEY,
+            field,
+            value,
+            "is ambiguous: a '.' before three digits may separate thousands",
+            expected="'4000', '4,000' or '4.0' (',' separates thousands, '.' decimals)",
+        )
     match = _MONEY_UNIT_RE.fullmatch(quantity.unit)
     if match is None:
         raise _fail(_MONEY, field, value)
