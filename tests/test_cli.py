@@ -738,3 +738,208 @@ def test_no_fixes_skips_the_search(capsys):
     assert all(s["fix"] is None for s in json.loads(out)["systems"])
     _, with_fixes, _ = run(capsys, *args)
     assert "fix:" in with_fixes
+
+
+# --- tracebacks that became errors or answers (issue 16, item 4) ---------------------------
+
+
+def test_a_horizon_that_overflows_is_an_input_error(capsys, tmp_path):
+    path = write(tmp_path, _WORKLOAD + 'annual_growth = "30%"\nhorizon = 4000\n' + _ASK)
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "workload.horizon: 4000.0 is out of range; use a number at most 100" in line
+
+
+def test_growth_beyond_any_storage_is_an_input_error(capsys, tmp_path):
+    path = write(tmp_path, _WORKLOAD + 'annual_growth = "3000%"\nhorizon = 90\n' + _ASK)
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "workload.horizon: 90 years of 3000% growth" in line
+
+
+@pytest.mark.parametrize("value", ['"inf"', '"nan"', '"٣"', "0"])
+def test_amortisation_years_must_be_a_finite_positive_number(capsys, tmp_path, value):
+    path = write(tmp_path, _WORKLOAD + _ASK + f"[catalog.catalog]\namortisation_years = {value}\n")
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    assert "catalog.catalog.amortisation_years" in err
+
+
+def test_a_zero_restore_capacity_is_an_input_error(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    code, out, err = run(capsys, "portfolio", inv, "--restore-capacity", "0 TB/h")
+    assert code == 2 and out == ""
+    [line] = error_lines(err)
+    assert "restore_capacity" in line and "must be positive" in line
+
+
+def test_frontier_text_of_an_empty_frontier(capsys, tmp_path):
+    from rtocalc import frontier
+
+    s = load_scenario()
+    empty = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=0.001)
+    assert len(empty) == 0
+    assert str(empty).startswith("0 Pareto-optimal designs")
+    assert empty.to_csv().startswith("monthly_cost_USD,rto_h,rpo_h,interval,")
+    assert empty.to_csv().count("\n") == 1  # the header alone
+
+
+def test_frontier_takes_max_cost_as_money_text():
+    from rtocalc import frontier
+
+    s = load_scenario()
+    by_text = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="$500/mo")
+    by_number = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=500.0)
+    assert by_text == by_number and len(by_text) > 0
+    with pytest.raises(ValueError, match="max_cost: '€5/mo' is in EUR"):
+        frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="€5/mo")
+
+
+def test_simulate_answers_an_ask_no_design_meets(capsys, tmp_path):
+    path = write(
+        tmp_path, '[workload]\ndata_size = "2 TB..4 TB"\n[requirements]\nrpo = "1 s"\nrto = "1 s"\n'
+    )
+    code, out, err = run(capsys, "simulate", str(path), "--samples", "50")
+    assert code == 0 and err == ""
+    assert "No design meets the ask at the median inputs" in out and "Why:" in out
+
+
+def test_simulate_reports_a_currency_error_once(capsys, tmp_path):
+    path = write(
+        tmp_path,
+        '[workload]\ndata_size = "2 TB..4 TB"\ncompute_cost = "€100/mo"\n' + _ASK
+        + '[catalog.catalog]\ncurrency = "usd"\n',
+    )
+    code, _, err = run(capsys, "simulate", str(path), "--samples", "50")
+    assert code == 2
+    lines = error_lines(err)
+    assert not any("missing table" in line for line in lines), lines
+    assert any("catalog.catalog.currency: 'usd'" in line for line in lines)
+
+
+# --- one vocabulary for infinity (issue 16, item 5) -----------------------------------------
+
+_INF = re.compile(r"(?<![\w'\"-])-?(?:inf|infinity|nan)(?![\w'\"-])", re.IGNORECASE)
+
+
+def test_the_portfolio_example_shows_no_inf(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    for flags in ([], ["--objective", "outlay"], ["--format", "markdown"]):
+        code, out, _ = run(capsys, "portfolio", inv, *flags)
+        assert code == 0
+        assert _INF.search(out) is None, flags
+
+
+def test_portfolio_with_outlay_objective_writes_unbounded_loss(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    _, out, _ = run(capsys, "portfolio", inv, "--objective", "outlay")
+    assert "expected loss unbounded" in out or "expected loss " in out
+    assert "/year/year" not in out and "unbounded/" not in out
+
+
+def test_simulate_writes_no_recovery_where_plan_does(capsys, tmp_path):
+    # no copy survives a site loss: RTO and RPO there are "no recovery", never "inf"
+    path = write(
+        tmp_path,
+        '[workload]\ndata_size = "1 TB..2 TB"\n[requirements]\nrpo = { hardware = "1 d" }\n'
+        'rto = { hardware = "3 d" }\n',
+    )
+    code, out, _ = run(capsys, "simulate", str(path), "--samples", "50", "--seed", "1")
+    assert code == 0
+    assert _INF.search(out) is None
+
+
+def test_a_huge_price_is_out_of_range(capsys, tmp_path):
+    # 1e308 made costs overflow to inf and the negotiation print "nanx the unbounded"
+    ask = _WORKLOAD + _ASK + 'budget = "$100/mo"\n'
+    path = write(tmp_path, ask + "[catalog.targets.object_hot]\nprice_per_gb_month = 1e308\n")
+    code, _, err = run(capsys, "negotiate", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "price_per_gb_month: 1e+308 is out of range; use a number up to 1e15" in line
+    path = write(tmp_path, ask + "[catalog.targets.object_hot]\nprice_per_gb_month = 1e15\n")
+    for command in ("plan", "negotiate"):
+        code, out, _ = run(capsys, command, str(path))
+        assert code == 0
+        assert _INF.search(out) is None, out
+
+
+def test_money_beyond_the_bound_is_out_of_range():
+    from rtocalc.units import UnitError, parse_money
+
+    assert parse_money("$1e15/mo") == 1e15
+    with pytest.raises(UnitError, match="is out of range: more than 1e"):
+        parse_money("$2e15/mo")
+
+
+# --- conventions: wrapping, progress (issue 16, item 12) -------------------------------------
+
+
+def test_text_is_wrapped_to_the_terminal_only(capsys, monkeypatch):
+    from rtocalc import cli
+
+    long = "word " * 40
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(cli.shutil, "get_terminal_size", lambda: os.terminal_size((50, 20)))
+    cli._print(long.strip() + "\n  a  b  aligned  table  row " + "x" * 60)
+    out = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 49 for line in out[:-1])
+    assert " ".join(x.strip() for x in out[:-1]) == long.strip()
+    assert out[1].startswith("  ")  # continuation lines are indented
+    assert out[-1].startswith("  a  b  aligned")  # aligned lines are never wrapped
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    cli._print(long.strip())
+    assert capsys.readouterr().out == long.strip() + "\n"  # a pipe gets one line
+
+
+def test_progress_is_shown_on_a_terminal_after_a_second(capsys, monkeypatch):
+    from rtocalc import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    progress = cli._Progress("checked", after=0.0)
+    progress(64, 1000)
+    progress(128, 1000)
+    progress.close()
+    err = capsys.readouterr().err
+    assert "\rchecked: 64 of 1,000" in err and "\rchecked: 128 of 1,000" in err
+    assert err.endswith("\r\033[K")
+    quiet = cli._Progress("checked")  # less than a second: nothing
+    quiet(64, 1000)
+    quiet.close()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    piped = cli._Progress("checked", after=0.0)
+    piped(64, 1000)
+    assert capsys.readouterr().err == ""
+
+
+def test_check_reports_progress_per_batch():
+    from rtocalc.policy import Inventory, iter_check, load_policy
+
+    policy = load_policy(ROOT / "examples" / "policy" / "policy.toml")
+    systems = [
+        {
+            "name": f"s{i}",
+            "tier": "tier-3",
+            "workload": {"data_size": "100 GB"},
+            "design": {"interval": "12 h", "target": "local_disk"},
+        }
+        for i in range(10)
+    ]
+    seen: list[tuple[int, int]] = []
+    inventory = Inventory(systems=systems)
+    list(iter_check(policy, inventory, batch=4, progress=lambda *a: seen.append(a)))
+    assert seen == [(4, 10), (8, 10), (10, 10)]
+
+
+@pytest.mark.parametrize("command", ["check", "portfolio"])
+def test_a_non_text_inventory_name_is_an_error_of_the_file(capsys, tmp_path, command):
+    # found by tests/test_fuzz_cli.py: `name = inf` escaped as a raw pydantic error
+    text = (ROOT / "examples" / "policy" / "inventory.toml").read_text(encoding="utf-8")
+    inv = write(tmp_path, text.replace('name = "production"', "name = inf"), "inventory.toml")
+    policy = str(ROOT / "examples" / "policy" / "policy.toml")
+    argv = [policy, str(inv)] if command == "check" else [str(inv), "--policy", policy]
+    code, out, err = run(capsys, command, *argv)
+    assert code == 2 and out == ""
+    assert error_lines(err) == [f"error: {inv}: name: inf is not a text; use a quoted string"]

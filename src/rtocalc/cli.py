@@ -231,6 +231,11 @@ def _whole(flag: str, low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _short(text: str, limit: int = 300) -> str:
+    """A message cut to ``limit`` characters (the values it quotes may be long)."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _emit(result: object, fmt: str) -> str:
     if fmt == "json":
         return result.model_dump_json(indent=2)  # type: ignore[attr-defined, no-any-return]
@@ -374,7 +379,7 @@ def _simulate(args: argparse.Namespace) -> int:
             prices=unc.prices,
         )
     except ValueError as exc:
-        raise InputError([f"{args.file}: {units.excerpt(str(exc), 300)[1:-1]}"]) from None
+        raise InputError([f"{args.file}: {_short(str(exc))}"]) from None
     _print(_emit(simulation, args.format), args.format)
     return 0
 
@@ -411,7 +416,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "portfolio":
         from .portfolio import run_cli
 
-        return run_cli(args)
+        try:
+            return run_cli(args)
+        except (InputError, ValidationError):
+            raise
+        except ValueError as exc:  # a value the optimiser refuses, e.g. a zero capacity
+            raise InputError([_short(str(exc))]) from None
     if args.command == "check":
         return _check(args)
     if args.command == "negotiate":

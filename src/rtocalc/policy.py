@@ -715,6 +715,11 @@ def inventory_from_dict(
         suffix = "" if error[0][-1] == "name" else which(i)
         per_system += [(i, line + suffix) for line in _lines(source, [error])]
     errors += [line for _, line in sorted(per_system, key=lambda x: x[0])]
+    for key in ("name", "description"):
+        if not isinstance(raw.get(key, ""), str):
+            errors.append(
+                f"{source}: {key}: {units.excerpt(raw[key])} is not a text; use a quoted string"
+            )
     if errors:
         raise InputError(errors)
     assert catalog is not None
@@ -1122,11 +1127,11 @@ def _n(k: int, word: str) -> str:
 
 
 def _hours(h: float) -> str:
-    return format_duration(h, digits=3) if math.isfinite(h) else "unbounded (no copy survives)"
+    return format_duration(h, digits=3) + ("" if math.isfinite(h) else " (no copy survives)")
 
 
 def _money(amount: float, currency: str) -> str:
-    return format_money(amount, currency, per="mo") if math.isfinite(amount) else "unbounded"
+    return format_money(amount, currency, per="mo")
 
 
 # --- the check --------------------------------------------------------------------------

@@ -838,7 +838,7 @@ class Summary(_Frozen):
 
 
 def _fmt_h(h: float) -> str:
-    return units.format_duration(h, digits=3) if math.isfinite(h) else "never"
+    return units.format_duration(h, digits=3)
 
 
 class Simulation(_Frozen):
@@ -890,6 +890,19 @@ class Simulation(_Frozen):
             rows.append((f"RTO {name}", "h", self.rto[name]))
         return rows
 
+    def _cells(self) -> list[tuple[str, list[str]]]:
+        """Label and p5, median, p95, mean of every row, through the units formatters
+        (durations with their unit, "no recovery" and "unbounded" for infinities)."""
+        out = []
+        for label, unit, s in self._rows():
+            vals = [s.p5, s.p50, s.p95, s.mean]
+            if unit == "h":
+                out.append((label, [units.format_duration(v, digits=3) for v in vals]))
+            else:
+                money = [units.format_money(v, self.currency, per=None) for v in vals]
+                out.append((f"{label} [{unit}]", money))
+        return out
+
     def _head(self) -> str:
         d = self.design
         p = "n/a" if self.p_meets is None else f"{self.p_meets:.1%}"
@@ -901,12 +914,13 @@ class Simulation(_Frozen):
 
     def __str__(self) -> str:
         lines = [self._head(), ""]
-        rows = [(f"{label} [{unit}]", s) for label, unit, s in self._rows()]
+        rows = self._cells()
         width = max(len(label) for label, _ in rows) + 2
-        lines.append(f"{'quantity':<{width}}{'p5':>12}{'median':>12}{'p95':>12}{'mean':>12}")
-        for label, s in rows:
-            vals = [s.p5, s.p50, s.p95, s.mean]
-            lines.append(f"{label:<{width}}" + "".join(f"{v:>12.4g}" for v in vals))
+        cell = max(12, *(len(c) + 2 for _, cells in rows for c in cells))
+        head = "".join(f"{h:>{cell}}" for h in ("p5", "median", "p95", "mean"))
+        lines.append(f"{'quantity':<{width}}{head}")
+        for label, cells in rows:
+            lines.append(f"{label:<{width}}" + "".join(f"{c:>{cell}}" for c in cells))
         if self.p_meets_scenario:
             lines.append("")
             for name, p in self.p_meets_scenario.items():
@@ -921,10 +935,8 @@ class Simulation(_Frozen):
             "| quantity | p5 | median | p95 | mean |",
             "|---|---|---|---|---|",
         ]
-        for label, unit, s in self._rows():
-            lines.append(
-                f"| {label} [{unit}] | {s.p5:.4g} | {s.p50:.4g} | {s.p95:.4g} | {s.mean:.4g} |"
-            )
+        for label, cells in self._cells():
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
         if self.p_meets_scenario:
             lines += ["", "| scenario | P(meets) |", "|---|---|"]
             lines += [f"| {k} | {v:.1%} |" for k, v in self.p_meets_scenario.items()]
@@ -1664,7 +1676,9 @@ def load_uncertain_scenario(
             plain["workload"] = uw.median().model_dump()
         except ValidationError as exc:
             errors += format_validation_error(exc, source, under="workload")
-            plain.pop("workload")
+            # reported above: a stand-in lets the rest of the file be checked, without a
+            # false "[workload]: missing table"
+            plain["workload"] = {"data_size": 0.0}
     imp = raw.get("impact", {})
     ui_data: dict[str, Any] = {}
     if isinstance(imp, Mapping):

@@ -37,6 +37,13 @@ GBPH_PER_MBITPS : float
     0.45: a 1 Mbit/s link moves 0.45 GB of data per hour.
 MBITPS_PER_GBPH : float
     1 / 0.45: the link bandwidth needed per GB/h of data throughput.
+NO_RECOVERY, UNBOUNDED : str
+    How outputs write an infinite time (``"no recovery"``) and an infinite size,
+    rate or amount of money (``"unbounded"``); no output shows ``inf`` or ``nan``.
+MAX_TEXT_LENGTH : int
+    200: the longest text a unit field accepts.
+MAX_AMOUNT : float
+    1e15: the largest amount of money accepted.
 
 Examples
 --------
@@ -75,6 +82,8 @@ __all__ = [
     "HOURS_PER_YEAR",
     "MBITPS_PER_GBPH",
     "MONTHS_PER_YEAR",
+    "NO_RECOVERY",
+    "UNBOUNDED",
     "UnitError",
     "format_bandwidth",
     "format_duration",
@@ -345,9 +354,12 @@ def _fail(
 
 
 def _checked(number: float, kind: _Kind, field: str, value: object) -> float:
-    """Return `number` if finite and non-negative (``-0.0`` becomes ``0.0``)."""
+    """Return `number` if finite and non-negative (``-0.0`` becomes ``0.0``); amounts
+    of money also at most :data:`MAX_AMOUNT`."""
     if not math.isfinite(number) or number < 0.0:
         raise _fail(kind, field, value, f"must be a finite, non-negative {kind.name}")
+    if kind is _MONEY and number > MAX_AMOUNT:
+        raise _fail(kind, field, value, f"is out of range: more than {MAX_AMOUNT:.0e}")
     return number + 0.0
 
 
@@ -373,6 +385,13 @@ _QUANTITY_RE: Final = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: How every output writes an infinite time (no copy to recover from): never "inf".
+NO_RECOVERY: Final = "no recovery"
+#: How every output writes an infinite size, rate or amount of money: never "inf".
+UNBOUNDED: Final = "unbounded"
+#: Largest amount of money accepted, per any period: beyond every real price, and small
+#: enough that sums and products of amounts stay finite [currency].
+MAX_AMOUNT: Final = 1e15
 #: Longest text a unit field accepts [characters]; longer values are rejected unread.
 MAX_TEXT_LENGTH: Final = 200
 _ISO_NUMBER: Final = r"[0-9]+(?:[.,][0-9]+)?"
@@ -513,7 +532,7 @@ def _format_scaled(value: float, labels: tuple[tuple[str, float], ...], digits: 
     if math.isnan(value) or value == -math.inf:
         raise ValueError(f"cannot format {value!r}")
     if value == math.inf:
-        return "unbounded"
+        return UNBOUNDED
     magnitude = abs(value)
     label, size = labels[0]
     for candidate, candidate_size in labels[1:]:
@@ -610,7 +629,8 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     ----------
     hours : float
         Duration in hours.  Negative values (e.g. a missed target) keep their
-        sign; ``math.inf`` is formatted as ``"unbounded"``.
+        sign; ``math.inf`` (a time that never ends: no copy to recover from, a
+        lag that grows without end) is formatted as :data:`NO_RECOVERY`.
     digits : int, default 6
         Significant digits; reports for people use 3.
 
@@ -635,11 +655,14 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     >>> format_duration(336), format_duration(0), format_duration(50 / 24)
     ('2 w', '0 s', '2.08333 h')
     >>> format_duration(float("inf"))
-    'unbounded'
+    'no recovery'
     >>> format_duration(3.847413, digits=3)
     '3.85 h'
     """
-    return _format_scaled(float(hours), _DURATION_LABELS, digits)
+    hours = float(hours)
+    if hours == math.inf:
+        return NO_RECOVERY
+    return _format_scaled(hours, _DURATION_LABELS, digits)
 
 
 # ---------------------------------------------------------------------------
@@ -1276,7 +1299,7 @@ def format_money(amount: float, currency: str = "USD", *, per: str | None = "mo"
     if math.isnan(amount) or amount == -math.inf:
         raise ValueError(f"cannot format {amount!r}")
     if amount == math.inf:
-        return "unbounded"
+        return UNBOUNDED
     context = Context(prec=400, rounding=ROUND_HALF_UP)  # enough for any float
     exact = Decimal(repr(abs(amount)))
     rounded = exact.quantize(Decimal("0.01"), context=context)
