@@ -943,3 +943,21 @@ def test_a_non_text_inventory_name_is_an_error_of_the_file(capsys, tmp_path, com
     code, out, err = run(capsys, command, *argv)
     assert code == 2 and out == ""
     assert error_lines(err) == [f"error: {inv}: name: inf is not a text; use a quoted string"]
+
+
+def test_an_empty_cost_curve_renders():
+    from rtocalc.tradeoff import CostCurve
+
+    empty = CostCurve(
+        axis="rto",
+        unit="h",
+        steps=(),
+        knees=(),
+        knee_factor=2.0,
+        ask=None,
+        budget=None,
+        currency="USD",
+        infeasible_below=None,
+    )
+    assert str(empty).splitlines()[1].startswith("RTO target")  # was a TypeError
+    assert empty.to_markdown().startswith("| RTO target")

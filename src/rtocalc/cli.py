@@ -356,18 +356,6 @@ def _simulate(args: argparse.Namespace) -> int:
     from .uncertainty import load_uncertain_scenario, simulate
 
     unc = load_uncertain_scenario(args.file, allow_outside=args.allow_outside_paths)
-    median = cheapest(
-        unc.workload.median(),
-        unc.requirements,
-        impact=unc.impact.median(),
-        catalog=unc.catalog,
-    )
-    if not median.feasible:
-        # an ask no design meets is an answer with reasons, as for `plan`
-        if args.format == "text":
-            _print("No design meets the ask at the median inputs: nothing to simulate.")
-        _print(_emit(median, args.format), args.format)
-        return 0
     try:
         simulation = simulate(
             unc.workload,
@@ -379,7 +367,20 @@ def _simulate(args: argparse.Namespace) -> int:
             prices=unc.prices,
         )
     except ValueError as exc:
-        raise InputError([f"{args.file}: {_short(str(exc))}"]) from None
+        # no design to simulate when none meets the ask at the median inputs (the
+        # catalog holds the median prices): that is an answer with reasons, as for `plan`
+        median = cheapest(
+            unc.workload.median(),
+            unc.requirements,
+            impact=unc.impact.median(),
+            catalog=unc.catalog,
+        )
+        if median.feasible:
+            raise InputError([f"{args.file}: {_short(str(exc))}"]) from None
+        if args.format == "text":
+            _print("No design meets the ask at the median inputs: nothing to simulate.")
+        _print(_emit(median, args.format), args.format)
+        return 0
     _print(_emit(simulation, args.format), args.format)
     return 0
 

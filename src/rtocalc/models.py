@@ -191,13 +191,13 @@ def _daily_change(v: Any, info: ValidationInfo) -> float:
         return value
     if size <= 0.0:
         raise ValueError(
-            f"{name}: {v!r} is a size per day, which needs a positive data_size; give the "
-            "change as a fraction, e.g. '3%/day'"
+            f"{name}: {units.excerpt(v)} is a size per day, which needs a positive data_size; "
+            "give the change as a fraction, e.g. '3%/day'"
         )
     if value > size:
         raise ValueError(
-            f"{name}: {v!r} is more than the whole data set ({units.format_size(size)}) "
-            "per day; use at most 100%/day"
+            f"{name}: {units.excerpt(v)} is more than the whole data set "
+            f"({units.format_size(size)}) per day; use at most 100%/day"
         )
     return float(value / size)
 
@@ -309,7 +309,7 @@ _RETENTION_FORM = "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
 
 def _retention_range_error(key: str, value: Any, problem: str) -> str:
     lo, hi = _RETENTION_LIMITS[key]
-    return f"{key}: {value!r} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
+    return f"{key}: {units.excerpt(value)} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
 
 
 class Retention(_Model):
@@ -370,11 +370,12 @@ class Retention(_Model):
             n = v
         elif isinstance(v, float) and v.is_integer():
             n = int(v)
-        elif isinstance(v, str) and v.strip().isdigit():
+        elif isinstance(v, str) and v.strip().isdigit() and v.isascii():
             n = int(v.strip())
         if n is None:
             raise ValueError(
-                f"{key}: {v!r} is not a whole number of points; use e.g. {_RETENTION_FORM}"
+                f"{key}: {units.excerpt(v)} is not a whole number of points; use e.g. "
+                + _RETENTION_FORM
             )
         if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]:
             raise ValueError(_retention_range_error(key, v, "is out of range"))
@@ -512,7 +513,7 @@ class Scenario(_Model):
     def _scope(cls, v: Any) -> Any:
         if not (isinstance(v, str) and v in SCOPES):
             raise ValueError(
-                f"scope: {v!r} is not a scenario scope; use one of "
+                f"scope: {units.excerpt(v)} is not a scenario scope; use one of "
                 + ", ".join(repr(s) for s in SCOPES)
             )
         return v
@@ -545,7 +546,7 @@ class BusinessImpact(_Model):
     @classmethod
     def _not_empty(cls, v: Any) -> Any:
         if isinstance(v, list | tuple) and not v:
-            raise ValueError(f"scenarios: {v!r} is empty; give at least one scenario")
+            raise ValueError(f"scenarios: {units.excerpt(v)} is empty; give at least one scenario")
         return v
 
     @field_validator("scenarios")
@@ -654,7 +655,9 @@ class CatalogInfo(_Model):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and _CURRENCY_RE.fullmatch(v)):
-            raise ValueError(f"currency: {v!r} is not an ISO 4217 code; use e.g. 'USD', 'EUR'")
+            raise ValueError(
+                f"currency: {units.excerpt(v)} is not an ISO 4217 code; use e.g. 'USD', 'EUR'"
+            )
         return v
 
 
@@ -780,7 +783,7 @@ def _positive_duration(v: Any, info: ValidationInfo) -> float:
     name = _name(info)
     hours = units.parse_duration(v, field=name)
     if hours <= 0.0:
-        raise ValueError(f"{name}: {v!r} must be positive; use e.g. '1 h' or '24 h'")
+        raise ValueError(f"{name}: {units.excerpt(v)} must be positive; use e.g. '1 h' or '24 h'")
     return hours
 
 

@@ -317,7 +317,9 @@ class Policy(_Model):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and len(v) == 3 and v.isalpha() and v.isupper()):
-            raise ValueError(f"currency: {v!r} is not an ISO 4217 code; {_CURRENCY_FORM}")
+            raise ValueError(
+                f"currency: {units.excerpt(v)} is not an ISO 4217 code; {_CURRENCY_FORM}"
+            )
         return v
 
     @field_validator("scenarios")

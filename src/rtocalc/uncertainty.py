@@ -255,8 +255,10 @@ _FORMS = (
 def _unit_parser(kind: str, field: str, currency: str | None) -> Callable[[Any], float]:
     def number(v: Any) -> float:
         try:
+            if isinstance(v, str) and not v.isascii():  # other scripts' digits
+                raise ValueError
             x = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise units.UnitError(field, v, "number", "0.5") from None
         if isinstance(v, bool) or not (0.0 <= x < math.inf):
             raise units.UnitError(
