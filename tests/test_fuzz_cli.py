@@ -105,7 +105,7 @@ def check_outcome(code: int, out: str, err: str, *, named_inf: bool, exits=(0, 1
 
 FUZZ = settings(
     # a longer campaign: RTOCALC_FUZZ_EXAMPLES=500 python -m pytest tests/test_fuzz_cli.py
-    max_examples=int(os.environ.get("RTOCALC_FUZZ_EXAMPLES", "12")),
+    max_examples=int(os.environ.get("RTOCALC_FUZZ_EXAMPLES", "30")),
     deadline=timedelta(seconds=60),  # per example: a runaway, not a slow machine
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     # no shrinking: a case is a whole file, shrinking it takes minutes, and the failing

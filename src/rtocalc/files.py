@@ -242,6 +242,8 @@ def _read_bytes(p: Path) -> bytes:
     """The bytes of a regular file (or of standard input for ``-``), at most
     :data:`MAX_FILE_BYTES`; never blocks on a pipe or device named as a file."""
     if str(p) == STDIN:
+        if sys.stdin is None:
+            raise InputError(["-: there is no standard input to read"])
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     else:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
