@@ -6,6 +6,8 @@ One section per library module, headed ``# --- <module> ---``.  Import with
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import strategies as st
 
 # --- units ---
@@ -307,16 +309,26 @@ from rtocalc.models import SCOPES  # noqa: E402
 
 @st.composite
 def workload_models(draw: st.DrawFn) -> Workload:
-    """Workloads over the whole valid range of every field, as canonical floats."""
+    """Workloads over the whole valid range of every field, as canonical floats.
+
+    The horizon is cut where growth would take the data beyond 1e12 GB (a zettabyte), the
+    largest final size a workload accepts.
+    """
+    size = draw(sizes())
+    growth = draw(_non_negative(10.0))
+    horizon = draw(_non_negative(50.0))
+    if growth > 0.0 and horizon > 0.0:
+        room = math.log(1e12 / size) / math.log1p(growth) if size > 0.0 else math.inf
+        horizon = min(horizon, max(room * (1.0 - 1e-9), 0.0))
     return Workload(
-        data_size=draw(sizes()),
+        data_size=size,
         daily_change=draw(_non_negative(1.0)),
-        annual_growth=draw(_non_negative(10.0)),
+        annual_growth=growth,
         data_reduction=draw(st.floats(1.0, 100.0)),
         peak_write_rate=draw(st.none() | throughputs()),
         compute_cost=draw(money_amounts()),
         secondary_distance_km=draw(_non_negative(1e5)),
-        horizon=draw(_non_negative(50.0)),
+        horizon=horizon,
     )
 
 

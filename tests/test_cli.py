@@ -367,6 +367,11 @@ x = 1
         ("unknown_table.toml", "requirement: unknown table"),
         ("catalog_unknown_key.toml", "catalog.targets.object_hot.price_per_gb_mnth: 0.02"),
         ("catalog_unknown_offsite_target.toml", "catalog.offsite.tape_vault_weekly.target:"),
+        # issue 16: tracebacks and unbounded messages on hostile files
+        ("not_utf8.toml", "is not UTF-8 text (byte 0xe9 at offset 35)"),
+        ("deep_nesting.toml", "nests tables or arrays"),
+        ("long_value.toml", "(40002 characters) is too long (more than 200 characters)"),
+        ("ambiguous_money.toml", "workload.compute_cost: '€4.000/mo' is ambiguous"),
     ],
 )
 def test_bad_files(capsys, name, needle):
@@ -529,3 +534,430 @@ def test_python_m_rtocalc_plan():
     assert proc.returncode == 0, proc.stderr
     assert "Verdict" in proc.stdout
     assert proc.stderr == ""
+
+
+# --- hostile input (issue 16) -----------------------------------------------------------------
+
+
+def test_error_lines_are_short_whatever_the_value(capsys):
+    _, _, err = run(capsys, "plan", str(BAD / "long_value.toml"))
+    assert max(len(line) for line in error_lines(err)) < 400
+
+
+def test_dash_reads_standard_input(capsys, monkeypatch):
+    import io
+
+    text = (ROOT / "examples" / "default.toml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    code, out, err = run(capsys, "plan", "-", "--format", "json")
+    assert code == 0 and err == ""
+    expected = run(capsys, "plan", str(ROOT / "examples" / "default.toml"), "--format", "json")
+    assert json.loads(out) == json.loads(expected[1])
+
+
+def test_check_reads_the_inventory_from_standard_input(capsys, monkeypatch):
+    import io
+
+    inv = (ROOT / "examples" / "policy" / "inventory.toml").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(inv)))
+    code, out, _ = run(capsys, "check", str(ROOT / "examples" / "policy" / "policy.toml"), "-")
+    assert code == 1 and "crm [tier-2]" in out
+
+
+def test_policy_and_inventory_cannot_both_be_standard_input(capsys):
+    code, _, err = run(capsys, "check", "-", "-")
+    assert code == 2 and "cannot both be '-'" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_without_blocking(capsys, tmp_path):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    code, _, err = run(capsys, "plan", str(fifo))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "is not a regular file" in line
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_refused_unread(capsys):
+    code, _, err = run(capsys, "plan", "/dev/zero")
+    assert code == 2 and "is not a regular file" in err
+
+
+def test_a_directory_is_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "plan", str(tmp_path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "is a directory" in line or "is not a regular file" in line
+
+
+def test_files_larger_than_the_bound_are_refused(capsys, tmp_path, monkeypatch):
+    from rtocalc import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 100)
+    path = write(tmp_path, _WORKLOAD + _ASK + "#" * 200 + "\n")
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2 and "is larger than" in err
+
+
+def _catalog_outside(tmp_path: Path, reference: str) -> Path:
+    secret = tmp_path / "secret.toml"
+    secret.write_text('[registry]\ntoken = "hunter2-very-secret"\n', encoding="utf-8")
+    sub = tmp_path / "project"
+    sub.mkdir()
+    return write(sub, _WORKLOAD + _ASK + f'[catalog]\nfile = "{reference}"\n')
+
+
+@pytest.mark.parametrize("reference", ["../secret.toml", "/etc/hostname", "/dev/zero"])
+def test_references_outside_the_directory_are_refused(capsys, tmp_path, reference):
+    path = _catalog_outside(tmp_path, reference)
+    code, out, err = run(capsys, "plan", str(path))
+    assert code == 2 and out == ""
+    [line] = error_lines(err)
+    assert "catalog.file" in line and "is outside the directory" in line
+    assert "--allow-outside-paths" in line
+    assert "hunter2" not in err
+
+
+def test_allow_outside_paths_reads_the_reference_but_quotes_no_content(capsys, tmp_path):
+    path = _catalog_outside(tmp_path, "../secret.toml")
+    code, _, err = run(capsys, "plan", str(path), "--allow-outside-paths")
+    assert code == 2
+    # allowed: the file is read and its errors quote a short excerpt of the value
+    assert "registry" in err
+    assert max(len(line) for line in error_lines(err)) < 400
+
+
+def test_allowed_reference_to_a_device_is_still_refused(capsys, tmp_path):
+    (tmp_path / "b").mkdir()
+    path = _catalog_outside(tmp_path / "b", "/dev/zero")
+    code, _, err = run(capsys, "plan", str(path), "--allow-outside-paths")
+    assert code == 2 and "is not a regular file" in err
+
+
+def test_references_inside_the_directory_are_read(capsys, tmp_path):
+    (tmp_path / "cat").mkdir()
+    shipped = Path(rtocalc.__file__).parent / "data" / "catalog.toml"
+    (tmp_path / "cat" / "c.toml").write_bytes(shipped.read_bytes())
+    path = write(tmp_path, _WORKLOAD + _ASK + '[catalog]\nfile = "cat/c.toml"\n')
+    code, out, err = run(capsys, "plan", str(path))
+    assert code == 0 and err == "" and "exact over" in out
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "needle"),
+    [
+        ("--samples", "0", "argument --samples: 0 is out of range"),
+        ("--samples", "many", "argument --samples: 'many' is not a whole number"),
+        ("--seed", "-1", "argument --seed: -1 is out of range"),
+    ],
+)
+def test_simulate_blames_bad_flags_on_the_command_line(capsys, flag, value, needle):
+    with pytest.raises(SystemExit) as info:
+        main(["simulate", str(ROOT / "examples" / "default.toml"), flag, value])
+    assert info.value.code == 2
+    _, err = capsys.readouterr()
+    assert needle in err and "default.toml" not in err
+
+
+def test_check_accepts_the_portfolio_inventory(capsys):
+    code, out, err = run(
+        capsys,
+        "check",
+        str(ROOT / "examples" / "policy" / "policy.toml"),
+        str(ROOT / "examples" / "portfolio" / "inventory.toml"),
+    )
+    assert code in (0, 1) and err == ""
+    assert "24 systems checked" in out
+
+
+def test_the_portfolio_example_ships_the_policy_it_names():
+    # examples/portfolio/policy.toml is a copy (a file may only name files beside it)
+    assert (ROOT / "examples" / "portfolio" / "policy.toml").read_text(encoding="utf-8") == (
+        ROOT / "examples" / "policy" / "policy.toml"
+    ).read_text(encoding="utf-8")
+
+
+# --- check: streaming, --no-fixes -----------------------------------------------------------
+
+
+def _inventory(tmp_path: Path, n: int) -> Path:
+    lines = ['name = "many"']
+    for i in range(n):
+        lines.append(
+            f'[[systems]]\nname = "s{i}"\ntier = "tier-{1 + i % 3}"\n'
+            f'workload = {{ data_size = "{100 + 37 * i} GB" }}\n'
+            'design = { interval = "24 h", target = "local_disk" }'
+        )
+    return write(tmp_path, "\n".join(lines) + "\n", "inventory.toml")
+
+
+def test_check_streams_the_same_text_as_the_report(capsys, tmp_path):
+    from rtocalc.policy import check, load_inventory, load_policy
+
+    policy = ROOT / "examples" / "policy" / "policy.toml"
+    inv = _inventory(tmp_path, 150)  # more than one batch
+    code, out, err = run(capsys, "check", str(policy), str(inv))
+    report = check(load_policy(policy), load_inventory(inv))
+    assert err == ""
+    assert code == report.exit_code == 1
+    assert out == report.render("text")
+
+
+def test_check_batches_give_the_results_of_one_batch():
+    from rtocalc.policy import Inventory, iter_check, load_policy
+
+    policy = load_policy(ROOT / "examples" / "policy" / "policy.toml")
+    systems = [
+        {
+            "name": f"s{i}",
+            "tier": f"tier-{1 + i % 3}",
+            "workload": {"data_size": f"{100 + 200 * (i % 4)} GB"},  # repeats: the cache
+            "design": {"interval": "24 h", "target": "local_disk"},
+        }
+        for i in range(12)
+    ]
+    inv = Inventory(systems=systems)
+    whole = list(iter_check(policy, inv, batch=100))
+    for batch in (1, 5):
+        assert list(iter_check(policy, inv, batch=batch)) == whole
+
+
+def test_no_fixes_skips_the_search(capsys):
+    args = [
+        "check",
+        str(ROOT / "examples" / "policy" / "policy.toml"),
+        str(ROOT / "examples" / "policy" / "inventory.toml"),
+    ]
+    code, out, _ = run(capsys, *args, "--no-fixes")
+    assert code == 1
+    assert "crm [tier-2]" in out and "fix:" not in out
+    code, out, _ = run(capsys, *args, "--no-fixes", "--format", "json")
+    assert code == 1
+    assert all(s["fix"] is None for s in json.loads(out)["systems"])
+    _, with_fixes, _ = run(capsys, *args)
+    assert "fix:" in with_fixes
+
+
+# --- tracebacks that became errors or answers (issue 16, item 4) ---------------------------
+
+
+def test_a_horizon_that_overflows_is_an_input_error(capsys, tmp_path):
+    path = write(tmp_path, _WORKLOAD + 'annual_growth = "30%"\nhorizon = 4000\n' + _ASK)
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "workload.horizon: 4000.0 is out of range; use a number at most 100" in line
+
+
+def test_growth_beyond_any_storage_is_an_input_error(capsys, tmp_path):
+    path = write(tmp_path, _WORKLOAD + 'annual_growth = "3000%"\nhorizon = 90\n' + _ASK)
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "workload.horizon: 90 years of 3000% growth" in line
+
+
+@pytest.mark.parametrize("value", ['"inf"', '"nan"', '"٣"', "0"])
+def test_amortisation_years_must_be_a_finite_positive_number(capsys, tmp_path, value):
+    path = write(tmp_path, _WORKLOAD + _ASK + f"[catalog.catalog]\namortisation_years = {value}\n")
+    code, _, err = run(capsys, "plan", str(path))
+    assert code == 2
+    assert "catalog.catalog.amortisation_years" in err
+
+
+def test_a_zero_restore_capacity_is_an_input_error(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    code, out, err = run(capsys, "portfolio", inv, "--restore-capacity", "0 TB/h")
+    assert code == 2 and out == ""
+    [line] = error_lines(err)
+    assert "restore_capacity" in line and "must be positive" in line
+
+
+def test_frontier_text_of_an_empty_frontier(capsys, tmp_path):
+    from rtocalc import frontier
+
+    s = load_scenario()
+    empty = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=0.001)
+    assert len(empty) == 0
+    assert str(empty).startswith("0 Pareto-optimal designs")
+    assert empty.to_csv().startswith("monthly_cost_USD,rto_h,rpo_h,interval,")
+    assert empty.to_csv().count("\n") == 1  # the header alone
+
+
+def test_frontier_takes_max_cost_as_money_text():
+    from rtocalc import frontier
+
+    s = load_scenario()
+    by_text = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="$500/mo")
+    by_number = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=500.0)
+    assert by_text == by_number and len(by_text) > 0
+    with pytest.raises(ValueError, match="max_cost: '€5/mo' is in EUR"):
+        frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="€5/mo")
+
+
+def test_simulate_answers_an_ask_no_design_meets(capsys, tmp_path):
+    path = write(
+        tmp_path, '[workload]\ndata_size = "2 TB..4 TB"\n[requirements]\nrpo = "1 s"\nrto = "1 s"\n'
+    )
+    code, out, err = run(capsys, "simulate", str(path), "--samples", "50")
+    assert code == 0 and err == ""
+    assert "No design meets the ask at the median inputs" in out and "Why:" in out
+
+
+def test_simulate_reports_a_currency_error_once(capsys, tmp_path):
+    path = write(
+        tmp_path,
+        '[workload]\ndata_size = "2 TB..4 TB"\ncompute_cost = "€100/mo"\n' + _ASK
+        + '[catalog.catalog]\ncurrency = "usd"\n',
+    )
+    code, _, err = run(capsys, "simulate", str(path), "--samples", "50")
+    assert code == 2
+    lines = error_lines(err)
+    assert not any("missing table" in line for line in lines), lines
+    assert any("catalog.catalog.currency: 'usd'" in line for line in lines)
+
+
+# --- one vocabulary for infinity (issue 16, item 5) -----------------------------------------
+
+_INF = re.compile(r"(?<![\w'\"-])-?(?:inf|infinity|nan)(?![\w'\"-])", re.IGNORECASE)
+
+
+def test_the_portfolio_example_shows_no_inf(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    for flags in ([], ["--objective", "outlay"], ["--format", "markdown"]):
+        code, out, _ = run(capsys, "portfolio", inv, *flags)
+        assert code == 0
+        assert _INF.search(out) is None, flags
+
+
+def test_portfolio_with_outlay_objective_writes_unbounded_loss(capsys):
+    inv = str(ROOT / "examples" / "portfolio" / "inventory.toml")
+    _, out, _ = run(capsys, "portfolio", inv, "--objective", "outlay")
+    assert "expected loss unbounded" in out or "expected loss " in out
+    assert "/year/year" not in out and "unbounded/" not in out
+
+
+def test_simulate_writes_no_recovery_where_plan_does(capsys, tmp_path):
+    # no copy survives a site loss: RTO and RPO there are "no recovery", never "inf"
+    path = write(
+        tmp_path,
+        '[workload]\ndata_size = "1 TB..2 TB"\n[requirements]\nrpo = { hardware = "1 d" }\n'
+        'rto = { hardware = "3 d" }\n',
+    )
+    code, out, _ = run(capsys, "simulate", str(path), "--samples", "50", "--seed", "1")
+    assert code == 0
+    assert _INF.search(out) is None
+
+
+def test_a_huge_price_is_out_of_range(capsys, tmp_path):
+    # 1e308 made costs overflow to inf and the negotiation print "nanx the unbounded"
+    ask = _WORKLOAD + _ASK + 'budget = "$100/mo"\n'
+    path = write(tmp_path, ask + "[catalog.targets.object_hot]\nprice_per_gb_month = 1e308\n")
+    code, _, err = run(capsys, "negotiate", str(path))
+    assert code == 2
+    [line] = error_lines(err)
+    assert "price_per_gb_month: 1e+308 is out of range; use a number up to 1e15" in line
+    path = write(tmp_path, ask + "[catalog.targets.object_hot]\nprice_per_gb_month = 1e15\n")
+    for command in ("plan", "negotiate"):
+        code, out, _ = run(capsys, command, str(path))
+        assert code == 0
+        assert _INF.search(out) is None, out
+
+
+def test_money_beyond_the_bound_is_out_of_range():
+    from rtocalc.units import UnitError, parse_money
+
+    assert parse_money("$1e15/mo") == 1e15
+    with pytest.raises(UnitError, match="is out of range: more than 1e"):
+        parse_money("$2e15/mo")
+
+
+# --- conventions: wrapping, progress (issue 16, item 12) -------------------------------------
+
+
+def test_text_is_wrapped_to_the_terminal_only(capsys, monkeypatch):
+    from rtocalc import cli
+
+    long = "word " * 40
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(cli.shutil, "get_terminal_size", lambda: os.terminal_size((50, 20)))
+    cli._print(long.strip() + "\n  a  b  aligned  table  row " + "x" * 60)
+    out = capsys.readouterr().out.splitlines()
+    assert all(len(line) <= 49 for line in out[:-1])
+    assert " ".join(x.strip() for x in out[:-1]) == long.strip()
+    assert out[1].startswith("  ")  # continuation lines are indented
+    assert out[-1].startswith("  a  b  aligned")  # aligned lines are never wrapped
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    cli._print(long.strip())
+    assert capsys.readouterr().out == long.strip() + "\n"  # a pipe gets one line
+
+
+def test_progress_is_shown_on_a_terminal_after_a_second(capsys, monkeypatch):
+    from rtocalc import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    progress = cli._Progress("checked", after=0.0)
+    progress(64, 1000)
+    progress(128, 1000)
+    progress.close()
+    err = capsys.readouterr().err
+    assert "\rchecked: 64 of 1,000" in err and "\rchecked: 128 of 1,000" in err
+    assert err.endswith("\r\033[K")
+    quiet = cli._Progress("checked")  # less than a second: nothing
+    quiet(64, 1000)
+    quiet.close()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    piped = cli._Progress("checked", after=0.0)
+    piped(64, 1000)
+    assert capsys.readouterr().err == ""
+
+
+def test_check_reports_progress_per_batch():
+    from rtocalc.policy import Inventory, iter_check, load_policy
+
+    policy = load_policy(ROOT / "examples" / "policy" / "policy.toml")
+    systems = [
+        {
+            "name": f"s{i}",
+            "tier": "tier-3",
+            "workload": {"data_size": "100 GB"},
+            "design": {"interval": "12 h", "target": "local_disk"},
+        }
+        for i in range(10)
+    ]
+    seen: list[tuple[int, int]] = []
+    inventory = Inventory(systems=systems)
+    list(iter_check(policy, inventory, batch=4, progress=lambda *a: seen.append(a)))
+    assert seen == [(4, 10), (8, 10), (10, 10)]
+
+
+@pytest.mark.parametrize("command", ["check", "portfolio"])
+def test_a_non_text_inventory_name_is_an_error_of_the_file(capsys, tmp_path, command):
+    # found by tests/test_fuzz_cli.py: `name = inf` escaped as a raw pydantic error
+    text = (ROOT / "examples" / "policy" / "inventory.toml").read_text(encoding="utf-8")
+    inv = write(tmp_path, text.replace('name = "production"', "name = inf"), "inventory.toml")
+    policy = str(ROOT / "examples" / "policy" / "policy.toml")
+    argv = [policy, str(inv)] if command == "check" else [str(inv), "--policy", policy]
+    code, out, err = run(capsys, command, *argv)
+    assert code == 2 and out == ""
+    assert error_lines(err) == [f"error: {inv}: name: inf is not a text; use a quoted string"]
+
+
+def test_an_empty_cost_curve_renders():
+    from rtocalc.tradeoff import CostCurve
+
+    empty = CostCurve(
+        axis="rto",
+        unit="h",
+        steps=(),
+        knees=(),
+        knee_factor=2.0,
+        ask=None,
+        budget=None,
+        currency="USD",
+        infeasible_below=None,
+    )
+    assert str(empty).splitlines()[1].startswith("RTO target")  # was a TypeError
+    assert empty.to_markdown().startswith("| RTO target")

@@ -168,6 +168,8 @@ def test_renderings_and_json(over_budget):
     assert "<ul>" in over_budget._repr_html_()
     again = Negotiation.model_validate_json(over_budget.model_dump_json())
     assert again.model_dump() == over_budget.model_dump()
+    assert again == over_budget  # issue 16: the private catalog made them differ
+    assert again != over_budget.revise(rto="4 h")
     questions = [q.question for q in over_budget.questions]
     assert any("how often must backups run" in q for q in questions)
     assert any("kept" in q for q in questions) and any("down" in q for q in questions)
@@ -185,9 +187,13 @@ def test_cli_negotiate_and_frontier(capsys, default):
     assert main(["negotiate", "--rto", "15 minuets"]) == 2
     err = capsys.readouterr().err
     assert "rto: '15 minuets' is not a duration" in err and "Traceback" not in err
-    assert main(["frontier", "examples/default.toml"]) == 0
+    assert main(["frontier", "examples/default.toml", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("monthly_cost_USD,rto_h,rpo_h") and len(lines) > 5
+    # text by default, as every command (issue 16)
+    assert main(["frontier", "examples/default.toml"]) == 0
+    text = capsys.readouterr().out
+    assert "Pareto-optimal designs" in text and len(text.splitlines()) == len(lines) + 2
 
 
 def _fits(plan, budget):

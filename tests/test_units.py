@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError, field_validator
 from rtocalc import units
 from rtocalc.units import (
     UnitError,
+    excerpt,
     format_bandwidth,
     format_duration,
     format_money,
@@ -370,7 +371,7 @@ def test_money_currency(value: object, code: str | None) -> None:
         (0.999999999, "1 h"),  # rounds up into the next unit
         (-0.25, "-15 min"),
         (1e9, "5952380 w"),
-        (math.inf, "unbounded"),
+        (math.inf, "no recovery"),
     ],
 )
 def test_format_duration(hours: float, text: str) -> None:
@@ -524,7 +525,12 @@ def test_parse_size_texts(case: tuple[str, float]) -> None:
 @given(st.floats(min_value=0.0, allow_nan=False, allow_infinity=False))
 def test_numbers_are_taken_in_the_canonical_unit(x: float) -> None:
     assert parse_duration(x) == parse_size(x) == parse_throughput(x) == x
-    assert parse_bandwidth(x) == parse_money(x) == parse_money(x, per="once") == x
+    if x <= units.MAX_AMOUNT:
+        assert parse_bandwidth(x) == parse_money(x) == parse_money(x, per="once") == x
+    else:  # money is bounded (issue 16): sums and products of amounts stay finite
+        assert parse_bandwidth(x) == x
+        with pytest.raises(UnitError, match="is out of range"):
+            parse_money(x)
 
 
 PARSERS: list[Callable[[object], object]] = [
@@ -548,8 +554,9 @@ def test_any_text_parses_or_raises_unit_error(text: str, parser: Callable[[objec
     except UnitError as err:
         error = err
     if error is not None:
-        assert str(error).startswith(f"{error.field}: {text!r} ")
+        assert str(error).startswith(f"{error.field}: {excerpt(text)} ")
         assert error.expected in str(error)
+        assert len(str(error)) < 400  # never the whole value
     else:
         values = result if isinstance(result, tuple) else (result,)
         assert all(math.isfinite(x) and x >= 0 for x in values if isinstance(x, float))
@@ -589,7 +596,7 @@ def check_error(err: UnitError, field: str, value: object, problem: str, example
     assert isinstance(err, ValueError)
     assert err.field == field
     assert err.value is value
-    assert message.startswith(f"{field}: {value!r} ")
+    assert message.startswith(f"{field}: {excerpt(value)} ")
     assert problem in message
     assert f"; use e.g. {example}" in message
     assert err.expected in message
@@ -822,3 +829,54 @@ def test_message_survives_a_pydantic_validator() -> None:
     with pytest.raises(ValidationError) as info:
         Target(rpo="15 minuets")
     assert "rpo: '15 minuets' is not a duration; use e.g. '15 min'" in str(info.value)
+
+
+# --- hostile input (issue 16) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$" + " " * 150 + "x",  # was quadratic in the number of spaces
+        "-" + " " * 150 + "x",
+        "$ " + "xy " * 60,
+        "$" * 199,
+    ],
+)
+def test_crafted_strings_fail_with_a_short_message(parser, text):
+    with pytest.raises(UnitError) as info:
+        parser(text)
+    assert len(str(info.value)) < 300
+    assert f"({len(text)} characters)" in str(info.value)
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_texts_longer_than_the_bound_are_rejected_unread(parser):
+    text = "$" + " " * 40_000 + "x"  # took 62 s before the pattern was made linear
+    with pytest.raises(UnitError, match=r"is too long \(more than 200 characters\)"):
+        parser(text)
+
+
+@pytest.mark.parametrize("text", ["€4.000/mo", "EUR 12.500", "$1.250/yr"])
+def test_a_dot_before_three_digits_is_ambiguous_money(text):
+    with pytest.raises(UnitError, match=r"ambiguous: a '\.' before three digits"):
+        parse_money(text)
+
+
+def test_prices_with_three_decimals_below_one_are_read():
+    assert parse_money("$0.023") == 0.023
+
+
+@pytest.mark.parametrize("text", ["٣ TB", "４ h", "१० GB"])
+def test_non_ascii_digits_are_rejected(text):
+    parser = parse_duration if text.endswith("h") else parse_size
+    with pytest.raises(UnitError):
+        parser(text)
+
+
+def test_excerpt_cuts_long_values():
+    assert excerpt("15 min") == "'15 min'"
+    long = excerpt("x" * 10_000)
+    assert len(long) < 100 and long.endswith("(10000 characters)")
+    assert excerpt(list(range(10_000))).endswith("characters)")

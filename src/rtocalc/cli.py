@@ -1,9 +1,15 @@
 """Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``check``, ``simulate``,
-``schema``.
+``portfolio``, ``schema``.
 
 Exit status: 0 when the command ran (an ask that cannot be met is an answer, printed
 with its reasons), 2 for invalid input (one line per error, no traceback); ``check``
 exits 1 when a system violates its tier.
+
+Conventions: ``-`` as a file name reads standard input; every command prints text by
+default (``--format`` chooses another); text is wrapped to the terminal's width when
+standard output is a terminal (never when it is a pipe or a file, so that each finding
+stays one line for ``grep``); long runs report progress on standard error when it is a
+terminal.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
-from collections.abc import Sequence
+import textwrap
+import time
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ValidationError
 
-from . import __version__
+from . import __version__, units
 from .files import (
     InputError,
     ScenarioFile,
@@ -27,12 +36,30 @@ from .files import (
 from .models import Requirements
 from .negotiate import negotiate
 from .optimize import cheapest
-from .policy import Inventory, Policy, check_files
+from .policy import (
+    CheckReport,
+    Inventory,
+    Policy,
+    iter_check,
+    load_check_files,
+    summary_line,
+)
 from .tradeoff import frontier
 
 __all__ = ["main"]
 
 _FORMATS = ("text", "markdown", "json")
+_FILE_HELP = "scenario TOML file ('-' for standard input)"
+_OUTSIDE_HELP = (
+    "let catalog.file (and a portfolio's policy) name files outside the directory of the "
+    "file naming them"
+)
+_MAX_SAMPLES = 10_000_000
+_MAX_SEED = 2**128  # numpy's SeedSequence takes any non-negative int; a bound keeps it sane
+
+
+def _outside(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--allow-outside-paths", action="store_true", help=_OUTSIDE_HELP)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
             "shipped example scenario."
         ),
     )
-    plan.add_argument("file", nargs="?", metavar="FILE", help="scenario TOML file")
+    plan.add_argument("file", nargs="?", metavar="FILE", help=_FILE_HELP)
     plan.add_argument("--format", choices=_FORMATS, default="text", help="output format")
     plan.add_argument(
         "--objective",
@@ -60,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         default="outlay",
         help="minimise monthly outlay (default) or outlay plus expected loss",
     )
+    _outside(plan)
 
     neg = sub.add_parser(
         "negotiate",
@@ -72,24 +100,26 @@ def _parser() -> argparse.ArgumentParser:
             "pay for it. Flags override the file's ask."
         ),
     )
-    neg.add_argument("file", nargs="?", metavar="FILE", help="scenario TOML file")
+    neg.add_argument("file", nargs="?", metavar="FILE", help=_FILE_HELP)
     neg.add_argument("--budget", help="budget per month, e.g. '$4,000/mo'")
     neg.add_argument("--rto", help="RTO for every scenario, e.g. '4 h'")
     neg.add_argument("--rpo", help="RPO for every scenario, e.g. '15 min'")
     neg.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+    _outside(neg)
 
     front = sub.add_parser(
         "frontier",
         help="Pareto-optimal designs over cost, RTO and RPO",
         description="The Pareto-optimal designs over (monthly cost, worst RTO, worst RPO).",
     )
-    front.add_argument("file", metavar="FILE", help="scenario TOML file")
+    front.add_argument("file", metavar="FILE", help=_FILE_HELP)
     front.add_argument(
         "--format",
-        choices=("csv", "json", "text", "markdown"),
-        default="csv",
-        help="output format (default csv)",
+        choices=("text", "csv", "json", "markdown"),
+        default="text",
+        help="output format (default text, as for every command)",
     )
+    _outside(front)
 
     chk = sub.add_parser(
         "check",
@@ -102,8 +132,10 @@ def _parser() -> argparse.ArgumentParser:
             "2 invalid input."
         ),
     )
-    chk.add_argument("policy", metavar="POLICY", help="policy TOML file (tiers)")
-    chk.add_argument("inventory", metavar="INVENTORY", help="inventory TOML file (systems)")
+    chk.add_argument("policy", metavar="POLICY", help="policy TOML file (tiers); '-' for stdin")
+    chk.add_argument(
+        "inventory", metavar="INVENTORY", help="inventory TOML file (systems); '-' for stdin"
+    )
     chk.add_argument(
         "--format",
         choices=("text", "markdown", "json", "junit"),
@@ -115,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail on warnings too (a scenario out of scope that no copy survives)",
     )
+    chk.add_argument(
+        "--no-fixes",
+        action="store_true",
+        help="do not search the cheapest compliant design of failing systems (faster)",
+    )
+    _outside(chk)
 
     sim = sub.add_parser(
         "simulate",
@@ -126,10 +164,21 @@ def _parser() -> argparse.ArgumentParser:
             "'lognormal(median=3 TB, p90=5 TB)')."
         ),
     )
-    sim.add_argument("file", metavar="FILE", help="scenario TOML file")
-    sim.add_argument("--samples", type=int, default=10_000, help="samples (default 10000)")
-    sim.add_argument("--seed", type=int, default=None, help="random seed (reproducible)")
+    sim.add_argument("file", metavar="FILE", help=_FILE_HELP)
+    sim.add_argument(
+        "--samples",
+        type=_whole("--samples", 1, _MAX_SAMPLES),
+        default=10_000,
+        help="samples (default 10000)",
+    )
+    sim.add_argument(
+        "--seed",
+        type=_whole("--seed", 0, _MAX_SEED),
+        default=None,
+        help="random seed, a whole number >= 0 (reproducible)",
+    )
     sim.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _outside(sim)
 
     port = sub.add_parser(
         "portfolio",
@@ -142,7 +191,9 @@ def _parser() -> argparse.ArgumentParser:
             "portfolio that cannot fit is an answer, printed with its reasons), 2 invalid input."
         ),
     )
-    port.add_argument("inventory", metavar="INVENTORY", help="inventory TOML file (systems)")
+    port.add_argument(
+        "inventory", metavar="INVENTORY", help="inventory TOML file (systems); '-' for stdin"
+    )
     port.add_argument("--policy", help="policy TOML file (default: the inventory's policy field)")
     port.add_argument("--budget", help="total budget, e.g. '$40,000/mo' (overrides the file)")
     port.add_argument("--links", help="shared link capacity, e.g. '1 Gbps' (overrides the file)")
@@ -151,12 +202,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     port.add_argument("--objective", choices=("tco", "outlay"), help="what to minimise")
     port.add_argument("--format", choices=(*_FORMATS, "csv"), default="text", help="output format")
+    _outside(port)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
     schema.add_argument(
         "kind", nargs="?", default="scenario", choices=("scenario", "policy", "inventory")
     )
     return parser
+
+
+def _whole(flag: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high], else an error naming ``flag``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{units.excerpt(text)} is not a whole number; use e.g. {max(low, 42)}"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{value} is out of range; use a whole number from {low} to {high:,}"
+            )
+        return value
+
+    parse.__name__ = flag  # argparse names the type in some messages
+    return parse
+
+
+def _short(text: str, limit: int = 300) -> str:
+    """A message cut to ``limit`` characters (the values it quotes may be long)."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _emit(result: object, fmt: str) -> str:
@@ -167,8 +244,152 @@ def _emit(result: object, fmt: str) -> str:
     return str(result)
 
 
+def _wrap(text: str, width: int) -> str:
+    """Wrap the prose lines of ``text`` to ``width``; aligned (table) lines stay as is."""
+    out = []
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        indent = line[: len(line) - len(body)]
+        if len(line) <= width or "  " in body or body.startswith("|"):
+            out.append(line)
+            continue
+        out += textwrap.wrap(
+            body,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
+    return "\n".join(out)
+
+
+def _print(text: str, fmt: str = "text", *, end: str = "\n") -> None:
+    """Print a command's output; text is wrapped to the terminal when printed to one."""
+    if fmt == "text" and sys.stdout.isatty():
+        text = _wrap(text, max(40, shutil.get_terminal_size().columns - 1))
+    print(text, end=end)
+
+
+class _Progress:
+    """``done/total`` on standard error, when it is a terminal and the run is long."""
+
+    def __init__(self, what: str, *, after: float = 1.0) -> None:
+        self.what = what
+        self.start = time.monotonic()
+        self.after = after
+        self.shown = False
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < self.after:
+            return
+        sys.stderr.write(f"\r{self.what}: {done:,} of {total:,}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _check(args: argparse.Namespace) -> int:
+    policy, inventory = load_check_files(
+        args.policy, args.inventory, allow_outside=args.allow_outside_paths
+    )
+    progress = _Progress("rtocalc check: systems checked")
+    results = iter_check(policy, inventory, fixes=not args.no_fixes, progress=progress)
+    if args.format != "text":
+        try:
+            systems = list(results)
+        finally:
+            progress.close()
+        report = CheckReport.of(
+            systems,
+            policy=policy.name,
+            inventory=inventory.name,
+            currency=inventory.catalog.currency,
+            strict=args.strict,
+            scenarios=[s.name for s in policy.impact.scenarios],
+        )
+        print(report.render(args.format), end="")
+        return int(report.exit_code)
+    # text: each violation as soon as its batch is done, then warnings and the summary;
+    # only the counts and the (short) warning lines are kept, not the results
+    counts = {"pass": 0, "warn": 0, "fail": 0}
+    violations = warnings = 0
+    later: list[str] = []
+    try:
+        for one in results:
+            counts[one.status] += 1
+            v = sum(f.severity == "violation" for f in one.findings)
+            violations += v
+            warnings += len(one.findings) - v
+            if one.findings:
+                lines = one.lines(warnings=False)
+                if lines:
+                    progress.close()
+                    _print("\n".join(lines))
+                later += one.lines(violations=False)
+    finally:
+        progress.close()
+    summary = _summary(counts, violations, warnings, strict=args.strict)
+    _print("\n".join([*later, summary]))
+    return 0 if violations == 0 and not (args.strict and warnings) else 1
+
+
+def _summary(counts: dict[str, int], violations: int, warnings: int, *, strict: bool) -> str:
+    """The summary line of :meth:`CheckReport.summary`, from counts alone."""
+    return summary_line(
+        systems=sum(counts.values()),
+        passed=counts["pass"],
+        failed=counts["fail"],
+        warned=counts["warn"],
+        violations=violations,
+        warnings=warnings,
+        strict=strict,
+    )
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from .uncertainty import load_uncertain_scenario, simulate
+
+    unc = load_uncertain_scenario(args.file, allow_outside=args.allow_outside_paths)
+    try:
+        simulation = simulate(
+            unc.workload,
+            unc.requirements,
+            samples=args.samples,
+            seed=args.seed,
+            impact=unc.impact,
+            catalog=unc.catalog,
+            prices=unc.prices,
+        )
+    except ValueError as exc:
+        # no design to simulate when none meets the ask at the median inputs (the
+        # catalog holds the median prices): that is an answer with reasons, as for `plan`
+        median = cheapest(
+            unc.workload.median(),
+            unc.requirements,
+            impact=unc.impact.median(),
+            catalog=unc.catalog,
+        )
+        if median.feasible:
+            raise InputError([f"{args.file}: {_short(str(exc))}"]) from None
+        if args.format == "text":
+            _print("No design meets the ask at the median inputs: nothing to simulate.")
+        _print(_emit(median, args.format), args.format)
+        return 0
+    _print(_emit(simulation, args.format), args.format)
+    return 0
+
+
 def _negotiate(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.file or default_scenario_path("zero_downtime"))
+    scenario = load_scenario(
+        args.file or default_scenario_path("zero_downtime"),
+        allow_outside=args.allow_outside_paths,
+    )
     changes = {k: getattr(args, k) for k in ("budget", "rto", "rpo") if getattr(args, k)}
     ask = scenario.requirements
     if changes:
@@ -178,7 +399,55 @@ def _negotiate(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise InputError(format_validation_error(exc, "command line")) from None
     result = negotiate(scenario.workload, ask, impact=scenario.impact, catalog=scenario.catalog)
-    print(_emit(result, args.format))
+    _print(_emit(result, args.format), args.format)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "schema":
+        models: dict[str, type[BaseModel]] = {
+            "scenario": ScenarioFile,
+            "policy": Policy,
+            "inventory": Inventory,
+        }
+        print(json.dumps(models[args.kind].model_json_schema(), indent=2))
+        return 0
+    if args.command == "simulate":
+        return _simulate(args)
+    if args.command == "portfolio":
+        from .portfolio import run_cli
+
+        try:
+            return run_cli(args)
+        except (InputError, ValidationError):
+            raise
+        except ValueError as exc:  # a value the optimiser refuses, e.g. a zero capacity
+            raise InputError([_short(str(exc))]) from None
+    if args.command == "check":
+        return _check(args)
+    if args.command == "negotiate":
+        return _negotiate(args)
+    scenario = load_scenario(args.file, allow_outside=args.allow_outside_paths)
+    if args.command == "frontier":
+        front = frontier(
+            scenario.workload,
+            scenario.requirements,
+            impact=scenario.impact,
+            catalog=scenario.catalog,
+        )
+        if args.format == "csv":
+            print(front.to_csv(), end="")
+        else:
+            _print(_emit(front, args.format), args.format)
+        return 0
+    result = cheapest(
+        scenario.workload,
+        scenario.requirements,
+        impact=scenario.impact,
+        catalog=scenario.catalog,
+        objective=args.objective,
+    )
+    _print(_emit(result, args.format), args.format)
     return 0
 
 
@@ -186,63 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "schema":
-            models: dict[str, type[BaseModel]] = {
-                "scenario": ScenarioFile,
-                "policy": Policy,
-                "inventory": Inventory,
-            }
-            print(json.dumps(models[args.kind].model_json_schema(), indent=2))
-            return 0
-        if args.command == "simulate":
-            from .uncertainty import load_uncertain_scenario, simulate
-
-            unc = load_uncertain_scenario(args.file)
-            try:
-                simulation = simulate(
-                    unc.workload,
-                    unc.requirements,
-                    samples=args.samples,
-                    seed=args.seed,
-                    impact=unc.impact,
-                    catalog=unc.catalog,
-                    prices=unc.prices,
-                )
-            except ValueError as exc:
-                raise InputError([f"{args.file}: {exc}"]) from None
-            print(_emit(simulation, args.format))
-            return 0
-        if args.command == "portfolio":
-            from .portfolio import run_cli
-
-            return run_cli(args)
-        if args.command == "check":
-            report = check_files(args.policy, args.inventory, strict=args.strict)
-            print(report.render(args.format), end="")
-            return int(report.exit_code)
-        if args.command == "negotiate":
-            return _negotiate(args)
-        if args.command == "frontier":
-            scenario = load_scenario(args.file)
-            front = frontier(
-                scenario.workload,
-                scenario.requirements,
-                impact=scenario.impact,
-                catalog=scenario.catalog,
-            )
-            print(front.to_csv() if args.format == "csv" else _emit(front, args.format), end="")
-            print() if args.format != "csv" else None
-            return 0
-        scenario = load_scenario(args.file)
-        result = cheapest(
-            scenario.workload,
-            scenario.requirements,
-            impact=scenario.impact,
-            catalog=scenario.catalog,
-            objective=args.objective,
-        )
-        print(_emit(result, args.format))
-        return 0
+        return _run(args)
     except InputError as exc:
         for line in exc.errors:
             print(f"error: {line}", file=sys.stderr)

@@ -7,7 +7,9 @@ the path of the field, the value given and the accepted form.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import sys
 import tomllib
 from collections.abc import Mapping
@@ -110,7 +112,7 @@ def _model_at(root: type[BaseModel] | None, loc: tuple[int | str, ...]) -> type[
 
 
 def _unknown_field(name: str, value: Any, model: type[BaseModel] | None) -> str:
-    msg = f"{value!r} is not a known field; check the spelling"
+    msg = f"{units.excerpt(value)} is not a known field; check the spelling"
     if model is None:
         return msg
     fields = list(model.model_fields)
@@ -129,7 +131,7 @@ def _generic_message(e: Mapping[str, Any]) -> str | None:
     """Pydantic's own messages, rewritten as ``<value> <problem>; use <accepted form>``."""
     kind = e["type"]
     ctx = e.get("ctx") or {}
-    given = repr(e.get("input"))
+    given = units.excerpt(e.get("input"))
     if kind == "literal_error":
         return f"{given} is not accepted; use one of {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
@@ -228,28 +230,137 @@ def default_scenario_path(name: str = "default") -> Path:
     return Path(__file__).resolve().parents[2] / "examples" / f"{name}.toml"
 
 
+#: Largest input file read [bytes]; a 10,000-system inventory is about 3 MB.
+MAX_FILE_BYTES = 64 * 2**20
+#: Deepest nesting of tables and arrays accepted in an input file [levels].
+MAX_DEPTH = 32
+#: The file name that means standard input on the command line.
+STDIN = "-"
+
+
+def _read_bytes(p: Path) -> bytes:
+    """The bytes of a regular file (or of standard input for ``-``), at most
+    :data:`MAX_FILE_BYTES`; never blocks on a pipe or device named as a file."""
+    if str(p) == STDIN:
+        if sys.stdin is None:
+            raise InputError(["-: there is no standard input to read"])
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InputError([f"{p}: is not a regular file; give the path of a TOML file"])
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(
+            [f"{p}: is larger than {MAX_FILE_BYTES // 2**20} MiB; split it into smaller files"]
+        )
+    return data
+
+
+def _depth_error(data: Any) -> str | None:
+    """Where ``data`` nests deeper than :data:`MAX_DEPTH`, if it does (no recursion)."""
+    todo: list[tuple[Any, int, str]] = [(data, 0, "")]
+    while todo:
+        value, depth, path = todo.pop()
+        if depth > MAX_DEPTH:
+            return f"{path or 'the file'}: nests tables or arrays more than {MAX_DEPTH} deep"
+        if isinstance(value, Mapping):
+            todo += [(v, depth + 1, f"{path}.{k}" if path else str(k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            todo += [(v, depth + 1, f"{path}[{i}]") for i, v in enumerate(value)]
+    return None
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Read a TOML file, turning I/O and syntax errors into an :class:`InputError`."""
+    """Read a TOML file, turning I/O and syntax errors into an :class:`InputError`.
+
+    ``-`` reads standard input. Only regular files of at most :data:`MAX_FILE_BYTES`,
+    in UTF-8 and nested at most :data:`MAX_DEPTH` deep, are accepted.
+    """
     p = Path(path)
     try:
-        with open(p, "rb") as fh:
-            return tomllib.load(fh)
+        raw = _read_bytes(p)
     except FileNotFoundError:
         raise InputError([f"{p}: no such file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError([f"{p}: not valid TOML: {exc}"]) from None
+    except IsADirectoryError:
+        raise InputError([f"{p}: is a directory; give the path of a TOML file"]) from None
     except OSError as exc:
         raise InputError([f"{p}: cannot read: {exc.strerror}"]) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [
+                f"{p}: is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save it as UTF-8"
+            ]
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([f"{p}: not valid TOML: {units.excerpt(str(exc), 200)[1:-1]}"]) from None
+    except RecursionError:
+        raise InputError(
+            [f"{p}: nests tables or arrays too deeply (at most {MAX_DEPTH} levels)"]
+        ) from None
+    deep = _depth_error(data)
+    if deep is not None:
+        raise InputError([f"{p}: {deep}"])
+    return data
 
 
-def load_scenario(path: str | Path | None = None) -> ScenarioFile:
+def resolve_reference(
+    name: str, base: Path | None, *, field: str, source: str, allow_outside: bool = False
+) -> Path:
+    """The path of a file that another file names (``catalog.file``, ``policy``).
+
+    Relative names are relative to ``base`` (the directory of the naming file; the
+    working directory when None). Unless ``allow_outside``, the reference must stay in
+    that directory or below it (symbolic links resolved), so that a file cannot make
+    rtocalc read, and quote in its errors, files elsewhere on the machine.
+
+    Raises
+    ------
+    InputError
+        Naming ``source`` and ``field`` when the reference leaves the directory.
+    """
+    root = base if base is not None else Path(".")
+    path = root / name
+    if allow_outside:
+        return path
+    inside = root.resolve()
+    target = path.resolve()
+    if target != inside and inside not in target.parents:
+        raise InputError(
+            [
+                f"{source}: {field}: {units.excerpt(name)} is outside the directory of "
+                f"{source} ({inside}); use a path inside it, or allow it on the command "
+                "line with --allow-outside-paths"
+            ]
+        )
+    return path
+
+
+def load_scenario(
+    path: str | Path | None = None, *, allow_outside: bool = False
+) -> ScenarioFile:
     """Load and validate a scenario file (the shipped example when ``path`` is None).
 
     Parameters
     ----------
     path : str or Path, optional
         TOML file with ``[workload]``, ``[requirements]``, optional ``[impact]`` and
-        ``[catalog]`` tables; None loads ``examples/default.toml``.
+        ``[catalog]`` tables; None loads ``examples/default.toml``; ``"-"`` reads
+        standard input (a ``catalog.file`` is then relative to the working directory).
+    allow_outside : bool, default False
+        Let ``catalog.file`` name a file outside the scenario file's directory.
 
     Returns
     -------
@@ -262,11 +373,22 @@ def load_scenario(path: str | Path | None = None) -> ScenarioFile:
     """
     p = Path(path) if path is not None else default_scenario_path()
     data = read_toml(p)
-    return scenario_from_dict(data, source=str(p), base=p.parent)
+    return scenario_from_dict(
+        data, source=str(p), base=base_of(p), allow_outside=allow_outside
+    )
+
+
+def base_of(path: Path) -> Path:
+    """The directory references in ``path`` are relative to (cwd for standard input)."""
+    return Path(".") if str(path) == STDIN else path.parent
 
 
 def scenario_from_dict(
-    data: Mapping[str, Any], *, source: str = "<scenario>", base: Path | None = None
+    data: Mapping[str, Any],
+    *,
+    source: str = "<scenario>",
+    base: Path | None = None,
+    allow_outside: bool = False,
 ) -> ScenarioFile:
     """Validate a scenario given as nested mappings; see :func:`load_scenario`."""
     errors: list[str] = []
@@ -276,7 +398,9 @@ def scenario_from_dict(
         errors.append(
             f"{source}: {key}: unknown table; use [workload], [requirements], [impact], [catalog]"
         )
-    catalog, catalog_errors = _catalog(raw.get("catalog", {}), source=source, base=base)
+    catalog, catalog_errors = _catalog(
+        raw.get("catalog", {}), source=source, base=base, allow_outside=allow_outside
+    )
     errors += catalog_errors
     currency = catalog.currency if catalog is not None else "USD"
     parts: dict[str, Any] = {}
@@ -291,7 +415,7 @@ def scenario_from_dict(
             continue
         if not isinstance(raw[key], Mapping):
             errors.append(
-                f"{source}: {key}: {raw[key]!r} is not a table; use [{key}] with "
+                f"{source}: {key}: {units.excerpt(raw[key])} is not a table; use [{key}] with "
                 + ", ".join(model.model_fields)
             )
             continue
@@ -306,11 +430,14 @@ def scenario_from_dict(
     return ScenarioFile(**parts)
 
 
-def _catalog(value: Any, *, source: str, base: Path | None) -> tuple[Catalog | None, list[str]]:
+def _catalog(
+    value: Any, *, source: str, base: Path | None, allow_outside: bool = False
+) -> tuple[Catalog | None, list[str]]:
     """The catalog of a scenario: a catalog file or the default, with overrides merged in."""
     if not isinstance(value, Mapping):
         return None, [
-            f"{source}: catalog: {value!r} is not a table; use a table of overrides, e.g. "
+            f"{source}: catalog: {units.excerpt(value)} is not a table; use a table of "
+            "overrides, e.g. "
             "[catalog.targets.object_hot] price_per_gb_month = 0.02, or "
             'file = "my-catalog.toml"'
         ]
@@ -320,11 +447,16 @@ def _catalog(value: Any, *, source: str, base: Path | None) -> tuple[Catalog | N
         start = Catalog.default()
     elif not isinstance(file, str) or not file:
         return None, [
-            f"{source}: catalog.file: {file!r} is not a file name; use e.g. "
+            f"{source}: catalog.file: {units.excerpt(file)} is not a file name; use e.g. "
             'file = "my-catalog.toml" (relative to the scenario file)'
         ]
     else:
-        path = (base or Path(".")) / file
+        try:
+            path = resolve_reference(
+                file, base, field="catalog.file", source=source, allow_outside=allow_outside
+            )
+        except InputError as exc:
+            return None, exc.errors
         try:
             start = Catalog.from_dict(read_toml(path))
         except InputError as exc:

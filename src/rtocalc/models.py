@@ -114,14 +114,22 @@ def _money_once(v: Any, info: ValidationInfo) -> float:
 def _nonneg(v: Any, info: ValidationInfo) -> float:
     """A plain non-negative finite number (prices per GB, counts, km)."""
     name = _name(info)
+    given = units.excerpt(v)
     if isinstance(v, bool) or not isinstance(v, int | float | str):
-        raise ValueError(f"{name}: {v!r} is not a number; use e.g. 0.023 or 100")
+        raise ValueError(f"{name}: {given} is not a number; use e.g. 0.023 or 100")
     try:
-        x = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
-    except ValueError:
-        raise ValueError(f"{name}: {v!r} is not a number; use e.g. 0.023 or 100") from None
+        if isinstance(v, str):
+            if len(v) > units.MAX_TEXT_LENGTH or not v.isascii():  # no other scripts' digits
+                raise ValueError
+            x = float(v.replace(",", ""))
+        else:
+            x = float(v)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name}: {given} is not a number; use e.g. 0.023 or 100") from None
     if not (x >= 0.0 and x != float("inf")):
-        raise ValueError(f"{name}: {v!r} must be a finite, non-negative number; use e.g. 0.023")
+        raise ValueError(f"{name}: {given} must be a finite, non-negative number; use e.g. 0.023")
+    if x > units.MAX_AMOUNT:  # prices, counts and distances: far beyond any real one
+        raise ValueError(f"{name}: {given} is out of range; use a number up to 1e15")
     return x
 
 
@@ -183,18 +191,21 @@ def _daily_change(v: Any, info: ValidationInfo) -> float:
         return value
     if size <= 0.0:
         raise ValueError(
-            f"{name}: {v!r} is a size per day, which needs a positive data_size; give the "
-            "change as a fraction, e.g. '3%/day'"
+            f"{name}: {units.excerpt(v)} is a size per day, which needs a positive data_size; "
+            "give the change as a fraction, e.g. '3%/day'"
         )
     if value > size:
         raise ValueError(
-            f"{name}: {v!r} is more than the whole data set ({units.format_size(size)}) "
-            "per day; use at most 100%/day"
+            f"{name}: {units.excerpt(v)} is more than the whole data set "
+            f"({units.format_size(size)}) per day; use at most 100%/day"
         )
     return float(value / size)
 
 
 DailyChange = Annotated[float, BeforeValidator(_daily_change), _text_or_number("3%/day")]
+
+
+_MAX_FINAL_SIZE = 1e12  # [GB]: a zettabyte, beyond any single system's data
 
 
 class Workload(_Model):
@@ -247,11 +258,27 @@ class Workload(_Model):
     )
     horizon: NonNegative = Field(
         3.0,
+        le=100.0,
         description=(
-            "Planning horizon [year]: storage and restore sizes are those at its end, "
-            "after growth. Default 3 years."
+            "Planning horizon [year], at most 100: storage and restore sizes are those at "
+            "its end, after growth. Default 3 years."
         ),
     )
+
+    @model_validator(mode="after")
+    def _final_size_is_finite(self) -> Self:
+        try:
+            final = self.final_size
+        except OverflowError:
+            final = float("inf")
+        if not final <= _MAX_FINAL_SIZE:
+            raise ValueError(
+                f"horizon: {self.horizon:g} years of {self.annual_growth:.0%} growth would "
+                f"grow {units.format_size(self.data_size, digits=3)} beyond "
+                f"{units.format_size(_MAX_FINAL_SIZE, digits=3)}; use a shorter horizon or a "
+                "smaller annual_growth"
+            )
+        return self
 
     @property
     def peak_rate(self) -> float:
@@ -269,7 +296,7 @@ class Workload(_Model):
 # --- the business ask --------------------------------------------------------------------
 
 _RETENTION_WORDS = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "yearly": "yearly"}
-_RETENTION_RE = re.compile(r"^\s*(\d+)\s*(daily|weekly|monthly|yearly|d|w|m|y)\s*$", re.I)
+_RETENTION_RE = re.compile(r"^\s*([0-9]+)\s*(daily|weekly|monthly|yearly|d|w|m|y)\s*$", re.I)
 _RETENTION_ABBR = {"d": "daily", "w": "weekly", "m": "monthly", "y": "yearly"}
 _RETENTION_LIMITS = {
     "daily": (1, 3650),
@@ -282,7 +309,7 @@ _RETENTION_FORM = "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
 
 def _retention_range_error(key: str, value: Any, problem: str) -> str:
     lo, hi = _RETENTION_LIMITS[key]
-    return f"{key}: {value!r} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
+    return f"{key}: {units.excerpt(value)} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
 
 
 class Retention(_Model):
@@ -307,22 +334,23 @@ class Retention(_Model):
     def _parse_text(cls, data: Any) -> Any:
         if isinstance(data, Mapping | Retention):
             return data
+        shown = units.excerpt(data)
         if not isinstance(data, str):
-            raise ValueError(f"retention: {data!r} is not a retention; use e.g. {_RETENTION_FORM}")
+            raise ValueError(f"retention: {shown} is not a retention; use e.g. {_RETENTION_FORM}")
         out: dict[str, int] = {}
         for part in filter(None, (p.strip() for p in data.split(","))):
             m = _RETENTION_RE.match(part)
             if not m:
                 raise ValueError(
-                    f"retention: {data!r} is not a retention; use e.g. {_RETENTION_FORM}"
+                    f"retention: {shown} is not a retention; use e.g. {_RETENTION_FORM}"
                 )
             key = _RETENTION_ABBR.get(m.group(2).lower(), m.group(2).lower())
             if key in out:
-                raise ValueError(f"retention: {data!r} names {key!r} twice; name each once")
+                raise ValueError(f"retention: {shown} names {key!r} twice; name each once")
             out[key] = int(m.group(1))
         if not out:
             raise ValueError(
-                f"retention: {data!r} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
+                f"retention: {shown} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
             )
         errors = [
             ((key,), _retention_range_error(key, data, f"has {n} {key}"), data)
@@ -342,11 +370,12 @@ class Retention(_Model):
             n = v
         elif isinstance(v, float) and v.is_integer():
             n = int(v)
-        elif isinstance(v, str) and v.strip().isdigit():
+        elif isinstance(v, str) and v.strip().isdigit() and v.isascii():
             n = int(v.strip())
         if n is None:
             raise ValueError(
-                f"{key}: {v!r} is not a whole number of points; use e.g. {_RETENTION_FORM}"
+                f"{key}: {units.excerpt(v)} is not a whole number of points; use e.g. "
+                + _RETENTION_FORM
             )
         if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]:
             raise ValueError(_retention_range_error(key, v, "is out of range"))
@@ -515,7 +544,7 @@ class Scenario(_Model):
     def _scope(cls, v: Any) -> Any:
         if not (isinstance(v, str) and v in SCOPES):
             raise ValueError(
-                f"scope: {v!r} is not a scenario scope; use one of "
+                f"scope: {units.excerpt(v)} is not a scenario scope; use one of "
                 + ", ".join(repr(s) for s in SCOPES)
             )
         return v
@@ -548,7 +577,7 @@ class BusinessImpact(_Model):
     @classmethod
     def _not_empty(cls, v: Any) -> Any:
         if isinstance(v, list | tuple) and not v:
-            raise ValueError(f"scenarios: {v!r} is empty; give at least one scenario")
+            raise ValueError(f"scenarios: {units.excerpt(v)} is empty; give at least one scenario")
         return v
 
     @field_validator("scenarios")
@@ -707,7 +736,11 @@ class CatalogInfo(_Model):
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
     date: str = Field("", description="Date of the catalog (ISO 8601).")
     amortisation_years: float = Field(
-        5.0, gt=0, description="Straight-line amortisation period of one-time costs [year]."
+        5.0,
+        gt=0,
+        le=100,
+        allow_inf_nan=False,
+        description="Straight-line amortisation period of one-time costs [year], at most 100.",
     )
     description: str = Field("", description="Free text.")
 
@@ -715,7 +748,9 @@ class CatalogInfo(_Model):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and _CURRENCY_RE.fullmatch(v)):
-            raise ValueError(f"currency: {v!r} is not an ISO 4217 code; use e.g. 'USD', 'EUR'")
+            raise ValueError(
+                f"currency: {units.excerpt(v)} is not an ISO 4217 code; use e.g. 'USD', 'EUR'"
+            )
         return v
 
 
@@ -841,7 +876,7 @@ def _positive_duration(v: Any, info: ValidationInfo) -> float:
     name = _name(info)
     hours = units.parse_duration(v, field=name)
     if hours <= 0.0:
-        raise ValueError(f"{name}: {v!r} must be positive; use e.g. '1 h' or '24 h'")
+        raise ValueError(f"{name}: {units.excerpt(v)} must be positive; use e.g. '1 h' or '24 h'")
     return hours
 
 

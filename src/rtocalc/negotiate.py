@@ -133,6 +133,14 @@ class Negotiation(_Result):
 
     _catalog: Catalog | None = PrivateAttr(default=None)
 
+    def __eq__(self, other: object) -> bool:
+        # the catalog is kept only so that revise() needs no argument: it is not part of
+        # the value (JSON does not carry it), so a negotiation read back equals itself
+        if not isinstance(other, Negotiation):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+
     def revise(self, catalog: Catalog | None = None, **changes: Any) -> Negotiation:
         """The next round: the same system with the ask changed.
 
@@ -371,7 +379,12 @@ def _zero_downtime(
         i = max(j for j, st in enumerate(curve.steps) if st.target in curve.knees)
         knee, cost_at_knee = curve.steps[i + 1].target, curve.steps[i + 1].monthly_cost
     base = cost_at_knee if cost_at_knee else cost_at_ask
-    multiple = floor.monthly_cost / base if base else None
+    # a multiple of or by an unbounded cost (a price near the float limit) means nothing
+    multiple = (
+        floor.monthly_cost / base
+        if base and math.isfinite(base) and math.isfinite(floor.monthly_cost)
+        else None
+    )
     rates = {o.name: o.rate for o in floor.plan.by_scenario}
     downtime = sum(rates[o.name] * o.rto for o in floor.plan.by_scenario if math.isfinite(o.rto))
     availability = max(0.0, 1.0 - downtime / HOURS_PER_YEAR)

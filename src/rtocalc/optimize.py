@@ -716,7 +716,9 @@ def clock_words(clock: Mapping[str, float], transfer: str | None = None) -> str:
     generic words for moving the data)."""
     words = []
     for part, hours in clock.items():
-        if part == "transfer" and transfer is not None:
+        if part == "restore_complete" and not math.isfinite(hours):
+            words.append("the full restore behind it never completes")
+        elif part == "transfer" and transfer is not None:
             words.append(f"{transfer}: {format_duration(hours)}")
         else:
             words.append(_CLOCK_WORDS.get(part, part + " {}").format(format_duration(hours)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -36,9 +36,9 @@ from pydantic import (
     model_validator,
 )
 
-from . import physics
+from . import physics, units
 from ._batch import cheapest_plans, evaluate_systems
-from .files import InputError, _catalog, format_validation_error, read_toml
+from .files import InputError, _catalog, base_of, format_validation_error, read_toml
 from .models import (
     SCOPES,
     BusinessImpact,
@@ -72,11 +72,14 @@ __all__ = [
     "check",
     "check_files",
     "inventory_from_dict",
+    "iter_check",
     "load_inventory",
     "load_policy",
     "policy_from_dict",
 ]
 
+#: Top-level fields of an inventory that ``rtocalc portfolio`` reads and ``check`` ignores.
+PORTFOLIO_FIELDS = ("policy", "budget", "links", "restore_capacity", "objective", "impacts")
 _TOL = 1e-9  # [h]: the tolerance of the model's own "meets" test (rtocalc.space)
 _RETENTION_KEYS = ("daily", "weekly", "monthly", "yearly")
 _CURRENCY_FORM = "use e.g. 'USD', 'EUR'"
@@ -314,7 +317,9 @@ class Policy(_Model):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and len(v) == 3 and v.isalpha() and v.isupper()):
-            raise ValueError(f"currency: {v!r} is not an ISO 4217 code; {_CURRENCY_FORM}")
+            raise ValueError(
+                f"currency: {units.excerpt(v)} is not an ISO 4217 code; {_CURRENCY_FORM}"
+            )
         return v
 
     @field_validator("scenarios")
@@ -592,16 +597,24 @@ def _raw_scenario_names(value: Any) -> list[str]:
     return []
 
 
-def load_inventory(path: str | Path, policy: Policy | Collection[str] | None = None) -> Inventory:
+def load_inventory(
+    path: str | Path,
+    policy: Policy | Collection[str] | None = None,
+    *,
+    allow_outside: bool = False,
+) -> Inventory:
     """Load and validate an inventory file.
 
     Parameters
     ----------
     path : str or Path
         TOML file with ``[[systems]]`` tables and an optional ``[catalog]`` table of
-        overrides (or ``catalog.file``, relative to the inventory).
+        overrides (or ``catalog.file``, relative to the inventory); ``"-"`` reads
+        standard input.
     policy : Policy or collection of str, optional
         When given, every system's tier must be one of its tiers (or one of the names).
+    allow_outside : bool, default False
+        Let ``catalog.file`` name a file outside the inventory file's directory.
 
     Returns
     -------
@@ -613,7 +626,9 @@ def load_inventory(path: str | Path, policy: Policy | Collection[str] | None = N
         With every problem of the file, one line each.
     """
     p = Path(path)
-    return inventory_from_dict(read_toml(p), source=str(p), base=p.parent, policy=policy)
+    return inventory_from_dict(
+        read_toml(p), source=str(p), base=base_of(p), policy=policy, allow_outside=allow_outside
+    )
 
 
 def inventory_from_dict(
@@ -622,6 +637,7 @@ def inventory_from_dict(
     source: str = "<inventory>",
     base: Path | None = None,
     policy: Policy | Collection[str] | None = None,
+    allow_outside: bool = False,
 ) -> Inventory:
     """Validate an inventory given as nested mappings (the TOML schema).
 
@@ -635,6 +651,8 @@ def inventory_from_dict(
         Directory that ``catalog.file`` is relative to (default: the working directory).
     policy : Policy or collection of str, optional
         When given, every system's tier must be one of its tiers (or one of the names).
+    allow_outside : bool, default False
+        Let ``catalog.file`` name a file outside ``base``.
 
     Returns
     -------
@@ -648,13 +666,17 @@ def inventory_from_dict(
     """
     raw = dict(data)
     errors: list[str] = []
-    allowed = {"name", "description", "systems", "catalog"}
+    allowed = {"name", "description", "systems", "catalog", *PORTFOLIO_FIELDS}
     for key in sorted(set(raw) - allowed):
         errors.append(
-            f"{source}: {key}: {key!r} is not a known field; use [[systems]], [catalog], "
-            "name or description"
+            f"{source}: {key}: {units.excerpt(key)} is not a known field; use [[systems]], "
+            "[catalog], name or description (or the portfolio's "
+            + ", ".join(PORTFOLIO_FIELDS)
+            + ")"
         )
-    catalog, catalog_errors = _catalog(raw.get("catalog", {}), source=source, base=base)
+    catalog, catalog_errors = _catalog(
+        raw.get("catalog", {}), source=source, base=base, allow_outside=allow_outside
+    )
     errors += catalog_errors
     currency = catalog.currency if catalog is not None else None
     raw_systems = raw.get("systems")
@@ -663,7 +685,8 @@ def inventory_from_dict(
         raw_systems = []
     elif not isinstance(raw_systems, list) or not raw_systems:
         errors.append(
-            f"{source}: systems: {raw_systems!r} is not a list of tables; add a [[systems]] "
+            f"{source}: systems: {units.excerpt(raw_systems)} is not a list of tables; add a "
+            "[[systems]] "
             "table per system"
         )
         raw_systems = []
@@ -694,6 +717,11 @@ def inventory_from_dict(
         suffix = "" if error[0][-1] == "name" else which(i)
         per_system += [(i, line + suffix) for line in _lines(source, [error])]
     errors += [line for _, line in sorted(per_system, key=lambda x: x[0])]
+    for key in ("name", "description"):
+        if not isinstance(raw.get(key, ""), str):
+            errors.append(
+                f"{source}: {key}: {units.excerpt(raw[key])} is not a text; use a quoted string"
+            )
     if errors:
         raise InputError(errors)
     assert catalog is not None
@@ -958,12 +986,14 @@ class CheckReport(_CheckResult):
         -------
         str
         """
-        verdict = "PASS" if self.ok else "FAIL"
-        strict = " (strict: warnings fail)" if self.strict else ""
-        return (
-            f"{verdict}: {_n(len(self.systems), 'system')} checked: {self.passed} passed, "
-            f"{self.failed} failed ({_n(self.violations, 'violation')}), {self.warned} with "
-            f"warnings only ({_n(self.warnings, 'warning')}){strict}."
+        return summary_line(
+            systems=len(self.systems),
+            passed=self.passed,
+            failed=self.failed,
+            warned=self.warned,
+            violations=self.violations,
+            warnings=self.warnings,
+            strict=self.strict,
         )
 
     def __str__(self) -> str:
@@ -1073,16 +1103,37 @@ class CheckReport(_CheckResult):
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
 
 
+def summary_line(
+    *,
+    systems: int,
+    passed: int,
+    failed: int,
+    warned: int,
+    violations: int,
+    warnings: int,
+    strict: bool,
+) -> str:
+    """The verdict of a check from its counts (:meth:`CheckReport.summary`)."""
+    ok = violations == 0 and not (strict and warnings)
+    verdict = "PASS" if ok else "FAIL"
+    tail = " (strict: warnings fail)" if strict else ""
+    return (
+        f"{verdict}: {_n(systems, 'system')} checked: {passed} passed, "
+        f"{failed} failed ({_n(violations, 'violation')}), {warned} with "
+        f"warnings only ({_n(warnings, 'warning')}){tail}."
+    )
+
+
 def _n(k: int, word: str) -> str:
     return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def _hours(h: float) -> str:
-    return format_duration(h, digits=3) if math.isfinite(h) else "unbounded (no copy survives)"
+    return format_duration(h, digits=3) + ("" if math.isfinite(h) else " (no copy survives)")
 
 
 def _money(amount: float, currency: str) -> str:
-    return format_money(amount, currency, per="mo") if math.isfinite(amount) else "unbounded"
+    return format_money(amount, currency, per="mo")
 
 
 # --- the check --------------------------------------------------------------------------
@@ -1137,11 +1188,71 @@ def check(
     >>> report.exit_code, report.systems[0].findings[0].metric
     (1, 'rpo')
     """
+    systems = list(iter_check(policy, inventory, fixes=fixes))
+    return CheckReport.of(
+        systems,
+        policy=policy.name,
+        inventory=inventory.name,
+        currency=inventory.catalog.currency,
+        strict=strict,
+        scenarios=[s.name for s in policy.impact.scenarios],
+    )
+
+
+#: Systems evaluated, and fixed, together: bounds the memory of a check [systems].
+CHECK_BATCH = 64
+_FIX_CACHE = 1024  # fixes remembered across batches, for systems with the same workload
+
+
+def iter_check(
+    policy: Policy,
+    inventory: Inventory,
+    *,
+    fixes: bool = True,
+    batch: int = CHECK_BATCH,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[SystemCheck]:
+    """Check the systems batch by batch, yielding each result in inventory order.
+
+    The memory a check needs is that of one batch (plus the results kept by the
+    caller), whatever the number of systems: ``rtocalc check`` prints each system's
+    lines as its batch is done.
+
+    Parameters
+    ----------
+    policy : Policy
+        The tiers and the scenarios to check in.
+    inventory : Inventory
+        The systems, their workloads and declared designs, and the catalog.
+    fixes : bool
+        Find the cheapest compliant design of every failing system.
+    batch : int
+        Systems evaluated (and fixed) together [systems].
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each batch [systems].
+
+    Returns
+    -------
+    iterator of SystemCheck
+        One result per system, in inventory order.
+
+    Raises
+    ------
+    InputError
+        When a system names a tier the policy lacks, or the currencies differ (raised
+        by this call, before any system is checked).
+
+    See Also
+    --------
+    check : The same results gathered in a :class:`CheckReport`.
+    """
     if not isinstance(policy, Policy) or not isinstance(inventory, Inventory):
         raise TypeError(
             "check(policy, inventory): expected a rtocalc.policy.Policy and Inventory; load "
             "them with load_policy(path) and load_inventory(path)"
         )
+    if batch < 1:
+        raise ValueError(f"batch: {batch!r} is not a number of systems; use e.g. 64")
     errors = _lines(
         "inventory", _tier_errors([s.tier for s in inventory.systems], list(policy.tiers))
     )
@@ -1153,9 +1264,37 @@ def check(
         )
     if errors:
         raise InputError(errors)
+    return _stream(policy, inventory, fixes=fixes, batch=batch, progress=progress)
+
+
+def _stream(
+    policy: Policy,
+    inventory: Inventory,
+    *,
+    fixes: bool,
+    batch: int,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[SystemCheck]:
+    systems = inventory.systems
+    cache: dict[tuple[str, Retention, Workload], Plan | Result | None] = {}
+    for start in range(0, len(systems), batch):
+        chunk = systems[start : start + batch]
+        yield from _check_batch(policy, chunk, inventory.catalog, fixes=fixes, cache=cache)
+        if progress is not None:
+            progress(start + len(chunk), len(systems))
+
+
+def _check_batch(
+    policy: Policy,
+    systems: Sequence[System],
+    catalog: Catalog,
+    *,
+    fixes: bool,
+    cache: dict[tuple[str, Retention, Workload], Plan | Result | None],
+) -> list[SystemCheck]:
+    """The results of a batch of systems, in order; see :func:`check`."""
     impact = policy.impact
     scenarios = impact.scenarios
-    systems = inventory.systems
     groups: dict[tuple[str, Retention], list[int]] = {}
     for i, s in enumerate(systems):
         tier = policy.tiers[s.tier]
@@ -1202,17 +1341,11 @@ def check(
             ],
             impact,
             catalog,
+            cache,
         )
         for (i, _), fix in zip(failing, found, strict=True):
             results[i] = results[i].model_copy(update={"fix": fix})
-    return CheckReport.of(
-        [results[i] for i in range(len(systems))],
-        policy=policy.name,
-        inventory=inventory.name,
-        currency=catalog.currency,
-        strict=strict,
-        scenarios=[s.name for s in scenarios],
-    )
+    return [results[i] for i in range(len(systems))]
 
 
 def _suspects(
@@ -1240,19 +1373,22 @@ def check_files(
     *,
     strict: bool = False,
     fixes: bool = True,
+    allow_outside: bool = False,
 ) -> CheckReport:
     """Load a policy and an inventory file and check one against the other.
 
     Parameters
     ----------
     policy : str or Path
-        Policy TOML file.
+        Policy TOML file (``"-"`` for standard input).
     inventory : str or Path
-        Inventory TOML file.
+        Inventory TOML file (``"-"`` for standard input).
     strict : bool
         Warnings fail the check too.
     fixes : bool
         Find the cheapest compliant design of every failing system.
+    allow_outside : bool, default False
+        Let the inventory's ``catalog.file`` name a file outside its directory.
 
     Returns
     -------
@@ -1263,6 +1399,16 @@ def check_files(
     InputError
         With every problem of both files, one line each.
     """
+    pol, inv = load_check_files(policy, inventory, allow_outside=allow_outside)
+    return check(pol, inv, strict=strict, fixes=fixes)
+
+
+def load_check_files(
+    policy: str | Path, inventory: str | Path, *, allow_outside: bool = False
+) -> tuple[Policy, Inventory]:
+    """The policy and the inventory of :func:`check_files`, validated together."""
+    if str(policy) == str(inventory) == "-":
+        raise InputError(["POLICY and INVENTORY cannot both be '-' (standard input)"])
     errors: list[str] = []
     pol: Policy | None = None
     inv: Inventory | None = None
@@ -1274,7 +1420,7 @@ def check_files(
         errors += exc.errors
         tiers = _raw_tier_names(policy)
     try:
-        inv = load_inventory(inventory, tiers)
+        inv = load_inventory(inventory, tiers, allow_outside=allow_outside)
     except InputError as exc:
         errors += exc.errors
     if pol is not None and inv is not None and pol.currency != inv.catalog.currency:
@@ -1285,7 +1431,7 @@ def check_files(
         )
     if errors or pol is None or inv is None:
         raise InputError(errors)
-    return check(pol, inv, strict=strict, fixes=fixes)
+    return pol, inv
 
 
 def _raw_tier_names(path: str | Path) -> list[str] | None:
@@ -1515,24 +1661,32 @@ def _fixes(
     requests: Sequence[tuple[System, Tier, Retention, float]],
     impact: BusinessImpact,
     catalog: Catalog,
+    cache: dict[tuple[str, Retention, Workload], Plan | Result | None] | None = None,
 ) -> list[Fix]:
     """The cheapest design meeting the tier, for each (system, tier, retention, cost).
 
-    Searched once per distinct (workload, tier, retention kept), all workloads of a tier
-    together (:func:`rtocalc._batch.cheapest_plans`); :func:`rtocalc.cheapest` gives the
-    reasons when no design meets the tier.
+    Searched once per distinct (workload, tier, retention kept) not in ``cache``, all
+    workloads of a tier together (:func:`rtocalc._batch.cheapest_plans`);
+    :func:`rtocalc.cheapest` gives the reasons when no design meets the tier. ``cache``
+    keeps up to ``_FIX_CACHE`` searches across batches (oldest dropped first).
     """
+    cache = {} if cache is None else cache
     keeps = [
         Retention(**{k: max(getattr(r, k), getattr(t.retention, k)) for k in _RETENTION_KEYS})
         for _, t, r, _ in requests
     ]
     # one search per tier (by name) and retention kept, over its distinct workloads
     groups: dict[tuple[str, Retention], tuple[Tier, dict[Workload, Plan | Result | None]]] = {}
+    got: dict[tuple[str, Retention, Workload], Plan | Result | None] = {}
     for (system, tier, _, _), keep in zip(requests, keeps, strict=True):
-        _, plans = groups.setdefault((system.tier, keep), (tier, {}))
-        plans[system.workload] = None
+        key = (system.tier, keep, system.workload)
+        if key in cache:
+            got[key] = cache[key]
+        else:
+            _, plans = groups.setdefault((system.tier, keep), (tier, {}))
+            plans[system.workload] = None
     spaces: dict[Retention, DesignSpace] = {}
-    for (_, keep), (tier, plans) in groups.items():
+    for (name, keep), (tier, plans) in groups.items():
         req = tier.requirements(impact.scenarios, retention=keep)
         space = spaces.get(keep)
         if space is None:
@@ -1541,20 +1695,14 @@ def _fixes(
         for w, plan in zip(
             workloads, cheapest_plans(workloads, req, impact, catalog, space), strict=True
         ):
-            plans[w] = (
-                plan if plan is not None else cheapest(w, req, impact=impact, catalog=catalog)
-            )
+            found = plan if plan is not None else cheapest(w, req, impact=impact, catalog=catalog)
+            got[(name, keep, w)] = found
+            while len(cache) >= _FIX_CACHE:
+                del cache[next(iter(cache))]
+            cache[(name, keep, w)] = found
     return [
-        _fix(
-            system,
-            tier,
-            retention,
-            keep,
-            cost,
-            groups[(system.tier, keep)][1][system.workload],
-            catalog,
-        )
-        for (system, tier, retention, cost), keep in zip(requests, keeps, strict=True)
+        _fix(system, t, retention, keep, cost, got[(system.tier, keep, system.workload)], catalog)
+        for (system, t, retention, cost), keep in zip(requests, keeps, strict=True)
     ]
 
 

@@ -38,6 +38,7 @@ from .optimize import _check_type, _inputs, cheapest, make_plan
 from .results import Plan, _csv, _dataframe
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
+from .units import format_duration, format_money
 
 __all__ = [
     "Binding",
@@ -245,15 +246,16 @@ class PortfolioPlan(_Model):
         lines = [
             f"Portfolio of {len(self.systems)} systems: {self.status}, minimising "
             f"{self.objective} (gap {self.gap:.2g})",
-            f"Total outlay {_money(self.total_outlay, cur)}/month, expected loss "
-            f"{_money(self.total_expected_annual_loss, cur)}/year, TCO "
-            f"{_money(self.total_tco, cur)}/month",
+            f"Total outlay {_money(self.total_outlay, cur, 'month')}, expected loss "
+            f"{_money(self.total_expected_annual_loss, cur, 'year')}, TCO "
+            f"{_money(self.total_tco, cur, 'month')}",
         ]
         for b in self.shared:
             unit = f"{cur}/month" if b.constraint == "budget" else "Mbit/s"
             state = "binding" if b.binding else "not binding"
             lines.append(
-                f"{b.constraint}: {b.used:,.2f} of {b.limit:,.2f} {unit} (slack {b.slack:,.2f}), "
+                f"{b.constraint}: {_number(b.used)} of {_number(b.limit)} {unit} "
+                f"(slack {_number(b.slack)}), "
                 f"{state}; one more unit is worth {b.shadow_price:,.4g} {cur}/month"
             )
         for s in self.contention:
@@ -266,9 +268,9 @@ class PortfolioPlan(_Model):
             w = max(len(s.name) for s in self.systems)
             for s in self.systems:
                 d = s.plan.design
-                eff = "" if s.effective_rto is None else f" site RTO {s.effective_rto:.3g} h"
+                eff = "" if s.effective_rto is None else f" site RTO {_hours(s.effective_rto)}"
                 lines.append(
-                    f"  {s.name:<{w}}  {_money(s.plan.monthly_cost, self.currency)}/month  "
+                    f"  {s.name:<{w}}  {_money(s.plan.monthly_cost, self.currency, 'month')}  "
                     f"{d.target}/{d.offsite or '-'}/{d.replication}/{d.strategy}{eff}"
                 )
         return "\n".join(lines)
@@ -279,18 +281,18 @@ class PortfolioPlan(_Model):
         if self.feasible:
             lines += [
                 "",
-                "| system | outlay/month | expected loss/year | RPO [h] | RTO [h] | site RTO "
-                "shared [h] | design |",
+                "| system | outlay/month | expected loss/year | RPO | RTO | site RTO "
+                "shared | design |",
                 "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
             ]
             for s in self.systems:
                 d = s.plan.design
-                eff = "" if s.effective_rto is None else f"{s.effective_rto:.3g}"
+                eff = "" if s.effective_rto is None else _hours(s.effective_rto)
                 lines.append(
-                    f"| {s.name} | {s.plan.monthly_cost:,.2f} | "
-                    f"{s.plan.expected_annual_loss:,.2f} | {s.plan.rpo:.3g} | {s.plan.rto:.3g} | "
-                    f"{eff} | {d.target}, {d.offsite or 'no off-site'}, {d.replication}, "
-                    f"{d.strategy}, every {d.interval:.3g} h |"
+                    f"| {s.name} | {_number(s.plan.monthly_cost)} | "
+                    f"{_number(s.plan.expected_annual_loss)} | {_hours(s.plan.rpo)} | "
+                    f"{_hours(s.plan.rto)} | {eff} | {d.target}, {d.offsite or 'no off-site'}, "
+                    f"{d.replication}, {d.strategy}, every {_hours(d.interval)} |"
                 )
         return "\n".join(lines)
 
@@ -309,8 +311,19 @@ class PortfolioPlan(_Model):
         return f"<ul>{head}</ul>{table if self.systems else ''}"
 
 
-def _money(value: float, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
+def _number(value: float) -> str:
+    """An amount in a table whose header names the currency (never ``inf``)."""
+    return f"{value:,.2f}" if math.isfinite(value) else format_money(value, per=None)
+
+
+def _money(value: float, currency: str, per: str) -> str:
+    """``1,234.50 USD/month``, or ``unbounded`` (never ``inf USD/year``)."""
+    return f"{_number(value)} {currency}/{per}" if math.isfinite(value) else _number(value)
+
+
+def _hours(value: float) -> str:
+    """A duration for people: "4.2 h", "no recovery" (never ``inf``)."""
+    return format_duration(value, digits=3)
 
 
 # --- candidates ---------------------------------------------------------------------------
@@ -698,9 +711,10 @@ def _recovery(
             missed = a <= lim + _TOL and e > lim + _TOL
             if missed:
                 fix = (
-                    f"site RTO {a:.3g} h alone but {e:.3g} h after waiting {wait[i]:.3g} h "
-                    f"for the restore pipe (limit {lim:.3g} h): its restore must start within "
-                    f"{max(lim - a, 0.0):.3g} h; use a standby (failover needs no restore), "
+                    f"site RTO {_hours(a)} alone but {_hours(e)} after waiting "
+                    f"{_hours(wait[i])} for the restore pipe (limit {_hours(lim)}): its restore "
+                    f"must start within {_hours(max(lim - a, 0.0))}; use a standby (failover "
+                    "needs no restore), "
                     "a faster tier, or pin it earlier (priority)"
                 )
             alone, limit, eff = a, lim, e
@@ -845,8 +859,8 @@ def optimize(
         if res.plan is not None and s.requirements.budget is not None:
             reasons.append(
                 f"{s.name}: its cheapest design that meets its limits costs "
-                f"{_money(res.plan.monthly_cost, cur)}/month, more than its own maximum "
-                f"{_money(s.requirements.budget, cur)}/month"
+                f"{_money(res.plan.monthly_cost, cur, 'month')}, more than its own maximum "
+                f"{_money(s.requirements.budget, cur, 'month')}"
             )
         else:
             why = "; ".join(r.message for r in res.reasons)
@@ -856,10 +870,13 @@ def optimize(
         if budget is not None and smallest is not None and smallest > budget + _TOL:
             worst = sorted(range(len(systems)), key=lambda i: -float(outlay[i].min()))[:5]
             reasons.append(
-                f"budget: the cheapest design of every system costs {_money(smallest, cur)}/month "
-                f"in total, more than the budget {_money(budget, cur)}/month; the smallest budget "
-                f"that works is {_money(smallest, cur)}/month (largest minima: "
-                + ", ".join(f"{names[i]} {_money(float(outlay[i].min()), cur)}" for i in worst)
+                "budget: the cheapest design of every system costs "
+                f"{_money(smallest, cur, 'month')} in total, more than the budget "
+                f"{_money(budget, cur, 'month')}; the smallest budget that works is "
+                f"{_money(smallest, cur, 'month')} (largest minima: "
+                + ", ".join(
+                    f"{names[i]} {_money(float(outlay[i].min()), cur, 'month')}" for i in worst
+                )
                 + ")"
             )
         if links is not None:
@@ -1041,7 +1058,9 @@ class PortfolioFile:
     catalog: Catalog
 
 
-def load_portfolio(path: str | Path, policy: str | Path | None = None) -> PortfolioFile:
+def load_portfolio(
+    path: str | Path, policy: str | Path | None = None, *, allow_outside: bool = False
+) -> PortfolioFile:
     """Read an inventory file (the format of ``rtocalc check``) as a portfolio.
 
     Parameters
@@ -1054,6 +1073,8 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
         ``downtime_cost``, ``data_loss_cost`` and ``priority`` per system.
     policy : str or Path, optional
         Policy file with the tiers; overrides the file's ``policy`` field.
+    allow_outside : bool, default False
+        Let the file's ``policy`` and ``catalog.file`` name files outside its directory.
 
     Returns
     -------
@@ -1065,7 +1086,13 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
     InputError
         With every problem of the files, one line each.
     """
-    from .files import InputError, format_validation_error, read_toml
+    from .files import (
+        InputError,
+        base_of,
+        format_validation_error,
+        read_toml,
+        resolve_reference,
+    )
     from .policy import inventory_from_dict, load_policy
 
     p = Path(path)
@@ -1076,7 +1103,9 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
         raise InputError(format_validation_error(exc, str(p))) from None
     pol_path = Path(policy) if policy is not None else None
     if pol_path is None and settings.policy is not None:
-        pol_path = p.parent / settings.policy
+        pol_path = resolve_reference(
+            settings.policy, base_of(p), field="policy", source=str(p), allow_outside=allow_outside
+        )
     if pol_path is None:
         raise InputError(
             [f"{p}: policy: is required for the tiers; add policy = 'policy.toml' or --policy"]
@@ -1085,8 +1114,9 @@ def load_portfolio(path: str | Path, policy: str | Path | None = None) -> Portfo
     inv = inventory_from_dict(
         {k: v for k, v in raw.items() if k not in _SETTINGS},
         source=str(p),
-        base=p.parent,
+        base=base_of(p),
         policy=pol,
+        allow_outside=allow_outside,
     )
     unknown = sorted(set(settings.impacts) - {s.name for s in inv.systems})
     if unknown:
@@ -1116,7 +1146,9 @@ def run_cli(args: Any) -> int:
     """Run ``rtocalc portfolio`` with parsed arguments; returns the exit status."""
     from .files import InputError, format_validation_error
 
-    f = load_portfolio(args.inventory, args.policy)
+    f = load_portfolio(
+        args.inventory, args.policy, allow_outside=getattr(args, "allow_outside_paths", False)
+    )
     given = {
         k: v
         for k, v in (

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
+from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
     _Bound,
@@ -38,6 +38,7 @@ from .space import (
     has_offsite,
     path_rto,
 )
+from .units import parse_money
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
@@ -183,7 +184,11 @@ class Frontier(_Result):
         return out
 
     def to_csv(self) -> str:
-        """The points as CSV text (one row per point, header first)."""
+        """The points as CSV text (one row per point, header first; the header alone
+        when no point fits)."""
+        if not self.plans:  # the columns of rows(), so that readers see the schema
+            head = [f"monthly_cost_{self.currency}", "rto_h", "rpo_h", *Design.model_fields]
+            return ",".join(head) + "\n"
         return _csv(self.rows())
 
     def to_dataframe(self) -> Any:
@@ -198,7 +203,7 @@ def frontier(
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
     intervals: Sequence[float] = DEFAULT_INTERVALS,
-    max_cost: float | None = None,
+    max_cost: float | str | None = None,
 ) -> Frontier:
     """The Pareto-optimal designs over (monthly cost, worst RTO, worst RPO).
 
@@ -217,8 +222,9 @@ def frontier(
     intervals : sequence of float, default (15 min, 30 min, 1, 2, 4, 8, 12, 24 h)
         Backup intervals tried for every design [h]; with ``requirements``, each design
         is also tried at the interval that the ask solves for it.
-    max_cost : float, optional
-        Keep only points costing at most this [currency/month]; designs whose outlay
+    max_cost : float or str, optional
+        Keep only points costing at most this [currency/month], a number or a money
+        text in the catalog's currency (``"$500/mo"``); designs whose outlay
         lower bound exceeds it are not evaluated at all (fast when a budget is tight).
 
     Returns
@@ -243,9 +249,10 @@ def frontier(
     req = requirements if requirements is not None else Requirements(rpo={}, rto={})
     _check_type("requirements", req, Requirements)
     grid = _grid(intervals)
+    cap = None if max_cost is None else parse_money(max_cost, "max_cost", currency=catalog.currency)
     space = build_space(catalog, req.retention)
     ev, points = _frontier(
-        space, workload, req, impact, catalog, grid, max_cost, asked=requirements is not None
+        space, workload, req, impact, catalog, grid, cap, asked=requirements is not None
     )
     plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
     return Frontier(

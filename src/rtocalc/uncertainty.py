@@ -255,8 +255,10 @@ _FORMS = (
 def _unit_parser(kind: str, field: str, currency: str | None) -> Callable[[Any], float]:
     def number(v: Any) -> float:
         try:
+            if isinstance(v, str) and not v.isascii():  # other scripts' digits
+                raise ValueError
             x = float(str(v).replace(",", "")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise units.UnitError(field, v, "number", "0.5") from None
         if isinstance(v, bool) or not (0.0 <= x < math.inf):
             raise units.UnitError(
@@ -838,7 +840,7 @@ class Summary(_Frozen):
 
 
 def _fmt_h(h: float) -> str:
-    return units.format_duration(h, digits=3) if math.isfinite(h) else "never"
+    return units.format_duration(h, digits=3)
 
 
 class Simulation(_Frozen):
@@ -890,6 +892,19 @@ class Simulation(_Frozen):
             rows.append((f"RTO {name}", "h", self.rto[name]))
         return rows
 
+    def _cells(self) -> list[tuple[str, list[str]]]:
+        """Label and p5, median, p95, mean of every row, through the units formatters
+        (durations with their unit, "no recovery" and "unbounded" for infinities)."""
+        out = []
+        for label, unit, s in self._rows():
+            vals = [s.p5, s.p50, s.p95, s.mean]
+            if unit == "h":
+                out.append((label, [units.format_duration(v, digits=3) for v in vals]))
+            else:
+                money = [units.format_money(v, self.currency, per=None) for v in vals]
+                out.append((f"{label} [{unit}]", money))
+        return out
+
     def _head(self) -> str:
         d = self.design
         p = "n/a" if self.p_meets is None else f"{self.p_meets:.1%}"
@@ -901,12 +916,13 @@ class Simulation(_Frozen):
 
     def __str__(self) -> str:
         lines = [self._head(), ""]
-        rows = [(f"{label} [{unit}]", s) for label, unit, s in self._rows()]
+        rows = self._cells()
         width = max(len(label) for label, _ in rows) + 2
-        lines.append(f"{'quantity':<{width}}{'p5':>12}{'median':>12}{'p95':>12}{'mean':>12}")
-        for label, s in rows:
-            vals = [s.p5, s.p50, s.p95, s.mean]
-            lines.append(f"{label:<{width}}" + "".join(f"{v:>12.4g}" for v in vals))
+        cell = max(12, *(len(c) + 2 for _, cells in rows for c in cells))
+        head = "".join(f"{h:>{cell}}" for h in ("p5", "median", "p95", "mean"))
+        lines.append(f"{'quantity':<{width}}{head}")
+        for label, cells in rows:
+            lines.append(f"{label:<{width}}" + "".join(f"{c:>{cell}}" for c in cells))
         if self.p_meets_scenario:
             lines.append("")
             for name, p in self.p_meets_scenario.items():
@@ -921,10 +937,8 @@ class Simulation(_Frozen):
             "| quantity | p5 | median | p95 | mean |",
             "|---|---|---|---|---|",
         ]
-        for label, unit, s in self._rows():
-            lines.append(
-                f"| {label} [{unit}] | {s.p5:.4g} | {s.p50:.4g} | {s.p95:.4g} | {s.mean:.4g} |"
-            )
+        for label, cells in self._cells():
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
         if self.p_meets_scenario:
             lines += ["", "| scenario | P(meets) |", "|---|---|"]
             lines += [f"| {k} | {v:.1%} |" for k, v in self.p_meets_scenario.items()]
@@ -1584,7 +1598,9 @@ class UncertainScenario(_Frozen):
     )
 
 
-def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
+def load_uncertain_scenario(
+    path: str | Path, *, allow_outside: bool = False
+) -> UncertainScenario:
     """Load a scenario TOML file whose numeric inputs may be distribution strings.
 
     Parameters
@@ -1595,6 +1611,8 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         (``"2 TB..4 TB"``, ``"triangular(...)"``, ``"lognormal(median=..., p90=...)"``
         or a table), and so may the prices of :func:`parse_prices` in ``[catalog]``
         (``[catalog.targets.object_hot] price_per_gb_month = "0.02..0.03"``).
+    allow_outside : bool, default False
+        Let ``catalog.file`` name a file outside the scenario file's directory.
 
     Returns
     -------
@@ -1605,7 +1623,13 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
     rtocalc.files.InputError
         With every problem of the file, one line each.
     """
-    from .files import InputError, format_validation_error, read_toml, scenario_from_dict
+    from .files import (
+        InputError,
+        base_of,
+        format_validation_error,
+        read_toml,
+        scenario_from_dict,
+    )
 
     p = Path(path)
     data = read_toml(p)
@@ -1654,7 +1678,9 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
             plain["workload"] = uw.median().model_dump()
         except ValidationError as exc:
             errors += format_validation_error(exc, source, under="workload")
-            plain.pop("workload")
+            # reported above: a stand-in lets the rest of the file be checked, without a
+            # false "[workload]: missing table"
+            plain["workload"] = {"data_size": 0.0}
     imp = raw.get("impact", {})
     ui_data: dict[str, Any] = {}
     if isinstance(imp, Mapping):
@@ -1680,7 +1706,9 @@ def load_uncertain_scenario(path: str | Path) -> UncertainScenario:
         plain["impact"] = imp_plain
         ui_data["rates"] = rates
     try:
-        base = scenario_from_dict(plain, source=source, base=p.parent)
+        base = scenario_from_dict(
+            plain, source=source, base=base_of(p), allow_outside=allow_outside
+        )
     except InputError as exc:
         raise InputError(errors + exc.errors) from None
     try:

@@ -37,6 +37,13 @@ GBPH_PER_MBITPS : float
     0.45: a 1 Mbit/s link moves 0.45 GB of data per hour.
 MBITPS_PER_GBPH : float
     1 / 0.45: the link bandwidth needed per GB/h of data throughput.
+NO_RECOVERY, UNBOUNDED : str
+    How outputs write an infinite time (``"no recovery"``) and an infinite size,
+    rate or amount of money (``"unbounded"``); no output shows ``inf`` or ``nan``.
+MAX_TEXT_LENGTH : int
+    200: the longest text a unit field accepts.
+MAX_AMOUNT : float
+    1e15: the largest amount of money accepted.
 
 Examples
 --------
@@ -75,6 +82,8 @@ __all__ = [
     "HOURS_PER_YEAR",
     "MBITPS_PER_GBPH",
     "MONTHS_PER_YEAR",
+    "NO_RECOVERY",
+    "UNBOUNDED",
     "UnitError",
     "format_bandwidth",
     "format_duration",
@@ -206,6 +215,42 @@ _BANDWIDTH_LABELS: Final = tuple(
 # ---------------------------------------------------------------------------
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to about `limit` characters for an error message.
+
+    A long value is shown by its start and its length, so that a message never
+    repeats a whole file or a crafted megabyte-long string.
+
+    Parameters
+    ----------
+    value : object
+        The value to show.
+    limit : int, default 60
+        Longest excerpt of the representation [characters].
+
+    Returns
+    -------
+    str
+        E.g. ``"'xxxxx...' (40000 characters)"``.
+
+    Examples
+    --------
+    >>> excerpt("15 minuets")
+    "'15 minuets'"
+    >>> excerpt("$" + " " * 1000 + "x", limit=10)
+    "'$        ...' (1002 characters)"
+    """
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # a deeply nested value; int digits limit
+        return f"a {type(value).__name__}"
+    if len(text) <= limit:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters"
+    quote = text[0] if isinstance(value, str) else ""
+    return f"{text[:limit]}...{quote} ({size})"
+
+
 class UnitError(ValueError):
     """A value that cannot be read as the quantity a field expects.
 
@@ -266,7 +311,7 @@ class UnitError(ValueError):
         self.kind = kind
         self.expected = expected
         self.problem = f"is not a {kind}" if problem is None else problem
-        super().__init__(f"{field}: {value!r} {self.problem}; use e.g. {expected}")
+        super().__init__(f"{field}: {excerpt(value)} {self.problem}; use e.g. {expected}")
 
     def __reduce__(self) -> tuple[type[UnitError], tuple[str, object, str, str, str]]:
         return type(self), (self.field, self.value, self.kind, self.expected, self.problem)
@@ -309,9 +354,12 @@ def _fail(
 
 
 def _checked(number: float, kind: _Kind, field: str, value: object) -> float:
-    """Return `number` if finite and non-negative (``-0.0`` becomes ``0.0``)."""
+    """Return `number` if finite and non-negative (``-0.0`` becomes ``0.0``); amounts
+    of money also at most :data:`MAX_AMOUNT`."""
     if not math.isfinite(number) or number < 0.0:
         raise _fail(kind, field, value, f"must be a finite, non-negative {kind.name}")
+    if kind is _MONEY and number > MAX_AMOUNT:
+        raise _fail(kind, field, value, f"is out of range: more than {MAX_AMOUNT:.0e}")
     return number + 0.0
 
 
@@ -319,22 +367,34 @@ def _checked(number: float, kind: _Kind, field: str, value: object) -> float:
 # Tokenizer: "<prefix> <sign><number> <unit>"
 # ---------------------------------------------------------------------------
 
+# ASCII digits only ([0-9], not \d): float() would read other scripts' digits too.
 _NUMBER_PATTERN: Final = r"""
-    (?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?   # 4  1,500  1.5  1e3
-  | \.\d+(?:[eE][+-]?\d+)?                                  # .5
-  | (?i:nan|inf(?:inity|inite)?|unbounded)                  # read, then rejected
+    (?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?   # 4  1,500  1.5  1e3
+  | \.[0-9]+(?:[eE][+-]?[0-9]+)?                                       # .5
+  | (?i:nan|inf(?:inity|inite)?|unbounded)                            # read, then rejected
 """
+# Linear on any input: whitespace runs are possessive and the words of the prefix are
+# separated by whitespace, so no two quantifiers can share a character.
 _QUANTITY_RE: Final = re.compile(
     rf"""
-    (?P<sign1>[+-])?\s*
-    (?P<prefix>[^\d\s.+-](?:[^\d.+-]*[^\d\s.+-])?)??\s*     # currency: $  USD
-    (?P<sign2>[+-])?\s*
+    (?:(?P<sign1>[+-])\s*+)?
+    (?:(?P<prefix>[^0-9\s.+-]+(?:\s++[^0-9\s.+-]+)*)\s*+)??   # currency: $  USD
+    (?:(?P<sign2>[+-])\s*+)?
     (?P<number>{_NUMBER_PATTERN})
     (?P<unit>.*)
     """,
     re.VERBOSE | re.DOTALL,
 )
-_ISO_NUMBER: Final = r"\d+(?:[.,]\d+)?"
+#: How every output writes an infinite time (no copy to recover from): never "inf".
+NO_RECOVERY: Final = "no recovery"
+#: How every output writes an infinite size, rate or amount of money: never "inf".
+UNBOUNDED: Final = "unbounded"
+#: Largest amount of money accepted, per any period: beyond every real price, and small
+#: enough that sums and products of amounts stay finite [currency].
+MAX_AMOUNT: Final = 1e15
+#: Longest text a unit field accepts [characters]; longer values are rejected unread.
+MAX_TEXT_LENGTH: Final = 200
+_ISO_NUMBER: Final = r"[0-9]+(?:[.,][0-9]+)?"
 _ISO_8601_RE: Final = re.compile(
     rf"""
     (?P<sign>[+-])?P(?!$)
@@ -372,12 +432,17 @@ _MONEY_UNIT_RE: Final = re.compile(
 )
 
 
+# "4.000": four thousand in much of Europe, four in the English-speaking world
+_THOUSANDS_DOT_RE: Final = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+
+
 class _Quantity(NamedTuple):
     """A tokenized string: text before the number, the signed number, the unit."""
 
     prefix: str
     number: float
     unit: str
+    text: str = ""  # the number as written
 
 
 def _to_float(text: str) -> float:
@@ -398,7 +463,7 @@ def _tokenize(text: str) -> _Quantity | None:
         number = -number
     unit = re.sub(r"\s*([/:])\s*", r"\1", match["unit"].strip())
     unit = re.sub(r"\s+per\s+", "/", unit, flags=re.IGNORECASE)
-    return _Quantity(match["prefix"] or "", number, unit)
+    return _Quantity(match["prefix"] or "", number, unit, match["number"])
 
 
 def _coerce(value: object, kind: _Kind, field: str) -> float | str:
@@ -410,6 +475,8 @@ def _coerce(value: object, kind: _Kind, field: str) -> float | str:
             return float(value)
         except OverflowError:  # an int beyond the float range
             return math.inf
+    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+        raise _fail(kind, field, value, f"is too long (more than {MAX_TEXT_LENGTH} characters)")
     if isinstance(value, str) and value.strip():
         return value
     raise _fail(kind, field, value)
@@ -465,7 +532,7 @@ def _format_scaled(value: float, labels: tuple[tuple[str, float], ...], digits: 
     if math.isnan(value) or value == -math.inf:
         raise ValueError(f"cannot format {value!r}")
     if value == math.inf:
-        return "unbounded"
+        return UNBOUNDED
     magnitude = abs(value)
     label, size = labels[0]
     for candidate, candidate_size in labels[1:]:
@@ -562,7 +629,8 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     ----------
     hours : float
         Duration in hours.  Negative values (e.g. a missed target) keep their
-        sign; ``math.inf`` is formatted as ``"unbounded"``.
+        sign; ``math.inf`` (a time that never ends: no copy to recover from, a
+        lag that grows without end) is formatted as :data:`NO_RECOVERY`.
     digits : int, default 6
         Significant digits; reports for people use 3.
 
@@ -587,11 +655,14 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     >>> format_duration(336), format_duration(0), format_duration(50 / 24)
     ('2 w', '0 s', '2.08333 h')
     >>> format_duration(float("inf"))
-    'unbounded'
+    'no recovery'
     >>> format_duration(3.847413, digits=3)
     '3.85 h'
     """
-    return _format_scaled(float(hours), _DURATION_LABELS, digits)
+    hours = float(hours)
+    if hours == math.inf:
+        return NO_RECOVERY
+    return _format_scaled(hours, _DURATION_LABELS, digits)
 
 
 # ---------------------------------------------------------------------------
@@ -1037,6 +1108,14 @@ def _money_parts(
     if isinstance(raw, float):
         return _checked(raw, _MONEY, field, value), None, None
     quantity = _quantity(raw, _MONEY, field, allow_prefix=True)
+    if _THOUSANDS_DOT_RE.fullmatch(quantity.text):
+        raise _fail(
+            _MONEY,
+            field,
+            value,
+            "is ambiguous: a '.' before three digits may separate thousands",
+            expected="'4000', '4,000' or '4.0' (',' separates thousands, '.' decimals)",
+        )
     match = _MONEY_UNIT_RE.fullmatch(quantity.unit)
     if match is None:
         raise _fail(_MONEY, field, value)
@@ -1220,7 +1299,7 @@ def format_money(amount: float, currency: str = "USD", *, per: str | None = "mo"
     if math.isnan(amount) or amount == -math.inf:
         raise ValueError(f"cannot format {amount!r}")
     if amount == math.inf:
-        return "unbounded"
+        return UNBOUNDED
     context = Context(prec=400, rounding=ROUND_HALF_UP)  # enough for any float
     exact = Decimal(repr(abs(amount)))
     rounded = exact.quantize(Decimal("0.01"), context=context)
