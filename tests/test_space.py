@@ -9,8 +9,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtocalc import BusinessImpact, load_scenario
-from rtocalc.space import build_space, evaluate_space
+from rtocalc import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Requirements,
+    Scenario,
+    Workload,
+    load_scenario,
+)
+from rtocalc.space import build_space, evaluate_space, space_of
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -228,3 +236,25 @@ def test_spaces_are_shared_and_read_only():
         pass
     else:
         raise AssertionError("a shared space's columns must be read-only")
+
+
+def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
+    """Issue 19, item 4: at an RTO limit equal to a restore's RTO (every cost-curve
+    breakpoint), the interval solve's slack, limit - (detection + fixed restore time),
+    rounded to -3.5e-18 and ruled the chain out, while the "meets" test (limit + 1e-9)
+    accepts it: the shortest interval came out as the 24 h fallback, not the shortest
+    the backup window allows."""
+    catalog = Catalog.default()
+    impact = BusinessImpact(
+        scenarios=[Scenario(name="x", scope="logical", rate=1.0, detection=0.1)]
+    )
+    workload = Workload(data_size=74.87437185929647)
+    one = space_of(catalog, Design(interval=24, scheme="reverse", target="local_disk"))
+    at_24 = evaluate_space(one, workload, Requirements(rpo=48, rto=1000), impact, catalog)
+    limit = float(at_24.rto[0, 0])  # a reverse chain: no replay, the same at any interval
+    assert (limit - 0.1) - at_24.rto_rows[1, 0] < 0.0  # the rounding this case is about
+    ask = Requirements(rpo=48, rto=limit)
+    for rule, expected in (("shortest", at_24.min_interval[0]), ("longest", 24.0)):
+        solve = replace(one, interval=None)
+        ev = evaluate_space(solve, workload, ask, impact, catalog, interval_rule=rule)
+        assert ev.feasible[0] and ev.interval[0] == expected

@@ -916,11 +916,13 @@ def _solve_inputs(
                 ),
             ),
             # RTO boundary of each copy: chain replay shrinks as the interval grows, within
-            # the slack detection and provisioning leave
+            # the slack detection and provisioning leave, measured from the limit the
+            # "meets" test uses (with its tolerance): at a limit equal to the copy's RTO the
+            # raw slack can round to -1e-15, which would rule the copy out
             lo=[
                 np.maximum(
                     physics.min_interval_for_rto(
-                        (per_s(rto_lim) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
+                        (per_s(rto_lim_c) - (per_s(det) + prov_tab[:, st_a])) - fixed_a[k],
                         D,
                         c,
                         read_a[k],
