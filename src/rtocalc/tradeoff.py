@@ -536,7 +536,6 @@ def _rto_relaxed(requirements: Requirements, scopes: Sequence[str]) -> Requireme
 
 def _rto_candidates(
     ev: Evaluation,
-    requirements: Requirements,
     scope_mask: np.ndarray,
     ask: float,
     *,
@@ -552,12 +551,10 @@ def _rto_candidates(
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
     need = _rto_need(ev, scope_mask)
-    ok = ev.window_ok & ev.link_ok & np.isfinite(need)
-    if requirements.offsite:
-        ok &= ev.has_offsite
-    if requirements.immutable:
-        ok &= ev.has_immutable
-    cand = np.flatnonzero(ok)
+    # a design infeasible for the lifted ask (it breaks a held limit, the window, the
+    # link, the off-site or immutable ask) is infeasible at every target: it must not
+    # enter the running minimum, where it would hide the breakpoints of dearer designs
+    cand = np.flatnonzero(ev.feasible & np.isfinite(need))
     found: set[float] = {5 / 60, 0.25, 1.0, 4.0, 24.0, 72.0, 168.0} if round_values else set()
     if math.isfinite(ask):
         found.add(ask)
@@ -807,7 +804,7 @@ def _rto_steps(
     grid = (
         targets
         if targets is not None
-        else _rto_candidates(ev, requirements, scope_mask, ask, round_values=round_values)
+        else _rto_candidates(ev, scope_mask, ask, round_values=round_values)
     )
     floor = _rto_floor(ev, workload, scope_mask)
     raw: list[tuple[float, Plan | None]] = []
