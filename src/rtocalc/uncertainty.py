@@ -26,7 +26,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -37,6 +36,7 @@ from pydantic import (
 from scipy.special import ndtri
 
 from . import cost, units
+from ._frozen import FrozenDict, FrozenMap, FrozenModel
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
     FloatArray,
@@ -73,7 +73,7 @@ _Z90 = float(ndtri(0.9))  # standard normal 90th percentile, 1.2815515655446004
 _OPEN = Requirements(rpo={}, rto={})
 
 
-class _Frozen(BaseModel):
+class _Frozen(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
 
@@ -540,8 +540,8 @@ class UncertainImpact(_Frozen):
         default_factory=lambda: BusinessImpact().scenarios,
         description="Disruptions planned for (rates as the median if uncertain).",
     )
-    rates: dict[str, Uncertain] = Field(
-        default_factory=dict,
+    rates: FrozenMap[str, Uncertain] = Field(
+        default_factory=FrozenDict,
         description="Uncertain annual rates by scenario name or scope [1/year]; others as given.",
     )
 
@@ -1578,8 +1578,8 @@ class UncertainScenario(_Frozen):
     requirements: Requirements = Field(description="The business ask.")
     impact: UncertainImpact = Field(description="Costs, scenarios and uncertain rates.")
     catalog: Catalog = Field(description="Priced options (uncertain prices at their medians).")
-    prices: dict[str, Uncertain] = Field(
-        default_factory=dict,
+    prices: FrozenMap[str, Uncertain] = Field(
+        default_factory=FrozenDict,
         description="Uncertain catalog prices by '<table>.<key>.<field>' (see parse_prices).",
     )
 
