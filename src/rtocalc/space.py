@@ -948,6 +948,10 @@ def _solve_inputs(
                 & ((per_s(det) + prov_tab[:, st_b]) + fixed_lt_b <= per_s(rto_lim_c))
             )
         )
+    # a scenario without limits is out of scope: met whatever survives it (as the kernel
+    # says), so it constrains no interval
+    out_of_scope = np.isinf(rpo_lim) & np.isinf(rto_lim)
+    fixed_ok_b = [ok | out_of_scope[s] for s, ok in enumerate(fixed_ok_b)]
     return win, fixed_ok_b
 
 
