@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Mapping
 from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from rtocalc import (
     BusinessImpact,
@@ -18,11 +20,15 @@ from rtocalc import (
     Design,
     Requirements,
     Scenario,
+    UncertainImpact,
+    Uniform,
     Workload,
     cheapest,
     evaluate,
     load_scenario,
+    negotiate,
     optimize,
+    simulate,
 )
 from rtocalc.models import SCHEMES, SCOPES
 from rtocalc.optimize import _both_ends, _cheapest, explain, make_plan, order
@@ -520,3 +526,53 @@ def test_tco_objective_equals_brute_force_with_one_cost_zero(
         got = _hand_tco(res.plan, down, loss)
         assert res.plan.tco_monthly == pytest.approx(got, rel=1e-9) or got == res.plan.tco_monthly
         assert got <= best * (1 + 1e-9) + 1e-9
+
+
+def _nan_fields(obj, where: str = "") -> list[str]:
+    """Every float reachable from a result's fields that is NaN."""
+    found: list[str] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found += _nan_fields(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, Mapping):
+        for key, value in obj.items():
+            found += _nan_fields(value, f"{where}[{key!r}]")
+    elif isinstance(obj, tuple | list):
+        for i, value in enumerate(obj):
+            found += _nan_fields(value, f"{where}[{i}]")
+    elif isinstance(obj, float) and math.isnan(obj):
+        found.append(where)
+    return found
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    costs=st.sampled_from([(0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0), (0.01, 5000.0)]),
+    scopes=st.sampled_from([("logical",), ("logical", "site"), SCOPES]),
+)
+def test_no_result_carries_nan(catalog, workload, ask, costs, scopes):
+    """Issue 19: a result never carries NaN, whichever impact cost is zero and whichever
+    scenarios no copy survives: plans, results, negotiations and simulations."""
+    ask = ask.model_copy(
+        update={"rpo": dict.fromkeys(scopes, ask.rpo), "rto": dict.fromkeys(scopes, ask.rto)}
+    )
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    results: list[BaseModel] = [
+        cheapest(workload, ask, impact=impact, catalog=catalog, objective=objective)
+        for objective in ("outlay", "tco")
+    ]
+    target = next(k for k, t in catalog.targets.items() if "primary" in t.roles)
+    local = Design(interval=24, target=target, link=next(iter(catalog.links)))
+    results.append(evaluate(workload, local, ask, impact=impact, catalog=catalog))
+    results.append(negotiate(workload, ask, impact=impact, catalog=catalog))
+    uncertain = UncertainImpact(
+        downtime_cost=costs[0], data_loss_cost=Uniform(low=0.0, high=costs[1] + 1.0)
+    )
+    results.append(
+        simulate(workload, local, samples=16, seed=1, impact=uncertain, catalog=catalog)
+    )
+    for res in results:
+        assert not _nan_fields(res), type(res).__name__

@@ -258,3 +258,21 @@ def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
         solve = replace(one, interval=None)
         ev = evaluate_space(solve, workload, ask, impact, catalog, interval_rule=rule)
         assert ev.feasible[0] and ev.interval[0] == expected
+
+
+def test_a_scenario_without_limits_constrains_no_interval():
+    """A local-only design survives no site loss; with limits on corruption only, the
+    site, region and ransomware scenarios are out of scope, and the shortest interval is
+    the shortest the backup window allows (it was the 24 h RPO fallback: the solve took
+    the unsurvivable scenarios for unmet ones)."""
+    catalog = Catalog.default()
+    one = space_of(catalog, Design(interval=24, scheme="reverse", target="local_disk"))
+    ask = Requirements(rpo={"logical": "24 h"}, rto={"logical": "8 h"})
+    w = Workload(data_size="2 TB")
+    solve = replace(one, interval=None)
+    short = evaluate_space(solve, w, ask, BusinessImpact(), catalog, interval_rule="shortest")
+    long = evaluate_space(solve, w, ask, BusinessImpact(), catalog)
+    assert short.feasible[0] and long.feasible[0]
+    assert short.interval[0] == short.min_interval[0] < long.interval[0]
+    site = [s.scope == "site" for s in BusinessImpact().scenarios]
+    assert not short.extra["alive"][:, site].any()  # no copy survives a site loss
