@@ -49,6 +49,43 @@ def test_expected_annual_loss_by_hand():
     np.testing.assert_array_equal(per, [10.0, 20.0])
 
 
+def test_expected_loss_takes_zero_times_inf_per_term():
+    """Issue 19, item 2: an unrecoverable scenario (RTO = RPO = inf) with downtime at
+    $1,000/h and lost data at $0/h loses inf x 1000 + inf x 0 = inf + 0 = inf a year; the
+    sum was nan and then set to 0, so the scenario was dropped."""
+    inf = np.inf
+    assert math.isinf(cost.expected_annual_loss([0.02], [inf], [inf], 1000.0, 0.0))
+    assert math.isinf(cost.expected_annual_loss([0.02], [inf], [inf], 0.0, 1000.0))
+    # with both costs 0 or the rate 0, the unrecoverable scenario costs nothing
+    assert cost.expected_annual_loss([0.02], [inf], [inf], 0.0, 0.0) == 0.0
+    assert cost.expected_annual_loss([0.0, 1.0], [inf, 2.0], [inf, 1.0], 1000.0, 0.0) == 2000.0
+    # per term on arrays too, and a recoverable scenario beside it is unaffected
+    per = cost.expected_annual_loss(
+        [[1.0, 0.02]], [[2.0, inf]], [[1.0, inf]], [[1000.0], [0.0]], 0.0, axis=None
+    )
+    np.testing.assert_array_equal(per, [[2000.0, inf], [0.0, 0.0]])
+    # a nan input is not silently turned into 0
+    assert math.isnan(cost.expected_annual_loss([1.0], [np.nan], [1.0], 1000.0, 0.0))
+
+
+@given(
+    rate=st.floats(0.0, 10.0),
+    rto=st.floats(0.0, 1e4) | st.just(math.inf),
+    rpo=st.floats(0.0, 1e4) | st.just(math.inf),
+    down=st.sampled_from([0.0, 0.01, 1000.0]),
+    loss=st.sampled_from([0.0, 0.01, 1000.0]),
+)
+def test_expected_loss_is_never_nan(rate, rto, rpo, down, loss):
+    """The loss is the hand sum with 0 x inf = 0 taken in each product, never nan."""
+
+    def times(a: float, b: float) -> float:
+        return 0.0 if a == 0.0 or b == 0.0 else a * b
+
+    got = cost.expected_annual_loss([rate], [rto], [rpo], down, loss)
+    assert not math.isnan(got)
+    assert got == times(rate, times(rto, down) + times(rpo, loss))
+
+
 def test_tco_standby_drills():
     assert cost.total_cost_of_ownership(3000.0, 12000.0) == 4000.0
     assert cost.standby_cost(6000.0, 0.5, 4000.0, 0.08) == pytest.approx(3320.0)

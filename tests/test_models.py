@@ -3,7 +3,10 @@ error messages (field, value given, accepted form) and immutability."""
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -15,15 +18,18 @@ from rtocalc import (
     Catalog,
     Design,
     Plan,
+    Policy,
     Requirements,
     Result,
     Retention,
     Scenario,
+    UncertainImpact,
     Workload,
     cheapest,
     evaluate,
     load_scenario,
 )
+from rtocalc._frozen import FrozenDict
 from rtocalc.files import format_validation_error
 from rtocalc.models import SCOPES
 from strategies import requirement_models, workload_models
@@ -808,3 +814,83 @@ def test_models_are_frozen(model, field, value):
     with pytest.raises(ValidationError, match="frozen"):
         setattr(model, field, value)
     assert getattr(model, field) == before
+
+
+def _mutable_parts(obj: Any, where: str = "") -> list[str]:
+    """Every dict, list or set reachable from a model's fields that could be changed."""
+    found: list[str] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found += _mutable_parts(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, FrozenDict):
+        for key, value in obj.items():
+            found += _mutable_parts(value, f"{where}[{key!r}]")
+    elif isinstance(obj, dict | list | set | bytearray):
+        found.append(where)
+    elif isinstance(obj, tuple | frozenset):
+        for i, value in enumerate(obj):
+            found += _mutable_parts(value, f"{where}[{i}]")
+    return found
+
+
+def test_a_frozen_catalog_cannot_be_changed_in_place():
+    """Issue 19, item 1: ``cat.targets["local_disk"] = <100x price>`` went through, and
+    evaluate() kept returning the remembered $141.67 instead of $967.33."""
+    cat = Catalog.default()
+    w, d = Workload(data_size="2 TB"), Design(interval="24 h", target="local_disk")
+    before = evaluate(w, d, catalog=cat).monthly_cost
+    assert before == pytest.approx(141.67, abs=0.01)
+    dear = cat.targets["local_disk"].model_copy(update={"price_per_gb_month": 3.0})
+    for table in ("targets", "offsite", "links", "strategies"):
+        mapping = getattr(cat, table)
+        key = next(iter(mapping))
+        with pytest.raises(TypeError, match="frozen rtocalc model"):
+            mapping[key] = dear
+        with pytest.raises(TypeError, match="frozen rtocalc model"):
+            del mapping[key]
+        for change in ("clear", "popitem", "update", "setdefault", "pop"):
+            with pytest.raises(TypeError, match="frozen rtocalc model"):
+                getattr(mapping, change)(*([key] if change in ("pop", "setdefault") else []))
+    assert evaluate(w, d, catalog=cat).monthly_cost == before
+    # the way to change a price: a new catalog, with its own (not remembered) figures
+    dearer = cat.override({"targets": {"local_disk": {"price_per_gb_month": 3.0}}})
+    assert evaluate(w, d, catalog=dearer).monthly_cost > 5 * before
+    assert not _mutable_parts(cat) and not _mutable_parts(dearer)
+
+
+@given(requirement_models())
+def test_requirements_tables_are_read_only(r):
+    assert not _mutable_parts(r)
+    for table in (r.rpo, r.rto):
+        if isinstance(table, Mapping):
+            with pytest.raises(TypeError, match="frozen rtocalc model"):
+                table["site"] = 1.0  # type: ignore[index]
+
+
+def test_copies_and_round_trips_stay_read_only(default_scenario):
+    """model_copy(update=...) freezes the mappings and lists it is given; JSON, pickle and
+    deep copies give equal, read-only models."""
+    ask = Requirements(rpo="1 h", rto={"site": "4 h"})
+    copied = ask.model_copy(update={"rto": {"site": 2.0, "logical": 1.0}})
+    assert copied.limit("rto", "logical") == 1.0 and not _mutable_parts(copied)
+    with pytest.raises(TypeError):
+        copied.rto["site"] = 9.0  # type: ignore[index]
+    target = Catalog.default().targets["tape"]
+    assert target.model_copy(update={"roles": ["longterm"]}).roles == ("longterm",)
+    for model in (
+        default_scenario.catalog,
+        default_scenario.requirements,
+        default_scenario.impact,
+        Policy.model_validate(
+            {"tiers": {"gold": {"rpo": "1 h", "rto": "4 h", "scenarios": {}}}}
+        ),
+    ):
+        again = type(model).model_validate_json(model.model_dump_json())
+        for clone in (again, pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+            assert clone == model and not _mutable_parts(clone)
+        assert not _mutable_parts(model)
+        assert isinstance(model.model_dump(), dict)
+    uncertain = UncertainImpact(downtime_cost="1000..3000", rates={"site": "0.01..0.05"})
+    for clone in (pickle.loads(pickle.dumps(uncertain)), copy.deepcopy(uncertain)):
+        assert clone == uncertain and not _mutable_parts(clone)
+    assert not _mutable_parts(uncertain)

@@ -26,8 +26,9 @@ from rtocalc import (
 from rtocalc.cli import main
 from rtocalc.models import SCOPES
 from rtocalc.negotiate import _possible, _zero_downtime
+from rtocalc.optimize import _cheapest_plan
 from rtocalc.space import build_space, evaluate_space
-from rtocalc.tradeoff import _rto_candidates, _rto_relaxed, _scopes_in
+from rtocalc.tradeoff import _at, _rto_candidates, _rto_relaxed, _scopes_in
 from strategies import asks, small_catalogs, workloads
 
 
@@ -294,7 +295,6 @@ def test_negotiation_equals_its_parts_computed_alone(
     lifted = evaluate_space(space, workload, _rto_relaxed(possible, moving), impact, catalog)
     targets = _rto_candidates(
         lifted,
-        possible,
         np.isin([s.scope for s in impact.scenarios], moving),
         max(possible.limit("rto", s) for s in moving),
         round_values=False,
@@ -310,3 +310,34 @@ def test_negotiation_equals_its_parts_computed_alone(
     assert n.zero_downtime == _zero_downtime(
         curve, res.plan, ask, impact, catalog.currency, failover or _scopes_in(ask, "rto")
     )
+
+
+@pytest.mark.parametrize("name", ["examples/default.toml", "examples/zero_downtime.toml"])
+def test_break_even_equals_brute_force_tco_over_a_fine_rto_grid(name):
+    """Issue 19 oracle: the break-even is the least TCO of the cheapest plan over RTO
+    targets. Brute force: the cheapest plan (an exact search) at 60 RTO targets from the
+    floor to a week, each plan's TCO; none is below the break-even's, and the
+    break-even's outlay is the cheapest at its own target."""
+    sc = load_scenario(name)
+    w, ask, imp, cat = sc.workload, sc.requirements, sc.impact, sc.catalog
+    n = negotiate(w, ask, impact=imp, catalog=cat)
+    zd = n.zero_downtime
+    assert zd is not None and zd.break_even_rto is not None
+    res = cheapest(w, ask, impact=imp, catalog=cat)
+    possible = _possible(ask, res.reasons)
+    moving = [s for s in ("hardware", "site") if s in _scopes_in(ask, "rto")]
+    held = {
+        s: possible.limit("rto", s)
+        for s in _scopes_in(possible, "rto")
+        if s not in moving and np.isfinite(possible.limit("rto", s))
+    }
+
+    def plan_at(t: float):
+        return _cheapest_plan(w, _at(possible, "rto", held, moving, t), imp, cat)
+
+    at_be = plan_at(zd.break_even_rto)
+    assert at_be is not None
+    assert at_be.monthly_cost == pytest.approx(zd.break_even_cost, rel=1e-12)
+    grid = np.geomspace(zd.rto_floor, 168.0, 60)
+    tcos = [p.tco_monthly for t in grid if (p := plan_at(float(t))) is not None]
+    assert tcos and min(tcos) >= at_be.tco_monthly * (1 - 1e-12) - 1e-9

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Mapping
 from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from rtocalc import (
     BusinessImpact,
@@ -18,13 +20,17 @@ from rtocalc import (
     Design,
     Requirements,
     Scenario,
+    UncertainImpact,
+    Uniform,
     Workload,
     cheapest,
     evaluate,
     load_scenario,
+    negotiate,
     optimize,
+    simulate,
 )
-from rtocalc.models import SCHEMES
+from rtocalc.models import SCHEMES, SCOPES
 from rtocalc.optimize import _both_ends, _cheapest, explain, make_plan, order
 from rtocalc.space import Evaluation, build_space, evaluate_space
 from strategies import asks, small_catalogs, workloads
@@ -445,3 +451,146 @@ def test_unbounded_restore_is_still_a_surviving_path(default):
     logical = next(o for o in plan.by_scenario if o.scope == "logical")
     assert logical.path == "restore:primary"
     assert math.isinf(logical.rto)
+
+
+def test_unrecoverable_scenario_with_only_a_downtime_cost():
+    """Issue 19, item 2: with downtime at $1,000/h and lost data at $0/h, a local-only
+    design survives no site loss, so its expected loss is inf (it was $1,922.89/yr with
+    the site, regional and ransomware scenarios dropped); the TCO search then picks a
+    design that recovers from every scenario."""
+    w = Workload(data_size="2 TB")
+    impact = BusinessImpact(downtime_cost="$1,000/h", data_loss_cost=0)
+    local = evaluate(w, Design(interval="24 h", target="local_disk"), impact=impact)
+    assert math.isinf(local.expected_annual_loss) and math.isinf(local.tco_monthly)
+    ask = Requirements(rpo={"logical": "1 d"}, rto={"logical": "1 d"})
+    res = cheapest(w, ask, impact=impact, objective="tco")
+    assert res.plan is not None and math.isfinite(res.plan.tco_monthly)
+    assert all(math.isfinite(o.rto) for o in res.plan.by_scenario)
+
+
+def _hand_tco(plan, down: float, loss: float) -> float:
+    """TCO by hand from a plan's outcomes: outlay + sum rate x (RTO x c_down + RPO x
+    c_loss) / 12, each product 0 when a factor is 0 (NIST SP 800-30 ALE)."""
+
+    def times(a: float, b: float) -> float:
+        return 0.0 if a == 0.0 or b == 0.0 else a * b
+
+    eal = sum(times(o.rate, times(o.rto, down) + times(o.rpo, loss)) for o in plan.by_scenario)
+    return plan.monthly_cost + eal / 12.0
+
+
+def _small_default_catalog() -> Catalog:
+    """The default catalog cut to local chains, a copy to the infrequent-access cloud
+    tier, a 100 Mbit/s link and restore-to-new (the object tier holds GFS points)."""
+    data = Catalog.default().model_dump()
+    keep = ("local_disk", "local_hardened", "object_infrequent")
+    data["targets"] = {k: data["targets"][k] for k in keep}
+    data["offsite"] = {"cloud_copy_infrequent": data["offsite"]["cloud_copy_infrequent"]}
+    data["links"] = {"wan_100m": data["links"]["wan_100m"]}
+    data["strategies"] = {"restore": data["strategies"]["restore"]}
+    return Catalog.from_dict(data)
+
+
+@example(  # a local-only design dropped the site loss from its loss when one cost was 0
+    catalog=_small_default_catalog(),
+    workload=Workload(data_size="2 TB"),
+    ask=Requirements(rpo="1 d", rto="1 d"),
+    which="downtime",
+    price=1000.0,
+    scopes=("logical",),
+)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    catalog=small_catalogs(offsite_methods=1, links=1, standby=1),
+    workload=workloads(),
+    ask=asks(),
+    which=st.sampled_from(["downtime", "data_loss"]),
+    price=st.sampled_from([10.0, 5000.0]),
+    scopes=st.sampled_from([("logical",), ("logical", "hardware"), SCOPES]),
+)
+def test_tco_objective_equals_brute_force_with_one_cost_zero(
+    catalog, workload, ask, which, price, scopes
+):
+    """Issue 19 oracle: ``cheapest(objective="tco")`` against every design at a grid of
+    intervals, via evaluate() and the TCO by hand, with one impact cost zero.
+
+    With only a downtime cost the ask keeps its RTO limits and drops its RPO limits (with
+    only a data-loss cost, the reverse): each scenario's loss is then the least over the
+    surviving paths of a quantity linear in the interval, so TCO is concave in it and an
+    end of each design's interval range is optimal: no grid interval beats the search.
+    The kept limit applies to ``scopes`` only: a design need not recover from the others,
+    and their loss must still count.
+    """
+    down, loss = (price, 0.0) if which == "downtime" else (0.0, price)
+    kept = "rto" if which == "downtime" else "rpo"
+    limit = getattr(ask, kept)
+    ask = ask.model_copy(
+        update={kept: dict.fromkeys(scopes, limit), "rpo" if kept == "rto" else "rto": {}}
+    )
+    impact = BusinessImpact(downtime_cost=down, data_loss_cost=loss)
+    res = cheapest(workload, ask, impact=impact, catalog=catalog, objective="tco")
+    best = math.inf
+    feasible = False
+    for d in _designs(catalog, ask.retention.gfs):
+        for interval in GRID:
+            plan = evaluate(
+                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
+            )
+            if plan.meets_requirements:
+                feasible = True
+                best = min(best, _hand_tco(plan, down, loss))
+    assert res.feasible == feasible or (res.feasible and not feasible)
+    if res.plan is not None:
+        got = _hand_tco(res.plan, down, loss)
+        assert res.plan.tco_monthly == pytest.approx(got, rel=1e-9) or got == res.plan.tco_monthly
+        assert got <= best * (1 + 1e-9) + 1e-9
+
+
+def _nan_fields(obj, where: str = "") -> list[str]:
+    """Every float reachable from a result's fields that is NaN."""
+    found: list[str] = []
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            found += _nan_fields(getattr(obj, name), f"{where}.{name}")
+    elif isinstance(obj, Mapping):
+        for key, value in obj.items():
+            found += _nan_fields(value, f"{where}[{key!r}]")
+    elif isinstance(obj, tuple | list):
+        for i, value in enumerate(obj):
+            found += _nan_fields(value, f"{where}[{i}]")
+    elif isinstance(obj, float) and math.isnan(obj):
+        found.append(where)
+    return found
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    costs=st.sampled_from([(0.0, 0.0), (1000.0, 0.0), (0.0, 1000.0), (0.01, 5000.0)]),
+    scopes=st.sampled_from([("logical",), ("logical", "site"), SCOPES]),
+)
+def test_no_result_carries_nan(catalog, workload, ask, costs, scopes):
+    """Issue 19: a result never carries NaN, whichever impact cost is zero and whichever
+    scenarios no copy survives: plans, results, negotiations and simulations."""
+    ask = ask.model_copy(
+        update={"rpo": dict.fromkeys(scopes, ask.rpo), "rto": dict.fromkeys(scopes, ask.rto)}
+    )
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    results: list[BaseModel] = [
+        cheapest(workload, ask, impact=impact, catalog=catalog, objective=objective)
+        for objective in ("outlay", "tco")
+    ]
+    target = next(k for k, t in catalog.targets.items() if "primary" in t.roles)
+    local = Design(interval=24, target=target, link=next(iter(catalog.links)))
+    results.append(evaluate(workload, local, ask, impact=impact, catalog=catalog))
+    results.append(negotiate(workload, ask, impact=impact, catalog=catalog))
+    uncertain = UncertainImpact(
+        downtime_cost=costs[0], data_loss_cost=Uniform(low=0.0, high=costs[1] + 1.0)
+    )
+    results.append(
+        simulate(workload, local, samples=16, seed=1, impact=uncertain, catalog=catalog)
+    )
+    for res in results:
+        assert not _nan_fields(res), type(res).__name__

@@ -9,8 +9,16 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtocalc import BusinessImpact, load_scenario
-from rtocalc.space import build_space, evaluate_space
+from rtocalc import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Requirements,
+    Scenario,
+    Workload,
+    load_scenario,
+)
+from rtocalc.space import build_space, evaluate_space, space_of
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -228,3 +236,43 @@ def test_spaces_are_shared_and_read_only():
         pass
     else:
         raise AssertionError("a shared space's columns must be read-only")
+
+
+def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
+    """Issue 19, item 4: at an RTO limit equal to a restore's RTO (every cost-curve
+    breakpoint), the interval solve's slack, limit - (detection + fixed restore time),
+    rounded to -3.5e-18 and ruled the chain out, while the "meets" test (limit + 1e-9)
+    accepts it: the shortest interval came out as the 24 h fallback, not the shortest
+    the backup window allows."""
+    catalog = Catalog.default()
+    impact = BusinessImpact(
+        scenarios=[Scenario(name="x", scope="logical", rate=1.0, detection=0.1)]
+    )
+    workload = Workload(data_size=74.87437185929647)
+    one = space_of(catalog, Design(interval=24, scheme="reverse", target="local_disk"))
+    at_24 = evaluate_space(one, workload, Requirements(rpo=48, rto=1000), impact, catalog)
+    limit = float(at_24.rto[0, 0])  # a reverse chain: no replay, the same at any interval
+    assert (limit - 0.1) - at_24.extra["transfer"][1][0] < 0.0  # the rounding this case is about
+    ask = Requirements(rpo=48, rto=limit)
+    for rule, expected in (("shortest", at_24.min_interval[0]), ("longest", 24.0)):
+        solve = replace(one, interval=None)
+        ev = evaluate_space(solve, workload, ask, impact, catalog, interval_rule=rule)
+        assert ev.feasible[0] and ev.interval[0] == expected
+
+
+def test_a_scenario_without_limits_constrains_no_interval():
+    """A local-only design survives no site loss; with limits on corruption only, the
+    site, region and ransomware scenarios are out of scope, and the shortest interval is
+    the shortest the backup window allows (it was the 24 h RPO fallback: the solve took
+    the unsurvivable scenarios for unmet ones)."""
+    catalog = Catalog.default()
+    one = space_of(catalog, Design(interval=24, scheme="reverse", target="local_disk"))
+    ask = Requirements(rpo={"logical": "24 h"}, rto={"logical": "8 h"})
+    w = Workload(data_size="2 TB")
+    solve = replace(one, interval=None)
+    short = evaluate_space(solve, w, ask, BusinessImpact(), catalog, interval_rule="shortest")
+    long = evaluate_space(solve, w, ask, BusinessImpact(), catalog)
+    assert short.feasible[0] and long.feasible[0]
+    assert short.interval[0] == short.min_interval[0] < long.interval[0]
+    site = [s.scope == "site" for s in BusinessImpact().scenarios]
+    assert not short.extra["alive"][:, site].any()  # no copy survives a site loss

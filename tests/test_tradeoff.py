@@ -209,7 +209,9 @@ def test_rto_cost_curve_is_a_monotone_step_function(default):
         i = int(np.flatnonzero(targets == knee)[0])
         assert costs[i] >= curve.knee_factor * costs[i + 1]
     assert curve.cost_at(1e9) == pytest.approx(costs[-1])
-    assert math.isinf(curve.cost_at(targets[0] / 2))
+    assert curve.infeasible_below is not None and curve.infeasible_below < targets[0]
+    assert math.isinf(curve.cost_at(curve.infeasible_below))
+    assert math.isinf(curve.cost_at(curve.infeasible_below / 2))
 
 
 @pytest.mark.parametrize("axis", ["rpo", "retention"])
@@ -281,3 +283,44 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
             at_t = evaluate_space(space.take(rows), workload, req, impact, catalog)
             assert not at_t.feasible.any()
         assert plan == _cheapest_plan(workload, req, impact, catalog, space)
+
+
+def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default):
+    """Issue 19, item 5: a cheap design that breaks a held limit entered the running
+    minimum of the RTO candidates and hid the $1,952.61/mo step from 10.76 h; cost_at(12)
+    then read the $1,987.07/mo step of 1.5 h. Every step is checked by an exact search."""
+    w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
+    curve = cost_curve(w, ask, impact=imp, catalog=cat, scopes=["hardware", "site"])
+    held = {s: ask.limit("rto", s) for s in ("logical", "ransomware")}
+    exact = _cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
+    assert exact is not None
+    assert curve.cost_at(12.0) == pytest.approx(exact.monthly_cost, rel=1e-12)
+    assert exact.monthly_cost == pytest.approx(1952.61, abs=0.01)
+    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(1952.61, abs=0.01))
+    assert step.target == pytest.approx(10.76, abs=0.01)
+
+
+def test_rpo_curve_claims_only_what_it_searched(default):
+    """Issue 19, item 8: ``infeasible_below`` read "targets tighter than this are met by
+    no design" but was the tightest target met (0.25 h), while an RPO of 0.2 h is met,
+    and ``cost_at(0.2)`` returned inf. It is now the loosest target met by none, and
+    cost_at says it does not know in between. Between steps cost_at is an upper bound
+    (the interval moves with the target): exact at each step's target."""
+    w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
+    curve = cost_curve(w, ask, axis="rpo", impact=imp, catalog=cat)
+    moving = _scopes_in(ask, "rpo")
+
+    def exact(t: float):
+        return _cheapest_plan(w, _at(ask, "rpo", {}, moving, t), imp, cat)
+
+    low = curve.infeasible_below
+    assert low is not None and exact(low) is None and math.isinf(curve.cost_at(low))
+    first = curve.steps[0].target
+    assert low < 0.2 < first and exact(0.2) is not None
+    with pytest.raises(ValueError, match=r"target: 0\.2 h is tighter than every step"):
+        curve.cost_at(0.2)
+    for step in curve.steps:
+        assert curve.cost_at(step.target) == pytest.approx(exact(step.target).monthly_cost)
+    for t in (0.3, 0.75, 3.0, 6.0, 20.0):
+        plan = exact(t)
+        assert plan is not None and curve.cost_at(t) >= plan.monthly_cost - 1e-9

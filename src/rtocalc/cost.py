@@ -261,7 +261,7 @@ def expected_annual_loss(
     -------
     float or ndarray
         Expected loss [currency/year]; ``inf`` when a scenario with a positive rate has no
-        recovery. Scenarios with rate 0 contribute 0 even when unrecoverable.
+        recovery and a positive cost for the quantity it loses without limit.
 
     Notes
     -----
@@ -270,6 +270,12 @@ def expected_annual_loss(
 
     .. math:: \mathrm{EAL} = \sum_s \lambda_s
         \left(\mathrm{RTO}_s\, c_{down} + \mathrm{RPO}_s\, c_{loss}\right)
+
+    An unrecoverable scenario has :math:`\mathrm{RTO}_s = \mathrm{RPO}_s = \infty`. Each
+    product is taken with :math:`0 \cdot \infty = 0` on its own (an hour that costs
+    nothing costs nothing however many are lost; a scenario that never happens costs
+    nothing), before the terms are added: an unrecoverable scenario with a positive rate
+    and a positive downtime cost loses :math:`\infty` even when lost data costs 0.
 
     Use worst-case RPO/RTO for the worst case, the mean-case RPO of
     :func:`rtocalc.physics.rpo_backup` for the mean case.
@@ -283,18 +289,30 @@ def expected_annual_loss(
     --------
     >>> expected_annual_loss([1.0, 0.1], [2.0, 10.0], [1.0, 24.0], 5000.0, 1000.0)
     18400.0
+    >>> inf = float("inf")  # the second scenario is unrecoverable; lost data costs 0
+    >>> expected_annual_loss([1.0, 0.1], [2.0, inf], [1.0, inf], 5000.0, 0.0)
+    inf
+    >>> expected_annual_loss([1.0, 0.0], [2.0, inf], [1.0, inf], 5000.0, 0.0)
+    10000.0
     """
-    lam, t, p = _f(rate), _f(rto), _f(rpo)
-    with np.errstate(invalid="ignore"):
-        per = np.asarray(t * _f(downtime_cost) + p * _f(data_loss_cost))
-        per = np.asarray(per * lam)
-    shape = np.broadcast_shapes(lam.shape, t.shape, p.shape)
+    lam, t, p, dc, lc = _f(rate), _f(rto), _f(rpo), _f(downtime_cost), _f(data_loss_cost)
+    per = _times(lam, _times(t, dc) + _times(p, lc))
+    shape = np.broadcast_shapes(lam.shape, t.shape, p.shape, dc.shape, lc.shape)
     if per.shape != shape:
         per = np.broadcast_to(per, shape).copy()
-    per[np.isnan(per)] = 0.0  # 0 x inf: a free or impossible outage costs nothing
-    if (lam == 0.0).any():
-        per = np.where(lam == 0.0, 0.0, per)
     return _out(per if axis is None else per.sum(axis=axis))
+
+
+def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a * b`` with 0 x inf = 0: a zero factor makes the product 0, even if the other
+    is infinite (no cost per hour, or no rate, makes an unrecoverable outage cost 0); a
+    nan factor stays nan."""
+    with np.errstate(invalid="ignore"):
+        out = np.asarray(a * b)
+    nan = np.isnan(out)  # with no nan factor, only 0 x inf gives nan
+    if nan.any():
+        out = np.where(nan & ~np.isnan(a) & ~np.isnan(b), 0.0, out)
+    return out
 
 
 def total_cost_of_ownership(outlay: ArrayLike, annual_loss: ArrayLike) -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -31,6 +31,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from . import units
+from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
 
 __all__ = [
     "SCHEMES",
@@ -170,7 +171,7 @@ MoneyOnce = Annotated[float, BeforeValidator(_money_once), _text_or_number("$12,
 NonNegative = Annotated[float, BeforeValidator(_nonneg), _text_or_number("0.023")]
 
 
-class _Model(BaseModel):
+class _Model(FrozenModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", ser_json_inf_nan="strings", validate_default=False
     )
@@ -425,8 +426,9 @@ _DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "examples": ["4 h"]}]
 }
 PerScope = Annotated[
-    float | dict[Scope, float],
+    float | FrozenMap[Scope, float],
     BeforeValidator(_per_scope),
+    AfterValidator(freeze),
     WithJsonSchema(
         {
             "anyOf": [
@@ -490,7 +492,7 @@ class Requirements(_Model):
     def limit(self, metric: Literal["rpo", "rto"], scope: str) -> float:
         """The limit [h] on ``metric`` for scenarios of ``scope`` (``inf`` when none)."""
         value = self.rpo if metric == "rpo" else self.rto
-        lim = value.get(scope, float("inf")) if isinstance(value, dict) else float(value)  # type: ignore[call-overload]
+        lim = value.get(scope, float("inf")) if isinstance(value, Mapping) else float(value)  # type: ignore[call-overload]
         if metric == "rto" and self.mtd is not None:
             lim = min(lim, self.mtd - self.wrt)
         return float(lim)
@@ -763,10 +765,12 @@ class Catalog(_Model):
     """
 
     catalog: CatalogInfo = Field(default_factory=CatalogInfo, description="Header.")
-    targets: dict[str, Target] = Field(description="Backup target tiers by key.")
-    offsite: dict[str, OffsiteMethod] = Field(default_factory=dict, description="Off-site methods.")
-    links: dict[str, Link] = Field(description="WAN link sizes by key.")
-    strategies: dict[str, Strategy] = Field(description="Recovery strategies by key.")
+    targets: FrozenMap[str, Target] = Field(description="Backup target tiers by key.")
+    offsite: FrozenMap[str, OffsiteMethod] = Field(
+        default_factory=FrozenDict, description="Off-site methods."
+    )
+    links: FrozenMap[str, Link] = Field(description="WAN link sizes by key.")
+    strategies: FrozenMap[str, Strategy] = Field(description="Recovery strategies by key.")
     replication: Replication = Field(description="Replication settings.")
     operations: Operations = Field(description="Restore drill costs.")
 

@@ -38,6 +38,7 @@ from pydantic import (
 
 from . import physics, units
 from ._batch import cheapest_plans, evaluate_systems
+from ._frozen import FrozenDict, FrozenMap
 from .files import InputError, _catalog, base_of, format_validation_error, read_toml
 from .models import (
     SCOPES,
@@ -160,8 +161,8 @@ class Tier(_Model):
         ),
     )
     wrt: Hours = Field(0.0, description="Work recovery time after systems are back [h].")
-    scenarios: dict[str, ScenarioLimits] = Field(
-        default_factory=dict,
+    scenarios: FrozenMap[str, ScenarioLimits] = Field(
+        default_factory=FrozenDict,
         description=(
             "Limits for named scenarios of the policy, replacing the tier's limits for "
             "their scope, e.g. a longer RTO for a regional disaster."
@@ -309,7 +310,7 @@ class Policy(_Model):
             "per scope); give them as [[scenarios]] tables."
         ),
     )
-    tiers: dict[str, Tier] = Field(
+    tiers: FrozenMap[str, Tier] = Field(
         description="Tiers by name, e.g. [tiers.tier-1]; at least one.", min_length=1
     )
 

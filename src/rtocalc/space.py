@@ -1044,7 +1044,11 @@ def _solve_inputs(
         # term leaves; instant recovery within the limit lifts it
         lo = []
         for k in range(2):
-            slack = (((per_s(rto_lim) - manual) - prov_a) - fig.retrieval[k]) - share * fig.move[k]
+            # measured from the limit the "meets" test uses (with its tolerance): at a
+            # limit equal to the copy's RTO the raw slack can round to -1e-15, which
+            # would rule the copy out
+            slack = ((per_s(rto_lim_c) - manual) - prov_a) - fig.retrieval[k]
+            slack = slack - share * fig.move[k]
             bound = physics.min_interval_for_rto(slack, D, c, read_a[k], chain_days_a, share)
             instant = manual + (fig.instant[k] + ir_prov_a) <= per_s(rto_lim_c)
             lo.append(np.maximum(np.where(instant, -np.inf, bound), i_min_a))
@@ -1085,6 +1089,10 @@ def _solve_inputs(
                 & (restore_lt <= per_s(rto_lim_c))
             )
         )
+    # a scenario without limits is out of scope: met whatever survives it (as the kernel
+    # says), so it constrains no interval
+    out_of_scope = np.isinf(rpo_lim) & np.isinf(rto_lim)
+    fixed_ok_b = [ok | out_of_scope[s] for s, ok in enumerate(fixed_ok_b)]
     return win, fixed_ok_b
 
 

@@ -411,7 +411,10 @@ class CostCurve(_Result):
     budget: float | None = Field(description="The ask's budget [currency/month].")
     currency: str = Field(description="ISO 4217 code of every amount.")
     infeasible_below: float | None = Field(
-        description="Targets tighter than this are met by no design [unit]."
+        description=(
+            "The loosest target searched that no design meets [unit]: no design meets "
+            "it or any tighter target. None when every target searched is met."
+        )
     )
 
     @property
@@ -460,12 +463,55 @@ class CostCurve(_Result):
         return _dataframe(self.rows(), "CostCurve.to_dataframe")
 
     def cost_at(self, target: float) -> float:
-        """Cheapest monthly cost for a target on this axis (``inf`` if none meets it)."""
+        """Monthly cost of the cheapest step that meets ``target`` [currency/month].
+
+        A step meets every target at least as loose as its own. The answer is exact at
+        each step's target and an upper bound between them: along RPO (and retention) a
+        design's interval, and so its cost, moves with the target, so a target between
+        two steps may be met for a little less than the tighter step costs (cents on the
+        default example); search it (:func:`rtocalc.cheapest`, or ``targets=``) for the
+        exact figure.
+
+        Parameters
+        ----------
+        target : float
+            A target on this axis [unit].
+
+        Returns
+        -------
+        float
+            The cost [currency/month]; ``inf`` when the target is at least as tight as
+            :attr:`infeasible_below` (no design meets it).
+
+        Raises
+        ------
+        ValueError
+            When the target is tighter than every step but looser than
+            :attr:`infeasible_below` (or there is none): the curve does not know whether
+            a design meets it.
+        """
+        sign = -1.0 if self.axis == "retention" else 1.0  # more days is tighter
+
+        def tighter(a: float, b: float) -> bool:
+            """Whether target ``a`` is at least as tight as ``b``."""
+            return sign * a <= sign * b + 1e-12
+
         best = math.inf
         for s in self.steps:
-            if s.target <= target + 1e-12:
+            if tighter(s.target, target):
                 best = min(best, s.monthly_cost)
-        return best
+        if math.isfinite(best):
+            return best
+        known = self.infeasible_below
+        if known is not None and tighter(target, known):
+            return math.inf
+        first = f"{self.steps[0].target:g} {self.unit}" if self.steps else "no target"
+        below = "nothing" if known is None else f"{known:g} {self.unit}"
+        raise ValueError(
+            f"target: {target:g} {self.unit} is tighter than every step (the tightest met: "
+            f"{first}) and looser than the loosest target met by none ({below}); search it "
+            "with rtocalc.cheapest() or cost_curve(targets=[...])"
+        )
 
 
 def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
@@ -538,7 +584,6 @@ def _rto_relaxed(requirements: Requirements, scopes: Sequence[str]) -> Requireme
 
 def _rto_candidates(
     ev: Evaluation,
-    requirements: Requirements,
     scope_mask: np.ndarray,
     ask: float,
     *,
@@ -554,12 +599,10 @@ def _rto_candidates(
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
     need = _rto_need(ev, scope_mask)
-    ok = ev.window_ok & ev.link_ok & np.isfinite(need)
-    if requirements.offsite:
-        ok &= ev.has_offsite
-    if requirements.immutable:
-        ok &= ev.has_immutable
-    cand = np.flatnonzero(ok)
+    # a design infeasible for the lifted ask (it breaks a held limit, the window, the
+    # link, the off-site or immutable ask) is infeasible at every target: it must not
+    # enter the running minimum, where it would hide the breakpoints of dearer designs
+    cand = np.flatnonzero(ev.feasible & np.isfinite(need))
     found: set[float] = {5 / 60, 0.25, 1.0, 4.0, 24.0, 72.0, 168.0} if round_values else set()
     if math.isfinite(ask):
         found.add(ask)
@@ -809,7 +852,7 @@ def _rto_steps(
     grid = (
         targets
         if targets is not None
-        else _rto_candidates(ev, requirements, scope_mask, ask, round_values=round_values)
+        else _rto_candidates(ev, scope_mask, ask, round_values=round_values)
     )
     floor = _rto_floor(ev, workload, scope_mask)
     raw: list[tuple[float, Plan | None]] = []
@@ -859,11 +902,12 @@ def _curve(
         for i in range(len(steps) - 1)
         if steps[i].monthly_cost >= knee_factor * steps[i + 1].monthly_cost
     )
+    # the loosest target met by none: every target at least as tight is met by none too
+    # (an ask only gets harder as its target tightens)
     if axis == "retention":
-        infeasible_below = max(infeasible) if infeasible else None
+        infeasible_below = min(infeasible) if infeasible else None
     else:
-        tight = [t for t in infeasible if not feasible or t < feasible[0][0]]
-        infeasible_below = feasible[0][0] if tight and feasible else None
+        infeasible_below = max(infeasible) if infeasible else None
     return CostCurve(
         axis=axis,
         unit=unit,

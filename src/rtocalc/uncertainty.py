@@ -26,7 +26,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -37,8 +36,10 @@ from pydantic import (
 from scipy.special import ndtri
 
 from . import cost, units
+from ._frozen import FrozenDict, FrozenMap, FrozenModel
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
+    DesignSpace,
     FloatArray,
     WorkloadColumns,
     build_space,
@@ -73,7 +74,7 @@ _Z90 = float(ndtri(0.9))  # standard normal 90th percentile, 1.2815515655446004
 _OPEN = Requirements(rpo={}, rto={})
 
 
-class _Frozen(BaseModel):
+class _Frozen(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
 
@@ -542,8 +543,8 @@ class UncertainImpact(_Frozen):
         default_factory=lambda: BusinessImpact().scenarios,
         description="Disruptions planned for (rates as the median if uncertain).",
     )
-    rates: dict[str, Uncertain] = Field(
-        default_factory=dict,
+    rates: FrozenMap[str, Uncertain] = Field(
+        default_factory=FrozenDict,
         description="Uncertain annual rates by scenario name or scope [1/year]; others as given.",
     )
 
@@ -1157,8 +1158,13 @@ class RobustChoice(_Frozen):
         description="Highest fraction of samples meeting the ask over the candidates "
         "simulated [-]; None when no candidate was simulated.",
     )
-    candidates: int = Field(description="Candidate (design, interval) pairs in the search [-].")
-    evaluated: int = Field(description="Candidates simulated before the search stopped [-].")
+    candidates: int = Field(
+        description="Candidate designs: those meeting the ask at some stressed input [-]."
+    )
+    evaluated: int = Field(
+        description="Candidate designs whose interval was searched before the search "
+        "stopped [-]."
+    )
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
     def __str__(self) -> str:
@@ -1224,15 +1230,20 @@ def robust_cheapest(
     Notes
     -----
     The objective is the outlay at the median inputs. Candidates are the designs of the
-    whole space (off-site and immutable asks checked first), each at the backup
-    intervals solved (the longest interval meeting the ask, as in :func:`rtocalc.cheapest`)
-    at stressed inputs: every input at its quantile 0.5, 0.75, 0.9, 0.95, 0.99 and
-    ``confidence`` on its adverse side (larger data, change, growth and peak rate, smaller
-    reduction), and at the adverse extreme of the samples. Candidates are sorted by
-    median outlay and simulated over all samples in growing batches (rows = candidate x sample, one
-    evaluation call per batch); the first with success rate >= ``confidence`` wins, so
-    the result is exact over the candidate set. Other intervals are not searched, and
-    candidates infeasible at all stressed inputs are dropped.
+    whole space (off-site and immutable asks checked first) that meet the ask at some
+    interval at stressed inputs: every input at its quantile 0.5, 0.75, 0.9, 0.95, 0.99
+    and ``confidence`` on its adverse side (larger data, change, growth and peak rate,
+    smaller reduction), or at the adverse extreme of the samples; the others are
+    dropped. Candidates are taken in order of a lower bound of their outlay (at the
+    longest interval, 24 h, at the median inputs) in growing batches, until the best
+    found costs less than every bound left. Each design's interval is searched on the
+    samples: in each sample the design meets the ask between its shortest and longest
+    feasible intervals (both solved, as :func:`rtocalc.cheapest` solves one), so the
+    longest interval held by at least ``confidence`` of those ranges is one of their
+    longest ends; the longest few such ends are simulated until one meets the ask in
+    ``confidence`` of the samples. Outlay never rises with the interval, so that is the
+    design's cheapest interval reaching the confidence: the result is exact over the
+    candidate designs whenever each sample's feasible intervals form one range.
 
     References
     ----------
@@ -1285,79 +1296,79 @@ def robust_cheapest(
         if n in _WORKLOAD_KINDS
     }
     stressed.append(med.model_copy(update=worst))
-    # the longest feasible interval of every design at every stressed workload, one call
+    # the designs feasible at some interval at some stressed workload (one call); the
+    # others are dropped
     n_sp, n_w = len(space), len(stressed)
     rows = np.tile(np.arange(n_sp), n_w)
     owner = np.repeat(np.arange(n_w), n_sp)
     ev = evaluate_space(
         space.take(rows), WorkloadColumns.of(stressed).take(owner), requirements, imp, catalog
     )
-    iv = np.where(ev.feasible, ev.interval, np.nan)
-    ok = np.isfinite(iv)
-    rows, iv = rows[ok], iv[ok]
-    # dedupe (row, interval) pairs
-    key = np.unique(np.stack([rows.astype(float), iv]), axis=1)
-    rows, iv = key[0].astype(np.int64), key[1]
-    cand = replace(space.take(rows), interval=iv)
-    med_eval = evaluate_space(cand, med, requirements, imp, catalog)
-    order = np.lexsort(
-        (
-            np.arange(len(cand)),
-            med_eval.outlay,
-            med_eval.worst_rpo,
-            med_eval.worst_rto,
-            med_eval.outlay,
-        )
-    )
-    median_design, median_p = None, None
+    designs = np.unique(rows[ev.feasible])
+    # each design's outlay at the median inputs at the longest interval: a lower bound of
+    # its outlay at any interval (outlay never rises with the interval)
+    bound = row_costs(
+        space.take(designs),
+        np.full(designs.size, units.HOURS_PER_DAY),
+        med,
+        requirements.retention,
+        catalog,
+    ).outlay
+    by_bound = np.lexsort((designs, bound))
+    order, bound = designs[by_bound], bound[by_bound]
     from .optimize import _cheapest_plan
 
     plan = _cheapest_plan(med, requirements, imp, catalog)
-    chosen: int | None = None
-    chosen_p = 0.0
-    chosen_mean = 0.0
+    best: tuple[float, float, float, int] | None = None  # (outlay, RTO, RPO, position)
+    chosen: tuple[int, float] | None = None  # (row of space, interval)
     best_p: float | None = None
     done = 0
     k = 4
-    base_idx = np.arange(samples, dtype=np.int64)
-    while done < len(order) and chosen is None:
+    while done < len(order):
+        if best is not None and bound[done] > best[0] * (1 + 1e-12) + 1e-9:
+            break  # no design left can cost less, nor tie
         k = max(1, min(k, _BATCH_ROWS // samples, len(order) - done))
         block = order[done : done + k]
-        sub = cand.take(np.repeat(block, samples))
-        ev = evaluate_space(
-            sub, cols.take(np.tile(base_idx, len(block))), requirements, imp, catalog
+        interval, p = _interval_on_samples(
+            space.take(block), cols, requirements, imp, catalog, confidence
         )
-        ok_rate = ev.feasible.reshape(len(block), samples).mean(axis=1)
-        best_p = max(float(ok_rate.max()), best_p or 0.0)
-        hit = np.flatnonzero(ok_rate >= confidence - 1e-12)
-        if hit.size:
-            j = int(hit[0])
-            chosen = int(block[j])
-            chosen_p = float(ok_rate[j])
-            outlay = ev.outlay.reshape(len(block), samples)[j]
-            start = j * samples
-            delta = _price_delta(
-                sub.take(np.arange(start, start + samples)),
-                ev.interval[start : start + samples],
-                cols,
-                requirements,
-                catalog,
-                parsed,
-                price_draws,
-            )
-            chosen_mean = float((outlay + delta).mean())
+        if np.isfinite(p).any():
+            best_p = max(float(np.nanmax(p)), best_p or 0.0)
+        ok = np.flatnonzero(np.isfinite(interval))
+        if ok.size:
+            at = replace(space.take(block[ok]), interval=interval[ok])
+            med_eval = evaluate_space(at, med, requirements, imp, catalog)
+            for j, b in enumerate(ok):
+                key = (
+                    float(med_eval.outlay[j]),
+                    float(med_eval.worst_rto[j]),
+                    float(med_eval.worst_rpo[j]),
+                    done + int(b),
+                )
+                if best is None or key < best:
+                    best, chosen = key, (int(block[b]), float(interval[b]))
         done += len(block)
         k *= 4
+    chosen_p = chosen_mean = 0.0
+    if chosen is not None:
+        # the chosen design at its interval over every sample: the fraction meeting the
+        # ask and the mean outlay (with the sampled prices)
+        row, iv = chosen
+        sub = replace(space.take(np.full(samples, row)), interval=np.full(samples, iv))
+        ev = evaluate_space(sub, cols, requirements, imp, catalog)
+        chosen_p = float(ev.feasible.mean())
+        delta = _price_delta(sub, ev.interval, cols, requirements, catalog, parsed, price_draws)
+        chosen_mean = float((ev.outlay + delta).mean())
+    median_design, median_p = None, None
     if plan is not None:
         median_design = plan.design
         sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, seed, parsed)
         median_p = sim.p_meets
-    design = None if chosen is None else cand.design(chosen, float(iv[chosen]))
     return RobustChoice(
         feasible=chosen is not None,
-        design=design,
+        design=None if chosen is None else space.design(*chosen),
         probability=None if chosen is None else chosen_p,
-        monthly_cost=None if chosen is None else float(med_eval.outlay[chosen]),
+        monthly_cost=None if best is None else best[0],
         mean_monthly_cost=None if chosen is None else chosen_mean,
         confidence=float(confidence),
         samples=samples,
@@ -1365,10 +1376,80 @@ def robust_cheapest(
         median_design=median_design,
         median_probability=median_p,
         best_probability=best_p,
-        candidates=len(cand),
+        candidates=len(order),
         evaluated=done,
         currency=catalog.currency,
     )
+
+
+#: intervals simulated per design and round: the longest the samples' ranges allow
+_VERIFIED = 1
+
+
+def _interval_on_samples(
+    block: DesignSpace,
+    cols: WorkloadColumns,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    confidence: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Per design of ``block``: the longest backup interval meeting the ask in at least
+    ``confidence`` of the samples ``cols``, searched on the samples.
+
+    In each sample a design meets the ask at intervals within its shortest and longest
+    feasible ones (``evaluate_space`` with either rule). The fraction of samples whose
+    range holds an interval only falls just past a longest interval, so the longest
+    interval reaching ``confidence`` is one of them: the longest few that reach it by
+    the ranges are simulated, a few at a time, longest first, until one reaches it (a
+    sample's feasible intervals may have gaps, so the ranges can overstate). Exact when
+    every sample's feasible intervals form one range.
+
+    Returns
+    -------
+    interval : ndarray
+        The interval per design [h], nan where none reaches ``confidence``.
+    probability : ndarray
+        Per design, the highest fraction of samples meeting the ask at the intervals
+        simulated [-] (nan where no sample meets it at any interval).
+    """
+    b, n = len(block), cols.data_size.shape[0]
+    sub = block.take(np.repeat(np.arange(b), n))
+    every = cols.take(np.tile(np.arange(n), b))
+    longest = evaluate_space(sub, every, requirements, impact, catalog)
+    shortest = evaluate_space(sub, every, requirements, impact, catalog, interval_rule="shortest")
+    ok = (longest.feasible & shortest.feasible).reshape(b, n)
+    hi, lo = longest.interval.reshape(b, n), shortest.interval.reshape(b, n)
+    need = confidence * n - 1e-9
+    interval = np.full(b, np.nan)
+    probability = np.full(b, np.nan)
+    queue: list[list[float]] = []  # per design: candidates left to simulate, longest first
+    for d in range(b):
+        his, los = np.sort(hi[d][ok[d]]), np.sort(lo[d][ok[d]])
+        if not his.size:
+            queue.append([])
+            continue
+        cand = np.unique(his)[::-1]  # longest first
+        # samples whose range holds the candidate: lo <= I (started) minus hi < I (ended)
+        held = np.searchsorted(los, cand + 1e-9, "right") - np.searchsorted(his, cand - 1e-9)
+        reach = cand[held >= need]
+        queue.append([float(x) for x in (reach if reach.size else cand[[np.argmax(held)]])])
+    while True:
+        tried = [(d, x) for d in range(b) if np.isnan(interval[d]) for x in queue[d][:_VERIFIED]]
+        if not tried:
+            return interval, probability
+        for d in range(b):
+            del queue[d][:_VERIFIED]
+        owner = np.array([d for d, _ in tried])
+        at = np.array([x for _, x in tried])
+        sim = replace(block.take(np.repeat(owner, n)), interval=np.repeat(at, n))
+        every = cols.take(np.tile(np.arange(n), len(tried)))
+        ev = evaluate_space(sim, every, requirements, impact, catalog)
+        p = ev.feasible.reshape(len(tried), n).mean(axis=1)
+        for j, (d, x) in enumerate(tried):  # each design's candidates, longest first
+            probability[d] = np.fmax(probability[d], p[j])
+            if np.isnan(interval[d]) and p[j] >= confidence - 1e-12:
+                interval[d] = x
 
 
 # --- sensitivity -----------------------------------------------------------------------------
@@ -1592,8 +1673,8 @@ class UncertainScenario(_Frozen):
     requirements: Requirements = Field(description="The business ask.")
     impact: UncertainImpact = Field(description="Costs, scenarios and uncertain rates.")
     catalog: Catalog = Field(description="Priced options (uncertain prices at their medians).")
-    prices: dict[str, Uncertain] = Field(
-        default_factory=dict,
+    prices: FrozenMap[str, Uncertain] = Field(
+        default_factory=FrozenDict,
         description="Uncertain catalog prices by '<table>.<key>.<field>' (see parse_prices).",
     )
 
