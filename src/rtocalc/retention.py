@@ -80,12 +80,16 @@ def _scheme_codes(scheme: ArrayLike | str) -> NDArray[np.int64]:
     arr = np.asarray(scheme)
     if arr.dtype.kind in "USO":
         lookup = {name: code for code, name in enumerate(SCHEMES)}
+        flat = arr.ravel()
+        if arr.dtype.kind == "O" and not all(isinstance(x, str) for x in flat.tolist()):
+            raise _scheme_error(next(x for x in flat.tolist() if not isinstance(x, str)))
+        names, inverse = np.unique(flat.astype(str), return_inverse=True)
         codes = []
-        for item in arr.ravel().tolist():
-            if not isinstance(item, str) or item not in lookup:
+        for item in names.tolist():
+            if item not in lookup:
                 raise _scheme_error(item)
             codes.append(lookup[item])
-        return np.asarray(codes, dtype=np.int64).reshape(arr.shape)
+        return np.asarray(codes, dtype=np.int64)[inverse].reshape(arr.shape)
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
         raise _scheme_error(arr.ravel()[0] if arr.ndim else arr.item())
     codes_arr = arr.astype(np.int64)
@@ -121,16 +125,20 @@ def _unique_change(days: ArrayLike, daily_change: ArrayLike, method: str) -> Flo
     return np.asarray(np.maximum(np.minimum(np.minimum(base, 1.0), inject_limit), c), dtype=float)
 
 
-def _geo(first: FloatArray, count: FloatArray, step: FloatArray, rho: FloatArray) -> FloatArray:
+def _geo(
+    first: FloatArray, count: FloatArray, step: float | FloatArray, log_rho: FloatArray
+) -> FloatArray:
     """``sum(rho ** (first + i * step) for i in range(count))`` in closed form.
 
-    ``rho`` in (0, 1] is the size ratio of a point one unit older; ``count`` may be 0.
+    ``log_rho`` <= 0 is the log of the size ratio of a point one unit older; ``count``
+    may be 0.
     """
     n = np.maximum(count, 0.0)
-    q = rho**step
+    lq = log_rho * step
+    den = -np.expm1(lq)  # 1 - q
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(q < 1.0, -np.expm1(n * np.log(q)) / (1.0 - q), n)
-    return np.asarray(rho**first * np.where(q < 1.0, ratio, n), dtype=float)
+        ratio = np.where(den > 0.0, -np.expm1(n * lq) / den, n)
+    return np.asarray(np.exp(log_rho * first) * ratio, dtype=float)
 
 
 class _Columns(NamedTuple):
@@ -288,8 +296,9 @@ def _retention_columns(
     clone_chain = bc & (code == _SYNTHETIC_FULL)  # synthetic fulls are fast-cloned
     clone_gfs = bc & (code != _ACTIVE_FULL)  # GFS fulls are cloned unless read actively
     # Size of a point one restore point older, relative (growth extrapolated backwards).
-    rho = np.exp(-np.log1p(g) * dt / _DAYS_PER_YEAR)
-    shrink = -np.expm1(-np.log1p(g) * dt / _DAYS_PER_YEAR)  # 1 - rho, accurately
+    log_day = -np.log1p(g) / _DAYS_PER_YEAR  # log of the size ratio one day older
+    log_rho = log_day * dt  # ... one restore point older
+    shrink = -np.expm1(log_rho)  # 1 - rho, accurately
 
     periods = (_DAYS_PER_WEEK, _DAYS_PER_MONTH, _DAYS_PER_QUARTER, _DAYS_PER_YEAR)
     counts = (W, M, Q, Y)
@@ -326,12 +335,12 @@ def _retention_columns(
 
     def stored_chain(n: FloatArray, fulls: FloatArray) -> FloatArray:
         """Fulls' worth of the chain (sizes relative to the end-of-horizon size)."""
-        everything = _geo(np.zeros_like(n), n, np.ones_like(n), rho)
-        oldest = rho ** (n - 1.0)
+        everything = _geo(np.zeros_like(n), n, 1.0, log_rho)
+        oldest = np.exp(log_rho * (n - 1.0))
         # fulls after the oldest chain's: the youngest at age n-1-f-(fulls-2) f_lo
         later = np.maximum(fulls - 1.0, 0.0)
         youngest = np.maximum(n - 1.0 - f - (later - 1.0) * f_lo, 0.0)
-        later_sum = _geo(youngest, later, f_lo, rho)
+        later_sum = _geo(youngest, later, f_lo, log_rho)
         full_sum = oldest + later_sum
         periodic_plain = full_sum + c_g * (everything - full_sum)
         # A fast-cloned synthetic full costs its change plus the growth since the point
@@ -373,8 +382,8 @@ def _retention_columns(
             m_ex = n - k
             # ages: extra point j (j = k .. n-1) is (j + 1) P + offset days old
             first = (k + 1.0) * P + offset[i] + behind
-            sizes = _geo(first, m_ex, np.full_like(n, P), rho ** (1.0 / dt))
-            first_size = np.where(m_ex > 0.0, rho ** (first / dt), 0.0)
+            sizes = _geo(first, m_ex, P, log_day)
+            first_size = np.where(m_ex > 0.0, np.exp(log_day * first), 0.0)
             # The first point beyond the cover shares the gap g with the cover's oldest
             # point; its cost grows with g at the finer tier's rate, capped at a period.
             gap = np.clip((k + 1.0) * P - cover, 0.0, P)
@@ -400,6 +409,8 @@ def _retention_columns(
     for back in (0.0, 1.0):
         j = f - np.mod(p - 2.0, f_lo) - 1.0 - back * f_lo
         ok = periodic & (j >= 1.0)
+        if not np.any(ok):  # e.g. no calendar months: no second jump
+            continue
         cand = at_phase(np.where(ok, j, f))
         total = cand[2] + cand[3]
         pick = ok & (total > best_total * (1.0 + 1e-12) + 1e-12)
