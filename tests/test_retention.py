@@ -1110,13 +1110,33 @@ def test_zero_change_and_zero_data():
 # ---------------------------------------------------------------------------------------
 
 
+def test_block_clone_as_zero_one_and_full_periods_by_name():
+    # Issue 14: the simulator takes block clone as 0/1 (and 0/1 arrays); "weekly" is a
+    # 7-day full period, and names and numbers mix in one array.
+    kw = dict(daily_change=0.05, data_reduction=2.0, scheme="synthetic_full", points=14, weekly=4)
+    assert retention_storage(1000.0, block_clone=1, **kw) == retention_storage(
+        1000.0, block_clone=True, **kw
+    )
+    arr = retention_storage(1000.0, block_clone=np.array([0, 1]), **kw).stored_gb
+    assert arr.tolist() == [
+        retention_storage(1000.0, block_clone=False, **kw).stored_gb,
+        retention_storage(1000.0, block_clone=True, **kw).stored_gb,
+    ]
+    assert retention_storage(1000.0, full_every="weekly", **kw) == retention_storage(
+        1000.0, full_every=7.0, **kw
+    )
+    mixed = retention_storage(1000.0, full_every=["weekly", "7", "monthly"], **kw).stored_gb
+    monthly = retention_storage(1000.0, full_every="monthly", **kw).stored_gb
+    assert mixed[0] == mixed[1] and mixed[2] == monthly
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         (
             dict(scheme="forward"),
             "scheme: 'forward' is not a chain scheme; use one of "
-            "'forever_forward', 'reverse', 'synthetic_full', 'active_full'",
+            "'forever_forward', 'reverse', 'synthetic_full', 'active_full', 'backup_copy'",
         ),
         (dict(scheme=["reverse", "gfs"]), "scheme: 'gfs' is not a chain scheme"),
         (dict(points=14.5), "points: 14.5 is not a whole number >= 1"),
@@ -1132,7 +1152,15 @@ def test_zero_change_and_zero_data():
         (dict(weekly=-1), "weekly: -1.0 is not a whole number >= 0"),
         (dict(monthly=1.5), "monthly: 1.5 is not a whole number >= 0"),
         (dict(yearly=[1, 2.5]), "yearly: 2.5 is not a whole number >= 0"),
-        (dict(block_clone="yes"), "block_clone: 'yes' is not a bool"),
+        (dict(block_clone="yes"), "block_clone: 'yes' is not a bool or 0/1"),
+        (dict(block_clone=2), "block_clone: 2 is not a bool or 0/1; use True, False, 1 or 0"),
+        (dict(block_clone=[0, 1, 0.5]), "block_clone: 0.5 is not a bool or 0/1"),
+        (dict(quarterly=-2), "quarterly: -2.0 is not a whole number >= 0"),
+        (
+            dict(full_every="fortnightly"),
+            "full_every: 'fortnightly' is not a full period; use 'weekly', 'monthly' or days",
+        ),
+        (dict(full_every=["weekly", "0"]), "full_every: 0.0 is not a positive duration"),
         (dict(annual_growth=-0.1), "annual_growth: -0.1 is not a non-negative rate"),
         (dict(years=float("nan")), "years: nan is not a non-negative horizon"),
         (

@@ -528,7 +528,7 @@ def _flag(name: str, value: ArrayLike) -> NDArray[np.bool_]:
             ok = (arr == 0) | (arr == 1)
         if np.all(ok):
             return arr.astype(bool)
-        first = arr[~ok].ravel()[0] if arr.ndim else arr.item()
+        first = arr[~ok].ravel()[0].item() if arr.ndim else arr.item()
         raise ValueError(f"{name}: {first!r} is not a bool or 0/1; use True, False, 1 or 0")
     raise ValueError(f"{name}: {value!r} is not a bool or 0/1; use True, False, 1 or 0")
 
@@ -548,6 +548,7 @@ def _full_period(value: ArrayLike | str) -> tuple[FloatArray, FloatArray]:
         longest = np.empty(arr.shape)
         shortest = np.empty(arr.shape)
         for idx, item in np.ndenumerate(arr):
+            item = item.item() if isinstance(item, np.generic) else item
             if isinstance(item, str) and item in _FULL_PERIODS:
                 longest[idx], shortest[idx] = _FULL_PERIODS[item]
                 continue
