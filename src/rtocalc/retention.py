@@ -313,7 +313,8 @@ def _retention_columns(
     behind = np.where(periodic, dt, p * dt)
 
     def chain_at(j: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Points, fulls and stored fulls' worth of the chain at phase ``j``."""
+        """Points and fulls of the chain at phase ``j``, and the newer points beyond its
+        oldest chain (minus one)."""
         n = np.where(periodic, p + j - 1.0, p)
         after = p - 2.0 - f + j  # newer points beyond the oldest chain's own, minus one
         fulls = np.where(
