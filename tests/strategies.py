@@ -7,6 +7,7 @@ One section per library module, headed ``# --- <module> ---``.  Import with
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -357,4 +358,31 @@ def requirement_models(draw: st.DrawFn) -> Requirements:
         mtd=mtd,
         wrt=wrt,
         incident=draw(st.sampled_from(["typical", "worst"])),
+    )
+
+
+@st.composite
+def retention_policies(draw: st.DrawFn) -> dict[str, Any]:
+    """Keyword arguments of :func:`rtocalc.retention_storage` (without ``data_size``).
+
+    Every scheme, full period (days, ``"weekly"`` or ``"monthly"``), interval, GFS tier,
+    block clone as a bool or 0/1, both GFS change models, and growth over a horizon.
+    """
+    from rtocalc.retention import GFS_CHANGE_METHODS, SCHEMES
+
+    return dict(
+        daily_change=draw(st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.1, 0.3, 1.0])),
+        data_reduction=draw(st.sampled_from([1.0, 2.0])),
+        scheme=draw(st.sampled_from(SCHEMES)),
+        points=draw(st.integers(1, 70)),
+        interval=draw(st.sampled_from([1.0, 4.0, 12.0, 24.0, 48.0, 168.0])),
+        full_every=draw(st.sampled_from(["weekly", "monthly", 1.0, 2.0, 3.0, 7.0, 10.0, 30.0])),
+        weekly=draw(st.integers(0, 60)),
+        monthly=draw(st.integers(0, 40)),
+        quarterly=draw(st.integers(0, 12)),
+        yearly=draw(st.integers(0, 10)),
+        block_clone=draw(st.sampled_from([False, True, 0, 1])),
+        gfs_change_method=draw(st.sampled_from(GFS_CHANGE_METHODS)),
+        annual_growth=draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0, 3.0])),
+        years=draw(st.sampled_from([0.0, 1.0, 3.0])),
     )

@@ -48,6 +48,7 @@ from rtocalc.retention import (
     retention_storage,
     unique_change,
 )
+from strategies import retention_policies
 
 REFERENCE_CSV = Path(__file__).parent / "data" / "retention_reference.csv"
 
@@ -86,6 +87,8 @@ def simulate(
     ``blocks``; each point changes ``round(change * blocks)`` blocks chosen at random.
     """
     periodic = scheme in ("synthetic_full", "active_full")
+    if scheme == "backup_copy":  # a forever forward chain; GFS fulls outside it (RPS style 3)
+        scheme = "forever_forward"
     f = full_every if periodic else 1
     cycle = math.lcm(week, f)
     horizon = week * weekly + points + f + 2 * cycle + week + 2
@@ -103,6 +106,7 @@ def simulate(
     flags: dict[int, int] = {}  # flagged point -> time of flag assignment
     flagged_weeks: set[int] = set()
     extras: set[int] = set()  # long-term fulls kept outside the chain
+    left: list[int] = []  # flagged points merged out of a forever chain, oldest first
     best: tuple[float, int, Worst] | None = None
 
     for t in range(horizon):
@@ -138,14 +142,14 @@ def simulate(
         # 3. retention, checked after the job
         if scheme == "forever_forward":
             while len(chain) > points:  # merge the oldest increment into the full
-                if alive(chain[0][0]):
-                    extras.add(chain[0][0])  # GFS copy left behind (RPS mergeVBK)
+                if chain[0][0] in flags:
+                    left.append(chain[0][0])  # GFS copy left behind (RPS mergeVBK)
                 chain[0:2] = [(chain[1][0], "F", 0)]
         elif scheme == "reverse":
             while len(chain) > points:  # drop the oldest reverse increment
                 d = chain.pop(0)[0]
-                if alive(d):
-                    extras.add(d)
+                if d in flags:
+                    left.append(d)
         else:  # a chain goes only when none of its points is in retention
             kept_chains = {cid for _, _, cid in chain[-points:]}
             survivors = []
@@ -155,7 +159,10 @@ def simulate(
                 elif kind == "F" and alive(d):
                     extras.add(d)  # flagged full outlives its increments
             chain = survivors
-        extras = {d for d in extras if alive(d)}
+        if periodic:
+            extras = {d for d in extras if alive(d)}
+        else:  # RPS recalcPointIDs: the W newest GFS fulls outside the chain are kept
+            extras = set(left[-weekly:]) if weekly else set()
 
         # 4. measure
         fulls = sum(kind == "F" for _, kind, _ in chain)
@@ -212,7 +219,11 @@ def closed(
 
 def exact_case(scheme: str, full_every: int, weekly: int, week: int) -> bool:
     """Cases the closed form reproduces exactly (else it is a conservative bound)."""
-    return weekly == 0 or scheme in ("forever_forward", "reverse") or full_every in (1, week)
+    return (
+        weekly == 0
+        or scheme in ("forever_forward", "reverse", "backup_copy")
+        or full_every in (1, week)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -313,21 +324,23 @@ def test_gfs_total_with_block_clone_rps_table():
     # fulls reference blocks already on disk). RPS LinkReFS links a fast-cloned synthetic
     # full to the previous restore point, so it costs one increment:
     #   chain = 500 * (1 + (N - 1) * 0.05).
-    # A cloned GFS full holds the blocks changed since the next newer kept point; RPS
+    # A cloned GFS full holds the blocks changed since the next kept point; RPS
     # pureengine.js refsdiffperct (refsMethod 4, the default), c = 5 %: d = 7 < 14 -> 3c
-    # = 0.15; d = 365/12 < 38 -> 5c = 0.25; d = 365 < 379 -> 18c = 0.90. The first
-    # monthly point (365/12 d old) is 365/12 - 28 = 2.417 d older than the oldest weekly
-    # point (28 d): d < 14 -> 3c, capped at the change written in the gap, 2.417c =
-    # 0.12083. The first yearly point beyond the monthly cover is 365 d older than it.
+    # = 0.15; d = 365/12 < 38 -> 5c = 0.25; d = 365 < 379 -> 18c = 0.90.
+    # Junction rule (docs/retention.md): the first monthly point beyond the weekly cover
+    # (28 d) is g = 365/12 - 28 = 2.417 d older than the oldest weekly point; it costs
+    # min(u(m), g * u(7)/7), the finer tier's cost per day over the gap: 0.0517857.
+    # The first yearly point beyond the monthly cover (365 d) is a year older than it:
+    # min(u(365), 365 * u(m)/m) = 0.9.
     # Phase j = f (N=20, F=3, 1 weekly extra):
-    #   975 + 500 * (0.15 + 0.120833 + 11*0.25 + 6*0.9) = 975 + 4210.4167 = 5185.4167 GB
+    #   975 + 500 * (0.15 + 0.0517857 + 11*0.25 + 6*0.9) = 975 + 4175.893 = 5150.893 GB
     # Phase just before the 3rd full (N=14, F=2, 2 weekly extras):
-    #   825 + 500 * (0.30 + 0.120833 + 2.75 + 5.4) = 825 + 4285.4167 = 5110.4167 GB
+    #   825 + 500 * (0.30 + 0.0517857 + 2.75 + 5.4) = 825 + 4250.893 = 5075.893 GB
     # The weekly point (3c = 0.15 of a full) costs less than the six increments it
     # replaces (6c = 0.30), so the longest chain is the worst moment.
-    first_monthly = (365 / 12 - 28) * 0.05
+    first_monthly = (365 / 12 - 28) * 0.15 / 7
     expected = 975 + 500 * (0.15 + first_monthly + 11 * 0.25 + 6 * 0.9)
-    assert expected == pytest.approx(5185.4167, abs=1e-4)
+    assert expected == pytest.approx(5150.8929, abs=1e-4)
     est = retention_storage(1000.0, **GFS_POLICY)
     assert est.stored_gb == pytest.approx(expected, rel=1e-12)
     assert (est.fulls, est.increments, est.gfs_points) == (3.0, 17.0, 19.0)
@@ -338,17 +351,18 @@ def test_gfs_total_with_block_clone_rps_table():
 
 def test_gfs_total_with_block_clone_independent_changes():
     # The same policy with independent daily block changes, u(k) = 1 - 0.95**k:
-    #   u(7) = 0.3016627, u(365/12 - 28) = 0.11654, u(365/12) = 0.78984, u(365) = 1 - 7.4e-9.
+    #   u(7) = 0.3016627, u(365/12) = 0.78984, u(365) = 1 - 7.4e-9; the first monthly
+    #   point beyond the weekly cover costs (365/12 - 28) * u(7) / 7 = 0.104151.
     # Phase j = f (N=20, F=3, 1 weekly extra):
     #   975 + 500 * (u7 + u_first + 11 u_M + 6 u_Y)
     # Phase just before the 3rd full (N=14, F=2, 2 weekly extras):
     #   825 + 500 * (2 u7 + u_first + 11 u_M + 6 u_Y)   <- larger by 500 u7 - 150 = 0.83 GB
     u7 = 1 - 0.95**7
-    first = 1 - 0.95 ** (365 / 12 - 28)
+    first = (365 / 12 - 28) * u7 / 7
     um = 1 - 0.95 ** (365 / 12)
     uy = 1 - 0.95**365
     expected = 825 + 500 * (2 * u7 + first + 11 * um + 6 * uy)
-    assert expected == pytest.approx(8529.40, abs=0.01)
+    assert expected == pytest.approx(8523.18, abs=0.01)
     est = retention_storage(1000.0, gfs_change_method="independent", **GFS_POLICY)
     assert est.stored_gb == pytest.approx(expected, rel=1e-12)
     assert (est.fulls, est.increments, est.gfs_points) == (2.0, 12.0, 20.0)
@@ -370,17 +384,18 @@ def test_gfs_change_method_matters_only_with_block_clone():
 
 
 def test_core_gfs_change_defaults_follow_the_method():
-    # The core's default gfs_change_* are unique_change over each point's gap to its next
-    # newer kept point: 7 / 365/12 / 365 days within a tier, the shorter gap for the first
-    # monthly point beyond the weekly cover (here 365/12 - 28 days; the first yearly point
-    # is a whole year older than the oldest monthly one). Explicit fractions apply to
-    # every point of their tier.
+    # The core's default gfs_change_* are unique_change over each tier's period: 7,
+    # 365/12, 3 * 365/12 and 365 days. Explicit fractions equal to them give the same
+    # storage; a larger weekly fraction costs more on every weekly point outside the
+    # chain (1 here: 3 of 4 weekly points are the chain's fulls) and raises the finer
+    # tier's rate that prices the first monthly point beyond the weekly cover.
     kw = dict(
         data_reduction=2.0,
         scheme_code="synthetic_full",
         points=14,
         weekly=4,
         monthly=12,
+        quarterly=2,
         yearly=7,
         block_clone=True,
     )
@@ -390,16 +405,19 @@ def test_core_gfs_change_defaults_follow_the_method():
             0.05,
             gfs_change_weekly=unique_change(7.0, 0.05, method=method),
             gfs_change_monthly=unique_change(365.0 / 12.0, 0.05, method=method),
+            gfs_change_quarterly=unique_change(365.0 / 4.0, 0.05, method=method),
             gfs_change_yearly=unique_change(365.0, 0.05, method=method),
+            gfs_change_method=method,
             **kw,
         )
         default = _retention_columns(1000.0, 0.05, gfs_change_method=method, **kw)
-        first = unique_change(365.0 / 12.0 - 28.0, 0.05, method=method)
-        month = unique_change(365.0 / 12.0, 0.05, method=method)
-        saved = 500.0 * (month - first)  # the first monthly point, one full of 500 GB
-        assert float(explicit.stored_gb - default.stored_gb) == pytest.approx(saved)
+        assert float(explicit.stored_gb) == pytest.approx(float(default.stored_gb), rel=1e-12)
         assert np.array_equal(default.fulls, explicit.fulls)
-    assert float(_retention_columns(1000.0, 0.05, **kw).stored_gb) == pytest.approx(5185.41667)
+    base = _retention_columns(1000.0, 0.05, gfs_change_weekly=0.15, **kw)
+    more = _retention_columns(1000.0, 0.05, gfs_change_weekly=0.20, **kw)
+    # weekly extra +0.05 of 500 GB; first monthly (365/12 - 28) days at +0.05/7 per day
+    added = 500.0 * (0.05 + (365.0 / 12.0 - 28.0) * 0.05 / 7.0)
+    assert float(more.stored_gb - base.stored_gb) == pytest.approx(added)
 
 
 def test_active_fulls_are_not_cloned():
@@ -411,33 +429,30 @@ def test_active_fulls_are_not_cloned():
     assert retention_storage(1000.0, block_clone=True, **kw).stored_gb == pytest.approx(2425.0)
 
 
-def test_growth_sizes_chain_at_horizon_and_gfs_at_their_time():
-    # 1 TB growing 20 %/year for 3 years: G = 1.2**3 = 1.728.
-    # Forever forward 14 points: 825 * 1.728 = 1425.6 GB (RPS getSourceSize: sourceSize *
-    # (1 + growth)^(days/365)).
-    est = retention_storage(
-        1000.0,
-        daily_change=0.05,
-        data_reduction=2.0,
-        points=14,
-        annual_growth=0.2,
-        years=3.0,
-    )
-    assert est.stored_gb == pytest.approx(1425.6)
-    # + 7 yearly GFS fulls, none inside a 14-day chain (floor(14/365) = 0): yearly point
-    # j taken j years before the end is sized max(1, 1.728 / 1.2**j) of 500 GB:
-    # 1.728 + 1.44 + 1.2 + 1 + 1 + 1 + 1 = 8.368 -> 4184 GB; total 5609.6 GB.
-    est = retention_storage(
-        1000.0,
-        daily_change=0.05,
-        data_reduction=2.0,
-        points=14,
-        yearly=7,
-        annual_growth=0.2,
-        years=3.0,
-    )
-    assert est.long_term_gb == pytest.approx(4184.0)
-    assert est.stored_gb == pytest.approx(5609.6)
+def test_growth_sizes_every_point_at_its_date():
+    # 1 TB growing 20 %/year for 3 years: G = 1.2**3 = 1.728 at the end of the horizon; a
+    # point a days older is 1.728 * 1.2**(-a/365) (RPS getSourceSize compounds
+    # (1 + growth)^(days/365) from the start date; issue 14 G1). Forever forward, 14
+    # points: the full is merged up to the oldest point (13 days old), the increments are
+    # 0..12 days old: 500 * 1.728 * (rho**13 + 0.05 * sum(rho**a, a = 0..12)).
+    rho = 1.2 ** (-1 / 365)
+    chain = 500 * 1.728 * (rho**13 + 0.05 * sum(rho**a for a in range(13)))
+    assert chain == pytest.approx(1418.328, abs=1e-3)
+    kw = dict(daily_change=0.05, data_reduction=2.0, points=14, annual_growth=0.2, years=3.0)
+    est = retention_storage(1000.0, **kw)
+    assert est.stored_gb == pytest.approx(chain, rel=1e-12)
+    # + 7 yearly GFS fulls outside the chain; yearly point j is aged (j + 1) years plus
+    # the finer periods (7 + 365/12 + 365/4 days) plus the chain's 14 points (the GFS
+    # fulls of a forever chain are older than its oldest point), extrapolated backwards
+    # past the start of the horizon (issue 14 G3).
+    m = 365 / 12
+    yearly = 500 * 1.728 * sum(rho ** (365 * (j + 1) + 7 + m + 3 * m + 14) for j in range(7))
+    est = retention_storage(1000.0, yearly=7, **kw)
+    assert est.long_term_gb == pytest.approx(yearly, rel=1e-12)
+    assert est.stored_gb == pytest.approx(chain + yearly, rel=1e-12)
+    # reverse incremental: the newest full at the end size, reverse increments 1..13 days
+    rev = 500 * 1.728 * (1 + 0.05 * sum(rho**a for a in range(1, 14)))
+    assert retention_storage(1000.0, scheme="reverse", **kw).stored_gb == pytest.approx(rev)
 
 
 def test_points_equal_to_one_and_daily_fulls():
@@ -494,7 +509,11 @@ def _run_row(row: dict[str, str]) -> StorageEstimate:
         scheme=row["scheme"],
         points=int(row["points"]),
         interval=float(row["interval"]),
-        full_every=float(row["full_every"]),
+        full_every=(
+            row["full_every"]
+            if row["full_every"] in ("weekly", "monthly")
+            else float(row["full_every"])
+        ),
         weekly=int(row["weekly"]),
         monthly=int(row["monthly"]),
         yearly=int(row["yearly"]),
@@ -808,37 +827,44 @@ sizes = st.floats(0.0, 1e5, allow_nan=False)
 fractions = st.floats(0.0, 1.0, allow_nan=False)
 
 
-@given(
-    scheme=st.sampled_from(SCHEMES),
-    points=st.integers(1, 60),
-    full_every=st.floats(0.5, 30.0),
-    interval=st.sampled_from([1.0, 4.0, 12.0, 24.0, 48.0]),
-    change=fractions,
-    block_clone=st.booleans(),
-    weekly=st.integers(0, 12),
-)
-def test_more_points_never_store_less_without_monthly_or_yearly(
-    scheme, points, full_every, interval, change, block_clone, weekly
-):
-    # With only weekly GFS on a schedule whose fulls are on the weekly grid (or no GFS),
-    # keeping one more point never lowers the worst moment. (With monthly or yearly GFS
-    # it can: a longer chain absorbs a GFS point as an increment; see docs.)
-    if weekly and scheme in ("synthetic_full", "active_full"):
-        full_every = 7.0
-        interval = 24.0
-    elif weekly:
-        weekly = 0
-    kw = dict(
-        daily_change=change,
-        scheme=scheme,
-        full_every=full_every,
-        interval=interval,
-        weekly=weekly,
-        block_clone=block_clone,
+RETENTION_COUNTS = ("points", "weekly", "monthly", "quarterly", "yearly")
+
+
+@settings(max_examples=300)
+@given(policy=retention_policies(), count=st.sampled_from(RETENTION_COUNTS))
+def test_one_more_kept_point_never_stores_less(policy, count):
+    # Issue 14: monotone by construction in every retention count, whatever the scheme,
+    # schedule, block clone, GFS change model or growth (docs/retention.md, *Monotone*).
+    a = retention_storage(100.0, **policy)
+    b = retention_storage(100.0, **{**policy, count: policy[count] + 1})
+    assert b.stored_gb >= a.stored_gb * (1.0 - 1e-12)
+
+
+def test_one_more_point_along_every_count_of_a_grid():
+    # The same property swept on whole ranges of each count (vectorised): every scheme,
+    # both GFS change models, block clone, sub-daily points, calendar fulls and growth.
+    rng = np.random.default_rng(14)
+    n = 4000
+    policy = dict(
+        daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
+        scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
+        points=rng.integers(1, 50, n),
+        interval=rng.choice([4.0, 12.0, 24.0, 72.0], n),
+        full_every=np.array(["weekly", "monthly", "3", "10"])[rng.integers(0, 4, n)],
+        weekly=rng.integers(0, 12, n),
+        monthly=rng.integers(0, 24, n),
+        quarterly=rng.integers(0, 8, n),
+        yearly=rng.integers(0, 8, n),
+        block_clone=rng.integers(0, 2, n),
+        annual_growth=rng.choice([0.0, 0.2, 1.0], n),
+        years=3.0,
     )
-    a = retention_storage(100.0, points=points, **kw)
-    b = retention_storage(100.0, points=points + 1, **kw)
-    assert b.stored_gb >= a.stored_gb - 1e-9 * max(1.0, a.stored_gb)
+    for method in GFS_CHANGE_METHODS:
+        base = np.asarray(retention_storage(100.0, gfs_change_method=method, **policy).stored_gb)
+        for count in RETENTION_COUNTS:
+            more = {**policy, count: policy[count] + 1}
+            up = np.asarray(retention_storage(100.0, gfs_change_method=method, **more).stored_gb)
+            assert np.all(up >= base * (1.0 - 1e-12)), (method, count)
 
 
 @given(
@@ -888,7 +914,8 @@ def test_block_clone_never_stores_more(
     plain = retention_storage(1000.0, **kw)
     cloned = retention_storage(1000.0, block_clone=True, **kw)
     assert cloned.stored_gb <= plain.stored_gb * (1 + 1e-12)
-    assert cloned.short_term_gb <= plain.short_term_gb * (1 + 1e-12) + 1e-9
+    if (cloned.fulls, cloned.increments) == (plain.fulls, plain.increments):  # same moment
+        assert cloned.short_term_gb <= plain.short_term_gb * (1 + 1e-12) + 1e-9
 
 
 @given(
@@ -1083,13 +1110,33 @@ def test_zero_change_and_zero_data():
 # ---------------------------------------------------------------------------------------
 
 
+def test_block_clone_as_zero_one_and_full_periods_by_name():
+    # Issue 14: the simulator takes block clone as 0/1 (and 0/1 arrays); "weekly" is a
+    # 7-day full period, and names and numbers mix in one array.
+    kw = dict(daily_change=0.05, data_reduction=2.0, scheme="synthetic_full", points=14, weekly=4)
+    assert retention_storage(1000.0, block_clone=1, **kw) == retention_storage(
+        1000.0, block_clone=True, **kw
+    )
+    arr = retention_storage(1000.0, block_clone=np.array([0, 1]), **kw).stored_gb
+    assert arr.tolist() == [
+        retention_storage(1000.0, block_clone=False, **kw).stored_gb,
+        retention_storage(1000.0, block_clone=True, **kw).stored_gb,
+    ]
+    assert retention_storage(1000.0, full_every="weekly", **kw) == retention_storage(
+        1000.0, full_every=7.0, **kw
+    )
+    mixed = retention_storage(1000.0, full_every=["weekly", "7", "monthly"], **kw).stored_gb
+    monthly = retention_storage(1000.0, full_every="monthly", **kw).stored_gb
+    assert mixed[0] == mixed[1] and mixed[2] == monthly
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         (
             dict(scheme="forward"),
             "scheme: 'forward' is not a chain scheme; use one of "
-            "'forever_forward', 'reverse', 'synthetic_full', 'active_full'",
+            "'forever_forward', 'reverse', 'synthetic_full', 'active_full', 'backup_copy'",
         ),
         (dict(scheme=["reverse", "gfs"]), "scheme: 'gfs' is not a chain scheme"),
         (dict(points=14.5), "points: 14.5 is not a whole number >= 1"),
@@ -1105,7 +1152,15 @@ def test_zero_change_and_zero_data():
         (dict(weekly=-1), "weekly: -1.0 is not a whole number >= 0"),
         (dict(monthly=1.5), "monthly: 1.5 is not a whole number >= 0"),
         (dict(yearly=[1, 2.5]), "yearly: 2.5 is not a whole number >= 0"),
-        (dict(block_clone="yes"), "block_clone: 'yes' is not a bool"),
+        (dict(block_clone="yes"), "block_clone: 'yes' is not a bool or 0/1"),
+        (dict(block_clone=2), "block_clone: 2 is not a bool or 0/1; use True, False, 1 or 0"),
+        (dict(block_clone=[0, 1, 0.5]), "block_clone: 0.5 is not a bool or 0/1"),
+        (dict(quarterly=-2), "quarterly: -2.0 is not a whole number >= 0"),
+        (
+            dict(full_every="fortnightly"),
+            "full_every: 'fortnightly' is not a full period; use 'weekly', 'monthly' or days",
+        ),
+        (dict(full_every=["weekly", "0"]), "full_every: 0.0 is not a positive duration"),
         (dict(annual_growth=-0.1), "annual_growth: -0.1 is not a non-negative rate"),
         (dict(years=float("nan")), "years: nan is not a non-negative horizon"),
         (

@@ -43,12 +43,22 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 #: Backup chain schemes; a scheme's integer code is its index in this tuple.
-SCHEMES: tuple[str, ...] = ("forever_forward", "reverse", "synthetic_full", "active_full")
-_FOREVER_FORWARD, _REVERSE, _SYNTHETIC_FULL, _ACTIVE_FULL = range(len(SCHEMES))
+SCHEMES: tuple[str, ...] = (
+    "forever_forward",
+    "reverse",
+    "synthetic_full",
+    "active_full",
+    "backup_copy",
+)
+_FOREVER_FORWARD, _REVERSE, _SYNTHETIC_FULL, _ACTIVE_FULL, _BACKUP_COPY = range(len(SCHEMES))
 
 _DAYS_PER_WEEK = HOURS_PER_WEEK / HOURS_PER_DAY  # 7
 _DAYS_PER_MONTH = HOURS_PER_MONTH / HOURS_PER_DAY  # 30.4167 (1/12 of 365 days)
 _DAYS_PER_YEAR = HOURS_PER_YEAR / HOURS_PER_DAY  # 365
+_DAYS_PER_QUARTER = 3.0 * _DAYS_PER_MONTH  # 91.25
+# Monthly fulls on the first Saturday of each month (RPS activeMonthDay 5, activeMonthWeek
+# 1) are 28 or 35 days apart.
+_MONTHLY_FULL_DAYS = (35.0, 28.0)
 _EPS = 1e-9  # guards floor() of ratios that are whole numbers up to rounding
 
 #: Models of the unique changed fraction between two block-cloned points (unique_change).
@@ -70,12 +80,16 @@ def _scheme_codes(scheme: ArrayLike | str) -> NDArray[np.int64]:
     arr = np.asarray(scheme)
     if arr.dtype.kind in "USO":
         lookup = {name: code for code, name in enumerate(SCHEMES)}
+        flat = arr.ravel()
+        if arr.dtype.kind == "O" and not all(isinstance(x, str) for x in flat.tolist()):
+            raise _scheme_error(next(x for x in flat.tolist() if not isinstance(x, str)))
+        names, inverse = np.unique(flat.astype(str), return_inverse=True)
         codes = []
-        for item in arr.ravel().tolist():
-            if not isinstance(item, str) or item not in lookup:
+        for item in names.tolist():
+            if item not in lookup:
                 raise _scheme_error(item)
             codes.append(lookup[item])
-        return np.asarray(codes, dtype=np.int64).reshape(arr.shape)
+        return np.asarray(codes, dtype=np.int64)[inverse].reshape(arr.shape)
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
         raise _scheme_error(arr.ravel()[0] if arr.ndim else arr.item())
     codes_arr = arr.astype(np.int64)
@@ -111,53 +125,20 @@ def _unique_change(days: ArrayLike, daily_change: ArrayLike, method: str) -> Flo
     return np.asarray(np.maximum(np.minimum(np.minimum(base, 1.0), inject_limit), c), dtype=float)
 
 
-def _tier_sum(
-    first: FloatArray,
-    count: FloatArray,
-    period_days: float,
-    growth_factor: FloatArray,
-    annual_growth: FloatArray,
-    cost: FloatArray,
-    first_cost: FloatArray,
+def _geo(
+    first: FloatArray, count: FloatArray, step: float | FloatArray, log_rho: FloatArray
 ) -> FloatArray:
-    """Cost-weighted size of a tier's points ``first .. count-1`` (see :func:`_aged_sum`):
-    ``cost`` each, the first of them ``first_cost``."""
-    every = _aged_sum(first, count, period_days, growth_factor, annual_growth)
-    head = _aged_sum(
-        first, np.minimum(first + 1.0, count), period_days, growth_factor, annual_growth
-    )
-    return cost * every - (cost - first_cost) * head
+    """``sum(rho ** (first + i * step) for i in range(count))`` in closed form.
 
-
-def _aged_sum(
-    first: FloatArray,
-    count: FloatArray,
-    period_days: float,
-    growth_factor: FloatArray,
-    annual_growth: FloatArray,
-) -> FloatArray:
-    r"""Sum of the size factors of points ``j = first .. count-1`` taken ``j`` periods ago.
-
-    The size factor of a point of age ``a`` days is
-    :math:`\max(\min(G, 1),\ G\,(1+g)^{-a/365})`: the data size at the moment it was
-    taken, relative to the initial size, never below the initial size. With ``g = 0``
-    every point is sized at ``G`` (no back-dating). The sum is a geometric series up to
-    the last point younger than the start of the horizon, plus the older points at 1.
+    ``log_rho`` <= 0 is the log of the size ratio of a point one unit older; ``count``
+    may be 0.
     """
-    m = np.maximum(count - first, 0.0)
-    lam = (period_days / _DAYS_PER_YEAR) * np.log1p(annual_growth)  # log growth per period
-    grows = lam > 0.0
-    lam_s = np.where(grows, lam, 1.0)
-    floor_val = np.minimum(growth_factor, 1.0)
-    log_g = np.log(np.maximum(growth_factor, 1e-300))
-    last = np.where(grows, np.floor(log_g / lam_s + _EPS), np.inf)  # last j with G e^{-lam j} >= 1
-    m1 = np.clip(last - first + 1.0, 0.0, m)  # points of the sum still in the growth phase
-    geo = np.where(
-        grows,
-        np.exp(-lam_s * first) * np.expm1(-lam_s * m1) / np.expm1(-lam_s),
-        m1,
-    )
-    return np.asarray(growth_factor * geo + (m - m1) * floor_val, dtype=float)
+    n = np.maximum(count, 0.0)
+    lq = log_rho * step
+    den = -np.expm1(lq)  # 1 - q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(den > 0.0, -np.expm1(n * lq) / den, n)
+    return np.asarray(np.exp(log_rho * first) * ratio, dtype=float)
 
 
 class _Columns(NamedTuple):
@@ -191,13 +172,16 @@ def _retention_columns(
     gfs_change_monthly: ArrayLike | None = None,
     gfs_change_yearly: ArrayLike | None = None,
     gfs_change_method: str = "rps",
+    quarterly: ArrayLike = 0,
+    full_every_min: ArrayLike | None = None,
+    gfs_change_quarterly: ArrayLike | None = None,
 ) -> _Columns:
     r"""Worst-moment storage of a retention policy for whole columns of designs.
 
     Private, unvalidated and pure: every argument broadcasts with numpy rules and every
     output is a float array of the broadcast shape. :func:`retention_storage` validates
-    its inputs, converts the schedule to points, and calls this core; see its Notes for
-    the equations.
+    its inputs, converts the schedule to points, and calls this core; see its Notes and
+    ``docs/retention.md`` for the equations.
 
     Parameters
     ----------
@@ -209,60 +193,56 @@ def _retention_columns(
         Compression x deduplication ratio of the backup files [-], >= 1.
     scheme_code : array_like of int, or str, default 0
         Chain scheme: index into :data:`SCHEMES` (0 forever_forward, 1 reverse,
-        2 synthetic_full, 3 active_full), or a scheme name (array of names).
+        2 synthetic_full, 3 active_full, 4 backup_copy), or a scheme name.
     points : array_like, default 14
         Short-term restore points kept [-], >= 1 (rounded to a whole number).
     full_every : array_like, default 7
         Restore points per full period of the periodic schemes [-], >= 1 (1 means every
-        point is a full); ignored for forever_forward and reverse.
+        point is a full); for calendar fulls the longest period. Ignored by the other
+        schemes.
     weekly, monthly, yearly : array_like, default 0
         GFS full points kept per tier [-].
-    block_clone : array_like of bool, default False
-        Whether the target fast-clones (ReFS / XFS reflink Fast Clone): synthetic and GFS
-        fulls then store only blocks not already on disk.
+    block_clone : array_like of bool or 0/1, default False
+        Whether the target fast-clones (ReFS / XFS reflink Fast Clone).
     point_days : array_like, default 1.0
-        Time between restore points [day] (interval / 24 h); places the GFS points.
+        Time between restore points [day] (interval / 24 h).
     daily_change : array_like, optional
         Fraction of the data changed per day [1/day]; default ``change_per_point /
-        point_days``. Only used for the GFS unique-change fractions below.
+        point_days``. Used by the ``'independent'`` GFS change model only; the ``'rps'``
+        table takes the change per restore point, as the simulator does.
     growth_factor : array_like, default 1.0
         Data size at the end of the horizon over ``data_size`` [-], ``(1+g)**years``.
-        The short-term chain is sized at ``data_size * growth_factor``.
     annual_growth : array_like, default 0.0
-        Annual data growth ``g`` [1/year], only used to size long-term points at the data
-        size of the moment they were taken (never below ``data_size``); 0 sizes them all
-        at the end-of-horizon size, which is conservative.
+        Annual data growth ``g`` [1/year]: a point ``a`` days older than the end of the
+        horizon is sized ``growth_factor * (1+g)**(-a/365)``.
     gfs_change_weekly, gfs_change_monthly, gfs_change_yearly : array_like, optional
-        Unique changed fraction between two consecutive GFS points of the tier [-],
-        applied to every point of the tier; default ``unique_change(k,
-        daily_change, method=gfs_change_method)`` with ``k`` = 7, 365/12 and 365 days,
-        except for the first monthly and yearly point beyond the finer tiers, whose next
-        newer kept point is the oldest of those: ``k`` is that shorter gap. Used only on
-        block-clone targets.
+        Unique changed fraction between two consecutive GFS points of the tier [-];
+        default :func:`unique_change` of the tier's period (7, 365/12, 365 days).
     gfs_change_method : {'rps', 'independent'}, default 'rps'
-        Model of the defaults above (see :func:`unique_change`): RPS's empirical ReFS
-        step table, or independent daily block changes.
+        Model of the defaults above (see :func:`unique_change`).
+    quarterly : array_like, default 0
+        Quarterly GFS full points kept [-].
+    full_every_min : array_like, optional
+        Restore points of the shortest full period [-] (calendar fulls: 28 days of a
+        month against 35 for the longest); default ``full_every``.
+    gfs_change_quarterly : array_like, optional
+        As ``gfs_change_weekly`` for the quarterly tier (3 x 365/12 days).
 
     Returns
     -------
     _Columns
-        ``stored_gb`` (total GB on disk at the worst moment, short-term + long-term),
-        ``fulls`` and ``increments`` (backups in the short-term chain at that moment),
-        ``short_term_gb`` (GB of the short-term chain), ``long_term_gb`` (GB of the GFS
-        fulls kept outside it) and ``gfs_points`` (GFS fulls kept outside it).
+        ``stored_gb`` (total GB at the worst moment), ``fulls`` and ``increments`` of
+        the short-term chain then, ``short_term_gb``, ``long_term_gb`` and
+        ``gfs_points`` (GFS fulls kept outside the chain).
 
     Notes
     -----
-    The full model is in the Notes of :func:`retention_storage`. In brief, with
-    :math:`N = p + f - 1` and :math:`F = \lceil N / f \rceil` for the periodic schemes:
-
-    .. math::
-
-        S = \frac{D\,G}{r} \left[F + (N - F)\,c\right] \quad\text{or, fast-cloned
-        synthetic fulls,}\quad S = \frac{D\,G}{r}\left[1 + (N - 1)\,c\right]
-
-    and each GFS full kept outside the chain costs a full (or, fast-cloned, the unique
-    changed fraction ``u`` of one) at the data size of its time.
+    With :math:`N_j = p + j - 1` points and :math:`F_j` fulls in the chain when the
+    oldest retained point is the :math:`j`-th of its chain, the chain stores
+    :math:`\frac{D G}{r}\left[\sum_{\rm fulls}\rho^{a} + c\sum_{\rm incs}\rho^{a}\right]`
+    (:math:`a` the age of a point in restore points, :math:`\rho = (1+g)^{-\Delta/365}`),
+    and tier :math:`T` adds :math:`n_T - k_T` fulls outside the chain, :math:`k_T` being
+    the fewest of its points that the chain and the finer tiers always hold.
 
     Examples
     --------
@@ -275,99 +255,169 @@ def _retention_columns(
     [825.0, 825.0, 1925.0, 1925.0]
     """
     code = _scheme_codes(scheme_code)
+    gfs_change_method = _gfs_method(gfs_change_method)
     D = _f(data_size)
     c = np.clip(_f(change_per_point), 0.0, 1.0)
     r = _f(data_reduction)
     p = np.maximum(np.floor(_f(points) + 0.5), 1.0)
-    W = np.maximum(np.floor(_f(weekly) + 0.5), 0.0)
-    M = np.maximum(np.floor(_f(monthly) + 0.5), 0.0)
-    Y = np.maximum(np.floor(_f(yearly) + 0.5), 0.0)
+    W, M, Q, Y = (
+        np.maximum(np.floor(_f(x) + 0.5), 0.0) for x in (weekly, monthly, quarterly, yearly)
+    )
     dt = _f(point_days)
-    bc = np.asarray(block_clone, dtype=bool)
+    bc = np.asarray(block_clone).astype(bool)
     G = _f(growth_factor)
     g = _f(annual_growth)
     cd = np.clip(c / dt if daily_change is None else _f(daily_change), 0.0, 1.0)
-
-    def gfs_change(given: ArrayLike | None, days: ArrayLike) -> FloatArray:
-        """Unique change between consecutive GFS points of a tier, given or modelled."""
-        if given is not None:
-            return _f(given)
-        return _unique_change(days, cd, gfs_change_method)
-
-    gfs_change_method = _gfs_method(gfs_change_method)
-    u_w = gfs_change(gfs_change_weekly, _DAYS_PER_WEEK)
-    u_m = gfs_change(gfs_change_monthly, _DAYS_PER_MONTH)
-    u_y = gfs_change(gfs_change_yearly, _DAYS_PER_YEAR)
-    (code, D, c, r, p, W, M, Y, dt, bc, G, g, u_w, u_m, u_y, fe) = np.broadcast_arrays(
-        code, D, c, r, p, W, M, Y, dt, bc, G, g, u_w, u_m, u_y, _f(full_every)
+    fe = _f(full_every)
+    fe_min = fe if full_every_min is None else _f(full_every_min)
+    (code, D, c, r, p, W, M, Q, Y, dt, bc, G, g, cd, fe, fe_min) = np.broadcast_arrays(
+        code, D, c, r, p, W, M, Q, Y, dt, bc, G, g, cd, fe, fe_min
     )
 
-    periodic = code >= _SYNTHETIC_FULL
-    f = np.where(periodic, np.maximum(np.floor(fe + 0.5), 1.0), 1.0)  # points per full period
+    # The RPS table (refsdiffperct) scales the change rate of one run (R8 of issue 14);
+    # the independent model compounds the change per day.
+    c_gap = c if gfs_change_method == "rps" else cd
+
+    def u(given: ArrayLike | None, days: ArrayLike) -> FloatArray:
+        """Unique change over a gap of ``days`` between two kept fulls, given or modelled."""
+        if given is not None:
+            return np.broadcast_to(np.clip(_f(given), 0.0, 1.0), D.shape)
+        modelled = _unique_change(days, c_gap, gfs_change_method)
+        # never more than the change the restore points wrote in the gap (matters only
+        # for points more than a day apart, where RPS's per-run table would exceed it)
+        with np.errstate(invalid="ignore"):
+            written = np.where(c > 0.0, _f(days) * c / dt, 0.0)
+        return np.clip(np.minimum(modelled, np.maximum(written, c)), 0.0, 1.0)
+
+    periodic = (code == _SYNTHETIC_FULL) | (code == _ACTIVE_FULL)
+    f = np.where(periodic, np.maximum(np.floor(fe + 0.5), 1.0), 1.0)  # longest period
+    f_lo = np.where(periodic, np.clip(np.floor(fe_min + 0.5), 1.0, f), 1.0)  # shortest
     full_gb = D / r  # one full at the initial data size
     clone_chain = bc & (code == _SYNTHETIC_FULL)  # synthetic fulls are fast-cloned
     clone_gfs = bc & (code != _ACTIVE_FULL)  # GFS fulls are cloned unless read actively
+    # Size of a point one restore point older, relative (growth extrapolated backwards).
+    log_day = -np.log1p(g) / _DAYS_PER_YEAR  # log of the size ratio one day older
+    log_rho = log_day * dt  # ... one restore point older
+    shrink = -np.expm1(log_rho)  # 1 - rho, accurately
 
-    # Long-term tiers above the weekly one do not depend on the phase of the chain: the
-    # chain covers at least the p newest points, p * dt days, at every moment.
-    span = p * dt
-    cover_w = np.maximum(span, _DAYS_PER_WEEK * W)
-    k_m = np.minimum(M, np.floor(cover_w / _DAYS_PER_MONTH + _EPS))
-    cover_m = np.maximum(cover_w, _DAYS_PER_MONTH * M)
-    k_y = np.minimum(Y, np.floor(cover_m / _DAYS_PER_YEAR + _EPS))
-    cost_w = np.where(clone_gfs, np.clip(u_w, 0.0, 1.0), 1.0)
-    cost_m = np.where(clone_gfs, np.clip(u_m, 0.0, 1.0), 1.0)
-    cost_y = np.where(clone_gfs, np.clip(u_y, 0.0, 1.0), 1.0)
-    # The oldest point of a tier (j periods back) is (j + 1) periods old at the worst
-    # moment; the first one beyond the finer tiers' cover shares blocks with the oldest
-    # point of that cover, so a cloned one costs the change over that shorter gap.
-    first_m = np.where(
-        clone_gfs,
-        np.clip(gfs_change(None, (k_m + 1.0) * _DAYS_PER_MONTH - cover_w), 0.0, 1.0),
-        1.0,
-    )
-    first_y = np.where(
-        clone_gfs,
-        np.clip(gfs_change(None, (k_y + 1.0) * _DAYS_PER_YEAR - cover_m), 0.0, 1.0),
-        1.0,
-    )
-    if gfs_change_monthly is not None:
-        first_m = cost_m
-    if gfs_change_yearly is not None:
-        first_y = cost_y
-    long_my = _tier_sum(k_m, M, _DAYS_PER_MONTH, G, g, cost_m, first_m) + _tier_sum(
-        k_y, Y, _DAYS_PER_YEAR, G, g, cost_y, first_y
-    )
+    periods = (_DAYS_PER_WEEK, _DAYS_PER_MONTH, _DAYS_PER_QUARTER, _DAYS_PER_YEAR)
+    counts = (W, M, Q, Y)
+    given = (gfs_change_weekly, gfs_change_monthly, gfs_change_quarterly, gfs_change_yearly)
+    cost = [np.where(clone_gfs, u(x, P), 1.0) for x, P in zip(given, periods, strict=True)]
+    # A tier's points older than the finer tiers' and the chain's cover: the oldest of
+    # them is taken to be the one just beyond a whole number of the finer periods, so a
+    # tier's point j (0 = newest) is (j + 1) periods plus the finer periods old.
+    offset = np.cumsum([0.0, *periods[:-1]])
+    # GFS fulls are older than the newest point (by one point at least), and those kept
+    # outside a forever chain (backup copy) older than its oldest point.
+    behind = np.where(periodic, dt, p * dt)
 
-    # Weekly points sit on the chain's fulls when fulls are at least a week apart
-    # (phase-locked); otherwise the worst phase of a 7-day grid over the chain is taken.
-    locked = periodic & (f * dt >= _DAYS_PER_WEEK - _EPS)
-    lag = np.where(periodic, (f - 1.0) * dt, 0.0)
-    k_w_free = np.minimum(W, np.floor(np.maximum(span - lag, 0.0) / _DAYS_PER_WEEK + _EPS))
+    def chain_at(j: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Points and fulls of the chain at phase ``j``, and the newer points beyond its
+        oldest chain (minus one)."""
+        n = np.where(periodic, p + j - 1.0, p)
+        after = p - 2.0 - f + j  # newer points beyond the oldest chain's own, minus one
+        fulls = np.where(
+            periodic, 1.0 + np.where(after >= 0.0, 1.0 + np.floor(after / f_lo + _EPS), 0.0), 1.0
+        )
+        return n, fulls, after
+
+    n_f, F_f, _ = chain_at(f)
+    # Effective change per point: never below what growth alone adds to the chain per
+    # point, so one more kept point never stores less (ages move one point back).
+    gfs_max = W + M + Q + Y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = shrink * (F_f + gfs_max) / (1.0 - shrink * n_f)
+    # A periodic chain trades its new points against the GFS points it takes over (a
+    # fast-cloned one point for point); the aging of its fulls is paid on top of that.
+    lift = np.where(periodic & (gfs_max > 0.0), shrink * F_f / (1.0 - shrink * n_f), 0.0)
+    c_g = np.where(shrink > 0.0, np.where(shrink * n_f < 1.0, np.maximum(c + lift, need), 1.0), c)
+    c_g = np.minimum(c_g, 1.0)
+
+    def stored_chain(n: FloatArray, fulls: FloatArray) -> FloatArray:
+        """Fulls' worth of the chain (sizes relative to the end-of-horizon size)."""
+        everything = _geo(np.zeros_like(n), n, 1.0, log_rho)
+        oldest = np.exp(log_rho * (n - 1.0))
+        # fulls after the oldest chain's: the youngest at age n-1-f-(fulls-2) f_lo
+        later = np.maximum(fulls - 1.0, 0.0)
+        youngest = np.maximum(n - 1.0 - f - (later - 1.0) * f_lo, 0.0)
+        later_sum = _geo(youngest, later, f_lo, log_rho)
+        full_sum = oldest + later_sum
+        periodic_plain = full_sum + c_g * (everything - full_sum)
+        # A fast-cloned synthetic full costs its change plus the growth since the point
+        # it clones (RPS LinkReFS): rho^a - (1 - c) rho^(a+1).
+        periodic_clone = oldest + c_g * (everything - oldest) + shrink * (1.0 - c_g) * later_sum
+        forever = oldest + c_g * (everything - oldest)  # full merged to the oldest point
+        reverse = 1.0 + c_g * (everything - 1.0)  # newest full, older reverse increments
+        return np.select(
+            [clone_chain, periodic, code == _REVERSE],
+            [periodic_clone, periodic_plain, reverse],
+            forever,
+        )
+
+    def gfs_at(fulls: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Fulls' worth and count of the GFS points kept outside a chain of ``fulls``."""
+        # Weekly flags sit on the chain's fulls (periodic schemes): on the first full of
+        # each week, so a chain of F fulls fP days apart holds at least floor(F fP / 7)
+        # of them when fP divides a week (one less full when it does not: the flags then
+        # fall unevenly), every full when fP >= 7. The other schemes keep their GFS fulls
+        # outside the chain (backup copy, R1).
+        fp = f * dt
+        monthly_fulls = periodic & (f_lo * dt >= 28.0 - _EPS)
+        per_week = _DAYS_PER_WEEK / fp
+        even = np.abs(per_week - np.round(per_week)) < 1e-9
+        k_chain_w = np.where(
+            fp >= _DAYS_PER_WEEK - _EPS,
+            fulls * _DAYS_PER_WEEK,
+            (fulls - np.where(even, 0.0, 1.0)) * fp,
+        )
+        # days of history the chain (and then the finer tiers) always holds
+        cover = np.where(periodic, np.maximum(k_chain_w, 0.0), 0.0)
+        total = np.zeros_like(fulls)
+        extra = np.zeros_like(fulls)
+        rate = c / dt  # the chain's cost per day of a fast-cloned synthetic chain
+        for i, (n, P, cst) in enumerate(zip(counts, periods, cost, strict=True)):
+            if i == 1:  # monthly fulls carry the monthly flags
+                cover = np.maximum(cover, np.where(monthly_fulls, fulls * P, 0.0))
+            k = np.minimum(n, np.floor(cover / P + _EPS))
+            m_ex = n - k
+            # ages: extra point j (j = k .. n-1) is (j + 1) P + offset days old
+            first = (k + 1.0) * P + offset[i] + behind
+            sizes = _geo(first, m_ex, P, log_day)
+            first_size = np.where(m_ex > 0.0, np.exp(log_day * first), 0.0)
+            # The first point beyond the cover shares the gap g with the cover's oldest
+            # point; its cost grows with g at the finer tier's rate, capped at a period.
+            gap = np.clip((k + 1.0) * P - cover, 0.0, P)
+            junction = np.where(cover > 0.0, np.minimum(cst, rate * gap), cst)
+            head = np.where(clone_gfs, junction, cst)
+            total = total + cst * sizes - (cst - head) * first_size
+            extra = extra + m_ex
+            cover = np.maximum(cover, n * P)
+            rate = cst / P
+        return total, extra
 
     def at_phase(j: FloatArray) -> tuple[FloatArray, ...]:
-        """Chain and totals when the oldest kept point is the j-th of its chain."""
-        n = np.where(periodic, p + j - 1.0, p)
-        fulls = np.where(periodic, 1.0 + np.floor((p - 2.0 + j) / f + _EPS), 1.0)
-        incs = n - fulls
-        chain = np.where(clone_chain, 1.0 + (n - 1.0) * c, fulls + incs * c)
-        short = full_gb * G * chain
-        k_w = np.where(locked, np.minimum(W, fulls), k_w_free)
-        long_ = full_gb * (cost_w * _aged_sum(k_w, W, _DAYS_PER_WEEK, G, g) + long_my)
-        return fulls, incs, short, long_, W - k_w
+        n, fulls, _ = chain_at(j)
+        short = full_gb * G * stored_chain(n, fulls)
+        gfs_cost, gfs_n = gfs_at(fulls)
+        return fulls, n - fulls, short, full_gb * G * gfs_cost, gfs_n
 
-    # The worst moment is at the end of a constant-fulls stretch of phases: j = f (the
-    # longest chain), or the phase just before one more full enters the window.
-    j_end = f
-    j_before = f - np.mod(p - 2.0, f) - 1.0
-    has_jump = periodic & (j_before >= 1.0)
-    a = at_phase(j_end)
-    b = at_phase(np.where(has_jump, j_before, j_end))
-    total_a = a[2] + a[3]
-    total_b = b[2] + b[3]
-    pick_b = has_jump & (total_b > total_a * (1.0 + 1e-12) + 1e-12)
-    fulls, incs, short, long_, n_w = (np.where(pick_b, y, x) for x, y in zip(a, b, strict=True))
-    gfs = n_w + (M - k_m) + (Y - k_y)
+    # The worst moment ends a stretch of phases with the same fulls: j = f (the longest
+    # chain), or a phase just before one more full enters the window (two of them when
+    # the full periods differ, as calendar months do).
+    best = at_phase(f)
+    best_total = best[2] + best[3]
+    for back in (0.0, 1.0):
+        j = f - np.mod(p - 2.0, f_lo) - 1.0 - back * f_lo
+        ok = periodic & (j >= 1.0)
+        if not np.any(ok):  # e.g. no calendar months: no second jump
+            continue
+        cand = at_phase(np.where(ok, j, f))
+        total = cand[2] + cand[3]
+        pick = ok & (total > best_total * (1.0 + 1e-12) + 1e-12)
+        best = tuple(np.where(pick, y, x) for x, y in zip(best, cand, strict=True))
+        best_total = np.where(pick, total, best_total)
+    fulls, incs, short, long_, gfs = best
     return _Columns(
         stored_gb=np.asarray(short + long_, dtype=float),
         fulls=np.asarray(fulls, dtype=float),
@@ -467,6 +517,54 @@ def _whole(name: str, value: ArrayLike, minimum: int, accepted: str) -> FloatArr
         ok = (arr == np.floor(arr)) & (arr >= minimum)
     _require(name, arr, ok, f"a whole number >= {minimum}", accepted)
     return arr
+
+
+def _flag(name: str, value: ArrayLike) -> NDArray[np.bool_]:
+    """A bool, 0/1, or an array of them, as a bool array; else a ValueError naming it."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "b":
+        return arr
+    if arr.dtype.kind in "iuf":
+        with np.errstate(invalid="ignore"):
+            ok = (arr == 0) | (arr == 1)
+        if np.all(ok):
+            return arr.astype(bool)
+        first = arr[~ok].ravel()[0].item() if arr.ndim else arr.item()
+        raise ValueError(f"{name}: {first!r} is not a bool or 0/1; use True, False, 1 or 0")
+    raise ValueError(f"{name}: {value!r} is not a bool or 0/1; use True, False, 1 or 0")
+
+
+#: Full-period names of :func:`retention_storage` and their (longest, shortest) days.
+_FULL_PERIODS: dict[str, tuple[float, float]] = {
+    "weekly": (_DAYS_PER_WEEK, _DAYS_PER_WEEK),
+    "monthly": _MONTHLY_FULL_DAYS,
+}
+
+
+def _full_period(value: ArrayLike | str) -> tuple[FloatArray, FloatArray]:
+    """``full_every`` as (longest, shortest) days between fulls."""
+    accepted = "'weekly', 'monthly' or days between fulls > 0, e.g. 7.0"
+    arr = np.asarray(value)
+    if arr.dtype.kind in "USO":
+        longest = np.empty(arr.shape)
+        shortest = np.empty(arr.shape)
+        for idx, item in np.ndenumerate(arr):
+            item = item.item() if isinstance(item, np.generic) else item
+            if isinstance(item, str) and item in _FULL_PERIODS:
+                longest[idx], shortest[idx] = _FULL_PERIODS[item]
+                continue
+            try:
+                days = float(item)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"full_every: {item!r} is not a full period; use {accepted}"
+                ) from None
+            longest[idx] = shortest[idx] = days
+    else:
+        longest = _numeric("full_every", value, accepted)
+        shortest = longest
+    _require("full_every", longest, longest > 0.0, "a positive duration", accepted)
+    return longest, shortest
 
 
 def unique_change(
@@ -606,7 +704,7 @@ def retention_storage(
     scheme: str | Sequence[str] | ArrayLike = "forever_forward",
     points: ArrayLike,
     interval: ArrayLike = 24.0,
-    full_every: ArrayLike = 7.0,
+    full_every: ArrayLike | str = 7.0,
     weekly: ArrayLike = 0,
     monthly: ArrayLike = 0,
     yearly: ArrayLike = 0,
@@ -614,6 +712,7 @@ def retention_storage(
     annual_growth: ArrayLike = 0.0,
     years: ArrayLike = 0.0,
     gfs_change_method: str = "rps",
+    quarterly: ArrayLike = 0,
 ) -> StorageEstimate:
     r"""Storage a backup retention policy needs at its worst moment.
 
@@ -628,28 +727,38 @@ def retention_storage(
     scheme : str or array_like of str, default 'forever_forward'
         Short-term chain: ``'forever_forward'`` (forever forward incremental),
         ``'reverse'`` (reverse incremental), ``'synthetic_full'`` or ``'active_full'``
-        (forward incremental with a periodic synthetic or active full).
+        (forward incremental with a periodic synthetic or active full), or
+        ``'backup_copy'`` (a backup copy job: a forever forward chain whose GFS fulls
+        are kept outside it).
     points : array_like of int
         Short-term restore points kept by the retention policy [-], >= 1.
     interval : array_like, default 24.0
         Time between restore points [h], > 0.
-    full_every : array_like, default 7.0
-        Time between periodic fulls [day], > 0; ignored by forever_forward and reverse.
+    full_every : array_like or str, default 7.0
+        Time between periodic fulls [day], > 0, or ``'weekly'`` (7 days) or
+        ``'monthly'`` (on the calendar: the first Saturday of each month, so fulls are
+        28 or 35 days apart); ignored by forever_forward, reverse and backup_copy.
     weekly, monthly, yearly : array_like of int, default 0
         GFS full backups kept [-]: weekly for ``weekly`` weeks, monthly for ``monthly``
         months, yearly for ``yearly`` years.
-    block_clone : array_like of bool, default False
+    block_clone : array_like of bool or 0/1, default False
         Whether the repository fast-clones blocks (Veeam Fast Clone on ReFS, or XFS with
         reflink): synthetic and GFS fulls then store only blocks not already on disk.
     annual_growth : array_like, default 0.0
         Compound growth of the source data [1/year], >= 0.
     years : array_like, default 0.0
-        Planning horizon [year], >= 0: sizes are those at its end.
+        Planning horizon [year], >= 0. Storage is sized at the steady state of the end of
+        the horizon: every restore point has the data size of its own date, and points
+        older than the start of the horizon are sized by extrapolating the growth
+        backwards, as if the policy had run long before.
     gfs_change_method : {'rps', 'independent'}, default 'rps'
         Model of the unique changed fraction a block-cloned GFS full stores (see
         :func:`unique_change`): ``'rps'``, the Restore Point Simulator's empirical ReFS
-        step table (reproduces RPS); ``'independent'``, independent daily block changes
-        (an upper bound). Ignored without ``block_clone``.
+        step table on the change per restore point (reproduces RPS); ``'independent'``,
+        independent daily block changes (an upper bound). Ignored without
+        ``block_clone``.
+    quarterly : array_like of int, default 0
+        Quarterly GFS full backups kept [-].
 
     Returns
     -------
@@ -666,72 +775,51 @@ def retention_storage(
 
     Notes
     -----
-    *Sizes.* With :math:`D` the data size, :math:`r` the data reduction, :math:`c_d` the
-    daily change and :math:`\Delta` = interval / 24 h the time between points in days,
-    a full is :math:`D/r` and an increment :math:`c\,D/r` with the linear per-point
-    change the simulators use, :math:`c = \min(1, c_d\,\Delta)`. Data grows as
-    :math:`G = (1+g)^{T}` over the horizon :math:`T` years; the short-term chain is sized
-    at :math:`D G`.
+    The rules, each with a worked example and the simulator's conventions, are in
+    ``docs/retention.md``; in brief, with :math:`D` the data size, :math:`r` the data
+    reduction, :math:`\Delta` = interval / 24 h, :math:`c = \min(1, c_d\,\Delta)` the
+    change per restore point, a full is :math:`D/r` and an increment :math:`c\,D/r`.
+
+    *Growth.* A point :math:`a` restore points older than the end of the horizon is
+    sized :math:`\rho^{a}` of the end size :math:`G = (1+g)^T`, with
+    :math:`\rho = (1+g)^{-\Delta/365}` (RPS ``getSourceSize`` on the point's date).
+    The change per point is never taken below the shrinkage that aging adds to the
+    chain, so that one more kept point never stores less.
 
     *Short-term chain at its worst moment* (retention is applied after each job, and a
     forward chain is deleted only when every point in it is out of retention). With
-    :math:`p` points kept and :math:`f = \max(1, \mathrm{round}(24\,\mathrm{full\_every}
-    / \mathrm{interval}))` points per full period:
+    :math:`p` points kept and :math:`f` (:math:`f_{lo}`) points in the longest
+    (shortest) full period, when the oldest retained point is the :math:`j`-th of its
+    chain (:math:`1 \le j \le f`):
 
-    - forever_forward: 1 full + :math:`p-1` increments (the oldest increment is merged
-      into the full);
-    - reverse: 1 full (the newest point) + :math:`p-1` reverse increments;
-    - synthetic_full, active_full: :math:`N = p + f - 1` points, of which
-      :math:`F = \lceil N/f \rceil` fulls and :math:`N - F` increments, reached when the
-      oldest point still in retention is the last point of its chain. More generally,
-      when it is the :math:`j`-th point (:math:`1 \le j \le f`),
-      :math:`N_j = p + j - 1` and :math:`F_j = 1 + \lfloor (p - 2 + j)/f \rfloor`.
+    .. math::
 
-    The chain stores :math:`S = \frac{DG}{r}[F + (N-F)c]`. With block cloning, a
-    synthetic full is cloned from the full and increments still on disk and writes only
-    that point's changed blocks, so :math:`S = \frac{DG}{r}[1 + (N-1)c]`; active fulls
-    read everything from production into a new file and are never cloned.
+        N_j = p + j - 1, \qquad
+        F_j = 1 + [p - 2 - f + j \ge 0]\,\bigl(1 + \lfloor (p - 2 - f + j) / f_{lo}
+        \rfloor\bigr).
 
-    *Long-term (GFS) points.* GFS flags are put on fulls of the chain; one file may carry
-    weekly, monthly and yearly flags and is stored once. A GFS point costs extra storage
-    only when it lies outside the short-term chain and is not already counted in a
-    lower tier:
+    forever_forward and backup_copy keep 1 full (merged up to the oldest point) and
+    :math:`p-1` increments; reverse the newest full and :math:`p-1` reverse increments.
+    The chain stores :math:`\frac{DG}{r}[\sum_{\rm fulls}\rho^a + c\sum_{\rm incs}
+    \rho^a]`; with block cloning a synthetic full costs one increment (plus the growth
+    since the point it clones) and active fulls are never cloned.
 
-    - weekly, fulls at least a week apart (periodic schemes): the flags sit on the
-      chain's fulls, :math:`k_W = \min(W, F_j)` are in the chain;
-    - weekly otherwise (forever_forward, reverse, fulls less than a week apart):
-      :math:`k_W = \min(W, \lfloor (p\Delta - (f-1)\Delta)/7 \rfloor)` (the fewest points
-      of a 7-day grid inside the chain, worst phase; :math:`f = 1` for the two
-      forever schemes);
-    - monthly: :math:`k_M = \min(M, \lfloor L_W / m \rfloor)` with
-      :math:`L_W = \max(p\Delta, 7W)` and :math:`m` = 365/12 days;
-    - yearly: :math:`k_Y = \min(Y, \lfloor L_M / 365 \rfloor)` with
-      :math:`L_M = \max(L_W, mM)`.
+    *Long-term (GFS) points.* Tier :math:`T` (weekly, monthly, quarterly, yearly; periods
+    :math:`P_T` = 7, 365/12, 365/4, 365 days) keeps :math:`n_T - k_T` fulls outside the
+    chain, where :math:`k_T = \min(n_T, \lfloor L / P_T \rfloor)` are the tier's points
+    that the chain and the finer tiers always hold (they nest on the simulator's default
+    calendar). :math:`L` starts at the chain's weekly flags (:math:`7F_j` with weekly
+    or longer fulls; none for backup_copy, forever_forward and reverse, whose GFS fulls
+    live outside the chain) and grows to :math:`\max(L, n_T P_T)` after each tier.
+    Without block cloning each costs a full; with it, :math:`u(P_T)` of a full
+    (:func:`unique_change`, never more than the change the points wrote in the gap), and
+    the first one beyond :math:`L` :math:`\min(u(P_T), g\,u_f/P_f)` for a gap :math:`g`
+    days past :math:`L` (the finer tier's cost per day). Extra point :math:`j` of a tier
+    is :math:`(j+1) P_T` plus the finer periods old.
 
-    :math:`n_W = W - k_W`, :math:`n_M = M - k_M`, :math:`n_Y = Y - k_Y` fulls are kept
-    outside the chain (``gfs_points``); the extra point :math:`j` of a tier with period
-    :math:`P` (:math:`j = k \ldots n-1`) is sized at the data of its time,
-    :math:`D\max(1, G(1+g)^{-jP/365})/r`. Without block cloning each costs a full; with
-    it (synthetic fulls, or GFS fulls made by a forever chain) it costs its unique
-    changed blocks, :math:`u(P)` of a full, the blocks changed between it and the next
-    newer point kept, :math:`P` days later (:func:`unique_change`):
-
-    - ``gfs_change_method='rps'`` (default), the Restore Point Simulator's empirical
-      ReFS table ``refsdiffperct`` [5]_: :math:`u = \max(c_d, \min(1, b(P),
-      \max(P, 1)\,c_d))` with :math:`b` = :math:`c_d`, 3, 5, 9, 12, 15, 18
-      :math:`c_d` for gaps under 2, 14, 38, 100, 193, 286, 379 days and 1 beyond, so
-      :math:`u(7) = 3c_d`, :math:`u(365/12) = 5c_d`, :math:`u(365) = 18c_d` (capped at
-      1). This is the default because it reproduces the simulator.
-    - ``gfs_change_method='independent'``: each block changes independently with
-      probability :math:`c_d` per day, :math:`u(P) = 1 - (1-c_d)^{P}`; an upper bound
-      for real data, whose change concentrates on hot blocks.
-
-    For one day both give :math:`u = c_d`, the simulators' linear increment.
-
-    The stored total is the maximum of short + long term over the two candidate phases
-    :math:`j = f` and the phase just before :math:`F_j` steps up (with block cloning,
-    six increments can cost less than the weekly full they replace). Working space for
-    merges and transforms, which the simulators add on top, is not included.
+    The stored total is the maximum of short + long term over the phases that end a
+    stretch of constant :math:`F_j`. Working space for merges and transforms, which the
+    simulators add on top, is not included.
 
     References
     ----------
@@ -775,9 +863,21 @@ def retention_storage(
     >>> kw = dict(daily_change=0.05, data_reduction=2.0, scheme="synthetic_full",
     ...           points=14, weekly=4, monthly=12, yearly=7, block_clone=True)
     >>> round(retention_storage(1000.0, **kw).stored_gb, 2)
-    5185.42
+    5150.89
     >>> round(retention_storage(1000.0, gfs_change_method="independent", **kw).stored_gb, 2)
-    8529.4
+    8523.18
+
+    A backup copy job keeps its GFS fulls outside the chain (1000 GiB, 2:1, 10 %/day:
+    the simulator's 3150 GiB), and monthly active fulls keep up to 35 days of
+    increments (4550 GiB: 3 fulls and 61 increments):
+
+    >>> retention_storage(1000.0, daily_change=0.1, data_reduction=2.0,
+    ...                   scheme="backup_copy", points=14, weekly=4).stored_gb
+    3150.0
+    >>> est = retention_storage(1000.0, daily_change=0.1, data_reduction=2.0,
+    ...                         scheme="active_full", points=30, full_every="monthly")
+    >>> est.fulls, est.increments, round(est.stored_gb, 6)
+    (3.0, 61.0, 4550.0)
     """
     # --- validation at the public boundary ---------------------------------------------
     D = _numeric("data_size", data_size, "a size in GB, e.g. 1000.0")
@@ -802,15 +902,17 @@ def retention_storage(
     p = _whole("points", points, 1, "a whole number of restore points >= 1, e.g. 14")
     h = _numeric("interval", interval, "hours between restore points > 0, e.g. 24.0")
     _require("interval", h, h > 0.0, "a positive duration", "hours between points, e.g. 24.0")
-    fe = _numeric("full_every", full_every, "days between fulls > 0, e.g. 7.0")
-    _require("full_every", fe, fe > 0.0, "a positive duration", "days between fulls, e.g. 7.0")
+    fe, fe_min = _full_period(full_every)
     tiers = {
         name: _whole(name, value, 0, f"a whole number of {name} GFS fulls >= 0, e.g. 4")
-        for name, value in (("weekly", weekly), ("monthly", monthly), ("yearly", yearly))
+        for name, value in (
+            ("weekly", weekly),
+            ("monthly", monthly),
+            ("quarterly", quarterly),
+            ("yearly", yearly),
+        )
     }
-    bc_arr = np.asarray(block_clone)
-    if bc_arr.dtype.kind != "b":
-        raise ValueError(f"block_clone: {block_clone!r} is not a bool; use True or False")
+    bc_arr = _flag("block_clone", block_clone)
     g = _numeric("annual_growth", annual_growth, "a fraction per year >= 0, e.g. 0.2")
     _require("annual_growth", g, g >= 0.0, "a non-negative rate", "a fraction per year, e.g. 0.2")
     T = _numeric("years", years, "a horizon in years >= 0, e.g. 3.0")
@@ -826,8 +928,10 @@ def retention_storage(
         scheme_code=code,
         points=p,
         full_every=np.maximum(1.0, np.floor(fe / dt + 0.5)),
+        full_every_min=np.maximum(1.0, np.floor(fe_min / dt + 0.5)),
         weekly=tiers["weekly"],
         monthly=tiers["monthly"],
+        quarterly=tiers["quarterly"],
         yearly=tiers["yearly"],
         block_clone=bc_arr,
         point_days=dt,
