@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rtocalc
-from rtocalc import BusinessImpact, Requirements, Workload, cheapest, evaluate, portfolio
+from rtocalc import BusinessImpact, Catalog, Requirements, Workload, cheapest, evaluate, portfolio
 from rtocalc.cli import main
 from rtocalc.portfolio import (
     PortfolioSystem,
     _brute_force,
+    _candidates,
     _solve,
     _solve_types,
     _Type,
@@ -167,8 +168,9 @@ def test_types_have_the_optimum_and_prices_of_the_per_system_problem(case):
     # the prices are derivatives of the LP relaxation's value, which is the same for both
     # formulations: where it is differentiable they agree
     h = 1e-3
-    for name, lim in (("budget", budget), ("link", capacity)):
-        def value(d, name=name, lim=lim):
+    for name in ("budget", "link"):
+
+        def value(d, name=name):
             b = budget + d if name == "budget" else budget
             c = capacity + d if name == "link" else capacity
             return _solve_types(_expand(types), b, c, duals=False, relaxed=True).objective
@@ -179,7 +181,6 @@ def test_types_have_the_optimum_and_prices_of_the_per_system_problem(case):
             if abs(hi - lo) <= 1e-6 * max(1.0, abs(hi)):
                 assert agg.prices.get(name, 0.0) == pytest.approx(lo, rel=1e-6, abs=1e-6)
                 assert per.prices.get(name, 0.0) == pytest.approx(lo, rel=1e-6, abs=1e-6)
-        del lim
 
 
 @given(typed_tables())
@@ -274,7 +275,8 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     24 h (TCO 5,557.25). With a budget of 392.64 neither end of it helps; the design at
     the interval where its outlay meets the budget does, and its figures are the
     interpolation of the ends' (by hand: weight (392.925 - 392.64) / (392.925 - 390.533)
-    = 0.119 on the 24 h end, interval 2.93 h, TCO 1,318.7)."""
+    = 0.119 on the 24 h end, interval 2.93 h, TCO 1,318.7). Offered only at the ends, the
+    solver chose TCO 5,402.53/month."""
     ask = Requirements(rpo="1 d", rto="2 d")
     impact = BusinessImpact(downtime_cost="$500/h", data_loss_cost="$2,000/h")
     system = PortfolioSystem(name="big", workload=Workload(data_size="5 TB"), requirements=ask)
@@ -294,6 +296,15 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
         lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
     )
     assert plan.total_tco == pytest.approx(1318.68, abs=0.01)
+    ends = [
+        _solve(
+            [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]])],
+            [np.concatenate([c.tco[:, 0], c.tco[:, 1]])],
+            392.64,
+        )
+        for c in [_candidates(system.workload, ask, impact, Catalog.default(), "tco")]
+    ]
+    assert ends[0].objective == pytest.approx(5402.53, abs=0.01)
     again = evaluate(system.workload, d, ask, impact=impact)
     assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
 
