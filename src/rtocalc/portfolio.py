@@ -433,23 +433,27 @@ def _candidates(
     n = len(sub)
     short = evaluate_space(sub, workload, requirements, impact, catalog, interval_rule="shortest")
     i_long, i_short = long.interval[ok], short.interval
-    three = replace(
-        sub.take(np.tile(np.arange(n), 3)),
-        interval=np.concatenate([i_long, i_short, 0.5 * (i_long + i_short)]),
+    mid = evaluate_space(
+        replace(sub, interval=0.5 * (i_long + i_short)), workload, requirements, impact, catalog
     )
-    ev = evaluate_space(three, workload, requirements, impact, catalog)
-    fits = ev.feasible.copy()
+    # the figures of every design at its long end, its short end and their midpoint
+    # (rows 0..n-1, n..2n-1, 2n..3n-1); only the kept options are evaluated again below
+    evs = (short, mid)
+    outlay = np.concatenate([long.outlay[ok], *(e.outlay for e in evs)])
+    tco_all = np.concatenate([long.tco[ok], *(e.tco for e in evs)])
+    fits = np.concatenate([long.feasible[ok], *(e.feasible for e in evs)])
     if requirements.budget is not None:
-        fits &= ev.outlay <= requirements.budget + _TOL
-    if (fits & np.isfinite(ev.tco)).any():
+        fits &= outlay <= requirements.budget + _TOL
+    if (fits & np.isfinite(tco_all)).any():
         # an unbounded expected loss (no copy survives a costed scenario) never wins
         # while the system has a design with a finite one
-        fits &= np.isfinite(ev.tco)
-    traffic = np.asarray(ev.extra["traffic"] / _MBPS, dtype=np.float64)
+        fits &= np.isfinite(tco_all)
+    traffic = np.concatenate([long.extra["traffic"][ok], *(e.extra["traffic"] for e in evs)])
+    traffic = traffic / _MBPS
     d = np.arange(n)
     lo_r, sh_r, mid_r = d, d + n, d + 2 * n
     mix = fits[lo_r] & fits[sh_r] & fits[mid_r] & (i_short < i_long)
-    for col in (ev.outlay, ev.tco, traffic):
+    for col in (outlay, tco_all, traffic):
         mix &= _linear_between(col[lo_r], col[sh_r], col[mid_r])
     # options: a segment per mixable design, else a point per end that fits (the short
     # end only where it differs from the long one)
@@ -462,30 +466,37 @@ def _candidates(
     )
     if opt_long.size == 0:
         return _empty_candidates()
-    tco = np.nan_to_num(ev.tco, posinf=1e300)
+    tco = np.nan_to_num(tco_all, posinf=1e300)
     # an option survives when one of its ends is on the Pareto front of every end ...
     ends = np.concatenate([opt_long, opt_short[opt_mix]])
     owner = np.concatenate([np.arange(opt_long.size), np.flatnonzero(opt_mix)])
     front = np.zeros(opt_long.size, bool)
-    front[owner[pareto_mask(ev.outlay[ends], tco[ends], traffic[ends])]] = True
+    front[owner[pareto_mask(outlay[ends], tco[ends], traffic[ends])]] = True
     # ... or when no single option (point or segment) beats each of its ends
     alive = front.copy()
     rest = np.flatnonzero(~front)
     for g in np.flatnonzero(front):
         if rest.size == 0:
             break
-        go = ev.outlay[[opt_long[g], opt_short[g]]]
+        go = outlay[[opt_long[g], opt_short[g]]]
         gf = tco[[opt_long[g], opt_short[g]]]
         gt = float(traffic[opt_long[g]])
         beaten = np.ones(rest.size, bool)
         for rows in (opt_long[rest], opt_short[rest]):
-            beaten &= _segment_dominates(go, gf, gt, ev.outlay[rows], tco[rows], traffic[rows])
+            beaten &= _segment_dominates(go, gf, gt, outlay[rows], tco[rows], traffic[rows])
         rest = rest[~beaten]
     alive[rest] = True
     k = np.flatnonzero(alive)
-    k = k[np.lexsort((opt_long[k], tco[opt_long[k]], ev.outlay[opt_long[k]]))]
+    k = k[np.lexsort((opt_long[k], tco[opt_long[k]], outlay[opt_long[k]]))]
     rows = np.unique(np.concatenate([opt_long[k], opt_short[k]]))
-    chosen = take_rows(ev, rows)
+    intervals = np.concatenate([i_long, i_short])
+    chosen = evaluate_space(
+        replace(sub.take(rows % n), interval=intervals[rows]),
+        workload,
+        requirements,
+        impact,
+        catalog,
+    )
     pos = np.searchsorted(rows, opt_long[k]), np.searchsorted(rows, opt_short[k])
     return _Candidates(
         chosen,
@@ -493,7 +504,7 @@ def _candidates(
         pos[1].astype(np.int64),
         np.column_stack([chosen.outlay[pos[0]], chosen.outlay[pos[1]]]).astype(np.float64),
         np.column_stack([chosen.tco[pos[0]], chosen.tco[pos[1]]]).astype(np.float64),
-        traffic[opt_long[k]],
+        np.asarray(chosen.extra["traffic"][pos[0]] / _MBPS, dtype=np.float64),
         opt_mix[k],
     )
 
