@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -14,9 +15,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rtocalc
-from rtocalc import BusinessImpact, Requirements, Workload, cheapest, portfolio
+from rtocalc import BusinessImpact, Catalog, Requirements, Workload, cheapest, evaluate, portfolio
 from rtocalc.cli import main
-from rtocalc.portfolio import PortfolioSystem, _brute_force, _solve, greedy, recovery_order
+from rtocalc.portfolio import (
+    PortfolioSystem,
+    _brute_force,
+    _candidates,
+    _solve,
+    _solve_types,
+    _Type,
+    greedy,
+    recovery_order,
+)
+from rtocalc.space import build_space, evaluate_space
+from rtocalc.tradeoff import pareto_mask
+from strategies import asks, small_catalogs, workloads
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "portfolio"
 
@@ -87,6 +100,268 @@ def test_greedy_is_feasible_and_never_beats_the_milp(case):
         assert sum(outlay[i][j] for i, j in enumerate(choice)) <= budget + 1e-6
         assert sum(traffic[i][j] for i, j in enumerate(choice)) <= capacity + 1e-6
         assert value >= best - 1e-6
+
+
+# --- types: interchangeable systems and mixed interval ends ----------------------------------
+
+
+@st.composite
+def typed_tables(draw, links: bool = True):
+    """1-2 types of 1-2 systems, 1-3 options each, some of them segments (two ends)."""
+    types = []
+    for _ in range(draw(st.integers(1, 2))):
+        k = draw(st.integers(1, 3))
+        mix = np.array(draw(st.lists(st.booleans(), min_size=k, max_size=k)))
+        o = np.array(draw(st.lists(money, min_size=2 * k, max_size=2 * k))).reshape(k, 2)
+        f = np.array(draw(st.lists(money, min_size=2 * k, max_size=2 * k))).reshape(k, 2)
+        o[~mix, 1], f[~mix, 1] = o[~mix, 0], f[~mix, 0]
+        t = np.array(draw(st.lists(money, min_size=k, max_size=k)))
+        types.append(_Type(draw(st.integers(1, 2)), o, f, t, mix))
+    budget = round(draw(st.floats(0.0, 6000.0)), 2)
+    capacity = round(draw(st.floats(0.0, 6000.0)), 2) if links else None
+    return types, budget, capacity
+
+
+def _expand(types):
+    """The same problem with every system its own type (the per-system formulation)."""
+    return [
+        _Type(1, t.outlay, t.objective, t.traffic, t.mix) for t in types for _ in range(t.count)
+    ]
+
+
+def _grid_brute_force(types, budget, capacity, steps=6):
+    """Best objective over every assignment of options to systems, each segment at
+    ``steps + 1`` evenly spaced mixes of its ends (inf when none fits); vectorised."""
+    lam = np.linspace(0.0, 1.0, steps + 1)
+    o_tot, f_tot, t_tot = np.zeros(1), np.zeros(1), np.zeros(1)
+    for t in types:
+        o, f, tr = [], [], []
+        for k in range(len(t.traffic)):
+            ws = lam if t.mix[k] else np.array([1.0])
+            o += list(ws * t.outlay[k, 0] + (1 - ws) * t.outlay[k, 1])
+            f += list(ws * t.objective[k, 0] + (1 - ws) * t.objective[k, 1])
+            tr += [t.traffic[k]] * len(ws)
+        for _ in range(t.count):
+            o_tot = np.add.outer(o_tot, o).ravel()
+            f_tot = np.add.outer(f_tot, f).ravel()
+            t_tot = np.add.outer(t_tot, tr).ravel()
+    ok = o_tot <= budget + 1e-9
+    if capacity is not None:
+        ok &= t_tot <= capacity + 1e-9
+    return float(f_tot[ok].min()) if ok.any() else math.inf
+
+
+@given(typed_tables())
+@settings(max_examples=60)
+def test_types_have_the_optimum_and_prices_of_the_per_system_problem(case):
+    """One integer per (type, option) from 0 to the type's count: the same optimum and the
+    same shadow prices as one binary per (system, option)."""
+    types, budget, capacity = case
+    agg = _solve_types(types, budget, capacity)
+    per = _solve_types(_expand(types), budget, capacity)
+    assert (agg.counts is None) == (per.counts is None)
+    if agg.counts is None:
+        return
+    assert agg.objective == pytest.approx(per.objective, abs=1e-6)
+    for t, z in zip(types, agg.counts, strict=True):
+        assert z.sum() == t.count and (z >= 0).all()
+    # the prices are derivatives of the LP relaxation's value, which is the same for both
+    # formulations: where it is differentiable they agree
+    h = 1e-3
+    for name in ("budget", "link"):
+
+        def value(d, name=name):
+            b = budget + d if name == "budget" else budget
+            c = capacity + d if name == "link" else capacity
+            return _solve_types(_expand(types), b, c, duals=False, relaxed=True).objective
+
+        left, mid, right = value(-h), value(0.0), value(h)
+        if all(map(math.isfinite, (left, mid, right))):
+            lo, hi = (mid - right) / h, (left - mid) / h
+            if abs(hi - lo) <= 1e-6 * max(1.0, abs(hi)):
+                assert agg.prices.get(name, 0.0) == pytest.approx(lo, rel=1e-6, abs=1e-6)
+                assert per.prices.get(name, 0.0) == pytest.approx(lo, rel=1e-6, abs=1e-6)
+
+
+@given(typed_tables())
+@settings(max_examples=40)
+def test_mixed_ends_beat_every_grid_point_and_fit(case):
+    """Brute force over every assignment and a grid of mixes: the solver is never worse,
+    and its own mix fits the budget and the link."""
+    types, budget, capacity = case
+    sol = _solve_types(types, budget, capacity)
+    best = _grid_brute_force(types, budget, capacity)
+    if sol.counts is None:
+        assert math.isinf(best)
+        return
+    assert sol.objective <= best + 1e-6
+    spend = use = value = 0.0
+    for t, z, w in zip(types, sol.counts, sol.weights, strict=True):
+        assert (w >= -1e-9).all() and (w <= z + 1e-9).all()
+        spend += float(np.sum(w * t.outlay[:, 0] + (z - w) * t.outlay[:, 1]))
+        value += float(np.sum(w * t.objective[:, 0] + (z - w) * t.objective[:, 1]))
+        use += float(np.dot(z, t.traffic))
+    assert spend <= budget + 1e-6 and use <= capacity + 1e-6
+    assert value == pytest.approx(sol.objective, abs=1e-6)
+
+
+def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
+    """Every design meeting the ask at ``steps + 1`` intervals from its shortest to its
+    longest feasible one: (outlay, TCO, traffic) of the feasible points with a finite
+    TCO, pruned to their Pareto front (exact: a dominated point is never needed)."""
+    space = build_space(catalog, ask.retention)
+    long = evaluate_space(space, workload, ask, impact, catalog)
+    rows = np.flatnonzero(long.feasible)
+    if rows.size == 0:
+        return np.empty(0), np.empty(0), np.empty(0)
+    sub = space.take(rows)
+    short = evaluate_space(sub, workload, ask, impact, catalog, interval_rule="shortest")
+    lam = np.linspace(0.0, 1.0, steps + 1)
+    n = len(sub)
+    iv = short.interval[None, :] + lam[:, None] * (long.interval[rows] - short.interval)[None, :]
+    grid = dataclasses.replace(sub.take(np.tile(np.arange(n), lam.size)), interval=iv.ravel())
+    ev = evaluate_space(grid, workload, ask, impact, catalog)
+    ok = ev.feasible & np.isfinite(ev.tco)
+    o, f, t = ev.outlay[ok], ev.tco[ok], ev.extra["traffic"][ok]
+    keep = pareto_mask(o, f, t)
+    return o[keep], f[keep], t[keep]
+
+
+@given(
+    small_catalogs(),
+    st.lists(workloads(), min_size=2, max_size=3),
+    asks(),
+    st.floats(1.0, 5000.0),
+    st.floats(1.0, 5000.0),
+    st.floats(0.0, 1.0),
+)
+@settings(max_examples=25)
+def test_portfolio_tco_against_brute_force_over_assignments_and_an_interval_grid(
+    catalog, loads, ask, down, loss, where
+):
+    """The oracle of the audit: every assignment of (design, interval on a fine grid) to
+    the systems. The solver's portfolio is real (each plan re-evaluated at its interval
+    gives its figures), fits the budget, and is never worse than the best grid point."""
+    impact = BusinessImpact(downtime_cost=down, data_loss_cost=loss)
+    pts = [_points_on_a_grid(w, ask, impact, catalog) for w in loads]
+    if any(p[0].size == 0 for p in pts):
+        return
+    floor = sum(float(p[0].min()) for p in pts)
+    free = sum(float(p[0][np.argmin(p[1])]) for p in pts)
+    budget = floor + where * max(free - floor, 0.0)
+    o_tot, f_tot = np.zeros(1), np.zeros(1)
+    for o, f, _ in pts:
+        o_tot, f_tot = np.add.outer(o_tot, o).ravel(), np.add.outer(f_tot, f).ravel()
+    fits = o_tot <= budget + 1e-9
+    best = float(f_tot[fits].min())
+    systems = [
+        PortfolioSystem(name=f"s{i}", workload=w, requirements=ask) for i, w in enumerate(loads)
+    ]
+    plan = portfolio.optimize(systems, budget=budget, impact=impact, catalog=catalog)
+    assert plan.feasible
+    assert plan.total_tco <= best + 1e-6 * max(1.0, abs(best))
+    assert plan.total_outlay <= budget + 1e-6
+    assert plan.objective_value == pytest.approx(plan.total_tco, rel=1e-9, abs=1e-9)
+    for s, w in zip(plan, loads, strict=True):
+        again = evaluate(w, s.plan.design, ask, impact=impact, catalog=catalog)
+        assert again.meets_requirements
+        assert again.monthly_cost == pytest.approx(s.plan.monthly_cost, rel=1e-9, abs=1e-9)
+        assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9, abs=1e-9)
+
+
+def test_a_binding_budget_buys_the_design_at_an_interior_interval():
+    """Issue 19 item 7: a 5 TB system whose TCO-best design (local hardened disk, cloud
+    copy) costs 392.92/month at its shortest interval (5 min, TCO 745.30) and 390.53 at
+    24 h (TCO 5,557.25). With a budget of 392.64 neither end of it helps; the design at
+    the interval where its outlay meets the budget does, and its figures are the
+    interpolation of the ends' (by hand: weight (392.925 - 392.64) / (392.925 - 390.533)
+    = 0.119 on the 24 h end, interval 2.93 h, TCO 1,318.7). Offered only at the ends, the
+    solver chose TCO 5,402.53/month."""
+    ask = Requirements(rpo="1 d", rto="2 d")
+    impact = BusinessImpact(downtime_cost="$500/h", data_loss_cost="$2,000/h")
+    system = PortfolioSystem(name="big", workload=Workload(data_size="5 TB"), requirements=ask)
+    plan = portfolio.optimize([system], budget=392.64, impact=impact)
+    (s,) = plan
+    d = s.plan.design
+    hi, lo = (
+        evaluate(system.workload, d.model_copy(update={"interval": iv}), ask, impact=impact)
+        for iv in (24.0, 1 / 12)
+    )
+    assert (hi.monthly_cost, lo.monthly_cost) == pytest.approx((390.533, 392.925), abs=1e-3)
+    w = (lo.monthly_cost - 392.64) / (lo.monthly_cost - hi.monthly_cost)
+    assert d.interval == pytest.approx(1 / 12 + w * (24.0 - 1 / 12), rel=1e-6)
+    assert d.interval == pytest.approx(2.93, abs=0.01)
+    assert plan.total_outlay == pytest.approx(392.64, abs=1e-6)
+    assert plan.total_tco == pytest.approx(
+        lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
+    )
+    assert plan.total_tco == pytest.approx(1318.68, abs=0.01)
+    ends = [
+        _solve(
+            [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]])],
+            [np.concatenate([c.tco[:, 0], c.tco[:, 1]])],
+            392.64,
+        )
+        for c in [_candidates(system.workload, ask, impact, Catalog.default(), "tco")]
+    ]
+    assert ends[0].objective == pytest.approx(5402.53, abs=0.01)
+    again = evaluate(system.workload, d, ask, impact=impact)
+    assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
+
+
+def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
+    """Twelve interchangeable systems (same workload, limits, impact) solve as one type;
+    each is reported under its own name, and the restore order and waits are those of
+    Smith's rule over the systems one by one."""
+    ask = Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
+    systems = [
+        PortfolioSystem(
+            name=f"n{i:02d}",
+            workload=Workload(data_size="4 TB"),
+            requirements=ask,
+            priority=1 if i == 7 else None,
+        )
+        for i in range(12)
+    ]
+    plan = portfolio.optimize(systems, budget=None, impact=IMPACT, restore_capacity=2000)
+    assert [s.name for s in plan] == [s.name for s in systems]
+    assert sorted(plan.restore_order) == sorted(s.name for s in systems)
+    p = np.array([s.restore_time for s in plan])
+    w = np.full(12, IMPACT.downtime_cost)
+    seq = recovery_order(p, w, [s.priority for s in systems])
+    assert list(plan.restore_order) == [systems[i].name for i in seq]
+    assert plan.restore_order[0] == "n07"
+    done = 0.0
+    for i in seq:
+        if p[i] > 0:
+            assert plan.systems[i].restore_wait == pytest.approx(done)
+            done += p[i]
+    alone = portfolio.optimize(systems[:1], budget=None, impact=IMPACT)
+    assert plan.total_tco == pytest.approx(12 * alone.total_tco, rel=1e-9)
+
+
+def test_a_system_that_fails_over_does_not_wait_for_the_restore_pipe():
+    """Issue 19 item 3: a pinned system restores first; a system that fails over (restore
+    time 0) used to wait behind it and be told to use a standby it already has."""
+    restore = PortfolioSystem(
+        name="bulk",
+        workload=Workload(data_size="20 TB"),
+        requirements=Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True),
+        priority=1,
+    )
+    standby = PortfolioSystem(
+        name="web",
+        workload=Workload(data_size="200 GB"),
+        requirements=Requirements(rpo="1 h", rto={"site": "2 h"}),
+    )
+    plan = portfolio.optimize(
+        [restore, standby], budget=None, objective="outlay", restore_capacity=2000
+    )
+    bulk, web = plan.systems
+    assert plan.restore_order[0] == "bulk" and bulk.restore_time > 0
+    assert web.restore_time == 0.0 and web.restore_wait == 0.0
+    assert web.effective_rto == pytest.approx(web.rto_alone)
+    assert not web.missed_under_contention and web.fix == ""
 
 
 # --- Smith's rule ---------------------------------------------------------------------------

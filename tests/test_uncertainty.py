@@ -682,3 +682,34 @@ def test_robust_no_design_verdict_agrees_with_simulate(
     if res.feasible:
         check = simulate(w, res.design, samples=n, seed=2, requirements=ask, catalog=cat)
         assert check.p_meets == res.probability >= confidence
+
+
+# --- Monte Carlo in blocks ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("block", [1, 777, 4096])
+def test_simulation_is_the_same_whatever_the_block_size(monkeypatch, block):
+    """Samples are evaluated in blocks of uncertainty._BLOCK rows; every figure of every
+    sample, and so every summary, is bitwise the one of a single block."""
+    from rtocalc import uncertainty
+
+    w = UncertainWorkload(
+        data_size="2 TB..4 TB",
+        daily_change="triangular(1%/day, 3%/day, 6%/day)",
+        data_reduction="lognormal(median=2, p90=3)",
+    )
+    imp = UncertainImpact(downtime_cost="1000..5000", data_loss_cost=300)
+    ask = Requirements(rpo="4 h", rto={"hardware": "8 h", "site": "24 h"}, offsite=True)
+    prices = {"targets.object_hot.price_per_gb_month": "0.02..0.03"}
+    n = 3000 if block > 1 else 50
+
+    def run():
+        return simulate(w, ask, samples=n, seed=11, impact=imp, prices=prices)
+
+    monkeypatch.setattr(uncertainty, "_BLOCK", 10**9)
+    whole = run()
+    monkeypatch.setattr(uncertainty, "_BLOCK", block)
+    parts = run()
+    assert parts.model_dump_json() == whole.model_dump_json()
+    for name in whole._arrays:
+        assert np.array_equal(parts.values(name), whole.values(name), equal_nan=True), name

@@ -22,10 +22,11 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import __version__, units
+from . import units
 from .files import (
     InputError,
     ScenarioFile,
@@ -34,17 +35,9 @@ from .files import (
     load_scenario,
 )
 from .models import Requirements
-from .negotiate import negotiate
-from .optimize import cheapest
-from .policy import (
-    CheckReport,
-    Inventory,
-    Policy,
-    iter_check,
-    load_check_files,
-    summary_line,
-)
-from .tradeoff import frontier
+
+# Each command imports what it uses (numpy, the optimiser, the negotiation, scipy...)
+# in its own function, so a command pays only for its own modules at start-up.
 
 __all__ = ["main"]
 
@@ -58,6 +51,20 @@ _MAX_SAMPLES = 10_000_000
 _MAX_SEED = 2**128  # numpy's SeedSequence takes any non-negative int; a bound keeps it sane
 
 
+class _Version(argparse.Action):
+    """``--version``: reads the installed version only when asked (importlib.metadata
+    costs about 0.05 s at start-up)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from . import __version__
+
+        print(f"rtocalc {__version__}")
+        parser.exit()
+
+
 def _outside(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-outside-paths", action="store_true", help=_OUTSIDE_HELP)
 
@@ -67,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="rtocalc",
         description="Backup and disaster-recovery planning as numbers.",
     )
-    parser.add_argument("--version", action="version", version=f"rtocalc {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     plan = sub.add_parser(
@@ -295,6 +302,8 @@ class _Progress:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from .policy import CheckReport, iter_check, load_check_files
+
     policy, inventory = load_check_files(
         args.policy, args.inventory, allow_outside=args.allow_outside_paths
     )
@@ -341,6 +350,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _summary(counts: dict[str, int], violations: int, warnings: int, *, strict: bool) -> str:
     """The summary line of :meth:`CheckReport.summary`, from counts alone."""
+    from .policy import summary_line
+
     return summary_line(
         systems=sum(counts.values()),
         passed=counts["pass"],
@@ -353,6 +364,7 @@ def _summary(counts: dict[str, int], violations: int, warnings: int, *, strict: 
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from .optimize import cheapest
     from .uncertainty import load_uncertain_scenario, simulate
 
     unc = load_uncertain_scenario(args.file, allow_outside=args.allow_outside_paths)
@@ -386,6 +398,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _negotiate(args: argparse.Namespace) -> int:
+    from .negotiate import negotiate
+
     scenario = load_scenario(
         args.file or default_scenario_path("zero_downtime"),
         allow_outside=args.allow_outside_paths,
@@ -405,6 +419,8 @@ def _negotiate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
+        from .policy import Inventory, Policy
+
         models: dict[str, type[BaseModel]] = {
             "scenario": ScenarioFile,
             "policy": Policy,
@@ -427,6 +443,9 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args)
     if args.command == "negotiate":
         return _negotiate(args)
+    from .optimize import cheapest
+    from .tradeoff import frontier
+
     scenario = load_scenario(args.file, allow_outside=args.allow_outside_paths)
     if args.command == "frontier":
         front = frontier(

@@ -826,9 +826,17 @@ class Catalog(_Model):
 
     @classmethod
     def default(cls) -> Catalog:
-        """The shipped catalog (``rtocalc/data/catalog.toml``)."""
-        text = resources.files("rtocalc.data").joinpath("catalog.toml").read_text()
-        return cls.from_dict(tomllib.loads(text))
+        """The shipped catalog (``rtocalc/data/catalog.toml``).
+
+        It is read and validated once per process: every call returns the same object, so
+        the caches keyed by a catalog's identity (its design space, its price tables) serve
+        every call that uses the default.
+        """
+        global _DEFAULT_CATALOG
+        if _DEFAULT_CATALOG is None or type(_DEFAULT_CATALOG) is not cls:
+            text = resources.files("rtocalc.data").joinpath("catalog.toml").read_text()
+            _DEFAULT_CATALOG = cls.from_dict(tomllib.loads(text))
+        return _DEFAULT_CATALOG
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
@@ -861,6 +869,9 @@ class Catalog(_Model):
     def currency(self) -> str:
         """ISO 4217 code of every price in the catalog."""
         return self.catalog.currency
+
+
+_DEFAULT_CATALOG: Catalog | None = None  # Catalog.default(), built on first use
 
 
 def _merge(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

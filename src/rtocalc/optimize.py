@@ -179,11 +179,15 @@ def cheapest(
     >>> res.feasible, res.plan.design.offsite is not None
     (True, True)
     """
-    from . import uncertainty
+    uncertain = False
+    if not isinstance(workload, Workload) or not (
+        impact is None or isinstance(impact, BusinessImpact)
+    ):  # the uncertainty module is imported only for inputs that may be uncertain
+        from . import uncertainty
 
-    uncertain = isinstance(workload, uncertainty.UncertainWorkload) or isinstance(
-        impact, uncertainty.UncertainImpact
-    )
+        uncertain = isinstance(workload, uncertainty.UncertainWorkload) or isinstance(
+            impact, uncertainty.UncertainImpact
+        )
     if confidence is not None or uncertain or prices:
         _check_type("requirements", requirements, Requirements)
         if objective != "outlay":
@@ -206,7 +210,9 @@ def cheapest(
     if objective not in ("outlay", "tco"):
         raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
     assert isinstance(workload, Workload)  # checked above; narrows for mypy
-    assert not isinstance(impact, uncertainty.UncertainImpact)
+    if impact is not None:
+        _check_type("impact", impact, BusinessImpact)
+    assert impact is None or isinstance(impact, BusinessImpact)  # narrows for mypy
     impact, catalog = _inputs(impact, catalog)
     space = build_space(catalog, requirements.retention)
     return _cheapest(space, workload, requirements, impact, catalog, objective)[0]

@@ -106,7 +106,10 @@ class SystemPlan(_Model):
         )
     )
     restore_wait: float | None = Field(
-        description="Time it waits for systems restored before it [h]; None without capacity."
+        description=(
+            "Time it waits for systems restored before it [h] (0 for a failover: only "
+            "restores share the pipe); None without capacity."
+        )
     )
     rto_alone: float | None = Field(
         description="Its worst site-scope RTO restoring alone [h]; None without a site scenario."
@@ -331,12 +334,62 @@ def _hours(value: float) -> str:
 
 @dataclass(frozen=True)
 class _Candidates:
-    """Pareto candidates of one system: an evaluation of their rows and their figures."""
+    """The candidate options of one system type and the evaluation of their rows.
+
+    Option ``k`` is a design at its longest feasible interval (row ``long[k]`` of ``ev``)
+    or, when ``mix[k]``, that design at any interval between its longest and its shortest
+    (row ``short[k]``): outlay, TCO and traffic are linear in the interval between the
+    two (checked at the midpoint), so a mix of the two ends with weight ``w`` on the long
+    one is the design at the interval ``w I_long + (1 - w) I_short``. An option that
+    cannot mix has ``short[k] == long[k]`` (its one end may be the shortest interval).
+    """
 
     ev: Evaluation | None
-    outlay: FloatArray  # [currency/month]
-    tco: FloatArray  # [currency/month]
-    traffic: FloatArray  # [Mbit/s]
+    long: IntArray  # (K,) row of each option's long end in ev
+    short: IntArray  # (K,) row of its short end (== long when it cannot mix)
+    outlay: FloatArray  # (K, 2) [currency/month] at the long and the short end
+    tco: FloatArray  # (K, 2) [currency/month]
+    traffic: FloatArray  # (K,) [Mbit/s], the same at every interval
+    mix: NDArray[np.bool_]  # (K,)
+
+    def __len__(self) -> int:
+        return int(self.long.size)
+
+
+def _empty_candidates() -> _Candidates:
+    i, f = np.empty(0, np.int64), np.empty((0, 2))
+    return _Candidates(None, i, i, f, f, np.empty(0), np.empty(0, bool))
+
+
+def _linear_between(
+    end_l: FloatArray, end_s: FloatArray, mid: FloatArray, tol: float = 1e-9
+) -> NDArray[np.bool_]:
+    """Whether the figure at the midpoint interval is the mean of the two ends."""
+    with np.errstate(invalid="ignore"):
+        chord = 0.5 * (end_l + end_s)
+        ok = np.abs(mid - chord) <= tol * np.maximum(1.0, np.abs(chord))
+    return np.asarray(ok & np.isfinite(end_l) & np.isfinite(end_s) & np.isfinite(mid))
+
+
+def _segment_dominates(
+    g_o: FloatArray, g_f: FloatArray, g_t: float, p_o: FloatArray, p_f: FloatArray, p_t: FloatArray
+) -> NDArray[np.bool_]:
+    """Whether some point of the segment ``g`` (its ends ``g_o[0], g_f[0]`` long and
+    ``g_o[1], g_f[1]`` short, traffic ``g_t``) is at most each point ``p`` on outlay,
+    objective and traffic."""
+    lo = np.zeros(p_o.shape)
+    hi = np.ones(p_o.shape)
+    for ends, p in ((g_o, p_o), (g_f, p_f)):
+        # value at weight w on the long end: ends[1] + w (ends[0] - ends[1]) <= p
+        base, slope = float(ends[1]), float(ends[0] - ends[1])
+        room = p + _TOL - base
+        if slope > 0:
+            hi = np.minimum(hi, room / slope)
+        elif slope < 0:
+            lo = np.maximum(lo, room / slope)
+        else:
+            hi = np.where(room >= 0, hi, -1.0)
+    return np.asarray((lo <= hi) & (g_t <= p_t + _TOL))
 
 
 def _candidates(
@@ -346,13 +399,21 @@ def _candidates(
     catalog: Catalog,
     objective: Objective,
 ) -> _Candidates:
-    """Designs no other feasible design beats on (outlay, objective, link traffic).
+    """The options of one system type that an optimal portfolio may need.
 
-    Each design is evaluated at the longest and the shortest backup interval that meet
-    the ask (as :func:`rtocalc.cheapest` does for TCO). A design dominated on all three
-    by another cannot be in an optimal portfolio (swapping it in keeps every constraint
-    and does not raise the objective), so the MILP over the candidates is exact over these
-    evaluated designs.
+    For the outlay objective each design that meets the ask is offered at its longest
+    feasible interval, where its outlay is least (outlay never rises with the interval and
+    the traffic does not depend on it). For TCO each design is evaluated at its longest
+    and its shortest feasible interval and at their midpoint. Where the midpoint is
+    feasible and its outlay, TCO and traffic are the means of the ends', the figures are
+    linear in the interval between the ends (they are piecewise linear, convex or concave
+    in it, so a midpoint on the chord proves the whole segment lies on it) and the design
+    is offered as the segment; otherwise its two ends are offered as two points.
+
+    An option is dropped when one point (a point option) or one segment beats it on
+    outlay, objective and traffic at every point; swapping it for that point keeps every
+    constraint and does not raise the objective, so the problem over the options has the
+    same optimum.
     """
     space = build_space(catalog, requirements.retention)
     long = evaluate_space(space, workload, requirements, impact, catalog)
@@ -361,44 +422,103 @@ def _candidates(
     ok = long.feasible.copy()
     if requirements.budget is not None:
         ok &= long.outlay <= requirements.budget + _TOL
-    if objective == "tco" and ok.any():
-        sub = space.take(np.flatnonzero(ok))
-        n = len(sub)
-        short = evaluate_space(
-            sub, workload, requirements, impact, catalog, interval_rule="shortest"
+    if not ok.any():
+        return _empty_candidates()
+    if objective == "outlay":
+        rows = np.flatnonzero(ok)
+        keep = rows[
+            pareto_mask(long.outlay[rows], np.zeros(rows.size), long.extra["traffic"][rows])
+        ]
+        keep = keep[np.lexsort((keep, long.tco[keep], long.outlay[keep]))]
+        ev = take_rows(long, keep)
+        o = np.asarray(ev.outlay, dtype=np.float64)
+        idx = np.arange(keep.size, dtype=np.int64)
+        return _Candidates(
+            ev,
+            idx,
+            idx,
+            np.column_stack([o, o]),
+            np.column_stack([ev.tco, ev.tco]).astype(np.float64),
+            np.asarray(ev.extra["traffic"] / _MBPS, dtype=np.float64),
+            np.zeros(keep.size, bool),
         )
-        both = replace(
-            sub.take(np.tile(np.arange(n), 2)),
-            interval=np.concatenate([long.interval[ok], short.interval]),
-        )
-        ev = evaluate_space(both, workload, requirements, impact, catalog)
-        ok = ev.feasible.copy()
-        if requirements.budget is not None:
-            ok &= ev.outlay <= requirements.budget + _TOL
-    else:
-        # outlay never rises with the interval and traffic does not depend on it, so the
-        # longest interval weakly dominates every other for the outlay objective
-        ev = long
-    if objective == "tco" and (ok & np.isfinite(ev.tco)).any():
+    sub = space.take(np.flatnonzero(ok))
+    n = len(sub)
+    short = evaluate_space(sub, workload, requirements, impact, catalog, interval_rule="shortest")
+    i_long, i_short = long.interval[ok], short.interval
+    mid = evaluate_space(
+        replace(sub, interval=0.5 * (i_long + i_short)), workload, requirements, impact, catalog
+    )
+    # the figures of every design at its long end, its short end and their midpoint
+    # (rows 0..n-1, n..2n-1, 2n..3n-1); only the kept options are evaluated again below
+    evs = (short, mid)
+    outlay = np.concatenate([long.outlay[ok], *(e.outlay for e in evs)])
+    tco_all = np.concatenate([long.tco[ok], *(e.tco for e in evs)])
+    fits = np.concatenate([long.feasible[ok], *(e.feasible for e in evs)])
+    if requirements.budget is not None:
+        fits &= outlay <= requirements.budget + _TOL
+    if (fits & np.isfinite(tco_all)).any():
         # an unbounded expected loss (no copy survives a costed scenario) never wins
         # while the system has a design with a finite one
-        ok &= np.isfinite(ev.tco)
-    rows = np.flatnonzero(ok)
-    if rows.size == 0:
-        empty = np.empty(0)
-        return _Candidates(None, empty, empty, empty)
-    traffic = ev.extra["traffic"][rows] / _MBPS
-    second = (
-        np.nan_to_num(ev.tco[rows], posinf=1e300) if objective == "tco" else np.zeros(rows.size)
+        fits &= np.isfinite(tco_all)
+    traffic = np.concatenate([long.extra["traffic"][ok], *(e.extra["traffic"] for e in evs)])
+    traffic = traffic / _MBPS
+    d = np.arange(n)
+    lo_r, sh_r, mid_r = d, d + n, d + 2 * n
+    mix = fits[lo_r] & fits[sh_r] & fits[mid_r] & (i_short < i_long)
+    for col in (outlay, tco_all, traffic):
+        mix &= _linear_between(col[lo_r], col[sh_r], col[mid_r])
+    # options: a segment per mixable design, else a point per end that fits (the short
+    # end only where it differs from the long one)
+    point_l = fits[lo_r] & ~mix
+    point_s = fits[sh_r] & ~mix & (i_short < i_long)
+    opt_long = np.concatenate([lo_r[mix], lo_r[point_l], sh_r[point_s]])
+    opt_short = np.concatenate([sh_r[mix], lo_r[point_l], sh_r[point_s]])
+    opt_mix = np.concatenate(
+        [np.ones(int(mix.sum()), bool), np.zeros(opt_long.size - int(mix.sum()), bool)]
     )
-    keep = rows[pareto_mask(ev.outlay[rows], second, traffic)]
-    keep = keep[np.lexsort((keep, ev.tco[keep], ev.outlay[keep]))]
-    chosen = take_rows(ev, keep)
+    if opt_long.size == 0:
+        return _empty_candidates()
+    tco = np.nan_to_num(tco_all, posinf=1e300)
+    # an option survives when one of its ends is on the Pareto front of every end ...
+    ends = np.concatenate([opt_long, opt_short[opt_mix]])
+    owner = np.concatenate([np.arange(opt_long.size), np.flatnonzero(opt_mix)])
+    front = np.zeros(opt_long.size, bool)
+    front[owner[pareto_mask(outlay[ends], tco[ends], traffic[ends])]] = True
+    # ... or when no single option (point or segment) beats each of its ends
+    alive = front.copy()
+    rest = np.flatnonzero(~front)
+    for g in np.flatnonzero(front):
+        if rest.size == 0:
+            break
+        go = outlay[[opt_long[g], opt_short[g]]]
+        gf = tco[[opt_long[g], opt_short[g]]]
+        gt = float(traffic[opt_long[g]])
+        beaten = np.ones(rest.size, bool)
+        for rows in (opt_long[rest], opt_short[rest]):
+            beaten &= _segment_dominates(go, gf, gt, outlay[rows], tco[rows], traffic[rows])
+        rest = rest[~beaten]
+    alive[rest] = True
+    k = np.flatnonzero(alive)
+    k = k[np.lexsort((opt_long[k], tco[opt_long[k]], outlay[opt_long[k]]))]
+    rows = np.unique(np.concatenate([opt_long[k], opt_short[k]]))
+    intervals = np.concatenate([i_long, i_short])
+    chosen = evaluate_space(
+        replace(sub.take(rows % n), interval=intervals[rows]),
+        workload,
+        requirements,
+        impact,
+        catalog,
+    )
+    pos = np.searchsorted(rows, opt_long[k]), np.searchsorted(rows, opt_short[k])
     return _Candidates(
         chosen,
-        np.asarray(chosen.outlay, dtype=np.float64),
-        np.asarray(chosen.tco, dtype=np.float64),
-        np.asarray(chosen.extra["traffic"] / _MBPS, dtype=np.float64),
+        pos[0].astype(np.int64),
+        pos[1].astype(np.int64),
+        np.column_stack([chosen.outlay[pos[0]], chosen.outlay[pos[1]]]).astype(np.float64),
+        np.column_stack([chosen.tco[pos[0]], chosen.tco[pos[1]]]).astype(np.float64),
+        np.asarray(chosen.extra["traffic"][pos[0]] / _MBPS, dtype=np.float64),
+        opt_mix[k],
     )
 
 
@@ -406,12 +526,161 @@ def _candidates(
 
 
 @dataclass(frozen=True)
+class _Type:
+    """Interchangeable systems: their number and their options' figures."""
+
+    count: int
+    outlay: FloatArray  # (K, 2) [currency/month] at the long and the short end
+    objective: FloatArray  # (K, 2) [currency/month]
+    traffic: FloatArray  # (K,) [Mbit/s]
+    mix: NDArray[np.bool_]  # (K,) whether the two ends may be mixed
+
+
+@dataclass(frozen=True)
 class _Solution:
     status: str  # "optimal", "infeasible" or the solver's message
-    choice: IntArray | None  # candidate index per system
+    counts: list[IntArray] | None  # per type: systems on each option
+    weights: list[FloatArray] | None  # per type: summed weight on each option's long end
     objective: float
     gap: float
     prices: dict[str, float]  # constraint -> objective saved per unit of capacity
+
+
+def _points(
+    outlay: Sequence[FloatArray],
+    objective: Sequence[FloatArray],
+    traffic: Sequence[FloatArray] | None,
+) -> list[_Type]:
+    """One type of one system per row of the tables, its candidates as points."""
+    out = []
+    for i, o in enumerate(outlay):
+        o = np.asarray(o, dtype=float)
+        f = np.asarray(objective[i], dtype=float)
+        t = np.asarray(traffic[i], dtype=float) if traffic is not None else np.zeros(o.size)
+        out.append(
+            _Type(1, np.column_stack([o, o]), np.column_stack([f, f]), t, np.zeros(o.size, bool))
+        )
+    return out
+
+
+def _solve_types(
+    types: Sequence[_Type],
+    budget: float | None,
+    capacity: float | None = None,
+    *,
+    mip_rel_gap: float = 1e-9,
+    time_limit: float | None = None,
+    duals: bool = True,
+    relaxed: bool = False,
+) -> _Solution:
+    """Assign every system of every type an option: min total objective, total outlay <=
+    budget, total traffic <= capacity (each row only when its limit is given).
+
+    Variables per (type t, option k): an integer ``z`` in [0, n_t], the number of the
+    type's systems on the option, and for a mixable option two continuous weights
+    ``a`` (long end) and ``b`` (short end) with ``a + b = z``. Rows: sum_k z_tk = n_t per
+    type, a + b - z = 0 per mixable option, and the budget and link rows. ``relaxed``
+    solves the LP relaxation instead (its objective is the LP's value; for tests).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import coo_matrix
+
+    if not types:
+        return _Solution("optimal", [], [], 0.0, 0.0, {})
+    if any(len(t.traffic) == 0 for t in types):
+        return _Solution("infeasible", None, None, math.inf, math.inf, {})
+    sizes = np.array([len(t.traffic) for t in types], dtype=np.int64)
+    nz = int(sizes.sum())
+    mix = np.concatenate([t.mix for t in types])
+    nm = int(mix.sum())
+    count = np.array([t.count for t in types], dtype=float)
+    o = np.concatenate([t.outlay for t in types])
+    f = np.nan_to_num(np.concatenate([t.objective for t in types]), posinf=1e15)
+    tr = np.concatenate([t.traffic for t in types])
+    # variable layout: z (nz), then a and b of the mixable options (nm each)
+    m_idx = np.flatnonzero(mix)
+    nvar = nz + 2 * nm
+    a_col, b_col = nz + np.arange(nm), nz + nm + np.arange(nm)
+    c = np.concatenate([np.where(mix, 0.0, f[:, 0]), f[m_idx, 0], f[m_idx, 1]])
+    owner = np.repeat(np.arange(len(types)), sizes)
+    eq_r = [
+        owner,
+        len(types) + np.arange(nm),
+        len(types) + np.arange(nm),
+        len(types) + np.arange(nm),
+    ]
+    eq_c = [np.arange(nz), a_col, b_col, m_idx]
+    eq_v = [np.ones(nz), np.ones(nm), np.ones(nm), -np.ones(nm)]
+    n_eq = len(types) + nm
+    a_eq = coo_matrix(
+        (np.concatenate(eq_v), (np.concatenate(eq_r), np.concatenate(eq_c))), shape=(n_eq, nvar)
+    ).tocsr()
+    b_eq = np.concatenate([count, np.zeros(nm)])
+    rows: list[FloatArray] = []
+    ub: list[float] = []
+    names: list[str] = []
+    if budget is not None:
+        rows.append(np.concatenate([np.where(mix, 0.0, o[:, 0]), o[m_idx, 0], o[m_idx, 1]]))
+        ub.append(float(budget) + _TOL)
+        names.append("budget")
+    if capacity is not None:
+        rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx]]))
+        ub.append(float(capacity) + _TOL)
+        names.append("link")
+    constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
+    if rows:
+        constraints.append(LinearConstraint(np.vstack(rows), -np.inf, np.array(ub)))
+    upper = np.concatenate(
+        [np.repeat(count, sizes), np.repeat(count, sizes)[m_idx], np.repeat(count, sizes)[m_idx]]
+    )
+    integrality = np.concatenate([np.full(nz, 0.0 if relaxed else 1.0), np.zeros(2 * nm)])
+    options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap}
+    if time_limit is not None:
+        options["time_limit"] = time_limit
+    res = milp(
+        c,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(nvar), upper),
+        constraints=constraints,
+        options=options,
+    )
+    if res.x is None:
+        status = "infeasible" if res.status == 2 else str(res.message)
+        return _Solution(status, None, None, math.inf, math.inf, {})
+    x = np.asarray(res.x)
+    z = np.rint(x[:nz]).astype(np.int64)
+    w = np.where(mix, 0.0, z).astype(float)  # points: every system at the long end
+    w[m_idx] = np.clip(x[a_col], 0.0, z[m_idx])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    counts = [z[s : s + k] for s, k in zip(starts, sizes, strict=True)]
+    weights = [w[s : s + k] for s, k in zip(starts, sizes, strict=True)]
+    value = float(res.fun) if relaxed else float(np.sum(w * f[:, 0] + (z - w) * f[:, 1]))
+    gap = float(res.mip_gap) if getattr(res, "mip_gap", None) is not None else 0.0
+    prices: dict[str, float] = {}
+    if duals and rows:
+        lp = linprog(
+            c,
+            A_ub=np.vstack(rows),
+            b_ub=np.array(ub),
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=np.column_stack([np.zeros(nvar), upper]),
+            method="highs",
+        )
+        if lp.status == 0:
+            marg = np.asarray(lp.ineqlin.marginals, dtype=float)
+            prices = {name: float(-marg[k]) for k, name in enumerate(names)}
+    status = "optimal" if res.status == 0 else str(res.message)
+    return _Solution(status, counts, weights, value, gap, prices)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    status: str
+    choice: IntArray | None  # candidate index per system
+    objective: float
+    gap: float
+    prices: dict[str, float]
 
 
 def _solve(
@@ -424,71 +693,20 @@ def _solve(
     mip_rel_gap: float = 1e-9,
     time_limit: float | None = None,
     duals: bool = True,
-) -> _Solution:
-    """Choose one candidate per system: min sum objective, sum outlay <= budget, sum
-    traffic <= capacity (each row only when its limit is given)."""
-    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-    from scipy.sparse import csr_matrix, vstack
-
-    sizes = np.array([len(o) for o in outlay], dtype=np.int64)
-    m, nvar = len(sizes), int(sizes.sum())
-    if m == 0:
-        return _Solution("optimal", np.empty(0, np.int64), 0.0, 0.0, {})
-    if (sizes == 0).any():
-        return _Solution("infeasible", None, math.inf, math.inf, {})
-    c = np.nan_to_num(np.concatenate([np.asarray(o, dtype=float) for o in objective]), posinf=1e15)
-    owner = np.repeat(np.arange(m), sizes)
-    a_eq = csr_matrix((np.ones(nvar), (owner, np.arange(nvar))), shape=(m, nvar))
-    rows: list[Any] = []
-    ub: list[float] = []
-    names: list[str] = []
-    if budget is not None:
-        rows.append(csr_matrix(np.concatenate([np.asarray(o, dtype=float) for o in outlay])))
-        ub.append(float(budget) + _TOL)
-        names.append("budget")
-    if capacity is not None and traffic is not None:
-        rows.append(csr_matrix(np.concatenate([np.asarray(t, dtype=float) for t in traffic])))
-        ub.append(float(capacity) + _TOL)
-        names.append("link")
-    constraints = [LinearConstraint(a_eq, 1.0, 1.0)]
-    if rows:
-        constraints.append(LinearConstraint(vstack(rows).tocsr(), -np.inf, np.array(ub)))
-    options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap}
-    if time_limit is not None:
-        options["time_limit"] = time_limit
-    res = milp(
-        c,
-        integrality=np.ones(nvar),
-        bounds=Bounds(0.0, 1.0),
-        constraints=constraints,
-        options=options,
+) -> _Choice:
+    """Choose one candidate per system (each system its own type, candidates as points)."""
+    sol = _solve_types(
+        _points(outlay, objective, traffic),
+        budget,
+        capacity if traffic is not None else None,
+        mip_rel_gap=mip_rel_gap,
+        time_limit=time_limit,
+        duals=duals,
     )
-    if res.x is None:
-        status = "infeasible" if res.status == 2 else str(res.message)
-        return _Solution(status, None, math.inf, math.inf, {})
-    x = np.asarray(res.x)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    choice = np.array(
-        [int(np.argmax(x[s : s + k])) for s, k in zip(starts, sizes, strict=True)], dtype=np.int64
-    )
-    value = float(sum(np.asarray(objective[i])[choice[i]] for i in range(m)))
-    gap = float(res.mip_gap) if getattr(res, "mip_gap", None) is not None else 0.0
-    prices: dict[str, float] = {}
-    if duals and rows:
-        lp = linprog(
-            c,
-            A_ub=vstack(rows).tocsr(),
-            b_ub=np.array(ub),
-            A_eq=a_eq,
-            b_eq=np.ones(m),
-            bounds=(0.0, 1.0),
-            method="highs",
-        )
-        if lp.status == 0:
-            marg = np.asarray(lp.ineqlin.marginals, dtype=float)
-            prices = {name: float(-marg[k]) for k, name in enumerate(names)}
-    status = "optimal" if res.status == 0 else str(res.message)
-    return _Solution(status, choice, value, gap, prices)
+    if sol.counts is None:
+        return _Choice(sol.status, None, sol.objective, sol.gap, sol.prices)
+    choice = np.array([int(np.argmax(c)) for c in sol.counts], dtype=np.int64)
+    return _Choice(sol.status, choice, sol.objective, sol.gap, sol.prices)
 
 
 def _brute_force(
@@ -671,7 +889,12 @@ def _recovery(
 ) -> tuple[list[dict[str, Any]], tuple[str, ...], float | None]:
     """Per-system shared-recovery fields, the restore order and the weighted downtime."""
     m = len(systems)
-    figs = [_site_figures(p) for p in plans]
+    memo: dict[int, tuple[float, float, bool] | None] = {}
+    figs = []
+    for plan in plans:  # systems of one type on one option share a plan
+        if id(plan) not in memo:
+            memo[id(plan)] = _site_figures(plan)
+        figs.append(memo[id(plan)])
     if capacity is None or m == 0:
         blank = {
             "restore_time": None,
@@ -697,35 +920,36 @@ def _recovery(
     seq = recovery_order(p, w, [s.priority for s in systems])
     wait = np.zeros(m)
     wait[seq] = np.concatenate([[0.0], np.cumsum(p[seq])[:-1]])
+    # only restores share the pipe: a system that fails over waits for no one
+    wait[p <= 0] = 0.0
+    site = np.array([f is not None for f in figs], dtype=bool)
+    alone = np.array([f[0] if f is not None else np.nan for f in figs])
+    limit = np.array([f[1] if f is not None else np.nan for f in figs])
+    eff = alone + wait
+    with np.errstate(invalid="ignore"):
+        missed = site & (alone <= limit + _TOL) & (eff > limit + _TOL)
+        counted = site & np.isfinite(eff)
+    total = float(np.sum(w[counted] * eff[counted]))
     out = []
-    total = 0.0
-    for i, f in enumerate(figs):
-        alone: float | None = None
-        limit: float | None = None
-        eff: float | None = None
-        missed, fix = False, ""
-        if f is not None:
-            a, lim, _ = f
-            e = a + float(wait[i])
-            total += w[i] * e if math.isfinite(e) else 0.0
-            missed = a <= lim + _TOL and e > lim + _TOL
-            if missed:
-                fix = (
-                    f"site RTO {_hours(a)} alone but {_hours(e)} after waiting "
-                    f"{_hours(wait[i])} for the restore pipe (limit {_hours(lim)}): its restore "
-                    f"must start within {_hours(max(lim - a, 0.0))}; use a standby (failover "
-                    "needs no restore), "
-                    "a faster tier, or pin it earlier (priority)"
-                )
-            alone, limit, eff = a, lim, e
+    for i in range(m):
+        fix = ""
+        if missed[i]:
+            a, lim, e = float(alone[i]), float(limit[i]), float(eff[i])
+            fix = (
+                f"site RTO {_hours(a)} alone but {_hours(e)} after waiting "
+                f"{_hours(float(wait[i]))} for the restore pipe (limit {_hours(lim)}): its "
+                f"restore must start within {_hours(max(lim - a, 0.0))}; use a standby "
+                "(failover needs no restore), a faster tier, or pin it earlier (priority)"
+            )
+        on = bool(site[i])
         out.append(
             {
                 "restore_time": float(p[i]),
                 "restore_wait": float(wait[i]),
-                "rto_alone": alone,
-                "effective_rto": eff,
-                "rto_limit": limit,
-                "missed_under_contention": missed,
+                "rto_alone": float(alone[i]) if on else None,
+                "effective_rto": float(eff[i]) if on else None,
+                "rto_limit": float(limit[i]) if on else None,
+                "missed_under_contention": bool(missed[i]),
                 "fix": fix,
             }
         )
@@ -743,21 +967,79 @@ def _key(system: PortfolioSystem, impact: BusinessImpact) -> str:
     )
 
 
-def _all_candidates(
+def _types(
+    systems: Sequence[PortfolioSystem], impacts: Sequence[BusinessImpact]
+) -> tuple[IntArray, list[int]]:
+    """Each system's type and the first system of each type.
+
+    Systems with equal workload, limits and impact are interchangeable: they have the
+    same options, and any assignment of options to them has the same totals. (Name and
+    restore priority do not enter the choice of designs.)
+    """
+    seen: dict[tuple[int, int, int], str] = {}  # the same objects are serialised once
+    index: dict[str, int] = {}
+    kind = np.empty(len(systems), dtype=np.int64)
+    first: list[int] = []
+    for i, (s, imp) in enumerate(zip(systems, impacts, strict=True)):
+        ids = (id(s.workload), id(s.requirements), id(imp))
+        key = seen.get(ids)
+        if key is None:
+            key = seen[ids] = _key(s, imp)
+        t = index.get(key)
+        if t is None:
+            t = index[key] = len(first)
+            first.append(i)
+        kind[i] = t
+    return kind, first
+
+
+def _assign(
     systems: Sequence[PortfolioSystem],
     impacts: Sequence[BusinessImpact],
+    kind: IntArray,
+    first: Sequence[int],
+    cands: Sequence[_Candidates],
+    counts: Sequence[IntArray],
+    weights: Sequence[FloatArray],
     catalog: Catalog,
-    objective: Objective,
-) -> list[_Candidates]:
-    """Candidates of every system, computed once per distinct (workload, limits, impact)."""
-    cache: dict[str, _Candidates] = {}
-    cands: list[_Candidates] = []
-    for s, imp in zip(systems, impacts, strict=True):
-        key = _key(s, imp)
-        if key not in cache:
-            cache[key] = _candidates(s.workload, s.requirements, imp, catalog, objective)
-        cands.append(cache[key])
-    return cands
+) -> list[Plan]:
+    """The plan of every system: a type's systems take its options in input order.
+
+    The ``z`` systems of a type on a mixable option share its long-end weight ``w``
+    equally: each runs the design at ``I_short + (w / z)(I_long - I_short)``, whose
+    figures are the same mix of the ends' (linear in the interval), so the totals are
+    the solver's. Systems of one type on one option share one plan.
+    """
+    plans: list[Plan | None] = [None] * len(systems)
+    for t, c in enumerate(cands):
+        members = np.flatnonzero(kind == t)
+        if members.size == 0:
+            continue
+        rep = systems[first[t]]
+        at = 0
+        for k in np.flatnonzero(counts[t]):
+            z = int(counts[t][k])
+            ev = c.ev
+            assert ev is not None
+            lam = float(weights[t][k]) / z if c.mix[k] else 1.0
+            if lam >= 1.0 - 1e-9:
+                ev_k, row = ev, int(c.long[k])
+            elif lam <= 1e-9:
+                ev_k, row = ev, int(c.short[k])
+            else:
+                i_l, i_s = ev.interval[c.long[k]], ev.interval[c.short[k]]
+                one = ev.space.take(np.array([c.long[k]]))
+                one = replace(one, interval=np.array([i_s + lam * (i_l - i_s)]))
+                ev_k = evaluate_space(
+                    one, rep.workload, rep.requirements, impacts[first[t]], catalog
+                )
+                row = 0
+            plan = make_plan(ev_k, row, rep.workload, rep.requirements, impacts[first[t]], catalog)
+            for i in members[at : at + z]:
+                plans[int(i)] = plan
+            at += z
+    assert all(p is not None for p in plans)
+    return [p for p in plans if p is not None]
 
 
 def optimize(
@@ -846,41 +1128,45 @@ def optimize(
         raise ValueError(f"systems: names {dup} appear twice; give each system a unique name")
     default_impact, catalog = _inputs(impact, catalog)
     impacts = [s.impact if s.impact is not None else default_impact for s in systems]
-    cands = _all_candidates(systems, impacts, catalog, objective)
-    outlay = [c.outlay for c in cands]
-    obj = [c.tco if objective == "tco" else c.outlay for c in cands]
-    traffic = [c.traffic for c in cands]
+    kind, first = _types(systems, impacts)
+    counts = np.bincount(kind, minlength=len(first)) if len(systems) else np.zeros(0, np.int64)
+    cands = [
+        _candidates(systems[i].workload, systems[i].requirements, impacts[i], catalog, objective)
+        for i in first
+    ]
     reasons: list[str] = []
     cur = catalog.currency
-    empty = [i for i, c in enumerate(cands) if c.outlay.size == 0]
-    for i in empty:
-        s = systems[i]
-        res = cheapest(s.workload, s.requirements, impact=impacts[i], catalog=catalog)
-        if res.plan is not None and s.requirements.budget is not None:
-            reasons.append(
-                f"{s.name}: its cheapest design that meets its limits costs "
-                f"{_money(res.plan.monthly_cost, cur, 'month')}, more than its own maximum "
-                f"{_money(s.requirements.budget, cur, 'month')}"
-            )
-        else:
-            why = "; ".join(r.message for r in res.reasons)
-            reasons.append(f"{s.name}: no design meets its limits: {why}")
-    smallest = None if empty else float(sum(float(o.min()) for o in outlay))
+    low = [float(c.outlay.min()) if len(c) else math.inf for c in cands]
+    empty = [t for t, c in enumerate(cands) if len(c) == 0]
+    for t in empty:
+        for j in np.flatnonzero(kind == t):
+            s = systems[int(j)]
+            res = cheapest(s.workload, s.requirements, impact=impacts[int(j)], catalog=catalog)
+            if res.plan is not None and s.requirements.budget is not None:
+                reasons.append(
+                    f"{s.name}: its cheapest design that meets its limits costs "
+                    f"{_money(res.plan.monthly_cost, cur, 'month')}, more than its own "
+                    f"maximum {_money(s.requirements.budget, cur, 'month')}"
+                )
+            else:
+                why = "; ".join(r.message for r in res.reasons)
+                reasons.append(f"{s.name}: no design meets its limits: {why}")
+    smallest = None if empty else float(np.dot(counts, low)) if len(first) else 0.0
     if not empty:
         if budget is not None and smallest is not None and smallest > budget + _TOL:
-            worst = sorted(range(len(systems)), key=lambda i: -float(outlay[i].min()))[:5]
+            worst = sorted(range(len(systems)), key=lambda i: (-low[kind[i]], i))[:5]
             reasons.append(
                 "budget: the cheapest design of every system costs "
                 f"{_money(smallest, cur, 'month')} in total, more than the budget "
                 f"{_money(budget, cur, 'month')}; the smallest budget that works is "
                 f"{_money(smallest, cur, 'month')} (largest minima: "
-                + ", ".join(
-                    f"{names[i]} {_money(float(outlay[i].min()), cur, 'month')}" for i in worst
-                )
+                + ", ".join(f"{names[i]} {_money(low[kind[i]], cur, 'month')}" for i in worst)
                 + ")"
             )
         if links is not None:
-            least = float(sum(float(t.min()) for t in traffic))
+            least = float(
+                sum(n * float(c.traffic.min()) for n, c in zip(counts, cands, strict=True))
+            )
             if least > links + _TOL:
                 reasons.append(
                     f"link: the least traffic of every system is {least:,.2f} Mbit/s in total, "
@@ -888,24 +1174,26 @@ def optimize(
                 )
     sol = None
     if not reasons:
-        sol = _solve(
-            outlay,
-            obj,
-            budget,
-            traffic,
-            links,
-            mip_rel_gap=mip_rel_gap,
-            time_limit=time_limit,
-        )
-        if sol.choice is None:
+        types = [
+            _Type(
+                int(n),
+                c.outlay,
+                c.tco if objective == "tco" else c.outlay,
+                c.traffic,
+                c.mix,
+            )
+            for n, c in zip(counts, cands, strict=True)
+        ]
+        sol = _solve_types(types, budget, links, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        if sol.counts is None:
             reasons.append(
                 "budget and link together: each fits alone with the cheapest designs, but no "
                 "choice fits both; raise the budget or the link capacity"
                 if sol.status == "infeasible"
                 else f"solver: {sol.status}"
             )
-    n_cand = int(sum(len(o) for o in outlay))
-    if sol is None or sol.choice is None:
+    n_cand = int(sum(n * len(c) for n, c in zip(counts, cands, strict=True)))
+    if sol is None or sol.counts is None or sol.weights is None:
         return PortfolioPlan(
             feasible=False,
             status="infeasible" if sol is None else sol.status,
@@ -930,23 +1218,18 @@ def optimize(
             candidates=n_cand,
             solve_seconds=time.perf_counter() - start,
         )
-    plans = []
-    made: dict[tuple[int, int], Plan] = {}  # systems of one kind on one design share a plan
-    for i, s in enumerate(systems):
-        ev = cands[i].ev
-        assert ev is not None
-        key = (id(cands[i]), int(sol.choice[i]))
-        if key not in made:
-            made[key] = make_plan(ev, key[1], s.workload, s.requirements, impacts[i], catalog)
-        plans.append(made[key])
+    plans = _assign(systems, impacts, kind, first, cands, sol.counts, sol.weights, catalog)
     rec, seq, weighted = _recovery(systems, plans, impacts, restore_capacity)
+    sizes = [len(c) for c in cands]
     sys_plans = tuple(
-        SystemPlan(name=s.name, plan=p, candidates=len(outlay[i]), **rec[i])
+        SystemPlan(name=s.name, plan=p, candidates=sizes[kind[i]], **rec[i])
         for i, (s, p) in enumerate(zip(systems, plans, strict=True))
     )
     total_outlay = float(sum(p.monthly_cost for p in plans))
     eal = float(sum(p.expected_annual_loss for p in plans))
-    used_link = float(sum(float(traffic[i][sol.choice[i]]) for i in range(len(systems))))
+    used_link = float(
+        sum(float(np.dot(z, c.traffic)) for z, c in zip(sol.counts, cands, strict=True))
+    )
     shared = []
     for name, limit, used in (("budget", budget, total_outlay), ("link", links, used_link)):
         if limit is None:

@@ -33,7 +33,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from scipy.special import ndtri
 
 from . import cost, units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel
@@ -70,7 +69,9 @@ __all__ = [
     "simulate",
 ]
 
-_Z90 = float(ndtri(0.9))  # standard normal 90th percentile, 1.2815515655446004
+# standard normal 90th percentile, scipy.special.ndtri(0.9) (a test checks it): a literal
+# keeps scipy.special, about 0.15 s, out of `import rtocalc`
+_Z90 = 1.2815515655446004
 _OPEN = Requirements(rpo={}, rto={})
 
 
@@ -194,6 +195,8 @@ class LogNormal(_Frozen):
 
     def quantile(self, q: Any) -> Any:
         """Inverse CDF at ``q`` in [0, 1]."""
+        from scipy.special import ndtri  # heavy (about 0.15 s): only when a quantile is asked
+
         return self.median * np.exp(self.sigma * ndtri(np.asarray(q, dtype=float)))
 
     def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
@@ -964,6 +967,12 @@ def _check_samples(samples: int) -> None:
         raise ValueError(f"samples: {samples!r} is not a positive whole number; use e.g. 10_000")
 
 
+#: samples per evaluation call of :func:`simulate`: the kernel's working set is that of one
+#: block, and the results are the same whatever its size (every metric of a row depends on
+#: that row alone)
+_BLOCK = 16_384
+
+
 def _simulate_design(
     design: Design,
     uw: UncertainWorkload,
@@ -978,23 +987,47 @@ def _simulate_design(
     rng = np.random.default_rng(seed)
     draws = _draw_inputs(uw, ui, samples, rng)
     price_draws = _draw_prices(prices, samples, rng)
-    cols = _columns(uw, draws)
     cat = _median_catalog(catalog, prices)
     one = space_of(cat, design)
-    space = one.take(np.zeros(samples, dtype=np.int64))
     req = requirements if requirements is not None else _OPEN
-    ev = evaluate_space(space, cols, req, ui.median(), cat)
-    outlay = ev.outlay + _price_delta(
-        space, ev.interval, cols, requirements, cat, prices, price_draws
-    )
-    eal = _eal(ui, draws, ev.rto, ev.rpo)
+    med = ui.median()
+    n_s = len(ui.scenarios)
+    outlay, eal = np.empty(samples), np.empty(samples)
+    feasible = np.empty(samples, dtype=bool)
+    rpo, rto = np.empty((n_s, samples)), np.empty((n_s, samples))
+    meets = np.empty((n_s, samples), dtype=bool)
+    worst_rpo, worst_rto = np.empty(samples), np.empty(samples)
+    rpo_limit = rto_limit = np.full(n_s, np.inf)
+    for start in range(0, samples, _BLOCK):
+        stop = min(start + _BLOCK, samples)
+        space = one.take(np.zeros(stop - start, dtype=np.int64))
+        part = {k: v[start:stop] for k, v in draws.items()}
+        # columns of their own (not rows of the whole sample's): the kernel's per-workload
+        # figures are then computed for the block's rows only
+        c = _columns(uw, part)
+        ev = evaluate_space(space, c, req, med, cat)
+        outlay[start:stop] = ev.outlay + _price_delta(
+            space,
+            ev.interval,
+            c,
+            requirements,
+            cat,
+            prices,
+            {k: v[start:stop] for k, v in price_draws.items()},
+        )
+        eal[start:stop] = _eal(ui, part, ev.rto, ev.rpo)
+        feasible[start:stop] = ev.feasible
+        rpo[:, start:stop], rto[:, start:stop] = ev.rpo, ev.rto
+        meets[:, start:stop] = ev.meets_scenario
+        worst_rpo[start:stop], worst_rto[start:stop] = ev.worst_rpo, ev.worst_rto
+        rpo_limit, rto_limit = ev.rpo_limit, ev.rto_limit
     names = [s.name for s in ui.scenarios]
     draws = {**draws, **price_draws}
     arrays: dict[str, FloatArray] = {"monthly_cost": outlay, "eal": eal, **draws}
-    arrays["feasible"] = ev.feasible.astype(float)
+    arrays["feasible"] = feasible.astype(float)
     for i, name in enumerate(names):
-        arrays[f"rpo:{name}"] = ev.rpo[i]
-        arrays[f"rto:{name}"] = ev.rto[i]
+        arrays[f"rpo:{name}"] = rpo[i]
+        arrays[f"rto:{name}"] = rto[i]
     tol = 1e-9
     has_req = requirements is not None
     sim = Simulation(
@@ -1005,21 +1038,21 @@ def _simulate_design(
         requirements=requirements,
         monthly_cost=Summary.of(outlay),
         expected_annual_loss=Summary.of(eal),
-        rpo={n: Summary.of(ev.rpo[i]) for i, n in enumerate(names)},
-        rto={n: Summary.of(ev.rto[i]) for i, n in enumerate(names)},
-        worst_rpo=Summary.of(ev.worst_rpo),
-        worst_rto=Summary.of(ev.worst_rto),
-        p_meets=float(ev.feasible.mean()) if has_req else None,
+        rpo={n: Summary.of(rpo[i]) for i, n in enumerate(names)},
+        rto={n: Summary.of(rto[i]) for i, n in enumerate(names)},
+        worst_rpo=Summary.of(worst_rpo),
+        worst_rto=Summary.of(worst_rto),
+        p_meets=float(feasible.mean()) if has_req else None,
         p_meets_scenario=(
-            {n: float(ev.meets_scenario[i].mean()) for i, n in enumerate(names)} if has_req else {}
+            {n: float(meets[i].mean()) for i, n in enumerate(names)} if has_req else {}
         ),
         p_meets_rpo=(
-            {n: float((ev.rpo[i] <= ev.rpo_limit[i] + tol).mean()) for i, n in enumerate(names)}
+            {n: float((rpo[i] <= rpo_limit[i] + tol).mean()) for i, n in enumerate(names)}
             if has_req
             else {}
         ),
         p_meets_rto=(
-            {n: float((ev.rto[i] <= ev.rto_limit[i] + tol).mean()) for i, n in enumerate(names)}
+            {n: float((rto[i] <= rto_limit[i] + tol).mean()) for i, n in enumerate(names)}
             if has_req
             else {}
         ),
