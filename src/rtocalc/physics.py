@@ -506,9 +506,26 @@ def rto_restore(
     >>> rto_restore(6000.0, 3600.0, detection=1.0, instant_recovery=0.1)
     1.1
     """
-    moved = transfer_time(data_size, throughput) if transfer is None else transfer
-    move = (_f(provisioning) + _f(retrieval_delay)) + _f(share) * (_f(moved) + _f(replay))
-    return _out((_f(detection) + _f(decision)) + np.minimum(move, _f(instant_recovery)))
+    # the kernel evaluates this for every row, scenario and path: terms that are the
+    # scalar identity of their operation (0 added, 1 multiplied, inf in a minimum) are
+    # left out, which changes no result
+    move = _f(transfer_time(data_size, throughput) if transfer is None else transfer)
+    if not _is(replay, 0.0):
+        move = move + _f(replay)
+    if not _is(share, 1.0):
+        move = _f(share) * move
+    before = _f(provisioning) + _f(retrieval_delay)
+    if not _is(before, 0.0):
+        move = before + move
+    if not _is(instant_recovery, np.inf):
+        move = np.minimum(move, _f(instant_recovery))
+    lead = _f(detection) + _f(decision)
+    return _out(lead + move)
+
+
+def _is(x: ArrayLike, value: float) -> bool:
+    """Whether ``x`` is the scalar ``value`` (a 0-d array or a Python number)."""
+    return np.ndim(x) == 0 and float(x) == value  # type: ignore[arg-type]
 
 
 def rto_failover(

@@ -451,12 +451,20 @@ class Evaluation:
         scenarios' ``share_worst``); computed for the row alone, as it is only reported
         for the rows shown.
         """
-        one = take_rows(self, np.array([row]))
-        worst = replace(one.extra["clock"], share=np.asarray(shares, dtype=float))
-        x = {**one.extra, "clock": worst}
+        at = slice(row, row + 1)
+
+        def view(name: str, value: Any) -> Any:  # the row's figures, as views
+            if name in _PER_SCENARIO or not isinstance(value, dict | np.ndarray):
+                return value
+            if isinstance(value, dict):
+                return {k: view(k, v) for k, v in value.items()}
+            return value[..., at]
+
+        x = {k: view(k, v) for k, v in self.extra.items()}
+        x["clock"] = replace(x["clock"], share=np.asarray(shares, dtype=float))
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in range(len(PATHS))])
-        rto[~one.extra["alive"][:, :, 0]] = np.inf
+        rto[~x["alive"][:, :, 0]] = np.inf
         return np.asarray(rto.min(axis=0), dtype=float)
 
     def rto_in(self, scenario: int) -> FloatArray:
@@ -1144,11 +1152,14 @@ def path_rto(
     manual = np.asarray(clock.manual[scenarios], dtype=float)
     prov = x["provisioning"][scenarios]
     instant = x["instant"][path]
-    if share.ndim:
-        share, manual = share[:, None], manual[:, None]
+    if np.isposinf(instant).all():  # no row of this path can run from its backup files
+        instant = np.inf
+    elif share.ndim:
         instant = instant + np.where(clock.compute_lives[scenarios][:, None], 0.0, prov)
     elif not clock.compute_lives[scenarios]:  # an instant recovery needs provisioning
         instant = instant + prov
+    if share.ndim:
+        share, manual = share[:, None], manual[:, None]
     return np.asarray(
         physics.rto_restore(
             0.0,
