@@ -14,7 +14,8 @@ equations on their own.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import cost, physics, portfolio, units
-from .files import ScenarioFile, load_scenario
+from ._versions import show_versions
+from .files import InputError, ScenarioFile, load_scenario
 from .models import (
     BusinessImpact,
     Catalog,
@@ -60,6 +61,7 @@ __all__ = [
     "CounterOffer",
     "Design",
     "Frontier",
+    "InputError",
     "Inventory",
     "LogNormal",
     "Negotiation",
@@ -100,6 +102,7 @@ __all__ = [
     "retention_storage",
     "robust_cheapest",
     "sensitivity",
+    "show_versions",
     "simulate",
     "units",
 ]

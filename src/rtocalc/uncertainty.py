@@ -37,6 +37,7 @@ from pydantic import (
 from scipy.special import ndtri
 
 from . import cost, units
+from ._random import SeedLike, as_seed
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
     FloatArray,
@@ -1033,7 +1034,7 @@ def simulate(
     design_or_requirements: Design | Requirements,
     *,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
@@ -1051,8 +1052,9 @@ def simulate(
         checked in every sample.
     samples : int, default 10000
         Number of Monte Carlo samples [-].
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same numbers.
+        A generator gives one integer seed drawn from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         Costs and scenarios; costs and rates may be distributions. Default: the shipped
         scenarios, zero costs.
@@ -1109,7 +1111,9 @@ def simulate(
             "design_or_requirements: expected a rtocalc.Design or rtocalc.Requirements, got "
             f"{type(design_or_requirements).__name__}"
         )
-    return _simulate_design(design, uw, ui, requirements, catalog, samples, seed, parsed)
+    return _simulate_design(
+        design, uw, ui, requirements, catalog, samples, as_seed(seed), parsed
+    )
 
 
 # --- robust choice -------------------------------------------------------------------------
@@ -1174,7 +1178,7 @@ def robust_cheapest(
     *,
     confidence: float = 0.9,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     prices: Prices | None = None,
@@ -1191,8 +1195,9 @@ def robust_cheapest(
         Required fraction of samples meeting the whole ask, in (0, 1] [-].
     samples : int, default 10000
         Number of Monte Carlo samples [-].
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`.
+    seed : int or numpy.random.Generator, optional
+        Seed of :func:`numpy.random.default_rng`; a generator gives one integer seed drawn
+        from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         As for :func:`simulate`.
     catalog : Catalog, optional
@@ -1241,12 +1246,13 @@ def robust_cheapest(
         raise TypeError(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
         )
+    drawn = as_seed(seed)
     uw, ui = _as_uncertain(workload, impact)
     given = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, given)
     catalog = _median_catalog(given, parsed)
     imp = ui.median()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(drawn)
     draws = _draw_inputs(uw, ui, samples, rng)
     price_draws = _draw_prices(parsed, samples, rng)
     cols = _columns(uw, draws)
@@ -1336,7 +1342,7 @@ def robust_cheapest(
         k *= 4
     if plan is not None:
         median_design = plan.design
-        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, seed, parsed)
+        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, drawn, parsed)
         median_p = sim.p_meets
     design = None if chosen is None else cand.design(chosen, float(iv[chosen]))
     return RobustChoice(
@@ -1347,7 +1353,7 @@ def robust_cheapest(
         mean_monthly_cost=None if chosen is None else chosen_mean,
         confidence=float(confidence),
         samples=samples,
-        seed=seed,
+        seed=drawn,
         median_design=median_design,
         median_probability=median_p,
         best_probability=best_p,
@@ -1432,7 +1438,7 @@ def sensitivity(
     design_or_requirements: Design | Requirements,
     *,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
@@ -1448,8 +1454,9 @@ def sensitivity(
         As for :func:`simulate`.
     samples : int, default 10000
         Samples behind the variance-based indices [-].
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`.
+    seed : int or numpy.random.Generator, optional
+        Seed of :func:`numpy.random.default_rng`; a generator gives one integer seed drawn
+        from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         As for :func:`simulate`.
     catalog : Catalog, optional
@@ -1493,7 +1500,7 @@ def sensitivity(
         workload,
         design_or_requirements,
         samples=samples,
-        seed=seed,
+        seed=as_seed(seed),
         impact=impact,
         catalog=catalog,
         requirements=requirements,
