@@ -14,12 +14,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import __version__
 from .files import (
     InputError,
-    ScenarioFile,
     default_scenario_path,
     format_validation_error,
     load_scenario,
@@ -27,7 +26,8 @@ from .files import (
 from .models import Requirements
 from .negotiate import negotiate
 from .optimize import cheapest
-from .policy import Inventory, Policy, check_files
+from .policy import check_files
+from .schemas import KINDS, json_schema
 from .tradeoff import frontier
 
 __all__ = ["main"]
@@ -153,9 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     port.add_argument("--format", choices=(*_FORMATS, "csv"), default="text", help="output format")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
-    schema.add_argument(
-        "kind", nargs="?", default="scenario", choices=("scenario", "policy", "inventory")
-    )
+    schema.add_argument("kind", nargs="?", default="scenario", choices=KINDS)
     return parser
 
 
@@ -187,12 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "schema":
-            models: dict[str, type[BaseModel]] = {
-                "scenario": ScenarioFile,
-                "policy": Policy,
-                "inventory": Inventory,
-            }
-            print(json.dumps(models[args.kind].model_json_schema(), indent=2))
+            print(json.dumps(json_schema(args.kind), indent=2))
             return 0
         if args.command == "simulate":
             from .uncertainty import load_uncertain_scenario, simulate
