@@ -106,7 +106,8 @@ class CounterOffer(_Result):
             f"{_money(self.monthly_cost, self.plan.currency)}: "
             + "; ".join(self.gives_up or ("the ask as is",))
         )
-        return Document(title, self.plan._blocks(), self.plan.currency, self.plan._table())
+        plan = self.plan._document_()
+        return Document(title, plan.blocks, plan.currency, plan.table())
 
 
 class ZeroDowntime(_Result):

@@ -246,7 +246,8 @@ class PortfolioPlan(Rendered, _Model):
             Column("offsite", "off-site copy", show=False),
             Column("replication", "replication", show=False),
             Column("strategy", "strategy", show=False),
-            Column("design", "design"),
+            Column("choice", "target/off-site/replication/strategy"),
+            Column("design", "design", show=False),
         )
         rows = tuple(
             (
@@ -254,6 +255,8 @@ class PortfolioPlan(Rendered, _Model):
                 s.plan.rpo, s.plan.rto, s.rto_alone, s.effective_rto, s.rto_limit,
                 s.missed_under_contention, s.plan.design.interval, s.plan.design.target,
                 s.plan.design.offsite, s.plan.design.replication, s.plan.design.strategy,
+                f"{s.plan.design.target}/{s.plan.design.offsite or '-'}/"
+                f"{s.plan.design.replication}/{s.plan.design.strategy}",
                 describe_design(s.plan.design),
             )
             for s in self.systems

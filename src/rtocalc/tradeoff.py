@@ -196,11 +196,11 @@ class Frontier(_Result):
             Column("monthly_cost", "per month", "money"),
             Column("rto", "RTO", "hours"),
             Column("rpo", "RPO", "hours"),
-            Column("design", "design"),
             *_DESIGN_COLUMNS,
+            Column("design", "design"),
         )
         rows = tuple(
-            (p.monthly_cost, p.rto, p.rpo, describe_design(p.design), *_design_values(p))
+            (p.monthly_cost, p.rto, p.rpo, *_design_values(p), describe_design(p.design))
             for p in self.plans
         )
         title = f"{len(self.plans)} Pareto-optimal designs over cost, RTO and RPO (worst case):"
@@ -452,14 +452,14 @@ class CostCurve(_Result):
             Column("knee", "", "flag", words=("knee", "")),
             Column("rto", "RTO", "hours", show=False),
             Column("rpo", "RPO", "hours", show=False),
-            Column("design", "design"),
             *_DESIGN_COLUMNS,
+            Column("design", "design"),
         )
         rows = tuple(
             (
                 st.target, st.looser_than, st.monthly_cost, st.target in self.knees,
-                st.plan.rto, st.plan.rpo, describe_design(st.plan.design),
-                *_design_values(st.plan),
+                st.plan.rto, st.plan.rpo, *_design_values(st.plan),
+                describe_design(st.plan.design),
             )
             for st in self.steps
         )  # fmt: skip
