@@ -13,6 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE / "_ext"))
 
 import rtocalc  # noqa: E402
 
@@ -28,6 +29,11 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 served from _static/mathjax (a packaged copy), not from a CDN: the
+    # equations render offline and from a file:// copy of the docs
+    "sphinx-mathjax-offline",
+    # field tables for the input classes, the CLI reference
+    "rtocalc_docs",
 ]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 

@@ -52,7 +52,7 @@ def test_cost_curve_rows_are_the_steps(curve):
     assert [r["knee"] for r in rows] == [s.target in curve.knees for s in curve.steps]
     assert rows[-1]["looser_than_h"] is None
     assert all(
-        r["interval"] == s.plan.design.interval for r, s in zip(rows, curve.steps, strict=True)
+        r["interval_h"] == s.plan.design.interval for r, s in zip(rows, curve.steps, strict=True)
     )
 
 

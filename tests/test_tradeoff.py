@@ -104,7 +104,7 @@ def test_frontier_is_pareto_and_consistent(default):
         )
         assert again.monthly_cost == pytest.approx(plan.monthly_cost, rel=1e-9)
     csv_text = f.to_csv()
-    assert csv_text.splitlines()[0].startswith("monthly_cost_USD,rto_h,rpo_h,interval")
+    assert csv_text.splitlines()[0].startswith("monthly_cost_USD,rto_h,rpo_h,interval_h")
     assert len(csv_text.splitlines()) == len(f) + 1
     assert type(f).model_validate_json(f.model_dump_json()) == f
 

@@ -89,14 +89,15 @@ def test_cost_curve_renderings_show_every_step_cost(request, which):
     assert len(curve.steps) >= 2
     text, md, page = str(curve), curve.to_markdown(), curve._repr_html_()
     assert text.startswith(f"Cheapest monthly cost as the {curve.axis.upper()} target moves")
-    assert md.startswith(f"| {curve.axis.upper()} target |")
+    assert md.startswith(f"**Cheapest monthly cost as the {curve.axis.upper()} target moves")
+    assert f"\n| {curve.axis.upper()} target |" in md
     assert page.startswith("<table>")
     for step in curve.steps:
         cost = format_money(step.monthly_cost, curve.currency)
         assert cost in text and cost in md and cost in page
     # one table row per step in every rendering
     assert len(text.splitlines()) == 3 + len(curve.steps)
-    assert len(md.splitlines()) == 2 + len(curve.steps)
+    assert len(md.splitlines()) == 4 + len(curve.steps)  # title, blank, header, rule
     assert page.count("<tr>") == 1 + len(curve.steps)
     if curve.knees:
         assert "knee" in text and "knee" in md and "knee" in page
@@ -109,15 +110,19 @@ def test_frontier_renderings_show_every_point(small_front):
     assert len(small_front) >= 2
     text, md, page = str(small_front), small_front.to_markdown(), small_front._repr_html_()
     assert text.startswith(f"{len(small_front)} Pareto-optimal designs over cost, RTO and RPO")
-    assert md.startswith("| per month | RTO | RPO | design |")
+    assert "\n| per month | RTO | RPO | design |\n" in md
     assert page.startswith("<table>")
     assert len(text.splitlines()) == 3 + len(small_front)
-    assert len(md.splitlines()) == 2 + len(small_front)
-    assert page.count("<tr>") == 1 + len(small_front)
+    assert len(md.splitlines()) == 4 + len(small_front)  # title, blank, header, rule
+    # HTML shows every point up to 60, else the first and last five, as pandas does
+    n = len(small_front)
+    shown = list(small_front) if n <= 60 else [*list(small_front)[:5], *list(small_front)[-5:]]
+    assert page.count("<tr>") == 1 + len(shown) + (n > 60)
+    assert (f"<p>{n} rows × 4 columns</p>" in page) == (n > 60)
     for plan in small_front:
         cost = format_money(plan.monthly_cost, small_front.currency)
         rto, rpo = format_duration(plan.rto, digits=3), format_duration(plan.rpo, digits=3)
-        for out in (text, md, page):
+        for out in (text, md, page) if plan in shown else (text, md):
             assert cost in out and rto in out and rpo in out
 
 

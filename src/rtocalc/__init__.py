@@ -36,7 +36,8 @@ from .units import UnitError
 
 if TYPE_CHECKING:  # the names imported on first use, for type checkers
     from . import cost, physics, portfolio
-    from .files import ScenarioFile, load_scenario
+    from ._versions import show_versions
+    from .files import InputError, ScenarioFile, load_scenario
     from .negotiate import CounterOffer, Negotiation, negotiate
     from .optimize import cheapest, evaluate
     from .policy import CheckReport, Inventory, Policy, Tier, check, load_inventory, load_policy
@@ -71,8 +72,10 @@ _LAZY = {
     "ScenarioOutcome": "results",
     "StorageEstimate": "retention",
     "retention_storage": "retention",
+    "InputError": "files",
     "ScenarioFile": "files",
     "load_scenario": "files",
+    "show_versions": "_versions",
     "CounterOffer": "negotiate",
     "Negotiation": "negotiate",
     "negotiate": "negotiate",
@@ -148,6 +151,7 @@ __all__ = [
     "CounterOffer",
     "Design",
     "Frontier",
+    "InputError",
     "Inventory",
     "LogNormal",
     "Negotiation",
@@ -188,6 +192,7 @@ __all__ = [
     "retention_storage",
     "robust_cheapest",
     "sensitivity",
+    "show_versions",
     "simulate",
     "units",
 ]

@@ -24,17 +24,17 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from . import units
 from .files import (
     InputError,
-    ScenarioFile,
     default_scenario_path,
     format_validation_error,
     load_scenario,
 )
 from .models import Requirements
+from .schemas import KINDS, json_schema
 
 # Each command imports what it uses (numpy, the optimiser, the negotiation, scipy...)
 # in its own function, so a command pays only for its own modules at start-up.
@@ -212,9 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     _outside(port)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
-    schema.add_argument(
-        "kind", nargs="?", default="scenario", choices=("scenario", "policy", "inventory")
-    )
+    schema.add_argument("kind", nargs="?", default="scenario", choices=KINDS)
     return parser
 
 
@@ -419,14 +417,7 @@ def _negotiate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "schema":
-        from .policy import Inventory, Policy
-
-        models: dict[str, type[BaseModel]] = {
-            "scenario": ScenarioFile,
-            "policy": Policy,
-            "inventory": Inventory,
-        }
-        print(json.dumps(models[args.kind].model_json_schema(), indent=2))
+        print(json.dumps(json_schema(args.kind), indent=2))
         return 0
     if args.command == "simulate":
         return _simulate(args)

@@ -147,15 +147,30 @@ def _raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str,
     raise ValidationError.from_exception_data(title, details)
 
 
-def _text_or_number(example: str) -> WithJsonSchema:
+class _TextOrNumber:
     """JSON Schema of a quantity given as a number in canonical units or as a text.
 
     The parsers accept both, so the schema (for editors validating input files) must too;
-    the text's form is checked by the parser, not by the schema.
+    the text's form is checked by the parser, not by the schema. A fresh dict on every
+    call: pydantic before 2.9 edits the schema it is given (adding a field's default), and
+    one shared dict (``WithJsonSchema``) then differs from one call to the next.
     """
-    return WithJsonSchema(
-        {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "examples": [example]}]}
-    )
+
+    __slots__ = ("example",)
+
+    def __init__(self, example: str) -> None:
+        self.example = example
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        text = {"type": "string", "examples": [self.example]}
+        return {"anyOf": [{"type": "number", "minimum": 0}, text]}
+
+
+def _text_or_number(example: str) -> _TextOrNumber:
+    """The JSON Schema annotation of a quantity with units (see :class:`_TextOrNumber`)."""
+    return _TextOrNumber(example)
 
 
 Hours = Annotated[float, BeforeValidator(_duration), _text_or_number("15 min")]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, PrivateAttr
 
+from ._render import Column, Document, Items, Table, describe_design
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import (
     _Bound,
@@ -51,6 +52,44 @@ __all__ = [
 Verdict = Literal["fits_budget", "over_budget", "no_budget", "impossible"]
 
 
+_VERDICTS = {
+    "impossible": "the ask cannot be met: no design in the catalog reaches it.",
+    "over_budget": "the ask can be met, but not within the budget.",
+    "fits_budget": "the ask fits the budget.",
+    "no_budget": "the ask can be met; no budget was given.",
+}
+
+
+def _d(hours: float) -> str:
+    return format_duration(hours, digits=3) if math.isfinite(hours) else "no recovery"
+
+
+def _lim(hours: float) -> str:
+    return format_duration(hours, digits=3) if math.isfinite(hours) else "-"
+
+
+def _money(amount: float, currency: str, per: str | None = "mo") -> str:
+    return format_money(amount, currency, per=per) if math.isfinite(amount) else "unbounded"
+
+
+def _ask_words(ask: Requirements, currency: str | None) -> str:
+    def limits(metric: str) -> str:
+        value = getattr(ask, metric)
+        if isinstance(value, dict):
+            return ", ".join(f"{k} {_lim(v)}" for k, v in value.items()) or "none"
+        return _lim(float(value))
+
+    parts = [f"RPO {limits('rpo')}", f"RTO {limits('rto')}", f"retention {ask.retention}"]
+    if ask.offsite:
+        parts.append("off-site copy")
+    if ask.immutable:
+        parts.append("immutable copy")
+    if ask.budget is not None:
+        budget = _money(ask.budget, currency) if currency else f"{ask.budget:,.2f}/mo"
+        parts.append(f"budget {budget}")
+    return "; ".join(parts)
+
+
 class CounterOffer(_Result):
     """A relaxation of the ask that fits the budget, and what the business gives up."""
 
@@ -62,6 +101,14 @@ class CounterOffer(_Result):
     monthly_cost: float = Field(description="Outlay of the plan [currency/month].")
     gives_up: tuple[str, ...] = Field(description="What the business gives up, in words.")
     plan: Plan = Field(description="The plan behind the offer.")
+
+    def _document_(self) -> Document:
+        title = (
+            f"{_money(self.monthly_cost, self.plan.currency)}: "
+            + "; ".join(self.gives_up or ("the ask as is",))
+        )
+        plan = self.plan._document_()
+        return Document(title, plan.blocks, plan.currency, plan.table())
 
 
 class ZeroDowntime(_Result):
@@ -90,6 +137,9 @@ class ZeroDowntime(_Result):
     break_even_cost: float | None = Field(description="Outlay at the break-even [currency/month].")
     note: str = Field(description="The finding in words.")
 
+    def _document_(self) -> Document:
+        return Document(self.note)
+
 
 class Question(_Result):
     """A question the business must answer, mapped to the parameters it sets."""
@@ -98,6 +148,9 @@ class Question(_Result):
     parameters: tuple[str, ...] = Field(description="Parameters the answer sets.")
     current: str = Field(description="Their current values, in words.")
 
+    def _document_(self) -> Document:
+        return Document(f"{self.question} Sets {', '.join(self.parameters)}; now {self.current}.")
+
 
 class Round(_Result):
     """One round of a negotiation, for the history."""
@@ -105,6 +158,9 @@ class Round(_Result):
     ask: Requirements = Field(description="The ask in that round.")
     verdict: Verdict = Field(description="The verdict in that round.")
     monthly_cost: float | None = Field(description="Cheapest outlay meeting it [currency/month].")
+
+    def _document_(self) -> Document:
+        return Document(f"{_ask_words(self.ask, None)} -> {self.verdict.replace('_', ' ')}")
 
 
 class Negotiation(_Result):
@@ -196,6 +252,106 @@ class Negotiation(_Result):
                 monthly_cost=None if self.plan is None else self.plan.monthly_cost,
             ),
         )
+
+    def _sections(self) -> list[Items]:
+        cur = self.currency
+        out = [Items("The ask", (_ask_words(self.ask, cur),))]
+        if self.limits:
+            why = tuple(r.message for r in self.limits)
+            out.append(Items("Why not: the limits that bind", why))
+        if self.plan is not None:
+            gap = ""
+            if self.budget is not None:
+                diff = self.plan.monthly_cost - self.budget
+                gap = (
+                    f", {_money(diff, cur)} over the budget"
+                    if diff > 0
+                    else f", {_money(-diff, cur)} under the budget"
+                )
+            out.append(
+                Items(
+                    "Cheapest design that meets the ask",
+                    (
+                        f"{_money(self.plan.monthly_cost, cur)}{gap}: "
+                        f"{describe_design(self.plan.design)}.",
+                    ),
+                )
+            )
+        best = []
+        if self.best_rto_in_budget is not None:
+            o = self.best_rto_in_budget
+            best.append(
+                f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) for {_money(o.monthly_cost, cur)}"
+            )
+        if self.best_rpo_in_budget is not None:
+            o = self.best_rpo_in_budget
+            best.append(
+                f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) for {_money(o.monthly_cost, cur)}"
+            )
+        if best:
+            out.append(
+                Items("What the budget buys (worst case over the scenarios in scope)", tuple(best))
+            )
+        if self.counter_offers:
+            offers = tuple(
+                f"{_money(o.monthly_cost, cur)}: "
+                + "; ".join(o.gives_up or ("the ask as is",))
+                + f" ({describe_design(o.plan.design)})"
+                for o in self.counter_offers
+            )
+            out.append(Items("Counter-offers that fit the budget", offers, numbered=True))
+        elif self.budget is not None and self.verdict != "fits_budget":
+            out.append(
+                Items("Counter-offers that fit the budget", ("none: no design fits the budget",))
+            )
+        if self.zero_downtime is not None:
+            out.append(Items("Zero downtime", (self.zero_downtime.note,)))
+        out.append(
+            Items(
+                "Questions for the business",
+                tuple(
+                    f"{q.question} Sets {', '.join(q.parameters)}; now {q.current}."
+                    for q in self.questions
+                ),
+            )
+        )
+        if self.history:
+            out.append(
+                Items(
+                    "Earlier rounds",
+                    tuple(
+                        f"round {i}: {_ask_words(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
+                        + (
+                            f" ({_money(r.monthly_cost, cur)})"
+                            if r.monthly_cost is not None
+                            else ""
+                        )
+                        for i, r in enumerate(self.history, 1)
+                    ),
+                )
+            )
+        return out
+
+    def _document_(self) -> Document:
+        columns = (
+            Column("offer", "offer", "count"),
+            Column("kind", "relaxes"),
+            Column("monthly_cost", "per month", "money"),
+            Column("rto", "RTO", "hours"),
+            Column("rpo", "RPO", "hours"),
+            Column("gives_up", "gives up"),
+            Column("design", "design"),
+        )
+        rows = tuple(
+            (
+                i, o.kind, o.monthly_cost, o.rto, o.rpo, "; ".join(o.gives_up),
+                describe_design(o.plan.design),
+            )
+            for i, o in enumerate(self.counter_offers, 1)
+        )  # fmt: skip
+        title = f"Verdict: {_VERDICTS[self.verdict]}"
+        return Document(title, tuple(self._sections()), self.currency, Table(columns, rows))
+
 
 
 def _worst_limit(requirements: Requirements, metric: Literal["rpo", "rto"]) -> float:

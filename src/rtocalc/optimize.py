@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import physics, units
+from ._random import SeedLike
 from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
@@ -117,7 +118,7 @@ def cheapest(
     objective: Objective = "outlay",
     confidence: float | None = None,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     prices: Mapping[str, Any] | None = None,
 ) -> Result:
     """Find the cheapest design that meets the ask.
@@ -143,8 +144,9 @@ def cheapest(
         of :func:`rtocalc.robust_cheapest`.
     samples : int, default 10000
         Monte Carlo samples of the robust search [-].
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng` for the robust search.
+    seed : int or numpy.random.Generator, optional
+        Seed of :func:`numpy.random.default_rng` for the robust search (a generator gives
+        one integer seed drawn from it).
     prices : mapping, optional
         Uncertain catalog prices by ``"<table>.<key>.<field>"``, as for
         :func:`rtocalc.simulate`; given, the search is robust and minimises outlay at
@@ -305,7 +307,7 @@ def _robust(
     catalog: Catalog,
     confidence: float,
     samples: int,
-    seed: int | None,
+    seed: SeedLike,
     prices: Mapping[str, Any] | None,
 ) -> Result:
     """The robust choice (:func:`rtocalc.robust_cheapest`) as a :class:`Result`."""

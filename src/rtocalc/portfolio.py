@@ -10,7 +10,6 @@ weighted shortest restore first (Smith's rule), which minimises total weighted d
 
 from __future__ import annotations
 
-import html
 import itertools
 import math
 import time
@@ -24,6 +23,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import physics
+from ._render import Column, Document, Lines, Rendered, Table, describe_design
 from .models import (
     BusinessImpact,
     Catalog,
@@ -35,7 +35,7 @@ from .models import (
     Workload,
 )
 from .optimize import _check_type, _inputs, cheapest, make_plan
-from .results import Plan, _csv, _dataframe
+from .results import Plan, _csv
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
 from .units import format_duration, format_money
@@ -46,8 +46,10 @@ __all__ = [
     "PortfolioSystem",
     "SystemPlan",
     "greedy",
+    "load_portfolio",
     "optimize",
     "recovery_order",
+    "settings_json_schema",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -93,7 +95,7 @@ class PortfolioSystem(_Model):
     )
 
 
-class SystemPlan(_Model):
+class SystemPlan(Rendered, _Model):
     """The design chosen for one system, and how it fares when the restore pipe is shared."""
 
     name: str = Field(description="The system's name.")
@@ -125,8 +127,13 @@ class SystemPlan(_Model):
     )
     fix: str = Field(description="What would meet the limit again, in words ('' when none).")
 
+    def _document_(self) -> Document:
+        doc = self.plan._document_()
+        blocks = (*doc.blocks, Lines((self.fix,))) if self.fix else doc.blocks
+        return Document(self.name, blocks, doc.currency, doc.table())
 
-class Binding(_Model):
+
+class Binding(Rendered, _Model):
     """A shared constraint of the portfolio and what relaxing it is worth."""
 
     constraint: Literal["budget", "link"] = Field(description="'budget' or 'link'.")
@@ -145,8 +152,25 @@ class Binding(_Model):
         )
     )
 
+    def _document_(self) -> Document:
+        columns = (
+            Column("constraint", "constraint"),
+            Column("limit", "limit", "number"),
+            Column("used", "used", "number"),
+            Column("slack", "slack", "number"),
+            Column("binding", "binding", "flag"),
+            Column("shadow_price", "one more unit is worth", "number"),
+        )
+        row = (self.constraint, self.limit, self.used, self.slack, self.binding, self.shadow_price)
+        state = "binding" if self.binding else "not binding"
+        title = (
+            f"{self.constraint}: {self.used:,.2f} of {self.limit:,.2f} (slack {self.slack:,.2f}), "
+            f"{state}; one more unit is worth {self.shadow_price:,.4g}"
+        )
+        return Document(title, frame=Table(columns, (row,)))
 
-class PortfolioPlan(_Model):
+
+class PortfolioPlan(Rendered, _Model):
     """One design per system under a shared budget and link, with the shared recovery.
 
     ``str(plan)``, :meth:`to_markdown`, ``_repr_html_``, :meth:`to_csv`,
@@ -208,39 +232,47 @@ class PortfolioPlan(_Model):
         """Systems that meet their site RTO alone but miss it under contention."""
         return tuple(s for s in self.systems if s.missed_under_contention)
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat record per system: design, cost, loss, RTO under contention."""
-        out = []
-        for s in self.systems:
-            d = s.plan.design
-            out.append(
-                {
-                    "system": s.name,
-                    f"monthly_cost_{self.currency}": s.plan.monthly_cost,
-                    f"expected_annual_loss_{self.currency}": s.plan.expected_annual_loss,
-                    f"tco_monthly_{self.currency}": s.plan.tco_monthly,
-                    "rpo_h": s.plan.rpo,
-                    "rto_h": s.plan.rto,
-                    "site_rto_alone_h": s.rto_alone,
-                    "site_rto_effective_h": s.effective_rto,
-                    "site_rto_limit_h": s.rto_limit,
-                    "missed_under_contention": s.missed_under_contention,
-                    "interval_h": d.interval,
-                    "target": d.target,
-                    "offsite": d.offsite,
-                    "replication": d.replication,
-                    "strategy": d.strategy,
-                }
+    def _document_(self) -> Document:
+        summary = self._summary()
+        columns = (
+            Column("system", "system"),
+            Column("monthly_cost", "outlay", "money"),
+            Column("expected_annual_loss", "expected loss", "money", per="yr"),
+            Column("tco_monthly", "TCO", "money", show=False),
+            Column("rpo", "RPO", "hours"),
+            Column("rto", "RTO", "hours"),
+            Column("site_rto_alone", "site RTO alone", "hours", show=False),
+            Column("site_rto_effective", "site RTO shared", "hours"),
+            Column("site_rto_limit", "site RTO limit", "hours", infinite="-", show=False),
+            Column("missed_under_contention", "missed under contention", "flag", show=False),
+            Column("interval", "interval", "hours", show=False),
+            Column("target", "target", show=False),
+            Column("offsite", "off-site copy", show=False),
+            Column("replication", "replication", show=False),
+            Column("strategy", "strategy", show=False),
+            Column("choice", "target/off-site/replication/strategy"),
+            Column("design", "design", show=False),
+        )
+        rows = tuple(
+            (
+                s.name, s.plan.monthly_cost, s.plan.expected_annual_loss, s.plan.tco_monthly,
+                s.plan.rpo, s.plan.rto, s.rto_alone, s.effective_rto, s.rto_limit,
+                s.missed_under_contention, s.plan.design.interval, s.plan.design.target,
+                s.plan.design.offsite, s.plan.design.replication, s.plan.design.strategy,
+                f"{s.plan.design.target}/{s.plan.design.offsite or '-'}/"
+                f"{s.plan.design.replication}/{s.plan.design.strategy}",
+                describe_design(s.plan.design),
             )
-        return out
+            for s in self.systems
+        )  # fmt: skip
+        blocks: list[Lines | Table] = [Lines(tuple(summary[1:]))] if summary[1:] else []
+        if self.systems:
+            blocks.append(Table(columns, rows))
+        return Document(summary[0], tuple(blocks), self.currency, Table(columns, rows))
 
     def to_csv(self) -> str:
         """The per-system rows as CSV text (header first)."""
         return _csv(self.rows())
-
-    def to_dataframe(self) -> Any:
-        """The per-system rows as a pandas DataFrame (``pip install "rtocalc[pandas]"``)."""
-        return _dataframe(self.rows(), "PortfolioPlan.to_dataframe")
 
     def _summary(self) -> list[str]:
         cur = self.currency
@@ -264,54 +296,6 @@ class PortfolioPlan(_Model):
         for s in self.contention:
             lines.append(f"contention: {s.name}: {s.fix}")
         return lines
-
-    def __str__(self) -> str:
-        lines = self._summary()
-        if self.feasible:
-            w = max(len(s.name) for s in self.systems)
-            for s in self.systems:
-                d = s.plan.design
-                eff = "" if s.effective_rto is None else f" site RTO {_hours(s.effective_rto)}"
-                lines.append(
-                    f"  {s.name:<{w}}  {_money(s.plan.monthly_cost, self.currency, 'month')}  "
-                    f"{d.target}/{d.offsite or '-'}/{d.replication}/{d.strategy}{eff}"
-                )
-        return "\n".join(lines)
-
-    def to_markdown(self) -> str:
-        """Markdown rendering: the summary, then one table row per system."""
-        lines = [f"- {line}" for line in self._summary()]
-        if self.feasible:
-            lines += [
-                "",
-                "| system | outlay/month | expected loss/year | RPO | RTO | site RTO "
-                "shared | design |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-            ]
-            for s in self.systems:
-                d = s.plan.design
-                eff = "" if s.effective_rto is None else _hours(s.effective_rto)
-                lines.append(
-                    f"| {s.name} | {_number(s.plan.monthly_cost)} | "
-                    f"{_number(s.plan.expected_annual_loss)} | {_hours(s.plan.rpo)} | "
-                    f"{_hours(s.plan.rto)} | {eff} | {d.target}, {d.offsite or 'no off-site'}, "
-                    f"{d.replication}, {d.strategy}, every {_hours(d.interval)} |"
-                )
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        head = "".join(f"<li>{html.escape(line)}</li>" for line in self._summary())
-        rows = "".join(
-            f"<tr><td>{html.escape(s.name)}</td><td>{s.plan.monthly_cost:,.2f}</td>"
-            f"<td>{s.plan.expected_annual_loss:,.2f}</td><td>{html.escape(s.plan.design.target)}"
-            "</td></tr>"
-            for s in self.systems
-        )
-        table = (
-            "<table><tr><th>system</th><th>outlay/month</th><th>expected loss/year</th>"
-            f"<th>target</th></tr>{rows}</table>"
-        )
-        return f"<ul>{head}</ul>{table if self.systems else ''}"
 
 
 def _number(value: float) -> str:
@@ -1327,6 +1311,29 @@ class _Settings(_Model):
 
 
 _SETTINGS = frozenset(_Settings.model_fields)
+
+
+def settings_json_schema() -> dict[str, Any]:
+    """JSON Schema of the portfolio fields an inventory file may add (``policy``, ...).
+
+    Returns
+    -------
+    dict
+        An object schema whose ``properties`` are the top-level fields of
+        :func:`load_portfolio` beside ``[[systems]]`` and ``[catalog]``.
+    """
+    schema = _Settings.model_json_schema()
+    descriptions = {
+        "policy": "Policy file with the tiers, relative to the inventory.",
+        "budget": "Total budget of the portfolio, e.g. '$40,000/mo'.",
+        "links": "Shared link capacity, e.g. '1 Gbps'.",
+        "restore_capacity": "Shared restore pipe after a site loss, e.g. '2 TB/h'.",
+        "objective": "What to minimise: 'tco' or 'outlay'.",
+        "impacts": "Per system name: downtime_cost, data_loss_cost and priority.",
+    }
+    for name, text in descriptions.items():
+        schema["properties"][name]["description"] = text
+    return schema
 
 
 @dataclass(frozen=True)

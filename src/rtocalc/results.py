@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._render import Column, Document, Items, Lines, Rendered, Table, dataframe, describe_design
 from .models import Design, Requirements
+from .units import format_duration, format_size
 
 __all__ = ["Plan", "Reason", "Result", "ScenarioOutcome"]
 
@@ -32,33 +34,45 @@ def _csv(rows: list[dict[str, Any]]) -> str:
 
 def _dataframe(rows: list[dict[str, Any]], owner: str) -> Any:
     """``rows`` as a pandas DataFrame; ``owner`` names the method in the install hint."""
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError(
-            f'{owner}() needs pandas; install it with pip install "rtocalc[pandas]"'
-        ) from exc
-    return pd.DataFrame(rows)
+    return dataframe(rows, owner)
 
 
-class _Result(BaseModel):
+class _Result(Rendered, BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
-    def to_markdown(self) -> str:
-        """Markdown rendering."""
-        from .report import to_markdown
 
-        return to_markdown(self)
+_ITEMS = {
+    "storage": "storage",
+    "link": "WAN link",
+    "standby": "standby",
+    "offsite_fees": "off-site fees",
+    "one_time": "one-time costs (amortised)",
+    "drills": "restore drills",
+}
 
-    def _repr_html_(self) -> str:
-        from .report import to_html
+#: the table of a plan: one row per scenario
+_SCENARIO_COLUMNS = (
+    Column("scenario", "scenario"),
+    Column("scope", "scope", show=False),
+    Column("rate", "per year", "rate"),
+    Column("rpo", "RPO", "hours"),
+    Column("rpo_mean", "mean RPO", "hours", show=False),
+    Column("rpo_limit", "RPO limit", "hours", infinite="-"),
+    Column("rto", "RTO", "hours"),
+    Column("rto_limit", "RTO limit", "hours", infinite="-"),
+    Column("path", "path", show=False),
+    Column("recovered_from", "recovered from"),
+    Column("survivors", "surviving copies", show=False),
+    Column("meets", "meets", "flag", words=("yes", "NO")),
+)
 
-        return to_html(self)
 
-    def __str__(self) -> str:
-        from .report import to_text
+def _money(amount: float, currency: str, per: str | None = "mo") -> str:
+    return Column("", "", "money", per=per).cell(amount, currency)
 
-        return to_text(self)
+
+def _duration(hours: float) -> str:
+    return Column("", "", "hours").cell(hours, "")
 
 
 class ScenarioOutcome(_Result):
@@ -98,6 +112,18 @@ class ScenarioOutcome(_Result):
         ),
     )
 
+    def _document_(self) -> Document:
+        title = (
+            f"{self.name}: RPO {_duration(self.rpo)}, RTO {_duration(self.rto)} from the "
+            f"{self.recovered_from}" + ("" if self.meets else " (misses the ask)")
+        )
+        row = (
+            self.name, self.scope, self.rate, self.rpo, self.rpo_mean, self.rpo_limit,
+            self.rto, self.rto_limit, self.path, self.recovered_from,
+            ", ".join(self.survivors), self.meets,
+        )  # fmt: skip
+        return Document(title, frame=Table(_SCENARIO_COLUMNS, (row,)))
+
 
 class Plan(_Result):
     """A design evaluated: what it achieves in every scenario and what it costs."""
@@ -133,43 +159,64 @@ class Plan(_Result):
     violations: tuple[str, ...] = Field(description="Limits the design misses, in words.")
     requirements: Requirements | None = Field(description="The ask it was checked against.")
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat record per scenario: rate, RPO and RTO with their limits, the path.
+    def _lines(self) -> tuple[str, ...]:
+        """The plan in sentences: design, monthly cost, worst case, storage, losses.
 
         Returns
         -------
-        list of dict
-            Keys end in their unit: ``rate_per_year``, ``rpo_h``, ``rto_h``, ...
+        tuple of str
         """
-        return [
-            {
-                "scenario": o.name,
-                "scope": o.scope,
-                "rate_per_year": o.rate,
-                "rpo_h": o.rpo,
-                "rpo_mean_h": o.rpo_mean,
-                "rto_h": o.rto,
-                "rpo_limit_h": o.rpo_limit,
-                "rto_limit_h": o.rto_limit,
-                "meets": o.meets,
-                "path": o.path,
-                "recovered_from": o.recovered_from,
-                "survivors": ", ".join(o.survivors),
-            }
-            for o in self.by_scenario
+        cur = self.currency
+        costs = ", ".join(
+            f"{_ITEMS.get(k, k)} {_money(v, cur)}" for k, v in self.cost_breakdown.items() if v
+        )
+        storage = ", ".join(f"{k} {format_size(v, digits=3)}" for k, v in self.storage_gb.items())
+        lines = [
+            f"Design: {describe_design(self.design)}.",
+            f"Monthly cost: {_money(self.monthly_cost, cur)} ({costs})",
+            f"Worst case over the scenarios in scope: RPO {_duration(self.rpo)}, RTO "
+            f"{_duration(self.rto)}; one backup job takes "
+            f"{format_duration(self.backup_duration, digits=3)}.",
+            f"Storage (decimal units, 1 TB = 10^12 bytes): {storage or 'none'}.",
         ]
+        if self.expected_annual_loss > 0:
+            lines.append(
+                f"Expected loss from disruptions: {_money(self.expected_annual_loss, cur, 'yr')} "
+                f"worst case, {_money(self.expected_annual_loss_mean, cur, 'yr')} mean case; "
+                f"total cost of ownership {_money(self.tco_monthly, cur)}."
+            )
+        return tuple(lines)
 
-    def to_dataframe(self) -> Any:
-        """The outcome per scenario (:meth:`rows`) as a pandas DataFrame.
-
-        Needs ``pip install "rtocalc[pandas]"``.
+    def _table(self) -> Table:
+        """The outcome per scenario as a table (the rows of :meth:`to_dataframe`).
 
         Returns
         -------
-        pandas.DataFrame
-            One row per scenario of ``by_scenario``.
+        Table
         """
-        return _dataframe(self.rows(), "Plan.to_dataframe")
+        rows = tuple(
+            (
+                o.name, o.scope, o.rate, o.rpo, o.rpo_mean, o.rpo_limit, o.rto, o.rto_limit,
+                o.path, o.recovered_from, ", ".join(o.survivors), o.meets,
+            )
+            for o in self.by_scenario
+        )  # fmt: skip
+        return Table(_SCENARIO_COLUMNS, rows)
+
+    def _blocks(self) -> tuple[Lines | Items | Table, ...]:
+        """The plan's blocks: its sentences, its scenario table and what it misses.
+
+        Returns
+        -------
+        tuple
+        """
+        out: list[Lines | Items | Table] = [Lines(self._lines()), self._table()]
+        if self.violations:
+            out.append(Items("Misses the ask", self.violations))
+        return tuple(out)
+
+    def _document_(self) -> Document:
+        return Document("", self._blocks(), self.currency)
 
 
 class Reason(_Result):
@@ -180,6 +227,17 @@ class Reason(_Result):
     best: float | None = Field(description="The best any design in the space achieves [h].")
     shortfall: float | None = Field(description="best - limit [h] (None for yes/no asks).")
     message: str = Field(description="The reason in words, with its numbers.")
+
+    def _document_(self) -> Document:
+        columns = (
+            Column("constraint", "constraint"),
+            Column("limit", "limit", "hours", infinite="-"),
+            Column("best", "best", "hours"),
+            Column("shortfall", "shortfall", "hours"),
+            Column("message", "message", show=False),
+        )
+        row = (self.constraint, self.limit, self.best, self.shortfall, self.message)
+        return Document(self.message, frame=Table(columns, (row,)))
 
 
 class Result(_Result):
@@ -209,3 +267,41 @@ class Result(_Result):
     samples: int | None = Field(
         None, description="Monte Carlo samples of the robust search [-] (None: deterministic)."
     )
+
+    def verdict(self) -> str:
+        """The verdict in one sentence, against the budget.
+
+        Returns
+        -------
+        str
+        """
+        cur = self.currency
+        if not self.feasible or self.plan is None:
+            return "Verdict: the ask cannot be met by any design in the catalog."
+        cost = self.plan.monthly_cost
+        if self.budget is None:
+            return f"Verdict: the ask can be met for {_money(cost, cur)}; no budget was given."
+        gap = self.budget - cost
+        if gap >= 0:
+            return (
+                f"Verdict: fits the budget. The cheapest design that meets the ask costs "
+                f"{_money(cost, cur)} against a budget of {_money(self.budget, cur)} "
+                f"({_money(gap, cur)} to spare)."
+            )
+        return (
+            f"Verdict: meets the ask but over budget. The cheapest design that meets it costs "
+            f"{_money(cost, cur)}, {_money(-gap, cur)} more than the budget of "
+            f"{_money(self.budget, cur)}."
+        )
+
+    def _document_(self) -> Document:
+        blocks: list[Lines | Items | Table] = []
+        if self.plan is not None:
+            blocks += self.plan._blocks()
+        else:
+            blocks.append(Items("Why", tuple(r.message for r in self.reasons)))
+        blocks.append(
+            Lines((f"(exact over {self.space_size:,} designs; minimised {self.objective}.)",))
+        )
+        frame = self.plan._table() if self.plan is not None else Table(_SCENARIO_COLUMNS, ())
+        return Document(self.verdict(), tuple(blocks), self.currency, frame)

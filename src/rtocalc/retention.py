@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from ._array import _f
+from ._render import Column, Document, Rendered, Table
 from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
 
 __all__ = [
@@ -441,7 +442,7 @@ def _scalar_or_array(x: FloatArray) -> Number:
     return out
 
 
-class StorageEstimate(BaseModel):
+class StorageEstimate(Rendered, BaseModel):
     """Worst-moment storage of a backup retention policy.
 
     Fields are floats when every input of :func:`retention_storage` was a scalar, and
@@ -479,21 +480,40 @@ class StorageEstimate(BaseModel):
             return value
         return [float(x) for x in np.asarray(value, dtype=float).ravel()]
 
-    def __str__(self) -> str:
+    def _document_(self) -> Document:
         v = self.stored_gb
+        fields = (
+            self.stored_gb, self.fulls, self.increments, self.short_term_gb,
+            self.long_term_gb, self.gfs_points,
+        )  # fmt: skip
+        columns = np.broadcast_arrays(*(np.asarray(x, dtype=float).ravel() for x in fields))
+        rows = tuple(tuple(float(c[k]) for c in columns) for k in range(columns[0].size))
+        table = Table(_STORAGE_COLUMNS, rows)
         if isinstance(v, float):
-            return (
+            title = (
                 f"{v:,.1f} GB at the worst moment ({self.fulls:.0f} full + "
                 f"{self.increments:.0f} incremental = {self.short_term_gb:,.1f} GB; "
                 f"{self.gfs_points:.0f} GFS full = {self.long_term_gb:,.1f} GB)"
             )
+            return Document(title, (), frame=table)
         arr = np.asarray(v)
         if arr.size == 0:
-            return "StorageEstimate for 0 designs"
-        return (
+            return Document("StorageEstimate for 0 designs", (), frame=table)
+        title = (
             f"StorageEstimate for {arr.size} designs: {float(arr.min()):,.1f} to "
             f"{float(arr.max()):,.1f} GB at the worst moment"
         )
+        return Document(title, (), frame=table)
+
+
+_STORAGE_COLUMNS = (
+    Column("stored", "stored", "size"),
+    Column("fulls", "fulls", "number"),
+    Column("increments", "increments", "number"),
+    Column("short_term", "short-term chain", "size"),
+    Column("long_term", "long-term (GFS) fulls", "size"),
+    Column("gfs_points", "GFS points", "number"),
+)
 
 
 def _numeric(name: str, value: ArrayLike, accepted: str) -> FloatArray:

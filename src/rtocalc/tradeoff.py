@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ._render import Column, Document, Table, describe_design
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
@@ -26,7 +27,7 @@ from .optimize import (
     _inputs,
     make_plan,
 )
-from .results import Plan, _csv, _dataframe, _Result
+from .results import Plan, _csv, _Result
 from .space import (
     PATHS,
     DesignSpace,
@@ -41,6 +42,27 @@ from .space import (
 from .units import parse_money
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
+
+#: the design's variables, in the DataFrame only (the text shows the design in words)
+_DESIGN_COLUMNS = (
+    Column("interval", "interval", "hours", show=False),
+    Column("scheme", "scheme", show=False),
+    Column("target", "target", show=False),
+    Column("offsite", "off-site copy", show=False),
+    Column("longterm", "long-term target", show=False),
+    Column("replication", "replication", show=False),
+    Column("link", "link", show=False),
+    Column("strategy", "strategy", show=False),
+)
+
+
+def _design_values(plan: Plan) -> tuple[Any, ...]:
+    d = plan.design
+    return (
+        d.interval, d.scheme, d.target, d.offsite, d.longterm, d.replication, d.link,
+        d.strategy,
+    )  # fmt: skip
+
 
 #: Backup intervals the frontier tries for every design [h]: schedules people run.
 DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
@@ -170,18 +192,20 @@ class Frontier(_Result):
         """Worst RPO over the scenarios in scope of each point [h]."""
         return np.array([p.rpo for p in self.plans])
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat record per point: cost, RTO, RPO [h] and the design's variables."""
-        out = []
-        for p in self.plans:
-            rec: dict[str, Any] = {
-                f"monthly_cost_{self.currency}": p.monthly_cost,
-                "rto_h": p.rto,
-                "rpo_h": p.rpo,
-            }
-            rec.update(p.design.model_dump())
-            out.append(rec)
-        return out
+    def _document_(self) -> Document:
+        columns = (
+            Column("monthly_cost", "per month", "money"),
+            Column("rto", "RTO", "hours"),
+            Column("rpo", "RPO", "hours"),
+            *_DESIGN_COLUMNS,
+            Column("design", "design"),
+        )
+        rows = tuple(
+            (p.monthly_cost, p.rto, p.rpo, *_design_values(p), describe_design(p.design))
+            for p in self.plans
+        )
+        title = f"{len(self.plans)} Pareto-optimal designs over cost, RTO and RPO (worst case):"
+        return Document("", (Table(columns, rows, title),), self.currency)
 
     def to_csv(self) -> str:
         """The points as CSV text (one row per point, header first; the header alone
@@ -190,10 +214,6 @@ class Frontier(_Result):
             head = [f"monthly_cost_{self.currency}", "rto_h", "rpo_h", *Design.model_fields]
             return ",".join(head) + "\n"
         return _csv(self.rows())
-
-    def to_dataframe(self) -> Any:
-        """The points as a pandas DataFrame (needs ``pip install "rtocalc[pandas]"``)."""
-        return _dataframe(self.rows(), "Frontier.to_dataframe")
 
 
 def frontier(
@@ -393,6 +413,11 @@ class CostStep(_Result):
     monthly_cost: float = Field(description="Cheapest outlay on the step [currency/month].")
     plan: Plan = Field(description="The cheapest plan on the step.")
 
+    def _document_(self) -> Document:
+        doc = self.plan._document_()
+        cost = Column("", "", "money").cell(self.monthly_cost, doc.currency)
+        return Document(f"From {self.target:g}: {cost}", doc.blocks, doc.currency)
+
 
 class CostCurve(_Result):
     """The cheapest monthly cost as one target of the ask moves, the others held.
@@ -427,40 +452,29 @@ class CostCurve(_Result):
         """Monthly cost of every step [currency/month]."""
         return np.array([s.monthly_cost for s in self.steps])
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat record per step: target, cost, knee, RTO and RPO [h], the design.
-
-        Returns
-        -------
-        list of dict
-            Keys end in their unit: ``target_h`` (or ``target_days``), ``looser_than_h``,
-            ``monthly_cost_USD``, ``rto_h``, ``rpo_h``; then the design's variables.
-        """
-        out = []
-        for s in self.steps:
-            rec: dict[str, Any] = {
-                f"target_{self.unit}": s.target,
-                f"looser_than_{self.unit}": s.looser_than,
-                f"monthly_cost_{self.currency}": s.monthly_cost,
-                "knee": s.target in self.knees,
-                "rto_h": s.plan.rto,
-                "rpo_h": s.plan.rpo,
-            }
-            rec.update(s.plan.design.model_dump())
-            out.append(rec)
-        return out
-
-    def to_dataframe(self) -> Any:
-        """The steps (:meth:`rows`) as a pandas DataFrame.
-
-        Needs ``pip install "rtocalc[pandas]"``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per step, tightest target first.
-        """
-        return _dataframe(self.rows(), "CostCurve.to_dataframe")
+    def _document_(self) -> Document:
+        days = self.unit == "days"
+        kind: Any = "days" if days else "hours"
+        columns = (
+            Column("target", f"{self.axis.upper()} target", kind, infinite="-"),
+            Column("looser_than", "looser than", kind, infinite="-", show=False),
+            Column("monthly_cost", "cheapest per month", "money"),
+            Column("knee", "", "flag", words=("knee", "")),
+            Column("rto", "RTO", "hours", show=False),
+            Column("rpo", "RPO", "hours", show=False),
+            *_DESIGN_COLUMNS,
+            Column("design", "design"),
+        )
+        rows = tuple(
+            (
+                st.target, st.looser_than, st.monthly_cost, st.target in self.knees,
+                st.plan.rto, st.plan.rpo, *_design_values(st.plan),
+                describe_design(st.plan.design),
+            )
+            for st in self.steps
+        )  # fmt: skip
+        title = f"Cheapest monthly cost as the {self.axis.upper()} target moves ({self.unit}):"
+        return Document("", (Table(columns, rows, title),), self.currency)
 
     def cost_at(self, target: float) -> float:
         """Monthly cost of the cheapest step that meets ``target`` [currency/month].

@@ -36,6 +36,8 @@ from pydantic import (
 
 from . import cost, units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel
+from ._random import SeedLike, as_seed
+from ._render import Column, Document, Lines, Rendered, Table
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
     DesignSpace,
@@ -819,7 +821,7 @@ def _eal(
 # --- results -------------------------------------------------------------------------------
 
 
-class Summary(_Frozen):
+class Summary(Rendered, _Frozen):
     """Quantile summary of a simulated quantity (in the quantity's unit)."""
 
     p5: float = Field(description="5th percentile.")
@@ -842,12 +844,35 @@ class Summary(_Frozen):
             mean = float(a.mean())
         return cls(p5=p5, p50=p50, p95=p95, mean=mean, min=float(a.min()), max=float(a.max()))
 
+    def _document_(self) -> Document:
+        return Document("", (_summary_table("number", (("", "", self),)),))
+
+
+#: the columns of a table of summaries; ``kind`` formats the numbers
+def _summary_table(
+    kind: Any, rows: tuple[tuple[str, str, Summary], ...], title: str = "", per: str = "mo"
+) -> Table:
+    columns = (
+        Column("quantity", "quantity"),
+        Column("unit", "unit", show=kind == "number"),
+        *(
+            Column(key, name, kind, per=per)
+            for key, name in (("p5", "p5"), ("p50", "median"), ("p95", "p95"), ("mean", "mean"))
+        ),
+        Column("min", "min", kind, per=per, show=False),
+        Column("max", "max", kind, per=per, show=False),
+    )
+    values = tuple(
+        (label, unit, s.p5, s.p50, s.p95, s.mean, s.min, s.max) for label, unit, s in rows
+    )
+    return Table(columns, values, title)
+
 
 def _fmt_h(h: float) -> str:
     return units.format_duration(h, digits=3)
 
 
-class Simulation(_Frozen):
+class Simulation(Rendered, _Frozen):
     """Monte Carlo outcome of one design over uncertain inputs.
 
     Raw samples are available with :meth:`values` (not serialised).
@@ -918,48 +943,34 @@ class Simulation(_Frozen):
             f"{self.samples} samples (seed {self.seed}); meets the ask in {p} of samples"
         )
 
-    def __str__(self) -> str:
-        lines = [self._head(), ""]
-        rows = self._cells()
-        width = max(len(label) for label, _ in rows) + 2
-        cell = max(12, *(len(c) + 2 for _, cells in rows for c in cells))
-        head = "".join(f"{h:>{cell}}" for h in ("p5", "median", "p95", "mean"))
-        lines.append(f"{'quantity':<{width}}{head}")
-        for label, cells in rows:
-            lines.append(f"{label:<{width}}" + "".join(f"{c:>{cell}}" for c in cells))
-        if self.p_meets_scenario:
-            lines.append("")
-            for name, p in self.p_meets_scenario.items():
-                lines.append(f"meets {name}: {p:.1%}")
-        return "\n".join(lines)
-
-    def to_markdown(self) -> str:
-        """Markdown rendering."""
-        lines = [
-            self._head(),
-            "",
-            "| quantity | p5 | median | p95 | mean |",
-            "|---|---|---|---|---|",
+    def _document_(self) -> Document:
+        cur = self.currency
+        costs = (("monthly cost", f"{cur}/month", self.monthly_cost),)
+        losses = (("expected annual loss", f"{cur}/year", self.expected_annual_loss),)
+        times = tuple(
+            row
+            for name in self.rpo
+            for row in ((f"RPO {name}", "h", self.rpo[name]), (f"RTO {name}", "h", self.rto[name]))
+        )
+        blocks: list[Lines | Table] = [
+            _summary_table("money", costs, "Costs over the samples"),
+            _summary_table("money", losses, per="yr"),
+            _summary_table("hours", times, "Recovery per scenario"),
         ]
-        for label, cells in self._cells():
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
         if self.p_meets_scenario:
-            lines += ["", "| scenario | P(meets) |", "|---|---|"]
-            lines += [f"| {k} | {v:.1%} |" for k, v in self.p_meets_scenario.items()]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><td>{html.escape(label)} [{unit}]</td><td>{s.p5:.4g}</td><td>{s.p50:.4g}</td>"
-            f"<td>{s.p95:.4g}</td><td>{s.mean:.4g}</td></tr>"
-            for label, unit, s in self._rows()
-        )
-        return (
-            f"<p>{html.escape(self._head())}</p><table><tr><th>quantity</th><th>p5</th>"
-            f"<th>median</th><th>p95</th><th>mean</th></tr>{rows}</table>"
-        )
+            columns = (
+                Column("scenario", "scenario"),
+                Column("p_meets", "meets", "fraction"),
+                Column("p_meets_rpo", "meets RPO", "fraction"),
+                Column("p_meets_rto", "meets RTO", "fraction"),
+            )
+            rows = tuple(
+                (n, p, self.p_meets_rpo.get(n), self.p_meets_rto.get(n))
+                for n, p in self.p_meets_scenario.items()
+            )
+            blocks.append(Table(columns, rows, "Share of samples meeting the ask"))
+        frame = _summary_table("number", (*costs, *losses, *times))
+        return Document(self._head(), tuple(blocks), cur, frame)
 
 
 def _check_samples(samples: int) -> None:
@@ -1081,7 +1092,7 @@ def simulate(
     design_or_requirements: Design | Requirements,
     *,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
@@ -1099,8 +1110,9 @@ def simulate(
         checked in every sample.
     samples : int, default 10000
         Number of Monte Carlo samples [-].
-    seed : int, optional
+    seed : int or numpy.random.Generator, optional
         Seed of :func:`numpy.random.default_rng`; the same seed gives the same numbers.
+        A generator gives one integer seed drawn from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         Costs and scenarios; costs and rates may be distributions. Default: the shipped
         scenarios, zero costs.
@@ -1157,13 +1169,15 @@ def simulate(
             "design_or_requirements: expected a rtocalc.Design or rtocalc.Requirements, got "
             f"{type(design_or_requirements).__name__}"
         )
-    return _simulate_design(design, uw, ui, requirements, catalog, samples, seed, parsed)
+    return _simulate_design(
+        design, uw, ui, requirements, catalog, samples, as_seed(seed), parsed
+    )
 
 
 # --- robust choice -------------------------------------------------------------------------
 
 
-class RobustChoice(_Frozen):
+class RobustChoice(Rendered, _Frozen):
     """The cheapest design meeting the ask in at least a given fraction of samples."""
 
     feasible: bool = Field(description="A design reaches the confidence.")
@@ -1200,20 +1214,53 @@ class RobustChoice(_Frozen):
     )
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
-    def __str__(self) -> str:
+    def _document_(self) -> Document:
         if self.design is None:
-            return (
+            title = (
                 f"No design meets the ask in {self.confidence:.0%} of {self.samples} samples "
                 f"({self.candidates} candidates tried)"
             )
-        d = self.design
-        return (
-            f"{d.target} every {_fmt_h(d.interval)} ({d.scheme}, off-site {d.offsite}, "
-            f"replication {d.replication}, strategy {d.strategy}): "
-            f"{units.format_money(self.monthly_cost or 0.0, self.currency)} at the median "
-            f"inputs, meets the ask in {self.probability:.1%} of {self.samples} samples "
-            f"(the cheapest at the median meets it in {self.median_probability or 0.0:.1%})"
+        else:
+            d = self.design
+            cost = Column("", "", "money").cell(self.monthly_cost, self.currency)
+            title = (
+                f"{d.target} every {_fmt_h(d.interval)} ({d.scheme}, off-site {d.offsite}, "
+                f"replication {d.replication}, strategy {d.strategy}): {cost} at the median "
+                f"inputs, meets the ask in {self.probability or 0.0:.1%} of {self.samples} "
+                f"samples (the cheapest at the median meets it in "
+                f"{self.median_probability or 0.0:.1%})"
+            )
+        columns = (
+            Column("choice", "design"),
+            Column("interval", "interval", "hours", infinite="-"),
+            Column("monthly_cost", "outlay at the median inputs", "money"),
+            Column("mean_monthly_cost", "mean outlay", "money"),
+            Column("probability", "meets the ask", "fraction"),
         )
+        rows = []
+        if self.design is not None:
+            rows.append(
+                (
+                    "robust choice", self.design.interval, self.monthly_cost,
+                    self.mean_monthly_cost, self.probability,
+                )
+            )  # fmt: skip
+        if self.median_design is not None:
+            rows.append(
+                (
+                    "cheapest at the median", self.median_design.interval, None, None,
+                    self.median_probability,
+                )
+            )  # fmt: skip
+        table = Table(columns, tuple(rows))
+        footer = Lines(
+            (
+                f"Confidence {self.confidence:.1%}; {self.evaluated:,d} of "
+                f"{self.candidates:,d} candidates simulated over {self.samples:,d} samples "
+                f"(seed {self.seed}).",
+            )
+        )
+        return Document(title, (table, footer), self.currency)
 
 
 _BATCH_ROWS = 200_000
@@ -1227,7 +1274,7 @@ def robust_cheapest(
     *,
     confidence: float = 0.9,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     prices: Prices | None = None,
@@ -1244,8 +1291,9 @@ def robust_cheapest(
         Required fraction of samples meeting the whole ask, in (0, 1] [-].
     samples : int, default 10000
         Number of Monte Carlo samples [-].
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`.
+    seed : int or numpy.random.Generator, optional
+        Seed of :func:`numpy.random.default_rng`; a generator gives one integer seed drawn
+        from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         As for :func:`simulate`.
     catalog : Catalog, optional
@@ -1299,12 +1347,13 @@ def robust_cheapest(
         raise TypeError(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
         )
+    drawn = as_seed(seed)
     uw, ui = _as_uncertain(workload, impact)
     given = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, given)
     catalog = _median_catalog(given, parsed)
     imp = ui.median()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(drawn)
     draws = _draw_inputs(uw, ui, samples, rng)
     price_draws = _draw_prices(parsed, samples, rng)
     cols = _columns(uw, draws)
@@ -1395,7 +1444,7 @@ def robust_cheapest(
     median_design, median_p = None, None
     if plan is not None:
         median_design = plan.design
-        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, seed, parsed)
+        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, drawn, parsed)
         median_p = sim.p_meets
     return RobustChoice(
         feasible=chosen is not None,
@@ -1405,7 +1454,7 @@ def robust_cheapest(
         mean_monthly_cost=None if chosen is None else chosen_mean,
         confidence=float(confidence),
         samples=samples,
-        seed=seed,
+        seed=drawn,
         median_design=median_design,
         median_probability=median_p,
         best_probability=best_p,
@@ -1488,7 +1537,7 @@ def _interval_on_samples(
 # --- sensitivity -----------------------------------------------------------------------------
 
 
-class SensitivityEntry(_Frozen):
+class SensitivityEntry(Rendered, _Frozen):
     """The effect of one uncertain input."""
 
     name: str = Field(description="Input name (a Workload field, downtime_cost, rate.<scenario>).")
@@ -1508,8 +1557,11 @@ class SensitivityEntry(_Frozen):
     )
     first_order_eal: float = Field(description="First-order index on expected annual loss [-].")
 
+    def _document_(self) -> Document:
+        return Document(self.name, frame=Table(_ENTRY_COLUMNS, (_entry_row(self),)))
 
-class Sensitivity(_Frozen):
+
+class Sensitivity(Rendered, _Frozen):
     """Inputs ranked by their effect on cost and on meeting the ask."""
 
     design: Design = Field(description="The design studied.")
@@ -1522,21 +1574,36 @@ class Sensitivity(_Frozen):
     )
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
-    def __str__(self) -> str:
-        w = max([22, *(len(e.name) + 2 for e in self.entries)])
-        lines = [
+    def _document_(self) -> Document:
+        rows = tuple(_entry_row(e) for e in self.entries)
+        title = (
             f"Sensitivity of {self.design.target} every {_fmt_h(self.design.interval)}: "
-            f"{units.format_money(self.cost_median, self.currency)} at the median inputs",
-            f"{'input':<{w}}{'cost @p5':>14}{'cost @p95':>14}{'S1 cost':>9}{'S1 meets':>10}"
-            f"{'meets p5/p95':>14}",
-        ]
-        for e in self.entries:
-            meets = f"{e.meets_low}/{e.meets_high}" if e.meets_low is not None else "-"
-            lines.append(
-                f"{e.name:<{w}}{e.cost_low:>14.2f}{e.cost_high:>14.2f}"
-                f"{e.first_order_cost:>9.3f}{e.first_order_meets:>10.3f}{meets:>14}"
-            )
-        return "\n".join(lines)
+            f"{Column('', '', 'money').cell(self.cost_median, self.currency)} at the median inputs"
+        )
+        return Document(title, (Table(_ENTRY_COLUMNS, rows),), self.currency)
+
+
+_ENTRY_COLUMNS = (
+    Column("input", "input"),
+    Column("low", "p5", "number", show=False),
+    Column("high", "p95", "number", show=False),
+    Column("cost_low", "cost @p5", "money"),
+    Column("cost_high", "cost @p95", "money"),
+    Column("eal_low", "loss @p5", "money", per="yr", show=False),
+    Column("eal_high", "loss @p95", "money", per="yr", show=False),
+    Column("s1_cost", "S1 cost", "number"),
+    Column("s1_meets", "S1 meets", "number"),
+    Column("s1_eal", "S1 loss", "number", show=False),
+    Column("meets_low", "meets @p5", "flag"),
+    Column("meets_high", "meets @p95", "flag"),
+)
+
+
+def _entry_row(e: SensitivityEntry) -> tuple[Any, ...]:
+    return (
+        e.name, e.low, e.high, e.cost_low, e.cost_high, e.eal_low, e.eal_high,
+        e.first_order_cost, e.first_order_meets, e.first_order_eal, e.meets_low, e.meets_high,
+    )  # fmt: skip
 
 
 def first_order_index(x: FloatArray, y: FloatArray, bins: int = 20) -> float:
@@ -1560,7 +1627,7 @@ def sensitivity(
     design_or_requirements: Design | Requirements,
     *,
     samples: int = 10_000,
-    seed: int | None = None,
+    seed: SeedLike = None,
     impact: BusinessImpact | UncertainImpact | None = None,
     catalog: Catalog | None = None,
     requirements: Requirements | None = None,
@@ -1576,8 +1643,9 @@ def sensitivity(
         As for :func:`simulate`.
     samples : int, default 10000
         Samples behind the variance-based indices [-].
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`.
+    seed : int or numpy.random.Generator, optional
+        Seed of :func:`numpy.random.default_rng`; a generator gives one integer seed drawn
+        from it, recorded in the result.
     impact : BusinessImpact or UncertainImpact, optional
         As for :func:`simulate`.
     catalog : Catalog, optional
@@ -1621,7 +1689,7 @@ def sensitivity(
         workload,
         design_or_requirements,
         samples=samples,
-        seed=seed,
+        seed=as_seed(seed),
         impact=impact,
         catalog=catalog,
         requirements=requirements,

@@ -1,0 +1,305 @@
+"""One rendering system: every result class renders as text, Markdown, HTML and a DataFrame.
+
+The classes are discovered (every subclass of ``rtocalc._render.Rendered`` in the package),
+so a new result type is covered, and the list the issue names must be among them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import pkgutil
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+import rtocalc
+from rtocalc import (
+    BusinessImpact,
+    Design,
+    Requirements,
+    UncertainWorkload,
+    Workload,
+    portfolio,
+)
+from rtocalc._render import (
+    HTML_MAX_ROWS,
+    Column,
+    Document,
+    Items,
+    Lines,
+    Rendered,
+    Table,
+    to_html,
+    to_markdown,
+    to_text,
+)
+
+WORKLOAD = Workload(data_size="2 TB", daily_change="2%/day", compute_cost="$3,000/mo")
+ASK = Requirements(rpo="4 h", rto="48 h", offsite=True, budget="$300/mo")
+IMPACT = BusinessImpact(downtime_cost="$2,000/h", data_loss_cost="$500/h")
+UNCERTAIN = UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
+LOCAL = Design(interval="24 h", target="local_disk")
+
+#: the result types issue 16 names, plus their parts
+NAMED = {
+    "Binding",
+    "CostCurve",
+    "CostStep",
+    "CounterOffer",
+    "Frontier",
+    "Negotiation",
+    "Plan",
+    "PortfolioPlan",
+    "Question",
+    "Reason",
+    "Result",
+    "RobustChoice",
+    "Round",
+    "ScenarioOutcome",
+    "Sensitivity",
+    "SensitivityEntry",
+    "Simulation",
+    "StorageEstimate",
+    "Summary",
+    "SystemPlan",
+    "ZeroDowntime",
+}
+
+
+def _rendered_classes() -> dict[str, type]:
+    found: dict[str, type] = {}
+    for info in pkgutil.iter_modules(rtocalc.__path__, "rtocalc."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, Rendered)
+                and obj is not Rendered
+                and not name.startswith("_")
+            ):
+                found[name] = obj
+    return found
+
+
+@pytest.fixture(scope="module")
+def instances() -> dict[str, list[object]]:
+    """At least one instance of every result class, several where their shapes differ."""
+    out: dict[str, list[object]] = {}
+
+    def add(obj: object) -> None:
+        out.setdefault(type(obj).__name__, []).append(obj)
+
+    met = rtocalc.cheapest(WORKLOAD, ASK.model_copy(update={"budget": None}), impact=IMPACT)
+    unmet = rtocalc.cheapest(WORKLOAD, ASK.model_copy(update={"rto": 0.01}))
+    add(met)
+    add(unmet)
+    assert met.plan is not None and unmet.reasons
+    add(met.plan)
+    add(met.plan.by_scenario[0])
+    add(unmet.reasons[0])
+    n = rtocalc.negotiate(WORKLOAD, ASK, impact=IMPACT)
+    add(n)
+    for offer in n.counter_offers[:1]:
+        add(offer)
+    if n.zero_downtime is not None:
+        add(n.zero_downtime)
+    add(n.questions[0])
+    add(n.rounds[0])
+    curve = rtocalc.cost_curve(WORKLOAD, ASK, axis="rto")
+    add(curve)
+    add(curve.steps[0])
+    add(rtocalc.frontier(WORKLOAD, ASK, intervals=(4.0, 24.0)))
+    sim = rtocalc.simulate(UNCERTAIN, ASK, samples=200, seed=1)
+    add(sim)
+    add(sim.monthly_cost)
+    add(rtocalc.robust_cheapest(UNCERTAIN, ASK, samples=200, seed=1))
+    add(rtocalc.robust_cheapest(UNCERTAIN, ASK.model_copy(update={"rpo": 0.001}), samples=50))
+    sens = rtocalc.sensitivity(UNCERTAIN, LOCAL, samples=400, seed=1)
+    add(sens)
+    add(sens.entries[0])
+    add(rtocalc.retention_storage(6000, daily_change=0.03, points=14))
+    add(rtocalc.retention_storage([6000.0, 100.0], daily_change=0.03, points=14))
+    systems = [
+        portfolio.PortfolioSystem(
+            name=f"sys{i}",
+            workload=Workload(data_size=f"{i + 1} TB"),
+            requirements=ASK.model_copy(update={"budget": None}),
+        )
+        for i in range(2)
+    ]
+    plan = portfolio.optimize(systems, budget=2000, links=1000, impact=IMPACT)
+    assert plan.feasible, plan.reasons
+    add(plan)
+    add(plan.systems[0])
+    for b in plan.shared:
+        add(b)
+    add(portfolio.optimize(systems, budget=1.0))  # no plan fits: reasons
+    return out
+
+
+def test_every_named_result_type_uses_the_rendering_system():
+    assert set(_rendered_classes()) >= NAMED
+
+
+def test_every_result_class_has_an_instance(instances):
+    assert set(_rendered_classes()) <= set(instances)
+
+
+class _Balanced(HTMLParser):
+    """Checks that every opened tag is closed in order (void tags aside)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag != "br":
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+
+_NUMBERISH = re.compile(r"(?<![\w.])(inf|nan)(?![\w])", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_each_result_renders_in_every_format(instances, name):
+    pd = pytest.importorskip("pandas")
+    for obj in instances[name]:
+        text, md, page = str(obj), obj.to_markdown(), obj._repr_html_()
+        for out in (text, md, page):
+            assert isinstance(out, str) and out.strip()
+            assert not _NUMBERISH.search(out), f"{name} shows inf/nan: {out[:300]}"
+        assert text != repr(obj)
+        parser = _Balanced()
+        parser.feed(page)
+        assert parser.stack == []
+        df = obj.to_dataframe()
+        assert isinstance(df, pd.DataFrame)
+        rows = obj.rows()
+        assert len(df) == len(rows)
+        if rows:
+            assert list(df.columns) == list(rows[0])
+
+
+def test_column_names_carry_their_unit(instances):
+    """Money ends in the currency, durations in _h, sizes in _gb, rates in _per_year."""
+    for objs in instances.values():
+        for obj in objs:
+            doc = obj._document_()
+            table = doc.table()
+            if table is None:
+                continue
+            keys = [c.key(doc.currency) for c in table.columns]
+            assert len(set(keys)) == len(keys)
+            for c, key in zip(table.columns, keys, strict=True):
+                unit = {"money": "_" + doc.currency, "hours": "_h", "size": "_gb"}.get(c.kind)
+                if unit is not None:
+                    assert key.endswith(unit), (type(obj).__name__, key)
+            # the names other results share mean the same thing everywhere
+            for shared in ("rpo_h", "rto_h", "interval_h", f"monthly_cost_{doc.currency}"):
+                assert shared not in keys or keys.count(shared) == 1
+
+
+def test_same_quantity_same_name_across_results(instances):
+    plan = instances["Plan"][0]
+    frontier = instances["Frontier"][0]
+    curve = instances["CostCurve"][0]
+    folio = instances["PortfolioPlan"][0]
+    for obj in (frontier, curve, folio):
+        keys = set(obj.rows()[0])
+        assert {"rpo_h", "rto_h", "monthly_cost_USD", "interval_h"} <= keys
+    assert {"rpo_h", "rto_h", "rate_per_year", "rpo_limit_h"} <= set(plan.rows()[0])
+
+
+# --- the renderers on their own ---------------------------------------------------------------
+
+COLUMNS = (
+    Column("name", "name"),
+    Column("rto", "RTO", "hours"),
+    Column("cost", "cost", "money"),
+    Column("limit", "limit", "hours", infinite="-"),
+    Column("share", "share", "fraction"),
+    Column("ok", "ok", "flag", words=("yes", "NO")),
+    Column("hidden", "hidden", "number", show=False),
+)
+
+
+def _doc(n: int) -> Document:
+    rows = tuple(
+        (f"r{i}", float(i) if i else math.inf, 100.0 * i, math.inf, i / max(n, 1), i % 2 == 0, i)
+        for i in range(n)
+    )
+    return Document(
+        "Title | with a pipe",
+        (Lines(("a line", "another <line>")), Items("Points", ("one", "two"), numbered=True),
+         Table(COLUMNS, rows, "the table")),
+        "EUR",
+    )  # fmt: skip
+
+
+def test_text_formats_cells_by_kind_and_hides_frame_only_columns():
+    text = to_text(_doc(3))
+    lines = text.splitlines()
+    assert lines[0] == "Title | with a pipe"
+    assert "  1. one" in lines and "  2. two" in lines
+    head = next(line for line in lines if line.startswith("name"))
+    assert "hidden" not in head and "RTO" in head
+    row0 = next(line for line in lines if line.startswith("r0"))
+    assert "no recovery" in row0 and " - " in row0 + " " and "yes" in row0
+    row1 = next(line for line in lines if line.startswith("r1"))
+    assert "1 h" in row1 and "€100" in row1 and "33.3%" in row1 and "NO" in row1
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_markdown_right_aligns_numbers_and_escapes_pipes():
+    md = to_markdown(_doc(2))
+    assert md.startswith("## Title | with a pipe")
+    assert "|---|---:|---:|---:|---:|---|" in md
+    assert "1. one" in md and "**Points**" in md and "**the table**" in md
+
+
+def test_html_escapes_right_aligns_and_truncates_like_pandas():
+    short = to_html(_doc(3))
+    assert "&lt;line&gt;" in short and "<ol>" in short
+    assert '<td style="text-align: right;">1 h</td>' in short
+    assert "<td>r1</td>" in short  # text stays left
+    assert short.count("<tr>") == 4 and "rows ×" not in short
+    n = HTML_MAX_ROWS + 1
+    long = to_html(_doc(n))
+    assert long.count("<tr>") == 1 + 10 + 1  # header, first and last five, the ellipsis row
+    assert "<td>r4</td>" in long and "<td>r5</td>" not in long
+    assert f"<td>r{n - 5}</td>" in long and f"<td>r{n - 6}</td>" not in long
+    assert f"<p>{n} rows × 6 columns</p>" in long
+    exact = to_html(_doc(HTML_MAX_ROWS))
+    assert exact.count("<tr>") == 1 + HTML_MAX_ROWS
+
+
+def test_an_empty_table_renders_its_header():
+    doc = Document("", (Table(COLUMNS, ()),))
+    assert to_text(doc).splitlines()[0].startswith("name")
+    assert "<thead>" in to_html(doc)
+
+
+def test_dataframe_keeps_raw_values_and_every_column():
+    pd = pytest.importorskip("pandas")
+    df = rtocalc._render.to_dataframe(_doc(3), "X.to_dataframe")
+    assert list(df.columns) == ["name", "rto_h", "cost_EUR", "limit_h", "share", "ok", "hidden"]
+    assert np.isinf(df["rto_h"][0]) and df["cost_EUR"][2] == 200.0
+    empty = rtocalc._render.to_dataframe(Document("", (Table(COLUMNS, ()),)), "X")
+    assert isinstance(empty, pd.DataFrame) and list(empty.columns)[:2] == ["name", "rto_h"]
+
+
+def test_results_str_is_the_text_renderer(instances):
+    result = instances["Result"][0]
+    assert str(result) == rtocalc.report.to_text(result)
+    assert result.to_markdown() == rtocalc.report.to_markdown(result)
+    assert result._repr_html_() == rtocalc.report.to_html(result)
