@@ -30,8 +30,10 @@ def _kind(path: Path) -> str:
     """The kind of a shipped file, from where it lives."""
     if path == CATALOG:
         return "catalog"
+    if path.stem == "policy":  # the policy example, and the portfolio's copy of it
+        return "policy"
     if path.parent.name == "policy":
-        return "policy" if path.stem == "policy" else "inventory"
+        return "inventory"
     if path.parent.name == "portfolio":
         return "portfolio"
     return "scenario"
