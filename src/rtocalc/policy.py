@@ -1558,7 +1558,8 @@ def _findings(
                 None,
                 None,
                 "",
-                "no off-site copy; the tier requires one",
+                "not every retained point has an off-site copy (GFS points count only "
+                "where they live); the tier requires one",
             )
         )
     if tier.immutable and not row.has_immutable:
@@ -1570,7 +1571,8 @@ def _findings(
                 None,
                 None,
                 "",
-                "no immutable copy; the tier requires one",
+                "not every retained point has an immutable copy (GFS points count only "
+                "where they live); the tier requires one",
             )
         )
     for key in _RETENTION_KEYS:
