@@ -98,7 +98,8 @@ def test_plan_yes_no_cost_and_window_limits():
         assert_meets(plan, tier)
     message = str(info.value)
     assert "(4 violations)" in message
-    for words in ("no off-site copy", "no immutable copy", "monthly cost", "backup job takes"):
+    off, imm = "retained point has an off-site copy", "retained point has an immutable copy"
+    for words in (off, imm, "monthly cost", "backup job takes"):
         assert words in message
     with pytest.raises(AssertionError) as again:
         assert_meets(design, tier, workload=w)

@@ -367,7 +367,8 @@ class System(_Model):
     Examples
     --------
     >>> s = System(name="crm", tier="tier-2", workload={"data_size": "500 GB"},
-    ...            design={"interval": "4 h", "target": "local_hardened"})
+    ...            design={"interval": "4 h", "scheme": "synthetic_full",
+    ...                    "target": "local_hardened"})
     >>> s.design.interval, s.retention is None
     (4.0, True)
     """
@@ -412,7 +413,8 @@ class Inventory(_Model):
     --------
     >>> inv = Inventory(systems=[{"name": "crm", "tier": "tier-2",
     ...     "workload": {"data_size": "500 GB"},
-    ...     "design": {"interval": "4 h", "target": "local_hardened"}}])
+    ...     "design": {"interval": "4 h", "scheme": "synthetic_full",
+    ...                "target": "local_hardened"}}])
     >>> [s.name for s in inv.systems]
     ['crm']
     """
