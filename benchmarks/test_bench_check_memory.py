@@ -39,7 +39,7 @@ sys.exit(code)
 
 
 def failing_inventory(path: Path, n: int) -> Path:
-    """``n`` tier-2 systems, each failing (its off-site copy is on the archive tier)."""
+    """``n`` tier-2 systems, each failing (its off-site copy goes by daily tape courier)."""
     with open(path, "w", encoding="utf-8") as fh:
         fh.write('name = "all failing"\n')
         for i in range(n):
@@ -47,8 +47,8 @@ def failing_inventory(path: Path, n: int) -> Path:
                 f'[[systems]]\nname = "sys-{i:05d}"\ntier = "tier-2"\n'
                 f'workload = {{ data_size = "{100 + i} GB", daily_change = "2%/day", '
                 'data_reduction = "2:1", compute_cost = "$3,000/mo" }\n'
-                'design = { interval = "3 h", scheme = "reverse", target = "local_hardened", '
-                'offsite = "cloud_copy_archive", link = "wan_500m" }\n'
+                'design = { interval = "3 h", scheme = "synthetic_full", '
+                'target = "local_hardened", offsite = "tape_vault_daily", longterm = "tape" }\n'
             )
     return path
 

@@ -211,7 +211,7 @@ def test_catalog_parses_units(default_catalog):
     assert default_catalog.targets["local_disk"].write_throughput == pytest.approx(3600.0)
     assert default_catalog.targets["local_disk"].job_overhead == pytest.approx(5 / 60)
     assert default_catalog.links["wan_1g"].bandwidth == pytest.approx(1000.0)
-    assert default_catalog.offsite["cloud_copy_archive"].lag == pytest.approx(24.0)
+    assert default_catalog.offsite["tape_vault_weekly"].lag == pytest.approx(7 * 24.0)
 
 
 def test_override_changes_one_price_and_leaves_the_rest(default_catalog):

@@ -152,6 +152,10 @@ def _designs(catalog: Catalog, gfs: bool):
     ):
         if lt == tgt:
             continue
+        # the vendor support rules: the scheme on the chain's and the off-site copy's target
+        on = [tgt] + ([catalog.offsite[off].target] if off is not None else [])
+        if any(scheme not in catalog.targets[k].schemes for k in on):
+            continue
         strategy = catalog.strategies[strat]
         modes = strategy.replication_modes if strategy.replica else ("none",)
         # a same-site pair mirrors over the LAN; a second site replicates over the WAN

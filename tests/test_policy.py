@@ -113,8 +113,8 @@ def test_example_fails_on_its_one_deliberate_violation(capsys):
     assert len(violations) == 1
     line = violations[0]
     assert line.startswith(f"crm [tier-2]: '{SITE}' (site): RPO 1.13 d > limit 1 d; fix: ")
-    assert "offsite cloud_copy_archive -> cloud_copy_infrequent" in line
-    assert "$303/mo" in line and "+$" in line
+    assert "offsite tape_vault_daily -> cloud_copy_infrequent" in line
+    assert "($317/mo, -$1,700/mo)" in line  # the tape courier and autoloader cost more
     assert lines[-1].startswith("FAIL: 7 systems checked: 5 passed, 1 failed (1 violation)")
 
 
@@ -349,7 +349,7 @@ _GOOD_SYSTEM = """
 name = "erp"
 tier = "tier-1"
 workload = { data_size = "4 TB" }
-design = { interval = "15 min", target = "local_hardened" }
+design = { interval = "15 min", scheme = "synthetic_full", target = "local_hardened" }
 """
 
 
@@ -828,6 +828,7 @@ def test_yes_no_window_and_link_violations():
             "workload": {"data_size": "500 TB", "daily_change": "50%/day"},
             "design": {
                 "interval": "1 h",
+                "scheme": "synthetic_full",
                 "target": "local_hardened",
                 "offsite": "tape_vault_weekly",
             },
@@ -838,6 +839,7 @@ def test_yes_no_window_and_link_violations():
             "workload": {"data_size": "100 TB", "daily_change": "50%/day"},
             "design": {
                 "interval": "24 h",
+                "scheme": "synthetic_full",
                 "target": "local_hardened",
                 "offsite": "cloud_copy_hot",
                 "link": "wan_100m",
@@ -997,8 +999,8 @@ def _fitted_tier(workload: Workload, design: Design, margin: float) -> dict[str,
         "rpo": rpo,
         "rto": rto,
         "retention": _RETENTION,
-        "offsite": bool(has_offsite(one, _CATALOG)[0]),
-        "immutable": bool(has_immutable(one, _CATALOG)[0]),
+        "offsite": bool(has_offsite(one, _CATALOG, _RETENTION)[0]),
+        "immutable": bool(has_immutable(one, _CATALOG, _RETENTION)[0]),
         "max_monthly_cost": plan.monthly_cost * (1 + margin),
     }
 

@@ -204,11 +204,18 @@ def test_deleted_folder_in_a_200_tb_archive(catalog):
     assert oc.rto_worst == pytest.approx(0.25 + 1 / 6, rel=1e-9)  # instant recovery
     # only an archive copy: at least the 12 h thaw of Glacier Deep Archive
     cold = catalog.override(
-        {"targets": {"object_archive": {"roles": ["primary", "offsite", "longterm"]}}}
+        {
+            "targets": {
+                "object_archive": {
+                    "roles": ["primary", "offsite", "longterm"],
+                    "schemes": ["synthetic_full"],
+                }
+            }
+        }
     )
     plan = evaluate(
         archive,
-        Design(interval="24 h", target="object_archive", link="wan_10g"),
+        Design(interval="24 h", scheme="synthetic_full", target="object_archive", link="wan_10g"),
         impact=impact,
         catalog=cold,
     )

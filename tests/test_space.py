@@ -114,7 +114,8 @@ def test_threads_share_the_catalog_tables_safely():
         sc.catalog.override({"links": {"wan_1g": {"price_per_month": 900.0 + i}}})
         for i in range(20)
     ]
-    space = build_space(sc.catalog, sc.requirements.retention).take(np.arange(0, 20_000, 97))
+    whole = build_space(sc.catalog, sc.requirements.retention)
+    space = whole.take(np.arange(0, len(whole), 97))
 
     def run(cat):
         ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, cat)

@@ -20,9 +20,11 @@ SITE = "Loss of the primary site (fire, flood, prolonged power failure)"
 
 WORKLOAD = Workload(data_size="1.5 TB", daily_change="2%/day", annual_growth="10%",
                     data_reduction="2:1", compute_cost="$3,000/mo")  # fmt: skip
-GOOD = Design(interval="3 h", scheme="reverse", target="local_hardened",
-              offsite="cloud_copy_infrequent", link="wan_500m")  # fmt: skip
-ARCHIVE = GOOD.model_copy(update={"offsite": "cloud_copy_archive"})
+GOOD = Design(interval="3 h", scheme="synthetic_full", target="local_hardened",
+              offsite="cloud_copy_infrequent", longterm="object_infrequent",
+              link="wan_500m")  # fmt: skip
+# the deliberate violation: the off-site copy goes by daily tape courier (1 d lag)
+ARCHIVE = GOOD.model_copy(update={"offsite": "tape_vault_daily", "longterm": "tape", "link": None})
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +98,8 @@ def test_plan_yes_no_cost_and_window_limits():
         assert_meets(plan, tier)
     message = str(info.value)
     assert "(4 violations)" in message
-    for words in ("no off-site copy", "no immutable copy", "monthly cost", "backup job takes"):
+    off, imm = "retained point has an off-site copy", "retained point has an immutable copy"
+    for words in (off, imm, "monthly cost", "backup job takes"):
         assert words in message
     with pytest.raises(AssertionError) as again:
         assert_meets(design, tier, workload=w)
@@ -168,8 +171,9 @@ def test_pytest_output_is_the_message_without_helper_frames(tmp_path):
                 tier = load_policy({str(POLICY)!r}).tiers["tier-2"]
                 workload = Workload(data_size="1.5 TB", daily_change="2%/day",
                                     annual_growth="10%", data_reduction="2:1")
-                design = Design(interval="3 h", scheme="reverse", target="local_hardened",
-                                offsite="cloud_copy_archive", link="wan_500m")
+                design = Design(interval="3 h", scheme="synthetic_full",
+                                target="local_hardened", offsite="tape_vault_daily",
+                                longterm="tape")
                 assert_meets(design, tier, workload=workload, name="crm")
             """
         ),

@@ -287,20 +287,22 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
 
 def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default):
     """Issue 19, item 5: a cheap design that breaks a held limit entered the running
-    minimum of the RTO candidates and hid the $1,952.61/mo step from 10.76 h; cost_at(12)
-    then read the $1,987.07/mo step of 1.5 h. Every step is checked by an exact search.
-    Since then a site loss is noticed in 15 min and declared in 1 h (it was 1 h in all)
-    and retention follows the restore-point simulator's calendar, so the step is
-    $1,943.60/mo from 11.01 h."""
+    minimum of the RTO candidates and hid the $1,952.61/mo step from 10.76 h (11.01 h since
+    a site loss is noticed in 15 min and declared in 1 h, where it was 1 h in all);
+    cost_at(12) then read the $1,987.07/mo step of 1.5 h. Every step is checked by an
+    exact search. Issue 13 kept the GFS points off site and dropped unsupported chains: no
+    restore design now reaches a site RTO of 12 h (the first restore step is 12.19 h,
+    $2,098.71/mo), so cost_at(12) is the $2,153.85/mo pilot-light step of 1.75 h."""
     w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
     curve = cost_curve(w, ask, impact=imp, catalog=cat, scopes=["hardware", "site"])
     held = {s: ask.limit("rto", s) for s in ("logical", "ransomware")}
     exact = _cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
     assert exact is not None
     assert curve.cost_at(12.0) == pytest.approx(exact.monthly_cost, rel=1e-12)
-    assert exact.monthly_cost == pytest.approx(1943.60, abs=0.01)
-    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(1943.60, abs=0.01))
-    assert step.target == pytest.approx(11.01, abs=0.01)
+    assert exact.monthly_cost == pytest.approx(2153.85, abs=0.01)
+    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(2153.85, abs=0.01))
+    assert step.target == pytest.approx(1.75, abs=0.01)
+    assert min(s.target for s in curve.steps if s.plan.design.strategy == "restore") > 12.0
 
 
 def test_rpo_curve_claims_only_what_it_searched(default):

@@ -107,9 +107,9 @@ def cheapest_plans(
     ret = requirements.retention
     keep = np.ones(len(space), bool)
     if requirements.offsite:
-        keep &= has_offsite(space, catalog)
+        keep &= has_offsite(space, catalog, ret)
     if requirements.immutable:
-        keep &= has_immutable(space, catalog)
+        keep &= has_immutable(space, catalog, ret)
     cand0 = np.flatnonzero(keep)
     i_max = np.full(len(space), HOURS_PER_DAY)
     bounds, cands = [], []

@@ -644,6 +644,36 @@ class Target(_Sourced):
     instant_recovery_time: Hours = Field(
         0.0, description="From the start of an instant recovery until the system serves [h]."
     )
+    schemes: tuple[Scheme, ...] = Field(
+        SCHEMES,  # type: ignore[arg-type]
+        description=(
+            "Chain schemes the vendor supports on this target, for the main chain and for an "
+            "off-site copy (empty: it holds GFS fulls only, no chain of increments)."
+        ),
+    )
+
+    @field_validator("schemes", mode="before")
+    @classmethod
+    def _known_schemes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = (value,)
+        if isinstance(value, (list, tuple)):
+            bad = [v for v in value if v not in SCHEMES]
+            if bad:
+                raise ValueError(
+                    f"schemes: {bad[0]!r} is not a chain scheme; use some of "
+                    + ", ".join(repr(s) for s in SCHEMES)
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _chain_needs_scheme(self) -> Self:
+        if "primary" in self.roles and not self.schemes:
+            raise ValueError(
+                "schemes: [] but roles has 'primary': a target that holds the main chain "
+                "needs at least one of " + ", ".join(repr(s) for s in SCHEMES)
+            )
+        return self
 
 
 class OffsiteMethod(_Sourced):
@@ -810,6 +840,15 @@ class Catalog(_Model):
                         loc,
                         f"target: {method.target!r} is at the primary site or lacks the "
                         "'offsite' role; use a 'cloud' or 'vault' target with that role",
+                        method.target,
+                    )
+                )
+            elif not target.schemes:
+                errors.append(
+                    (
+                        loc,
+                        f"target: {method.target!r} holds GFS fulls only (schemes = []), not "
+                        "the chain an off-site copy carries; use a target with chain schemes",
                         method.target,
                     )
                 )

@@ -34,6 +34,7 @@ from .space import (
     row_costs,
     space_of,
     take_rows,
+    unmet_points,
 )
 from .units import HOURS_PER_DAY, format_throughput
 
@@ -472,9 +473,9 @@ def _search(
         bound = _bound(space, workload, ret, catalog)
     keep = np.ones(len(space), bool) if where is None else np.array(where, dtype=bool)
     if requirements.offsite:
-        keep &= has_offsite(space, catalog)
+        keep &= has_offsite(space, catalog, ret)
     if requirements.immutable:
-        keep &= has_immutable(space, catalog)
+        keep &= has_immutable(space, catalog, ret)
     cand = bound.ranked[keep[bound.ranked]]  # by (bound, row)
     evaluated: list[tuple[IntArray, Evaluation]] = []
     found: list[tuple[Evaluation, int, int]] = []  # per batch: its best, row there, row here
@@ -650,10 +651,14 @@ def make_plan(
                     f"{format_duration(oc.rto_limit)}"
                 )
     if requirements is not None:
-        if requirements.offsite and not ev.has_offsite[row]:
-            violations.append("no off-site copy, but the ask requires one")
-        if requirements.immutable and not ev.has_immutable[row]:
-            violations.append("no immutable copy, but the ask requires one")
+        for kind, asked, ok in (
+            ("offsite", requirements.offsite, ev.has_offsite),
+            ("immutable", requirements.immutable, ev.has_immutable),
+        ):
+            if asked and not ok[row]:
+                violations.append(
+                    unmet_points(ev.space, row, catalog, requirements.retention, kind)
+                )
     if not ev.window_ok[row]:
         violations.append(
             f"backups need {format_duration(float(ev.min_interval[row]))} between runs to "

@@ -367,7 +367,8 @@ class System(_Model):
     Examples
     --------
     >>> s = System(name="crm", tier="tier-2", workload={"data_size": "500 GB"},
-    ...            design={"interval": "4 h", "target": "local_hardened"})
+    ...            design={"interval": "4 h", "scheme": "synthetic_full",
+    ...                    "target": "local_hardened"})
     >>> s.design.interval, s.retention is None
     (4.0, True)
     """
@@ -412,7 +413,8 @@ class Inventory(_Model):
     --------
     >>> inv = Inventory(systems=[{"name": "crm", "tier": "tier-2",
     ...     "workload": {"data_size": "500 GB"},
-    ...     "design": {"interval": "4 h", "target": "local_hardened"}}])
+    ...     "design": {"interval": "4 h", "scheme": "synthetic_full",
+    ...                "target": "local_hardened"}}])
     >>> [s.name for s in inv.systems]
     ['crm']
     """
@@ -1558,7 +1560,8 @@ def _findings(
                 None,
                 None,
                 "",
-                "no off-site copy; the tier requires one",
+                "not every retained point has an off-site copy (GFS points count only "
+                "where they live); the tier requires one",
             )
         )
     if tier.immutable and not row.has_immutable:
@@ -1570,7 +1573,8 @@ def _findings(
                 None,
                 None,
                 "",
-                "no immutable copy; the tier requires one",
+                "not every retained point has an immutable copy (GFS points count only "
+                "where they live); the tier requires one",
             )
         )
     for key in _RETENTION_KEYS:

@@ -214,6 +214,9 @@ def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     if len(off_loc):
         uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == _LOC["cloud"])
     ok = (lt != t) & tab.modes[st, rep] & ((li >= 0) == uses_link)
+    # vendor support rules (catalog data): the chain's scheme on its target and on the
+    # off-site copy's target; a long-term target only needs the 'longterm' role (GFS fulls)
+    ok &= tab.supports[t, s] & tab.supports[tab.off_target[o], s]
     rows = np.flatnonzero(ok)
     return DesignSpace(keys, t[rows], s[rows], o[rows], lt[rows], rep[rows], li[rows], st[rows])
 
@@ -239,6 +242,9 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
             "with the 'primary' role: "
             + ", ".join(repr(k) for k, v in catalog.targets.items() if "primary" in v.roles)
         )
+    _check_scheme(catalog, "target", design.target, design.scheme)
+    if design.offsite is not None and design.offsite in catalog.offsite:
+        _check_scheme(catalog, "offsite", catalog.offsite[design.offsite].target, design.scheme)
     lt = index("longterm", design.longterm, keys.targets)
     if lt >= 0 and "longterm" not in catalog.targets[design.longterm or ""].roles:
         raise ValueError(
@@ -284,6 +290,27 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         col(li),
         col(st),
         np.array([design.interval]),
+    )
+
+
+def _check_scheme(catalog: Catalog, kind: str, target: str, scheme: str) -> None:
+    """Raise if the vendor does not support chain ``scheme`` on ``target`` (catalog data)."""
+    accepted = catalog.targets[target].schemes
+    if scheme in accepted:
+        return
+    where = (
+        f"design.target: {target!r}"
+        if kind == "target"
+        else f"design.offsite: its target {target!r}"
+    )
+    if not accepted:
+        raise ValueError(
+            f"{where} holds GFS fulls only and takes no {scheme!r} chain (the catalog's "
+            "schemes = [] for it, see its source); use it as the long-term target"
+        )
+    raise ValueError(
+        f"{where} does not support scheme {scheme!r} (see the catalog's source for it); "
+        "use one of " + ", ".join(repr(x) for x in accepted)
     )
 
 
@@ -516,6 +543,7 @@ class _Tables:
     modes: NDArray[np.bool_]  # strategies x REPLICATION: replication modes allowed
     witness: FloatArray  # strategies: third-site witness [currency/month]
     instant: FloatArray  # targets: instant recovery time [h], inf where not allowed
+    supports: NDArray[np.bool_]  # targets (+ none) x SCHEMES: the vendor supports the chain
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Tables:
@@ -588,6 +616,10 @@ class _Tables:
                     for x in tg
                 ],
                 np.inf,
+            ),
+            supports=np.array(
+                [[sc in x.schemes for sc in SCHEMES] for x in tg] + [[True] * len(SCHEMES)],
+                dtype=bool,
             ),
         )
 
@@ -860,7 +892,7 @@ def _choice_figures(
         move=(move_a[0], move_a[1], move_lt_b),
         instant=(ir_a[0], ir_a[1], tab.instant[lt_b]),
         chain_hours=chain_days_a * HOURS_PER_DAY,
-        immutable=_immutable(tab, t_a, o_a, -1),  # the long-term target's part is per row
+        immutable=_immutable(tab, t_a, o_a),  # the GFS points' part is per row
         offsite=_offsite(tab, t_a, o_a),
         alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
         chain_days=chain_days_a,
@@ -1489,8 +1521,14 @@ def evaluate_space(
     np.sum(cost.expected_annual_loss(rates[:, None], rto, rpo, dc, lc, axis=None), 0, out=eal)
 
     # --- other constraints ------------------------------------------------------------------
-    offsite_ok = A.rows(fig.offsite)  # as has_offsite() and has_immutable() say
-    immutable_ok = A.rows(fig.immutable) | tab.immutable[space.longterm]
+    # as has_offsite() and has_immutable() say: the short-term points on the chain and its
+    # off-site copy, and the GFS points where they live (the long-term target, else the chain)
+    offsite_ok = A.rows(fig.offsite)
+    immutable_ok = A.rows(fig.immutable)
+    if ret.gfs:
+        home = _gfs_home(space.target, space.longterm)
+        offsite_ok = offsite_ok & (tab.loc[home] != _LOC["primary"])
+        immutable_ok = immutable_ok & tab.immutable[home]
     traffic = col(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
     traffic += B.rows(fig.traffic[2])
     link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
@@ -2180,22 +2218,83 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog:
     return False
 
 
-def has_offsite(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
-    """Rows with a copy away from the primary site (an off-site copy or a cloud chain)."""
-    return _offsite(_Tables.of(catalog), space.target, space.offsite)
+def has_offsite(
+    space: DesignSpace, catalog: Catalog, retention: Retention | None = None
+) -> NDArray[np.bool_]:
+    """Rows whose retained points are all away from the primary site.
+
+    The short-term points count when there is an off-site copy or the chain lives away
+    from the primary site; the GFS points (when ``retention`` keeps them) only where they
+    live: on the long-term target, else on the chain's target (the off-site copy holds the
+    short-term chain only). Without ``retention`` the GFS points are not checked.
+    """
+    tab = _Tables.of(catalog)
+    ok = _offsite(tab, space.target, space.offsite)
+    if retention is not None and retention.gfs:
+        ok &= tab.loc[_gfs_home(space.target, space.longterm)] != _LOC["primary"]
+    return ok
 
 
-def has_immutable(space: DesignSpace, catalog: Catalog) -> NDArray[np.bool_]:
-    """Rows with at least one immutable copy (chain, off-site copy or GFS points)."""
-    return _immutable(_Tables.of(catalog), space.target, space.offsite, space.longterm)
+def has_immutable(
+    space: DesignSpace, catalog: Catalog, retention: Retention | None = None
+) -> NDArray[np.bool_]:
+    """Rows whose retained points all have an immutable copy.
+
+    The short-term points count when the chain or its off-site copy is immutable; the GFS
+    points (when ``retention`` keeps them) only when the target they live on is (the
+    long-term target, else the chain's). Without ``retention`` the GFS points are not
+    checked.
+    """
+    tab = _Tables.of(catalog)
+    ok = _immutable(tab, space.target, space.offsite)
+    if retention is not None and retention.gfs:
+        ok &= tab.immutable[_gfs_home(space.target, space.longterm)]
+    return ok
+
+
+def unmet_points(
+    space: DesignSpace, row: int, catalog: Catalog, retention: Retention, kind: str
+) -> str:
+    """Which retained points of ``row`` fail the ask's ``kind`` ('offsite' or 'immutable')."""
+    tab, keys = _Tables.of(catalog), space.keys
+    t, o, lt = int(space.target[row]), int(space.offsite[row]), int(space.longterm[row])
+    short_ok = bool(
+        _offsite(tab, t, o) if kind == "offsite" else _immutable(tab, t, o)
+    )
+    what = "off site" if kind == "offsite" else "immutable"
+    if not short_ok:
+        return (
+            f"the short-term points on {keys.targets[t]!r} have no {what} copy, "
+            "but the ask requires one"
+        )
+    home = lt if lt >= 0 else t
+    gfs = ", ".join(
+        f"{n} {name}"
+        for n, name in (
+            (retention.weekly, "weekly"),
+            (retention.monthly, "monthly"),
+            (retention.yearly, "yearly"),
+        )
+        if n
+    )
+    where = "at the primary site" if kind == "offsite" else "on mutable storage"
+    return (
+        f"the GFS points ({gfs}) stay {where} on {keys.targets[home]!r}, "
+        f"but the ask requires every retained point {what}"
+    )
+
+
+def _gfs_home(target: Any, longterm: Any) -> Any:
+    """The target that holds a row's GFS points: the long-term target, else the chain's."""
+    return np.where(np.asarray(longterm) >= 0, longterm, target)
 
 
 def _offsite(tab: _Tables, target: Any, offsite: Any) -> NDArray[np.bool_]:
-    """The off-site rule of :func:`has_offsite`, on any broadcasting choice columns."""
+    """The short-term off-site rule of :func:`has_offsite`, on broadcasting choice columns."""
     return np.asarray((offsite >= 0) | (tab.loc[target] != _LOC["primary"]))
 
 
-def _immutable(tab: _Tables, target: Any, offsite: Any, longterm: Any) -> NDArray[np.bool_]:
-    """The immutability rule of :func:`has_immutable`, on any broadcasting choice columns."""
+def _immutable(tab: _Tables, target: Any, offsite: Any) -> NDArray[np.bool_]:
+    """The short-term immutability rule of :func:`has_immutable`, on broadcasting columns."""
     imm = tab.immutable
-    return np.asarray(imm[target] | imm[tab.off_target[offsite]] | imm[longterm])
+    return np.asarray(imm[target] | imm[tab.off_target[offsite]])

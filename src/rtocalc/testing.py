@@ -233,6 +233,8 @@ def _plan_row(
     outcomes = [by_name[s.name] for s in scenarios]
     rpo_lim, rto_lim = limits[0].tolist(), limits[1].tolist()
     space = space_of(catalog, plan.design)
+    # the GFS points count where they live (the retention the plan was evaluated with)
+    kept = plan.requirements.retention if plan.requirements is not None else None
     return _Row(
         rpo=[o.rpo for o in outcomes],
         rto=[o.rto for o in outcomes],
@@ -241,8 +243,8 @@ def _plan_row(
             for o, a, b in zip(outcomes, rpo_lim, rto_lim, strict=True)
         ],
         survives=[o.path != "none" for o in outcomes],
-        has_offsite=bool(has_offsite(space, catalog)[0]),
-        has_immutable=bool(has_immutable(space, catalog)[0]),
+        has_offsite=bool(has_offsite(space, catalog, kept)[0]),
+        has_immutable=bool(has_immutable(space, catalog, kept)[0]),
         monthly_cost=plan.monthly_cost,
         backup_duration=plan.backup_duration,
         interval=plan.design.interval,

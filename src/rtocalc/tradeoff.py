@@ -343,9 +343,9 @@ def _frontier(
     open_req = _relaxed(req, rpo=True, rto=True)
     keep = np.ones(len(space), bool)
     if req.offsite:
-        keep &= has_offsite(space, catalog)
+        keep &= has_offsite(space, catalog, req.retention)
     if req.immutable:
-        keep &= has_immutable(space, catalog)
+        keep &= has_immutable(space, catalog, req.retention)
     if max_cost is not None:
         bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
         keep &= bound.outlay <= max_cost + 1e-9
