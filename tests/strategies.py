@@ -321,6 +321,8 @@ def workload_models(draw: st.DrawFn) -> Workload:
     if growth > 0.0 and horizon > 0.0:
         room = math.log(1e12 / size) / math.log1p(growth) if size > 0.0 else math.inf
         horizon = min(horizon, max(room * (1.0 - 1e-9), 0.0))
+        if size * (1.0 + growth) ** horizon > 1e12:  # rounding at the very edge of the cap
+            horizon = 0.0
     return Workload(
         data_size=size,
         daily_change=draw(_non_negative(1.0)),
