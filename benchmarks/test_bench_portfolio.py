@@ -13,7 +13,8 @@ their impacts) with data sizes scaled by one of three seeded factors, so the por
 36 distinct system types however large it is. The budget sits halfway between the sum of the
 cheapest designs and the outlay of the unconstrained TCO optimum, so it binds; the shared
 link capacity sits halfway between the least traffic the systems' limits allow and the
-traffic of that optimum.
+traffic of that optimum, or at the traffic of the cheapest designs where that is more (so
+that some assignment meets both limits).
 """
 
 from __future__ import annotations
@@ -75,7 +76,14 @@ def limits(systems: list[PortfolioSystem], f: portfolio.PortfolioFile) -> tuple[
     free = sum(n * float(c.outlay[j]) for n, c, j in zip(counts, cands, best, strict=True))
     traffic = sum(n * float(c.traffic[j[0]]) for n, c, j in zip(counts, cands, best, strict=True))
     least = sum(n * float(c.traffic.min()) for n, c in zip(counts, cands, strict=True))
-    return cheapest + 0.5 * (free - cheapest), least + 0.5 * (traffic - least)
+    # the cheapest designs must fit the link too (the two limits bind together only where
+    # some assignment meets both; the designs vendors support changed which one does)
+    low = [np.unravel_index(int(np.argmin(c.outlay)), c.outlay.shape) for c in cands]
+    at_cheapest = sum(
+        n * float(c.traffic[j[0]]) for n, c, j in zip(counts, cands, low, strict=True)
+    )
+    links = max(least + 0.5 * (traffic - least), at_cheapest)
+    return cheapest + 0.5 * (free - cheapest), links
 
 
 def run(n: int, rounds: int = 3) -> dict[str, float]:
