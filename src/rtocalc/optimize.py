@@ -744,7 +744,7 @@ def _path_words(
     """One path's RTO, part by part (:func:`rtocalc.space.path_clock`)."""
     transfer = None
     if p:
-        size = float(ev.extra["share"][s]) * workload.final_size
+        size = float(ev.extra["clock"].share[s]) * workload.final_size
         read = float(ev.extra["read"][p][row])
         transfer = f"moving {format_size(size)} at {format_throughput(read)}"
     how = "failing over to the" if p == 0 else "restoring from the"

@@ -1234,7 +1234,7 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
         return float(value[row] if np.ndim(value) else value)
 
     share = float(clock.share[s])
-    move = share * float(physics.transfer_time(at_row(x["data_size"]), at_row(x["read"][path])))
+    move = share * at_row(x["transfer"][path])
     replay = share * at_row(x["replay"][path])
     retr = float(x["retrieval"][path][row])
     parts["detection"] = float(clock.detection[s])
@@ -1434,7 +1434,6 @@ def evaluate_space(
     )
     restores = (_PRIMARY, _OFFSITE, _LONGTERM)
     x = {
-        "data_size": np.broadcast_to(np.asarray(D, dtype=float), (n,)),  # a view
         "strategy": space.strategy,
         "failover": failover,
         "read": dict(zip(restores, read, strict=True)),
@@ -1444,7 +1443,6 @@ def evaluate_space(
         "transfer": {k: physics.transfer_time(D, r) for k, r in zip(restores, read, strict=True)},
         "instant": dict(zip(restores, instant, strict=True)),
         "provisioning": prov,
-        "share": clock.share,
         "clock": clock,
         "automatic": tab.automatic[space.strategy],
     }
@@ -1763,7 +1761,7 @@ def _solve_interval(
     return out
 
 
-_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "rates", "share"})
+_PER_SCENARIO = frozenset({"rpo_limit", "rto_limit", "rates"})
 
 
 def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
