@@ -101,6 +101,47 @@ def test_negotiate_zero_downtime(benchmark):
     assert n.verdict == "impossible"
 
 
+def _rto_jobs(scenario, space):
+    """Exact searches at 14 RTO targets after a hardware failure and a site loss (the other
+    limits as asked), each met by some design: the steps of a cost curve."""
+    from rtocalc._search import Job, bound
+    from rtocalc.models import SCOPES
+
+    s = scenario
+    ask = s.requirements
+    b = bound(space, s.workload, ask.retention, s.catalog)
+    held = {sc: ask.limit("rto", sc) for sc in SCOPES}
+    jobs = []
+    for t in (0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 24, 48):
+        table = {**held, "hardware": t, "site": t}
+        jobs.append(Job(s.workload, ask.model_copy(update={"rto": table, "mtd": None}), b))
+    return jobs
+
+
+def test_search_side_by_side(benchmark, scenario, space):
+    """14 exact searches (a cost curve's RTO steps) side by side: one evaluation per round
+    for all of them (compare with the one-by-one loop below in the same run)."""
+    from rtocalc._search import search
+
+    jobs = _rto_jobs(scenario, space)
+    found = benchmark(search, space, jobs, scenario.impact, scenario.catalog)
+    benchmark.extra_info["jobs"] = len(jobs)
+    assert any(f.best is not None for f in found)
+
+
+def test_search_one_by_one(benchmark, scenario, space):
+    """The same 14 searches one after the other (one evaluation per search and round)."""
+    from rtocalc._search import search
+
+    jobs = _rto_jobs(scenario, space)
+
+    def loop():
+        return [search(space, [j], scenario.impact, scenario.catalog)[0] for j in jobs]
+
+    found = benchmark(loop)
+    assert any(f.best is not None for f in found)
+
+
 def test_frontier_default(benchmark, scenario):
     """``frontier()`` over the whole default space at 8 intervals per design."""
     from rtocalc import frontier

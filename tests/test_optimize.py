@@ -23,15 +23,16 @@ from rtocalc import (
     UncertainImpact,
     Uniform,
     Workload,
+    _search,
     cheapest,
     evaluate,
     load_scenario,
     negotiate,
-    optimize,
     simulate,
 )
+from rtocalc._search import both_ends as _both_ends
 from rtocalc.models import SCHEMES, SCOPES
-from rtocalc.optimize import _both_ends, _cheapest, explain, make_plan, order
+from rtocalc.optimize import _cheapest, explain, make_plan, order
 from rtocalc.space import Evaluation, build_space, evaluate_space
 from strategies import asks, small_catalogs, workloads
 
@@ -131,7 +132,7 @@ def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, 
     expected = (
         make_plan(ev, int(feasible[0]), workload, ask, impact, catalog) if feasible.size else None
     )
-    with mock.patch.object(optimize, "_FIRST_BATCH", first):
+    with mock.patch.object(_search, "FIRST_BATCH", first):
         res, evaluated = _cheapest(space, workload, ask, impact, catalog, objective)
     rows = np.concatenate([r for r, _ in evaluated])
     assert len(np.unique(rows)) == len(rows)  # no row evaluated twice

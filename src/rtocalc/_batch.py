@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._search import Job, bound, search
 from .models import BusinessImpact, Catalog, Design, Requirements, Workload
-from .optimize import _FIRST_BATCH, make_plan
+from .optimize import make_plan
 from .results import Plan
 from .space import (
     DesignSpace,
@@ -26,13 +27,8 @@ from .space import (
     WorkloadColumns,
     build_space,
     evaluate_space,
-    has_immutable,
-    has_offsite,
-    row_costs,
     space_of,
-    take_rows,
 )
-from .units import HOURS_PER_DAY
 
 
 def stack_designs(designs: Sequence[Design], catalog: Catalog) -> DesignSpace:
@@ -96,57 +92,17 @@ def cheapest_plans(
 ) -> list[Plan | None]:
     """The plan of ``rtocalc.cheapest(w, requirements, ...)`` for every workload ``w``.
 
-    The search is that of :func:`rtocalc.optimize._search` (objective ``"outlay"``), run
-    for all workloads side by side: each workload keeps its own candidate order (by its
-    own lower bound) and its own batch size, and every round evaluates the current
-    batches of all workloads not yet settled in one call of
-    :func:`rtocalc.space.evaluate_space`, one workload per row. None where no design
-    meets the ask (call :func:`rtocalc.cheapest` for the reasons).
+    One job of :func:`rtocalc._search.search` per workload (objective ``"outlay"``),
+    searched side by side: every round evaluates the current batches of all workloads
+    not yet settled in one call of :func:`rtocalc.space.evaluate_space`, one workload per
+    row. None where no design meets the ask (call :func:`rtocalc.cheapest` for the
+    reasons).
     """
     space = space if space is not None else build_space(catalog, requirements.retention)
     ret = requirements.retention
-    keep = np.ones(len(space), bool)
-    if requirements.offsite:
-        keep &= has_offsite(space, catalog, ret)
-    if requirements.immutable:
-        keep &= has_immutable(space, catalog, ret)
-    cand0 = np.flatnonzero(keep)
-    i_max = np.full(len(space), HOURS_PER_DAY)
-    bounds, cands = [], []
-    for w in workloads:
-        bound = row_costs(space, i_max, w, ret, catalog).outlay
-        bounds.append(bound)
-        cands.append(cand0[np.lexsort((cand0, bound[cand0]))])
-    columns = WorkloadColumns.of(workloads)
-    k = {i: min(len(cand0), _FIRST_BATCH) for i in range(len(workloads)) if len(cand0)}
-    found: list[Plan | None] = [None] * len(workloads)
-    while k:
-        active = sorted(k)
-        blocks = [np.sort(cands[i][: k[i]]) for i in active]
-        rows = np.concatenate(blocks)
-        owner = np.repeat(np.asarray(active, dtype=np.int64), [len(b) for b in blocks])
-        ev = evaluate_space(space.take(rows), columns.take(owner), requirements, impact, catalog)
-        start = 0
-        for i, block in zip(active, blocks, strict=True):
-            sl = np.arange(start, start + len(block))
-            start += len(block)
-            done = k[i] == len(cands[i])
-            feasible = ev.feasible[sl]
-            if feasible.any():
-                # optimize.order on the block: outlay, worst RTO, worst RPO, outlay, row order
-                outlay = ev.outlay[sl]
-                ranked = np.lexsort(
-                    (np.arange(len(sl)), outlay, ev.worst_rpo[sl], ev.worst_rto[sl], outlay)
-                )
-                best = int(ranked[feasible[ranked]][0])
-                cost = float(outlay[best])
-                if done or bounds[i][cands[i][k[i]]] > cost * (1 + 1e-12) + 1e-9:
-                    one = take_rows(ev, np.array([sl[best]]))
-                    found[i] = make_plan(one, 0, workloads[i], requirements, impact, catalog)
-                    del k[i]
-                    continue
-            if done:
-                del k[i]  # nothing feasible
-            else:
-                k[i] = min(len(cands[i]), 4 * k[i])
-    return found
+    jobs = [Job(w, requirements, bound(space, w, ret, catalog)) for w in workloads]
+    found = search(space, jobs, impact, catalog)
+    return [
+        None if f.best is None else make_plan(*f.best, w, requirements, impact, catalog)
+        for f, w in zip(found, workloads, strict=True)
+    ]

@@ -15,10 +15,10 @@ import numpy as np
 from pydantic import Field, PrivateAttr
 
 from ._render import Column, Document, Items, Table, describe_design
+from ._search import Bound as _Bound
+from ._search import bound as _bound
 from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
 from .optimize import (
-    _Bound,
-    _bound,
     _cheapest,
     _cheapest_plan,
     _check_type,

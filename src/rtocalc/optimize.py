@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import physics, units
 from ._random import SeedLike
-from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
+from ._search import Bound as _Bound
+from ._search import Job, Objective, Searched, search
+from ._search import bound as _bound
+from ._search import order as order
+from .models import BusinessImpact, Catalog, Design, Requirements, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
     PATHS,
@@ -25,18 +28,13 @@ from .space import (
     Evaluation,
     IntArray,
     build_space,
-    detection_binds,
     evaluate_space,
     gather_rows,
-    has_immutable,
-    has_offsite,
     path_clock,
-    row_costs,
     space_of,
-    take_rows,
     unmet_points,
 )
-from .units import HOURS_PER_DAY, format_throughput
+from .units import format_throughput
 
 if TYPE_CHECKING:
     from .uncertainty import UncertainImpact, UncertainWorkload
@@ -54,9 +52,7 @@ def format_size(gb: float) -> str:
     return units.format_size(gb, digits=3)
 
 
-Objective = Literal["outlay", "tco"]
 _OPEN = Requirements(rpo={}, rto={})
-_FIRST_BATCH = 512
 
 
 def _inputs(
@@ -73,41 +69,6 @@ def _check_type(name: str, value: object, kind: type) -> None:
             f"{name}: expected a rtocalc.{kind.__name__}, got {type(value).__name__}; build one "
             f"with rtocalc.{kind.__name__}(...) or {kind.__name__}.model_validate(dict)"
         )
-
-
-def _keys(ev: Evaluation, objective: Objective) -> tuple[np.ndarray, ...]:
-    """The keys of :func:`order` but the row, least significant first (as for
-    :func:`numpy.lexsort`): outlay, worst RPO, worst RTO, objective."""
-    primary = ev.outlay if objective == "outlay" else ev.tco
-    return ev.outlay, ev.worst_rpo, ev.worst_rto, primary
-
-
-def order(ev: Evaluation, objective: Objective) -> np.ndarray:
-    """Row indices sorted by the documented key.
-
-    Key: objective (outlay or TCO), then worst RTO, then worst RPO, then outlay, then
-    row order (catalog order of target, scheme, off-site, long-term, replication, link,
-    strategy).
-    """
-    keys = _keys(ev, objective)
-    return np.lexsort((np.arange(len(keys[0])), *keys))
-
-
-def _first(ev: Evaluation, objective: Objective) -> int | None:
-    """The feasible row that :func:`order` ranks first, or None when no row is feasible.
-
-    Only the feasible rows with the least objective are sorted (all feasible rows if an
-    objective is NaN, which sorts last): the key ends with the row, so their order among
-    themselves is the one :func:`order` gives.
-    """
-    rows = np.flatnonzero(ev.feasible)
-    if not rows.size:
-        return None
-    primary = _keys(ev, objective)[-1][rows]
-    least = primary.min()
-    if not np.isnan(least):
-        rows = rows[primary == least]
-    return int(rows[np.lexsort((rows, *(k[rows] for k in _keys(ev, objective))))[0]])
 
 
 def cheapest(
@@ -394,40 +355,6 @@ def _cheapest_plan(
     return make_plan(ev, row, workload, requirements, impact, catalog)
 
 
-@dataclass(frozen=True)
-class _Bound:
-    """Each row's outlay lower bound and the rows in the order the search takes them."""
-
-    #: outlay at the longest backup interval, 24 h [currency/month], per row
-    outlay: np.ndarray
-    #: rows sorted by (outlay, row)
-    ranked: IntArray
-
-
-def _bound(
-    space: DesignSpace, workload: Workload, retention: Retention, catalog: Catalog
-) -> _Bound:
-    """Each row's outlay at the longest backup interval, 24 h, and the rows sorted by it.
-
-    Outlay never rises with the interval, and no interval is longer, so this is a lower
-    bound of each row's outlay (and TCO) at any interval the ask may solve for.
-    """
-    i_max = np.full(len(space), HOURS_PER_DAY)
-    outlay = row_costs(space, i_max, workload, retention, catalog).outlay
-    return _Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
-
-
-@dataclass(frozen=True)
-class _Searched:
-    """What :func:`_search` found, and the rows it evaluated on the way."""
-
-    #: the best row's evaluation (of its batch) and its index there; None: none feasible
-    best: tuple[Evaluation, int] | None
-    #: rows of the space (sorted) and their evaluation at the ask (longest interval), each
-    #: row in one batch only
-    evaluated: tuple[tuple[IntArray, Evaluation], ...]
-
-
 def _search(
     space: DesignSpace,
     workload: Workload,
@@ -438,91 +365,18 @@ def _search(
     *,
     bound: _Bound | None = None,
     where: np.ndarray | None = None,
-) -> _Searched:
-    """Exact minimum over the space, evaluating the cheapest rows first.
+) -> Searched:
+    """Exact minimum over the space for one ask (:func:`rtocalc._search.search`).
 
-    Outlay is non-increasing in the backup interval, so each row's outlay at the
-    longest interval (:func:`_bound`) is a lower bound of its outlay (and of its TCO,
-    since expected losses are >= 0). Rows are evaluated in order of that bound, in
-    growing disjoint batches (512, then up to 2,048, 8,192, ... rows in all), until the
-    best feasible objective found is below the bound of every row not yet evaluated: the
-    rows left cannot win, not even a tie. Yes/no asks (off-site, immutable) are checked
-    before any evaluation, and an RTO shorter than a scenario's detection time
-    (:func:`rtocalc.space.detection_binds`) ends the search before it starts.
-
-    Parameters
-    ----------
-    space, workload, requirements, impact, catalog, objective
-        As for :func:`_cheapest`.
-    bound : _Bound, optional
-        :func:`_bound` of ``space`` when the caller has it (it depends on the retention).
-    where : ndarray of bool, optional
-        Rows that may be feasible: the caller has proven every other row infeasible for
-        ``requirements``. The result is the same with or without it.
-
-    Returns
-    -------
-    _Searched
-        The best row by :func:`order` among the feasible ones (ties broken by row index
-        in ``space``), and the batches evaluated.
+    ``bound`` is :func:`_bound` of ``space`` when the caller has it (it depends on the
+    retention); ``where`` marks the rows that may be feasible (the caller has proven
+    every other row infeasible; the result is the same with or without it). The batches
+    evaluated are kept, for the reasons when nothing is feasible.
     """
-    if detection_binds(requirements, impact, catalog):  # no design recovers before it notices
-        return _Searched(None, ())
-    ret = requirements.retention
     if bound is None:
-        bound = _bound(space, workload, ret, catalog)
-    keep = np.ones(len(space), bool) if where is None else np.array(where, dtype=bool)
-    if requirements.offsite:
-        keep &= has_offsite(space, catalog, ret)
-    if requirements.immutable:
-        keep &= has_immutable(space, catalog, ret)
-    cand = bound.ranked[keep[bound.ranked]]  # by (bound, row)
-    evaluated: list[tuple[IntArray, Evaluation]] = []
-    found: list[tuple[Evaluation, int, int]] = []  # per batch: its best, row there, row here
-    start, stop = 0, min(len(cand), _FIRST_BATCH)
-    while start < stop:
-        rows = np.sort(cand[start:stop])
-        ev = evaluate_space(space.take(rows), workload, requirements, impact, catalog)
-        evaluated.append((rows, ev))
-        if objective == "tco":
-            ev = _both_ends(ev, space.take(rows), workload, requirements, impact, catalog)
-        row = _first(ev, objective)
-        if row is not None:
-            found.append((ev, row, int(rows[row])))
-        if found:
-            ev, row, _ = found[_winner(found, objective)]
-            best = float(_keys(ev, objective)[-1][row])
-            if stop == len(cand) or bound.outlay[cand[stop]] > best * (1 + 1e-12) + 1e-9:
-                return _Searched((ev, row), tuple(evaluated))
-        start, stop = stop, min(len(cand), 4 * stop)
-    return _Searched(None, tuple(evaluated))
-
-
-def _winner(found: list[tuple[Evaluation, int, int]], objective: Objective) -> int:
-    """Which of the batches' best rows :func:`order` ranks first over their union."""
-    keys = [np.array([_keys(ev, objective)[k][row] for ev, row, _ in found]) for k in range(4)]
-    return int(np.lexsort((np.array([here for _, _, here in found]), *keys))[0])
-
-
-def _both_ends(
-    ev: Evaluation,
-    space: DesignSpace,
-    workload: Workload,
-    requirements: Requirements,
-    impact: BusinessImpact,
-    catalog: Catalog,
-) -> Evaluation:
-    """Evaluate each row at its longest and shortest feasible interval; keep the better TCO."""
-    short = evaluate_space(space, workload, requirements, impact, catalog, interval_rule="shortest")
-    n = len(space)
-    both = replace(
-        space.take(np.tile(np.arange(n), 2)),
-        interval=np.concatenate([ev.interval, short.interval]),
-    )
-    ev2 = evaluate_space(both, workload, requirements, impact, catalog)
-    key = np.where(ev2.feasible, ev2.tco, np.inf)
-    pick = np.where(key[n:] < key[:n], np.arange(n) + n, np.arange(n))
-    return take_rows(ev2, pick)
+        bound = _bound(space, workload, requirements.retention, catalog)
+    job = Job(workload, requirements, bound, where)
+    return search(space, [job], impact, catalog, objective, keep_batches=True)[0]
 
 
 def evaluate(

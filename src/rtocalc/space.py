@@ -1065,8 +1065,9 @@ def _solve_inputs(
     lead = (1,) * len(A.shape)
 
     def per_s(x: FloatArray) -> FloatArray:
-        """Per-scenario values on a leading scenario axis."""
-        return np.asarray(x).reshape((S, *lead))
+        """Per-scenario values on a leading scenario axis (limits per row stay (S, N))."""
+        x = np.asarray(x)
+        return x if x.ndim == 2 else x.reshape((S, *lead))
 
     st_a, st_b = A.col["strategy"], B.col["strategy"]
     rb_a, rc_a, overhead_a, lag_a, i_min_a = fig.rb, fig.rc, fig.overhead, fig.lag, fig.i_min
@@ -1131,7 +1132,7 @@ def _solve_inputs(
         )
     # a scenario without limits is out of scope: met whatever survives it (as the kernel
     # says), so it constrains no interval
-    out_of_scope = np.isinf(rpo_lim) & np.isinf(rto_lim)
+    out_of_scope = np.isinf(rpo_lim) & np.isinf(rto_lim)  # (S,) or per row (S, N)
     fixed_ok_b = [ok | out_of_scope[s] for s, ok in enumerate(fixed_ok_b)]
     return win, fixed_ok_b
 
@@ -1302,7 +1303,12 @@ def evaluate_space(
         rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
         rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
     else:
-        rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
+        rpo_lim, rto_lim = (
+            np.asarray(x, dtype=float).reshape((S, n) if np.ndim(x) == 2 else S) for x in limits
+        )
+    per_row = rpo_lim.ndim == 2 or rto_lim.ndim == 2
+    if per_row:  # limits per row: both (S, N)
+        rpo_lim, rto_lim = (np.broadcast_to(x.reshape(S, -1), (S, n)) for x in (rpo_lim, rto_lim))
     rpo_lim_c, rto_lim_c = rpo_lim + _TOL, rto_lim + _TOL
     clock = _Clock.of(impact, catalog, requirements.incident, tab)
     n_st = len(keys.strategies)
@@ -1335,7 +1341,7 @@ def evaluate_space(
         )
     else:
         fig = _choice_figures(A, B, catalog, workload, ret, scopes)
-    ask_on_grid = on_grid and cells <= n
+    ask_on_grid = on_grid and cells <= n and not per_row
     if on_grid and not ask_on_grid:
         fig = fig.on_rows(A, B)
         A = _Domain.of(space, names_a, a_sizes, False)
@@ -1480,9 +1486,10 @@ def evaluate_space(
         for k in tried:
             rto_k = rto_s[k]  # a path not tried here is never chosen here
             rto_k[:] = path_rto(x, k, s)
-            rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
+            rpo_key = (k, s if per_row else rpo_lim_c[s])
+            rpo_ok = rpo_met.get(rpo_key)
             if rpo_ok is None:  # scenarios often share an RPO limit
-                rpo_ok = rpo_met[k, rpo_lim_c[s]] = rpo_rows[k] <= rpo_lim_c[s]
+                rpo_ok = rpo_met[rpo_key] = rpo_rows[k] <= rpo_lim_c[s]
             meets = rto_k <= rto_lim_c[s]
             meets &= rpo_ok
             meets &= alive[k, s]
@@ -1511,8 +1518,10 @@ def evaluate_space(
         rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
         rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
         meets_scenario[s] = met
-        if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
-            meets_scenario[s] = True  # out of scope: met whatever survives it
+        if per_row:  # out of scope: met whatever survives it
+            meets_scenario[s] |= np.isinf(rpo_lim[s]) & np.isinf(rto_lim[s])
+        elif np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
+            meets_scenario[s] = True
 
     # the loss of every scenario at once, summed over scenarios in order (rows add up
     # one scenario after the other, as a loop would)
@@ -1539,11 +1548,16 @@ def evaluate_space(
     costs = row_costs(space, interval, workload, ret, catalog)
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
-    scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
     worst_rpo, worst_rto = col(), col()
-    every = bool(scope_mask.all())
-    np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
-    np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
+    if per_row:  # the scenarios in scope of each row's limits (all where none is)
+        scope_rows = in_scope | ~in_scope.any(axis=0)
+        np.max(np.where(scope_rows, rpo, 0.0), axis=0, initial=0.0, out=worst_rpo)
+        np.max(np.where(scope_rows, rto, 0.0), axis=0, initial=0.0, out=worst_rto)
+    else:
+        scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
+        every = bool(scope_mask.all())
+        np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
+        np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
 
     return Evaluation(
         space=space,
@@ -1647,10 +1661,16 @@ def _windows(
     # boundary of the RPO alone (rows infeasible at any interval get it)
     bound = np.maximum(np.where(alive[0], h[0], -np.inf), np.where(alive[1], h[1], -np.inf))
     S = len(rpo_lim)
+    per_row = np.ndim(rpo_lim) == 2  # limits per row (S, N)
     return _Windows(
         lo=[(los[0][s], los[1][s]) for s in range(S)],
         hi=[(his[0][s], his[1][s]) for s in range(S)],
-        rpo_bound=[bound[s] if np.isfinite(rpo_lim[s]) else None for s in range(S)],
+        rpo_bound=[
+            (np.where(np.isfinite(rpo_lim[s]), bound[s], np.inf) if per_row else bound[s])
+            if np.isfinite(rpo_lim[s]).any()
+            else None
+            for s in range(S)
+        ],
     )
 
 

@@ -16,14 +16,15 @@ import numpy as np
 from pydantic import Field
 
 from ._render import Column, Document, Table, describe_design
+from ._search import Bound as _Bound
+from ._search import Job, search
+from ._search import bound as _bound
+from ._search import first as _first
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
-    _Bound,
-    _bound,
     _cheapest_plan,
     _check_type,
-    _first,
     _inputs,
     make_plan,
 )
@@ -870,6 +871,7 @@ def _rto_steps(
     )
     floor = _rto_floor(ev, workload, scope_mask)
     raw: list[tuple[float, Plan | None]] = []
+    jobs: list[tuple[int, Requirements, Job]] = []  # targets left to an exact search
     for target in grid:
         t = float(target)
         req = _at(requirements, "rto", held, scopes, t)
@@ -878,8 +880,14 @@ def _rto_steps(
             plan = None if row is None else make_plan(ev, row, workload, req, impact, catalog)
         else:
             reach = ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
-            plan = _cheapest_plan(workload, req, impact, catalog, space, bound=bound, where=reach)
+            jobs.append((len(raw), req, Job(workload, req, bound, reach)))
+            plan = None
         raw.append((t, plan))
+    # the other targets' exact searches side by side, one evaluation per round
+    found = search(space, [job for _, _, job in jobs], impact, catalog)
+    for (i, req, _), f in zip(jobs, found, strict=True):
+        if f.best is not None:
+            raw[i] = (raw[i][0], make_plan(*f.best, workload, req, impact, catalog))
     return raw
 
 

@@ -1,0 +1,321 @@
+"""The exact search of a design space: one ask, or many side by side.
+
+Internal module: :func:`rtocalc.cheapest`, the cost curves and negotiation
+(:mod:`rtocalc.tradeoff`) and the policy fixes (:mod:`rtocalc._batch`) all call
+:func:`search`, so there is one search with one stopping rule.
+
+A *job* is one exact minimum: a workload, an ask (its per-scenario RPO and RTO limits
+may be replaced, as a cost curve's steps replace the RTO), and the rows that may be
+feasible. Outlay never rises with the backup interval, so each row's outlay at the
+longest interval (:func:`bound`) is a lower bound of its outlay (and of its TCO, since
+expected losses are >= 0) at any interval the ask solves for. Each job takes its rows
+in the order of that bound, in growing disjoint batches (512, then up to 2,048, 8,192,
+... rows in all), until the best feasible objective it has found is below the bound of
+every row it has not evaluated: the rows left cannot win, not even a tie. Every round
+evaluates the current batches of all unsettled jobs in one call of
+:func:`rtocalc.space.evaluate_space`: one row per (job, design), each row with its
+job's workload and limits. Every figure of a row depends on that row alone, so a job's
+answer is the one a search of its own would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+from .models import BusinessImpact, Catalog, Requirements, Retention, Workload
+from .space import (
+    DesignSpace,
+    Evaluation,
+    FloatArray,
+    IntArray,
+    WorkloadColumns,
+    detection_binds,
+    evaluate_space,
+    has_immutable,
+    has_offsite,
+    row_costs,
+    take_rows,
+)
+from .units import HOURS_PER_DAY
+
+Objective = Literal["outlay", "tco"]
+
+#: rows in each job's first batch; later batches grow fourfold
+FIRST_BATCH = 512
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Each row's outlay lower bound and the rows in the order the search takes them."""
+
+    #: outlay at the longest backup interval, 24 h [currency/month], per row
+    outlay: FloatArray
+    #: rows sorted by (outlay, row)
+    ranked: IntArray
+
+
+def bound(space: DesignSpace, workload: Workload, retention: Retention, catalog: Catalog) -> Bound:
+    """Each row's outlay at the longest backup interval, 24 h, and the rows sorted by it.
+
+    Outlay never rises with the interval, and no interval is longer, so this is a lower
+    bound of each row's outlay (and TCO) at any interval the ask may solve for.
+    """
+    i_max = np.full(len(space), HOURS_PER_DAY)
+    outlay = row_costs(space, i_max, workload, retention, catalog).outlay
+    return Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
+
+
+def keys(ev: Evaluation, objective: Objective) -> tuple[FloatArray, ...]:
+    """The keys of :func:`order` but the row, least significant first (as for
+    :func:`numpy.lexsort`): outlay, worst RPO, worst RTO, objective."""
+    primary = ev.outlay if objective == "outlay" else ev.tco
+    return ev.outlay, ev.worst_rpo, ev.worst_rto, primary
+
+
+def order(ev: Evaluation, objective: Objective) -> IntArray:
+    """Row indices sorted by the documented key.
+
+    Key: objective (outlay or TCO), then worst RTO, then worst RPO, then outlay, then
+    row order (catalog order of target, scheme, off-site, long-term, replication, link,
+    strategy).
+    """
+    k = keys(ev, objective)
+    return np.lexsort((np.arange(len(k[0])), *k))
+
+
+def first(ev: Evaluation, objective: Objective) -> int | None:
+    """The feasible row that :func:`order` ranks first, or None when no row is feasible.
+
+    Only the feasible rows with the least objective are sorted (all feasible rows if an
+    objective is NaN, which sorts last): the key ends with the row, so their order among
+    themselves is the one :func:`order` gives.
+    """
+    rows = np.flatnonzero(ev.feasible)
+    if not rows.size:
+        return None
+    k = keys(ev, objective)
+    primary = k[-1][rows]
+    least = primary.min()
+    if not np.isnan(least):
+        rows = rows[primary == least]
+    return int(rows[np.lexsort((rows, *(x[rows] for x in k)))[0]])
+
+
+def scenario_limits(
+    requirements: Requirements, impact: BusinessImpact
+) -> tuple[FloatArray, FloatArray]:
+    """The ask's RPO and RTO limits per scenario of ``impact`` [h] (``inf``: none)."""
+    scopes = [x.scope for x in impact.scenarios]
+    return (
+        np.array([requirements.limit("rpo", s) for s in scopes], dtype=float),
+        np.array([requirements.limit("rto", s) for s in scopes], dtype=float),
+    )
+
+
+@dataclass(frozen=True)
+class Job:
+    """One exact search: a workload, an ask, and the rows that may be feasible."""
+
+    workload: Workload
+    requirements: Requirements
+    #: :func:`bound` of the space for this workload and the ask's retention
+    bound: Bound
+    #: rows the caller has proven infeasible are False (the answer is the same without)
+    where: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Searched:
+    """What :func:`search` found for one job, and the rows it evaluated on the way."""
+
+    #: the best row's evaluation (of its batch, with the job's limits) and its index
+    #: there; None: no row is feasible
+    best: tuple[Evaluation, int] | None
+    #: rows of the space (sorted) and their evaluation at the ask (longest interval),
+    #: each row in one batch only (kept when ``keep_batches``)
+    evaluated: tuple[tuple[IntArray, Evaluation], ...]
+
+
+def _winner(found: list[tuple[Evaluation, int, int]], objective: Objective) -> int:
+    """Which of the batches' best rows :func:`order` ranks first over their union."""
+    k = [np.array([keys(ev, objective)[i][row] for ev, row, _ in found]) for i in range(4)]
+    return int(np.lexsort((np.array([here for _, _, here in found]), *k))[0])
+
+
+def both_ends(
+    ev: Evaluation,
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    limits: tuple[FloatArray, FloatArray] | None = None,
+) -> Evaluation:
+    """Evaluate each row at its longest and shortest feasible interval; keep the better TCO."""
+    short = evaluate_space(
+        space, workload, requirements, impact, catalog, interval_rule="shortest", limits=limits
+    )
+    n = len(space)
+    twice = np.tile(np.arange(n), 2)
+    both = replace(space.take(twice), interval=np.concatenate([ev.interval, short.interval]))
+    load = workload.take(twice) if isinstance(workload, WorkloadColumns) else workload
+    lim2 = None if limits is None else tuple(_tile_limits(x, twice) for x in limits)
+    ev2 = evaluate_space(both, load, requirements, impact, catalog, limits=lim2)  # type: ignore[arg-type]
+    key = np.where(ev2.feasible, ev2.tco, np.inf)
+    pick = np.where(key[n:] < key[:n], np.arange(n) + n, np.arange(n))
+    return take_rows(ev2, pick)
+
+
+def _tile_limits(limit: FloatArray, rows: IntArray) -> FloatArray:
+    return limit[:, rows] if limit.ndim == 2 else limit
+
+
+def _own(
+    ev: Evaluation,
+    part: IntArray,
+    jobs: int,
+    limits: tuple[FloatArray, FloatArray],
+    mixed: bool,
+) -> Evaluation:
+    """One job's rows of a shared evaluation, with that job's limits per scenario."""
+    mine = ev if jobs == 1 else take_rows(ev, part)
+    return replace(mine, rpo_limit=limits[0], rto_limit=limits[1]) if mixed else mine
+
+
+def _group(jobs: Sequence[Job]) -> list[list[int]]:
+    """Jobs that can share one evaluation: the same ask but for its RPO and RTO limits
+    (which go per row), and the same workload or not (workload columns)."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for j, job in enumerate(jobs):
+        r = job.requirements
+        key = (r.retention, r.offsite, r.immutable, r.incident)
+        groups.setdefault(key, []).append(j)
+    return list(groups.values())
+
+
+def search(
+    space: DesignSpace,
+    jobs: Sequence[Job],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    objective: Objective = "outlay",
+    *,
+    keep_batches: bool = False,
+) -> list[Searched]:
+    """The exact minimum of every job over ``space``, side by side (module docstring).
+
+    Yes/no asks (off-site, immutable) are checked before any evaluation, and an RTO
+    shorter than a scenario's detection time (:func:`rtocalc.space.detection_binds`)
+    settles a job before it starts. The best row of a job is the first by :func:`order`
+    among its feasible rows (ties broken by row index in ``space``).
+    """
+    out: list[Searched] = [Searched(None, ())] * len(jobs)
+    for members in _group(jobs):
+        for j, found in zip(
+            members,
+            _search_group(
+                space, [jobs[j] for j in members], impact, catalog, objective, keep_batches
+            ),
+            strict=True,
+        ):
+            out[j] = found
+    return out
+
+
+def _search_group(
+    space: DesignSpace,
+    jobs: list[Job],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    objective: Objective,
+    keep_batches: bool,
+) -> list[Searched]:
+    base = jobs[0].requirements
+    ret = base.retention
+    yes_no = np.ones(len(space), bool)
+    if base.offsite:
+        yes_no &= has_offsite(space, catalog, ret)
+    if base.immutable:
+        yes_no &= has_immutable(space, catalog, ret)
+    limits = [scenario_limits(job.requirements, impact) for job in jobs]
+    cand: dict[int, IntArray] = {}
+    for j, job in enumerate(jobs):
+        if detection_binds(job.requirements, impact, catalog):
+            continue  # no design recovers before it notices
+        keep = yes_no if job.where is None else yes_no & np.asarray(job.where, dtype=bool)
+        ranked = job.bound.ranked
+        cand[j] = ranked[keep[ranked]]  # by (bound, row)
+    span = {j: (0, min(len(c), FIRST_BATCH)) for j, c in cand.items() if len(c)}
+    found: dict[int, list[tuple[Evaluation, int, int]]] = {j: [] for j in span}
+    evaluated: dict[int, list[tuple[IntArray, Evaluation]]] = {j: [] for j in span}
+    best: dict[int, tuple[Evaluation, int]] = {}
+    same_workload = all(job.workload is jobs[0].workload for job in jobs)
+    same_limits = all(
+        np.array_equal(lim[0], limits[0][0]) and np.array_equal(lim[1], limits[0][1])
+        for lim in limits
+    )
+    columns = None if same_workload else WorkloadColumns.of([job.workload for job in jobs])
+
+    def evaluate(active: list[int]) -> None:
+        """One evaluation of the current batches of ``active``, and each job's verdict."""
+        blocks = [np.sort(cand[j][slice(*span[j])]) for j in active]
+        rows = np.concatenate(blocks)
+        owner = np.repeat(np.asarray(active, dtype=np.int64), [len(b) for b in blocks])
+        sub = space.take(rows)
+        load: Workload | WorkloadColumns = (
+            jobs[0].workload if columns is None else columns.take(owner)
+        )
+        mixed = not same_limits and len(active) > 1
+        if not mixed:
+            lim = limits[active[0]]
+        else:
+            at = np.searchsorted(active, owner)
+            lim = (
+                np.stack([limits[j][0] for j in active], axis=1)[:, at],
+                np.stack([limits[j][1] for j in active], axis=1)[:, at],
+            )
+        ev = evaluate_space(sub, load, base, impact, catalog, limits=lim)
+        # the tco objective ranks each row at the better of its two interval ends; the
+        # batches kept are the evaluation at the ask (longest interval), for the reasons
+        at_best = both_ends(ev, sub, load, base, impact, catalog, lim) if objective == "tco" else ev
+        start = 0
+        for j, block in zip(active, blocks, strict=True):
+            part = np.arange(start, start + len(block))
+            start += len(block)
+            if keep_batches:
+                evaluated[j].append((block, _own(ev, part, len(active), limits[j], mixed)))
+            mine = _own(at_best, part, len(active), limits[j], mixed)
+            row = first(mine, objective)
+            if row is not None:
+                found[j].append((mine, row, int(block[row])))
+            hi = span[j][1]
+            if found[j]:
+                ev_j, row_j, _ = found[j][_winner(found[j], objective)]
+                top = float(keys(ev_j, objective)[-1][row_j])
+                if (
+                    hi == len(cand[j])
+                    or jobs[j].bound.outlay[cand[j][hi]] > top * (1 + 1e-12) + 1e-9
+                ):
+                    best[j] = (ev_j, row_j)
+                    del span[j]
+                    continue
+            if hi == len(cand[j]):
+                del span[j]  # nothing feasible
+            else:
+                span[j] = (hi, min(len(cand[j]), 4 * hi))
+
+    while span:
+        # first batches side by side (an evaluation's fixed cost dominates small
+        # batches); a larger batch alone, where the ask's figures per catalog choice
+        # are computed once for the ask rather than once per row
+        small = [j for j in sorted(span) if span[j][0] == 0]
+        if small:
+            evaluate(small)
+        for j in sorted(span):
+            if j not in small:
+                evaluate([j])
+    return [Searched(best.get(j), tuple(evaluated.get(j, ()))) for j in range(len(jobs))]
