@@ -9,6 +9,8 @@ ratio is what vectorisation buys, whatever the machine's load.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -96,7 +98,7 @@ def test_negotiate_zero_downtime(benchmark):
     RTO lifted for the zero-downtime curve."""
     from rtocalc import negotiate
 
-    s = load_scenario("examples/zero_downtime.toml")
+    s = load_scenario(Path(__file__).resolve().parents[1] / "examples" / "zero_downtime.toml")
     n = benchmark(negotiate, s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
     assert n.verdict == "impossible"
 

@@ -5,14 +5,28 @@ opening fence (blank lines aside) is the HTML comment ``<!-- run -->``, which Ma
 the Sphinx build do not show. Each runnable block runs in a fresh namespace with the
 repository root as the working directory, so it may read ``examples/`` and
 ``src/rtocalc/data/``. Other blocks (shell sessions, fragments, output) are not run.
+
+Quoted outputs are compared with what the code prints now, so they cannot drift. A
+```console block marked ``<!-- output -->`` is a session: each ``$ rtocalc ...`` line runs
+(in this process, from the repository root) and the lines after it, up to the next ``$``,
+are its expected output (stdout and stderr). A ```text block marked
+``<!-- output: rtocalc ARGS -->`` is the output of that one command. The comparison is
+doctest's: runs of whitespace are equal (so wrapped lines match) and ``...`` matches
+anything, for the parts a page leaves out or that may vary.
 """
 
 from __future__ import annotations
 
+import contextlib
+import doctest
+import io
 import re
+import shlex
 from pathlib import Path
 
 import pytest
+
+from rtocalc.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -28,6 +42,83 @@ def runnable_blocks(text: str) -> list[tuple[int, str]]:
         if before == MARKER:
             out.append((text.count("\n", 0, match.start()) + 1, match.group(1)))
     return out
+
+
+_QUOTED = re.compile(
+    r"^<!-- output(?:: (?P<command>[^\n]*?))? -->[ \t]*\n\s*^```(?P<kind>console|text)[ \t]*\n"
+    r"(?P<body>.*?)^```[ \t]*$",
+    re.M | re.S,
+)
+
+
+def quoted_outputs(text: str) -> list[tuple[int, list[str], str, int | None]]:
+    """(line, command argv, expected output, expected exit code or None) of every marked
+    output block of a page; ``$ echo $?`` after a command quotes its exit code."""
+    out: list[tuple[int, list[str], str, int | None]] = []
+    for match in _QUOTED.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        body = match.group("body")
+        if match.group("kind") == "text":
+            command = match.group("command")
+            assert command, f"line {line}: a text output block names its command"
+            out.append((line, shlex.split(command), body, None))
+            continue
+        parts = re.split(r"^\$ (.*)\n", body, flags=re.M)
+        for command, expected in zip(parts[1::2], parts[2::2], strict=True):
+            if command.strip() == "echo $?":
+                last = out.pop()
+                out.append((*last[:3], int(expected)))
+            else:
+                out.append((line, shlex.split(command), expected, None))
+    return out
+
+
+def _outputs() -> list[pytest.param]:
+    params = []
+    for page in sorted(DOCS.glob("*.md")):
+        for line, argv, expected, code in quoted_outputs(page.read_text(encoding="utf-8")):
+            params.append(pytest.param(argv, expected, code, id=f"{page.name}:{line}:{argv[1]}"))
+    return params
+
+
+def _printed(argv: list[str]) -> tuple[str, int]:
+    """What ``argv`` (an ``rtocalc`` command line) prints, stdout then stderr, and its
+    exit code."""
+    assert argv[0] == "rtocalc", f"{argv}: quoted outputs are of rtocalc commands"
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv[1:])
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+    return out.getvalue() + err.getvalue(), code
+
+
+@pytest.mark.parametrize(("argv", "expected", "code"), _outputs())
+def test_quoted_output_matches(argv, expected, code, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "100")
+    got, exit_code = _printed(argv)
+    if code is not None:
+        assert exit_code == code, f"{shlex.join(argv)} exits {exit_code}, the page says {code}"
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    assert doctest.OutputChecker().check_output(expected, got, flags), (
+        f"{shlex.join(argv)} prints now:\n{got}"
+    )
+
+
+def test_output_blocks_are_found():
+    text = (
+        "<!-- output -->\n\n```console\n$ rtocalc plan\nA\n...\n$ rtocalc schema x\nB\n```\n"
+        "<!-- output: rtocalc negotiate -->\n```text\nC\n```\n"
+    )
+    assert quoted_outputs(text) == [
+        (1, ["rtocalc", "plan"], "A\n...\n", None),
+        (1, ["rtocalc", "schema", "x"], "B\n", None),
+        (10, ["rtocalc", "negotiate"], "C\n", None),
+    ]
+    session = "<!-- output -->\n```console\n$ rtocalc check a b\nX\n$ echo $?\n1\n```\n"
+    assert quoted_outputs(session) == [(1, ["rtocalc", "check", "a", "b"], "X\n", 1)]
 
 
 def _examples() -> list[pytest.param]:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from rtocalc import (
     BusinessImpact,
     Catalog,
@@ -33,13 +34,8 @@ from strategies import asks, small_catalogs, workloads
 
 
 @pytest.fixture(scope="module")
-def default():
-    return load_scenario()
-
-
-@pytest.fixture(scope="module")
 def zero():
-    return load_scenario("examples/zero_downtime.toml")
+    return load_scenario(EXAMPLES / "zero_downtime.toml")
 
 
 @pytest.fixture(scope="module")
@@ -181,18 +177,21 @@ def test_cli_negotiate_and_frontier(capsys, default):
     out = capsys.readouterr().out
     assert "Verdict: the ask cannot be met" in out and "Counter-offers" in out
     assert (
-        main(["negotiate", "examples/default.toml", "--budget", "$500/mo", "--format", "json"]) == 0
+        main(
+            ["negotiate", str(EXAMPLES / "default.toml"), "--budget", "$500/mo", "--format", "json"]
+        )
+        == 0
     )
     data = json.loads(capsys.readouterr().out)
     assert data["verdict"] == "over_budget" and data["budget"] == 500.0
     assert main(["negotiate", "--rto", "15 minuets"]) == 2
     err = capsys.readouterr().err
     assert "rto: '15 minuets' is not a duration" in err and "Traceback" not in err
-    assert main(["frontier", "examples/default.toml", "--format", "csv"]) == 0
+    assert main(["frontier", str(EXAMPLES / "default.toml"), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("monthly_cost_USD,rto_h,rpo_h") and len(lines) > 5
     # text by default, as every command (issue 16)
-    assert main(["frontier", "examples/default.toml"]) == 0
+    assert main(["frontier", str(EXAMPLES / "default.toml")]) == 0
     text = capsys.readouterr().out
     assert "Pareto-optimal designs" in text and len(text.splitlines()) == len(lines) + 2
 
@@ -312,13 +311,13 @@ def test_negotiation_equals_its_parts_computed_alone(
     )
 
 
-@pytest.mark.parametrize("name", ["examples/default.toml", "examples/zero_downtime.toml"])
+@pytest.mark.parametrize("name", ["default.toml", "zero_downtime.toml"])
 def test_break_even_equals_brute_force_tco_over_a_fine_rto_grid(name):
     """Issue 19 oracle: the break-even is the least TCO of the cheapest plan over RTO
     targets. Brute force: the cheapest plan (an exact search) at 60 RTO targets from the
     floor to a week, each plan's TCO; none is below the break-even's, and the
     break-even's outlay is the cheapest at its own target."""
-    sc = load_scenario(name)
+    sc = load_scenario(EXAMPLES / name)
     w, ask, imp, cat = sc.workload, sc.requirements, sc.impact, sc.catalog
     n = negotiate(w, ask, impact=imp, catalog=cat)
     zd = n.zero_downtime

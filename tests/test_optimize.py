@@ -26,7 +26,6 @@ from rtocalc import (
     _search,
     cheapest,
     evaluate,
-    load_scenario,
     negotiate,
     simulate,
 )
@@ -37,11 +36,6 @@ from rtocalc.space import Evaluation, build_space, evaluate_space
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load_scenario()
 
 
 def test_default_scenario_is_feasible_and_consistent(default):

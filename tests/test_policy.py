@@ -1131,6 +1131,5 @@ def test_the_docs_examples_are_valid():
 def test_documented_parameters_match_signature(func):
     from test_conformance import _documented_parameters
 
-    doc = inspect.getdoc(func) or ""
     actual = [p for p in inspect.signature(func).parameters if p not in ("self", "cls")]
-    assert _documented_parameters(doc) == actual
+    assert _documented_parameters(func) == actual

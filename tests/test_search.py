@@ -5,11 +5,10 @@ evaluation gives."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtocalc import BusinessImpact, Catalog, Requirements, Workload, load_scenario
+from rtocalc import BusinessImpact, Catalog, Requirements, Workload
 from rtocalc._search import Job, bound, scenario_limits, search
 from rtocalc.models import SCOPES
 from rtocalc.optimize import _search as single_search
@@ -31,11 +30,6 @@ _FIELDS = (
     "worst_rpo",
     "worst_rto",
 )
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load_scenario()
 
 
 def _rto_ask(base: Requirements, table: dict[str, float]) -> Requirements:

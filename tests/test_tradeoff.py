@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, load_scenario, tradeoff
+from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, tradeoff
 from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan, make_plan
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import (
@@ -28,11 +28,6 @@ from rtocalc.tradeoff import (
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load_scenario()
 
 
 @given(

@@ -8,16 +8,10 @@ import sys
 
 import pytest
 
-from rtocalc import load_scenario
 from rtocalc.tradeoff import cost_curve, frontier
 from rtocalc.units import format_duration, format_money
 
 BUDGET = 600.0  # [USD/month] between the cheapest and the dearest frontier points
-
-
-@pytest.fixture(scope="module")
-def default():
-    return load_scenario("examples/default.toml")
 
 
 @pytest.fixture(scope="module")

@@ -462,7 +462,19 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 when the command ran, 1 for a failed check, 2 for invalid input (module
+        docstring).
+    """
     args = _parser().parse_args(argv)
     try:
         return _run(args)

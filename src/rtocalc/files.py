@@ -223,7 +223,19 @@ def format_validation_error(
 
 def default_scenario_path(name: str = "default") -> Path:
     """A shipped example scenario: ``examples/default.toml`` (``rtocalc plan``) or
-    ``examples/zero_downtime.toml`` (``rtocalc negotiate``)."""
+    ``examples/zero_downtime.toml`` (``rtocalc negotiate``).
+
+    Parameters
+    ----------
+    name : {"default", "zero_downtime"}
+        Which example.
+
+    Returns
+    -------
+    pathlib.Path
+        The file packaged with rtocalc, or the repository's ``examples/`` copy when run
+        from a source checkout.
+    """
     packaged = resources.files("rtocalc.data").joinpath(f"{name}_scenario.toml")
     if packaged.is_file():
         return Path(str(packaged))

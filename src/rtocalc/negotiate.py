@@ -724,8 +724,12 @@ def negotiate(
 
     Examples
     --------
+    Five minutes of downtime after a hardware failure or a site loss, four hours after a
+    deletion (a restore must wait for someone to notice it), on $1,000 a month:
+
     >>> from rtocalc import Workload, Requirements, negotiate
-    >>> ask = Requirements(rpo="5 min", rto="5 min", offsite=True, budget="$1,000/mo")
+    >>> rto = {"hardware": "5 min", "site": "5 min", "logical": "4 h"}
+    >>> ask = Requirements(rpo="15 min", rto=rto, offsite=True, budget="$1,000/mo")
     >>> n = negotiate(Workload(data_size="2 TB", compute_cost="$5,000/mo"), ask)
     >>> n.verdict, all(o.monthly_cost <= 1000 for o in n.counter_offers)
     ('over_budget', True)

@@ -24,13 +24,35 @@ def _document(obj: Any) -> _render.Document | None:
 
 
 def to_text(obj: Any) -> str:
-    """Plain-text rendering of a result object."""
+    """Plain-text rendering of a result object.
+
+    Parameters
+    ----------
+    obj : object
+        A result of rtocalc (a plan, a result, a negotiation, a cost curve, ...); other
+        objects are rendered with ``str``.
+
+    Returns
+    -------
+    str
+    """
     doc = _document(obj)
     return _render.to_text(doc) if doc is not None else str(obj)
 
 
 def to_markdown(obj: Any) -> str:
-    """Markdown rendering of a result object."""
+    """Markdown rendering of a result object.
+
+    Parameters
+    ----------
+    obj : object
+        A result of rtocalc (a plan, a result, a negotiation, a cost curve, ...); other
+        objects are rendered with ``str``.
+
+    Returns
+    -------
+    str
+    """
     doc = _document(obj)
     if doc is not None:
         return _render.to_markdown(doc)
@@ -39,7 +61,18 @@ def to_markdown(obj: Any) -> str:
 
 
 def to_html(obj: Any) -> str:
-    """Compact HTML rendering for Jupyter."""
+    """Compact HTML rendering for Jupyter.
+
+    Parameters
+    ----------
+    obj : object
+        A result of rtocalc (a plan, a result, a negotiation, a cost curve, ...); other
+        objects are rendered with ``str``.
+
+    Returns
+    -------
+    str
+    """
     doc = _document(obj)
     if doc is not None:
         return _render.to_html(doc)

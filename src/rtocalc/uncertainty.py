@@ -663,6 +663,23 @@ def parse_prices(prices: Prices | None, catalog: Catalog) -> dict[str, Uncertain
     fraction are plain numbers, link and off-site fees money per month). Uncertain fields:
     targets' ``price_per_gb_month``, links' and off-site methods' ``price_per_month``,
     strategies' ``standby_fraction``.
+
+    Parameters
+    ----------
+    prices : mapping of str to value or distribution, optional
+        The uncertain prices by key; None for none.
+    catalog : Catalog
+        The catalog whose entries the keys name.
+
+    Returns
+    -------
+    dict of str to Uncertain
+        The validated distributions by key.
+
+    Raises
+    ------
+    ValueError
+        Naming every key or value that is not accepted, with the accepted forms.
     """
     out: dict[str, Uncertain] = {}
     errors: list[str] = []
