@@ -111,7 +111,21 @@ def _parser() -> argparse.ArgumentParser:
     neg.add_argument("--budget", help="budget per month, e.g. '$4,000/mo'")
     neg.add_argument("--rto", help="RTO for every scenario, e.g. '4 h'")
     neg.add_argument("--rpo", help="RPO for every scenario, e.g. '15 min'")
-    neg.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+    neg.add_argument(
+        "--format",
+        choices=(*_FORMATS, "html"),
+        default="text",
+        help=(
+            "output format: text for the meeting, markdown or html for the one-page handout "
+            "(html is a self-contained page that prints on one or two A4/Letter pages), "
+            "json for the whole result"
+        ),
+    )
+    neg.add_argument(
+        "--detail",
+        action="store_true",
+        help="add the technical appendix: parameter names, catalog keys, worst cases",
+    )
     _outside(neg)
 
     front = sub.add_parser(
@@ -411,7 +425,12 @@ def _negotiate(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise InputError(format_validation_error(exc, "command line")) from None
     result = negotiate(scenario.workload, ask, impact=scenario.impact, catalog=scenario.catalog)
-    _print(_emit(result, args.format), args.format)
+    if args.format in ("html", "markdown"):
+        print(result.handout(args.format, detail=args.detail), end="")
+    elif args.format == "text":
+        _print(result.text(detail=args.detail))
+    else:
+        _print(_emit(result, args.format), args.format)
     return 0
 
 
