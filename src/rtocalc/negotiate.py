@@ -31,6 +31,7 @@ from ._render import (
     to_page,
     to_text,
 )
+from .meeting import Agreement, RecordedRound, agreement_of, recorded_round
 from .models import (
     SCOPES,
     BusinessImpact,
@@ -864,6 +865,75 @@ class Negotiation(_Result):
         )
         return "\n\n".join(parts) + "\n"
 
+    def record(self, *, date: str = "") -> RecordedRound:
+        """This round as a meeting record keeps it (:mod:`rtocalc.meeting`).
+
+        Parameters
+        ----------
+        date : str, optional
+            When it was answered (ISO 8601); default now, in UTC, to the second.
+
+        Returns
+        -------
+        RecordedRound
+            The ask, the verdict, the options with the limits each reaches per scope
+            (downtime for the ask's incident, work lost in the worst case), the catalog's
+            name and date, and the scenarios assumed.
+        """
+        worst = self.ask.incident == "worst"
+        options = []
+        for o in self.options:
+            rto: dict[str, float] = {}
+            rpo: dict[str, float] = {}
+            for f in o.outcomes:
+                down = f.downtime_worst if worst else f.downtime
+                rto[f.scope] = max(rto.get(f.scope, 0.0), down)
+                rpo[f.scope] = max(rpo.get(f.scope, 0.0), f.work_lost_worst)
+            options.append((o.number, o.name, o.monthly_cost, o.plan.design, rto, rpo))
+        return recorded_round(
+            date=date or _now(),
+            catalog=self.price_list.name,
+            catalog_date=self.price_list.date,
+            verdict=self.verdict,
+            monthly_cost=None if self.plan is None else self.plan.monthly_cost,
+            ask=self.ask,
+            scenarios=tuple(self.impact.scenarios),
+            options=options,
+        )
+
+    def agree(self, option: int, *, by: str = "", date: str = "") -> Agreement:
+        """The agreement on option ``option`` of this round.
+
+        Parameters
+        ----------
+        option : int
+            The option's number (as the handout shows it).
+        by : str, optional
+            Who agreed.
+        date : str, optional
+            When (ISO 8601); default now, in UTC.
+
+        Returns
+        -------
+        Agreement
+            The option's design and cost, and the limits it reaches per scope rounded
+            up to two significant digits; :meth:`Agreement.policy_toml` writes them as a
+            policy tier for ``rtocalc check``.
+
+        Raises
+        ------
+        ValueError
+            When the round has no such option.
+        """
+        rnd = self.record(date=date)
+        chosen = next((o for o in rnd.options if o.number == option), None)
+        if chosen is None:
+            known = [o.number for o in rnd.options]
+            raise ValueError(
+                f"agree: this round has no option {option}; its options are {known or 'none'}"
+            )
+        return agreement_of(chosen, rnd, by=by, date=rnd.date)
+
     def text(self, *, detail: bool = False) -> str:
         """Plain text for the meeting; ``detail`` adds the technical appendix.
 
@@ -892,6 +962,13 @@ class Negotiation(_Result):
         str
         """
         return to_markdown(self._document_(detail))
+
+
+def _now() -> str:
+    """Now, in UTC, to the second (ISO 8601)."""
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _why(reason: Reason) -> str:
