@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -153,6 +154,25 @@ def test_options_table_in_every_rendering(zero):
     data = json.loads(zero.model_dump_json())
     assert data["options"][0]["outcomes"][0]["downtime_worst"] > 0
     assert Negotiation.model_validate_json(zero.model_dump_json()) == zero
+
+
+def test_jupyter_shows_the_table_and_folds_the_reasons(zero):
+    page = zero._repr_html_()
+    assert page.startswith("<p><b>Verdict: the ask cannot be met")
+    assert "<caption>Options by kind of failure</caption>" in page
+    assert "<details><summary>Why not: the limits that bind (8)</summary>" in page
+    assert "<details><summary>Options (3)</summary>" in page
+    assert page.index("<table>") < page.index("Zero downtime")
+
+
+def test_the_worked_example_in_the_docs_is_what_the_command_prints(capsys):
+    from rtocalc.cli import _wrap
+
+    page = Path("docs/negotiation.md").read_text(encoding="utf-8")
+    start = page.index("```text\n", page.index("python -m rtocalc negotiate` prints")) + 8
+    quoted = page[start : page.index("\n```", start)]
+    assert main(["negotiate"]) == 0
+    assert quoted == _wrap(capsys.readouterr().out.rstrip("\n"), 92)
 
 
 def test_work_recovery_time_shows_in_the_options():

@@ -8,6 +8,7 @@ what zero downtime costs, and the questions the business must answer. It adds no
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -27,6 +28,7 @@ from ._render import (
     plain_design,
     rate_words,
     svg_cost_chart,
+    to_html,
     to_markdown,
     to_page,
     to_text,
@@ -933,6 +935,23 @@ class Negotiation(_Result):
                 f"agree: this round has no option {option}; its options are {known or 'none'}"
             )
         return agreement_of(chosen, rnd, by=by, date=rnd.date)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict, the ask and the options table, the reasons and the
+        options' descriptions folded (``<details>``), long tables cut as pandas cuts them."""
+        blocks = self._sections()
+        folded = {"Why not: the limits that bind", "Options"}
+        out = [f"<p><b>{html.escape('Verdict: ' + _VERDICTS[self.verdict])}</b></p>"]
+        for b in blocks:
+            if isinstance(b, Items) and b.title in folded:
+                inner = to_html(Document("", (Items("", b.items, b.numbered),), self.currency))
+                out.append(
+                    f"<details><summary>{html.escape(b.title)} ({len(b.items)})</summary>"
+                    f"{inner}</details>"
+                )
+            else:
+                out.append(to_html(Document("", (b,), self.currency)))
+        return "".join(out)
 
     def text(self, *, detail: bool = False) -> str:
         """Plain text for the meeting; ``detail`` adds the technical appendix.
