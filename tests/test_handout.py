@@ -325,3 +325,18 @@ def test_handout_in_a_browser_fits_the_first_page(zero, tmp_path):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert 1 <= pages <= 2
 
+
+
+# --- item 5 (part): pictures from the command line --------------------------------------
+
+
+def test_plot_flag_writes_png_and_svg(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    png, svg = tmp_path / "zero.png", tmp_path / "front.svg"
+    assert main(["negotiate", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["frontier", "examples/default.toml", "--plot", str(svg)]) == 0
+    assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    capsys.readouterr()
+    assert main(["negotiate", "--plot", str(tmp_path / "x.pdf")]) == 2
+    assert "is not a .png or .svg file name" in capsys.readouterr().err

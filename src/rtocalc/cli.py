@@ -137,6 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     neg.add_argument(
         "--date", default="", help="date of the recorded round (ISO 8601; default now, UTC)"
     )
+    _plot_flag(neg, "what the last hours of downtime cost (rtocalc.plot.zero_downtime)")
     _outside(neg)
 
     agree = sub.add_parser(
@@ -175,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="output format (default text, as for every command)",
     )
+    _plot_flag(front, "the frontier (rtocalc.plot.frontier)")
     _outside(front)
 
     chk = sub.add_parser(
@@ -263,6 +265,44 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
     schema.add_argument("kind", nargs="?", default="scenario", choices=KINDS)
     return parser
+
+
+def _plot_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help=f"also draw {what} to FILE (.png or .svg; needs the plot extra)",
+    )
+
+
+def _check_plot(path: str) -> None:
+    if not path.lower().endswith((".png", ".svg")):
+        raise InputError([f"--plot: {units.excerpt(path)} is not a .png or .svg file name"])
+
+
+def _plot(path: str | None, draw: Callable[[Any], object]) -> None:
+    """Draw with ``draw(ax)`` into ``path`` (PNG or SVG), when a path is given."""
+    if not path:
+        return
+    _check_plot(path)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError(
+            ['--plot needs matplotlib; install it with pip install "rtocalc[plot]"']
+        ) from None
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    try:
+        draw(ax)
+        fig.tight_layout()
+        fig.savefig(path, dpi=150)
+    except OSError as exc:
+        raise InputError([f"--plot: {path}: cannot write: {exc.strerror}"]) from None
+    finally:
+        plt.close(fig)
 
 
 def _whole(flag: str, low: int, high: int) -> Callable[[str], int]:
@@ -463,6 +503,10 @@ def _negotiate(args: argparse.Namespace) -> int:
     if args.record:
         record = _meeting(args.record, scenario.catalog.currency, args.file)
     result = negotiate(scenario.workload, ask, impact=scenario.impact, catalog=scenario.catalog)
+    if args.plot:
+        from . import plot
+
+        _plot(args.plot, lambda ax: plot.zero_downtime(result, ax, catalog=scenario.catalog))
     if record is not None:
         record = record.append(result.record(date=args.date))
         _write(args.record, record.to_toml())
@@ -545,6 +589,8 @@ def _agree(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "plot", None):
+        _check_plot(args.plot)  # before the work, not after it
     if args.command == "schema":
         print(json.dumps(json_schema(args.kind), indent=2))
         return 0
@@ -576,6 +622,10 @@ def _run(args: argparse.Namespace) -> int:
             impact=scenario.impact,
             catalog=scenario.catalog,
         )
+        if args.plot:
+            from . import plot
+
+            _plot(args.plot, lambda ax: plot.frontier(front, ax))
         if args.format == "csv":
             print(front.to_csv(), end="")
         else:
