@@ -101,6 +101,17 @@ def test_negotiate_zero_downtime(benchmark):
     assert n.verdict == "impossible"
 
 
+def test_handout_zero_downtime(benchmark):
+    """The meeting's HTML handout of the zero-downtime negotiation (options table, inline
+    SVG chart, risks), from a negotiation already computed: rendering only."""
+    from rtocalc import negotiate
+
+    s = load_scenario("examples/zero_downtime.toml")
+    n = negotiate(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    page = benchmark(n.handout)
+    assert "<svg" in page and "<table>" in page
+
+
 def test_frontier_default(benchmark, scenario):
     """``frontier()`` over the whole default space at 8 intervals per design."""
     from rtocalc import frontier
