@@ -144,6 +144,17 @@ def test_search_one_by_one(benchmark, scenario, space):
     assert any(f.best is not None for f in found)
 
 
+def test_handout_zero_downtime(benchmark):
+    """The meeting's HTML handout of the zero-downtime negotiation (options table, inline
+    SVG chart, risks), from a negotiation already computed: rendering only."""
+    from rtocalc import negotiate
+
+    s = load_scenario("examples/zero_downtime.toml")
+    n = negotiate(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    page = benchmark(n.handout)
+    assert "<svg" in page and "<table>" in page
+
+
 def test_frontier_default(benchmark, scenario):
     """``frontier()`` over the whole default space at 8 intervals per design."""
     from rtocalc import frontier

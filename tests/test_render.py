@@ -50,8 +50,10 @@ NAMED = {
     "CostCurve",
     "CostStep",
     "CounterOffer",
+    "FailureOutcome",
     "Frontier",
     "Negotiation",
+    "Option",
     "Plan",
     "PortfolioPlan",
     "Question",
@@ -107,6 +109,9 @@ def instances() -> dict[str, list[object]]:
     add(n)
     for offer in n.counter_offers[:1]:
         add(offer)
+    for option in n.options[:1]:
+        add(option)
+        add(option.outcomes[0])
     if n.zero_downtime is not None:
         add(n.zero_downtime)
     add(n.questions[0])

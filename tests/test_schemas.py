@@ -32,6 +32,8 @@ def _kind(path: Path) -> str:
         return "catalog"
     if path.stem == "policy":  # the policy example, and the portfolio's copy of it
         return "policy"
+    if path.parent.name == "meeting":
+        return "meeting" if path.stem == "meeting" else "inventory"
     if path.parent.name == "policy":
         return "inventory"
     if path.parent.name == "portfolio":

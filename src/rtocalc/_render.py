@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,11 +36,17 @@ __all__ = [
     "Lines",
     "Rendered",
     "Table",
+    "availability_words",
     "dataframe",
     "describe_design",
+    "duration_words",
+    "plain_design",
+    "rate_words",
+    "svg_cost_chart",
     "to_dataframe",
     "to_html",
     "to_markdown",
+    "to_page",
     "to_text",
 ]
 
@@ -78,6 +84,7 @@ class Column:
     infinite: str = "no recovery"
     words: tuple[str, str] = ("yes", "no")
     show: bool = True
+    digits: int = 3
 
     def key(self, currency: str) -> str:
         """The column's name in a DataFrame: its name and its unit."""
@@ -100,7 +107,7 @@ class Column:
         if kind in ("hours", "money", "size", "days") and math.isinf(x):
             return self.infinite if kind != "money" else "unbounded"
         if kind == "hours":
-            return format_duration(x, digits=3)
+            return format_duration(x, digits=self.digits)
         if kind == "days":
             return f"{x:g} days"
         if kind == "money":
@@ -196,6 +203,82 @@ def describe_design(design: Design) -> str:
     return "; ".join(parts)
 
 
+_PLAIN_SCHEMES = {
+    "forever_forward": "one full backup, then changes only",
+    "reverse": "the newest backup kept whole, older ones as changes",
+    "synthetic_full": "changes, with a weekly full built on the backup storage",
+    "active_full": "changes, with a weekly full read from production",
+}
+
+
+def duration_words(hours: float) -> str:
+    """A duration for a business reader: two significant digits ("1.2 d", "10 min")."""
+    return format_duration(hours, digits=2) if math.isfinite(hours) else "no recovery"
+
+
+def rate_words(rate: float) -> str:
+    """How often a failure is expected, in words: "2 a year", "1 in 7 years"."""
+    if not (math.isfinite(rate) and rate > 0):
+        return "not expected"
+    if rate >= 0.95:
+        return f"{rate:.2g} a year"
+    years = 1.0 / rate
+    return f"1 in {years:.2g} years" if years < 100 else f"1 in {years:,.0f} years"
+
+
+def availability_words(availability: float, downtime: float) -> str:
+    """Availability with as many decimals as its nines need, and the downtime it means.
+
+    The unavailability ``1 - availability`` is shown to two significant digits, so
+    99.8895 % is "99.89 %" and 99.99 % keeps its four nines; ``downtime`` is the expected
+    downtime per year [h].
+    """
+    down = f"expected downtime {duration_words(downtime)} a year"
+    gap = (1.0 - availability) * 100.0
+    if not math.isfinite(gap) or gap <= 0.0:
+        return f"availability 100 % ({down})"
+    if gap >= 100.0:
+        return f"availability 0 % ({down})"
+    decimals = max(0, 1 - math.floor(math.log10(gap)))
+    shown = f"{100.0 - gap:.{decimals}f}"
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
+    return f"availability {shown} % ({down})"
+
+
+def plain_design(design: Design, labels: Mapping[str, str]) -> str:
+    """One sentence describing a design for a business reader.
+
+    ``labels`` maps ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"`` and
+    ``"strategies.KEY"`` to the catalog's labels; a key without a label is shown as is.
+    """
+
+    def label(section: str, key: str) -> str:
+        return labels.get(f"{section}.{key}") or key
+
+    parts = [
+        f"back up every {duration_words(design.interval)} to "
+        f"{label('targets', design.target)} "
+        f"({_PLAIN_SCHEMES.get(design.scheme, design.scheme)})"
+    ]
+    parts.append(
+        f"off site: {label('offsite', design.offsite)}"
+        if design.offsite
+        else "no off-site copy"
+    )
+    if design.longterm:
+        parts.append(f"long-term points: {label('targets', design.longterm)}")
+    if design.replication != "none":
+        how = "a moment behind" if design.replication == "async" else "in step"
+        parts.append(
+            f"a standby kept {how} over {label('links', design.link or '')}"
+        )
+    elif design.link:
+        parts.append(f"network link: {label('links', design.link)}")
+    parts.append(f"recovery: {label('strategies', design.strategy)}")
+    return "; ".join(parts)
+
+
 # --- text ---------------------------------------------------------------------------------
 
 
@@ -227,7 +310,7 @@ def to_text(doc: Document) -> str:
                 if b.numbered
                 else [f"- {t}" for t in b.items]
             )
-            parts.append([f"{b.title}:", *bullets])
+            parts.append([f"{b.title}:", *bullets] if b.title else bullets)
         else:
             parts.append(_text_table(b, doc.currency))
     return "\n\n".join("\n".join(p) for p in parts)
@@ -249,7 +332,7 @@ def to_markdown(doc: Document) -> str:
         elif isinstance(b, Items):
             marks = [f"{i}." if b.numbered else "-" for i in range(1, len(b.items) + 1)]
             body = "\n".join(f"{m} {t}" for m, t in zip(marks, b.items, strict=True))
-            parts.append(f"**{b.title}**\n\n{body}")
+            parts.append(f"**{b.title}**\n\n{body}" if b.title else body)
         else:
             head, rows = _cells(b, doc.currency)
             align = [
@@ -303,10 +386,230 @@ def to_html(doc: Document) -> str:
         elif isinstance(b, Items):
             tag = "ol" if b.numbered else "ul"
             items = "".join(f"<li>{html.escape(t)}</li>" for t in b.items)
-            parts.append(f"<p><b>{html.escape(b.title)}</b></p><{tag}>{items}</{tag}>")
+            head = f"<p><b>{html.escape(b.title)}</b></p>" if b.title else ""
+            parts.append(f"{head}<{tag}>{items}</{tag}>")
         else:
             parts.append(_html_table(b, doc.currency))
     return "".join(parts)
+
+
+# --- the handout: a self-contained page and its chart ---------------------------------
+
+
+def _nice_money_ticks(top: float) -> list[float]:
+    """Round money ticks from 0 to at least ``top``: steps of 1, 2 or 5 times a power of 10."""
+    if not (math.isfinite(top) and top > 0):
+        return [0.0, 1.0]
+    raw = top / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [i * step for i in range(math.ceil(top / step) + 1)]
+
+
+def _whole_money(amount: float, currency: str) -> str:
+    """An axis tick: whole units, no period ("$2,500")."""
+    return format_money(float(round(amount)), currency, per=None).removesuffix(".00")
+
+
+_DURATION_TICKS = (
+    1 / 60, 5 / 60, 15 / 60, 1.0, 4.0, 12.0, 24.0, 72.0, 168.0, 336.0, 720.0,
+)  # fmt: skip
+
+
+def svg_cost_chart(
+    curve: Sequence[tuple[float, float]],
+    *,
+    currency: str,
+    budget: float | None = None,
+    ask: float | None = None,
+    markers: Sequence[tuple[float, float, str]] = (),
+    title: str = "",
+    width: int = 640,
+    height: int = 280,
+) -> str:
+    """An inline SVG of monthly cost against recovery time, drawn without matplotlib.
+
+    ``curve`` holds (tightest recovery time [h], cheapest outlay) steps, tightest first;
+    the cost holds from a step's time until the next looser step. The time axis is
+    logarithmic. ``budget`` is drawn as a horizontal line, ``ask`` as a vertical one,
+    ``markers`` (time, cost, label) as numbered points. Infinite values are left out.
+    """
+    pts = [(x, y) for x, y in curve if math.isfinite(x) and x > 0 and math.isfinite(y)]
+    marks = [(x, y, t) for x, y, t in markers if math.isfinite(x) and x > 0 and math.isfinite(y)]
+    xs = [x for x, _ in pts] + [x for x, _, _ in marks]
+    if ask is not None and math.isfinite(ask) and ask > 0:
+        xs.append(ask)
+    if not xs:
+        xs = [1.0]
+    lo, hi = math.log10(min(xs) / 2), math.log10(max(xs) * 2)
+    if hi - lo < 1:
+        lo, hi = lo - 0.5, hi + 0.5
+    ys = [y for _, y in pts] + [y for _, y, _ in marks]
+    if budget is not None and math.isfinite(budget):
+        ys.append(budget)
+    yticks = _nice_money_ticks(max(ys, default=1.0) * 1.05)
+    top = yticks[-1]
+    left, right, up, down = 78, 16, 28 if title else 12, 42
+    pw, ph = width - left - right, height - up - down
+
+    def px(x: float) -> float:
+        return left + (math.log10(x) - lo) / (hi - lo) * pw
+
+    def py(y: float) -> float:
+        return up + ph - y / top * ph
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{html.escape(title or "monthly cost against recovery time")}">'
+    ]
+    if title:
+        out.append(
+            f'<text x="{width / 2:.0f}" y="16" text-anchor="middle" '
+            f'font-size="13" font-weight="bold">{html.escape(title)}</text>'
+        )
+    out.append(
+        f'<rect x="{left}" y="{up}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>'
+    )
+    for y in yticks:
+        out.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" '
+            f'stroke="#e4e4e4"/><text x="{left - 6}" y="{py(y) + 4:.1f}" '
+            f'text-anchor="end" font-size="11">{html.escape(_whole_money(y, currency))}</text>'
+        )
+    for x in _DURATION_TICKS:
+        if lo <= math.log10(x) <= hi:
+            out.append(
+                f'<line x1="{px(x):.1f}" x2="{px(x):.1f}" y1="{up}" y2="{up + ph}" '
+                f'stroke="#e4e4e4"/><text x="{px(x):.1f}" y="{up + ph + 15}" '
+                f'text-anchor="middle" font-size="11">{format_duration(x, digits=2)}</text>'
+            )
+    out.append(
+        f'<text x="{left + pw / 2:.0f}" y="{height - 6}" text-anchor="middle" font-size="12">'
+        "recovery time (logarithmic)</text>"
+        f'<text x="14" y="{up + ph / 2:.0f}" text-anchor="middle" font-size="12" '
+        f'transform="rotate(-90 14 {up + ph / 2:.0f})">cost per month</text>'
+    )
+    if pts:
+        # the cheapest cost holds from each step's time to the next looser step's
+        path = [f"M{px(pts[0][0]):.1f},{py(pts[0][1]):.1f}"]
+        for x1, y1 in pts[1:]:
+            path.append(f"H{px(x1):.1f}V{py(y1):.1f}")
+        path.append(f"H{left + pw}")
+        out.append(
+            f'<path class="curve" d="{"".join(path)}" fill="none" stroke="#1f5fa8" '
+            'stroke-width="2"/>'
+        )
+        # left of the tightest step no design reaches: shaded
+        out.append(
+            f'<rect class="unreachable" x="{left}" y="{up}" '
+            f'width="{max(0.0, px(pts[0][0]) - left):.1f}" height="{ph}" fill="#eee" '
+            'opacity="0.7"/>'
+        )
+    if budget is not None and math.isfinite(budget):
+        out.append(
+            f'<line class="budget" x1="{left}" x2="{left + pw}" y1="{py(budget):.1f}" '
+            f'y2="{py(budget):.1f}" stroke="#2a8a2a" stroke-dasharray="6 3"/>'
+            f'<text x="{left + pw - 4}" y="{py(budget) - 4:.1f}" text-anchor="end" '
+            f'font-size="11" fill="#2a8a2a">budget '
+            f"{html.escape(format_money(budget, currency))}</text>"
+        )
+    if ask is not None and math.isfinite(ask) and ask > 0:
+        out.append(
+            f'<line class="ask" x1="{px(ask):.1f}" x2="{px(ask):.1f}" y1="{up}" '
+            f'y2="{up + ph}" stroke="#c0392b" stroke-dasharray="4 3"/>'
+            f'<text x="{px(ask) + 4:.1f}" y="{up + 12}" font-size="11" fill="#c0392b">'
+            f"asked {format_duration(ask, digits=2)}</text>"
+        )
+    placed: list[tuple[float, float]] = []
+    for x, y, label in marks:
+        cx, cy = px(x), py(y)
+        while any(abs(cx - a) < 14 and abs(cy - b) < 14 for a, b in placed):
+            cx += 15  # markers on the same spot: side by side
+        placed.append((cx, cy))
+        out.append(
+            f'<circle class="option" cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="#fff" '
+            f'fill-opacity="0.8" stroke="#333"/><text x="{cx:.1f}" y="{cy + 4:.1f}" '
+            f'text-anchor="middle" font-size="10">{html.escape(label)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+_PAGE_CSS = """
+body { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 10.5pt; color: #111;
+       max-width: 60em; margin: 1.5em auto; padding: 0 1em; line-height: 1.35; }
+h1 { font-size: 15pt; margin: 0 0 0.3em; }
+h2 { font-size: 11.5pt; margin: 1em 0 0.3em; }
+p, ul, ol { margin: 0.3em 0; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+th, td { border: 1px solid #bbb; padding: 2px 5px; vertical-align: top; text-align: left; }
+th { background: #f0f0f0; }
+caption { text-align: left; font-weight: bold; padding: 2px 0; }
+svg.chart { width: 100%; height: auto; max-width: 640px; display: block; }
+.signatures { display: flex; gap: 3em; margin-top: 1.2em; }
+.signatures div { flex: 1; border-top: 1px solid #333; padding-top: 2px; font-size: 9pt; }
+.meta { color: #555; font-size: 8.5pt; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 9.5pt; }
+  table, svg.chart, .signatures { break-inside: avoid; page-break-inside: avoid; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .appendix { break-before: page; page-break-before: always; }
+}
+"""
+
+
+def _page_block(b: Block | str, currency: str) -> str:
+    if isinstance(b, str):  # raw markup the caller built (the chart)
+        return b
+    if isinstance(b, Lines):
+        return "<p>" + "<br>".join(html.escape(t) for t in b.lines) + "</p>"
+    if isinstance(b, Items):
+        tag = "ol" if b.numbered else "ul"
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in b.items)
+        head = f"<h2>{html.escape(b.title)}</h2>" if b.title else ""
+        return f"{head}<{tag}>{items}</{tag}>"
+    titles, rows = _cells(b, currency)
+    right = [b.columns[i].kind in NUMERIC for i in b.shown()]
+
+    def tr(cells: Sequence[str], tag: str) -> str:
+        return "<tr>" + "".join(
+            f"<{tag}{_RIGHT if r else ''}>{html.escape(c)}</{tag}>"
+            for c, r in zip(cells, right, strict=True)
+        ) + "</tr>"
+
+    caption = f"<caption>{html.escape(b.title)}</caption>" if b.title else ""
+    body = "".join(tr(r, "td") for r in rows)
+    return f"<table>{caption}<thead>{tr(titles, 'th')}</thead><tbody>{body}</tbody></table>"
+
+
+def to_page(
+    doc: Document,
+    sections: Sequence[tuple[str, Sequence[Block | str]]],
+    *,
+    title: str,
+) -> str:
+    """A self-contained HTML page: inline CSS, no external reference, print CSS for A4.
+
+    ``sections`` are (heading, blocks); a block may be a string of markup built by the
+    caller (an inline SVG). A section whose heading starts with "Technical appendix"
+    starts a new printed page.
+    """
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{_PAGE_CSS}</style></head><body>",
+        f"<h1>{html.escape(doc.title)}</h1>",
+    ]
+    for heading, blocks in sections:
+        cls = ' class="appendix"' if heading.startswith("Technical appendix") else ""
+        inner = "".join(_page_block(b, doc.currency) for b in blocks)
+        head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
+        parts.append(f"<section{cls}>{head}{inner}</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
 
 
 # --- DataFrame ----------------------------------------------------------------------------

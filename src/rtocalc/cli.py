@@ -1,5 +1,5 @@
-"""Command line: ``rtocalc plan``, ``negotiate``, ``frontier``, ``check``, ``simulate``,
-``portfolio``, ``schema``.
+"""Command line: ``rtocalc plan``, ``negotiate``, ``agree``, ``frontier``, ``check``,
+``simulate``, ``portfolio``, ``schema``.
 
 Exit status: 0 when the command ran (an ask that cannot be met is an answer, printed
 with its reasons), 2 for invalid input (one line per error, no traceback); ``check``
@@ -111,8 +111,58 @@ def _parser() -> argparse.ArgumentParser:
     neg.add_argument("--budget", help="budget per month, e.g. '$4,000/mo'")
     neg.add_argument("--rto", help="RTO for every scenario, e.g. '4 h'")
     neg.add_argument("--rpo", help="RPO for every scenario, e.g. '15 min'")
-    neg.add_argument("--format", choices=_FORMATS, default="text", help="output format")
+    neg.add_argument(
+        "--format",
+        choices=(*_FORMATS, "html"),
+        default="text",
+        help=(
+            "output format: text for the meeting, markdown or html for the one-page handout "
+            "(html is a self-contained page that prints on one or two A4/Letter pages), "
+            "json for the whole result"
+        ),
+    )
+    neg.add_argument(
+        "--detail",
+        action="store_true",
+        help="add the technical appendix: parameter names, catalog keys, worst cases",
+    )
+    neg.add_argument(
+        "--record",
+        metavar="MEETING",
+        help=(
+            "append this round (ask, answer, date, catalog date, scenario assumptions) to "
+            "the meeting record MEETING (a TOML file, created if absent)"
+        ),
+    )
+    neg.add_argument(
+        "--date", default="", help="date of the recorded round (ISO 8601; default now, UTC)"
+    )
+    _plot_flag(neg, "what the last hours of downtime cost (rtocalc.plot.zero_downtime)")
     _outside(neg)
+
+    agree = sub.add_parser(
+        "agree",
+        help="record the option agreed in a meeting; export its limits as a policy tier",
+        description=(
+            "Record in MEETING (written by 'negotiate --record') that option N of a round "
+            "was agreed, by whom and when. The agreed limits are the option's, rounded up "
+            "to two significant digits. With --policy-tier, print them as a policy file of "
+            "one tier that 'rtocalc check' enforces (or write it to --policy-out)."
+        ),
+    )
+    agree.add_argument("meeting", metavar="MEETING", help="meeting record TOML file")
+    agree.add_argument(
+        "--option", required=True, type=_whole("--option", 1, 10_000), help="the option agreed"
+    )
+    agree.add_argument(
+        "--round", type=_whole("--round", 1, 10_000), help="the round (default: the last)"
+    )
+    agree.add_argument("--by", default="", help="who agreed, e.g. 'J. Smith, CFO'")
+    agree.add_argument("--date", default="", help="when (ISO 8601; default now, UTC)")
+    agree.add_argument("--policy-tier", metavar="NAME", help="export the limits as tier NAME")
+    agree.add_argument(
+        "--policy-out", metavar="FILE", help="write the policy to FILE instead of printing it"
+    )
 
     front = sub.add_parser(
         "frontier",
@@ -126,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="output format (default text, as for every command)",
     )
+    _plot_flag(front, "the frontier (rtocalc.plot.frontier)")
     _outside(front)
 
     chk = sub.add_parser(
@@ -214,6 +265,44 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
     schema.add_argument("kind", nargs="?", default="scenario", choices=KINDS)
     return parser
+
+
+def _plot_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--plot",
+        metavar="FILE",
+        help=f"also draw {what} to FILE (.png or .svg; needs the plot extra)",
+    )
+
+
+def _check_plot(path: str) -> None:
+    if not path.lower().endswith((".png", ".svg")):
+        raise InputError([f"--plot: {units.excerpt(path)} is not a .png or .svg file name"])
+
+
+def _plot(path: str | None, draw: Callable[[Any], object]) -> None:
+    """Draw with ``draw(ax)`` into ``path`` (PNG or SVG), when a path is given."""
+    if not path:
+        return
+    _check_plot(path)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError(
+            ['--plot needs matplotlib; install it with pip install "rtocalc[plot]"']
+        ) from None
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    try:
+        draw(ax)
+        fig.tight_layout()
+        fig.savefig(path, dpi=150)
+    except OSError as exc:
+        raise InputError([f"--plot: {path}: cannot write: {exc.strerror}"]) from None
+    finally:
+        plt.close(fig)
 
 
 def _whole(flag: str, low: int, high: int) -> Callable[[str], int]:
@@ -410,12 +499,98 @@ def _negotiate(args: argparse.Namespace) -> int:
             ask = Requirements.model_validate(data, context={"currency": scenario.catalog.currency})
         except ValidationError as exc:
             raise InputError(format_validation_error(exc, "command line")) from None
+    record = None
+    if args.record:
+        record = _meeting(args.record, scenario.catalog.currency, args.file)
     result = negotiate(scenario.workload, ask, impact=scenario.impact, catalog=scenario.catalog)
-    _print(_emit(result, args.format), args.format)
+    if args.plot:
+        from . import plot
+
+        _plot(args.plot, lambda ax: plot.zero_downtime(result, ax, catalog=scenario.catalog))
+    if record is not None:
+        record = record.append(result.record(date=args.date))
+        _write(args.record, record.to_toml())
+        print(f"rtocalc: round {len(record.rounds)} recorded in {args.record}", file=sys.stderr)
+    if args.format in ("html", "markdown"):
+        print(result.handout(args.format, detail=args.detail), end="")
+    elif args.format == "text":
+        _print(result.text(detail=args.detail))
+    else:
+        _print(_emit(result, args.format), args.format)
+    return 0
+
+
+def _meeting(path: str, currency: str, scenario: str | None) -> Any:
+    """The meeting record at ``path``, or a new one when there is no such file."""
+    from pathlib import Path
+
+    from .meeting import MeetingRecord, load_meeting
+
+    if not Path(path).exists():
+        return MeetingRecord(scenario=scenario or "", currency=currency)
+    record = load_meeting(path)
+    if record.currency != currency:
+        raise InputError(
+            [
+                f"{path}: the record is in {record.currency} and the scenario's catalog in "
+                f"{currency}; record the meeting in one currency (another --record file)"
+            ]
+        )
+    return record
+
+
+def _write(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole (a temporary file renamed over it)."""
+    from pathlib import Path
+
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError([f"{path}: cannot write: {exc.strerror}"]) from None
+
+
+def _agree(args: argparse.Namespace) -> int:
+    from .meeting import load_meeting
+    from .policy import policy_from_dict
+
+    record = load_meeting(args.meeting)
+    try:
+        record = record.agree(args.option, by=args.by, date=args.date, round=args.round)
+    except ValueError as exc:
+        raise InputError([f"{args.meeting}: {exc}"]) from None
+    a = record.agreement
+    assert a is not None
+    _write(args.meeting, record.to_toml())
+    summary = [
+        f"Agreed: option {a.option} of round {a.round}, "
+        f"{units.format_money(a.monthly_cost, record.currency)}, by {a.by} on {a.date}.",
+        "Down at most: " + ", ".join(f"{v} ({k})" for k, v in a.rto.items()) + ".",
+        "Work lost at most: " + ", ".join(f"{v} ({k})" for k, v in a.rpo.items()) + ".",
+        f"Recorded in {args.meeting}.",
+    ]
+    if not args.policy_tier:
+        _print("\n".join(summary))
+        return 0
+    scenarios = record.rounds[a.round - 1].scenarios
+    text = a.policy_toml(args.policy_tier, currency=record.currency, scenarios=scenarios)
+    import tomllib
+
+    policy_from_dict(tomllib.loads(text), source="the exported policy")  # it must load
+    print("\n".join(summary), file=sys.stderr)
+    if args.policy_out:
+        _write(args.policy_out, text)
+        print(f"rtocalc: tier {args.policy_tier!r} written to {args.policy_out}", file=sys.stderr)
+    else:
+        print(text, end="")
     return 0
 
 
 def _run(args: argparse.Namespace) -> int:
+    if getattr(args, "plot", None):
+        _check_plot(args.plot)  # before the work, not after it
     if args.command == "schema":
         print(json.dumps(json_schema(args.kind), indent=2))
         return 0
@@ -434,6 +609,8 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args)
     if args.command == "negotiate":
         return _negotiate(args)
+    if args.command == "agree":
+        return _agree(args)
     from .optimize import cheapest
     from .tradeoff import frontier
 
@@ -445,6 +622,10 @@ def _run(args: argparse.Namespace) -> int:
             impact=scenario.impact,
             catalog=scenario.catalog,
         )
+        if args.plot:
+            from . import plot
+
+            _plot(args.plot, lambda ax: plot.frontier(front, ax))
         if args.format == "csv":
             print(front.to_csv(), end="")
         else:

@@ -8,16 +8,43 @@ what zero downtime costs, and the questions the business must answer. It adds no
 
 from __future__ import annotations
 
+import html
 import math
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, PrivateAttr
 
-from ._render import Column, Document, Items, Table, describe_design
+from ._render import (
+    Column,
+    Document,
+    Items,
+    Lines,
+    Table,
+    availability_words,
+    describe_design,
+    duration_words,
+    plain_design,
+    rate_words,
+    svg_cost_chart,
+    to_html,
+    to_markdown,
+    to_page,
+    to_text,
+)
 from ._search import Bound as _Bound
 from ._search import bound as _bound
-from .models import SCOPES, BusinessImpact, Catalog, Requirements, Retention, Workload
+from .meeting import Agreement, RecordedRound, agreement_of, recorded_round
+from .models import (
+    SCOPES,
+    BusinessImpact,
+    Catalog,
+    CatalogInfo,
+    Requirements,
+    Retention,
+    Workload,
+)
 from .optimize import (
     _cheapest,
     _cheapest_plan,
@@ -42,7 +69,9 @@ from .units import HOURS_PER_YEAR, format_duration, format_money
 
 __all__ = [
     "CounterOffer",
+    "FailureOutcome",
     "Negotiation",
+    "Option",
     "Question",
     "Round",
     "ZeroDowntime",
@@ -70,6 +99,57 @@ def _lim(hours: float) -> str:
 
 def _money(amount: float, currency: str, per: str | None = "mo") -> str:
     return format_money(amount, currency, per=per) if math.isfinite(amount) else "unbounded"
+
+
+#: a kind of failure in words, by scope
+SCOPE_WORDS = {
+    "logical": "deletion or corruption",
+    "ransomware": "ransomware",
+    "hardware": "hardware failure",
+    "site": "loss of the site",
+    "region": "regional disaster",
+}
+
+#: how a recovery path recovers, in words
+_PATH_WORDS = {
+    "failover": "switch to the standby",
+    "restore:primary": "restore from the backups",
+    "restore:offsite": "restore from the off-site copy",
+    "restore:longterm": "restore from the long-term copy",
+    "none": "nothing survives",
+}
+
+
+def _ask_plain(ask: Requirements, currency: str) -> str:
+    """The ask for a business reader: work lost, downtime, keeping, copies, budget."""
+
+    def limits(metric: str) -> str:
+        value = getattr(ask, metric)
+        if isinstance(value, dict):
+            return (
+                ", ".join(
+                    f"{duration_words(value[x])} after {SCOPE_WORDS.get(x, x)}"
+                    for x in SCOPES
+                    if x in value
+                )
+                or "no limit"
+            )
+        return duration_words(float(value))
+
+    parts = [
+        f"lose at most {limits('rpo')} of work",
+        f"be down at most {limits('rto')}",
+        f"keep {ask.retention}",
+    ]
+    if ask.wrt:
+        parts.append(f"then {duration_words(ask.wrt)} to catch up on work")
+    if ask.offsite:
+        parts.append("a copy off site")
+    if ask.immutable:
+        parts.append("a copy ransomware cannot change")
+    if ask.budget is not None:
+        parts.append(f"budget {_money(ask.budget, currency)}")
+    return "; ".join(parts)
 
 
 def _ask_words(ask: Requirements, currency: str | None) -> str:
@@ -136,6 +216,16 @@ class ZeroDowntime(_Result):
     )
     break_even_cost: float | None = Field(description="Outlay at the break-even [currency/month].")
     note: str = Field(description="The finding in words.")
+    scopes: tuple[str, ...] = Field(
+        (), description="The failures whose recovery time moves along the curve (scopes)."
+    )
+    curve: tuple[tuple[float, float], ...] = Field(
+        (),
+        description=(
+            "The cost curve: (tightest recovery time of a step [h], cheapest outlay on it "
+            "[currency/month]), tightest first."
+        ),
+    )
 
     def _document_(self) -> Document:
         return Document(self.note)
@@ -163,6 +253,135 @@ class Round(_Result):
         return Document(f"{_ask_words(self.ask, None)} -> {self.verdict.replace('_', ' ')}")
 
 
+class FailureOutcome(_Result):
+    """One kind of failure under one option: downtime and work lost, typical and worst."""
+
+    failure: str = Field(description="The scenario's name.")
+    scope: str = Field(description="The scenario's scope (what it destroys).")
+    rate: float = Field(description="Occurrences per year [1/year].")
+    downtime: float = Field(
+        description="Downtime after a typical incident (its share of the data) [h]; inf if none."
+    )
+    downtime_worst: float = Field(
+        description="Downtime after the worst incident (its share_worst of the data) [h]."
+    )
+    work_recovery: float = Field(
+        description="Work recovery time after systems are back, from the ask [h]."
+    )
+    work_lost: float = Field(description="Work lost in a typical incident (mean data loss) [h].")
+    work_lost_worst: float = Field(description="Work lost in the worst incident [h].")
+    downtime_limit: float = Field(description="The ask's downtime limit [h]; inf if none.")
+    work_lost_limit: float = Field(description="The ask's limit on work lost [h]; inf if none.")
+    path: str = Field(description="Recovery path (as ScenarioOutcome.path).")
+    recovered_from: str = Field(description="The copy recovered from, in words.")
+    meets: bool = Field(description="Whether the ask's limits are met.")
+
+    def _document_(self) -> Document:
+        return Document(
+            f"{self.failure}: down {duration_words(self.downtime)} (worst "
+            f"{duration_words(self.downtime_worst)}), lose {duration_words(self.work_lost)} "
+            f"of work (worst {duration_words(self.work_lost_worst)}); {rate_words(self.rate)}",
+            frame=_failure_table([("", None, self)]),
+        )
+
+
+Tier = Literal["", "good", "better", "best"]
+
+
+class Option(_Result):
+    """An option for the meeting: a plan, its cost, and how it fares in each failure."""
+
+    number: int = Field(description="Its number in the meeting (what `agree --option` takes).")
+    name: str = Field(description="What the option is, in words.")
+    tier: Tier = Field(
+        description=(
+            "good, better or best among the options that fit the budget, cheapest to the "
+            "one nearest the budget ('' otherwise)."
+        )
+    )
+    monthly_cost: float = Field(description="Outlay of the plan [currency/month].")
+    cost_breakdown: dict[str, float] = Field(
+        description="Outlay by item, as Plan.cost_breakdown [currency/month]."
+    )
+    meets_ask: bool = Field(description="Whether the plan meets the whole ask.")
+    gives_up: tuple[str, ...] = Field(description="What the business gives up, in words.")
+    design: str = Field(description="The design, in plain words.")
+    outcomes: tuple[FailureOutcome, ...] = Field(description="One per kind of failure.")
+    plan: Plan = Field(description="The plan behind the option.")
+
+    def _document_(self) -> Document:
+        title = f"{self.number}. {self.name}: {_money(self.monthly_cost, self.plan.currency)}"
+        cost: float | None = self.monthly_cost
+        table = _failure_table([(str(self.number), cost, o) for o in self.outcomes])
+        return Document(title, (Lines((self.design + ".",)), table), self.plan.currency)
+
+
+def _failure_columns() -> tuple[Column, ...]:
+    """The options table: one row per kind of failure and option (and the ask)."""
+    return (
+        Column("failure", "failure"),
+        Column("how_often", "how often"),
+        Column("rate", "rate", "rate", show=False),
+        Column("option", "option"),
+        Column("downtime", "down (typical)", "hours", digits=2),
+        Column("downtime_worst", "down (worst)", "hours", digits=2),
+        Column("work_recovery", "then catching up", "hours", digits=2, show=False),
+        Column("work_lost", "work lost (typical)", "hours", digits=2),
+        Column("work_lost_worst", "work lost (worst)", "hours", digits=2),
+        Column("recovery", "recovery"),
+        Column("monthly_cost", "per month", "money"),
+        Column("meets", "meets the ask", "flag", show=False),
+    )
+
+
+def _limit_cell(hours: float) -> float | None:
+    return hours if math.isfinite(hours) else None
+
+
+def _failure_table(
+    rows: Sequence[tuple[str, float | None, FailureOutcome]],
+    ask: Requirements | None = None,
+    budget: float | None = None,
+) -> Table:
+    """``rows`` are (option, its monthly cost, outcome), grouped by failure; with ``ask``
+    each failure starts with a row of the ask's limits (and the budget)."""
+    out: list[tuple[Any, ...]] = []
+    seen: set[str] = set()
+    # a failure is named by its kind when it is the only scenario of that kind
+    kinds: dict[str, set[str]] = {}
+    for _, _, o in rows:
+        kinds.setdefault(o.scope, set()).add(o.failure)
+    for option, cost, o in rows:
+        if o.failure not in seen:
+            seen.add(o.failure)
+            name = (
+                SCOPE_WORDS.get(o.scope, o.failure).capitalize()
+                if len(kinds[o.scope]) == 1
+                else o.failure
+            )
+            head: tuple[Any, ...] = (name, rate_words(o.rate), o.rate)
+            if ask is not None:
+                worst_rto = ask.incident == "worst"
+                rto_lim = _limit_cell(o.downtime_limit)
+                out.append(
+                    (
+                        *head, "the ask",
+                        None if worst_rto else rto_lim, rto_lim if worst_rto else None,
+                        ask.wrt, None, _limit_cell(o.work_lost_limit), "", budget, None,
+                    )
+                )  # fmt: skip
+                head = ("", "", o.rate)
+        else:
+            head = ("", "", o.rate)
+        out.append(
+            (
+                *head, option, o.downtime, o.downtime_worst, o.work_recovery, o.work_lost,
+                o.work_lost_worst, _PATH_WORDS.get(o.path, o.path), cost, o.meets,
+            )
+        )  # fmt: skip
+    return Table(_failure_columns(), tuple(out))
+
+
 class Negotiation(_Result):
     """The answer to an ask: verdict, limits, cost, counter-offers, zero downtime."""
 
@@ -186,6 +405,24 @@ class Negotiation(_Result):
     zero_downtime: ZeroDowntime | None = Field(description="What zero downtime costs.")
     questions: tuple[Question, ...] = Field(description="Questions for the business.")
     history: tuple[Round, ...] = Field(description="Earlier rounds, oldest first.")
+    options: tuple[Option, ...] = Field(
+        (),
+        description=(
+            "The options for the meeting, numbered: the cheapest plan that meets the ask (if "
+            "any), then the counter-offers and what the budget buys, cheapest first."
+        ),
+    )
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "The catalog's labels of the designs' parts, by 'targets.KEY', 'offsite.KEY', "
+            "'links.KEY' and 'strategies.KEY'."
+        ),
+    )
+    price_list: CatalogInfo = Field(
+        default_factory=CatalogInfo,
+        description="The catalog's name, date and description (where the prices come from).",
+    )
 
     _catalog: Catalog | None = PrivateAttr(default=None)
 
@@ -253,27 +490,101 @@ class Negotiation(_Result):
             ),
         )
 
-    def _sections(self) -> list[Items]:
+    def _sections(self, detail: bool = False) -> list[Items | Table | Lines]:
         cur = self.currency
-        out = [Items("The ask", (_ask_words(self.ask, cur),))]
+        out: list[Items | Table | Lines] = [Items("The ask", (_ask_plain(self.ask, cur),))]
         if self.limits:
-            why = tuple(r.message for r in self.limits)
+            why = tuple(_why(r) for r in self.limits)
             out.append(Items("Why not: the limits that bind", why))
-        if self.plan is not None:
-            gap = ""
-            if self.budget is not None:
-                diff = self.plan.monthly_cost - self.budget
-                gap = (
-                    f", {_money(diff, cur)} over the budget"
-                    if diff > 0
-                    else f", {_money(-diff, cur)} under the budget"
+        if self.plan is not None and self.budget is not None:
+            diff = self.plan.monthly_cost - self.budget
+            gap = (
+                f"{_money(diff, cur)} over the budget"
+                if diff > 0
+                else f"{_money(-diff, cur)} under the budget"
+            )
+            out.append(
+                Lines(
+                    (
+                        f"The cheapest design that meets the ask costs "
+                        f"{_money(self.plan.monthly_cost, cur)}, {gap}.",
+                    )
                 )
+            )
+        if self.options:
             out.append(
                 Items(
-                    "Cheapest design that meets the ask",
-                    (
-                        f"{_money(self.plan.monthly_cost, cur)}{gap}: "
-                        f"{describe_design(self.plan.design)}.",
+                    "Options",
+                    tuple(
+                        f"{o.name}, {_money(o.monthly_cost, cur)}"
+                        + (f" ({o.tier})" if o.tier else "")
+                        + (": " + "; ".join(o.gives_up) if o.gives_up else "")
+                        + f". Design: {o.design}."
+                        for o in self.options
+                    ),
+                    numbered=True,
+                )
+            )
+            out.append(self._table())
+        elif self.budget is not None and self.verdict != "fits_budget":
+            out.append(Items("Options", ("none: no design fits the budget",)))
+        if self.zero_downtime is not None:
+            out.append(Items("Zero downtime", (self.zero_downtime.note,)))
+        out.append(
+            Items(
+                "Questions for the business",
+                tuple(f"{q.question} Now: {q.current}." for q in self.questions),
+            )
+        )
+        if self.history:
+            out.append(
+                Items(
+                    "Earlier rounds",
+                    tuple(
+                        f"round {i}: {_ask_plain(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
+                        + (
+                            f" ({_money(r.monthly_cost, cur)})"
+                            if r.monthly_cost is not None
+                            else ""
+                        )
+                        for i, r in enumerate(self.history, 1)
+                    ),
+                )
+            )
+        if detail:
+            out += self._appendix()
+        return out
+
+    def _appendix(self) -> list[Items | Table | Lines]:
+        """The technical appendix: parameter names, catalog keys, worst cases."""
+        cur = self.currency
+        out: list[Items | Table | Lines] = []
+        if self.limits:
+            out.append(
+                Items(
+                    "Technical appendix: the limits that bind, part by part",
+                    tuple(r.message for r in self.limits),
+                )
+            )
+        out += [
+            Items(
+                "Technical appendix: what each question sets",
+                tuple(
+                    f"{q.question} Sets {', '.join(q.parameters)}; now {q.current}."
+                    for q in self.questions
+                ),
+            )
+        ]
+        if self.options:
+            out.append(
+                Items(
+                    "Technical appendix: the options' designs (catalog keys)",
+                    tuple(
+                        f"{o.number}. {describe_design(o.plan.design)}; cost "
+                        + ", ".join(
+                            f"{k} {_money(v, cur)}" for k, v in o.cost_breakdown.items() if v
+                        )
+                        for o in self.options
                     ),
                 )
             )
@@ -290,68 +601,541 @@ class Negotiation(_Result):
             )
         if best:
             out.append(
-                Items("What the budget buys (worst case over the scenarios in scope)", tuple(best))
-            )
-        if self.counter_offers:
-            offers = tuple(
-                f"{_money(o.monthly_cost, cur)}: "
-                + "; ".join(o.gives_up or ("the ask as is",))
-                + f" ({describe_design(o.plan.design)})"
-                for o in self.counter_offers
-            )
-            out.append(Items("Counter-offers that fit the budget", offers, numbered=True))
-        elif self.budget is not None and self.verdict != "fits_budget":
-            out.append(
-                Items("Counter-offers that fit the budget", ("none: no design fits the budget",))
-            )
-        if self.zero_downtime is not None:
-            out.append(Items("Zero downtime", (self.zero_downtime.note,)))
-        out.append(
-            Items(
-                "Questions for the business",
-                tuple(
-                    f"{q.question} Sets {', '.join(q.parameters)}; now {q.current}."
-                    for q in self.questions
-                ),
-            )
-        )
-        if self.history:
-            out.append(
                 Items(
-                    "Earlier rounds",
-                    tuple(
-                        f"round {i}: {_ask_words(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
-                        + (
-                            f" ({_money(r.monthly_cost, cur)})"
-                            if r.monthly_cost is not None
-                            else ""
-                        )
-                        for i, r in enumerate(self.history, 1)
-                    ),
+                    "Technical appendix: what the budget buys (worst case over the scenarios "
+                    "in scope)",
+                    tuple(best),
                 )
             )
+        out.append(Items("Technical appendix: the ask", (_ask_words(self.ask, cur),)))
         return out
 
-    def _document_(self) -> Document:
-        columns = (
-            Column("offer", "offer", "count"),
-            Column("kind", "relaxes"),
-            Column("monthly_cost", "per month", "money"),
-            Column("rto", "RTO", "hours"),
-            Column("rpo", "RPO", "hours"),
-            Column("gives_up", "gives up"),
-            Column("design", "design"),
-        )
-        rows = tuple(
-            (
-                i, o.kind, o.monthly_cost, o.rto, o.rpo, "; ".join(o.gives_up),
-                describe_design(o.plan.design),
-            )
-            for i, o in enumerate(self.counter_offers, 1)
-        )  # fmt: skip
-        title = f"Verdict: {_VERDICTS[self.verdict]}"
-        return Document(title, tuple(self._sections()), self.currency, Table(columns, rows))
+    def _table(self) -> Table:
+        """The options table: one row per kind of failure and option (the DataFrame)."""
+        rows = [
+            (f"{o.number}" + (f" ({o.tier})" if o.tier else ""), o.monthly_cost, f)
+            for name in dict.fromkeys(x.failure for o in self.options for x in o.outcomes)
+            for o in self.options
+            for f in o.outcomes
+            if f.failure == name
+        ]
+        table = _failure_table(rows, self.ask, self.budget)
+        return Table(table.columns, table.rows, "Options by kind of failure")
 
+    def _document_(self, detail: bool = False) -> Document:
+        title = f"Verdict: {_VERDICTS[self.verdict]}"
+        frame = self._table() if self.options else Table(_failure_columns(), ())
+        return Document(title, tuple(self._sections(detail)), self.currency, frame)
+
+    def _shortlist(self) -> tuple[Option, ...]:
+        """The options a handout shows: the one that meets the ask, good / better / best,
+        and what the budget buys; all of them when there are at most five."""
+        if len(self.options) <= 5:
+            return self.options
+        keep = [
+            o
+            for o in self.options
+            if o.tier
+            or o.meets_ask
+            or "budget buys" in o.name
+            or (o.gives_up[:1] and o.gives_up[0].startswith("gives up"))  # retention, copies
+        ]
+        return tuple(keep[:6]) or self.options[:5]
+
+    def _pivot(self, options: tuple[Option, ...]) -> Table:
+        """One row per kind of failure, one column per option (and the ask)."""
+        cur = self.currency
+
+        def cell(f: FailureOutcome) -> str:
+            down = duration_words(f.downtime)
+            if f.downtime_worst > f.downtime * 1.05:
+                down += f" (worst {duration_words(f.downtime_worst)})"
+            if f.work_recovery:
+                down += f" + {duration_words(f.work_recovery)} catching up"
+            lost = duration_words(f.work_lost_worst)
+            return f"down {down}; up to {lost} of work lost" + ("" if f.meets else " ✗")
+
+        columns = [Column("failure", "failure"), Column("how_often", "how often")]
+        columns.append(Column("ask", "the ask"))
+        columns += [
+            Column(f"option_{o.number}", f"{o.number}" + (f" ({o.tier})" if o.tier else ""))
+            for o in options
+        ]
+        rows: list[tuple[Any, ...]] = [
+            (
+                "cost per month",
+                "",
+                "budget " + _money(self.budget, cur) if self.budget is not None else "",
+                *(_money(o.monthly_cost, cur) for o in options),
+            )
+        ]
+        if options:
+            first = options[0].outcomes
+            kinds = [f.scope for f in first]
+            for k, f in enumerate(first):
+                name = (
+                    SCOPE_WORDS.get(f.scope, f.failure).capitalize()
+                    if kinds.count(f.scope) == 1
+                    else f.failure
+                )
+                asked = (
+                    f"down {duration_words(f.downtime_limit)}"
+                    if math.isfinite(f.downtime_limit)
+                    else "down: no limit"
+                ) + (
+                    f"; {duration_words(f.work_lost_limit)} of work lost"
+                    if math.isfinite(f.work_lost_limit)
+                    else ""
+                )
+                rows.append(
+                    (name, rate_words(f.rate), asked, *(cell(o.outcomes[k]) for o in options))
+                )
+        return Table(tuple(columns), tuple(rows), "Options by kind of failure")
+
+    def _risks(self, options: tuple[Option, ...]) -> tuple[str, ...]:
+        """The residual risks in plain words, from the options' outcomes and the catalog."""
+        out = [
+            "All times are modelled from catalog figures until a restore test proves them; "
+            "plan a restore test of the chosen option and record its times.",
+            "How often each failure happens is an estimate per system from published surveys, "
+            "not a promise; a failure can happen twice in one year.",
+        ]
+        for o in options:
+            lost = [f for f in o.outcomes if f.path == "none" or not math.isfinite(f.downtime)]
+            if lost:
+                out.append(
+                    f"Option {o.number}: after "
+                    + " and ".join(SCOPE_WORDS.get(f.scope, f.scope) for f in lost)
+                    + " no copy survives: the data is lost."
+                )
+        worst = [
+            (o.number, f)
+            for o in options
+            for f in o.outcomes
+            if math.isfinite(f.downtime_worst) and f.downtime_worst > 1.5 * f.downtime
+        ]
+        if worst:
+            n, f = max(worst, key=lambda nf: nf[1].downtime_worst / max(nf[1].downtime, 1e-9))
+            out.append(
+                f"A worst incident takes longer than a typical one: under option {n} a "
+                f"{SCOPE_WORDS.get(f.scope, f.scope)} that touches all the data keeps systems "
+                f"down {duration_words(f.downtime_worst)} instead of "
+                f"{duration_words(f.downtime)}."
+            )
+        if self.zero_downtime is not None:
+            out.append(self.zero_downtime.note)
+        return tuple(out)
+
+    def _chart(self, options: tuple[Option, ...]) -> tuple[str, Table] | None:
+        """The cost-against-recovery-time chart (SVG) and the same points as a table."""
+        z = self.zero_downtime
+        if z is None or not z.curve:
+            return None
+        scopes = set(z.scopes)
+        marks = []
+        for o in options:
+            times = [f.downtime for f in o.outcomes if f.scope in scopes]
+            if times:
+                marks.append((max(times), o.monthly_cost, str(o.number)))
+        ask = max((self.ask.limit("rto", x) for x in scopes), default=math.inf)
+        which = " and ".join(SCOPE_WORDS.get(x, x) for x in z.scopes)
+        title = f"Cost per month against recovery time after {which}"
+        svg = svg_cost_chart(
+            z.curve,
+            currency=self.currency,
+            budget=self.budget,
+            ask=ask if math.isfinite(ask) else None,
+            markers=marks,
+            title=title,
+        )
+        table = Table(
+            (
+                Column("rto", "recovery time from", "hours", digits=2),
+                Column("monthly_cost", "cheapest per month", "money"),
+            ),
+            tuple(z.curve),
+            title,
+        )
+        return svg, table
+
+    def _handout(self, detail: bool) -> tuple[Document, list[tuple[str, list[Any]]], Any]:
+        cur = self.currency
+        options = self._shortlist()
+        sections: list[tuple[str, list[Any]]] = [
+            ("The ask", [Lines((_ask_plain(self.ask, cur).capitalize() + ".",))])
+        ]
+        listed: tuple[str, ...] = ()
+        if options:
+            listed = tuple(
+                f"Option {o.number}" + (f" ({o.tier})" if o.tier else "")
+                + f", {_money(o.monthly_cost, cur)}: {o.name}"
+                + (". Gives up: " + "; ".join(o.gives_up) if o.gives_up else "")
+                + f". Design: {o.design}."
+                for o in options
+            )
+            sections.append(("Options", [self._pivot(options)]))
+        more = len(self.options) - len(options)
+        if more:
+            listed += (f"{more} further counter-offers are in the full report.",)
+        if listed:
+            sections.append(("What each option is", [Items("", listed)]))
+        if self.limits:
+            sections.append(
+                ("Why the ask cannot be met", [Items("", tuple(_why(r) for r in self.limits))])
+            )
+        chart = self._chart(options)
+        risks = self._risks(options)
+        sections.append(("Residual risks", [Items("", risks)]))
+        info = self.price_list
+        sections.append(
+            (
+                "Prices",
+                [
+                    Lines(
+                        (
+                            f"Catalog {info.name}, dated {info.date or 'undated'}, in "
+                            f"{cur}: {info.description or 'no description given'}",
+                        )
+                    )
+                ],
+            )
+        )
+        sections.append(
+            (
+                "Agreement",
+                [
+                    Lines(
+                        (
+                            "Agreed option: ______   Limits agreed: downtime ______ ; work "
+                            "lost ______ ; budget ______",
+                        )
+                    )
+                ],
+            )
+        )
+        if detail:
+            sections += [("", [b]) for b in self._appendix()]
+        doc = Document(f"Verdict: {_VERDICTS[self.verdict]}", currency=cur)
+        return doc, sections, chart
+
+    def handout(self, format: Literal["html", "markdown"] = "html", *, detail: bool = False) -> str:
+        """The one-page handout for the meeting.
+
+        The verdict, the ask, the options by kind of failure (downtime and work lost,
+        typical and worst, how often, the cost per month), a chart of cost against
+        recovery time with the budget and the ask, the residual risks, the date and
+        source of the prices, and signature lines.
+
+        Parameters
+        ----------
+        format : {"html", "markdown"}, default "html"
+            ``html``: a self-contained page (inline CSS and SVG, no external reference,
+            print CSS for A4 or Letter). ``markdown``: the same content for a wiki, the
+            chart as a table of its points.
+        detail : bool, default False
+            Add the technical appendix (parameter names, catalog keys, worst cases).
+
+        Returns
+        -------
+        str
+        """
+        if format not in ("html", "markdown"):
+            raise ValueError(f"handout: format {format!r} is not 'html' or 'markdown'")
+        doc, sections, chart = self._handout(detail)
+        if chart is not None:
+            svg, table = chart
+            at = next(i for i, (h, _) in enumerate(sections) if h == "What each option is")
+            sections.insert(at, ("What recovery time costs", [svg if format == "html" else table]))
+        if format == "html":
+            pages = [
+                (h, [b for b in blocks]) for h, blocks in sections
+            ]
+            page = to_page(doc, pages, title="rtocalc: " + doc.title)
+            return page.replace(
+                "</body>",
+                '<div class="signatures"><div>Business owner: name, date, signature</div>'
+                "<div>IT: name, date, signature</div></div></body>",
+            )
+        parts = [f"# {doc.title}"]
+        for heading, blocks in sections:
+            if heading:
+                parts.append(f"## {heading}")
+            parts.append(to_markdown(Document("", tuple(blocks), self.currency)))
+        parts.append(
+            "Business owner: name, date, signature ______________________\n\n"
+            "IT: name, date, signature ______________________"
+        )
+        return "\n\n".join(parts) + "\n"
+
+    def record(self, *, date: str = "") -> RecordedRound:
+        """This round as a meeting record keeps it (:mod:`rtocalc.meeting`).
+
+        Parameters
+        ----------
+        date : str, optional
+            When it was answered (ISO 8601); default now, in UTC, to the second.
+
+        Returns
+        -------
+        RecordedRound
+            The ask, the verdict, the options with the limits each reaches per scope
+            (downtime for the ask's incident, work lost in the worst case), the catalog's
+            name and date, and the scenarios assumed.
+        """
+        worst = self.ask.incident == "worst"
+        options = []
+        for o in self.options:
+            rto: dict[str, float] = {}
+            rpo: dict[str, float] = {}
+            for f in o.outcomes:
+                down = f.downtime_worst if worst else f.downtime
+                rto[f.scope] = max(rto.get(f.scope, 0.0), down)
+                rpo[f.scope] = max(rpo.get(f.scope, 0.0), f.work_lost_worst)
+            options.append((o.number, o.name, o.monthly_cost, o.plan.design, rto, rpo))
+        return recorded_round(
+            date=date or _now(),
+            catalog=self.price_list.name,
+            catalog_date=self.price_list.date,
+            verdict=self.verdict,
+            monthly_cost=None if self.plan is None else self.plan.monthly_cost,
+            ask=self.ask,
+            scenarios=tuple(self.impact.scenarios),
+            options=options,
+        )
+
+    def agree(self, option: int, *, by: str = "", date: str = "") -> Agreement:
+        """The agreement on option ``option`` of this round.
+
+        Parameters
+        ----------
+        option : int
+            The option's number (as the handout shows it).
+        by : str, optional
+            Who agreed.
+        date : str, optional
+            When (ISO 8601); default now, in UTC.
+
+        Returns
+        -------
+        Agreement
+            The option's design and cost, and the limits it reaches per scope rounded
+            up to two significant digits; :meth:`Agreement.policy_toml` writes them as a
+            policy tier for ``rtocalc check``.
+
+        Raises
+        ------
+        ValueError
+            When the round has no such option.
+        """
+        rnd = self.record(date=date)
+        chosen = next((o for o in rnd.options if o.number == option), None)
+        if chosen is None:
+            known = [o.number for o in rnd.options]
+            raise ValueError(
+                f"agree: this round has no option {option}; its options are {known or 'none'}"
+            )
+        return agreement_of(chosen, rnd, by=by, date=rnd.date)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the verdict, the ask and the options table, the reasons and the
+        options' descriptions folded (``<details>``), long tables cut as pandas cuts them."""
+        blocks = self._sections()
+        folded = {"Why not: the limits that bind", "Options"}
+        out = [f"<p><b>{html.escape('Verdict: ' + _VERDICTS[self.verdict])}</b></p>"]
+        for b in blocks:
+            if isinstance(b, Items) and b.title in folded:
+                inner = to_html(Document("", (Items("", b.items, b.numbered),), self.currency))
+                out.append(
+                    f"<details><summary>{html.escape(b.title)} ({len(b.items)})</summary>"
+                    f"{inner}</details>"
+                )
+            else:
+                out.append(to_html(Document("", (b,), self.currency)))
+        return "".join(out)
+
+    def text(self, *, detail: bool = False) -> str:
+        """Plain text for the meeting; ``detail`` adds the technical appendix.
+
+        Parameters
+        ----------
+        detail : bool, default False
+            Add the parameter names behind each question, the catalog keys of each
+            option's design and the worst cases over the scenarios in scope.
+
+        Returns
+        -------
+        str
+        """
+        return to_text(self._document_(detail))
+
+    def markdown(self, *, detail: bool = False) -> str:
+        """Markdown, as :meth:`text` (``to_markdown()`` is this without the appendix).
+
+        Parameters
+        ----------
+        detail : bool, default False
+            Add the technical appendix.
+
+        Returns
+        -------
+        str
+        """
+        return to_markdown(self._document_(detail))
+
+
+def _now() -> str:
+    """Now, in UTC, to the second (ISO 8601)."""
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _why(reason: Reason) -> str:
+    """A binding limit in plain words, from its fields (the message is technical)."""
+    metric, _, scope = reason.constraint.partition("[")
+    scope = scope.rstrip("]")
+    if metric in ("rto", "rpo") and reason.limit is not None and reason.best is not None:
+        what = "be down" if metric == "rto" else "lose work"
+        best = (
+            "no design recovers at all"
+            if not math.isfinite(reason.best)
+            else f"the best any design reaches is {duration_words(reason.best)}"
+        )
+        return (
+            f"After {SCOPE_WORDS.get(scope, scope)}: asked to {what} at most "
+            f"{duration_words(reason.limit)}; {best}."
+        )
+    return reason.message
+
+
+def _outcomes(ask: Requirements, plan: Plan) -> tuple[FailureOutcome, ...]:
+    """The plan's outcome per scenario, from its fields, against the ask's limits."""
+    out = []
+    for o in plan.by_scenario:
+        worst = max(o.rto_worst, o.rto)
+        rto_lim, rpo_lim = ask.limit("rto", o.scope), ask.limit("rpo", o.scope)
+        down = worst if ask.incident == "worst" else o.rto
+        out.append(
+            FailureOutcome(
+                failure=o.name,
+                scope=o.scope,
+                rate=o.rate,
+                downtime=o.rto,
+                downtime_worst=worst,
+                work_recovery=ask.wrt,
+                work_lost=o.rpo_mean,
+                work_lost_worst=o.rpo,
+                downtime_limit=rto_lim,
+                work_lost_limit=rpo_lim,
+                path=o.path,
+                recovered_from=o.recovered_from,
+                meets=bool(down <= rto_lim + 1e-9 and o.rpo <= rpo_lim + 1e-9),
+            )
+        )
+    return tuple(out)
+
+
+def _gives_up_plain(ask: Requirements, plan: Plan) -> tuple[str, ...]:
+    """What a plan gives up against the ask, in plain words: for a limit that is the same
+    for every failure the worst miss, for limits per failure each miss."""
+    out = []
+    plain: tuple[tuple[Literal["rpo", "rto"], str, str], ...] = (
+        ("rto", "down for up to", ""),
+        ("rpo", "lose up to", " of work"),
+    )
+    for metric, words, what in plain:
+        missed = [
+            (o, ask.limit(metric, o.scope), getattr(o, metric))
+            for o in plan.by_scenario
+            if getattr(o, metric) > ask.limit(metric, o.scope) + 1e-9
+        ]
+        if not isinstance(getattr(ask, metric), dict) and missed:
+            missed = [max(missed, key=lambda m: m[2])]
+        out += [
+            f"{words} {duration_words(got)}{what} after {SCOPE_WORDS.get(o.scope, o.scope)} "
+            f"(asked {duration_words(lim)})"
+            for o, lim, got in missed
+        ]
+    return tuple(out)
+
+
+def _tiers(costs: list[float], budget: float | None) -> list[Tier]:
+    """good / better / best among the options that fit the budget: the cheapest, the one
+    nearest the middle, and the one nearest the budget (the dearest that fits)."""
+    tiers: list[Tier] = [""] * len(costs)
+    if budget is None:
+        return tiers
+    fit = sorted((c, i) for i, c in enumerate(costs) if c <= budget + 1e-9)
+    if len(fit) < 2:
+        return tiers
+    tiers[fit[0][1]] = "good"
+    tiers[fit[-1][1]] = "best"
+    if len(fit) >= 3:
+        mid = (fit[0][0] + fit[-1][0]) / 2
+        _, i = min(fit[1:-1], key=lambda ci: (abs(ci[0] - mid), ci[0]))
+        tiers[i] = "better"
+    return tiers
+
+
+def _options(
+    ask: Requirements,
+    plan: Plan | None,
+    offers: list[CounterOffer],
+    best_rto: CounterOffer | None,
+    best_rpo: CounterOffer | None,
+    labels: dict[str, str],
+) -> tuple[Option, ...]:
+    """The numbered options: the plan that meets the ask, the offers, what the budget buys.
+
+    Built from the plans' fields only (outcomes, clock, cost breakdown), so what the
+    model adds to them shows up here.
+    """
+    entries: list[tuple[str, Plan, tuple[str, ...]]] = []
+    if plan is not None:
+        entries.append(("The cheapest design that meets the ask", plan, ()))
+    for o in offers:
+        words = _gives_up_plain(ask, o.plan) if o.kind == "rto_rpo" else o.gives_up
+        entries.append(("Counter-offer", o.plan, words))
+    for extra, name in (
+        (best_rto, "the shortest downtime the budget buys"),
+        (best_rpo, "the least work lost the budget buys"),
+    ):
+        if extra is None:
+            continue
+        same = [j for j, e in enumerate(entries) if e[1].design == extra.plan.design]
+        if same:
+            j = same[0]
+            entries[j] = (f"{entries[j][0]}, {name}", entries[j][1], entries[j][2])
+        else:
+            entries.append(
+                (name[0].upper() + name[1:], extra.plan, _gives_up_plain(ask, extra.plan))
+            )
+    tiers = _tiers([p.monthly_cost for _, p, _ in entries], ask.budget)
+    return tuple(
+        Option(
+            number=i,
+            name=name,
+            tier=tier,
+            monthly_cost=p.monthly_cost,
+            cost_breakdown=p.cost_breakdown,
+            meets_ask=bool(p.meets_requirements),
+            gives_up=words,
+            design=plain_design(p.design, labels),
+            outcomes=_outcomes(ask, p),
+            plan=p,
+        )
+        for i, ((name, p, words), tier) in enumerate(zip(entries, tiers, strict=True), 1)
+    )
+
+
+def _labels(catalog: Catalog) -> dict[str, str]:
+    """The catalog's labels by 'section.key' (entries without a label are left out)."""
+    out: dict[str, str] = {}
+    for section in ("targets", "offsite", "links", "strategies"):
+        for key, entry in getattr(catalog, section).items():
+            if entry.label:
+                out[f"{section}.{key}"] = entry.label
+    return out
 
 
 def _worst_limit(requirements: Requirements, metric: Literal["rpo", "rto"]) -> float:
@@ -564,23 +1348,20 @@ def _zero_downtime(
     )
     parts = [
         f"After {which} the fastest recovery any design reaches is "
-        f"{format_duration(floor.target, digits=3)}{how}; it costs "
+        f"{duration_words(floor.target)}{how}; it costs "
         f"{money(floor.monthly_cost)}"
     ]
     if multiple is not None and base:
         at = knee if cost_at_knee else ask_rto
         parts.append(
-            f"{multiple:.1f}x the {money(base)} that an RTO of "
-            f"{format_duration(at or 0.0, digits=3)} costs"
+            f"{multiple:.1f}x the {money(base)} that a recovery time of "
+            f"{duration_words(at or 0.0)} costs"
             + (", the last step before the costs jump" if cost_at_knee else ", the ask")
         )
-    parts.append(
-        f"with it, expected downtime is {format_duration(downtime, digits=3)} a year "
-        f"(availability {availability:.4%})"
-    )
+    parts.append(f"with it, {availability_words(availability, downtime)}")
     if be_rto is not None and be_cost is not None:
         parts.append(
-            f"spending pays for itself down to RTO {format_duration(be_rto, digits=3)} "
+            f"spending pays for itself down to a recovery time of {duration_words(be_rto)} "
             f"({money(be_cost)}); tighter, the extra spend exceeds the losses it avoids"
         )
     else:
@@ -592,7 +1373,7 @@ def _zero_downtime(
     # disaster wider than the standby's reach needs a copy beyond it
     def took(outcomes: list[Any]) -> str:
         return " and ".join(
-            f"{format_duration(o.rto, digits=3)} after {scope_words.get(o.scope, o.scope)}"
+            f"{duration_words(o.rto)} after {scope_words.get(o.scope, o.scope)}"
             for o in outcomes
         )
 
@@ -620,6 +1401,8 @@ def _zero_downtime(
         break_even_rto=be_rto,
         break_even_cost=be_cost,
         note="; ".join(parts) + ".",
+        scopes=tuple(moving),
+        curve=tuple((st.target, st.monthly_cost) for st in curve.steps),
     )
 
 
@@ -631,14 +1414,16 @@ def _questions(
         if isinstance(value, dict):
             return (
                 ", ".join(
-                    f"{s} {format_duration(value[s], digits=3)}" for s in SCOPES if s in value
+                    f"{duration_words(value[s])} after {SCOPE_WORDS.get(s, s)}"
+                    for s in SCOPES
+                    if s in value
                 )
                 or "none"
             )
-        return format_duration(float(value), digits=3)
+        return duration_words(float(value))
 
     interval = (
-        f"; the plan backs up every {format_duration(plan.design.interval, digits=3)}"
+        f"; the plan backs up every {duration_words(plan.design.interval)}"
         if plan is not None
         else ""
     )
@@ -651,7 +1436,7 @@ def _questions(
         Question(
             question="How much recent work can we afford to lose (how often must backups run)?",
             parameters=("requirements.rpo", "design.interval"),
-            current=f"RPO {limits('rpo')}{interval}",
+            current=f"at most {limits('rpo')}{interval}",
         ),
         Question(
             question="How long must data be kept?",
@@ -661,7 +1446,7 @@ def _questions(
         Question(
             question="How long can we afford to be down?",
             parameters=("requirements.rto", "requirements.mtd", "impact.downtime_cost"),
-            current=f"RTO {limits('rto')}{costs}",
+            current=f"at most {limits('rto')}{costs}",
         ),
     )
 
@@ -794,6 +1579,7 @@ def negotiate(
         space=space,
         bound=bound,
     )
+    labels = _labels(catalog)
     out = Negotiation(
         verdict=verdict,
         ask=ask,
@@ -816,6 +1602,9 @@ def negotiate(
         ),
         questions=_questions(ask, res.plan, impact),
         history=_history,
+        options=_options(ask, res.plan, offers, best_rto, best_rpo, labels),
+        labels=labels,
+        price_list=catalog.catalog,
     )
     out._catalog = catalog
     return out

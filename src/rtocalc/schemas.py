@@ -14,7 +14,9 @@
     the shared limits (``policy``, ``budget``, ``links``, ``restore_capacity``,
     ``objective``, ``[impacts.NAME]``);
 ``catalog``
-    a whole catalog file (``catalog.file``), the schema of the shipped ``catalog.toml``.
+    a whole catalog file (``catalog.file``), the schema of the shipped ``catalog.toml``;
+``meeting``
+    the record of a meeting (``rtocalc negotiate --record``, ``rtocalc agree``).
 
 A ``[catalog]`` table of a scenario or inventory holds *overrides* merged key by key into
 the default catalog (or into ``catalog.file``), so every field of its entries is optional
@@ -30,13 +32,14 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 from .files import ScenarioFile
+from .meeting import MeetingRecord
 from .models import Catalog
 
 __all__ = ["KINDS", "Kind", "json_schema"]
 
-Kind = Literal["scenario", "policy", "inventory", "portfolio", "catalog"]
+Kind = Literal["scenario", "policy", "inventory", "portfolio", "catalog", "meeting"]
 #: the kinds of input file, as ``rtocalc schema`` names them
-KINDS: tuple[Kind, ...] = ("scenario", "policy", "inventory", "portfolio", "catalog")
+KINDS: tuple[Kind, ...] = ("scenario", "policy", "inventory", "portfolio", "catalog", "meeting")
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -113,7 +116,7 @@ def json_schema(kind: Kind = "scenario") -> dict[str, Any]:
 
     Parameters
     ----------
-    kind : {"scenario", "policy", "inventory", "portfolio", "catalog"}
+    kind : {"scenario", "policy", "inventory", "portfolio", "catalog", "meeting"}
         The kind of file.
 
     Returns
@@ -155,6 +158,8 @@ def json_schema(kind: Kind = "scenario") -> dict[str, Any]:
         )
     elif kind == "catalog":
         body = Catalog.model_json_schema()
+    elif kind == "meeting":
+        body = MeetingRecord.model_json_schema()
     else:
         raise ValueError(f"kind: {kind!r} is not a kind of input file; use one of {KINDS}")
     return {"$schema": _DIALECT, "$id": f"urn:rtocalc:schema:{kind}:{_version()}", **body}
