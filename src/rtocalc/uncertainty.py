@@ -1437,7 +1437,7 @@ def robust_cheapest(
         # the chosen design at its interval over every sample: the fraction meeting the
         # ask and the mean outlay (with the sampled prices)
         row, iv = chosen
-        ev = _on_samples(
+        on = _on_samples(
             space.take(np.array([row])),
             uw,
             draws,
@@ -1447,8 +1447,8 @@ def robust_cheapest(
             interval=np.array([iv]),
             prices=(parsed, price_draws),
         )
-        chosen_p = float(ev["feasible"][0].mean())
-        chosen_mean = float(ev["outlay"][0].mean())
+        chosen_p = float(on["feasible"][0].mean())
+        chosen_mean = float(on["outlay"][0].mean())
     median_design, median_p = None, None
     if plan is not None:
         median_design = plan.design
