@@ -67,6 +67,12 @@ def commands(tmp: Path) -> dict[str, list[str]]:
     unc.write_text(UNCERTAIN)
     cli = ["-m", "rtocalc"]
     return {
+        # what no command that validates an input and evaluates designs can go below:
+        # the interpreter, numpy, pydantic and its first model (with its plugin scan)
+        "floor: numpy + one pydantic model": [
+            "-c",
+            "import numpy, pydantic\nclass M(pydantic.BaseModel):\n    x: int",
+        ],
         "import rtocalc": ["-c", "import rtocalc"],
         # the names are imported on first use: what a script that validates an input pays
         "import the input models": ["-c", "from rtocalc import Requirements, Workload"],

@@ -41,6 +41,7 @@ def test_the_plan_command_loads_neither_the_tradeoff_nor_scipy():
     loaded = _modules_after("from rtocalc.cli import main\nmain(['plan'])")
     assert "rtocalc.optimize" in loaded
     assert not {m for m in loaded if m.startswith(("rtocalc.tradeoff", "scipy", "pandas"))}
+    assert "numpy.random" not in loaded
 
 
 def test_cheapest_loads_neither_scipy_nor_the_uncertainty_module():
