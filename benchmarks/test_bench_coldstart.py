@@ -67,7 +67,15 @@ def commands(tmp: Path) -> dict[str, list[str]]:
     unc.write_text(UNCERTAIN)
     cli = ["-m", "rtocalc"]
     return {
+        # what no command that validates an input and evaluates designs can go below:
+        # the interpreter, numpy, pydantic and its first model (with its plugin scan)
+        "floor: numpy + one pydantic model": [
+            "-c",
+            "import numpy, pydantic\nclass M(pydantic.BaseModel):\n    x: int",
+        ],
         "import rtocalc": ["-c", "import rtocalc"],
+        # the names are imported on first use: what a script that validates an input pays
+        "import the input models": ["-c", "from rtocalc import Requirements, Workload"],
         "rtocalc --version": [*cli, "--version"],
         "rtocalc schema": [*cli, "schema"],
         "rtocalc plan": [*cli, "plan"],
@@ -115,7 +123,9 @@ def first_call(env: dict[str, str]) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
-@pytest.mark.parametrize("name", ["import rtocalc", "rtocalc plan", "rtocalc schema"])
+@pytest.mark.parametrize(
+    "name", ["import rtocalc", "import the input models", "rtocalc plan", "rtocalc schema"]
+)
 def test_cold_start(benchmark, name, tmp_path):
     """A fresh interpreter per round (pytest-benchmark times the wall clock)."""
     args = commands(tmp_path)[name]

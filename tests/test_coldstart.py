@@ -26,8 +26,22 @@ def _modules_after(code: str) -> set[str]:
 
 def test_import_loads_no_heavy_dependency():
     loaded = _modules_after("import rtocalc")
+    assert not {m for m in loaded if m.split(".")[0] in (*HEAVY, "pydantic", "pydantic_core")}
+    assert not {m for m in loaded if m.startswith("rtocalc.")}
+
+
+def test_an_input_model_loads_pydantic_and_the_models_only():
+    loaded = _modules_after("from rtocalc import Workload\nWorkload(data_size='1 TB')")
+    assert "pydantic" in loaded and "rtocalc.models" in loaded
     assert not {m for m in loaded if m.split(".")[0] in HEAVY}
-    assert "rtocalc.models" in loaded and "rtocalc.uncertainty" not in loaded
+    assert "rtocalc.optimize" not in loaded
+
+
+def test_the_plan_command_loads_neither_the_tradeoff_nor_scipy():
+    loaded = _modules_after("from rtocalc.cli import main\nmain(['plan'])")
+    assert "rtocalc.optimize" in loaded
+    assert not {m for m in loaded if m.startswith(("rtocalc.tradeoff", "scipy", "pandas"))}
+    assert "numpy.random" not in loaded
 
 
 def test_cheapest_loads_neither_scipy_nor_the_uncertainty_module():

@@ -180,6 +180,33 @@ def test_figures_per_choice_equal_figures_per_row():
     assert _equal(take_rows(whole, rows[:50]), few)
 
 
+def test_rows_of_one_design_read_the_storage_of_the_whole_space():
+    """Rows of one design with a workload each (a Monte Carlo block) compute the
+    retention storage for the (scheme, block clone) pairs they read only: every output
+    is the one of the space evaluated with every pair, bit for bit."""
+    from rtocalc.space import WorkloadColumns, take_rows
+
+    sc = load_scenario()
+    space = build_space(sc.catalog, sc.requirements.retention)
+    whole = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    # one row of each scheme, with and without an off-site copy and a long-term target
+    picks = {
+        (int(space.scheme[i]), int(space.offsite[i]) >= 0, int(space.longterm[i]) >= 0): i
+        for i in range(len(space))
+    }
+    assert len(picks) >= 8
+    for row in picks.values():
+        rows = np.full(2, row)
+        one = evaluate_space(
+            space.take(rows),
+            WorkloadColumns.of([sc.workload] * 2),
+            sc.requirements,
+            sc.impact,
+            sc.catalog,
+        )
+        assert _equal(take_rows(whole, rows), one), row
+
+
 @SLOW
 @given(catalog=small_catalogs(), workload=workloads(), ask=asks(), costs=COSTS)
 def test_one_workload_or_one_per_row_agree(catalog, workload, ask, costs):

@@ -713,3 +713,39 @@ def test_simulation_is_the_same_whatever_the_block_size(monkeypatch, block):
     assert parts.model_dump_json() == whole.model_dump_json()
     for name in whole._arrays:
         assert np.array_equal(parts.values(name), whole.values(name), equal_nan=True), name
+
+
+@pytest.mark.parametrize("block", [5, 257])
+def test_robust_search_is_the_same_whatever_the_block_size(monkeypatch, block):
+    """The robust search evaluates (candidate x sample) rows in blocks of
+    uncertainty._BLOCK rows: the choice, its probability, its mean outlay with sampled
+    prices and the search's counts are those of a single block, bitwise."""
+    from rtocalc import uncertainty
+
+    w = UncertainWorkload(
+        data_size="2 TB..4 TB",
+        daily_change="triangular(1%/day, 3%/day, 6%/day)",
+        data_reduction="lognormal(median=2, p90=3)",
+    )
+    imp = UncertainImpact(downtime_cost="1000..5000", data_loss_cost=300)
+    ask = Requirements(rpo="4 h", rto={"hardware": "8 h", "site": "24 h"}, offsite=True)
+    prices = {"targets.object_hot.price_per_gb_month": "0.02..0.03"}
+
+    def run():
+        return robust_cheapest(w, ask, samples=240, seed=5, impact=imp, prices=prices)
+
+    monkeypatch.setattr(uncertainty, "_BLOCK", 10**9)
+    whole = run()
+    monkeypatch.setattr(uncertainty, "_BLOCK", block)
+    sizes = []  # samples per block
+    real = uncertainty._columns
+
+    def recorded(uw, draws):
+        sizes.append(len(draws["data_size"]))
+        return real(uw, draws)
+
+    monkeypatch.setattr(uncertainty, "_columns", recorded)
+    parts = run()
+    assert whole.feasible and whole.evaluated > 1
+    assert parts.model_dump_json() == whole.model_dump_json()
+    assert len(sizes) > 240 // block and max(sizes) <= block

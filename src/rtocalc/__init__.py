@@ -10,9 +10,9 @@ formula modules :mod:`rtocalc.physics`, :mod:`rtocalc.cost` and :mod:`rtocalc.re
 and the parsers in :mod:`rtocalc.units` are public modules for planners who want the
 equations on their own.
 
-``import rtocalc`` loads the input models and the unit parsers only; every other name
-(and numpy, scipy) is imported on first use (:pep:`562`), so a script or a CLI command
-pays only for what it uses.
+``import rtocalc`` loads no other module: every name (the input models and pydantic
+included, numpy and scipy too) is imported on first use (:pep:`562`), so a script or a
+CLI command pays only for what it uses.
 """
 
 from __future__ import annotations
@@ -22,22 +22,19 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from . import units
-from .models import (
-    BusinessImpact,
-    Catalog,
-    Design,
-    Requirements,
-    Retention,
-    Scenario,
-    Workload,
-)
-from .units import UnitError
-
 if TYPE_CHECKING:  # the names imported on first use, for type checkers
-    from . import cost, physics, portfolio
+    from . import cost, physics, portfolio, units
     from ._versions import show_versions
     from .files import InputError, ScenarioFile, load_scenario
+    from .models import (
+        BusinessImpact,
+        Catalog,
+        Design,
+        Requirements,
+        Retention,
+        Scenario,
+        Workload,
+    )
     from .negotiate import CounterOffer, Negotiation, negotiate
     from .optimize import cheapest, evaluate
     from .policy import CheckReport, Inventory, Policy, Tier, check, load_inventory, load_policy
@@ -58,12 +55,21 @@ if TYPE_CHECKING:  # the names imported on first use, for type checkers
         sensitivity,
         simulate,
     )
+    from .units import UnitError
 
     __version__: str
 
 #: module of each name imported on first use
-_MODULES = frozenset({"cost", "physics", "portfolio"})
+_MODULES = frozenset({"cost", "physics", "portfolio", "units"})
 _LAZY = {
+    "BusinessImpact": "models",
+    "Catalog": "models",
+    "Design": "models",
+    "Requirements": "models",
+    "Retention": "models",
+    "Scenario": "models",
+    "Workload": "models",
+    "UnitError": "units",
     "cheapest": "optimize",
     "evaluate": "optimize",
     "Plan": "results",

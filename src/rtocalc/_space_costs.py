@@ -140,14 +140,27 @@ def _choice_costs(
     combination. ``full`` is the workload's full backup [GB].
     """
     c = workload.daily_change
-    short_tab, long_tab, which = _storage_tables(workload, ret)
+    off_t = tab.off_target[o]
+    pairs = None
+    if isinstance(workload, WorkloadColumns):
+        # per-row tables only for the (scheme, block clone) pairs the rows read: the
+        # chain's target, the off-site copy's and the long-term one's (a Monte Carlo
+        # block of one design reads one or two of the ten)
+        pairs = np.unique(
+            np.concatenate(
+                [np.ravel(scheme * 2 + tab.clone[x] + np.zeros_like(t)) for x in (t, off_t, lt)]
+            )
+        )
+    short_tab, long_tab, which = _storage_tables(workload, ret, pairs)
 
     def at(table: FloatArray, targets: Any) -> Any:
         """Each choice's entry for its scheme on ``targets`` (block clone or not)."""
         idx = scheme * 2 + tab.clone[targets]
-        return table[idx if which is None else idx * which[0] + which[1]]
+        if which is None:
+            return table[idx]
+        n_w, w, slot = which
+        return table[slot[idx] * n_w + w]
 
-    off_t = tab.off_target[o]
     # a chain writes a day's change, plus a full a week for periodic fulls unless they are
     # fast-cloned synthetic fulls; a separate GFS tier receives one point per period of its
     # finest tier, a full or (block clone) the blocks changed since the previous point.
@@ -283,13 +296,15 @@ _CHOICE_TABLES: dict[Any, tuple[Catalog, tuple[dict[str, FloatArray], FloatArray
 
 
 def _storage_tables(
-    workload: Workload | WorkloadColumns, ret: Retention
-) -> tuple[FloatArray, FloatArray, tuple[int, IntArray] | None]:
+    workload: Workload | WorkloadColumns, ret: Retention, pairs: IntArray | None = None
+) -> tuple[FloatArray, FloatArray, tuple[int, IntArray, IntArray] | None]:
     """Short- and long-term storage [GB] per (scheme, block clone), flattened.
 
-    Entry ``scheme * 2 + clone`` for one workload; with one workload per row, entry
-    ``(scheme * 2 + clone) * W + w`` for workload ``w`` of ``W``, and the third value is
-    ``(W, w of each row)``.
+    Entry ``scheme * 2 + clone`` for one workload. With one workload per row, only the
+    pairs ``pairs`` (codes ``scheme * 2 + clone``; default all) are computed: entry
+    ``slot[scheme * 2 + clone] * W + w`` for workload ``w`` of ``W``, and the third value
+    is ``(W, w of each row, slot)`` (``slot`` -1 for a pair not computed). Each entry is
+    the same number whichever pairs are computed (the core is elementwise).
     """
     if not isinstance(workload, WorkloadColumns):
         w = workload
@@ -302,16 +317,22 @@ def _storage_tables(
     base, which = workload, np.arange(len(workload.data_size))
     if workload.source is not None:  # rows of fewer workloads: tables per workload
         base, which = workload.source
+    n_pairs = 2 * len(SCHEMES)
+    codes = np.arange(n_pairs) if pairs is None else np.asarray(pairs, dtype=np.int64)
+    slot = np.full(n_pairs, -1, dtype=np.int64)
+    slot[codes] = np.arange(len(codes))
     short, long = _retention_tables(
-        base.data_size[None, None, :],
-        base.daily_change[None, None, :],
-        base.data_reduction[None, None, :],
-        base.annual_growth[None, None, :],
-        base.horizon[None, None, :],
+        base.data_size[None, :],
+        base.daily_change[None, :],
+        base.data_reduction[None, :],
+        base.annual_growth[None, :],
+        base.horizon[None, :],
         ret,
-        per_row=True,
+        scheme=(codes // 2)[:, None],
+        clone=(codes % 2).astype(bool)[:, None],
     )
-    return short.ravel(), long.ravel(), (len(base.data_size), which)
+    short, long = short.ravel(), long.ravel()
+    return short, long, (len(base.data_size), which, slot)
 
 
 @lru_cache(maxsize=256)
@@ -334,24 +355,24 @@ def _retention_tables(
     horizon: Any,
     ret: Retention,
     *,
-    per_row: bool = False,
+    scheme: Any = None,
+    clone: Any = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Storage of every (scheme, block clone) pair [GB], shape (4, 2) or (4, 2, W)."""
+    """Storage [GB] of schemes ``scheme`` on targets with block clone ``clone``.
 
-    def axes(x: Any) -> Any:
-        return x[..., None] if per_row else x
-
+    The arguments broadcast; by default every (scheme, block clone) pair, shape (5, 2).
+    """
     cols = _retention_columns(
         size,
         change,
         data_reduction=reduction,
-        scheme_code=axes(np.arange(len(SCHEMES))[:, None]),
+        scheme_code=np.arange(len(SCHEMES))[:, None] if scheme is None else scheme,
         points=ret.daily,
         full_every=7,
         weekly=ret.weekly,
         monthly=ret.monthly,
         yearly=ret.yearly,
-        block_clone=axes(np.array([False, True])[None, :]),
+        block_clone=np.array([False, True])[None, :] if clone is None else clone,
         point_days=1.0,
         daily_change=change,
         growth_factor=(1.0 + annual) ** horizon,

@@ -612,10 +612,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "agree":
         return _agree(args)
     from .optimize import cheapest
-    from .tradeoff import frontier
 
     scenario = load_scenario(args.file, allow_outside=args.allow_outside_paths)
     if args.command == "frontier":
+        from .tradeoff import frontier
+
         front = frontier(
             scenario.workload,
             scenario.requirements,

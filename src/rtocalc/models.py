@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -567,7 +568,10 @@ class Scenario(_Model):
         return v
 
 
+@cache
 def _default_scenarios() -> tuple[Scenario, ...]:
+    """The shipped scenarios, read and validated once per process (frozen models in a
+    tuple: every default impact shares them)."""
     raw = tomllib.loads(resources.files("rtocalc.data").joinpath("scenarios.toml").read_text())
     return tuple(Scenario.model_validate(s) for s in raw["scenarios"])
 

@@ -1280,9 +1280,11 @@ class RobustChoice(Rendered, _Frozen):
         return Document(title, (table, footer), self.currency)
 
 
+#: rows (candidate x sample) of a batch of candidates of the robust search (evaluated in
+#: blocks of :data:`_BLOCK` rows)
 _BATCH_ROWS = 200_000
 #: quantile levels (adverse side) at which candidate intervals are solved
-_LEVELS = (0.5, 0.75, 0.9, 0.95, 0.99)  # rows (candidate x sample) per evaluation call
+_LEVELS = (0.5, 0.75, 0.9, 0.95, 0.99)
 
 
 def robust_cheapest(
@@ -1373,7 +1375,6 @@ def robust_cheapest(
     rng = np.random.default_rng(drawn)
     draws = _draw_inputs(uw, ui, samples, rng)
     price_draws = _draw_prices(parsed, samples, rng)
-    cols = _columns(uw, draws)
 
     space = build_space(catalog, requirements.retention)
     keep = np.ones(len(space), bool)
@@ -1429,7 +1430,7 @@ def robust_cheapest(
         k = max(1, min(k, _BATCH_ROWS // samples, len(order) - done))
         block = order[done : done + k]
         interval, p = _interval_on_samples(
-            space.take(block), cols, requirements, imp, catalog, confidence
+            space.take(block), uw, draws, requirements, imp, catalog, confidence
         )
         if np.isfinite(p).any():
             best_p = max(float(np.nanmax(p)), best_p or 0.0)
@@ -1453,11 +1454,18 @@ def robust_cheapest(
         # the chosen design at its interval over every sample: the fraction meeting the
         # ask and the mean outlay (with the sampled prices)
         row, iv = chosen
-        sub = replace(space.take(np.full(samples, row)), interval=np.full(samples, iv))
-        ev = evaluate_space(sub, cols, requirements, imp, catalog)
-        chosen_p = float(ev.feasible.mean())
-        delta = _price_delta(sub, ev.interval, cols, requirements, catalog, parsed, price_draws)
-        chosen_mean = float((ev.outlay + delta).mean())
+        on = _on_samples(
+            space.take(np.array([row])),
+            uw,
+            draws,
+            requirements,
+            imp,
+            catalog,
+            interval=np.array([iv]),
+            prices=(parsed, price_draws),
+        )
+        chosen_p = float(on["feasible"][0].mean())
+        chosen_mean = float(on["outlay"][0].mean())
     median_design, median_p = None, None
     if plan is not None:
         median_design = plan.design
@@ -1485,16 +1493,73 @@ def robust_cheapest(
 _VERIFIED = 1
 
 
+def _on_samples(
+    designs: DesignSpace,
+    uw: UncertainWorkload,
+    draws: Mapping[str, FloatArray],
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    *,
+    interval: FloatArray | None = None,
+    interval_rule: str = "longest",
+    prices: tuple[Mapping[str, Uncertain], Mapping[str, FloatArray]] | None = None,
+) -> dict[str, Any]:
+    """Every design of ``designs`` evaluated on every sample of ``draws``, in blocks.
+
+    Returns ``feasible``, ``interval`` and ``outlay`` (with the sampled prices when
+    ``prices``, the parsed prices and their draws, is given) as arrays of shape
+    (designs, samples). ``interval`` gives each design's interval (default: solved by
+    ``interval_rule``). A call evaluates about :data:`_BLOCK` rows (design x sample):
+    every figure of a row depends on that row alone, so the arrays are the same
+    whatever the block size, and the kernel's working set is that of one block.
+    """
+    b, n = len(designs), len(draws["data_size"])
+    out: dict[str, Any] = {
+        "feasible": np.empty((b, n), dtype=bool),
+        "interval": np.empty((b, n)),
+        "outlay": np.empty((b, n)),
+    }
+    step = max(1, _BLOCK // max(b, 1))  # samples per block
+    for start in range(0, n, step):
+        stop = min(start + step, n)
+        m = stop - start
+        # columns of the block's samples alone: the per-workload figures are computed
+        # for those samples only
+        part = _columns(uw, {k: v[start:stop] for k, v in draws.items()})
+        sub = designs.take(np.repeat(np.arange(b), m))
+        if interval is not None:
+            sub = replace(sub, interval=np.repeat(interval, m))
+        rows = part.take(np.tile(np.arange(m), b))
+        ev = evaluate_space(
+            sub, rows, requirements, impact, catalog, interval_rule=interval_rule
+        )
+        outlay = ev.outlay
+        if prices is not None:
+            parsed, values = prices
+            block_values = {k: np.tile(v[start:stop], b) for k, v in values.items()}
+            delta = _price_delta(
+                sub, ev.interval, rows, requirements, catalog, parsed, block_values
+            )
+            outlay = outlay + delta
+        out["feasible"][:, start:stop] = ev.feasible.reshape(b, m)
+        out["interval"][:, start:stop] = ev.interval.reshape(b, m)
+        out["outlay"][:, start:stop] = outlay.reshape(b, m)
+    return out
+
+
 def _interval_on_samples(
     block: DesignSpace,
-    cols: WorkloadColumns,
+    uw: UncertainWorkload,
+    draws: Mapping[str, FloatArray],
     requirements: Requirements,
     impact: BusinessImpact,
     catalog: Catalog,
     confidence: float,
 ) -> tuple[FloatArray, FloatArray]:
     """Per design of ``block``: the longest backup interval meeting the ask in at least
-    ``confidence`` of the samples ``cols``, searched on the samples.
+    ``confidence`` of the samples ``draws``, searched on the samples (in blocks,
+    :func:`_on_samples`).
 
     In each sample a design meets the ask at intervals within its shortest and longest
     feasible ones (``evaluate_space`` with either rule). The fraction of samples whose
@@ -1512,13 +1577,13 @@ def _interval_on_samples(
         Per design, the highest fraction of samples meeting the ask at the intervals
         simulated [-] (nan where no sample meets it at any interval).
     """
-    b, n = len(block), cols.data_size.shape[0]
-    sub = block.take(np.repeat(np.arange(b), n))
-    every = cols.take(np.tile(np.arange(n), b))
-    longest = evaluate_space(sub, every, requirements, impact, catalog)
-    shortest = evaluate_space(sub, every, requirements, impact, catalog, interval_rule="shortest")
-    ok = (longest.feasible & shortest.feasible).reshape(b, n)
-    hi, lo = longest.interval.reshape(b, n), shortest.interval.reshape(b, n)
+    b, n = len(block), len(draws["data_size"])
+    args = (uw, draws, requirements, impact, catalog)
+    longest = _on_samples(block, *args)
+    shortest = _on_samples(block, *args, interval_rule="shortest")
+    ok = longest["feasible"] & shortest["feasible"]
+    hi, lo = longest["interval"], shortest["interval"]
+    del longest, shortest
     need = confidence * n - 1e-9
     interval = np.full(b, np.nan)
     probability = np.full(b, np.nan)
@@ -1541,10 +1606,7 @@ def _interval_on_samples(
             del queue[d][:_VERIFIED]
         owner = np.array([d for d, _ in tried])
         at = np.array([x for _, x in tried])
-        sim = replace(block.take(np.repeat(owner, n)), interval=np.repeat(at, n))
-        every = cols.take(np.tile(np.arange(n), len(tried)))
-        ev = evaluate_space(sim, every, requirements, impact, catalog)
-        p = ev.feasible.reshape(len(tried), n).mean(axis=1)
+        p = _on_samples(block.take(owner), *args, interval=at)["feasible"].mean(axis=1)
         for j, (d, x) in enumerate(tried):  # each design's candidates, longest first
             probability[d] = np.fmax(probability[d], p[j])
             if np.isnan(interval[d]) and p[j] >= confidence - 1e-12:
