@@ -360,7 +360,7 @@ def _retention_tables(
 ) -> tuple[FloatArray, FloatArray]:
     """Storage [GB] of schemes ``scheme`` on targets with block clone ``clone``.
 
-    The arguments broadcast; by default every (scheme, block clone) pair, shape (5, 2).
+    The arguments broadcast; by default every (scheme, block clone) pair, shape (4, 2).
     """
     cols = _retention_columns(
         size,
