@@ -790,8 +790,8 @@ def test_frontier_takes_max_cost_as_money_text():
     from rtocalc import frontier
 
     s = load_scenario()
-    by_text = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="$500/mo")
-    by_number = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=500.0)
+    by_text = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="$1,000/mo")
+    by_number = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=1000.0)
     assert by_text == by_number and len(by_text) > 0
     with pytest.raises(ValueError, match="max_cost: '€5/mo' is in EUR"):
         frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="€5/mo")

@@ -106,3 +106,84 @@ def test_storage_cost_never_below_plain_price_and_monotone(s, p, tmin, a, more):
     assert billed >= plain * (1 - 1e-12)
     # keeping more data (longer retention, same ingest) never lowers the bill
     assert cost.storage_cost(s + more, p, min_storage_days=tmin, ingest_per_day=a) >= billed
+
+
+# --- issue 13 item 4: costs a CFO recognises ------------------------------------------------
+
+
+def test_request_cost_by_hand():
+    # AWS S3 pricing (us-east-1): Standard-IA PUT 0.01 USD per 1,000 requests; Veeam writes
+    # ~512 KiB objects (1 MiB blocks compressed; vendor_facts sec. 7 and the catalog source).
+    # The default example writes 6 TB x 1.2^3 / 2 x 3 %/day = 155.52 GB/day; a 730 h month
+    # (30.4167 days) = 4,730.4 GB -> 4,730.4e9 / 524,288 B = 9,022,522 objects -> 9,022.5 x
+    # 0.01 = 90.23 USD/month, the "about $90/mo" of issue 13.
+    month_gb = 155.52 * 730.0 / 24.0
+    objects = month_gb * 1e9 / (512 * 1024)
+    assert objects == pytest.approx(9_022_522, rel=1e-6)
+    assert cost.request_cost(month_gb, 0.01, 512.0) == pytest.approx(90.225, abs=0.01)
+    # S3 Standard GET 0.0004 USD per 1,000: reading 1 TB back = 1,907,349 GETs = 0.763 USD
+    assert cost.request_cost(1000.0, 0.0004, 512.0) == pytest.approx(0.76294, rel=1e-4)
+    # block or file storage bills no requests: object size 0 gives 0, not inf or nan
+    assert cost.request_cost(1000.0, 0.005, 0.0) == 0.0
+    np.testing.assert_array_equal(cost.request_cost([1.0, 2.0], 0.005, [0.0, 0.0]), [0.0, 0.0])
+
+
+def test_licence_cost_by_hand():
+    # Veeam licensing policy: 1 instance per VM or server; 250 USD per instance-year
+    # (catalog ESTIMATE) -> 250 / 12 = 20.83 USD/month per workload
+    assert cost.licence_cost(1, 250.0) == pytest.approx(20.8333, rel=1e-4)
+    # NAS at 500 GB per instance: 2 instances per TB -> 500 USD per TB-year; 6 TB = 250/mo
+    assert cost.licence_cost(0, 250.0, 6.0, 500.0) == pytest.approx(250.0)
+    np.testing.assert_allclose(cost.licence_cost([1, 10], 120.0), [10.0, 100.0])
+
+
+def test_restore_cost_by_hand():
+    # AWS S3 pricing: Standard-IA retrieval 0.01 USD/GB + data transfer out 0.09 USD/GB;
+    # restoring the default example's full (6 TB x 1.728 / 2 = 5,184 GB) = 5,184 x 0.10
+    assert cost.restore_cost(5184.0, 0.01, 0.09) == pytest.approx(518.4)
+    # plus GETs at 0.001 USD per 1,000 (Standard-IA, catalog ESTIMATE) of 512 KiB objects:
+    # 5,184e9 / 524,288 = 9,887,695 GETs -> 9.89 USD
+    assert cost.restore_cost(5184.0, 0.01, 0.09, 0.001, 512.0) == pytest.approx(
+        518.4 + 9.8877, abs=1e-3
+    )
+    # Glacier Deep Archive: standard retrieval 0.02 USD/GB + egress 0.09 -> 1 TB = 110 USD
+    assert cost.restore_cost(1000.0, 0.02, 0.09) == pytest.approx(110.0)
+    assert cost.restore_cost(1000.0, 0.0, 0.0) == 0.0  # on premises: no provider charges
+
+
+def test_expected_loss_counts_restore_charges():
+    # a site loss (0.02/yr) restored from the cloud: 0.02 x (20 h x 8000 + 4 h x 3000 + 518.4)
+    got = cost.expected_annual_loss(0.02, 20.0, 4.0, 8000.0, 3000.0, incident_cost=518.4)
+    assert got == pytest.approx(0.02 * (160000.0 + 12000.0 + 518.4))
+    # per scenario, and a scenario that never happens costs nothing however dear its restore
+    per = cost.expected_annual_loss(
+        [1.0, 0.0], [1.0, 1.0], [0.0, 0.0], 10.0, 0.0, incident_cost=[5.0, 1e6], axis=None
+    )
+    np.testing.assert_allclose(per, [15.0, 0.0])
+    # an unrecoverable scenario stays unbounded (restore charges add to it, never nan)
+    assert math.isinf(
+        cost.expected_annual_loss(0.1, math.inf, math.inf, 1.0, 1.0, incident_cost=100.0)
+    )
+
+
+def test_tape_library_cost_by_hand():
+    # IBM TS4300: 40 slots and up to 3 half-height drives in the base; expansion modules of
+    # 40 slots. Catalog ESTIMATE: base with one drive 15,000, each drive 7,000, module 8,000.
+    assert cost.tape_library_cost(1, 40, 15000.0, 1, 40, 7000.0, 8000.0, 40) == 15000.0
+    # 4 drives and 85 slots: 3 drives more (21,000) and ceil(45/40) = 2 modules (16,000)
+    assert cost.tape_library_cost(4, 85, 15000.0, 1, 40, 7000.0, 8000.0, 40) == 52000.0
+
+
+@given(
+    gb=st.floats(0, 1e7),
+    price=st.floats(0, 1),
+    size=st.sampled_from([0.0, 512.0, 524288.0]),
+    more=st.floats(0, 1e6),
+)
+def test_request_cost_finite_and_monotone(gb, price, size, more):
+    """Never negative, inf or nan; more data never costs less; no object size, no charge."""
+    a = cost.request_cost(gb, price, size)
+    b = cost.request_cost(gb + more, price, size)
+    assert math.isfinite(a) and 0.0 <= a <= b
+    if size == 0.0:
+        assert a == 0.0

@@ -835,11 +835,12 @@ def _mutable_parts(obj: Any, where: str = "") -> list[str]:
 
 def test_a_frozen_catalog_cannot_be_changed_in_place():
     """Issue 19, item 1: ``cat.targets["local_disk"] = <100x price>`` went through, and
-    evaluate() kept returning the remembered $141.67 instead of $967.33."""
+    evaluate() kept returning the remembered $141.67 instead of $967.33 (since issue 13
+    both include the software licence, 250 USD a year: 20.83 USD/month)."""
     cat = Catalog.default()
     w, d = Workload(data_size="2 TB"), Design(interval="24 h", target="local_disk")
     before = evaluate(w, d, catalog=cat).monthly_cost
-    assert before == pytest.approx(141.67, abs=0.01)
+    assert before == pytest.approx(141.67 + 250.0 / 12.0, abs=0.01)
     dear = cat.targets["local_disk"].model_copy(update={"price_per_gb_month": 3.0})
     for table in ("targets", "offsite", "links", "strategies"):
         mapping = getattr(cat, table)

@@ -40,7 +40,8 @@ def zero():
 
 @pytest.fixture(scope="module")
 def over_budget(default):
-    ask = default.requirements.model_copy(update={"budget": 500.0})
+    # below the $1,961/mo the ask costs with issue 13's complete prices (circuit, licence)
+    ask = default.requirements.model_copy(update={"budget": 1500.0})
     return negotiate(default.workload, ask, impact=default.impact, catalog=default.catalog)
 
 
@@ -52,7 +53,7 @@ def test_verdicts(default, zero, over_budget):
     assert fits.plan.monthly_cost <= default.requirements.budget
     assert not fits.counter_offers  # nothing to give up
     assert over_budget.verdict == "over_budget"
-    assert over_budget.plan is not None and over_budget.plan.monthly_cost > 500
+    assert over_budget.plan is not None and over_budget.plan.monthly_cost > 1500
     impossible = negotiate(
         zero.workload, zero.requirements, impact=zero.impact, catalog=zero.catalog
     )
@@ -69,9 +70,9 @@ def test_counter_offers_fit_the_budget_and_are_pareto_minimal(default, over_budg
     ask = over_budget.ask
     assert over_budget.counter_offers
     front = frontier(default.workload, ask, impact=default.impact, catalog=default.catalog)
-    fitting = [p for p in front if p.monthly_cost <= 500 + 1e-9]
+    fitting = [p for p in front if p.monthly_cost <= 1500 + 1e-9]
     for offer in over_budget.counter_offers:
-        assert offer.monthly_cost <= 500 + 1e-9
+        assert offer.monthly_cost <= 1500 + 1e-9
         assert offer.gives_up
         if offer.kind == "rto_rpo":  # no fitting design is at least as good on both axes
             better = [
@@ -180,12 +181,12 @@ def test_cli_negotiate_and_frontier(capsys, default):
     assert "Verdict: the ask cannot be met" in out and "Options:" in out
     assert (
         main(
-            ["negotiate", str(EXAMPLES / "default.toml"), "--budget", "$500/mo", "--format", "json"]
+            ["negotiate", str(EXAMPLES / "default.toml"), "--budget", "$1,500/mo", "--format", "json"]
         )
         == 0
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["verdict"] == "over_budget" and data["budget"] == 500.0
+    assert data["verdict"] == "over_budget" and data["budget"] == 1500.0
     assert main(["negotiate", "--rto", "15 minuets"]) == 2
     err = capsys.readouterr().err
     assert "rto: '15 minuets' is not a duration" in err and "Traceback" not in err

@@ -469,12 +469,16 @@ def test_unrecoverable_scenario_with_only_a_downtime_cost():
 
 def _hand_tco(plan, down: float, loss: float) -> float:
     """TCO by hand from a plan's outcomes: outlay + sum rate x (RTO x c_down + RPO x
-    c_loss) / 12, each product 0 when a factor is 0 (NIST SP 800-30 ALE)."""
+    c_loss + restore charges) / 12, each product 0 when a factor is 0 (NIST SP 800-30
+    ALE; the provider's restore charges per incident, issue 13)."""
 
     def times(a: float, b: float) -> float:
         return 0.0 if a == 0.0 or b == 0.0 else a * b
 
-    eal = sum(times(o.rate, times(o.rto, down) + times(o.rpo, loss)) for o in plan.by_scenario)
+    eal = sum(
+        times(o.rate, times(o.rto, down) + times(o.rpo, loss) + o.restore_cost)
+        for o in plan.by_scenario
+    )
     return plan.monthly_cost + eal / 12.0
 
 

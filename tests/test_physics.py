@@ -102,3 +102,26 @@ def test_no_restore_beats_physics(d, r, extra):
 def test_increment_monotone_in_interval(d, c, i1, i2):
     lo, hi = sorted((i1, i2))
     assert physics.increment_size(d, c, lo) <= physics.increment_size(d, c, hi) + 1e-9
+
+
+# --- issue 13 item 6: tape drive hours and library slots -----------------------------------
+
+
+def test_tape_drives_by_hand():
+    # LTO-9 full-height drive: 400 MB/s native (itjungle.com 2021-09-08) = 1,440 GB/h.
+    # A 5,184 GB full takes 3.6 drive hours: one drive in a 12 h window.
+    assert physics.tape_drives(5184.0, 1440.0, 12.0) == 1.0
+    # 4.96 PB in one 84 h week of nightly windows needs 4,960,000 / 1,440 = 3,444 drive
+    # hours -> ceil(3,444.4 / 84) = 42 drives, not the one drive of an autoloader (issue 13)
+    assert physics.tape_drives(4.96e6, 1440.0, 84.0) == 42.0
+    # exactly a window's worth needs exactly one drive (no rounding up past it)
+    assert physics.tape_drives(1440.0 * 12.0, 1440.0, 12.0) == 1.0
+    # nothing to write still needs the one drive that reads restores
+    assert physics.tape_drives(0.0, 1440.0, 12.0) == 1.0
+
+
+def test_tape_slots_by_hand():
+    # LTO-9: 18 TB native per cartridge (LTO Program, 2020-09-09); 105 TB -> 6 cartridges
+    assert physics.tape_slots(105000.0, 18000.0) == 6.0
+    assert physics.tape_slots(36000.0, 18000.0) == 2.0  # exactly two cartridges
+    assert physics.tape_slots(0.0, 18000.0, spare=2) == 2.0

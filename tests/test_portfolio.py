@@ -277,38 +277,54 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     figures are the interpolation of the ends' (by hand: weight (407.325 - 407.04) /
     (407.325 - 404.933) = 0.119 on the 24 h end, interval 1/12 + 0.119 (24 - 1/12) =
     2.93 h, TCO 694.25 + 0.119 (5,505.51 - 694.25) = 1,267.6). Offered only at the ends,
-    the solver's best is TCO 5,350.81/month. (The issue's figures, 392.64 and TCO 1,318.7 against
-    5,402.53, were those of a reverse chain on the hardened disk, which its vendor does
-    not support, before the outage clock.)"""
+    the solver's best is TCO 5,350.81/month. (Issue 13's licence and requests add 107.86
+    to both ends, and the restore charges to the expected loss: budget 514.90, TCO 1,376.50
+    against 5,459.73, on a catalog whose systems share one WAN circuit.) (The issue's
+    figures, 392.64 and TCO 1,318.7 against 5,402.53, were those of a reverse chain on the
+    hardened disk, which its vendor does not support, before the outage clock.)"""
+    # issue 13 adds costs that do not depend on the interval: the licence (250/12 = 20.833)
+    # and the copy's PUT requests (155 GB/day of 5 TB x 3 %... by hand: 5,000 x 0.03 x
+    # 30.417 d x 1e9 / 524,288 B / 1000 x 0.01 USD = 87.02) on both ends alike, so the
+    # budget moves with them and the interior point stays where it was
+    EXTRA = 250.0 / 12.0 + 5000.0 * 0.03 * 730.0 / 24.0 * 1e9 / (512 * 1024) / 1000.0 * 0.01
+    BUDGET = 407.04 + EXTRA
     ask = Requirements(rpo="1 d", rto="2 d")
     impact = BusinessImpact(downtime_cost="$500/h", data_loss_cost="$2,000/h")
     system = PortfolioSystem(name="big", workload=Workload(data_size="5 TB"), requirements=ask)
-    plan = portfolio.optimize([system], budget=407.04, impact=impact)
+    plan = portfolio.optimize([system], budget=BUDGET, impact=impact, catalog=SHARED_CIRCUIT)
     (s,) = plan
     d = s.plan.design
     hi, lo = (
-        evaluate(system.workload, d.model_copy(update={"interval": iv}), ask, impact=impact)
+        evaluate(
+            system.workload,
+            d.model_copy(update={"interval": iv}),
+            ask,
+            impact=impact,
+            catalog=SHARED_CIRCUIT,
+        )
         for iv in (24.0, 1 / 12)
     )
-    assert (hi.monthly_cost, lo.monthly_cost) == pytest.approx((404.933, 407.325), abs=1e-3)
-    w = (lo.monthly_cost - 407.04) / (lo.monthly_cost - hi.monthly_cost)
+    assert (hi.monthly_cost, lo.monthly_cost) == pytest.approx(
+        (404.933 + EXTRA, 407.325 + EXTRA), abs=1e-3
+    )
+    w = (lo.monthly_cost - BUDGET) / (lo.monthly_cost - hi.monthly_cost)
     assert d.interval == pytest.approx(1 / 12 + w * (24.0 - 1 / 12), rel=1e-6)
     assert d.interval == pytest.approx(2.93, abs=0.01)
-    assert plan.total_outlay == pytest.approx(407.04, abs=1e-6)
+    assert plan.total_outlay == pytest.approx(BUDGET, abs=1e-6)
     assert plan.total_tco == pytest.approx(
         lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
     )
-    assert plan.total_tco == pytest.approx(1267.58, abs=0.01)
+    assert plan.total_tco == pytest.approx(1376.50, abs=0.01)
     ends = [
         _solve(
             [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]])],
             [np.concatenate([c.tco[:, 0], c.tco[:, 1]])],
-            407.04,
+            BUDGET,
         )
-        for c in [_candidates(system.workload, ask, impact, Catalog.default(), "tco")]
+        for c in [_candidates(system.workload, ask, impact, SHARED_CIRCUIT, "tco")]
     ]
-    assert ends[0].objective == pytest.approx(5350.81, abs=0.01)
-    again = evaluate(system.workload, d, ask, impact=impact)
+    assert ends[0].objective == pytest.approx(5459.73, abs=0.01)
+    again = evaluate(system.workload, d, ask, impact=impact, catalog=SHARED_CIRCUIT)
     assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
 
 
@@ -358,7 +374,11 @@ def test_a_system_that_fails_over_does_not_wait_for_the_restore_pipe():
         requirements=Requirements(rpo="1 h", rto={"site": "2 h"}),
     )
     plan = portfolio.optimize(
-        [restore, standby], budget=None, objective="outlay", restore_capacity=2000
+        [restore, standby],
+        budget=None,
+        objective="outlay",
+        restore_capacity=2000,
+        catalog=SHARED_CIRCUIT,
     )
     bulk, web = plan.systems
     assert plan.restore_order[0] == "bulk" and bulk.restore_time > 0
@@ -399,6 +419,13 @@ def test_pinned_priorities_restore_first_in_their_order():
 
 ASK = Requirements(rpo="4 h", rto={"hardware": "8 h", "site": "1 d"}, offsite=True)
 IMPACT = BusinessImpact(downtime_cost="$5,000/h", data_loss_cost="$2,000/h")
+
+
+#: the default catalog for systems that share one WAN circuit, paid once outside the
+#: portfolio (docs/portfolio.md): each system still pays its link's port
+SHARED_CIRCUIT = Catalog.default().override(
+    {"links": {k: {"circuit_price_per_month": 0.0} for k in Catalog.default().links}}
+)
 
 
 def _systems(sizes=("500 GB", "2 TB", "6 TB"), ask=ASK):
@@ -473,7 +500,9 @@ def test_link_too_small_for_any_choice_is_named():
 def test_contention_is_reported_with_a_fix():
     ask = Requirements(rpo="1 d", rto={"site": "1 d"}, offsite=True)
     systems = _systems(("20 TB", "20 TB", "20 TB"), ask=ask)
-    plan = portfolio.optimize(systems, budget=None, objective="outlay", restore_capacity=1000)
+    plan = portfolio.optimize(
+        systems, budget=None, objective="outlay", restore_capacity=1000, catalog=SHARED_CIRCUIT
+    )
     assert all(s.rto_alone is not None and s.rto_alone <= 24 for s in plan)
     missed = plan.contention
     assert missed, "three 20 TB restores over a 1 TB/h pipe cannot all finish within a day"

@@ -11,7 +11,7 @@ import pytest
 from rtocalc.tradeoff import cost_curve, frontier
 from rtocalc.units import format_duration, format_money
 
-BUDGET = 600.0  # [USD/month] between the cheapest and the dearest frontier points
+BUDGET = 1000.0  # [USD/month] between the cheapest and the dearest frontier points
 
 
 @pytest.fixture(scope="module")

@@ -186,10 +186,17 @@ _SCHEME_WORDS = {
 }
 
 
+def schedule_words(interval: float) -> str:
+    """A backup interval [h] as people say it: "nightly", "every 4 h", "every 15 min"."""
+    if interval == 24.0:
+        return "nightly"
+    return f"every {format_duration(interval, digits=3)}"
+
+
 def describe_design(design: Design) -> str:
     """One sentence describing a design in words."""
     parts = [
-        f"back up every {format_duration(design.interval, digits=3)} to {design.target} "
+        f"back up {schedule_words(design.interval)} to {design.target} "
         f"({_SCHEME_WORDS.get(design.scheme, design.scheme)})"
     ]
     parts.append(f"copy off site with {design.offsite}" if design.offsite else "no off-site copy")

@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from . import cost
+from . import cost, physics
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
 from .models import SCHEMES, Catalog, Retention, Workload
 from .retention import _retention_columns, unique_change
-from .units import HOURS_PER_DAY
+from .units import GB_PER_TB, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR
 
 
 @dataclass
@@ -26,6 +26,7 @@ class RowCosts:
     outlay: FloatArray  # (N,) [currency/month]
     breakdown: dict[str, FloatArray]  # item -> (N,) [currency/month]
     storage: dict[str, FloatArray]  # role (primary, offsite, longterm) -> (N,) [GB]
+    purchases: FloatArray  # (N,) one-off purchases before amortisation [currency]
 
 
 def row_costs(
@@ -99,11 +100,14 @@ def row_costs(
     storage += pick("storage_l")
     breakdown = {
         "storage": storage,
+        "requests": pick("requests"),
         "link": tab.link_price[space.link],
+        "circuit": tab.circuit[space.link],
         "standby": np.asarray(standby, dtype=float),
+        "licences": pick("licences"),
         "offsite_fees": pick("fees"),
-        "one_time": pick("one_time"),
         "drills": pick("drills"),
+        "one_time": pick("one_time"),
     }
     items = iter(breakdown.values())
     outlay = next(items).copy()
@@ -113,6 +117,7 @@ def row_costs(
         outlay=outlay,
         breakdown=breakdown,
         storage={"primary": primary, "offsite": offsite, "longterm": pick("long_sep")},
+        purchases=pick("purchases"),
     )
 
 
@@ -177,6 +182,31 @@ def _choice_costs(
     else:
         ingest_l = np.zeros(np.shape(long_sep))
     ops = catalog.operations
+    ingest_p = full * c + np.where(weekly_full, full / 7.0, 0.0)
+    ingest_o = full * c + np.where(weekly_full_o, full / 7.0, 0.0)
+    # object-storage requests: a month of each copy's writes, and the drills' reads
+    days = HOURS_PER_MONTH / HOURS_PER_DAY
+    put, kib = tab.put_price, tab.obj_kib
+    requests = (
+        cost.request_cost(ingest_p * days, put[t], kib[t])
+        + np.where(o >= 0, cost.request_cost(ingest_o * days, put[off_t], kib[off_t]), 0.0)
+        + np.where(lt >= 0, cost.request_cost(ingest_l * days, put[lt], kib[lt]), 0.0)
+        + cost.request_cost(
+            ops.drills_per_year / MONTHS_PER_YEAR * full, tab.get_price[t], kib[t]
+        )
+    )
+    # one-off purchases: each target's setup, paid once when it plays two roles; a tape
+    # library sized for the week's writes of the roles it plays
+    week_o = np.where(o >= 0, 7.0 * ingest_o, 0.0)
+    week_l = np.where(lt >= 0, 7.0 * ingest_l, 0.0)
+    purchases = (
+        _purchase(tab, t, 0.0)
+        + np.where(
+            off_t != t, _purchase(tab, off_t, week_o + np.where(lt == off_t, week_l, 0.0)), 0.0
+        )
+        + np.where((lt != t) & (lt != off_t), _purchase(tab, lt, week_l), 0.0)
+    )
+    lic = catalog.licences
     return {
         "short_p": at(short_tab, t),
         "long_chain": np.where(lt >= 0, 0.0, at(long_tab, t)),
@@ -184,20 +214,23 @@ def _choice_costs(
         "long_sep": long_sep,
         "price_p": tab.price[t],
         "min_days_p": tab.min_days[t],
-        "ingest_p": full * c + np.where(weekly_full, full / 7.0, 0.0),
+        "ingest_p": ingest_p,
         "price_o": tab.price[off_t],
         "min_days_o": tab.min_days[off_t],
-        "ingest_o": full * c + np.where(weekly_full_o, full / 7.0, 0.0),
+        "ingest_o": ingest_o,
         "storage_l": cost.storage_cost(
             long_sep, tab.price[lt], min_storage_days=tab.min_days[lt], ingest_per_day=ingest_l
         ),
         "fees": tab.off_price[o],
-        "one_time": cost.amortised_cost(
-            tab.setup[t]
-            + np.where(off_t != t, tab.setup[off_t], 0.0)
-            + np.where((lt != t) & (lt != off_t), tab.setup[lt], 0.0),
-            catalog.catalog.amortisation_years,
+        "requests": requests,
+        "licences": cost.licence_cost(
+            1.0,
+            lic.per_workload_per_year,
+            full * workload.data_reduction / GB_PER_TB,
+            lic.per_tb_per_year,
         ),
+        "purchases": purchases,
+        "one_time": cost.amortised_cost(purchases, catalog.catalog.amortisation_years),
         "drills": cost.drill_cost(
             ops.drills_per_year,
             ops.drill_hours,
@@ -206,6 +239,22 @@ def _choice_costs(
             tab.read_price[t],
         ),
     }
+
+
+def _purchase(tab: Tables, target: Any, week_gb: Any) -> Any:
+    """One-off purchase of ``target`` [currency]: its setup cost, or for a tape library
+    the library with the drives and slots that ``week_gb`` written a week needs
+    (:func:`rtocalc.physics.tape_drives`, :func:`rtocalc.physics.tape_slots`)."""
+    cart = tab.cartridge[target]
+    tape = cart > 0.0
+    if not np.any(tape):
+        return tab.setup[target]
+    lib = tab.lib[target]  # (..., 7)
+    d0, n0, p_d, p_m, n_m, spare, window = np.moveaxis(lib, -1, 0)
+    drives = physics.tape_drives(week_gb, tab.write[target], window)
+    slots = physics.tape_slots(week_gb, np.where(tape, cart, 1.0), spare)
+    library = cost.tape_library_cost(drives, slots, tab.setup[target], d0, n0, p_d, p_m, n_m)
+    return np.where(tape, library, tab.setup[target])
 
 
 def _standby_costs(

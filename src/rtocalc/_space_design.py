@@ -229,9 +229,12 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
             "with the 'primary' role: "
             + ", ".join(repr(k) for k, v in catalog.targets.items() if "primary" in v.roles)
         )
-    _check_scheme(catalog, "target", design.target, design.scheme)
+    scheme: str = design.scheme
+    if "scheme" not in design.model_fields_set:
+        scheme = _default_scheme(catalog, design)
+    _check_scheme(catalog, "target", design.target, scheme)
     if design.offsite is not None and design.offsite in catalog.offsite:
-        _check_scheme(catalog, "offsite", catalog.offsite[design.offsite].target, design.scheme)
+        _check_scheme(catalog, "offsite", catalog.offsite[design.offsite].target, scheme)
     lt = index("longterm", design.longterm, keys.targets)
     if lt >= 0 and "longterm" not in catalog.targets[design.longterm or ""].roles:
         raise ValueError(
@@ -270,7 +273,7 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     return DesignSpace(
         keys,
         col(t),
-        col(SCHEMES.index(design.scheme)),
+        col(SCHEMES.index(scheme)),
         col(index("offsite", design.offsite, keys.offsite)),
         col(lt if lt != t else -1),
         col(rep),
@@ -278,6 +281,19 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         col(st),
         np.array([design.interval]),
     )
+
+
+def _default_scheme(catalog: Catalog, design: Design) -> str:
+    """The scheme of a design that names none: ``Design``'s default where the vendor
+    supports it on the chain's target (and the off-site copy's), else the first scheme
+    both support, in the order of :data:`SCHEMES`; else the default (then reported)."""
+    accepted = set(catalog.targets[design.target].schemes)
+    method = catalog.offsite.get(design.offsite or "")
+    if method is not None and method.target in catalog.targets:
+        accepted &= set(catalog.targets[method.target].schemes)
+    if design.scheme in accepted:
+        return design.scheme
+    return next((x for x in SCHEMES if x in accepted), design.scheme)
 
 
 def _check_scheme(catalog: Catalog, kind: str, target: str, scheme: str) -> None:

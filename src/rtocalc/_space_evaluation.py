@@ -53,6 +53,8 @@ class Evaluation:
     tco: FloatArray  # (N,) [currency/month]
     worst_rpo: FloatArray  # (N,) over scenarios with a limit
     worst_rto: FloatArray  # (N,)
+    restore_cost: FloatArray  # (S, N) [currency] provider charges of each scenario's recovery
+    purchases: FloatArray  # (N,) [currency] one-off purchases, before amortisation
     paths: PathFigures  # per-row figures of the recovery paths
 
     def rto_of(self, path: int, scenarios: Any = slice(None)) -> FloatArray:
@@ -109,7 +111,13 @@ class Evaluation:
         rates = self.paths.rates
         dc, lc = self.paths.costs
         loss = cost.expected_annual_loss(
-            rates, self.rto[:, row], self.rpo_mean_of(row), dc, lc, axis=None
+            rates,
+            self.rto[:, row],
+            self.rpo_mean_of(row),
+            dc,
+            lc,
+            incident_cost=self.restore_cost[:, row],
+            axis=None,
         )
         total = 0.0
         for x in np.asarray(loss, dtype=float):

@@ -339,6 +339,15 @@ def evaluate_space(
     rows = np.arange(n)
     rpo_met: dict[tuple[int, Any], NDArray[np.bool_]] = {}
     eal = col(value=0.0)
+    # provider charges of the recovery each scenario's path takes [currency per incident]:
+    # the scenario's share of the reduced data times the copy's restore price per GB
+    # (cost.restore_cost, linear in the data); a failover and "none survives" cost 0
+    full = D / workload.data_reduction
+    per_gb = np.zeros((NO_PATH + 1, n))
+    per_gb[Path.PRIMARY] = tab.restore_per_gb[space.target]
+    per_gb[Path.OFFSITE] = tab.restore_per_gb[tab.off_target[space.offsite]]
+    per_gb[Path.LONGTERM] = tab.restore_per_gb[gfs_home(space.target, space.longterm)]
+    restore = np.empty((S, n))
     for s in range(S):
         chosen.fill(NO_PATH)
         best.fill(np.inf)
@@ -380,6 +389,8 @@ def evaluate_space(
         at += rows
         rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
         rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
+        per_gb.reshape(-1).take(at, out=restore[s], mode="clip")
+        restore[s] *= full * scen[s].share
         meets_scenario[s] = met
         if per_row:  # out of scope: met whatever survives it
             meets_scenario[s] |= np.isinf(rpo_lim[s]) & np.isinf(rto_lim[s])
@@ -388,7 +399,13 @@ def evaluate_space(
 
     # the loss of every scenario at once, summed over scenarios in order (rows add up
     # one scenario after the other, as a loop would)
-    np.sum(cost.expected_annual_loss(rates[:, None], rto, rpo, dc, lc, axis=None), 0, out=eal)
+    np.sum(
+        cost.expected_annual_loss(
+            rates[:, None], rto, rpo, dc, lc, incident_cost=restore, axis=None
+        ),
+        0,
+        out=eal,
+    )
 
     # --- other constraints ------------------------------------------------------------------
     # as has_offsite() and has_immutable() say: the short-term points on the chain and its
@@ -444,5 +461,7 @@ def evaluate_space(
         tco=col(value=cost.total_cost_of_ownership(outlay, eal)),
         worst_rpo=worst_rpo,
         worst_rto=worst_rto,
+        restore_cost=restore,
+        purchases=costs.purchases,
         paths=x,
     )

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import cost
 from .models import SCHEMES, SCOPES, Catalog, Retention
 from .units import HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
 
@@ -69,6 +70,14 @@ class Tables:
     witness: FloatArray  # strategies: third-site witness [currency/month]
     instant: FloatArray  # targets: instant recovery time [h], inf where not allowed
     supports: NDArray[np.bool_]  # targets (+ none) x SCHEMES: the vendor supports the chain
+    put_price: FloatArray  # targets: PUT requests [currency/1000], 0
+    get_price: FloatArray  # targets: GET requests [currency/1000], 0
+    obj_kib: FloatArray  # targets: stored object size [KiB], 0 (no requests)
+    restore_per_gb: FloatArray  # targets: provider charges of a restore [currency/GB], 0
+    circuit: FloatArray  # links: carrier circuit [currency/month], 0
+    cartridge: FloatArray  # targets: tape cartridge [GB], 0 (not a tape library)
+    lib: FloatArray  # targets x (drives, slots, drive price, module price, module slots,
+    #                  spare slots, window [h/week]) of a tape library; last row: none
 
     @classmethod
     def of(cls, catalog: Catalog) -> Tables:
@@ -145,6 +154,30 @@ class Tables:
             supports=np.array(
                 [[sc in x.schemes for sc in SCHEMES] for x in tg] + [[True] * len(SCHEMES)],
                 dtype=bool,
+            ),
+            put_price=arr([x.put_price_per_1000 for x in tg], 0.0),
+            get_price=arr([x.get_price_per_1000 for x in tg], 0.0),
+            obj_kib=arr([x.object_size_kib for x in tg], 0.0),
+            restore_per_gb=np.asarray(
+                cost.restore_cost(
+                    1.0,
+                    arr([x.retrieval_price_per_gb for x in tg], 0.0),
+                    arr([x.egress_price_per_gb for x in tg], 0.0),
+                    arr([x.get_price_per_1000 for x in tg], 0.0),
+                    arr([x.object_size_kib for x in tg], 0.0),
+                ),
+                dtype=float,
+            ),
+            circuit=arr([x.circuit_price_per_month for x in catalog.links.values()], 0.0),
+            cartridge=arr([x.cartridge_gb for x in tg], 0.0),
+            lib=np.array(
+                [
+                    [x.library_drives, x.library_slots, x.drive_price, x.module_price,
+                     x.module_slots, x.spare_slots, x.tape_window]
+                    for x in tg
+                ]
+                + [[1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 168.0]],
+                dtype=float,
             ),
         )
 

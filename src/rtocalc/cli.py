@@ -640,6 +640,9 @@ def _run(args: argparse.Namespace) -> int:
         objective=args.objective,
     )
     _print(_emit(result, args.format), args.format)
+    if result.plan is not None:  # also on stderr: a CSV or JSON reader sees it too
+        for line in result.plan.warnings:
+            print(f"warning: {line}", file=sys.stderr)
     return 0
 
 

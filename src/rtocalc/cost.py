@@ -19,10 +19,18 @@ __all__ = [
     "amortised_cost",
     "drill_cost",
     "expected_annual_loss",
+    "licence_cost",
+    "request_cost",
+    "restore_cost",
     "standby_cost",
     "storage_cost",
+    "tape_library_cost",
     "total_cost_of_ownership",
 ]
+
+#: bytes in a KiB and in a decimal GB
+_BYTES_PER_KIB = 1024.0
+_BYTES_PER_GB = 1e9
 
 
 def storage_cost(
@@ -231,6 +239,220 @@ def drill_cost(
     )
 
 
+def request_cost(data_gb: ArrayLike, price_per_1000: ArrayLike, object_kib: ArrayLike) -> Any:
+    r"""Cost of the object-storage requests that write or read an amount of data.
+
+    Parameters
+    ----------
+    data_gb : array_like
+        Data written (PUT) or read (GET) [GB, decimal]; per month for a monthly bill, per
+        restore for one restore.
+    price_per_1000 : array_like
+        Price of 1,000 requests of that kind [currency/1000 requests].
+    object_kib : array_like
+        Size of one stored object [KiB]; 0 means the tier bills no requests (disk, tape)
+        and the cost is 0.
+
+    Returns
+    -------
+    float or ndarray
+        Request cost [currency] (per month when ``data_gb`` is per month).
+
+    Notes
+    -----
+    A backup application writes its data as objects of a fixed size, one request each:
+
+    .. math:: N = \frac{10^9 S}{1024\, s_{obj}}, \qquad C_{req} = \frac{N}{1000}\, p
+
+    with :math:`S` in GB and :math:`s_{obj}` in KiB. Veeam stores 1 MiB blocks that
+    compress to about 512 KiB objects [2]_, which is why the request count is high.
+
+    References
+    ----------
+    .. [1] Amazon Web Services, "Amazon S3 pricing", requests and data retrievals: S3
+       Standard PUT, COPY, POST, LIST 0.005 USD and GET 0.0004 USD per 1,000 requests
+       (us-east-1). https://aws.amazon.com/s3/pricing/
+    .. [2] Veeam, "Veeam Backup for AWS best practices: object storage sizing" (1 MiB
+       blocks compressed to about 512 KiB objects).
+
+    Examples
+    --------
+    >>> round(request_cost(4718.0, 0.01, 512.0), 2)  # a month of 155 GB/day to Standard-IA
+    89.99
+    >>> request_cost(1000.0, 0.005, 0.0)  # disk: no requests billed
+    0.0
+    """
+    size = _f(object_kib)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        objects = _f(data_gb) * _BYTES_PER_GB / (size * _BYTES_PER_KIB)
+        out = objects / 1000.0 * _f(price_per_1000)
+    return _out(np.where(size > 0.0, out, 0.0))
+
+
+def licence_cost(
+    workloads: ArrayLike,
+    price_per_workload_year: ArrayLike,
+    protected_tb: ArrayLike = 0.0,
+    price_per_tb_year: ArrayLike = 0.0,
+) -> Any:
+    r"""Monthly cost of backup software licences, per protected workload and per TB.
+
+    Parameters
+    ----------
+    workloads : array_like
+        Licensed instances protected [-] (a VM, a physical server, a database instance).
+    price_per_workload_year : array_like
+        Subscription price of one instance [currency/year].
+    protected_tb : array_like, default 0
+        Protected (front-end) data for capacity-licensed workloads [TB, decimal].
+    price_per_tb_year : array_like, default 0
+        Subscription price per protected TB [currency/(TB year)].
+
+    Returns
+    -------
+    float or ndarray
+        Licence cost [currency/month].
+
+    Notes
+    -----
+    .. math:: C_{lic} = \frac{n\, p_{inst} + T\, p_{TB}}{12}
+
+    References
+    ----------
+    .. [1] Veeam, "End User Software Licensing Policy" (v18, October 2025): Veeam Universal
+       License, one instance per VM, server or application server; NAS 500 GB per
+       instance; offered in packs of 10 instances.
+
+    Examples
+    --------
+    >>> licence_cost(1, 240.0)
+    20.0
+    >>> licence_cost(1, 240.0, protected_tb=6.0, price_per_tb_year=480.0)
+    260.0
+    """
+    return _out(
+        (_f(workloads) * _f(price_per_workload_year) + _f(protected_tb) * _f(price_per_tb_year))
+        / MONTHS_PER_YEAR
+    )
+
+
+def restore_cost(
+    restore_gb: ArrayLike,
+    retrieval_price_per_gb: ArrayLike,
+    egress_price_per_gb: ArrayLike,
+    get_price_per_1000: ArrayLike = 0.0,
+    object_kib: ArrayLike = 0.0,
+) -> Any:
+    r"""What one restore from a copy costs in provider charges: retrieval, egress, reads.
+
+    Parameters
+    ----------
+    restore_gb : array_like
+        Data read back [GB] (stored, reduced size: what the provider bills).
+    retrieval_price_per_gb : array_like
+        Retrieval fee of the tier [currency/GB].
+    egress_price_per_gb : array_like
+        Data transfer out of the provider [currency/GB].
+    get_price_per_1000 : array_like, default 0
+        Price of 1,000 GET requests [currency/1000 requests].
+    object_kib : array_like, default 0
+        Stored object size [KiB]; 0: no request charges.
+
+    Returns
+    -------
+    float or ndarray
+        Cost of one restore [currency].
+
+    Notes
+    -----
+    .. math:: C_{restore} = S\,(p_{retr} + p_{egress}) + C_{req}(S, p_{GET}, s_{obj})
+
+    with :math:`C_{req}` of :func:`request_cost`. Times the annual rate of the scenario
+    that needs the restore it is a yearly expected cost
+    (:func:`expected_annual_loss`, ``incident_cost``).
+
+    References
+    ----------
+    .. [1] Amazon Web Services, "Amazon S3 pricing": retrieval (Standard-IA 0.01 USD/GB,
+       Glacier Deep Archive standard retrieval 0.02 USD/GB) and data transfer out to the
+       internet (0.09 USD/GB, first 10 TB a month). https://aws.amazon.com/s3/pricing/
+
+    Examples
+    --------
+    >>> round(restore_cost(5184.0, 0.01, 0.09), 2)  # 5.184 TB back from Standard-IA
+    518.4
+    >>> round(restore_cost(5184.0, 0.01, 0.09, 0.001, 512.0), 2)  # plus ~9.9 M GETs
+    528.29
+    """
+    s = _f(restore_gb)
+    return _out(
+        s * (_f(retrieval_price_per_gb) + _f(egress_price_per_gb))
+        + request_cost(s, get_price_per_1000, object_kib)
+    )
+
+
+def tape_library_cost(
+    drives: ArrayLike,
+    slots: ArrayLike,
+    base_price: ArrayLike,
+    base_drives: ArrayLike,
+    base_slots: ArrayLike,
+    drive_price: ArrayLike,
+    module_price: ArrayLike,
+    module_slots: ArrayLike,
+) -> Any:
+    r"""Purchase price of a tape library with enough drives and slots.
+
+    Parameters
+    ----------
+    drives : array_like
+        Drives needed [-], see :func:`rtocalc.physics.tape_drives`.
+    slots : array_like
+        Cartridge slots needed [-], see :func:`rtocalc.physics.tape_slots`.
+    base_price : array_like
+        Base library with its drives [currency].
+    base_drives : array_like
+        Drives in the base library [-].
+    base_slots : array_like
+        Slots in the base library [-].
+    drive_price : array_like
+        Each drive added [currency].
+    module_price : array_like
+        Each expansion module [currency].
+    module_slots : array_like
+        Slots per expansion module [-], > 0.
+
+    Returns
+    -------
+    float or ndarray
+        One-time cost [currency].
+
+    Notes
+    -----
+    .. math:: P = P_0 + p_d \max(0, d - d_0) + p_m \left\lceil
+        \frac{\max(0, n - n_0)}{n_m} \right\rceil
+
+    Expansion modules add slots (and drive bays); drives are bought separately.
+
+    References
+    ----------
+    .. [1] IBM, "TS4300 Tape Library: Introduction": a 3U base module of 40 slots and 3
+       half-height drives, up to 7 modules. https://www.ibm.com/docs/en/ts4300-tape-library
+    .. [2] LTO Program, "LTO-9 specifications", 2020-09-09 (18 TB native per cartridge).
+
+    Examples
+    --------
+    >>> tape_library_cost(1, 30, 15000.0, 1, 40, 7000.0, 8000.0, 40)
+    15000.0
+    >>> tape_library_cost(3, 100, 15000.0, 1, 40, 7000.0, 8000.0, 40)  # 2 drives, 2 modules
+    45000.0
+    """
+    extra_d = np.maximum(_f(drives) - _f(base_drives), 0.0)
+    extra_n = np.maximum(_f(slots) - _f(base_slots), 0.0)
+    modules = np.ceil(extra_n / _f(module_slots))
+    return _out(_f(base_price) + extra_d * _f(drive_price) + modules * _f(module_price))
+
+
 def expected_annual_loss(
     rate: ArrayLike,
     rto: ArrayLike,
@@ -238,6 +460,7 @@ def expected_annual_loss(
     downtime_cost: ArrayLike,
     data_loss_cost: ArrayLike,
     *,
+    incident_cost: ArrayLike = 0.0,
     axis: int | None = -1,
 ) -> Any:
     r"""Expected yearly cost of disruptions (annualised loss expectancy).
@@ -254,6 +477,9 @@ def expected_annual_loss(
         Cost of one hour of downtime [currency/h].
     data_loss_cost : array_like
         Cost of one hour of lost work [currency/h].
+    incident_cost : array_like, default 0
+        Provider charges of each scenario's recovery [currency per occurrence], e.g. the
+        retrieval and egress of a restore from the cloud (:func:`restore_cost`).
     axis : int or None, default -1
         Axis holding the scenarios, summed over; ``None`` returns the per-scenario terms.
 
@@ -269,7 +495,9 @@ def expected_annual_loss(
     of downtime and lost work:
 
     .. math:: \mathrm{EAL} = \sum_s \lambda_s
-        \left(\mathrm{RTO}_s\, c_{down} + \mathrm{RPO}_s\, c_{loss}\right)
+        \left(\mathrm{RTO}_s\, c_{down} + \mathrm{RPO}_s\, c_{loss} + E_s\right)
+
+    with :math:`E_s` the provider charges of recovering (``incident_cost``).
 
     An unrecoverable scenario has :math:`\mathrm{RTO}_s = \mathrm{RPO}_s = \infty`. Each
     product is taken with :math:`0 \cdot \infty = 0` on its own (an hour that costs
@@ -294,10 +522,13 @@ def expected_annual_loss(
     inf
     >>> expected_annual_loss([1.0, 0.0], [2.0, inf], [1.0, inf], 5000.0, 0.0)
     10000.0
+    >>> expected_annual_loss(0.02, 20.0, 4.0, 8000.0, 3000.0, incident_cost=518.4)
+    3450.368
     """
     lam, t, p, dc, lc = _f(rate), _f(rto), _f(rpo), _f(downtime_cost), _f(data_loss_cost)
-    per = _times(lam, _times(t, dc) + _times(p, lc))
-    shape = np.broadcast_shapes(lam.shape, t.shape, p.shape, dc.shape, lc.shape)
+    e = _f(incident_cost)
+    per = _times(lam, _times(t, dc) + _times(p, lc) + e)
+    shape = np.broadcast_shapes(lam.shape, t.shape, p.shape, dc.shape, lc.shape, e.shape)
     if per.shape != shape:
         per = np.broadcast_to(per, shape).copy()
     return _out(per if axis is None else per.sum(axis=axis))

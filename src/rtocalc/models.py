@@ -40,6 +40,7 @@ __all__ = [
     "BusinessImpact",
     "Catalog",
     "Design",
+    "Licences",
     "Link",
     "OffsiteMethod",
     "Operations",
@@ -648,6 +649,50 @@ class Target(_Sourced):
     instant_recovery_time: Hours = Field(
         0.0, description="From the start of an instant recovery until the system serves [h]."
     )
+    put_price_per_1000: NonNegative = Field(
+        0.0, description="Price of 1,000 write (PUT) requests [currency/1000 requests]."
+    )
+    get_price_per_1000: NonNegative = Field(
+        0.0, description="Price of 1,000 read (GET) requests [currency/1000 requests]."
+    )
+    object_size_kib: NonNegative = Field(
+        0.0,
+        description=(
+            "Size of one stored object [KiB]: each is one request to write or read; 0 for "
+            "block, file or tape storage, which bills no requests."
+        ),
+    )
+    cartridge_gb: GB = Field(
+        0.0,
+        description=(
+            "Native capacity of one tape cartridge [GB]; above 0 the target is a tape "
+            "library whose drives and slots are sized from the data written to it, and "
+            "setup_cost is the price of its base library."
+        ),
+    )
+    library_drives: NonNegative = Field(
+        1.0, description="Tape: drives in the base library that setup_cost buys [-]."
+    )
+    library_slots: NonNegative = Field(
+        0.0, description="Tape: cartridge slots in the base library [-]."
+    )
+    drive_price: MoneyOnce = Field(0.0, description="Tape: each drive added [currency].")
+    module_price: MoneyOnce = Field(
+        0.0, description="Tape: each expansion module of module_slots slots [currency]."
+    )
+    module_slots: NonNegative = Field(
+        1.0, description="Tape: slots per expansion module [-], above 0."
+    )
+    spare_slots: NonNegative = Field(
+        0.0, description="Tape: slots kept for scratch and cleaning cartridges [-]."
+    )
+    tape_window: Hours = Field(
+        168.0,
+        description=(
+            "Tape: hours a week the drives may write (the windows between backup jobs and "
+            "the business day) [h per week], at most 168."
+        ),
+    )
     schemes: tuple[Scheme, ...] = Field(
         SCHEMES,  # type: ignore[arg-type]
         description=(
@@ -671,6 +716,20 @@ class Target(_Sourced):
         return value
 
     @model_validator(mode="after")
+    def _tape_library(self) -> Self:
+        if self.cartridge_gb > 0 and not self.module_slots > 0:
+            raise ValueError(
+                f"module_slots: {self.module_slots:g} must be above 0 for a tape library "
+                "(cartridge_gb > 0); use the slots of one expansion module, e.g. 40"
+            )
+        if not 0.0 < self.tape_window <= 168.0:
+            raise ValueError(
+                f"tape_window: {self.tape_window:g} h is not within a week (168 h); use "
+                "the hours a week the drives may write, e.g. '84 h' (12 h a night)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _chain_needs_scheme(self) -> Self:
         if "primary" in self.roles and not self.schemes:
             raise ValueError(
@@ -692,7 +751,16 @@ class Link(_Sourced):
     """A WAN link size with its monthly price."""
 
     bandwidth: MbitPerSecond = Field(description="Bandwidth [Mbit/s].")
-    price_per_month: MoneyPerMonth = Field(description="Price [currency/month].")
+    price_per_month: MoneyPerMonth = Field(
+        description="Price of the provider's port [currency/month]."
+    )
+    circuit_price_per_month: MoneyPerMonth = Field(
+        0.0,
+        description=(
+            "The carrier circuit from the site to the provider and its cross-connect "
+            "[currency/month]."
+        ),
+    )
 
 
 class Strategy(_Sourced):
@@ -777,6 +845,25 @@ class Operations(_Sourced):
     labor_rate: NonNegative = Field(description="Cost of a staff hour [currency/h].")
 
 
+class Licences(_Sourced):
+    """Backup software licences: per protected workload and per protected TB."""
+
+    per_workload_per_year: NonNegative = Field(
+        0.0,
+        description=(
+            "Subscription price of the licence one protected workload (one VM, server or "
+            "database instance) consumes [currency/year]."
+        ),
+    )
+    per_tb_per_year: NonNegative = Field(
+        0.0,
+        description=(
+            "Subscription price per TB of protected data, for capacity-licensed products "
+            "[currency/(TB year)]."
+        ),
+    )
+
+
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 
@@ -822,6 +909,12 @@ class Catalog(_Model):
     strategies: FrozenMap[str, Strategy] = Field(description="Recovery strategies by key.")
     replication: Replication = Field(description="Replication settings.")
     operations: Operations = Field(description="Restore drill costs.")
+    licences: Licences = Field(
+        default_factory=lambda: Licences(
+            source="not given: the catalog prices no software licences", date=""
+        ),
+        description="Backup software licence prices (none when the catalog gives none).",
+    )
 
     @model_validator(mode="after")
     def _references(self) -> Self:

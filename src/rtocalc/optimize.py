@@ -492,6 +492,7 @@ def make_plan(
             meets=bool(ev.meets_scenario[s, row]),
             clock={} if none else path_clock(ev, row, s, p),
             rto_worst=float(rto_worst[s]),
+            restore_cost=float(ev.restore_cost[s, row]),
         )
         outcomes.append(oc)
         if requirements is not None and not oc.meets:
@@ -542,11 +543,17 @@ def make_plan(
         if idx >= 0 and gb > 0:
             name = keys.targets[idx]
             storage[name] = storage.get(name, 0.0) + gb
+    design = sp.design(row, float(ev.interval[row]))
+    breakdown = {k: float(v[row]) for k, v in ev.breakdown.items()}
     return Plan(
-        design=sp.design(row, float(ev.interval[row])),
+        design=design,
         currency=catalog.currency,
         monthly_cost=float(ev.outlay[row]),
-        cost_breakdown={k: float(v[row]) for k, v in ev.breakdown.items()},
+        cost_breakdown=breakdown,
+        one_time_cost=float(ev.purchases[row]),
+        amortisation_years=catalog.catalog.amortisation_years,
+        assumptions=_assumptions(breakdown, design, workload, catalog),
+        warnings=_warnings(design, workload, catalog),
         rpo=float(ev.worst_rpo[row]),
         rto=float(ev.worst_rto[row]),
         by_scenario=tuple(outcomes),
@@ -559,6 +566,62 @@ def make_plan(
         violations=tuple(violations),
         requirements=requirements,
     )
+
+
+def _assumptions(
+    breakdown: Mapping[str, float], design: Design, workload: Workload, catalog: Catalog
+) -> tuple[str, ...]:
+    """The cost items that rest on an assumption the user can change, in words."""
+    cur = catalog.currency
+    out = []
+    drills = breakdown.get("drills", 0.0)
+    if drills:
+        ops = catalog.operations
+        target = catalog.targets[design.target]
+        read = target.retrieval_price_per_gb + target.egress_price_per_gb
+        full = workload.final_size / workload.data_reduction
+        reading = (
+            f" + reading back {units.format_size(full, digits=3)} at "
+            f"{units.format_money(read, cur, per=None)}/GB"
+            if read
+            else ""
+        )
+        out.append(
+            f"restore drills {units.format_money(drills, cur, per='mo')} = "
+            f"{ops.drills_per_year:g} drills a year x ({ops.drill_hours:g} staff hours at "
+            f"{units.format_money(ops.labor_rate, cur, per=None)}/h{reading}) / 12, from the "
+            "catalog's 'operations' (NIST SP 800-34 asks for tests at least yearly); change "
+            "drills_per_year, drill_hours or labor_rate there, e.g. "
+            "catalog.override({'operations': {'drills_per_year': 1}})."
+        )
+    licences = breakdown.get("licences", 0.0)
+    if licences:
+        lic = catalog.licences
+        per_tb = (
+            f" + {units.format_money(lic.per_tb_per_year, cur, per=None)} per protected TB a year"
+            if lic.per_tb_per_year
+            else ""
+        )
+        price = units.format_money(lic.per_workload_per_year, cur, per=None)
+        out.append(
+            f"software licences {units.format_money(licences, cur, per='mo')} = one protected "
+            f"workload at {price} a year{per_tb} "
+            "(catalog 'licences'); set per_workload_per_year to your contract price."
+        )
+    return tuple(out)
+
+
+def _warnings(design: Design, workload: Workload, catalog: Catalog) -> tuple[str, ...]:
+    """Inputs that make the plan's figures doubtful, naming the field to set."""
+    strategy = catalog.strategies[design.strategy]
+    if strategy.standby_fraction > 0 and workload.compute_cost == 0:
+        return (
+            f"workload.compute_cost is 0, so the standby of '{design.strategy}' "
+            f"({strategy.standby_fraction:.0%} of production compute) is priced with no "
+            "compute at all and looks cheaper than it is; set workload.compute_cost to the "
+            "production compute cost per month (e.g. compute_cost = \"$8,000/mo\").",
+        )
+    return ()
 
 
 # --- reasons when nothing is feasible --------------------------------------------------------

@@ -33,6 +33,8 @@ __all__ = [
     "rpo_sync_replication",
     "rto_failover",
     "rto_restore",
+    "tape_drives",
+    "tape_slots",
     "transfer_time",
 ]
 
@@ -778,3 +780,81 @@ def min_interval_for_rto(
         lo = HOURS_PER_DAY * (days - sl * r / np.where(change > 0, change, 1.0))
     lo = np.where((change <= 0) | (days <= 0), -np.inf, lo)
     return _out(np.where(sl < 0, np.inf, lo))
+
+
+def tape_drives(data_gb: ArrayLike, drive_throughput: ArrayLike, window: ArrayLike) -> Any:
+    r"""Tape drives needed to write an amount of data within a backup window.
+
+    Parameters
+    ----------
+    data_gb : array_like
+        Data written to tape in one window [GB] (stored, reduced size).
+    drive_throughput : array_like
+        Sustained native write rate of one drive [GB/h], > 0.
+    window : array_like
+        Time the drives may run for it [h], > 0.
+
+    Returns
+    -------
+    float or ndarray
+        Whole drives [-], at least 1.
+
+    Notes
+    -----
+    Drives write in parallel (one job stream each), so the drive hours are shared:
+
+    .. math:: d = \max\left(1, \left\lceil \frac{S}{r\, W} \right\rceil\right)
+
+    References
+    ----------
+    .. [1] LTO Program, "The LTO Program releases specifications for upcoming Generation 9",
+       2020-09-09 (18 TB native per cartridge); LTO-9 full-height drives write 400 MB/s
+       native (itjungle.com, "LTO-9 Drives and Cartridges Finally Get Out the Door",
+       2021-09-08).
+
+    Examples
+    --------
+    >>> tape_drives(5184.0, 1440.0, 12.0)  # 5.2 TB at 400 MB/s in a 12 h window
+    1.0
+    >>> tape_drives(100000.0, 1440.0, 24.0)  # 100 TB in a day: 69.4 drive hours
+    3.0
+    """
+    hours = _f(data_gb) / _f(drive_throughput)
+    return _out(np.maximum(np.ceil(hours / _f(window) - 1e-9), 1.0))
+
+
+def tape_slots(stored_gb: ArrayLike, cartridge_gb: ArrayLike, spare: ArrayLike = 0.0) -> Any:
+    r"""Library slots for the cartridges a tape copy keeps in the library.
+
+    Parameters
+    ----------
+    stored_gb : array_like
+        Data kept on cartridges in the library [GB] (stored, reduced size).
+    cartridge_gb : array_like
+        Native capacity of one cartridge [GB], > 0.
+    spare : array_like, default 0
+        Slots kept free for scratch cartridges and cleaning [-].
+
+    Returns
+    -------
+    float or ndarray
+        Slots [-].
+
+    Notes
+    -----
+    .. math:: n = \left\lceil \frac{S}{c} \right\rceil + n_{spare}
+
+    Cartridges sent to a vault leave the library: count only what stays in it.
+
+    References
+    ----------
+    .. [1] LTO Program, "LTO-9 specifications", 2020-09-09: 18 TB native per cartridge.
+
+    Examples
+    --------
+    >>> tape_slots(105000.0, 18000.0)
+    6.0
+    >>> tape_slots(105000.0, 18000.0, spare=2)
+    8.0
+    """
+    return _out(np.ceil(_f(stored_gb) / _f(cartridge_gb) - 1e-9) + _f(spare))

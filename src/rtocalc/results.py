@@ -43,12 +43,18 @@ class _Result(Rendered, BaseModel):
 
 _ITEMS = {
     "storage": "storage",
-    "link": "WAN link",
+    "requests": "storage requests",
+    "link": "WAN port",
+    "circuit": "WAN circuit",
     "standby": "standby",
+    "licences": "software licences",
     "offsite_fees": "off-site fees",
-    "one_time": "one-time costs (amortised)",
     "drills": "restore drills",
+    "one_time": "one-off purchases (amortised)",
 }
+
+#: items of the monthly bill that are not run costs (one-off purchases, amortised)
+_ONE_OFF = frozenset({"one_time"})
 
 #: the table of a plan: one row per scenario
 _SCENARIO_COLUMNS = (
@@ -63,6 +69,7 @@ _SCENARIO_COLUMNS = (
     Column("path", "path", show=False),
     Column("recovered_from", "recovered from"),
     Column("survivors", "surviving copies", show=False),
+    Column("restore_cost", "restore charges", "money", per=None),
     Column("meets", "meets", "flag", words=("yes", "NO")),
 )
 
@@ -111,6 +118,15 @@ class ScenarioOutcome(_Result):
             "the fastest surviving path [h]; inf if none."
         ),
     )
+    restore_cost: float = Field(
+        0.0,
+        description=(
+            "Provider charges of one recovery on this path [currency per occurrence]: "
+            "retrieval, egress and read requests of the data restored from a cloud copy "
+            "(0 for a failover or an on-premises copy). Times the rate, it is part of the "
+            "expected loss."
+        ),
+    )
 
     def _document_(self) -> Document:
         title = (
@@ -120,7 +136,7 @@ class ScenarioOutcome(_Result):
         row = (
             self.name, self.scope, self.rate, self.rpo, self.rpo_mean, self.rpo_limit,
             self.rto, self.rto_limit, self.path, self.recovered_from,
-            ", ".join(self.survivors), self.meets,
+            ", ".join(self.survivors), self.restore_cost, self.meets,
         )  # fmt: skip
         return Document(title, frame=Table(_SCENARIO_COLUMNS, (row,)))
 
@@ -133,9 +149,27 @@ class Plan(_Result):
     monthly_cost: float = Field(description="Outlay [currency/month].")
     cost_breakdown: dict[str, float] = Field(
         description=(
-            "Outlay by item [currency/month]: storage, link, standby, offsite_fees, one_time "
-            "(amortised), drills."
+            "Outlay by item [currency/month]: storage, requests (object-storage requests), "
+            "link (the provider's port), circuit (the carrier circuit to it), standby, "
+            "licences (backup software), offsite_fees, drills, and one_time (one-off "
+            "purchases amortised over amortisation_years; every other item is run cost)."
         )
+    )
+    one_time_cost: float = Field(
+        0.0,
+        description=(
+            "One-off purchases (appliances, tape library and drives) [currency], amortised "
+            "into monthly_cost as cost_breakdown['one_time']."
+        ),
+    )
+    amortisation_years: float = Field(
+        0.0, description="Period over which one-off purchases are amortised [year]."
+    )
+    assumptions: tuple[str, ...] = Field(
+        (), description="Assumptions behind cost items the user can change, in words."
+    )
+    warnings: tuple[str, ...] = Field(
+        (), description="Inputs that make the figures doubtful, naming the field to set."
     )
     rpo: float = Field(description="Worst data loss over the scenarios in scope [h].")
     rto: float = Field(description="Worst downtime over the scenarios in scope [h].")
@@ -167,23 +201,40 @@ class Plan(_Result):
         tuple of str
         """
         cur = self.currency
-        costs = ", ".join(
-            f"{_ITEMS.get(k, k)} {_money(v, cur)}" for k, v in self.cost_breakdown.items() if v
-        )
+        run = {k: v for k, v in self.cost_breakdown.items() if k not in _ONE_OFF}
+        costs = ", ".join(f"{_ITEMS.get(k, k)} {_money(v, cur)}" for k, v in run.items() if v)
         storage = ", ".join(f"{k} {format_size(v, digits=3)}" for k, v in self.storage_gb.items())
+        monthly = f"Monthly cost: {_money(self.monthly_cost, cur)}"
+        amortised = sum(v for k, v in self.cost_breakdown.items() if k in _ONE_OFF)
+        if amortised:
+            monthly += (
+                f" = run cost {_money(sum(run.values()), cur)} ({costs}) + one-off purchases "
+                f"of {_money(self.one_time_cost, cur, None)} amortised over "
+                f"{self.amortisation_years:g} years ({_money(amortised, cur)})."
+            )
+        else:
+            monthly += f", all run cost ({costs}); no one-off purchases."
         lines = [
+            *(f"WARNING: {w}" for w in self.warnings),
             f"Design: {describe_design(self.design)}.",
-            f"Monthly cost: {_money(self.monthly_cost, cur)} ({costs})",
+            monthly,
+            *(f"Assumption: {a}" for a in self.assumptions),
             f"Worst case over the scenarios in scope: RPO {_duration(self.rpo)}, RTO "
             f"{_duration(self.rto)}; one backup job takes "
             f"{format_duration(self.backup_duration, digits=3)}.",
             f"Storage (decimal units, 1 TB = 10^12 bytes): {storage or 'none'}.",
         ]
         if self.expected_annual_loss > 0:
+            charges = sum(o.rate * o.restore_cost for o in self.by_scenario)
+            within = (
+                f" (of which {_money(charges, cur, 'yr')} provider charges for restores)"
+                if charges > 0
+                else ""
+            )
             lines.append(
                 f"Expected loss from disruptions: {_money(self.expected_annual_loss, cur, 'yr')} "
-                f"worst case, {_money(self.expected_annual_loss_mean, cur, 'yr')} mean case; "
-                f"total cost of ownership {_money(self.tco_monthly, cur)}."
+                f"worst case{within}, {_money(self.expected_annual_loss_mean, cur, 'yr')} "
+                f"mean case; total cost of ownership {_money(self.tco_monthly, cur)}."
             )
         return tuple(lines)
 
@@ -197,7 +248,7 @@ class Plan(_Result):
         rows = tuple(
             (
                 o.name, o.scope, o.rate, o.rpo, o.rpo_mean, o.rpo_limit, o.rto, o.rto_limit,
-                o.path, o.recovered_from, ", ".join(o.survivors), o.meets,
+                o.path, o.recovered_from, ", ".join(o.survivors), o.restore_cost, o.meets,
             )
             for o in self.by_scenario
         )  # fmt: skip

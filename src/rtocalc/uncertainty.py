@@ -817,9 +817,14 @@ def _columns(uw: UncertainWorkload, draws: Mapping[str, FloatArray]) -> Workload
 
 
 def _eal(
-    ui: UncertainImpact, draws: Mapping[str, FloatArray], rto: FloatArray, rpo: FloatArray
+    ui: UncertainImpact,
+    draws: Mapping[str, FloatArray],
+    rto: FloatArray,
+    rpo: FloatArray,
+    incident: FloatArray,
 ) -> FloatArray:
-    """Expected annual loss per row with per-row costs and rates (rows last)."""
+    """Expected annual loss per row with per-row costs and rates (rows last); ``incident``
+    is the provider charges of each scenario's recovery (S, N) [currency]."""
     n = rto.shape[-1]
     rates = np.stack(
         [
@@ -829,7 +834,13 @@ def _eal(
     )
     return np.asarray(
         cost.expected_annual_loss(
-            rates, rto, rpo, draws["downtime_cost"], draws["data_loss_cost"], axis=0
+            rates,
+            rto,
+            rpo,
+            draws["downtime_cost"],
+            draws["data_loss_cost"],
+            incident_cost=incident,
+            axis=0,
         ),
         dtype=float,
     ) * np.ones(n)
@@ -1043,7 +1054,7 @@ def _simulate_design(
             prices,
             {k: v[start:stop] for k, v in price_draws.items()},
         )
-        eal[start:stop] = _eal(ui, part, ev.rto, ev.rpo)
+        eal[start:stop] = _eal(ui, part, ev.rto, ev.rpo, ev.restore_cost)
         feasible[start:stop] = ev.feasible
         rpo[:, start:stop], rto[:, start:stop] = ev.rpo, ev.rto
         meets[:, start:stop] = ev.meets_scenario
@@ -1802,7 +1813,7 @@ def sensitivity(
     space = space_of(catalog, sim.design).take(np.zeros(2 * k + 1, dtype=np.int64))
     ev = evaluate_space(space, cols, req or _OPEN, ui.median(), catalog)
     outlay = ev.outlay + _price_delta(space, ev.interval, cols, req, catalog, parsed, table)
-    eal = _eal(ui, table, ev.rto, ev.rpo)
+    eal = _eal(ui, table, ev.rto, ev.rpo, ev.restore_cost)
     meets = ev.feasible if req is not None else None
     feas = sim.values("feasible")
     entries = []
