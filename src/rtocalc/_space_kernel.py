@@ -283,7 +283,7 @@ def evaluate_space(
     failover = B.rows(fig.failover, out=col())
     # chain replay of the whole data set (the chain and the off-site copy; none for the
     # long-term points, each a full)
-    replay = (
+    replay: tuple[Any, ...] = (
         col(value=physics.chain_replay_time(replay_n, inc, read[0])),
         col(value=physics.chain_replay_time(replay_n, inc, read[1])),
         0.0,
@@ -292,6 +292,13 @@ def evaluate_space(
     traffic += B.rows(fig.traffic[2])
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
+    # moving the whole data set, once per evaluation (each scenario moves a share), and
+    # with the chain replay (the sum rtocalc.physics.rto_restore forms first)
+    transfer = {k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)}
+    move = {
+        k: transfer[k] + r if np.ndim(r) else transfer[k]  # replay 0: no chain
+        for k, r in zip(RESTORES, replay, strict=True)
+    }
     x = PathFigures(
         strategy=space.strategy,
         automatic=tab.automatic[space.strategy],
@@ -301,8 +308,8 @@ def evaluate_space(
         read=dict(zip(RESTORES, read, strict=True)),
         retrieval=dict(zip(RESTORES, retr, strict=True)),
         replay=dict(zip(RESTORES, replay, strict=True)),
-        # moving the whole data set, once per evaluation (each scenario moves a share)
-        transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
+        transfer=transfer,
+        move=move,
         instant=dict(zip(RESTORES, instant, strict=True)),
         alive=alive,
         replay_n=replay_n,
@@ -333,6 +340,7 @@ def evaluate_space(
     best = np.empty(n)  # its score
     score = np.empty(n)
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
+    some = np.empty(n, bool)  # some path survives
     at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
     rto_s = np.empty((NO_PATH + 1, n))  # each path's RTO in the scenario; last: none survives
     rto_s[NO_PATH] = np.inf
@@ -384,7 +392,9 @@ def evaluate_space(
                 np.copyto(best, score, where=better)
             np.copyto(chosen, k, where=better)
             met |= meets
-        np.remainder(chosen, NO_PATH, out=path[s])  # none -> 0
+        # none -> 0 (an integer remainder would cost ten times this)
+        np.not_equal(chosen, NO_PATH, out=some)
+        np.multiply(chosen, some, out=path[s])
         np.multiply(chosen, n, out=at, dtype=np.int64)
         at += rows
         rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")

@@ -161,6 +161,7 @@ class PathFigures:
     retrieval: dict[Path, FloatArray]  # restore path -> (N,) retrieval delay [h]
     replay: dict[Path, Any]  # restore path -> (N,) chain replay of the whole data [h] (or 0)
     transfer: dict[Path, FloatArray]  # restore path -> (N,) moving the whole data [h]
+    move: dict[Path, FloatArray]  # restore path -> (N,) transfer plus replay [h]
     instant: dict[Path, FloatArray]  # restore path -> (N,) instant recovery [h], inf: none
     alive: NDArray[np.bool_]  # (P, S, N) the path's copy survives the scenario
     replay_n: FloatArray  # (N,) increments replayed after the full
@@ -246,7 +247,7 @@ def restore_rto(
     manual = np.asarray(clock.manual[scenarios], dtype=float)
     prov = x.provisioning[scenarios]
     instant: Any = x.instant[path]
-    if np.isposinf(instant).all():  # no row of this path can run from its backup files
+    if not instant.size or instant.min() == np.inf:  # no row can run from its backup files
         instant = np.inf
     elif share.ndim:
         instant = instant + np.where(clock.compute_lives[scenarios][:, None], 0.0, prov)
@@ -261,10 +262,10 @@ def restore_rto(
             detection=manual,
             provisioning=prov,
             retrieval_delay=x.retrieval[path],
-            replay=x.replay[path] if replay else 0.0,
             share=share,
             instant_recovery=instant,
-            transfer=x.transfer[path],
+            # the chain replay is added once per path (x.move), not per scenario
+            transfer=x.move[path] if replay else x.transfer[path],
         ),
         dtype=float,
     )
