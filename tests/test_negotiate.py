@@ -181,7 +181,14 @@ def test_cli_negotiate_and_frontier(capsys, default):
     assert "Verdict: the ask cannot be met" in out and "Options:" in out
     assert (
         main(
-            ["negotiate", str(EXAMPLES / "default.toml"), "--budget", "$1,500/mo", "--format", "json"]
+            [
+                "negotiate",
+                str(EXAMPLES / "default.toml"),
+                "--budget",
+                "$1,500/mo",
+                "--format",
+                "json",
+            ]
         )
         == 0
     )
