@@ -11,12 +11,13 @@ import pydantic
 import pytest
 
 import rtocalc
-from rtocalc import cost, physics, retention, units
+from rtocalc import cost, physics, protection, retention, units
 
-FORMULA_MODULES = (physics, cost, retention)
+FORMULA_MODULES = (physics, cost, protection, retention)
 PUBLIC_MODULES = (
     "rtocalc.physics",
     "rtocalc.cost",
+    "rtocalc.protection",
     "rtocalc.retention",
     "rtocalc.units",
     "rtocalc.models",
@@ -95,7 +96,7 @@ def test_every_field_is_described_and_models_are_frozen(model):
 
 
 def test_all_is_sorted_and_importable():
-    for module in (rtocalc, physics, cost, retention, units):
+    for module in (rtocalc, physics, cost, protection, retention, units):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name} missing"
     assert len(set(rtocalc.__all__)) == len(rtocalc.__all__)
