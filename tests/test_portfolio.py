@@ -222,7 +222,7 @@ def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
     grid = dataclasses.replace(sub.take(np.tile(np.arange(n), lam.size)), interval=iv.ravel())
     ev = evaluate_space(grid, workload, ask, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.tco)
-    o, f, t = ev.outlay[ok], ev.tco[ok], ev.extra["traffic"][ok]
+    o, f, t = ev.outlay[ok], ev.tco[ok], ev.paths.traffic[ok]
     keep = pareto_mask(o, f, t)
     return o[keep], f[keep], t[keep]
 

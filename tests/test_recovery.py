@@ -266,8 +266,8 @@ def test_instant_recovery_never_recovers_later(catalog, workload, ask):
     a = evaluate_space(space, workload, ask, impact, catalog)
     b = evaluate_space(space2, workload, ask, impact, faster)
     for s in range(len(impact.scenarios)):
-        ra = np.where(a.extra["alive"][:, s], a.rto_in(s), np.inf).min(axis=0)
-        rb = np.where(b.extra["alive"][:, s], b.rto_in(s), np.inf).min(axis=0)
+        ra = np.where(a.paths.alive[:, s], a.rto_in(s), np.inf).min(axis=0)
+        rb = np.where(b.paths.alive[:, s], b.rto_in(s), np.inf).min(axis=0)
         # at the same interval the fastest path is no slower (the intervals are solved per
         # ask, so compare rows where they agree)
         same = a.interval == b.interval

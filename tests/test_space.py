@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rtocalc import (
     Workload,
     load_scenario,
 )
+from rtocalc.space import Path as RecoveryPath
 from rtocalc.space import build_space, evaluate_space, space_of
 from strategies import asks, small_catalogs, workloads
 
@@ -39,7 +41,7 @@ def _check_choice(ev, impact) -> None:
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0:
         w_down = w_loss = 1.0
-    alive = ev.extra["alive"]
+    alive = ev.paths.alive
     cols = np.arange(len(ev.space))
     for s in range(len(impact.scenarios)):
         rto = ev.rto_in(s)  # (P, N), inf where dead
@@ -136,6 +138,9 @@ def _equal(a, b) -> bool:
         if isinstance(x, dict):
             for k, v in x.items():
                 yield from arrays(v, f"{prefix}.{k}")
+        elif dataclasses.is_dataclass(x):  # the path figures, the outage clock
+            for f in dataclasses.fields(x):
+                yield from arrays(getattr(x, f.name), f"{prefix}.{f.name}")
         elif isinstance(x, np.ndarray):
             yield prefix, x
 
@@ -190,7 +195,7 @@ def test_one_workload_or_one_per_row_agree(catalog, workload, ask, costs):
 def test_remembered_figures_are_those_of_the_ask():
     """The figures per choice are remembered per ask object: the same ask twice, an equal
     ask, and the same ask with other limits each give what a first evaluation gives."""
-    import rtocalc.space as kernel
+    import rtocalc._space_figures as kernel
 
     sc = load_scenario()
     space = build_space(sc.catalog, sc.requirements.retention)
@@ -253,7 +258,8 @@ def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
     one = space_of(catalog, Design(interval=24, scheme="reverse", target="local_disk"))
     at_24 = evaluate_space(one, workload, Requirements(rpo=48, rto=1000), impact, catalog)
     limit = float(at_24.rto[0, 0])  # a reverse chain: no replay, the same at any interval
-    assert (limit - 0.1) - at_24.extra["transfer"][1][0] < 0.0  # the rounding this case is about
+    transfer = at_24.paths.transfer[RecoveryPath.PRIMARY][0]
+    assert (limit - 0.1) - transfer < 0.0  # the rounding this case is about
     ask = Requirements(rpo=48, rto=limit)
     for rule, expected in (("shortest", at_24.min_interval[0]), ("longest", 24.0)):
         solve = replace(one, interval=None)
@@ -276,4 +282,36 @@ def test_a_scenario_without_limits_constrains_no_interval():
     assert short.feasible[0] and long.feasible[0]
     assert short.interval[0] == short.min_interval[0] < long.interval[0]
     site = [s.scope == "site" for s in BusinessImpact().scenarios]
-    assert not short.extra["alive"][:, site].any()  # no copy survives a site loss
+    assert not short.paths.alive[:, site].any()  # no copy survives a site loss
+
+
+def test_every_recovery_path_is_a_unit():
+    """The kernel's choice reads every path from one place: each member of Path has its
+    label, its RTO function, its domain of figures, its row of RPOs and of survival, and
+    the chosen path is always a member (the "none survives" sentinel stored as 0)."""
+    from rtocalc._space_figures import PATH_DOMAIN
+    from rtocalc._space_kernel import path_units
+    from rtocalc._space_paths import RTO_OF
+    from rtocalc.space import NO_PATH, PATHS
+
+    assert tuple(p.label for p in RecoveryPath) == PATHS
+    assert len(RecoveryPath) == NO_PATH
+    assert set(RTO_OF) == set(PATH_DOMAIN) == set(RecoveryPath)
+    sc = load_scenario()
+    space = build_space(sc.catalog, sc.requirements.retention)
+    ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    assert ev.rpo_rows.shape == (len(RecoveryPath), len(space))
+    assert ev.paths.alive.shape == (len(RecoveryPath), len(sc.impact.scenarios), len(space))
+    units = path_units(ev.paths, ev.rpo_rows)
+    assert [u.path for u in units] == list(RecoveryPath)
+    for u in units:
+        assert np.array_equal(u.rpo, ev.rpo_rows[u.path])
+        assert np.array_equal(u.rto(0), ev.rto_of(u.path, 0)[0])
+    assert set(np.unique(ev.path)) <= set(range(len(RecoveryPath)))
+    # the chosen path's figures are the ones reported, wherever a copy survives
+    s = 0
+    alive = ev.paths.alive[:, s, :].any(axis=0)
+    chosen = ev.path[s]
+    rto = np.concatenate([ev.rto_of(p, 0) for p in RecoveryPath])
+    assert np.array_equal(ev.rto[s, alive], rto[chosen[alive], np.flatnonzero(alive)])
+    assert np.isinf(ev.rto[s, ~alive]).all()

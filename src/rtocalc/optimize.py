@@ -20,10 +20,11 @@ from ._random import SeedLike
 from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
-    PATHS,
+    INTERVAL_DEPENDENT,
     DesignSpace,
     Evaluation,
     IntArray,
+    Path,
     build_space,
     detection_binds,
     evaluate_space,
@@ -577,17 +578,17 @@ def evaluate(
 def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
     sp = ev.space
     k = sp.keys
-    if path == 0:
+    if path == Path.FAILOVER:
         key = k.strategies[int(sp.strategy[row])]
         strategy = catalog.strategies[key]
         mode = ("", "asynchronous", "synchronous")[int(sp.replication[row])]
         where = "at the primary site" if strategy.replica_site == "primary" else "at a second site"
         how = "automatic" if strategy.automatic else "manual"
         return f"{strategy.label or key} ({mode} replica {where}, {how} failover)"
-    if path == 1:
+    if path == Path.PRIMARY:
         key = k.targets[int(sp.target[row])]
         return f"backup chain on {catalog.targets[key].label or key}"
-    if path == 2:
+    if path == Path.OFFSITE:
         m = catalog.offsite[k.offsite[int(sp.offsite[row])]]
         return f"off-site copy on {catalog.targets[m.target].label or m.target}"
     key = k.targets[int(sp.longterm[row])]
@@ -619,8 +620,8 @@ def make_plan(
     rto_worst = ev.rto_worst_of(row, [x.share_worst for x in impact.scenarios])
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
-        alive = ev.extra["alive"][:, s, row]
-        survivors = tuple(_copy_words(ev, row, q, catalog) for q in range(len(PATHS)) if alive[q])
+        alive = ev.paths.alive[:, s, row]
+        survivors = tuple(_copy_words(ev, row, q, catalog) for q in Path if alive[q])
         none = not alive.any()
         oc = ScenarioOutcome(
             name=scen.name,
@@ -631,7 +632,7 @@ def make_plan(
             rto=float(ev.rto[s, row]),
             rpo_limit=_shown_limit(float(ev.rpo_limit[s])),
             rto_limit=_shown_limit(float(ev.rto_limit[s])),
-            path="none" if none else PATHS[p],
+            path="none" if none else Path(p).label,
             recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
             survivors=survivors,
             meets=bool(ev.meets_scenario[s, row]),
@@ -666,7 +667,7 @@ def make_plan(
         )
     if not ev.link_ok[row]:
         violations.append(
-            f"the link carries {format_throughput(float(ev.extra['traffic'][row]))} on average, "
+            f"the link carries {format_throughput(float(ev.paths.traffic[row]))} on average, "
             "more than its bandwidth"
         )
     keys = sp.keys
@@ -743,11 +744,11 @@ def _path_words(
 ) -> str:
     """One path's RTO, part by part (:func:`rtocalc.space.path_clock`)."""
     transfer = None
-    if p:
-        size = float(ev.extra["clock"].share[s]) * workload.final_size
-        read = float(ev.extra["read"][p][row])
+    if p in ev.paths.read:  # a restore moves the scenario's share of the data
+        size = float(ev.paths.clock.share[s]) * workload.final_size
+        read = float(ev.paths.read[Path(p)][row])
         transfer = f"moving {format_size(size)} at {format_throughput(read)}"
-    how = "failing over to the" if p == 0 else "restoring from the"
+    how = "failing over to the" if p == Path.FAILOVER else "restoring from the"
     return f"{how} {_copy_words(ev, row, p, catalog)}: " + clock_words(
         path_clock(ev, row, s, p), transfer
     )
@@ -780,9 +781,9 @@ def explain(
                     f"RTO {format_duration(rto_lim)} for {label} cannot be met: the fastest "
                     f"recovery any design achieves takes {format_duration(best)} ({how})"
                 )
-                standby = bool(ev.extra["alive"][0, s].any())
-                if p != 0 and standby:
-                    fo = float(rto_all[0].min())
+                standby = bool(ev.paths.alive[Path.FAILOVER, s].any())
+                if p != Path.FAILOVER and standby:
+                    fo = float(rto_all[Path.FAILOVER].min())
                     msg += (
                         f"; a standby replica would fail over in {format_duration(fo)}"
                         if np.isfinite(fo) and fo <= rto_lim
@@ -790,7 +791,7 @@ def explain(
                     )
                 elif not standby:
                     msg += "; a standby replica does not help here" + _why_none(scen.scope)
-                if "decision" in path_clock(ev, int(row), s, int(p)) and p == 0:
+                if "decision" in path_clock(ev, int(row), s, int(p)) and p == Path.FAILOVER:
                     msg += (
                         "; automatic failover (health checks and a third-site witness) "
                         "removes the wait for a person's decision"
@@ -863,17 +864,15 @@ def _best_rpo(ev: Evaluation, s: int, workload: Workload) -> float:
     the interval), so the chain's RPO is :math:`2 I_{min}` and the off-site copy's adds its
     lag and the copy time of one increment (:func:`rtocalc.physics.rpo_backup`).
     """
-    alive = ev.extra["alive"][:, s, :]
+    alive = ev.paths.alive[:, s, :]
     i_min = ev.min_interval
     inc = physics.increment_size(workload.final_size, workload.daily_change, i_min)
-    copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.extra["rc"]), 0.0)
-    candidates = (
-        np.where(alive[0], ev.rpo_rows[0], np.inf),
-        np.where(alive[1], physics.rpo_backup(i_min, i_min), np.inf),
-        np.where(alive[2], physics.rpo_backup(i_min, i_min + copy, ev.extra["lag"]), np.inf),
-        np.where(alive[3], ev.rpo_rows[3], np.inf),
-    )
-    return float(min(np.min(x) for x in candidates))
+    copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.paths.rc), 0.0)
+    # paths that do not depend on the interval reach their own RPO at any interval
+    best = {p: ev.rpo_rows[p] for p in Path if p not in INTERVAL_DEPENDENT}
+    best[Path.PRIMARY] = physics.rpo_backup(i_min, i_min)
+    best[Path.OFFSITE] = physics.rpo_backup(i_min, i_min + copy, ev.paths.lag)
+    return float(min(np.min(np.where(alive[p], best[p], np.inf)) for p in Path))
 
 
 def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload) -> str:

@@ -1356,7 +1356,7 @@ def _suspects(
 ) -> NDArray[np.bool_]:
     """Rows that may have a finding (every row with one is included), vectorised."""
     in_scope = (np.isfinite(limits[0]) | np.isfinite(limits[1]))[:, None]  # (S, 1)
-    dead = ~ev.extra["alive"].any(axis=0)  # (S, N): no copy survives
+    dead = ~ev.paths.alive.any(axis=0)  # (S, N): no copy survives
     out = np.asarray(((~ev.meets_scenario & in_scope) | (dead & ~in_scope)).any(axis=0))
     out |= ~ev.window_ok | ~ev.link_ok
     if tier.offsite:
@@ -1489,7 +1489,7 @@ class _Row:
             rpo=ev.rpo[:, j].tolist(),
             rto=ev.rto[:, j].tolist(),
             meets=ev.meets_scenario[:, j].tolist(),
-            survives=ev.extra["alive"][:, :, j].any(axis=0).tolist(),
+            survives=[bool(x) for x in np.any(ev.paths.alive[:, :, j], axis=0).tolist()],
             has_offsite=bool(ev.has_offsite[j]),
             has_immutable=bool(ev.has_immutable[j]),
             monthly_cost=float(ev.outlay[j]),
@@ -1497,7 +1497,7 @@ class _Row:
             interval=float(ev.interval[j]),
             window_ok=bool(ev.window_ok[j]),
             link_ok=bool(ev.link_ok[j]),
-            traffic=float(ev.extra["traffic"][j]),
+            traffic=float(ev.paths.traffic[j]),
             link=ev.space.keys.links[li] if (li := int(ev.space.link[j])) >= 0 else None,
         )
 

@@ -411,7 +411,7 @@ def _candidates(
     if objective == "outlay":
         rows = np.flatnonzero(ok)
         keep = rows[
-            pareto_mask(long.outlay[rows], np.zeros(rows.size), long.extra["traffic"][rows])
+            pareto_mask(long.outlay[rows], np.zeros(rows.size), long.paths.traffic[rows])
         ]
         keep = keep[np.lexsort((keep, long.tco[keep], long.outlay[keep]))]
         ev = take_rows(long, keep)
@@ -423,7 +423,7 @@ def _candidates(
             idx,
             np.column_stack([o, o]),
             np.column_stack([ev.tco, ev.tco]).astype(np.float64),
-            np.asarray(ev.extra["traffic"] / _MBPS, dtype=np.float64),
+            np.asarray(ev.paths.traffic / _MBPS, dtype=np.float64),
             np.zeros(keep.size, bool),
         )
     sub = space.take(np.flatnonzero(ok))
@@ -445,7 +445,7 @@ def _candidates(
         # an unbounded expected loss (no copy survives a costed scenario) never wins
         # while the system has a design with a finite one
         fits &= np.isfinite(tco_all)
-    traffic = np.concatenate([long.extra["traffic"][ok], *(e.extra["traffic"] for e in evs)])
+    traffic = np.concatenate([long.paths.traffic[ok], *(e.paths.traffic for e in evs)])
     traffic = traffic / _MBPS
     d = np.arange(n)
     lo_r, sh_r, mid_r = d, d + n, d + 2 * n
@@ -501,7 +501,7 @@ def _candidates(
         pos[1].astype(np.int64),
         np.column_stack([chosen.outlay[pos[0]], chosen.outlay[pos[1]]]).astype(np.float64),
         np.column_stack([chosen.tco[pos[0]], chosen.tco[pos[1]]]).astype(np.float64),
-        np.asarray(chosen.extra["traffic"][pos[0]] / _MBPS, dtype=np.float64),
+        np.asarray(chosen.paths.traffic[pos[0]] / _MBPS, dtype=np.float64),
         opt_mix[k],
     )
 

@@ -29,10 +29,10 @@ from .optimize import (
 )
 from .results import Plan, _csv, _Result
 from .space import (
-    PATHS,
     DesignSpace,
     Evaluation,
     IntArray,
+    Path,
     build_space,
     evaluate_space,
     has_immutable,
@@ -533,8 +533,8 @@ def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
     surviving path that meets the RPO limit."""
     limit = ev.rpo_limit[:, None] + 1e-9
     fastest = np.full(ev.rpo.shape, np.inf)  # (S, N)
-    for p in range(len(PATHS)):
-        ok = ev.extra["alive"][p] & (ev.rpo_rows[p] <= limit)
+    for p in Path:
+        ok = ev.paths.alive[p] & (ev.rpo_rows[p] <= limit)
         np.minimum(fastest, np.where(ok, ev.rto_of(p), np.inf), out=fastest)
     return np.asarray(np.where(scope_mask[:, None], fastest, 0.0).max(axis=0), dtype=float)
 
@@ -573,11 +573,11 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
     A row whose floor exceeds a target by more than :data:`_FLOOR_SLACK` meets that
     target at no interval, so an exact search may skip it.
     """
-    x = ev.extra
+    x = ev.paths
     s = np.flatnonzero(scope_mask)
-    alive = x["alive"][:, s, :]  # (P, S in scope, N)
-    fastest = np.where(alive[0], path_rto(x, 0, s), np.inf)
-    for p in range(1, len(PATHS)):
+    alive = x.alive[:, s, :]  # (P, S in scope, N)
+    fastest = np.where(alive[0], path_rto(x, Path(0), s, replay=False), np.inf)
+    for p in list(Path)[1:]:
         floor = path_rto(x, p, s, replay=False)
         np.minimum(fastest, np.where(alive[p], floor, np.inf), out=fastest)
     return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)

@@ -1,0 +1,360 @@
+"""Storage and monthly outlay of every row of a space.
+
+Private module: re-exported by :mod:`rtocalc.space`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from . import cost
+from ._space_design import DesignSpace, WorkloadColumns
+from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
+from .models import SCHEMES, Catalog, Retention, Workload
+from .retention import _retention_columns, unique_change
+from .units import HOURS_PER_DAY
+
+
+@dataclass
+class RowCosts:
+    """Monthly outlay of every row and the storage behind it."""
+
+    outlay: FloatArray  # (N,) [currency/month]
+    breakdown: dict[str, FloatArray]  # item -> (N,) [currency/month]
+    storage: dict[str, FloatArray]  # role (primary, offsite, longterm) -> (N,) [GB]
+
+
+def row_costs(
+    space: DesignSpace,
+    interval: FloatArray,
+    workload: Workload | WorkloadColumns,
+    ret: Retention,
+    catalog: Catalog,
+) -> RowCosts:
+    """Storage and monthly outlay of every row at the given backup intervals.
+
+    Outlay is non-increasing in the interval (only the increments of the current day
+    depend on it), so the costs at the longest interval are a lower bound: the optimiser
+    uses that to evaluate the cheapest rows first.
+
+    Every other figure depends on a row's catalog choices alone (:func:`_choice_costs`).
+    With one workload they are computed once per combination of target, scheme, off-site
+    method and long-term target (:func:`_choice_tables`) and gathered per row by one
+    code, which gives the same numbers as computing them per row (elementwise IEEE
+    operations do not care where they run) for a fraction of the column operations; with
+    one workload per row they are computed per row.
+    """
+    tab = Tables.of(catalog)
+    D = workload.final_size  # [GB], before data reduction
+    full = D / workload.data_reduction  # a full backup [GB]
+    if isinstance(workload, WorkloadColumns):
+        t, scheme, o, lt = space.target, space.scheme, space.offsite, space.longterm
+        fig = _choice_costs(tab, catalog, workload, ret, full, t, scheme, o, lt)
+
+        def pick(name: str) -> FloatArray:
+            return np.asarray(fig[name], dtype=float)
+
+        standby = _standby_costs(tab, catalog, workload.compute_cost, D, space.strategy)
+    else:
+        tables, standby_table = _choice_tables(tab, catalog, workload, ret)
+        code = _choice_code(space, tab)
+
+        def pick(name: str) -> FloatArray:
+            # codes are in range by construction, and "clip" saves the default mode's
+            # bounds check, a third of the cost of the gather
+            return np.take(tables[name], code, mode="clip")
+
+        standby = standby_table[space.strategy]
+
+    # Storage is sized as for one restore point a day (the restore-point simulators'
+    # schedule): with the linear change model, sub-daily points hold the same changed
+    # blocks, plus the increments of the current, incomplete day, c (1 - I/24) of a full.
+    # They go on the chain and on the off-site copy before the floor of the minimum
+    # storage durations is applied to the bill, so they are added per row.
+    c = workload.daily_change
+    intraday = full * c * (1.0 - np.minimum(interval, HOURS_PER_DAY) / HOURS_PER_DAY)
+    primary = pick("short_p") + intraday
+    primary += pick("long_chain")
+    offsite = pick("short_o") + intraday
+    np.putmask(offsite, space.offsite < 0, 0.0)  # no off-site copy
+    storage = np.asarray(
+        cost.storage_cost(
+            primary,
+            pick("price_p"),
+            min_storage_days=pick("min_days_p"),
+            ingest_per_day=pick("ingest_p"),
+        )
+        + cost.storage_cost(
+            offsite,
+            pick("price_o"),
+            min_storage_days=pick("min_days_o"),
+            ingest_per_day=pick("ingest_o"),
+        ),
+        dtype=float,
+    )
+    storage += pick("storage_l")
+    breakdown = {
+        "storage": storage,
+        "link": tab.link_price[space.link],
+        "standby": np.asarray(standby, dtype=float),
+        "offsite_fees": pick("fees"),
+        "one_time": pick("one_time"),
+        "drills": pick("drills"),
+    }
+    items = iter(breakdown.values())
+    outlay = next(items).copy()
+    for item in items:
+        outlay += item
+    return RowCosts(
+        outlay=outlay,
+        breakdown=breakdown,
+        storage={"primary": primary, "offsite": offsite, "longterm": pick("long_sep")},
+    )
+
+
+def _choice_costs(
+    tab: Tables,
+    catalog: Catalog,
+    workload: Workload | WorkloadColumns,
+    ret: Retention,
+    full: Any,
+    t: Any,
+    scheme: Any,
+    o: Any,
+    lt: Any,
+) -> dict[str, Any]:
+    """Every figure of :func:`row_costs` that does not depend on the backup interval.
+
+    Storage [GB] without the current day's increments; the chain's and the off-site
+    copy's price, minimum storage duration and daily ingest (their bills need those
+    increments first); the bill of a separate long-term tier; off-site fees, one-time
+    costs and drills.
+
+    The choices, target ``t``, ``scheme``, off-site method ``o`` and long-term target
+    ``lt`` (-1 none), broadcast: per-row columns give per-row figures (``workload`` may
+    then have one workload per row), the axes of :func:`_choice_grid` one figure per
+    combination. ``full`` is the workload's full backup [GB].
+    """
+    c = workload.daily_change
+    short_tab, long_tab, which = _storage_tables(workload, ret)
+
+    def at(table: FloatArray, targets: Any) -> Any:
+        """Each choice's entry for its scheme on ``targets`` (block clone or not)."""
+        idx = scheme * 2 + tab.clone[targets]
+        return table[idx if which is None else idx * which[0] + which[1]]
+
+    off_t = tab.off_target[o]
+    # a chain writes a day's change, plus a full a week for periodic fulls unless they are
+    # fast-cloned synthetic fulls; a separate GFS tier receives one point per period of its
+    # finest tier, a full or (block clone) the blocks changed since the previous point.
+    clone_b = tab.clone.astype(bool)
+    weekly_full = (scheme >= 2) & ~((scheme == 2) & clone_b[t])
+    weekly_full_o = (scheme >= 2) & ~((scheme == 2) & clone_b[off_t])
+    long_sep = np.where(lt >= 0, at(long_tab, lt), 0.0)
+    if ret.gfs:
+        period_days = finest_gfs_period(ret) / HOURS_PER_DAY
+        gfs_point = np.where(
+            clone_b[lt] & (scheme != 3), full * unique_change(period_days, c), full
+        )
+        ingest_l = np.where(lt >= 0, gfs_point / period_days, 0.0)
+    else:
+        ingest_l = np.zeros(np.shape(long_sep))
+    ops = catalog.operations
+    return {
+        "short_p": at(short_tab, t),
+        "long_chain": np.where(lt >= 0, 0.0, at(long_tab, t)),
+        "short_o": np.where(o >= 0, at(short_tab, off_t), 0.0),
+        "long_sep": long_sep,
+        "price_p": tab.price[t],
+        "min_days_p": tab.min_days[t],
+        "ingest_p": full * c + np.where(weekly_full, full / 7.0, 0.0),
+        "price_o": tab.price[off_t],
+        "min_days_o": tab.min_days[off_t],
+        "ingest_o": full * c + np.where(weekly_full_o, full / 7.0, 0.0),
+        "storage_l": cost.storage_cost(
+            long_sep, tab.price[lt], min_storage_days=tab.min_days[lt], ingest_per_day=ingest_l
+        ),
+        "fees": tab.off_price[o],
+        "one_time": cost.amortised_cost(
+            tab.setup[t]
+            + np.where(off_t != t, tab.setup[off_t], 0.0)
+            + np.where((lt != t) & (lt != off_t), tab.setup[lt], 0.0),
+            catalog.catalog.amortisation_years,
+        ),
+        "drills": cost.drill_cost(
+            ops.drills_per_year,
+            ops.drill_hours,
+            ops.labor_rate,
+            full,
+            tab.read_price[t],
+        ),
+    }
+
+
+def _standby_costs(
+    tab: Tables, catalog: Catalog, compute: Any, final_size: Any, st: IntArray
+) -> Any:
+    """Standby cost of strategies ``st`` (-1 none) [currency/month].
+
+    ``compute`` (production compute [currency/month]) and ``final_size`` [GB] broadcast
+    with ``st``: per-row columns, or one workload's figures with every strategy.
+    """
+    return cost.standby_cost(
+        compute,
+        tab.standby_fraction[st],
+        np.where(tab.replica_storage[st], final_size, 0.0),
+        catalog.replication.replica_price_per_gb_month,
+        witness=tab.witness[st],
+    )
+
+
+def _choice_grid(tab: Tables) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Every (target, scheme, off-site, long-term) choice as broadcasting axes, none (-1) first.
+
+    Entry ``k`` of the tables built on it, flattened in C order, is the combination whose
+    :func:`_choice_code` is ``k``.
+    """
+    n_targets, n_offsite = len(tab.price) - 1, len(tab.off_price) - 1
+    return (
+        np.arange(n_targets)[:, None, None, None],
+        np.arange(len(SCHEMES))[None, :, None, None],
+        np.arange(-1, n_offsite)[None, None, :, None],
+        np.arange(-1, n_targets)[None, None, None, :],
+    )
+
+
+def _choice_code(space: DesignSpace, tab: Tables) -> IntArray:
+    """Each row's entry in the flattened tables of :func:`_choice_tables` (remembered)."""
+    n_targets, n_offsite = len(tab.price) - 1, len(tab.off_price) - 1
+    return space.code(
+        ("target", "scheme", "offsite", "longterm"),
+        (n_targets, len(SCHEMES), n_offsite + 1, n_targets + 1),
+    )
+
+
+def _choice_tables(
+    tab: Tables, catalog: Catalog, workload: Workload, ret: Retention
+) -> tuple[dict[str, FloatArray], FloatArray]:
+    """:func:`_choice_costs` of every choice, flattened, and the standby cost of every strategy.
+
+    Remembered for the last few (catalog, workload, retention): the optimiser costs the
+    same ones again for every batch of rows it evaluates, and building the tables costs
+    about as much as gathering them for the whole space.
+    """
+    w = workload
+    key = (
+        id(catalog),
+        ret,
+        (w.data_size, w.daily_change, w.data_reduction, w.annual_growth, w.horizon),
+        w.compute_cost,
+    )
+    hit = _CHOICE_TABLES.get(key)
+    if hit is not None and hit[0] is catalog:
+        return hit[1]
+    grid = _choice_grid(tab)
+    D = workload.final_size
+    figures = _choice_costs(tab, catalog, workload, ret, D / workload.data_reduction, *grid)
+    values = np.empty((len(figures), *(axis.size for axis in grid)))
+    for row, value in zip(values, figures.values(), strict=True):
+        row[...] = value
+    values = values.reshape(len(figures), -1)
+    standby = np.asarray(
+        _standby_costs(
+            tab, catalog, workload.compute_cost, D, np.arange(len(tab.standby_fraction))
+        ),
+        dtype=float,
+    )
+    values.setflags(write=False)
+    standby.setflags(write=False)
+    tables = (dict(zip(figures, values, strict=True)), standby)
+    with TABLES_LOCK:  # evaluations may run in threads
+        while len(_CHOICE_TABLES) >= 16:
+            _CHOICE_TABLES.pop(next(iter(_CHOICE_TABLES)))
+        _CHOICE_TABLES[key] = (catalog, tables)
+    return tables
+
+
+#: (catalog id, retention, workload figures) -> (catalog, its choice tables)
+_CHOICE_TABLES: dict[Any, tuple[Catalog, tuple[dict[str, FloatArray], FloatArray]]] = {}
+
+
+def _storage_tables(
+    workload: Workload | WorkloadColumns, ret: Retention
+) -> tuple[FloatArray, FloatArray, tuple[int, IntArray] | None]:
+    """Short- and long-term storage [GB] per (scheme, block clone), flattened.
+
+    Entry ``scheme * 2 + clone`` for one workload; with one workload per row, entry
+    ``(scheme * 2 + clone) * W + w`` for workload ``w`` of ``W``, and the third value is
+    ``(W, w of each row)``.
+    """
+    if not isinstance(workload, WorkloadColumns):
+        w = workload
+        return (
+            *_storage_table(
+                w.data_size, w.daily_change, w.data_reduction, w.annual_growth, w.horizon, ret
+            ),
+            None,
+        )
+    base, which = workload, np.arange(len(workload.data_size))
+    if workload.source is not None:  # rows of fewer workloads: tables per workload
+        base, which = workload.source
+    short, long = _retention_tables(
+        base.data_size[None, None, :],
+        base.daily_change[None, None, :],
+        base.data_reduction[None, None, :],
+        base.annual_growth[None, None, :],
+        base.horizon[None, None, :],
+        ret,
+        per_row=True,
+    )
+    return short.ravel(), long.ravel(), (len(base.data_size), which)
+
+
+@lru_cache(maxsize=256)
+def _storage_table(
+    size: float, change: float, reduction: float, annual: float, horizon: float, ret: Retention
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_storage_tables` of one workload, remembered (a pure function of numbers)."""
+    short, long = _retention_tables(size, change, reduction, annual, horizon, ret)
+    short, long = short.ravel(), long.ravel()
+    short.setflags(write=False)
+    long.setflags(write=False)
+    return short, long
+
+
+def _retention_tables(
+    size: Any,
+    change: Any,
+    reduction: Any,
+    annual: Any,
+    horizon: Any,
+    ret: Retention,
+    *,
+    per_row: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """Storage of every (scheme, block clone) pair [GB], shape (4, 2) or (4, 2, W)."""
+
+    def axes(x: Any) -> Any:
+        return x[..., None] if per_row else x
+
+    cols = _retention_columns(
+        size,
+        change,
+        data_reduction=reduction,
+        scheme_code=axes(np.arange(len(SCHEMES))[:, None]),
+        points=ret.daily,
+        full_every=7,
+        weekly=ret.weekly,
+        monthly=ret.monthly,
+        yearly=ret.yearly,
+        block_clone=axes(np.array([False, True])[None, :]),
+        point_days=1.0,
+        daily_change=change,
+        growth_factor=(1.0 + annual) ** horizon,
+        annual_growth=annual,
+    )
+    return np.asarray(cols.short_term_gb, dtype=float), np.asarray(cols.long_term_gb, dtype=float)

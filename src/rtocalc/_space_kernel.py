@@ -1,0 +1,435 @@
+"""The kernel: every metric of every row of a design space at once.
+
+:func:`evaluate_space` gathers the catalog figures for every row
+(:mod:`rtocalc._space_figures`), solves the backup interval
+(:mod:`rtocalc._space_interval`), and picks the best surviving recovery path per
+scenario and row, calling the formula functions of :mod:`rtocalc.physics` and
+:mod:`rtocalc.cost` once on whole columns: there is no per-design Python loop.
+
+A path is a unit
+----------------
+The choice of a recovery path iterates over :func:`path_units`: one
+:class:`PathUnit` per member of :class:`~rtocalc._space_paths.Path`, holding
+
+- ``rpo`` (N,): the path's worst-case RPO per row [h], before survival;
+- ``alive`` (S, N): whether the path's copy survives each scenario;
+- ``rto(s)`` (N,): its RTO in scenario ``s`` [h], from the path's one function in
+  :data:`~rtocalc._space_paths.RTO_OF` (through :func:`~rtocalc._space_paths.path_rto`,
+  which every explanation reads too);
+- ``interval_dependent``: whether its RPO and RTO depend on the backup interval (the
+  chain and its off-site copy); every other path is met or not whatever the interval,
+  and the interval solve only asks whether it meets each scenario
+  (:func:`rtocalc._space_interval.fixed_paths`).
+
+The choosing code (meets both limits, then the smaller loss score, ties to the earlier
+path) and the output arena (sized from ``len(Path)``) know no path by name. Adding a path
+whose figures do not depend on the backup interval is: a :class:`Path` member and its
+label; its RTO function in ``RTO_OF``; its per-row figures in
+:class:`~rtocalc._space_paths.PathFigures` and here (its row of ``rpo_rows`` and of
+``alive``, from :class:`~rtocalc._space_figures.ChoiceFigures`); and its entry in
+``fixed_paths``. An interval-dependent path also needs its windows in the interval solve.
+
+Private module: re-exported by :mod:`rtocalc.space`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import cost, physics
+from ._space_costs import row_costs
+from ._space_design import DesignSpace, WorkloadColumns
+from ._space_evaluation import Arena, Evaluation
+from ._space_figures import (
+    PATH_DOMAIN,
+    Domain,
+    choice_figures,
+    figures_of,
+)
+from ._space_interval import Windows, solve_inputs, solve_interval
+from ._space_paths import (
+    INTERVAL_DEPENDENT,
+    NO_PATH,
+    RESTORES,
+    RTO_OF,
+    Clock,
+    Path,
+    PathFigures,
+)
+from ._space_tables import LOC, REPLICATION, TOL, FloatArray, Tables, finest_gfs_period, gfs_home
+from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
+from .units import HOURS_PER_DAY
+
+#: output columns of one value per row that are not per path: rc, lag, i_min, interval,
+#: inc, t_b, replay_n, failover, traffic, eal, tco, worst_rpo, worst_rto
+ROW_COLUMNS = 13
+#: grids of catalog choices up to this many entries hold a workload's figures even for
+#: spaces with fewer rows (they are remembered, and gathered to each space's rows)
+GRID_CELLS = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class PathUnit:
+    """One recovery path's figures for the choice (see the module docstring)."""
+
+    path: Path
+    rpo: FloatArray  # (N,) [h] worst-case RPO, before survival
+    alive: NDArray[np.bool_]  # (S, N) its copy survives the scenario
+    rto: Callable[[int], FloatArray]  # scenario index -> (N,) [h]
+    interval_dependent: bool
+
+
+def path_units(x: PathFigures, rpo_rows: FloatArray) -> list[PathUnit]:
+    """Every recovery path as a unit, in :class:`Path` order (the one place the choice
+    reads a path's figures from)."""
+    return [
+        PathUnit(
+            path=p,
+            rpo=rpo_rows[p],
+            alive=x.alive[p],
+            rto=partial(RTO_OF[p], x, p),
+            interval_dependent=p in INTERVAL_DEPENDENT,
+        )
+        for p in Path
+    ]
+
+
+def evaluate_space(
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    *,
+    interval_rule: str = "longest",
+    limits: tuple[FloatArray, FloatArray] | None = None,
+) -> Evaluation:
+    """Evaluate every row of ``space`` at once.
+
+    When ``space.interval`` is None, each row's backup interval is solved from the ask
+    (:func:`solve_interval`): the longest interval (``interval_rule="longest"``, the
+    cheapest: outlay never rises with the interval) or the shortest
+    (``"shortest"``, the least expected data loss) at which every scenario has a
+    surviving copy meeting both its RPO and its RTO, never shorter than the backup
+    window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
+
+    ``workload`` is one workload for every row, or :class:`WorkloadColumns` with one
+    workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
+    (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
+    named scenario rather than for its scope. The rest of ``requirements`` (retention,
+    off-site, immutable) applies as usual.
+
+    Figures that do not depend on the interval are computed per combination of the
+    catalog choices they depend on (:class:`Domain`) and gathered to the rows; the rest
+    are columns of one value per row, with the scenarios and paths as short loops, so no
+    large temporary is allocated.
+    """
+    if interval_rule not in ("longest", "shortest"):
+        raise ValueError(
+            f"interval_rule: {interval_rule!r} is not a rule; use 'longest' or 'shortest'"
+        )
+    tab = Tables.of(catalog)
+    ret = requirements.retention
+    n = len(space)
+    keys = space.keys
+    D = workload.final_size
+    c = workload.daily_change
+
+    # --- scenarios ----------------------------------------------------------------------
+    scen = impact.scenarios
+    S = len(scen)
+    scopes = [x.scope for x in scen]
+    if limits is None:
+        rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
+        rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
+    else:
+        rpo_lim, rto_lim = (np.asarray(x, dtype=float).reshape(S) for x in limits)
+    rpo_lim_c, rto_lim_c = rpo_lim + TOL, rto_lim + TOL
+    clock = Clock.of(impact, catalog, requirements.incident, tab)
+    n_st = len(keys.strategies)
+    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
+    gfs_period = finest_gfs_period(ret)
+
+    # --- figures per catalog choice ------------------------------------------------------
+    # A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
+    # B: replica and long-term points (target, long-term target, link, replication,
+    # strategy). On a grid these include combinations no design has (a cloud target with
+    # no link, say): their figures may be infinite or undefined, and are never gathered.
+    n_t, n_l = len(keys.targets), len(keys.links) + 1
+    a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
+    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st)
+    # the workload's figures go on grids of the catalog choices (one workload, grids of
+    # reasonable size), the ask's on the same grids when the space is at least as large,
+    # else on the rows (the workload's figures gathered to them)
+    scalar = not isinstance(workload, WorkloadColumns)
+    cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
+    names_a = ("target", "offsite", "link", "scheme", "strategy")
+    names_b = ("target", "longterm", "link", "replication", "strategy")
+    on_grid = scalar and cells <= max(n, GRID_CELLS)
+    A = Domain.of(space, names_a, a_sizes, on_grid)
+    B = Domain.of(space, names_b, b_sizes, on_grid)
+    if on_grid:
+        fig = figures_of(
+            ("workload", id(catalog), id(workload), id(ret), id(impact), A.shape, B.shape),
+            (catalog, workload, ret, impact),
+            lambda: choice_figures(A, B, catalog, workload, ret, scopes),
+        )
+    else:
+        fig = choice_figures(A, B, catalog, workload, ret, scopes)
+    ask_on_grid = on_grid and cells <= n
+    if on_grid and not ask_on_grid:
+        fig = fig.on_rows(A, B)
+        A = Domain.of(space, names_a, a_sizes, False)
+        B = Domain.of(space, names_b, b_sizes, False)
+
+    def ask_inputs() -> tuple[Windows, list[NDArray[np.bool_]]]:
+        limit_pair = (rpo_lim, rto_lim)
+        compute = partial(solve_inputs, fig, A, B, workload, limit_pair, clock)
+        if not ask_on_grid:
+            return compute()
+        ids = (
+            "ask",
+            id(catalog),
+            id(workload),
+            id(requirements),
+            id(impact),
+            A.shape,
+            B.shape,
+            None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
+        )
+        return figures_of(ids, (catalog, workload, requirements, impact), compute)  # type: ignore[no-any-return]
+
+    # --- each row's figures ----------------------------------------------------------------
+    # the domain of each figure: A for the chain and off-site copy, B for the others
+    dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
+    # the output columns: those of every row, each path's RPO (and the none row), each
+    # restore path's read rate and retrieval delay, each interval-dependent path's replay
+    n_cols = ROW_COLUMNS + 2 * S + (len(Path) + 1) + 2 * len(RESTORES) + len(INTERVAL_DEPENDENT)
+    arena = Arena(n_cols * Arena.size((n,)))
+
+    def col(k: int = 0, value: Any = None) -> FloatArray:
+        """The next output column (``k`` > 0: the next ``k`` of them, shape (k, N))."""
+        return arena.empty((k, n) if k else (n,), float, value)  # type: ignore[no-any-return]
+
+    rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=col())
+    read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
+    retr = tuple(dom_of[p].rows(fig.retrieval[k], out=col()) for k, p in enumerate(RESTORES))
+    overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=col())
+    i_min = A.rows(fig.i_min, out=col())
+    instant = tuple(dom_of[p].rows(fig.instant[k]) for k, p in enumerate(RESTORES))
+    chain_hours = A.rows(fig.chain_hours)
+    # what comes before a restore (detection, decision, provisioning) and before a
+    # failover (detection and decision, or health checks), (S, N), from tables per strategy
+    prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
+    # survival (P, S, N); scopes alike for a copy (the same table) share one gather
+    alive = np.empty((len(Path), S, n), bool)
+    seen: dict[int, int] = {}
+    for s in range(S):
+        for k in Path:
+            table = fig.alive[k][s]
+            if id(table) in seen:
+                alive[k, s] = alive[k, seen[id(table)]]
+                continue
+            seen[id(table)] = s
+            if not table.any() or table.all():
+                alive[k, s] = bool(table.flat[0]) if table.size else False
+            else:
+                alive[k, s] = dom_of[k].rows(table)
+    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
+
+    # --- backup interval: solved boundary or given --------------------------------------
+    interval = col()
+    if space.interval is None:
+        win, fixed_ok_tables = ask_inputs()
+        fixed_ok = [B.rows(x) for x in fixed_ok_tables]
+        solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
+    else:
+        interval[:] = space.interval
+    window_ok = interval >= i_min - TOL
+
+    inc = col(value=physics.increment_size(D, c, interval))
+    t_b = col(value=physics.backup_duration(inc, rb, overhead))
+    t_copy = physics.transfer_time(inc, rc)  # rc is infinite without an off-site copy
+
+    # replay: increments applied after the full when restoring the newest point (forward
+    # chains: every point of the chain's days, at the real interval; reverse: none)
+    replay_n = col(value=np.maximum(chain_hours / interval - 1.0, 0.0))
+
+    # --- RPO and RTO per path and row ---------------------------------------------------
+    # RPOs depend on the path and row only; survival on the scenario's scope. A path's RTO
+    # in scenario s is the lead before a failover plus its failover time, or the lead
+    # before a restore plus the restore of the scenario's share of the data
+    # (:func:`path_rto`). Row NO_PATH of the RPO table stands for "no copy survives":
+    # infinite.
+    rpo_all = col(NO_PATH + 1)
+    rpo_all[NO_PATH] = np.inf
+    rpo_rows = rpo_all[:NO_PATH]
+    B.rows(fig.rpo_rep, out=rpo_rows[Path.FAILOVER])
+    t_off = t_b + t_copy  # the newest point is off site once copied
+    rpo_rows[Path.PRIMARY] = physics.rpo_backup(interval, t_b)
+    rpo_rows[Path.OFFSITE] = physics.rpo_backup(interval, t_off, lag)
+    B.rows(fig.rpo_long, out=rpo_rows[Path.LONGTERM])
+    failover = B.rows(fig.failover, out=col())
+    # chain replay of the whole data set (the chain and the off-site copy; none for the
+    # long-term points, each a full)
+    replay = (
+        col(value=physics.chain_replay_time(replay_n, inc, read[0])),
+        col(value=physics.chain_replay_time(replay_n, inc, read[1])),
+        0.0,
+    )
+    traffic = col(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
+    traffic += B.rows(fig.traffic[2])
+    rates = np.array([x.rate for x in scen], dtype=float)
+    dc, lc = impact.downtime_cost, impact.data_loss_cost
+    x = PathFigures(
+        strategy=space.strategy,
+        automatic=tab.automatic[space.strategy],
+        failover=failover,
+        provisioning=prov,
+        clock=clock,
+        read=dict(zip(RESTORES, read, strict=True)),
+        retrieval=dict(zip(RESTORES, retr, strict=True)),
+        replay=dict(zip(RESTORES, replay, strict=True)),
+        # moving the whole data set, once per evaluation (each scenario moves a share)
+        transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
+        instant=dict(zip(RESTORES, instant, strict=True)),
+        alive=alive,
+        replay_n=replay_n,
+        inc=inc,
+        rc=rc,
+        lag=lag,
+        traffic=traffic,
+        gfs_half=gfs_period / 2.0 if ret.gfs else 0.0,
+        rates=rates,
+        costs=(dc, lc),
+    )
+    units = path_units(x, rpo_rows)
+
+    # --- choose a recovery path per scenario ------------------------------------------------
+    # the path meeting both limits with the smallest loss score (downtime and data-loss
+    # cost per hour as weights; 1 and 1 without costs); if none meets, the surviving path
+    # with the smallest score; ties go to the earlier path in PATHS; a copy that does not
+    # survive is never chosen. A missing limit is met by any value, even an unbounded
+    # one; a scenario without limits is out of scope and met whatever survives it.
+    w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
+    if w_down + w_loss <= 0.0:
+        w_down = w_loss = 1.0
+    loss_key = [w_loss * u.rpo if w_loss else None for u in units]
+    path = np.empty((S, n), np.int8)
+    rpo, rto = col(S), col(S)
+    meets_scenario = np.empty((S, n), bool)
+    chosen = np.empty(n, np.int8)  # path chosen so far, NO_PATH for none
+    best = np.empty(n)  # its score
+    score = np.empty(n)
+    met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
+    at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
+    rto_s = np.empty((NO_PATH + 1, n))  # each path's RTO in the scenario; last: none survives
+    rto_s[NO_PATH] = np.inf
+    rows = np.arange(n)
+    rpo_met: dict[tuple[int, float], NDArray[np.bool_]] = {}
+    eal = col(value=0.0)
+    for s in range(S):
+        chosen.fill(NO_PATH)
+        best.fill(np.inf)
+        met.fill(False)
+        # the surviving paths, last first: earlier paths win ties
+        tried = [u for u in reversed(units) if alive_any[u.path, s]]
+        for u in tried:
+            k = u.path
+            rto_k = rto_s[k]  # a path not tried here is never chosen here
+            rto_k[:] = u.rto(s)
+            rpo_ok = rpo_met.get((k, rpo_lim_c[s]))
+            if rpo_ok is None:  # scenarios often share an RPO limit
+                rpo_ok = rpo_met[k, rpo_lim_c[s]] = u.rpo <= rpo_lim_c[s]
+            meets = rto_k <= rto_lim_c[s]
+            meets &= rpo_ok
+            meets &= u.alive[s]
+            if w_down:  # a zero weight ignores the term (never 0 x inf)
+                np.multiply(rto_k, w_down, out=score)
+            else:
+                score.fill(0.0)
+            loss = loss_key[k]
+            if loss is not None:
+                score += loss
+            # order (meets, then smaller score): better when it meets and the path so far
+            # does not, or when both are alike and it scores no more
+            other = ~met
+            better = meets & other
+            better |= score <= best
+            other |= meets
+            better &= other
+            better &= u.alive[s]
+            if u is not tried[-1]:  # the last path tried is compared with nothing after it
+                np.copyto(best, score, where=better)
+            np.copyto(chosen, k, where=better)
+            met |= meets
+        np.remainder(chosen, NO_PATH, out=path[s])  # none -> 0
+        np.multiply(chosen, n, out=at, dtype=np.int64)
+        at += rows
+        rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
+        rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
+        meets_scenario[s] = met
+        if np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
+            meets_scenario[s] = True  # out of scope: met whatever survives it
+
+    # the loss of every scenario at once, summed over scenarios in order (rows add up
+    # one scenario after the other, as a loop would)
+    np.sum(cost.expected_annual_loss(rates[:, None], rto, rpo, dc, lc, axis=None), 0, out=eal)
+
+    # --- other constraints ------------------------------------------------------------------
+    # as has_offsite() and has_immutable() say: the short-term points on the chain and its
+    # off-site copy, and the GFS points where they live (the long-term target, else the chain)
+    offsite_ok = A.rows(fig.offsite)
+    immutable_ok = A.rows(fig.immutable)
+    if ret.gfs:
+        home = gfs_home(space.target, space.longterm)
+        offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
+        immutable_ok = immutable_ok & tab.immutable[home]
+    link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
+    feasible = meets_scenario.all(axis=0) & window_ok & link_ok
+    if requirements.offsite:
+        feasible &= offsite_ok
+    if requirements.immutable:
+        feasible &= immutable_ok
+
+    costs = row_costs(space, interval, workload, ret, catalog)
+    outlay, breakdown = costs.outlay, costs.breakdown
+    in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
+    scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
+    worst_rpo, worst_rto = col(), col()
+    every = bool(scope_mask.all())
+    np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
+    np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
+
+    return Evaluation(
+        space=space,
+        interval=interval,
+        backup_duration=t_b,
+        min_interval=i_min,
+        rpo_rows=rpo_rows,
+        path=path,
+        rpo=rpo,
+        rto=rto,
+        rpo_limit=rpo_lim,
+        rto_limit=rto_lim,
+        meets_scenario=meets_scenario,
+        has_offsite=offsite_ok,
+        has_immutable=immutable_ok,
+        link_ok=link_ok,
+        window_ok=window_ok,
+        feasible=feasible,
+        outlay=outlay,
+        breakdown=breakdown,
+        storage=costs.storage,
+        eal=eal,
+        tco=col(value=cost.total_cost_of_ownership(outlay, eal)),
+        worst_rpo=worst_rpo,
+        worst_rto=worst_rto,
+        paths=x,
+    )

@@ -1,0 +1,293 @@
+"""Recovery paths as units: their names, the outage clock, and one RTO function each.
+
+A recovery path is a way a scenario is recovered: failing over to a replica, or restoring
+from one of the backup copies. Each is a member of :class:`Path`; the kernel
+(:mod:`rtocalc._space_kernel`) chooses among them per scenario and row from figures that
+come from one place per path (rpo, survival, :func:`path_rto`, whether it depends on the
+backup interval), so adding a path is adding a member here, its RTO function in
+:data:`RTO_OF`, and its figures: the choosing code does not change.
+
+Private module: re-exported by :mod:`rtocalc.space`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import physics
+from ._space_tables import FloatArray, IntArray, Tables
+from .models import BusinessImpact, Catalog
+
+
+class Path(IntEnum):
+    """Recovery paths, in tie-break order (an earlier path wins a tie).
+
+    The values index the leading path axis of every per-path array (``rpo_rows``,
+    ``alive``); :data:`NO_PATH` (one past the last member) stands for "no copy survives".
+    """
+
+    FAILOVER = 0  #: fail over to the replica (standby strategies)
+    PRIMARY = 1  #: restore from the chain on the primary target
+    OFFSITE = 2  #: restore from the off-site copy of the chain
+    LONGTERM = 3  #: restore from a long-term (GFS) point
+
+    @property
+    def label(self) -> str:
+        """The path's name in plans and explanations (:data:`PATHS`)."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Path.FAILOVER: "failover",
+    Path.PRIMARY: "restore:primary",
+    Path.OFFSITE: "restore:offsite",
+    Path.LONGTERM: "restore:longterm",
+}
+
+#: Recovery path names, in tie-break order (index = :class:`Path` value).
+PATHS: tuple[str, ...] = tuple(p.label for p in Path)
+#: the "no copy survives" sentinel of the kernel's choice (one past the last path)
+NO_PATH: int = len(Path)
+#: paths restored from a backup copy (:func:`restore_rto`), with per-path read figures
+RESTORES: tuple[Path, ...] = (Path.PRIMARY, Path.OFFSITE, Path.LONGTERM)
+#: paths whose RPO and chain replay depend on the backup interval (the interval solve
+#: gives them windows, :mod:`rtocalc._space_interval`); every other path is met or not
+#: whatever the interval
+INTERVAL_DEPENDENT: frozenset[Path] = frozenset({Path.PRIMARY, Path.OFFSITE})
+
+
+@dataclass(frozen=True, eq=False)
+class Clock:
+    """The parts of the outage clock per scenario (DESIGN.md section 10).
+
+    ``manual[s]`` comes before any manual recovery in scenario ``s``: detection and a
+    person's decision. ``provisioning[s, st]`` comes before a restore with strategy
+    ``st``, ``instant_provisioning[s, st]`` before an instant recovery (none where the
+    production compute survives: logical damage, a storage failure).
+    ``lead_failover[s, st]`` comes before a failover: the manual lead, or the health
+    checks of an automatic strategy. ``share[s]`` is the share of the data the incident
+    checked against touches.
+    """
+
+    detection: FloatArray  # (S,) [h]
+    decision: FloatArray  # (S,) [h]
+    manual: FloatArray  # (S,) [h]
+    share: FloatArray  # (S,) [-]
+    provisioning: FloatArray  # (S, strategies) [h]
+    instant_provisioning: FloatArray  # (S, strategies) [h]
+    lead_failover: FloatArray  # (S, strategies) [h]
+    compute_lives: NDArray[np.bool_]  # (S,) production compute survives
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Clock):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f), getattr(other, f)) for f in self.__dataclass_fields__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @classmethod
+    def of(
+        cls, impact: BusinessImpact, catalog: Catalog, incident: str, tab: Tables
+    ) -> Clock:
+        scen = impact.scenarios
+        det = np.array([x.detection for x in scen], dtype=float)
+        dec = np.array([x.decision for x in scen], dtype=float)
+        worst = incident == "worst"
+        share = np.array([x.share_worst if worst else x.share for x in scen], dtype=float)
+        n_st = len(catalog.strategies)
+        # provisioning (S, strategies): none after logical damage, the strategy's after a
+        # loss of infrastructure, a new environment (restore strategy) after a regional
+        # disaster; an instant recovery needs none where production compute survives
+        prov = np.empty((len(scen), n_st))
+        compute_lives = np.array([x.scope in COMPUTE_LIVES for x in scen])
+        for s, x in enumerate(scen):
+            if x.scope == "region":
+                prov[s] = catalog.strategies["restore"].provisioning_time
+            else:
+                prov[s] = tab.provisioning[:n_st] if x.scope != "logical" else 0.0
+        # the lead of a failover (its failover time is added per row)
+        lead_f = physics.rto_failover(
+            det[:, None],
+            0.0,
+            decision=dec[:, None],
+            automatic=tab.automatic[:n_st],
+            health_check=tab.health_check[:n_st],
+        )
+        return cls(
+            detection=det,
+            decision=dec,
+            manual=det + dec,
+            share=share,
+            provisioning=prov,
+            instant_provisioning=np.where(compute_lives[:, None], 0.0, prov),
+            lead_failover=np.asarray(lead_f, dtype=float),
+            compute_lives=compute_lives,
+        )
+
+
+#: scopes in which the production compute survives (logical damage, a storage failure):
+#: an instant recovery runs there without provisioning
+COMPUTE_LIVES = frozenset({"logical", "hardware"})
+
+
+#: PathFigures fields that are per scenario (or scalars): kept whole when rows are taken
+PER_SCENARIO_FIGURES = frozenset({"clock", "rates", "costs", "gfs_half"})
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PathFigures:
+    """The per-row figures of an evaluation's recovery paths (``Evaluation.paths``).
+
+    Rows are the last axis of every array; per-path figures are dicts keyed by
+    :class:`Path` (e.g. ``ev.paths.transfer[Path.PRIMARY]``), ``alive`` has a leading
+    path axis in :class:`Path` order. :func:`path_rto` reads a path's RTO from these, so
+    the kernel and every explanation agree.
+    """
+
+    strategy: IntArray  # (N,) strategy index
+    automatic: NDArray[np.bool_]  # (N,) the strategy fails over by itself
+    failover: FloatArray  # (N,) [h] the strategy's failover time
+    provisioning: FloatArray  # (S, N) [h] before a restore
+    clock: Clock  # the parts of the outage clock per scenario
+    read: dict[Path, FloatArray]  # restore path -> (N,) read rate [GB/h]
+    retrieval: dict[Path, FloatArray]  # restore path -> (N,) retrieval delay [h]
+    replay: dict[Path, Any]  # restore path -> (N,) chain replay of the whole data [h] (or 0)
+    transfer: dict[Path, FloatArray]  # restore path -> (N,) moving the whole data [h]
+    instant: dict[Path, FloatArray]  # restore path -> (N,) instant recovery [h], inf: none
+    alive: NDArray[np.bool_]  # (P, S, N) the path's copy survives the scenario
+    replay_n: FloatArray  # (N,) increments replayed after the full
+    inc: FloatArray  # (N,) [GB] one increment
+    rc: FloatArray  # (N,) [GB/h] off-site copy rate (inf: none)
+    lag: FloatArray  # (N,) [h] off-site copy lag
+    traffic: FloatArray  # (N,) [GB/h] average WAN traffic
+    gfs_half: float  # [h] half the finest GFS period (0 without GFS)
+    rates: FloatArray  # (S,) [1/year] scenario rates
+    costs: tuple[float, float]  # downtime [currency/h], data loss [currency/h]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every figure is, bit for bit (arrays: shape, dtype and bytes)."""
+        if not isinstance(other, PathFigures):
+            return NotImplemented
+
+        def same(x: Any, y: Any) -> bool:
+            if isinstance(x, dict):
+                return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+            if isinstance(x, np.ndarray):
+                return (
+                    isinstance(y, np.ndarray)
+                    and x.shape == y.shape
+                    and x.dtype == y.dtype
+                    and x.tobytes() == y.tobytes()
+                )
+            return bool(x == y)
+
+        return all(same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def map(self, fn: Callable[[Any], Any]) -> PathFigures:
+        """These figures with ``fn`` applied to every per-row array (per-scenario kept)."""
+
+        def one(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: one(v) for k, v in value.items()}
+            return fn(value) if isinstance(value, np.ndarray) else value
+
+        return PathFigures(
+            **{
+                f.name: getattr(self, f.name)
+                if f.name in PER_SCENARIO_FIGURES
+                else one(getattr(self, f.name))
+                for f in fields(self)
+            }
+        )
+
+    def arrays(self) -> list[Any]:
+        """Every per-row array, in field order (what :meth:`map` transforms)."""
+        out: list[Any] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in PER_SCENARIO_FIGURES:
+                continue
+            for v in value.values() if isinstance(value, dict) else (value,):
+                if isinstance(v, np.ndarray):
+                    out.append(v)
+        return out
+
+
+def failover_rto(
+    x: PathFigures, path: Path, scenarios: Any, *, replay: bool = True
+) -> FloatArray:
+    """RTO of a failover [h]: its lead (detection and a person's decision, or an
+    automatic strategy's health checks: :func:`rtocalc.physics.rto_failover`) plus the
+    strategy's failover time. ``replay`` does not apply (no chain)."""
+    lead = x.clock.lead_failover[scenarios]
+    lead = lead.take(x.strategy, axis=-1)  # (N,) or (S', N)
+    return np.asarray(lead + x.failover, dtype=float)
+
+
+def restore_rto(
+    x: PathFigures, path: Path, scenarios: Any, *, replay: bool = True
+) -> FloatArray:
+    """RTO of a restore from ``path``'s copy [h]: its lead (detection, decision,
+    provisioning) plus moving the scenario's share of the data, or instant recovery where
+    its copy allows it (:func:`rtocalc.physics.rto_restore`). ``replay=False`` leaves
+    out the chain replay."""
+    clock = x.clock
+    share = np.asarray(clock.share[scenarios], dtype=float)
+    manual = np.asarray(clock.manual[scenarios], dtype=float)
+    prov = x.provisioning[scenarios]
+    instant: Any = x.instant[path]
+    if np.isposinf(instant).all():  # no row of this path can run from its backup files
+        instant = np.inf
+    elif share.ndim:
+        instant = instant + np.where(clock.compute_lives[scenarios][:, None], 0.0, prov)
+    elif not clock.compute_lives[scenarios]:  # an instant recovery needs provisioning
+        instant = instant + prov
+    if share.ndim:
+        share, manual = share[:, None], manual[:, None]
+    return np.asarray(
+        physics.rto_restore(
+            0.0,
+            0.0,
+            detection=manual,
+            provisioning=prov,
+            retrieval_delay=x.retrieval[path],
+            replay=x.replay[path] if replay else 0.0,
+            share=share,
+            instant_recovery=instant,
+            transfer=x.transfer[path],
+        ),
+        dtype=float,
+    )
+
+
+#: each path's RTO function (one per path; paths of one kind share theirs)
+RTO_OF: dict[Path, Callable[..., FloatArray]] = {
+    Path.FAILOVER: failover_rto,
+    Path.PRIMARY: restore_rto,
+    Path.OFFSITE: restore_rto,
+    Path.LONGTERM: restore_rto,
+}
+
+
+def path_rto(x: PathFigures, path: int, scenarios: Any, *, replay: bool = True) -> FloatArray:
+    """RTO of one recovery path in the given scenarios [h], whether its copy survives or not.
+
+    ``x`` holds an evaluation's per-row figures (:attr:`Evaluation.paths`);
+    ``scenarios`` is one scenario index (rows out, shape (N,)) or an index of several
+    (shape (S', N)). Dispatches to the path's function in :data:`RTO_OF`
+    (:func:`failover_rto`, :func:`restore_rto`). The kernel and every explanation read
+    path RTOs from here, so they cannot disagree. ``replay=False`` leaves out the chain
+    replay: the least RTO a path can have at any backup interval.
+    """
+    p = path if isinstance(path, Path) else Path(path)
+    return RTO_OF[p](x, p, scenarios, replay=replay)
