@@ -32,6 +32,7 @@ from .space import (
     has_immutable,
     has_offsite,
     path_clock,
+    protection_words,
     row_costs,
     space_of,
     take_rows,
@@ -218,7 +219,7 @@ def cheapest(
         _check_type("impact", impact, BusinessImpact)
     assert impact is None or isinstance(impact, BusinessImpact)  # narrows for mypy
     impact, catalog = _inputs(impact, catalog)
-    space = build_space(catalog, requirements.retention)
+    space = build_space(catalog, requirements.retention, database=workload.kind == "database")
     return _cheapest(space, workload, requirements, impact, catalog, objective)[0]
 
 
@@ -385,7 +386,11 @@ def _cheapest_plan(
     ``space``, ``bound`` and ``where`` are passed on to :func:`_search` (``space``
     defaults to the space of the ask's retention).
     """
-    space = space if space is not None else build_space(catalog, requirements.retention)
+    space = (
+        space
+        if space is not None
+        else build_space(catalog, requirements.retention, database=workload.kind == "database")
+    )
     found = _search(
         space, workload, requirements, impact, catalog, "outlay", bound=bound, where=where
     ).best
@@ -567,6 +572,13 @@ def evaluate(
         _check_type("requirements", requirements, Requirements)
     impact, catalog = _inputs(impact, catalog)
     space = space_of(catalog, design)
+    mechanism = catalog.protection.get(design.protection or "")
+    if mechanism is not None and mechanism.database_only and workload.kind != "database":
+        raise ValueError(
+            f"design.protection: {design.protection!r} is database-native and the workload's "
+            f"kind is {workload.kind!r}; use kind = 'database' or one of "
+            + ", ".join(repr(k) for k, x in catalog.protection.items() if not x.database_only)
+        )
     req = requirements if requirements is not None else _OPEN
     ev = evaluate_space(space, workload, req, impact, catalog)
     return make_plan(ev, 0, workload, requirements, impact, catalog)
@@ -591,6 +603,9 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
     if path == Path.OFFSITE:
         m = catalog.offsite[k.offsite[int(sp.offsite[row])]]
         return f"off-site copy on {catalog.targets[m.target].label or m.target}"
+    if path == Path.PROTECTION:
+        key = k.protection[int(sp.protection[row])]
+        return protection_words(catalog.protection[key], key)
     key = k.targets[int(sp.longterm[row])]
     return f"long-term (GFS) points on {catalog.targets[key].label or key}"
 
@@ -666,10 +681,19 @@ def make_plan(
             f"finish, longer than the interval {format_duration(float(ev.interval[row]))}"
         )
     if not ev.link_ok[row]:
-        violations.append(
-            f"the link carries {format_throughput(float(ev.paths.traffic[row]))} on average, "
-            "more than its bandwidth"
-        )
+        k = int(sp.protection[row])
+        mech = catalog.protection[sp.keys.protection[k]] if k >= 0 else None
+        if mech is not None and not math.isfinite(float(ev.rpo_rows[Path.PROTECTION, row])):
+            peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+            violations.append(
+                f"the link cannot carry the peak writes ({format_throughput(peak)}) that "
+                f"{mech.label or sp.keys.protection[k]} ships to the other site"
+            )
+        else:
+            violations.append(
+                f"the link carries {format_throughput(float(ev.paths.traffic[row]))} on "
+                "average, more than its bandwidth"
+            )
     keys = sp.keys
     storage: dict[str, float] = {}
     for role, idx in (

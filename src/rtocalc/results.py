@@ -48,6 +48,7 @@ _ITEMS = {
     "offsite_fees": "off-site fees",
     "one_time": "one-time costs (amortised)",
     "drills": "restore drills",
+    "protection": "protection mechanism (snapshots, journal, database)",
 }
 
 #: the table of a plan: one row per scenario
@@ -89,7 +90,8 @@ class ScenarioOutcome(_Result):
     path: str = Field(
         description=(
             "Recovery path that gives these figures: 'failover', 'restore:primary', "
-            "'restore:offsite', 'restore:longterm' or 'none'."
+            "'restore:offsite', 'restore:longterm', 'protection' (the design's protection "
+            "mechanism: snapshots, journal, database) or 'none'."
         )
     )
     recovered_from: str = Field(description="The copy recovered from, in words.")
@@ -134,7 +136,7 @@ class Plan(_Result):
     cost_breakdown: dict[str, float] = Field(
         description=(
             "Outlay by item [currency/month]: storage, link, standby, offsite_fees, one_time "
-            "(amortised), drills."
+            "(amortised), drills, protection (the protection mechanism, its setup amortised)."
         )
     )
     rpo: float = Field(description="Worst data loss over the scenarios in scope [h].")
