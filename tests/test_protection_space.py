@@ -179,3 +179,20 @@ def test_zero_downtime_example_names_what_binds():
     res = cheapest(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
     assert not res.feasible
     assert res.space_size == 65_244
+
+
+def test_protection_rto_per_mechanism_table_equals_per_row():
+    """With one workload the kernel computes the mechanism's RTO per (mechanism,
+    strategy) pair and gathers it; per row (one workload per row) gives the same bits."""
+    from dataclasses import replace
+
+    s = load_scenario("examples/default.toml")
+    ev = evaluate_space(SERVER_SPACE, s.workload, s.requirements, s.impact, CATALOG)
+    x = ev.paths
+    n = len(SERVER_SPACE)
+    rows = replace(x, data_size=np.full(n, x.data_size), daily_change=np.full(n, x.daily_change))
+    scenarios = list(range(len(s.impact.scenarios)))
+    for sc in [*scenarios, scenarios]:
+        a = path_rto(x, Path.PROTECTION, sc)
+        b = path_rto(rows, Path.PROTECTION, sc)
+        assert np.array_equal(a, b)

@@ -182,11 +182,12 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     Keys: ``detection``, ``decision``, ``health_check`` (automatic failover, in place of
     both), ``failover``; for the protection mechanism ``provisioning``, ``revert`` (a
     volume revert, failover or rewind), or ``mount`` and ``transfer`` (an item restore),
-    and ``replay`` (log applied); for a restore ``provisioning``, ``retrieval``, ``transfer``
-    (moving the scenario's share of the data), ``replay`` (its share of the chain) or,
-    where instant recovery serves first, ``instant_recovery`` (the transfer and replay
-    then complete behind it: ``restore_complete`` gives when). Zero parts are left out
-    except detection. The parts add up to :func:`path_rto` (up to rounding).
+    and ``log_replay`` (the database log applied); for a restore ``provisioning``,
+    ``retrieval``, ``transfer`` (moving the scenario's share of the data), ``replay``
+    (its share of the chain) or, where instant recovery serves first,
+    ``instant_recovery`` (the transfer and replay then complete behind it:
+    ``restore_complete`` gives when). Zero parts are left out except detection. The
+    parts add up to :func:`path_rto` (up to rounding).
     """
     x = ev.paths
     clock: Clock = x.clock

@@ -289,6 +289,27 @@ def protection_rto_path(
     clock = x.clock
     share = np.asarray(clock.share[scenarios], dtype=float)
     manual = np.asarray(clock.manual[scenarios], dtype=float)
+    if np.ndim(x.data_size) == 0 and np.ndim(x.daily_change) == 0:
+        # one workload: the RTO depends on the mechanism and the strategy only, so it is
+        # computed per (mechanism, strategy) pair and gathered (the same operations on the
+        # same numbers, far fewer of them)
+        entries = len(x.catalog.protection) + 1  # the last: none (index -1)
+        k = np.arange(entries)[:, None]
+        prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
+        n_st = prov_table.shape[-1]
+        code = (x.protection % entries) * n_st + x.strategy
+        one = np.ndim(share) == 0
+        out = []
+        for sh, man, pv in zip(
+            np.atleast_1d(share), np.atleast_1d(manual), np.atleast_2d(prov_table), strict=True
+        ):
+            table = _protection.rto(
+                x.catalog, k, sh, x.data_size, x.daily_change, man, pv[None, :]
+            )
+            out.append(table.reshape(-1).take(code))
+        if one:
+            return out[0]
+        return np.stack(out) if out else np.empty((0, len(x.protection)))
     prov = clock.instant_provisioning[scenarios].take(x.strategy, axis=-1)
     if share.ndim:
         share, manual = share[:, None], manual[:, None]

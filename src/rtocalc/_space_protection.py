@@ -259,7 +259,8 @@ def clock_parts(
 ) -> dict[str, float]:
     """The parts of the RTO of mechanism ``k`` in one scenario, in order [h]: its lead
     (``detection`` and ``decision``, or ``health_check``), ``provisioning``, and the
-    parts of :func:`rtocalc.protection.protection_rto_parts`; they add up to :func:`rto`."""
+    parts of :func:`rtocalc.protection.protection_rto_parts` (its ``replay`` named
+    ``log_replay``); they add up to :func:`rto`."""
     tab = ProtectionTables.of(catalog)
     parts: dict[str, float] = {}
     if tab.automatic[k]:
@@ -278,7 +279,9 @@ def clock_parts(
         tab.span[k],
         tab.replay[k],
     )
-    parts.update({name: float(v) for name, v in rto.items()})
+    # the database log, not the backup chain's increments: its own name in the clock
+    names = {"replay": "log_replay"}
+    parts.update({names.get(name, name): float(v) for name, v in rto.items()})
     return parts
 
 

@@ -746,6 +746,9 @@ _CLOCK_WORDS = {
     "replay": "replaying the incremental chain: {}",
     "instant_recovery": "instant recovery runs it from the backup files: {}",
     "restore_complete": "full speed once the restore completes after {}",
+    "revert": "reverting to the point (volume revert, failover or rewind): {}",
+    "mount": "starting the item restore: {}",
+    "log_replay": "replaying the database log: {}",
 }
 
 
@@ -772,7 +775,14 @@ def _path_words(
         size = float(ev.paths.clock.share[s]) * workload.final_size
         read = float(ev.paths.read[Path(p)][row])
         transfer = f"moving {format_size(size)} at {format_throughput(read)}"
-    how = "failing over to the" if p == Path.FAILOVER else "restoring from the"
+    if p == Path.PROTECTION:  # the item path moves the share at its own throughput
+        k = int(ev.space.protection[row])
+        mech = catalog.protection[ev.space.keys.protection[k]]
+        size = float(ev.paths.clock.share[s]) * workload.final_size
+        transfer = f"copying {format_size(size)} at {format_throughput(mech.item_throughput)}"
+    how = {Path.FAILOVER: "failing over to the", Path.PROTECTION: "recovering from the"}.get(
+        Path(p), "restoring from the"
+    )
     return f"{how} {_copy_words(ev, row, p, catalog)}: " + clock_words(
         path_clock(ev, row, s, p), transfer
     )
