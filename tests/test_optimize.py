@@ -364,7 +364,9 @@ def test_infeasible_rto_names_the_restore_physics():
 def test_infeasible_ransomware_without_immutable_copy():
     cat = Catalog.default()
     mutable = {k: {"immutable": False} for k in cat.targets}
-    cat = cat.override({"targets": mutable})
+    # tamperproof snapshots survive ransomware too: make them mutable as well
+    locked = {k: {"immutable": False} for k in cat.protection}
+    cat = cat.override({"targets": mutable, "protection": locked})
     impact = BusinessImpact(scenarios=[Scenario(name="Ransomware", scope="ransomware", rate=0.2)])
     res = cheapest(
         Workload(data_size="1 TB"), Requirements(rpo="1 d", rto="3 d"), impact=impact, catalog=cat
