@@ -189,8 +189,8 @@ def test_protection_rto_per_mechanism_table_equals_per_row():
     s = load_scenario("examples/default.toml")
     ev = evaluate_space(SERVER_SPACE, s.workload, s.requirements, s.impact, CATALOG)
     x = ev.paths
-    n = len(SERVER_SPACE)
-    rows = replace(x, data_size=np.full(n, x.data_size), daily_change=np.full(n, x.daily_change))
+    assert x.data_size.strides == (0,)  # one workload: broadcast views, the table path
+    rows = replace(x, data_size=np.array(x.data_size), daily_change=np.array(x.daily_change))
     scenarios = list(range(len(s.impact.scenarios)))
     for sc in [*scenarios, scenarios]:
         a = path_rto(x, Path.PROTECTION, sc)

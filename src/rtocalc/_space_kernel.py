@@ -313,8 +313,10 @@ def evaluate_space(
         costs=(dc, lc),
         protection=space.protection,
         catalog=catalog,
-        data_size=D,
-        daily_change=c,
+        # one workload: read-only views of one value (the protection RTO then works per
+        # catalog choice, _space_paths.protection_rto_path)
+        data_size=np.broadcast_to(np.asarray(D, dtype=float), (n,)),
+        daily_change=np.broadcast_to(np.asarray(c, dtype=float), (n,)),
     )
     units = path_units(x, rpo_rows)
 

@@ -176,8 +176,8 @@ class PathFigures:
     costs: tuple[float, float]  # downtime [currency/h], data loss [currency/h]
     protection: IntArray  # (N,) the design's protection mechanism, -1: none
     catalog: Catalog  # whose protection entries ``protection`` indexes
-    data_size: Any  # [GB] the data at the horizon: one value, or (N,) one per row
-    daily_change: Any  # [1/day] one value, or (N,) one per row
+    data_size: FloatArray  # (N,) [GB] the data at the horizon
+    daily_change: FloatArray  # (N,) [1/day]
 
     def __eq__(self, other: object) -> bool:
         """Equal when every figure is, bit for bit (arrays: shape, dtype and bytes)."""
@@ -289,10 +289,10 @@ def protection_rto_path(
     clock = x.clock
     share = np.asarray(clock.share[scenarios], dtype=float)
     manual = np.asarray(clock.manual[scenarios], dtype=float)
-    if np.ndim(x.data_size) == 0 and np.ndim(x.daily_change) == 0:
-        # one workload: the RTO depends on the mechanism and the strategy only, so it is
-        # computed per (mechanism, strategy) pair and gathered (the same operations on the
-        # same numbers, far fewer of them)
+    if x.data_size.strides == (0,) and x.daily_change.strides == (0,):
+        # one workload (the kernel's broadcast views of one value): the RTO depends on the
+        # mechanism and the strategy only, so it is computed per (mechanism, strategy)
+        # pair and gathered (the same operations on the same numbers, far fewer of them)
         entries = len(x.catalog.protection) + 1  # the last: none (index -1)
         k = np.arange(entries)[:, None]
         prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
@@ -304,9 +304,9 @@ def protection_rto_path(
             np.atleast_1d(share), np.atleast_1d(manual), np.atleast_2d(prov_table), strict=True
         ):
             table = _protection.rto(
-                x.catalog, k, sh, x.data_size, x.daily_change, man, pv[None, :]
+                x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :]
             )
-            out.append(table.reshape(-1).take(code))
+            out.append(np.asarray(table.reshape(-1).take(code), dtype=float))
         if one:
             return out[0]
         return np.stack(out) if out else np.empty((0, len(x.protection)))
