@@ -149,6 +149,7 @@ def unit_junk() -> st.SearchStrategy[str]:
 # --- models / catalogs ---
 
 from rtocalc import Catalog, Requirements, Workload  # noqa: E402
+from rtocalc.models import PLACEMENTS  # noqa: E402
 
 _SOURCE = {"source": "test fixture", "date": "2026-11-27"}
 
@@ -183,9 +184,18 @@ def _target(
 
 @st.composite
 def small_catalogs(
-    draw: st.DrawFn, primary: int = 2, offsite_methods: int = 2, links: int = 2, standby: int = 2
+    draw: st.DrawFn,
+    primary: int = 2,
+    offsite_methods: int = 2,
+    links: int = 2,
+    standby: int = 2,
+    protection: int = 0,
 ) -> Catalog:
-    """Random catalogs with a handful of options: design spaces of tens to hundreds of rows."""
+    """Random catalogs with a handful of options: design spaces of tens to hundreds of rows.
+
+    ``protection`` > 0 adds up to that many protection mechanisms (snapshots, journals,
+    database log backups and replicas) with random figures.
+    """
     price = st.floats(0.001, 0.05)
     rate = st.floats(100.0, 5000.0)
     targets: dict[str, object] = {}
@@ -254,6 +264,10 @@ def small_catalogs(
             "witness_price_per_month": draw(st.floats(0.0, 50.0)),
             **_SOURCE,
         }
+    mechanisms = {
+        f"x{i}": _protection_entry(draw, price, rate)
+        for i in range(draw(st.integers(0, protection)))
+    }
     return Catalog.from_dict(
         {
             "catalog": {"name": "random", "currency": "USD", "amortisation_years": 3},
@@ -261,6 +275,7 @@ def small_catalogs(
             "offsite": offsite,
             "links": link_table,
             "strategies": strategies,
+            "protection": mechanisms,
             "replication": {
                 "async_lag": 0.01,
                 "sync_max_distance_km": 100.0,
@@ -272,10 +287,47 @@ def small_catalogs(
     )
 
 
+def _protection_entry(
+    draw: st.DrawFn, price: st.SearchStrategy[float], rate: st.SearchStrategy[float]
+) -> dict[str, object]:
+    """One random protection mechanism (catalog entry as a mapping)."""
+    kind = draw(st.sampled_from(["snapshot", "journal", "log_backup", "replica"]))
+    immutable = draw(st.booleans())
+    window = draw(st.sampled_from([0.0, 4.0, 24.0, 168.0]))
+    if immutable and window == 0.0:
+        window = 24.0
+    revert = draw(st.none() | st.floats(0.005, 1.0))
+    mount = draw(st.floats(0.01, 1.0) if revert is None else st.none() | st.floats(0.01, 1.0))
+    span = draw(st.sampled_from([0.0, 0.0, 4.0, 24.0]))
+    return {
+        "kind": kind,
+        "interval": draw(st.sampled_from([0.0, 10 / 3600, 0.25, 1.0])),
+        "window": window,
+        "placement": draw(st.sampled_from(PLACEMENTS)),
+        "immutable": immutable,
+        "database_only": kind in ("log_backup", "replica"),
+        "revert_time": revert,
+        "mount_time": mount,
+        "item_throughput": draw(rate) if mount is not None else 0.0,
+        "replay_span": span,
+        "replay_rate": draw(rate) if span else 0.0,
+        "automatic": draw(st.booleans()),
+        "health_check": draw(st.floats(0.0, 0.05)),
+        "price_per_gb_month": draw(price),
+        "full_copy": draw(st.booleans()),
+        "licence_per_month": draw(st.floats(0.0, 200.0)),
+        "licence_per_tb_month": draw(st.floats(0.0, 50.0)),
+        "compute_fraction": draw(st.floats(0.0, 1.0)),
+        "setup_cost": draw(st.floats(0.0, 10_000.0)),
+        **_SOURCE,
+    }
+
+
 @st.composite
-def workloads(draw: st.DrawFn) -> Workload:
-    """Workloads from 50 GB to 50 TB."""
+def workloads(draw: st.DrawFn, kinds: tuple[str, ...] = ("server",)) -> Workload:
+    """Workloads from 50 GB to 50 TB (of one of ``kinds``: 'server', 'database')."""
     return Workload(
+        kind=draw(st.sampled_from(kinds)),
         data_size=draw(st.floats(50.0, 50_000.0)),
         daily_change=draw(st.floats(0.001, 0.2)),
         annual_growth=draw(st.floats(0.0, 0.5)),

@@ -101,6 +101,8 @@ def test_binding_limit_numbers_are_in_the_explanation():
     no_ir = Catalog.default().override(
         {"targets": {k: {"instant_recovery": False} for k in Catalog.default().targets}}
     )
+    # and no snapshots: reverting the whole volume takes minutes whatever its size
+    no_ir = Catalog.from_dict({**no_ir.model_dump(), "protection": {}})
     n = negotiate(
         w, Requirements(rpo="24 h", rto="4 h", budget="$5,000/mo"), impact=impact, catalog=no_ir
     )

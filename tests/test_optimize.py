@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -83,7 +84,10 @@ def _same_evaluation(a: Evaluation, b: Evaluation) -> None:
     """Every field of two evaluations equal, bit for bit (NaN equal to NaN)."""
 
     def same(x, y, name):
-        if isinstance(x, dict):
+        if dataclasses.is_dataclass(x) and not isinstance(x, type):
+            for f in dataclasses.fields(x):
+                same(getattr(x, f.name), getattr(y, f.name), f"{name}.{f.name}")
+        elif isinstance(x, dict):
             assert x.keys() == y.keys(), name
             for k in x:
                 same(x[k], y[k], f"{name}[{k}]")
@@ -96,7 +100,9 @@ def _same_evaluation(a: Evaluation, b: Evaluation) -> None:
     for name in a.__dataclass_fields__:
         if name != "space":
             same(getattr(a, name), getattr(b, name), name)
-    for name in ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy"):
+    for name in (
+        "target", "scheme", "offsite", "longterm", "replication", "link", "strategy", "protection"
+    ):
         same(getattr(a.space, name), getattr(b.space, name), f"space.{name}")
 
 
@@ -138,8 +144,11 @@ def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, 
         assert res.reasons == explain(longest, workload, ask, impact, catalog)
 
 
-def _designs(catalog: Catalog, gfs: bool):
+def _designs(catalog: Catalog, gfs: bool, database: bool = False):
     """Every design of a catalog, enumerated independently of build_space."""
+    mechanisms = [None] + [
+        k for k, x in catalog.protection.items() if database or not x.database_only
+    ]
     prim = [k for k, t in catalog.targets.items() if "primary" in t.roles]
     lterm = [k for k, t in catalog.targets.items() if "longterm" in t.roles] if gfs else []
     for tgt, scheme, off, lt, strat in itertools.product(
@@ -155,10 +164,15 @@ def _designs(catalog: Catalog, gfs: bool):
         modes = strategy.replication_modes if strategy.replica else ("none",)
         # a same-site pair mirrors over the LAN; a second site replicates over the WAN
         wan = strategy.replica and strategy.replica_site == "secondary"
-        for rep in modes:
+        for rep, mech in itertools.product(modes, mechanisms):
             where = [tgt, lt, catalog.offsite[off].target if off is not None else None]
             cloud = any(k is not None and catalog.targets[k].location == "cloud" for k in where)
-            for link in catalog.links if (cloud or wan) else [None]:
+            # a mechanism at another site sends every change over the WAN
+            remote = mech is not None and catalog.protection[mech].placement in (
+                "secondary_site",
+                "other_region",
+            )
+            for link in catalog.links if (cloud or wan or remote) else [None]:
                 yield dict(
                     scheme=scheme,
                     target=tgt,
@@ -167,6 +181,7 @@ def _designs(catalog: Catalog, gfs: bool):
                     replication=rep,
                     link=link,
                     strategy=strat,
+                    protection=mech,
                 )
 
 
@@ -175,19 +190,24 @@ GRID = (0.25, 1.0, 3.0, 8.0, 24.0)
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    catalog=small_catalogs(offsite_methods=1, links=1, standby=1), workload=workloads(), ask=asks()
+    catalog=small_catalogs(offsite_methods=1, links=1, standby=1, protection=2),
+    workload=workloads(kinds=("server", "database")),
+    ask=asks(),
 )
 def test_optimiser_equals_brute_force(catalog, workload, ask):
     """Per-design Python loop over every design and a grid of intervals, via evaluate().
 
     The optimiser solves the interval as a boundary; outlay and RTO never rise with the
     interval, so no grid interval can beat it: the brute-force minimum is never cheaper,
-    and whenever brute force finds a feasible design the optimiser does too.
+    and whenever brute force finds a feasible design the optimiser does too. The random
+    catalogs carry protection mechanisms (the design's extra axis), database-native ones
+    offered to database workloads only.
     """
     impact = BusinessImpact()
     res = cheapest(workload, ask, impact=impact, catalog=catalog)
-    space = build_space(catalog, ask.retention)
-    designs = list(_designs(catalog, ask.retention.gfs))
+    database = workload.kind == "database"
+    space = build_space(catalog, ask.retention, database=database)
+    designs = list(_designs(catalog, ask.retention.gfs, database))
     assert len(designs) == len(space)  # same enumeration, independently written
     best = math.inf
     for d in designs:
@@ -323,6 +343,8 @@ def test_infeasible_rto_names_the_restore_physics():
     no_ir = Catalog.default().override(
         {"targets": {k: {"instant_recovery": False} for k in Catalog.default().targets}}
     )
+    # and no snapshots (a volume revert would take minutes)
+    no_ir = Catalog.from_dict({**no_ir.model_dump(), "protection": {}})
     res = cheapest(w, Requirements(rpo="24 h", rto="4 h"), impact=impact, catalog=no_ir)
     assert not res.feasible and res.plan is None
     (reason,) = res.reasons
@@ -337,7 +359,9 @@ def test_infeasible_rto_names_the_restore_physics():
 def test_infeasible_ransomware_without_immutable_copy():
     cat = Catalog.default()
     mutable = {k: {"immutable": False} for k in cat.targets}
-    cat = cat.override({"targets": mutable})
+    # tamperproof snapshots survive ransomware too: make them mutable as well
+    locked = {k: {"immutable": False} for k in cat.protection}
+    cat = cat.override({"targets": mutable, "protection": locked})
     impact = BusinessImpact(scenarios=[Scenario(name="Ransomware", scope="ransomware", rate=0.2)])
     res = cheapest(
         Workload(data_size="1 TB"), Requirements(rpo="1 d", rto="3 d"), impact=impact, catalog=cat

@@ -236,14 +236,23 @@ def test_incident_worst_checks_the_whole_data_set(catalog):
     typical = Requirements(rpo="4 h", rto="1 h")
     assert cheapest(estate, typical, impact=impact, catalog=catalog).feasible
     # instant recovery is off here: a database estate restored, not booted from backup
+    # and no snapshots either (they revert the whole volume in minutes: see below)
     no_ir = catalog.override(
         {"targets": {k: {"instant_recovery": False} for k in catalog.targets}}
     )
+    snapshots = no_ir
+    no_ir = Catalog.from_dict({**no_ir.model_dump(), "protection": {}})
     assert cheapest(estate, typical, impact=impact, catalog=no_ir).feasible
     worst = typical.model_copy(update={"incident": "worst"})
     res = cheapest(estate, worst, impact=impact, catalog=no_ir)
     assert not res.feasible
     assert any("moving 40 TB" in r.message for r in res.reasons)
+    # corruption of the whole estate, found within the snapshots' retention: a volume
+    # revert (NetApp SnapRestore) takes minutes whatever the size
+    res = cheapest(estate, worst, impact=impact, catalog=snapshots)
+    assert res.feasible and res.plan is not None
+    (outcome,) = res.plan.by_scenario
+    assert outcome.path == "protection" and "revert" in outcome.clock
 
 
 @SLOW

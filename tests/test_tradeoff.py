@@ -287,20 +287,26 @@ def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default
     cost_at(12) then read the $1,987.07/mo step of 1.5 h. Every step is checked by an
     exact search. Issue 13 kept the GFS points off site and dropped unsupported chains: no
     restore design now reaches a site RTO of 12 h (the first restore step is 12.19 h,
-    $2,098.71/mo), so cost_at(12) is the $2,153.85/mo pilot-light step of 1.75 h. Issue 13's
-    complete prices (the link's circuit, the licence, requests) make it $2,621.24/mo; the
-    10 Gbit/s link's circuit now prices the fast restores above it (the first restore
-    step is 19.13 h, $2,040.01/mo)."""
+    $2,098.71/mo), so cost_at(12) was the $2,153.85/mo pilot-light step of 1.75 h. Issue
+    12 item 3 added snapshots replicated to the second site: with a restore strategy they
+    recover a site in 5.5 h (15 min to notice, 1 h to declare, 4 h to provision servers,
+    15 min to break the mirror). With issue 13's complete prices (circuit, licences,
+    requests, the tape library) the pilot-light step of 1.75 h costs $2,621.24/mo and
+    cost_at(12) is the replicated-snapshot step of 5.5 h, $1,995.42/mo."""
     w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
     curve = cost_curve(w, ask, impact=imp, catalog=cat, scopes=["hardware", "site"])
     held = {s: ask.limit("rto", s) for s in ("logical", "ransomware")}
     exact = _cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
     assert exact is not None
     assert curve.cost_at(12.0) == pytest.approx(exact.monthly_cost, rel=1e-12)
-    assert exact.monthly_cost == pytest.approx(2621.24, abs=0.01)
-    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(2621.24, abs=0.01))
-    assert step.target == pytest.approx(1.75, abs=0.01)
-    assert min(s.target for s in curve.steps if s.plan.design.strategy == "restore") > 12.0
+    assert exact.monthly_cost == pytest.approx(1995.42, abs=0.01)
+    assert exact.design.protection == "snapshot_replicated"
+    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(1995.42, abs=0.01))
+    assert step.target == pytest.approx(5.5, abs=0.01)
+    pilot = next(s for s in curve.steps if s.monthly_cost == pytest.approx(2621.24, abs=0.01))
+    assert pilot.target == pytest.approx(1.75, abs=0.01)  # the pilot-light step is kept
+    restores = [s for s in curve.steps if s.plan.design.strategy == "restore"]
+    assert min(s.target for s in restores if s.plan.design.protection is None) > 12.0
 
 
 def test_rpo_curve_claims_only_what_it_searched(default):

@@ -59,6 +59,7 @@ def stack_designs(designs: Sequence[Design], catalog: Catalog) -> DesignSpace:
         col("replication"),
         col("link"),
         col("strategy"),
+        col("protection"),
         np.asarray(col("interval"), dtype=float),
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _space_protection as _protection
 from . import cost, physics
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
@@ -108,6 +109,8 @@ def row_costs(
         "offsite_fees": pick("fees"),
         "drills": pick("drills"),
         "one_time": pick("one_time"),
+        # the design's protection mechanism: storage, licences, a replica's server, setup
+        "protection": _protection.monthly(catalog, space.protection, workload),
     }
     items = iter(breakdown.values())
     outlay = next(items).copy()

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._space_protection import ProtectionTables, offered
 from ._space_tables import (
     LOC,
     REPLICATION,
@@ -45,6 +46,7 @@ CHOICES = {
     "scheme": 0,
     "strategy": 0,
     "replication": 0,
+    "protection": 1,
 }
 
 
@@ -56,6 +58,7 @@ class Keys:
     offsite: tuple[str, ...]
     links: tuple[str, ...]
     strategies: tuple[str, ...]
+    protection: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, catalog: Catalog) -> Keys:
@@ -64,6 +67,7 @@ class Keys:
             tuple(catalog.offsite),
             tuple(catalog.links),
             tuple(catalog.strategies),
+            tuple(catalog.protection),
         )
 
 
@@ -79,6 +83,7 @@ class DesignSpace:
     replication: IntArray
     link: IntArray
     strategy: IntArray
+    protection: IntArray
     interval: FloatArray | None = None
     #: each row's index in the grid of some choices, by (choices, grid sizes): see code()
     _codes: dict[tuple[Any, ...], IntArray] = field(
@@ -117,6 +122,7 @@ class DesignSpace:
             self.replication[rows],
             self.link[rows],
             self.strategy[rows],
+            self.protection[rows],
             iv,
         )
         sub._codes.update({k: v[rows] for k, v in self._codes.items()})
@@ -134,43 +140,47 @@ class DesignSpace:
             replication=REPLICATION[int(self.replication[row])],
             link=k.links[li] if (li := int(self.link[row])) >= 0 else None,
             strategy=k.strategies[int(self.strategy[row])],
+            protection=k.protection[p] if (p := int(self.protection[row])) >= 0 else None,
         )
 
 
-def build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
+def build_space(catalog: Catalog, retention: Retention, *, database: bool = False) -> DesignSpace:
     """Every valid combination of the decision variables, as columns (read-only).
 
-    Remembered for the last few (catalog, retention) pairs: both are frozen, and the
-    space only depends on them, so every search of a catalog shares one space (and the
-    grid codes :meth:`DesignSpace.code` keeps for it).
+    Remembered for the last few (catalog, retention, database) triples: all are frozen,
+    and the space only depends on them, so every search of a catalog shares one space
+    (and the grid codes :meth:`DesignSpace.code` keeps for it). ``database``: the
+    workload is a database, so database-native protection mechanisms are offered too.
 
     Rules: the chain target has the 'primary' role; a separate long-term target exists
     only when GFS points are kept and differs from the chain's; strategies that need a
     replica go with async or sync replication, restore-type strategies with none; a link
-    is chosen only when something uses it (a cloud target, replication), else ``-1``.
-    Rows are ordered by target, scheme, off-site, long-term, replication, link and
-    strategy, each in catalog order: this order is the last tie-break of the optimiser.
+    is chosen only when something uses it (a cloud target, replication, a protection
+    mechanism at another site), else ``-1``. A design adds at most one protection
+    mechanism (``-1``: none). Rows are ordered by target, scheme, off-site, long-term,
+    replication, link, strategy and protection, each in catalog order: this order is the
+    last tie-break of the optimiser.
     """
-    hit = _SPACES.get((id(catalog), id(retention)))
+    hit = _SPACES.get((id(catalog), id(retention), database))
     if hit is not None and hit[0] is catalog and hit[1] is retention:
         return hit[2]
-    space = _build_space(catalog, retention)
+    space = _build_space(catalog, retention, database)
     for col in (space.target, space.scheme, space.offsite, space.longterm):
         col.setflags(write=False)
-    for col in (space.replication, space.link, space.strategy):
+    for col in (space.replication, space.link, space.strategy, space.protection):
         col.setflags(write=False)
     with TABLES_LOCK:
         while len(_SPACES) >= 8:
             _SPACES.pop(next(iter(_SPACES)))
-        _SPACES[id(catalog), id(retention)] = (catalog, retention, space)
+        _SPACES[id(catalog), id(retention), database] = (catalog, retention, space)
     return space
 
 
-#: (catalog id, retention id) -> (catalog, retention, space)
-_SPACES: dict[tuple[int, int], tuple[Catalog, Retention, DesignSpace]] = {}
+#: (catalog id, retention id, database) -> (catalog, retention, space)
+_SPACES: dict[tuple[int, int, bool], tuple[Catalog, Retention, DesignSpace]] = {}
 
 
-def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
+def _build_space(catalog: Catalog, retention: Retention, database: bool) -> DesignSpace:
     """:func:`build_space`, computed."""
     keys = Keys.of(catalog)
     targets = list(catalog.targets.values())
@@ -181,6 +191,7 @@ def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     offsite = [-1, *range(len(keys.offsite))]
     links = [-1, *range(len(keys.links))]
     strategies = range(len(keys.strategies))
+    mechanisms = offered(catalog, database)
     grids = np.meshgrid(
         np.array(primary),
         np.arange(len(SCHEMES)),
@@ -189,15 +200,17 @@ def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
         np.arange(len(REPLICATION)),
         np.array(links),
         np.array(strategies),
+        np.array(mechanisms),
         indexing="ij",
     )
-    t, s, o, lt, rep, li, st = (g.ravel().astype(np.int64) for g in grids)
+    t, s, o, lt, rep, li, st, pr = (g.ravel().astype(np.int64) for g in grids)
     loc = np.array([LOC[x.location] for x in targets])
     off_loc = np.array([LOC[catalog.targets[m.target].location] for m in catalog.offsite.values()])
     tab = Tables.of(catalog)
     # a standby at a second site replicates over the WAN; a same-site pair over the LAN
     uses_link = (loc[t] == LOC["cloud"]) | ((rep > 0) & ~tab.local[st])
     uses_link |= (lt >= 0) & (loc[np.maximum(lt, 0)] == LOC["cloud"])
+    uses_link |= ProtectionTables.of(catalog).remote[pr]  # its changes cross the WAN
     if len(off_loc):
         uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == LOC["cloud"])
     ok = (lt != t) & tab.modes[st, rep] & ((li >= 0) == uses_link)
@@ -205,7 +218,9 @@ def _build_space(catalog: Catalog, retention: Retention) -> DesignSpace:
     # off-site copy's target; a long-term target only needs the 'longterm' role (GFS fulls)
     ok &= tab.supports[t, s] & tab.supports[tab.off_target[o], s]
     rows = np.flatnonzero(ok)
-    return DesignSpace(keys, t[rows], s[rows], o[rows], lt[rows], rep[rows], li[rows], st[rows])
+    return DesignSpace(
+        keys, t[rows], s[rows], o[rows], lt[rows], rep[rows], li[rows], st[rows], pr[rows]
+    )
 
 
 def space_of(catalog: Catalog, design: Design) -> DesignSpace:
@@ -251,6 +266,7 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
             f"{design.strategy!r}; use " + " or ".join(repr(m) for m in modes)
         )
     li = index("link", design.link, keys.links)
+    pr = index("protection", design.protection, keys.protection)
     needs_link = (
         catalog.targets[design.target].location == "cloud"
         or (rep > 0 and strategy is not None and strategy.replica_site == "secondary")
@@ -260,11 +276,13 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
             and design.offsite in catalog.offsite
             and catalog.targets[catalog.offsite[design.offsite].target].location == "cloud"
         )
+        or (pr >= 0 and bool(ProtectionTables.of(catalog).remote[pr]))
     )
     if needs_link and li < 0:
         raise ValueError(
-            "design.link: None, but the design sends data over the WAN (a cloud target or "
-            "replication); use one of " + ", ".join(repr(k) for k in keys.links)
+            "design.link: None, but the design sends data over the WAN (a cloud target, "
+            "replication or a protection mechanism at another site); use one of "
+            + ", ".join(repr(k) for k in keys.links)
         )
 
     def col(v: int) -> IntArray:
@@ -279,6 +297,7 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         col(rep),
         col(li),
         col(st),
+        col(pr),
         np.array([design.interval]),
     )
 

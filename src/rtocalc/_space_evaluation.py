@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _space_protection as _protection
 from . import cost, physics
 from ._space_design import DesignSpace
 from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto
@@ -81,7 +82,8 @@ class Evaluation:
         """(S,) mean-case RPO of one row's chosen path in each scenario [h] (inf: none survives).
 
         The mean case of :func:`rtocalc.physics.rpo_backup` for the chain and the off-site
-        copy, half a GFS period less for long-term points, the replica's RPO as it is;
+        copy, half a GFS period less for long-term points, the replica's RPO as it is,
+        half its interval less for a protection mechanism;
         computed for the row alone (it is only ever reported for the rows shown), by the
         same operations the worst case takes.
         """
@@ -95,6 +97,10 @@ class Evaluation:
             Path.LONGTERM: self.rpo_rows[Path.LONGTERM, row] - x.gfs_half
             if x.gfs_half
             else self.rpo_rows[Path.LONGTERM, row],
+            # points every interval: on average half an interval is lost (as for backups)
+            Path.PROTECTION: _protection.mean_rpo(
+                x.catalog, int(x.protection[row]), float(self.rpo_rows[Path.PROTECTION, row])
+            ),
         }
         means = np.array([mean[p] for p in Path], dtype=float)
         rpo = means[self.path[:, row]]
@@ -182,11 +188,14 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     """The parts of one path's RTO for one row in scenario ``s``, in order [h].
 
     Keys: ``detection``, ``decision``, ``health_check`` (automatic failover, in place of
-    both), ``failover``; for a restore ``provisioning``, ``retrieval``, ``transfer``
-    (moving the scenario's share of the data), ``replay`` (its share of the chain) or,
-    where instant recovery serves first, ``instant_recovery`` (the transfer and replay
-    then complete behind it: ``restore_complete`` gives when). Zero parts are left out
-    except detection. The parts add up to :func:`path_rto` (up to rounding).
+    both), ``failover``; for the protection mechanism ``provisioning``, ``revert`` (a
+    volume revert, failover or rewind), or ``mount`` and ``transfer`` (an item restore),
+    and ``log_replay`` (the database log applied); for a restore ``provisioning``,
+    ``retrieval``, ``transfer`` (moving the scenario's share of the data), ``replay``
+    (its share of the chain) or, where instant recovery serves first,
+    ``instant_recovery`` (the transfer and replay then complete behind it:
+    ``restore_complete`` gives when). Zero parts are left out except detection. The
+    parts add up to :func:`path_rto` (up to rounding).
     """
     x = ev.paths
     clock: Clock = x.clock
@@ -200,6 +209,22 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
             parts["detection"] = float(clock.detection[s])
             parts["decision"] = float(clock.decision[s])
         parts["failover"] = float(x.failover[row])
+        return {k: v for k, v in parts.items() if v or k == "detection"}
+    if path == Path.PROTECTION:
+        k = int(x.protection[row])
+        prov = float(clock.instant_provisioning[s, st])
+        parts.update(
+            _protection.clock_parts(
+                x.catalog,
+                k,
+                float(clock.share[s]),
+                float(x.data_size[row]),
+                float(x.daily_change[row]),
+                float(clock.detection[s]),
+                float(clock.decision[s]),
+                prov,
+            )
+        )
         return {k: v for k, v in parts.items() if v or k == "detection"}
     def at_row(value: Any) -> float:
         return float(value[row] if np.ndim(value) else value)
@@ -293,7 +318,9 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
     if any(iv is None for iv in intervals) and any(iv is not None for iv in intervals):
         raise ValueError("gather_rows: every part needs given intervals, or none")
     names = [f for f in evs[0].__dataclass_fields__ if f != "space"]
-    columns = ("target", "scheme", "offsite", "longterm", "replication", "link", "strategy")
+    columns = (
+        "target", "scheme", "offsite", "longterm", "replication", "link", "strategy", "protection"
+    )
 
     def gather(name: str, values: list[Any], arena: Arena | None) -> Any:
         """The gathered value, or (arena None) the bytes it needs."""

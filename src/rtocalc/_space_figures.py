@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _space_protection as _protection
 from . import physics
 from ._space_design import CHOICES, DesignSpace, WorkloadColumns
 from ._space_paths import Path
@@ -41,6 +42,7 @@ PATH_DOMAIN: dict[Path, str] = {
     Path.PRIMARY: "A",
     Path.OFFSITE: "A",
     Path.LONGTERM: "B",
+    Path.PROTECTION: "B",
 }
 
 
@@ -151,13 +153,15 @@ def choice_figures(
     workload: Workload | WorkloadColumns,
     ret: Retention,
     scopes: Sequence[str],
+    detection: Sequence[float],
 ) -> ChoiceFigures:
     """The figures of :func:`evaluate_space` that depend on neither the interval nor the
     ask's limits.
 
     Computed on the entries of ``A`` (the chain and the off-site copy: target, off-site
-    method, link, scheme, strategy) and ``B`` (replica and long-term points: target,
-    long-term target, link, replication, strategy). On a grid these include combinations
+    method, link, scheme, strategy) and ``B`` (replica, long-term points and the
+    protection mechanism: target, long-term target, link, replication, strategy,
+    protection). On a grid these include combinations
     no design has (a cloud target with no link, say): their figures may be infinite or
     undefined, and are never gathered.
     """
@@ -260,6 +264,10 @@ def choice_figures(
         )
         traffic_a = np.where(locs_a[1] == cloud, avg / r, 0.0)
         capacity_b = tab.bandwidth[li_b] * physics.link_throughput(1.0) + TOL
+        # the design's protection mechanism (its figures do not depend on the interval)
+        prot_b = _protection.choice_figures(
+            catalog, B.col["protection"], li_b, workload, scopes, detection
+        )
 
     return ChoiceFigures(
         rb=rb_a,
@@ -274,13 +282,16 @@ def choice_figures(
         chain_hours=chain_days_a * HOURS_PER_DAY,
         immutable=immutable_rule(tab, t_a, o_a),  # the GFS points' part is per row
         offsite=offsite_rule(tab, t_a, o_a),
-        alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1]),
+        alive=(alive_b[0], alive_a[0], alive_a[1], alive_b[1], prot_b.alive),
         chain_days=chain_days_a,
         rpo_long=rpo_long_b,
         rpo_rep=rpo_rep_b,
         failover=failover_b,
-        traffic=(traffic_b[0], traffic_a, traffic_b[1]),
+        traffic=(traffic_b[0] + prot_b.traffic, traffic_a, traffic_b[1]),
         capacity=capacity_b,
+        rpo_prot=prot_b.rpo,
+        prot_link_ok=prot_b.link_ok,
+        catalog=catalog,
     )
 
 
@@ -308,6 +319,9 @@ class ChoiceFigures:
     failover: FloatArray  # B: failover time [h]
     traffic: tuple[FloatArray, FloatArray, FloatArray]  # B, A, B: WAN traffic terms [GB/h]
     capacity: FloatArray  # B: link capacity [GB/h] plus tolerance
+    rpo_prot: FloatArray  # B: RPO of the protection mechanism [h]
+    prot_link_ok: NDArray[np.bool_]  # B: the link carries the mechanism's peak
+    catalog: Catalog  # whose entries the figures are of
 
     def on_rows(self, A: Domain, B: Domain) -> ChoiceFigures:
         """These figures gathered to the rows of ``A`` and ``B`` (grids of one space)."""
@@ -347,6 +361,9 @@ class ChoiceFigures:
             failover=b(self.failover),
             traffic=(b(self.traffic[0]), a(self.traffic[1]), b(self.traffic[2])),
             capacity=b(self.capacity),
+            rpo_prot=b(self.rpo_prot),
+            prot_link_ok=b(self.prot_link_ok),
+            catalog=self.catalog,
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _space_protection as _protection
 from . import physics
 from ._space_design import WorkloadColumns
 from ._space_figures import ChoiceFigures, Domain
@@ -85,8 +86,13 @@ def solve_inputs(
         paths = fixed_paths(fig, B, workload, clock)
         if {x[0] for x in paths} != set(Path) - INTERVAL_DEPENDENT:  # the path contract
             raise RuntimeError("fixed_paths: every path not in INTERVAL_DEPENDENT needs its entry")
+        lead_b = (1,) * len(B.shape)  # B may have other axes than A
+        rpo_b, rto_b = (  # limits per row (S, N) stay as they are: B is on the rows then
+            x if np.ndim(x) == 2 else np.asarray(x).reshape((S, *lead_b))
+            for x in (rpo_lim_c, rto_lim_c)
+        )
         for _path, alive, rpo, rto in paths:
-            ok = _stacked(alive) & (rpo <= per_s(rpo_lim_c)) & (rto <= per_s(rto_lim_c))
+            ok = _stacked(alive) & (rpo <= rpo_b) & (rto <= rto_b)
             fixed = ok if fixed is None else fixed | ok
         fixed_ok_b = list(fixed)
     # a scenario without limits is out of scope: met whatever survives it (as the kernel
@@ -126,6 +132,17 @@ def fixed_paths(
         share=per_s(clock.share),
         instant_recovery=fig.instant[2] + clock.instant_provisioning[:, st_b],
     )
+    # the protection mechanism: its lead and revert, failover or item restore
+    # (rtocalc._space_paths.protection_rto_path computes the same per row)
+    rto_prot = _protection.rto(
+        fig.catalog,
+        B.col["protection"],
+        per_s(clock.share),
+        workload.final_size,
+        workload.daily_change,
+        per_s(clock.manual),
+        clock.instant_provisioning[:, st_b],
+    )
     return [
         (
             Path.FAILOVER,
@@ -134,6 +151,7 @@ def fixed_paths(
             clock.lead_failover[:, st_b] + fig.failover,
         ),
         (Path.LONGTERM, fig.alive[Path.LONGTERM], fig.rpo_long, np.asarray(restore_lt)),
+        (Path.PROTECTION, fig.alive[Path.PROTECTION], fig.rpo_prot, rto_prot),
     ]
 
 

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _space_protection as _protection
 from . import cost, physics
 from ._space_costs import row_costs
 from ._space_design import DesignSpace, WorkloadColumns
@@ -145,6 +146,7 @@ def evaluate_space(
     scen = impact.scenarios
     S = len(scen)
     scopes = [x.scope for x in scen]
+    detection = [x.detection for x in scen]
     if limits is None:
         rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
         rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
@@ -168,14 +170,14 @@ def evaluate_space(
     # no link, say): their figures may be infinite or undefined, and are never gathered.
     n_t, n_l = len(keys.targets), len(keys.links) + 1
     a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
-    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st)
+    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st, len(keys.protection) + 1)
     # the workload's figures go on grids of the catalog choices (one workload, grids of
     # reasonable size), the ask's on the same grids when the space is at least as large,
     # else on the rows (the workload's figures gathered to them)
     scalar = not isinstance(workload, WorkloadColumns)
     cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
     names_a = ("target", "offsite", "link", "scheme", "strategy")
-    names_b = ("target", "longterm", "link", "replication", "strategy")
+    names_b = ("target", "longterm", "link", "replication", "strategy", "protection")
     on_grid = scalar and cells <= max(n, GRID_CELLS)
     A = Domain.of(space, names_a, a_sizes, on_grid)
     B = Domain.of(space, names_b, b_sizes, on_grid)
@@ -183,10 +185,10 @@ def evaluate_space(
         fig = figures_of(
             ("workload", id(catalog), id(workload), id(ret), id(impact), A.shape, B.shape),
             (catalog, workload, ret, impact),
-            lambda: choice_figures(A, B, catalog, workload, ret, scopes),
+            lambda: choice_figures(A, B, catalog, workload, ret, scopes, detection),
         )
     else:
-        fig = choice_figures(A, B, catalog, workload, ret, scopes)
+        fig = choice_figures(A, B, catalog, workload, ret, scopes, detection)
     ask_on_grid = on_grid and cells <= n and not per_row
     if on_grid and not ask_on_grid:
         fig = fig.on_rows(A, B)
@@ -280,6 +282,7 @@ def evaluate_space(
     rpo_rows[Path.PRIMARY] = physics.rpo_backup(interval, t_b)
     rpo_rows[Path.OFFSITE] = physics.rpo_backup(interval, t_off, lag)
     B.rows(fig.rpo_long, out=rpo_rows[Path.LONGTERM])
+    B.rows(fig.rpo_prot, out=rpo_rows[Path.PROTECTION])
     failover = B.rows(fig.failover, out=col())
     # chain replay of the whole data set (the chain and the off-site copy; none for the
     # long-term points, each a full)
@@ -320,6 +323,12 @@ def evaluate_space(
         gfs_half=gfs_period / 2.0 if ret.gfs else 0.0,
         rates=rates,
         costs=(dc, lc),
+        protection=space.protection,
+        catalog=catalog,
+        # one workload: read-only views of one value (the protection RTO then works per
+        # catalog choice, _space_paths.protection_rto_path)
+        data_size=np.broadcast_to(np.asarray(D, dtype=float), (n,)),
+        daily_change=np.broadcast_to(np.asarray(c, dtype=float), (n,)),
     )
     units = path_units(x, rpo_rows)
 
@@ -427,7 +436,12 @@ def evaluate_space(
         offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
         immutable_ok = immutable_ok & tab.immutable[home]
     link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
+    # a mechanism at another site whose link cannot carry the peak writes is not offered
+    link_ok &= B.rows(fig.prot_link_ok)
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
+    # database-native mechanisms protect a database only (not in other workloads' spaces;
+    # a design given with one is refused here)
+    feasible &= _protection.kind_ok(catalog, space.protection, workload)
     if requirements.offsite:
         feasible &= offsite_ok
     if requirements.immutable:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _space_protection as _protection
 from . import physics
 from ._space_tables import FloatArray, IntArray, Tables
 from .models import BusinessImpact, Catalog
@@ -36,6 +37,7 @@ class Path(IntEnum):
     PRIMARY = 1  #: restore from the chain on the primary target
     OFFSITE = 2  #: restore from the off-site copy of the chain
     LONGTERM = 3  #: restore from a long-term (GFS) point
+    PROTECTION = 4  #: the design's protection mechanism (snapshots, journal, database)
 
     @property
     def label(self) -> str:
@@ -48,6 +50,7 @@ _LABELS = {
     Path.PRIMARY: "restore:primary",
     Path.OFFSITE: "restore:offsite",
     Path.LONGTERM: "restore:longterm",
+    Path.PROTECTION: "protection",
 }
 
 #: Recovery path names, in tie-break order (index = :class:`Path` value).
@@ -139,7 +142,7 @@ COMPUTE_LIVES = frozenset({"logical", "hardware"})
 
 
 #: PathFigures fields that are per scenario (or scalars): kept whole when rows are taken
-PER_SCENARIO_FIGURES = frozenset({"clock", "rates", "costs", "gfs_half"})
+PER_SCENARIO_FIGURES = frozenset({"clock", "rates", "costs", "gfs_half", "catalog"})
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -172,6 +175,10 @@ class PathFigures:
     gfs_half: float  # [h] half the finest GFS period (0 without GFS)
     rates: FloatArray  # (S,) [1/year] scenario rates
     costs: tuple[float, float]  # downtime [currency/h], data loss [currency/h]
+    protection: IntArray  # (N,) the design's protection mechanism, -1: none
+    catalog: Catalog  # whose protection entries ``protection`` indexes
+    data_size: FloatArray  # (N,) [GB] the data at the horizon
+    daily_change: FloatArray  # (N,) [1/day]
 
     def __eq__(self, other: object) -> bool:
         """Equal when every figure is, bit for bit (arrays: shape, dtype and bytes)."""
@@ -271,12 +278,54 @@ def restore_rto(
     )
 
 
+def protection_rto_path(
+    x: PathFigures, path: Path, scenarios: Any, *, replay: bool = True
+) -> FloatArray:
+    """RTO of recovery from the design's protection mechanism [h]: the scenario's
+    detection and a person's decision (or the mechanism's health checks), provisioning
+    where the scenario takes the production compute (as before an instant recovery), and
+    :func:`rtocalc.protection.protection_rto` for the scenario's share (a revert,
+    failover or rewind, or an item restore and log replay); ``inf`` without a mechanism.
+    ``replay`` does not apply (its figures do not depend on the backup interval)."""
+    clock = x.clock
+    share = np.asarray(clock.share[scenarios], dtype=float)
+    manual = np.asarray(clock.manual[scenarios], dtype=float)
+    if x.data_size.strides == (0,) and x.daily_change.strides == (0,):
+        # one workload (the kernel's broadcast views of one value): the RTO depends on the
+        # mechanism and the strategy only, so it is computed per (mechanism, strategy)
+        # pair and gathered (the same operations on the same numbers, far fewer of them)
+        entries = len(x.catalog.protection) + 1  # the last: none (index -1)
+        k = np.arange(entries)[:, None]
+        prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
+        n_st = prov_table.shape[-1]
+        code = (x.protection % entries) * n_st + x.strategy
+        one = np.ndim(share) == 0
+        out = []
+        for sh, man, pv in zip(
+            np.atleast_1d(share), np.atleast_1d(manual), np.atleast_2d(prov_table), strict=True
+        ):
+            table = _protection.rto(
+                x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :]
+            )
+            out.append(np.asarray(table.reshape(-1).take(code), dtype=float))
+        if one:
+            return out[0]
+        return np.stack(out) if out else np.empty((0, len(x.protection)))
+    prov = clock.instant_provisioning[scenarios].take(x.strategy, axis=-1)
+    if share.ndim:
+        share, manual = share[:, None], manual[:, None]
+    return _protection.rto(
+        x.catalog, x.protection, share, x.data_size, x.daily_change, manual, prov
+    )
+
+
 #: each path's RTO function (one per path; paths of one kind share theirs)
 RTO_OF: dict[Path, Callable[..., FloatArray]] = {
     Path.FAILOVER: failover_rto,
     Path.PRIMARY: restore_rto,
     Path.OFFSITE: restore_rto,
     Path.LONGTERM: restore_rto,
+    Path.PROTECTION: protection_rto_path,
 }
 
 

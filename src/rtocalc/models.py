@@ -44,6 +44,7 @@ __all__ = [
     "Link",
     "OffsiteMethod",
     "Operations",
+    "Protection",
     "Replication",
     "Requirements",
     "Retention",
@@ -60,6 +61,10 @@ SCHEMES: tuple[str, ...] = ("forever_forward", "reverse", "synthetic_full", "act
 Location = Literal["primary", "cloud", "vault"]
 Role = Literal["primary", "offsite", "longterm"]
 ReplicationMode = Literal["none", "async", "sync"]
+WorkloadKind = Literal["server", "database"]
+ProtectionKind = Literal["snapshot", "journal", "log_backup", "replica"]
+Placement = Literal["same_storage", "other_storage", "secondary_site", "other_region"]
+PLACEMENTS: tuple[str, ...] = ("same_storage", "other_storage", "secondary_site", "other_region")
 
 
 # --- annotated field types: parse at the edge, hold canonical floats -------------------
@@ -237,6 +242,13 @@ class Workload(_Model):
     """
 
     data_size: GB = Field(description="Protected data today [GB], e.g. '4 TB'.")
+    kind: WorkloadKind = Field(
+        "server",
+        description=(
+            "'server' (files, VMs, applications) or 'database': database-native protection "
+            "(log backups, database replicas) is offered for a database only. Default 'server'."
+        ),
+    )
     daily_change: DailyChange = Field(
         0.03,
         description=(
@@ -827,6 +839,122 @@ class Strategy(_Sourced):
         return self
 
 
+class Protection(_Sourced):
+    """An extra protection mechanism beside the backups: snapshots, a journal, a database.
+
+    Storage snapshots (``kind = "snapshot"``), journal-based continuous replication
+    (``"journal"``), database log backups (``"log_backup"``) and database replicas
+    (``"replica"``). Its figures come from :mod:`rtocalc.protection`. What it survives
+    follows from the data, never from its name: ``window`` (how far back its points reach)
+    covers logical damage found within it; ransomware only when ``immutable`` and found
+    within the window; a hardware failure when ``placement`` is not ``same_storage``; a
+    site loss at ``secondary_site`` or ``other_region``; a regional disaster only at
+    ``other_region``. A replica with no delay has ``window = 0``: it carries the damage.
+    """
+
+    kind: ProtectionKind = Field(description="'snapshot', 'journal', 'log_backup' or 'replica'.")
+    interval: Hours = Field(
+        description=(
+            "Time between recovery points [h]: the snapshot or log-backup interval, the "
+            "journal checkpoint interval, a replica's shipping lag (0 when synchronous)."
+        )
+    )
+    window: Hours = Field(
+        description=(
+            "How far back its points reach [h]: snapshot retention, journal history, "
+            "log-backup retention, a replica's apply delay (0: none)."
+        )
+    )
+    placement: Placement = Field(
+        description=(
+            "Where its points live: 'same_storage' as production, 'other_storage' at the "
+            "same site, a 'secondary_site', or an 'other_region'."
+        )
+    )
+    immutable: bool = Field(
+        False,
+        description="Its points are immutable or isolated from an attacker's credentials.",
+    )
+    database_only: bool = Field(False, description="Needs a workload of kind 'database'.")
+    revert_time: Hours | None = Field(
+        None,
+        description=(
+            "Whole-data path: volume revert, failover or rewind to a point [h]; it discards "
+            "later writes. None: no such path."
+        ),
+    )
+    mount_time: Hours | None = Field(
+        None,
+        description=(
+            "Item path: from the start of an item-level restore until data moves [h]. "
+            "None: no item-level path."
+        ),
+    )
+    item_throughput: GBPerHour = Field(
+        0.0, description="Item path: throughput of the item-level copy [GB/h]."
+    )
+    replay_span: Hours = Field(
+        0.0,
+        description=(
+            "Log to replay on recovery, as the time it covers [h]: the span since the base "
+            "(full) backup for log backups, the apply delay for a delayed replica."
+        ),
+    )
+    replay_rate: GBPerHour = Field(
+        0.0, description="Log replay (redo apply) throughput [GB/h] in changed data."
+    )
+    automatic: bool = Field(
+        False, description="Fails over by itself on health checks (needs a third-site witness)."
+    )
+    health_check: Hours = Field(
+        0.0, description="Time automatic failover takes to detect and decide [h]."
+    )
+    price_per_gb_month: NonNegative = Field(
+        0.0, description="Storage price of its change data and copy [currency/(GB month)]."
+    )
+    full_copy: bool = Field(
+        False, description="Keeps a full copy of the data on other storage (mirror, replica)."
+    )
+    licence_per_month: MoneyPerMonth = Field(
+        0.0, description="Licence per protected workload [currency/month]."
+    )
+    licence_per_tb_month: NonNegative = Field(
+        0.0, description="Licence per TB of protected data [currency/(TB month)]."
+    )
+    compute_fraction: NonNegative = Field(
+        0.0, description="Standby server compute as a fraction of the workload's [-]."
+    )
+    setup_cost: MoneyOnce = Field(0.0, description="One-time cost, amortised [currency].")
+
+    @model_validator(mode="after")
+    def _paths(self) -> Self:
+        if self.revert_time is None and self.mount_time is None:
+            raise ValueError(
+                "revert_time and mount_time are both None: a mechanism needs at least one "
+                "recovery path; give e.g. revert_time = '2 min' or mount_time = '5 min'"
+            )
+        if self.mount_time is not None and not self.item_throughput > 0.0:
+            raise ValueError(
+                f"item_throughput: {self.item_throughput!r} must be positive when mount_time "
+                "is given (the item path copies data); use e.g. '500 MB/s'"
+            )
+        if self.replay_span > 0.0 and not self.replay_rate > 0.0:
+            raise ValueError(
+                f"replay_rate: {self.replay_rate!r} must be positive when replay_span is "
+                "given; use e.g. '100 GB/h'"
+            )
+        if self.kind in ("log_backup", "replica") and not self.database_only:
+            raise ValueError(
+                f"database_only: False for a {self.kind!r}, which is database-native; use true"
+            )
+        if self.immutable and self.window <= 0.0:
+            raise ValueError(
+                "immutable: True with window = 0: an immutable copy must keep points for a "
+                "while; give a window, e.g. '7 d'"
+            )
+        return self
+
+
 class Replication(_Sourced):
     """Replication settings shared by all designs."""
 
@@ -907,6 +1035,10 @@ class Catalog(_Model):
     )
     links: FrozenMap[str, Link] = Field(description="WAN link sizes by key.")
     strategies: FrozenMap[str, Strategy] = Field(description="Recovery strategies by key.")
+    protection: FrozenMap[str, Protection] = Field(
+        default_factory=FrozenDict,
+        description="Extra protection mechanisms (snapshots, journals, database) by key.",
+    )
     replication: Replication = Field(description="Replication settings.")
     operations: Operations = Field(description="Restore drill costs.")
     licences: Licences = Field(
@@ -1069,3 +1201,6 @@ class Design(_Model):
     replication: ReplicationMode = Field("none", description="Replication to the secondary site.")
     link: str | None = Field(None, description="WAN link key (needed for cloud, replication).")
     strategy: str = Field("restore", description="Recovery strategy key.")
+    protection: str | None = Field(
+        None, description="Protection mechanism key (snapshots, journal, database), or None."
+    )

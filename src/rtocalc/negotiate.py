@@ -1282,7 +1282,7 @@ def _hard_offers(
         if req.retention == ask.retention:
             sp, lower = space, bound
         else:
-            sp = build_space(catalog, req.retention)
+            sp = build_space(catalog, req.retention, database=workload.kind == "database")
             lower = _bound(sp, workload, req.retention, catalog)
         plan = _cheapest_plan(
             workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + 1e-9
@@ -1524,7 +1524,7 @@ def negotiate(
     impact, catalog = _inputs(impact, catalog)
     # one space and one outlay bound for every search below: they depend on the retention
     # only, which no search but the retention counter-offers changes
-    space = build_space(catalog, ask.retention)
+    space = build_space(catalog, ask.retention, database=workload.kind == "database")
     bound = _bound(space, workload, ask.retention, catalog)
     res, evaluated = _cheapest(space, workload, ask, impact, catalog, "outlay", bound=bound)
     budget = ask.budget

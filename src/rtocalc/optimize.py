@@ -32,6 +32,7 @@ from .space import (
     evaluate_space,
     gather_rows,
     path_clock,
+    protection_words,
     space_of,
     unmet_points,
 )
@@ -179,7 +180,7 @@ def cheapest(
         _check_type("impact", impact, BusinessImpact)
     assert impact is None or isinstance(impact, BusinessImpact)  # narrows for mypy
     impact, catalog = _inputs(impact, catalog)
-    space = build_space(catalog, requirements.retention)
+    space = build_space(catalog, requirements.retention, database=workload.kind == "database")
     return _cheapest(space, workload, requirements, impact, catalog, objective)[0]
 
 
@@ -346,7 +347,11 @@ def _cheapest_plan(
     ``space``, ``bound`` and ``where`` are passed on to :func:`_search` (``space``
     defaults to the space of the ask's retention).
     """
-    space = space if space is not None else build_space(catalog, requirements.retention)
+    space = (
+        space
+        if space is not None
+        else build_space(catalog, requirements.retention, database=workload.kind == "database")
+    )
     found = _search(
         space, workload, requirements, impact, catalog, "outlay", bound=bound, where=where
     ).best
@@ -421,6 +426,13 @@ def evaluate(
         _check_type("requirements", requirements, Requirements)
     impact, catalog = _inputs(impact, catalog)
     space = space_of(catalog, design)
+    mechanism = catalog.protection.get(design.protection or "")
+    if mechanism is not None and mechanism.database_only and workload.kind != "database":
+        raise ValueError(
+            f"design.protection: {design.protection!r} is database-native and the workload's "
+            f"kind is {workload.kind!r}; use kind = 'database' or one of "
+            + ", ".join(repr(k) for k, x in catalog.protection.items() if not x.database_only)
+        )
     req = requirements if requirements is not None else _OPEN
     ev = evaluate_space(space, workload, req, impact, catalog)
     return make_plan(ev, 0, workload, requirements, impact, catalog)
@@ -445,6 +457,9 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
     if path == Path.OFFSITE:
         m = catalog.offsite[k.offsite[int(sp.offsite[row])]]
         return f"off-site copy on {catalog.targets[m.target].label or m.target}"
+    if path == Path.PROTECTION:
+        key = k.protection[int(sp.protection[row])]
+        return protection_words(catalog.protection[key], key)
     key = k.targets[int(sp.longterm[row])]
     return f"long-term (GFS) points on {catalog.targets[key].label or key}"
 
@@ -521,10 +536,19 @@ def make_plan(
             f"finish, longer than the interval {format_duration(float(ev.interval[row]))}"
         )
     if not ev.link_ok[row]:
-        violations.append(
-            f"the link carries {format_throughput(float(ev.paths.traffic[row]))} on average, "
-            "more than its bandwidth"
-        )
+        k = int(sp.protection[row])
+        mech = catalog.protection[sp.keys.protection[k]] if k >= 0 else None
+        if mech is not None and not math.isfinite(float(ev.rpo_rows[Path.PROTECTION, row])):
+            peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+            violations.append(
+                f"the link cannot carry the peak writes ({format_throughput(peak)}) that "
+                f"{mech.label or sp.keys.protection[k]} ships to the other site"
+            )
+        else:
+            violations.append(
+                f"the link carries {format_throughput(float(ev.paths.traffic[row]))} on "
+                "average, more than its bandwidth"
+            )
     keys = sp.keys
     storage: dict[str, float] = {}
     for role, idx in (
@@ -639,6 +663,9 @@ _CLOCK_WORDS = {
     "replay": "replaying the incremental chain: {}",
     "instant_recovery": "instant recovery runs it from the backup files: {}",
     "restore_complete": "full speed once the restore completes after {}",
+    "revert": "reverting to the point (volume revert, failover or rewind): {}",
+    "mount": "starting the item restore: {}",
+    "log_replay": "replaying the database log: {}",
 }
 
 
@@ -665,7 +692,14 @@ def _path_words(
         size = float(ev.paths.clock.share[s]) * workload.final_size
         read = float(ev.paths.read[Path(p)][row])
         transfer = f"moving {format_size(size)} at {format_throughput(read)}"
-    how = "failing over to the" if p == Path.FAILOVER else "restoring from the"
+    if p == Path.PROTECTION:  # the item path moves the share at its own throughput
+        k = int(ev.space.protection[row])
+        mech = catalog.protection[ev.space.keys.protection[k]]
+        size = float(ev.paths.clock.share[s]) * workload.final_size
+        transfer = f"copying {format_size(size)} at {format_throughput(mech.item_throughput)}"
+    how = {Path.FAILOVER: "failing over to the", Path.PROTECTION: "recovering from the"}.get(
+        Path(p), "restoring from the"
+    )
     return f"{how} {_copy_words(ev, row, p, catalog)}: " + clock_words(
         path_clock(ev, row, s, p), transfer
     )

@@ -51,6 +51,7 @@ _ITEMS = {
     "offsite_fees": "off-site fees",
     "drills": "restore drills",
     "one_time": "one-off purchases (amortised)",
+    "protection": "protection mechanism (snapshots, journal, database)",
 }
 
 #: items of the monthly bill that are not run costs (one-off purchases, amortised)
@@ -96,7 +97,8 @@ class ScenarioOutcome(_Result):
     path: str = Field(
         description=(
             "Recovery path that gives these figures: 'failover', 'restore:primary', "
-            "'restore:offsite', 'restore:longterm' or 'none'."
+            "'restore:offsite', 'restore:longterm', 'protection' (the design's protection "
+            "mechanism: snapshots, journal, database) or 'none'."
         )
     )
     recovered_from: str = Field(description="The copy recovered from, in words.")
@@ -151,8 +153,9 @@ class Plan(_Result):
         description=(
             "Outlay by item [currency/month]: storage, requests (object-storage requests), "
             "link (the provider's port), circuit (the carrier circuit to it), standby, "
-            "licences (backup software), offsite_fees, drills, and one_time (one-off "
-            "purchases amortised over amortisation_years; every other item is run cost)."
+            "licences (backup software), offsite_fees, drills, protection (the protection "
+            "mechanism, its setup amortised), and one_time (one-off purchases amortised over "
+            "amortisation_years; every other item is run cost)."
         )
     )
     one_time_cost: float = Field(

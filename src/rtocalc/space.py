@@ -18,7 +18,9 @@ what it holds:
 - :mod:`rtocalc._space_figures`: figures per combination of catalog choices;
 - :mod:`rtocalc._space_interval`: the backup interval solve;
 - :mod:`rtocalc._space_kernel`: :func:`evaluate_space` (a recovery path is a unit there);
-- :mod:`rtocalc._space_costs`: storage and monthly outlay (:func:`row_costs`).
+- :mod:`rtocalc._space_costs`: storage and monthly outlay (:func:`row_costs`);
+- :mod:`rtocalc._space_protection`: the protection axis (snapshots, journals,
+  database-native protection): its catalog tables and figures.
 
 Private module: the public entry points are :func:`rtocalc.cheapest` and
 :func:`rtocalc.evaluate`.
@@ -41,6 +43,7 @@ from ._space_design import (
 from ._space_evaluation import Evaluation, gather_rows, path_clock, take_rows
 from ._space_kernel import evaluate_space
 from ._space_paths import INTERVAL_DEPENDENT, NO_PATH, PATHS, Path, PathFigures, path_rto
+from ._space_protection import protection_words
 from ._space_tables import REPLICATION, FloatArray, IntArray
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "has_offsite",
     "path_clock",
     "path_rto",
+    "protection_words",
     "row_costs",
     "space_of",
     "take_rows",

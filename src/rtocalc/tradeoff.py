@@ -271,7 +271,7 @@ def frontier(
     _check_type("requirements", req, Requirements)
     grid = _grid(intervals)
     cap = None if max_cost is None else parse_money(max_cost, "max_cost", currency=catalog.currency)
-    space = build_space(catalog, req.retention)
+    space = build_space(catalog, req.retention, database=workload.kind == "database")
     ev, points = _frontier(
         space, workload, req, impact, catalog, grid, cap, asked=requirements is not None
     )
@@ -767,7 +767,10 @@ def _cost_curve(
     held = {s: v for s, v in held.items() if math.isfinite(v)}
     moving = limited if scopes is None else [s for s in SCOPES if s in scopes]
     ask = max(requirements.limit(axis, s) for s in moving)
-    space = space if space is not None else build_space(catalog, requirements.retention)
+    if space is None:
+        space = build_space(
+            catalog, requirements.retention, database=workload.kind == "database"
+        )
     bound = bound if bound is not None else _bound(space, workload, requirements.retention, catalog)
     if axis == "rto":
         raw = _rto_steps(

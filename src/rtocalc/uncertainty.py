@@ -478,6 +478,9 @@ class UncertainWorkload(_Frozen):
     compute_cost: Uncertain = Field(0.0, description="Production compute [currency/month].")
     secondary_distance_km: float = Field(50.0, description="Distance to the secondary site [km].")
     horizon: float = Field(3.0, description="Planning horizon [year].")
+    kind: Literal["server", "database"] = Field(
+        "server", description="'server' or 'database' (see Workload.kind)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -519,6 +522,7 @@ class UncertainWorkload(_Frozen):
             values[name] = float(np.clip(_quantile(x, qq), lo, hi))
         values["secondary_distance_km"] = self.secondary_distance_km
         values["horizon"] = self.horizon
+        values["kind"] = self.kind
         return Workload.model_validate(values)
 
     def median(self) -> Workload:
