@@ -32,7 +32,7 @@ from .models import (
     Retention,
     Workload,
 )
-from .retention import _retention_columns, unique_change
+from .retention import _retention_columns, gfs_nesting, unique_change
 from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
 
 FloatArray = NDArray[np.float64]
@@ -507,6 +507,8 @@ def _gfs_period(retention: Retention) -> float:
         return HOURS_PER_WEEK
     if retention.monthly:
         return HOURS_PER_MONTH
+    if retention.quarterly:
+        return 3.0 * HOURS_PER_MONTH
     if retention.yearly:
         return HOURS_PER_YEAR
     return float("inf")
@@ -2184,7 +2186,9 @@ def _retention_tables(
         full_every=7,
         weekly=ret.weekly,
         monthly=ret.monthly,
+        quarterly=ret.quarterly,
         yearly=ret.yearly,
+        nesting=gfs_nesting(**ret.calendar),
         block_clone=axes(np.array([False, True])[None, :]),
         point_days=1.0,
         daily_change=change,
@@ -2271,6 +2275,7 @@ def unmet_points(
         for n, name in (
             (retention.weekly, "weekly"),
             (retention.monthly, "monthly"),
+            (retention.quarterly, "quarterly"),
             (retention.yearly, "yearly"),
         )
         if n
