@@ -347,6 +347,7 @@ def asks(draw: st.DrawFn) -> Requirements:
             "daily": draw(st.integers(1, 30)),
             "weekly": draw(st.integers(0, 8)),
             "monthly": draw(st.integers(0, 12)),
+            "quarterly": draw(st.sampled_from([0, 0, 4])),
             "yearly": draw(st.integers(0, 3)),
         },
         offsite=draw(st.booleans()),
@@ -404,7 +405,9 @@ def requirement_models(draw: st.DrawFn) -> Requirements:
             "daily": draw(st.integers(1, 3650)),
             "weekly": draw(st.integers(0, 520)),
             "monthly": draw(st.integers(0, 1200)),
+            "quarterly": draw(st.integers(0, 400)),
             "yearly": draw(st.integers(0, 100)),
+            **draw(gfs_calendars()),
         },
         offsite=draw(st.booleans()),
         immutable=draw(st.booleans()),
@@ -413,6 +416,28 @@ def requirement_models(draw: st.DrawFn) -> Requirements:
         wrt=wrt,
         incident=draw(st.sampled_from(["typical", "worst"])),
     )
+
+
+@st.composite
+def gfs_calendars(draw: st.DrawFn) -> dict[str, Any]:
+    """GFS calendar settings of a retention (some of them, in any accepted spelling)."""
+    from rtocalc.units import MONTHS, WEEKDAYS, WEEKS
+
+    weekday = st.sampled_from(WEEKDAYS)
+    day = st.builds(lambda w, d: f"{w} {d}", st.sampled_from(WEEKS), weekday) | st.builds(
+        lambda n: f"day {n}", st.integers(1, 31)
+    )
+    # the defaults often, so that tiers nest in some draws and not in others
+    settings = {
+        "weekly_on": st.just("sunday") | weekday,
+        "monthly_on": st.just("first sunday") | day,
+        "quarterly_on": st.just("first sunday") | day,
+        "quarterly_month": st.sampled_from(["first", "last"]),
+        "yearly_on": st.just("first sunday") | day,
+        "yearly_month": st.sampled_from(MONTHS) | st.integers(1, 12),
+    }
+    keys = draw(st.lists(st.sampled_from(sorted(settings)), unique=True, max_size=6))
+    return {key: draw(settings[key]) for key in keys}
 
 
 @st.composite
@@ -439,4 +464,5 @@ def retention_policies(draw: st.DrawFn) -> dict[str, Any]:
         gfs_change_method=draw(st.sampled_from(GFS_CHANGE_METHODS)),
         annual_growth=draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0, 3.0])),
         years=draw(st.sampled_from([0.0, 1.0, 3.0])),
+        **draw(gfs_calendars()),
     )

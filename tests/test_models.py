@@ -895,3 +895,54 @@ def test_copies_and_round_trips_stay_read_only(default_scenario):
     for clone in (pickle.loads(pickle.dumps(uncertain)), copy.deepcopy(uncertain)):
         assert clone == uncertain and not _mutable_parts(clone)
     assert not _mutable_parts(uncertain)
+
+
+def test_retention_quarterly_and_calendar():
+    # Issue 14: a quarterly tier (0..400) in the text and table forms, and the GFS
+    # calendar settings, validated and in canonical form.
+    ret = Retention.model_validate("14 daily, 8 weekly, 12 monthly, 4 quarterly, 7 yearly")
+    assert ret.quarterly == 4 and ret.gfs
+    assert Retention.model_validate("14d, 4q") == Retention(daily=14, quarterly=4)
+    assert Retention(quarterly=1).gfs and Retention(quarterly=4).reach_days == 365.0
+    assert str(ret) == "14 daily, 8 weekly, 12 monthly, 4 quarterly, 7 yearly"
+    moved = Retention(
+        monthly=3, weekly_on="Monday", monthly_on="LAST  friday", quarterly_month="last",
+        yearly_on="day 31", yearly_month=6,
+    )  # fmt: skip
+    assert moved.calendar == {
+        "weekly_on": "monday",
+        "monthly_on": "last friday",
+        "quarterly_on": "first sunday",
+        "quarterly_month": "last",
+        "yearly_on": "day 31",
+        "yearly_month": "june",
+    }
+    assert str(moved).startswith("14 daily, 3 monthly (weekly_on monday; ")
+    assert Retention.model_validate(moved.model_dump()) == moved
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("quarterly", 401, "quarterly: 401 is out of range; keep 0..400 quarterly"),
+        ("quarterly", 1.5, "quarterly: 1.5 is not a whole number of points"),
+        ("weekly_on", "sun", "weekly_on: 'sun' is not a weekday; use one of monday"),
+        ("monthly_on", "fifth sunday", "monthly_on: 'fifth sunday' is not a day of the month"),
+        ("monthly_on", "day 0", "monthly_on: 'day 0' is not a day of the month; use"),
+        ("quarterly_on", 3, "quarterly_on: 3 is not a day of the month"),
+        ("quarterly_month", "middle", "quarterly_month: 'middle' is not a month of a quarter"),
+        ("yearly_on", "first", "yearly_on: 'first' is not a day of the month"),
+        ("yearly_month", 0, "yearly_month: 0 is not a month; use a month name or 1..12"),
+        ("yearly_month", "janvier", "yearly_month: 'janvier' is not a month"),
+    ],
+)
+def test_retention_bad_quarterly_or_calendar_names_field_and_form(field, value, message):
+    with pytest.raises(ValidationError) as info:
+        Requirements(rpo="1 h", rto="1 h", retention={"daily": 14, field: value})
+    assert message in str(info.value)
+    assert "retention" in str(info.value)
+
+
+def test_retention_text_rejects_quarterly_out_of_range():
+    with pytest.raises(ValidationError, match=r"quarterly: .* has 500 quarterly; keep 0\.\.400"):
+        Retention.model_validate("14 daily, 500 quarterly")

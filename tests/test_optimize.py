@@ -31,9 +31,9 @@ from rtocalc import (
     simulate,
 )
 from rtocalc._search import both_ends as _both_ends
-from rtocalc.models import SCHEMES, SCOPES
+from rtocalc.models import SCHEMES, SCOPES, Retention
 from rtocalc.optimize import _cheapest, explain, make_plan, order
-from rtocalc.space import Evaluation, build_space, evaluate_space
+from rtocalc.space import Evaluation, build_space, evaluate_space, unmet_points
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -262,7 +262,7 @@ def test_chosen_design_is_cheapest_feasible_row(catalog, workload, ask):
     ask=asks(),
     factor=st.floats(0.1, 0.95),
     which=st.sampled_from(
-        ["rpo", "rto", "daily", "weekly", "monthly", "yearly", "offsite", "immutable"]
+        ["rpo", "rto", "daily", "weekly", "monthly", "quarterly", "yearly", "offsite", "immutable"]
     ),
 )
 def test_tighter_ask_never_costs_less(default, workload, ask, factor, which):
@@ -621,3 +621,36 @@ def test_no_result_carries_nan(catalog, workload, ask, costs, scopes):
     )
     for res in results:
         assert not _nan_fields(res), type(res).__name__
+
+
+def test_quarterly_points_and_calendar_reach_the_optimiser(default):
+    # Issue 14: quarterly points and the GFS calendar flow from Retention into the design
+    # space's storage tables, so cheapest() prices them. 1 TB, 12 monthly points hold a
+    # year; 8 quarterly points reach two years, 4 of them beyond the monthly ones, and
+    # monthly points on the 1st share none of the 8 Sunday weeklies.
+    w = Workload(data_size="1 TB", daily_change="5%/day", horizon=0.0)
+
+    def plan(retention):
+        res = cheapest(w, Requirements(rpo="1 d", rto="3 d", retention=retention))
+        assert res.plan is not None
+        return res.plan
+
+    base = plan("14 daily, 12 monthly")
+    more = plan("14 daily, 12 monthly, 8 quarterly")
+    assert more.monthly_cost > base.monthly_cost
+    assert sum(more.storage_gb.values()) > sum(base.storage_gb.values())
+    nested = plan({"daily": 14, "weekly": 8, "monthly": 3})
+    apart = plan({"daily": 14, "weekly": 8, "monthly": 3, "monthly_on": "day 1"})
+    assert apart.monthly_cost >= nested.monthly_cost
+    assert sum(apart.storage_gb.values()) > sum(nested.storage_gb.values())
+    assert "4 quarterly" in unmet_points_text("14 daily, 4 quarterly")
+
+
+def unmet_points_text(retention: str) -> str:
+    """unmet_points of a design whose GFS points stay on the primary site."""
+    cat = Catalog.default()
+    ret = Retention.model_validate(retention)
+    space = build_space(cat, ret)
+    offsite_ok = ~np.asarray(space.longterm >= 0) & (space.offsite >= 0)
+    row = int(np.flatnonzero(offsite_ok)[0])
+    return unmet_points(space, row, cat, ret, "offsite")

@@ -45,10 +45,11 @@ from rtocalc.retention import (
     SCHEMES,
     StorageEstimate,
     _retention_columns,
+    gfs_nesting,
     retention_storage,
     unique_change,
 )
-from strategies import retention_policies
+from strategies import gfs_calendars, retention_policies
 
 REFERENCE_CSV = Path(__file__).parent / "data" / "retention_reference.csv"
 
@@ -1177,3 +1178,126 @@ def test_validation_messages(kwargs, message):
     with pytest.raises(ValueError, match="use") as info:
         retention_storage(args.pop("data_size"), **args)
     assert str(info.value).startswith(message)
+
+
+# ---------------------------------------------------------------------------------------
+# 5. GFS calendar settings (issue 14, last part)
+# ---------------------------------------------------------------------------------------
+
+CALENDAR_KEYS = (
+    "weekly_on", "monthly_on", "quarterly_on", "quarterly_month", "yearly_on", "yearly_month",
+)  # fmt: skip
+
+def _pairs(nest):
+    """The (coarser, finer) tier pairs that nest, as letters."""
+    return {"WMQY"[i] + "WMQY"[j] for i in range(4) for j in range(i) if nest[i, j]}
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        # pureengine.js defaults (GFSWeeklyDay 6 = Sunday, first Sunday of the month, the
+        # quarter's first month, January): every tier nests in every finer one
+        ({}, {"MW", "QW", "QM", "YW", "YM", "YQ"}),
+        # weeklies on Monday: no Sunday point is a weekly one; the others still nest
+        (dict(weekly_on="monday"), {"QM", "YM", "YQ"}),
+        # monthly on the 1st: not a weekday rule, and no longer the quarterly's or
+        # yearly's day (they stay first Sundays, so they nest in the weekly and each other)
+        (dict(monthly_on="day 1"), {"QW", "YW", "YQ"}),
+        # quarterly on the second Sunday: on Sunday, but not the monthly's or yearly's day
+        (dict(quarterly_on="second sunday"), {"MW", "QW", "YW", "YM"}),
+        # the quarter's last month: January is not one of March, June, September, December
+        (dict(quarterly_month="last"), {"MW", "QW", "QM", "YW", "YM"}),
+        (
+            dict(quarterly_month="last", yearly_month="december"),
+            {"MW", "QW", "QM", "YW", "YM", "YQ"},
+        ),
+        # yearly in July (a quarter's first month) keeps nesting; in June it does not
+        (dict(yearly_month=7), {"MW", "QW", "QM", "YW", "YM", "YQ"}),
+        (dict(yearly_month="June"), {"MW", "QW", "QM", "YW", "YM"}),
+        # the same day of the month in every tier nests in each other, not in the weekly
+        (dict(monthly_on="day 15", quarterly_on="day 15", yearly_on="Day  15"), {"QM", "YM", "YQ"}),
+        # 'fourth' and 'last' differ in months with five such weekdays
+        (dict(monthly_on="fourth sunday", yearly_on="last sunday"), {"MW", "QW", "YW"}),
+    ],
+)
+def test_gfs_nesting_table(settings, expected):
+    assert _pairs(gfs_nesting(**settings)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("weekly_on", "sun", "not a weekday"),
+        ("weekly_on", 6, "not a weekday"),
+        ("monthly_on", "fifth sunday", "not a day of the month"),
+        ("monthly_on", "day 32", "not a day of the month"),
+        ("monthly_on", "day 0", "not a day of the month"),
+        ("quarterly_on", "", "not a day of the month"),
+        ("yearly_on", None, "not a day of the month"),
+        ("quarterly_month", "middle", "not a month of a quarter"),
+        ("yearly_month", 13, "not a month"),
+        ("yearly_month", "sept", "not a month"),
+        ("yearly_month", True, "not a month"),
+    ],
+)
+def test_calendar_settings_errors_name_the_setting(name, value, accepted):
+    with pytest.raises(ValueError, match=rf"^{name}: .*{accepted}; use "):
+        retention_storage(100.0, daily_change=0.05, points=14, weekly=4, **{name: value})
+    with pytest.raises(ValueError, match=rf"^{name}: "):
+        gfs_nesting(**{name: value})
+
+
+def test_calendar_without_gfs_points_changes_nothing():
+    # The settings only say where GFS points fall: without them the chain is unchanged.
+    kw = dict(daily_change=0.05, data_reduction=2.0, scheme="synthetic_full", points=14)
+    moved = dict(weekly_on="monday", monthly_on="day 1", yearly_on="day 3", yearly_month=5)
+    assert retention_storage(1000.0, **kw, **moved).stored_gb == 1925.0
+
+
+@settings(max_examples=200)
+@given(policy=retention_policies(), cal=gfs_calendars())
+def test_a_calendar_that_shares_fewer_points_never_stores_less(policy, cal):
+    # Moving a tier off its finer tiers' days only removes shared points: every calendar
+    # stores at least what the simulator's default calendar stores, never less.
+    default = {k: v for k, v in policy.items() if k not in CALENDAR_KEYS}
+    a = retention_storage(100.0, **default)
+    b = retention_storage(100.0, **default, **cal)
+    assert b.stored_gb >= a.stored_gb * (1.0 - 1e-12)
+
+
+@pytest.mark.parametrize(
+    "cal",
+    [
+        dict(weekly_on="monday"),
+        dict(monthly_on="day 1"),
+        dict(quarterly_on="second sunday", yearly_month="june"),
+        dict(monthly_on="last friday", quarterly_on="day 28", yearly_on="day 28"),
+    ],
+)
+def test_one_more_point_on_calendars_that_share_fewer_points(cal):
+    # The grid sweep of test_one_more_point_along_every_count_of_a_grid on calendars
+    # where some tiers nest in no finer tier: still monotone in every count.
+    rng = np.random.default_rng(141)
+    n = 2000
+    policy = dict(
+        daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
+        scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
+        points=rng.integers(1, 50, n),
+        interval=rng.choice([4.0, 12.0, 24.0, 72.0], n),
+        full_every=np.array(["weekly", "monthly", "3", "10"])[rng.integers(0, 4, n)],
+        weekly=rng.integers(0, 12, n),
+        monthly=rng.integers(0, 24, n),
+        quarterly=rng.integers(0, 8, n),
+        yearly=rng.integers(0, 8, n),
+        block_clone=rng.integers(0, 2, n),
+        annual_growth=rng.choice([0.0, 0.2, 1.0], n),
+        years=3.0,
+        **cal,
+    )
+    for method in GFS_CHANGE_METHODS:
+        base = np.asarray(retention_storage(100.0, gfs_change_method=method, **policy).stored_gb)
+        for count in RETENTION_COUNTS:
+            more = {**policy, count: policy[count] + 1}
+            up = np.asarray(retention_storage(100.0, gfs_change_method=method, **more).stored_gb)
+            assert np.all(up >= base * (1.0 - 1e-12)), (method, count)

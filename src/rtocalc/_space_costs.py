@@ -16,7 +16,7 @@ from . import cost, physics
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
 from .models import SCHEMES, Catalog, Retention, Workload
-from .retention import _retention_columns, unique_change
+from .retention import _retention_columns, gfs_nesting, unique_change
 from .units import GB_PER_TB, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR
 
 
@@ -423,7 +423,9 @@ def _retention_tables(
         full_every=7,
         weekly=ret.weekly,
         monthly=ret.monthly,
+        quarterly=ret.quarterly,
         yearly=ret.yearly,
+        nesting=gfs_nesting(**ret.calendar),
         block_clone=np.array([False, True])[None, :] if clone is None else clone,
         point_days=1.0,
         daily_change=change,

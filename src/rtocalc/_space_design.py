@@ -471,6 +471,7 @@ def unmet_points(
         for n, name in (
             (retention.weekly, "weekly"),
             (retention.monthly, "monthly"),
+            (retention.quarterly, "quarterly"),
             (retention.yearly, "yearly"),
         )
         if n

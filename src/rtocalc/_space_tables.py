@@ -33,6 +33,8 @@ def finest_gfs_period(retention: Retention) -> float:
         return HOURS_PER_WEEK
     if retention.monthly:
         return HOURS_PER_MONTH
+    if retention.quarterly:
+        return 3.0 * HOURS_PER_MONTH
     if retention.yearly:
         return HOURS_PER_YEAR
     return float("inf")

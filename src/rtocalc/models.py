@@ -33,6 +33,13 @@ from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from . import units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
+from .units import (
+    GFS_CALENDAR_DEFAULTS,
+    gfs_day,
+    gfs_month,
+    gfs_quarter_month,
+    gfs_weekday,
+)
 
 __all__ = [
     "SCHEMES",
@@ -325,14 +332,29 @@ class Workload(_Model):
 
 # --- the business ask --------------------------------------------------------------------
 
-_RETENTION_WORDS = {"daily": "daily", "weekly": "weekly", "monthly": "monthly", "yearly": "yearly"}
-_RETENTION_RE = re.compile(r"^\s*([0-9]+)\s*(daily|weekly|monthly|yearly|d|w|m|y)\s*$", re.I)
-_RETENTION_ABBR = {"d": "daily", "w": "weekly", "m": "monthly", "y": "yearly"}
+_RETENTION_WORDS = {
+    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly",
+    "yearly": "yearly",
+}  # fmt: skip
+_RETENTION_RE = re.compile(
+    r"^\s*([0-9]+)\s*(daily|weekly|monthly|quarterly|yearly|d|w|m|q|y)\s*$", re.I
+)
+_RETENTION_ABBR = {"d": "daily", "w": "weekly", "m": "monthly", "q": "quarterly", "y": "yearly"}
 _RETENTION_LIMITS = {
     "daily": (1, 3650),
     "weekly": (0, 520),
     "monthly": (0, 1200),
+    "quarterly": (0, 400),
     "yearly": (0, 100),
+}
+#: The GFS calendar settings of Retention and how each is checked and put in canonical form.
+_CALENDAR_CHECKS = {
+    "weekly_on": gfs_weekday,
+    "monthly_on": gfs_day,
+    "quarterly_on": gfs_day,
+    "quarterly_month": gfs_quarter_month,
+    "yearly_on": gfs_day,
+    "yearly_month": gfs_month,
 }
 _RETENTION_FORM = "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
 
@@ -346,18 +368,42 @@ class Retention(_Model):
     """How far back restore points must reach: grandfather-father-son (GFS).
 
     ``daily`` is the number of days of short-term restore points (taken at the backup
-    interval); ``weekly``, ``monthly``, ``yearly`` count long-term full points.
+    interval); ``weekly``, ``monthly``, ``quarterly``, ``yearly`` count long-term full
+    points. The calendar settings (``weekly_on`` .. ``yearly_month``, the Restore Point
+    Simulator's defaults) say on which day each tier's points fall; they change storage
+    only through which tiers share points (see :func:`rtocalc.retention.gfs_nesting`).
 
     Examples
     --------
     >>> Retention.model_validate("14 daily, 8 weekly, 12 monthly, 7 yearly").yearly
     7
+    >>> Retention(daily=14, monthly=12, quarterly=8, monthly_on="Day 1").monthly_on
+    'day 1'
     """
 
     daily: int = Field(14, ge=1, le=3650, description="Days of short-term restore points [day].")
     weekly: int = Field(0, ge=0, le=520, description="Weekly long-term points kept [-].")
     monthly: int = Field(0, ge=0, le=1200, description="Monthly long-term points kept [-].")
+    quarterly: int = Field(0, ge=0, le=400, description="Quarterly long-term points kept [-].")
     yearly: int = Field(0, ge=0, le=100, description="Yearly long-term points kept [-].")
+    weekly_on: str = Field("sunday", description="Weekday of the weekly points.")
+    monthly_on: str = Field(
+        "first sunday",
+        description="Day of the monthly points: '<first|second|third|fourth|last> <weekday>' "
+        "or 'day N' (N in 1..31).",
+    )
+    quarterly_on: str = Field(
+        "first sunday", description="Day of the quarterly points in their month, as monthly_on."
+    )
+    quarterly_month: Literal["first", "last"] = Field(
+        "first", description="Month of the quarter of the quarterly points: 'first' or 'last'."
+    )
+    yearly_on: str = Field(
+        "first sunday", description="Day of the yearly points in their month, as monthly_on."
+    )
+    yearly_month: str = Field(
+        "january", description="Month of the yearly points: a month name (or 1..12)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -391,7 +437,13 @@ class Retention(_Model):
             _raise_errors(cls.__name__, errors)
         return out
 
-    @field_validator("daily", "weekly", "monthly", "yearly", mode="before")
+    @field_validator(*_CALENDAR_CHECKS, mode="before")
+    @classmethod
+    def _calendar(cls, v: Any, info: ValidationInfo) -> str:
+        key = _name(info)
+        return _CALENDAR_CHECKS[key](key, v)
+
+    @field_validator("daily", "weekly", "monthly", "quarterly", "yearly", mode="before")
     @classmethod
     def _count(cls, v: Any, info: ValidationInfo) -> int:
         key = _name(info)
@@ -422,17 +474,35 @@ class Retention(_Model):
 
     @property
     def gfs(self) -> bool:
-        """Whether any long-term (weekly, monthly or yearly) points are kept."""
-        return self.weekly + self.monthly + self.yearly > 0
+        """Whether any long-term (weekly, monthly, quarterly or yearly) points are kept."""
+        return self.weekly + self.monthly + self.quarterly + self.yearly > 0
+
+    @property
+    def calendar(self) -> dict[str, str]:
+        """The GFS calendar settings, as keyword arguments of ``retention_storage``."""
+        return {key: getattr(self, key) for key in _CALENDAR_CHECKS}
 
     @property
     def reach_days(self) -> float:
         """How far back the oldest restore point reaches [day]."""
-        return float(max(self.daily, 7 * self.weekly, 30.4167 * self.monthly, 365 * self.yearly))
+        return float(
+            max(
+                self.daily,
+                7 * self.weekly,
+                30.4167 * self.monthly,
+                91.25 * self.quarterly,
+                365 * self.yearly,
+            )
+        )
 
     def __str__(self) -> str:
         parts = [f"{getattr(self, k)} {k}" for k in _RETENTION_WORDS if getattr(self, k)]
-        return ", ".join(parts)
+        moved = [
+            f"{key} {getattr(self, key)}"
+            for key, default in GFS_CALENDAR_DEFAULTS.items()
+            if getattr(self, key) != default
+        ]
+        return ", ".join(parts) + (f" ({'; '.join(moved)})" if moved else "")
 
 
 def _per_scope(v: Any, info: ValidationInfo) -> Any:

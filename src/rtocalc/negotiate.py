@@ -1245,12 +1245,15 @@ def _hard_offers(
                 f"the {ret.yearly} yearly points",
             )
         )
-    if ret.monthly or ret.yearly:
+    if ret.monthly or ret.quarterly or ret.yearly:
+        short = Retention(daily=ret.daily, weekly=ret.weekly, **ret.calendar)
         trials.append(
             (
                 "retention",
-                ask.model_copy(update={"retention": Retention(daily=ret.daily, weekly=ret.weekly)}),
-                "the monthly and yearly points",
+                ask.model_copy(update={"retention": short}),
+                "the monthly, quarterly and yearly points"
+                if ret.quarterly
+                else "the monthly and yearly points",
             )
         )
     if ret.daily > 7:

@@ -82,7 +82,7 @@ __all__ = [
 #: Top-level fields of an inventory that ``rtocalc portfolio`` reads and ``check`` ignores.
 PORTFOLIO_FIELDS = ("policy", "budget", "links", "restore_capacity", "objective", "impacts")
 _TOL = 1e-9  # [h]: the tolerance of the model's own "meets" test (rtocalc.space)
-_RETENTION_KEYS = ("daily", "weekly", "monthly", "yearly")
+_RETENTION_KEYS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 _CURRENCY_FORM = "use e.g. 'USD', 'EUR'"
 
 
@@ -1677,7 +1677,10 @@ def _fixes(
     """
     cache = {} if cache is None else cache
     keeps = [
-        Retention(**{k: max(getattr(r, k), getattr(t.retention, k)) for k in _RETENTION_KEYS})
+        Retention(
+            **r.calendar,  # the deployed job's calendar, with the counts the tier needs
+            **{k: max(getattr(r, k), getattr(t.retention, k)) for k in _RETENTION_KEYS},
+        )
         for _, t, r, _ in requests
     ]
     # one search per tier (by name) and retention kept, over its distinct workloads

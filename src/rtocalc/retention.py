@@ -31,12 +31,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from ._array import _f
 from ._render import Column, Document, Rendered, Table
-from .units import HOURS_PER_DAY, HOURS_PER_MONTH, HOURS_PER_WEEK, HOURS_PER_YEAR
+from .units import (
+    HOURS_PER_DAY,
+    HOURS_PER_MONTH,
+    HOURS_PER_WEEK,
+    HOURS_PER_YEAR,
+    MONTHS,
+    gfs_day,
+    gfs_month,
+    gfs_quarter_month,
+    gfs_weekday,
+)
 
 __all__ = [
     "GFS_CHANGE_METHODS",
     "SCHEMES",
     "StorageEstimate",
+    "gfs_nesting",
     "retention_storage",
     "unique_change",
 ]
@@ -142,6 +153,38 @@ def _geo(
     return np.asarray(np.exp(log_rho * first) * ratio, dtype=float)
 
 
+def _credits(
+    nest: ArrayLike, counts: Sequence[FloatArray]
+) -> tuple[list[NDArray[np.bool_]], list[bool], list[bool]]:
+    """Which tiers may count points the chain and finer tiers hold, on a calendar.
+
+    ``nest`` is :func:`gfs_nesting`, ``counts`` the points kept per tier. A tier takes
+    the cover of the chain and of the finer tiers only when it nests in every finer tier
+    that keeps points: those tiers then nest in one another (the calendar's days are
+    transitive), their covers add up as on the default calendar, and one more point of
+    one tier moves the junction of one coarser tier only, which keeps storage monotone
+    in every count (one more point of a tier a coarser one does not nest in only takes
+    that tier's credit away). A tier that does not gets no credit (on the safe side).
+    Returns, per tier, whether it is credited (bool arrays), and whether weekly or
+    monthly chain fulls fall on its day.
+    """
+    nest = np.asarray(nest, dtype=bool)
+    eligible = []
+    for i in range(4):
+        ok = np.ones(np.shape(counts[0]), dtype=bool)
+        for j in range(i):
+            if not nest[i, j]:
+                ok = ok & ~(np.asarray(counts[j]) > 0.0)
+        eligible.append(ok)
+    on_weekly = [True, bool(nest[1, 0]), bool(nest[2, 0]), bool(nest[3, 0])]
+    # A monthly full is also a weekly point (on a weekly day), but crediting it to both
+    # tiers lets one more full save two GFS fulls, so that one more kept point could
+    # store less (2366 -> 2248 GB for 35 -> 36 points, test_one_more_point_on_calendars_
+    # that_share_fewer_points): it is credited to the monthly tier and those nested there.
+    on_monthly = [False, True, bool(nest[2, 1]), bool(nest[3, 1])]
+    return eligible, on_weekly, on_monthly
+
+
 class _Columns(NamedTuple):
     """All outputs of the vectorised core (arrays of one broadcast shape)."""
 
@@ -176,6 +219,7 @@ def _retention_columns(
     quarterly: ArrayLike = 0,
     full_every_min: ArrayLike | None = None,
     gfs_change_quarterly: ArrayLike | None = None,
+    nesting: ArrayLike | None = None,
 ) -> _Columns:
     r"""Worst-moment storage of a retention policy for whole columns of designs.
 
@@ -228,6 +272,9 @@ def _retention_columns(
         month against 35 for the longest); default ``full_every``.
     gfs_change_quarterly : array_like, optional
         As ``gfs_change_weekly`` for the quarterly tier (3 x 365/12 days).
+    nesting : array_like of bool, shape (4, 4), optional
+        :func:`gfs_nesting` of the GFS calendar (one for every design); default the
+        simulator's calendar, on which every tier nests in every finer one.
 
     Returns
     -------
@@ -305,6 +352,8 @@ def _retention_columns(
     counts = (W, M, Q, Y)
     given = (gfs_change_weekly, gfs_change_monthly, gfs_change_quarterly, gfs_change_yearly)
     cost = [np.where(clone_gfs, u(x, P), 1.0) for x, P in zip(given, periods, strict=True)]
+    nest = np.tril(np.ones((4, 4), dtype=bool), -1) if nesting is None else np.asarray(nesting)
+    credit, from_weekly_fulls, from_monthly_fulls = _credits(nest, (W, M, Q, Y))
     # A tier's points older than the finer tiers' and the chain's cover: the oldest of
     # them is taken to be the one just beyond a whole number of the finer periods, so a
     # tier's point j (0 = newest) is (j + 1) periods plus the finer periods old.
@@ -372,14 +421,26 @@ def _retention_columns(
             fulls * _DAYS_PER_WEEK,
             (fulls - np.where(even, 0.0, 1.0)) * fp,
         )
-        # days of history the chain (and then the finer tiers) always holds
-        cover = np.where(periodic, np.maximum(k_chain_w, 0.0), 0.0)
+        # days of history the chain (and then the finer tiers) always holds; the chain's
+        # fulls fall on the weekly day (weekly fulls) or the monthly day (monthly fulls)
+        # and carry the flags of the tiers whose points fall on that day too
+        chain_w = np.where(periodic, np.maximum(k_chain_w, 0.0), 0.0)
+        chain_m = np.where(monthly_fulls, fulls * _DAYS_PER_MONTH, 0.0)
         total = np.zeros_like(fulls)
         extra = np.zeros_like(fulls)
         rate = c / dt  # the chain's cost per day of a fast-cloned synthetic chain
+        spans: list[FloatArray] = []  # days of history each tier holds or shares
         for i, (n, P, cst) in enumerate(zip(counts, periods, cost, strict=True)):
-            if i == 1:  # monthly fulls carry the monthly flags
-                cover = np.maximum(cover, np.where(monthly_fulls, fulls * P, 0.0))
+            cover = np.where(
+                monthly_fulls,
+                chain_m if from_monthly_fulls[i] else 0.0,
+                chain_w if from_weekly_fulls[i] else 0.0,
+            )
+            for j in range(i):  # the finer tiers that hold this one's newer points
+                if nest[i, j]:  # ... their own points and the points they share
+                    cover = np.maximum(cover, spans[j])
+            cover = np.where(credit[i], cover, 0.0)
+            spans.append(np.maximum(cover, n * P))
             k = np.minimum(n, np.floor(cover / P + _EPS))
             m_ex = n - k
             # ages: extra point j (j = k .. n-1) is (j + 1) P + offset days old
@@ -393,7 +454,6 @@ def _retention_columns(
             head = np.where(clone_gfs, junction, cst)
             total = total + cst * sizes - (cst - head) * first_size
             extra = extra + m_ex
-            cover = np.maximum(cover, n * P)
             rate = cst / P
         return total, extra
 
@@ -587,6 +647,122 @@ def _full_period(value: ArrayLike | str) -> tuple[FloatArray, FloatArray]:
     return longest, shortest
 
 
+# --- GFS calendar ------------------------------------------------------------------------
+
+
+def gfs_nesting(
+    *,
+    weekly_on: str = "sunday",
+    monthly_on: str = "first sunday",
+    quarterly_on: str = "first sunday",
+    quarterly_month: str = "first",
+    yearly_on: str = "first sunday",
+    yearly_month: str | int = "january",
+) -> NDArray[np.bool_]:
+    r"""Which GFS tiers' points are always points of a finer tier, on a calendar.
+
+    A GFS point is the restore point nearest the tier's moment (at the job's GFS hour).
+    A coarser tier's point is also a finer tier's point exactly when the two moments fall
+    on the same day every time: then one full carries both flags, and the two tiers
+    share their points (they *nest*). The settings are those of the Veeam Restore Point
+    Simulator [1]_ and of Veeam's GFS retention [2]_, with the simulator's defaults.
+
+    Parameters
+    ----------
+    weekly_on : str, default 'sunday'
+        Weekday of the weekly points [weekday].
+    monthly_on : str, default 'first sunday'
+        Day of the month of the monthly points [day of month]: ``'<week> <weekday>'``
+        with week ``'first'``, ``'second'``, ``'third'``, ``'fourth'`` or ``'last'``, or
+        ``'day N'`` (N in 1..31; beyond the month's length, its last day).
+    quarterly_on : str, default 'first sunday'
+        Day of the quarterly points, in their month, as ``monthly_on`` [day of month].
+    quarterly_month : {'first', 'last'}, default 'first'
+        Month of the quarter the quarterly points fall in [month of quarter].
+    yearly_on : str, default 'first sunday'
+        Day of the yearly points, in their month, as ``monthly_on`` [day of month].
+    yearly_month : str or int, default 'january'
+        Month of the yearly points, a name or 1..12 [month].
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (4, 4)
+        ``nest[i, j]`` (tiers in the order weekly, monthly, quarterly, yearly; ``j < i``)
+        is True when every point of tier ``i`` is a point of the finer tier ``j``. The
+        diagonal and the upper triangle are False. Read-only.
+
+    Raises
+    ------
+    ValueError
+        If a setting is not one of the accepted forms; the message names the setting,
+        the value and the accepted form.
+
+    Notes
+    -----
+    With :math:`d_T` the day rule of tier :math:`T` (a (week, weekday) pair or a day of
+    the month), :math:`w` the weekly weekday and :math:`S_q` the quarter's months,
+
+    .. math::
+
+        \mathrm{nest}_{T,W} = [d_T = (\cdot, w)], \quad
+        \mathrm{nest}_{T,M} = [d_T = d_M], \quad
+        \mathrm{nest}_{Y,Q} = [d_Y = d_Q]\,[m_Y \in S_q]:
+
+    * a monthly, quarterly or yearly tier nests in the weekly tier when its rule is a
+      weekday rule on ``weekly_on``;
+    * a quarterly or yearly tier nests in the monthly tier when its rule equals
+      ``monthly_on`` (every month has a monthly point);
+    * the yearly tier nests in the quarterly tier when its rule equals ``quarterly_on``
+      and ``yearly_month`` is one of the quarters' months (January, April, July, October
+      for ``'first'``; March, June, September, December for ``'last'``).
+
+    A day-of-month rule never nests in the weekly tier: it falls on the weekly day only
+    in some months, and the worst moment is one where it does not. Otherwise the week
+    and the month do not change storage: the points of a tier stay a period apart
+    (28 to 35 days for a month), at the worst moment as at any other.
+
+    References
+    ----------
+    .. [1] T. Dewin, Restore Point Simulator, https://rps.dewin.me; source
+       https://github.com/tdewin/rps/blob/master/pureengine.js (``GFSWeeklyDay``,
+       ``GFSMonthlyMonthWeek``, ``GFSMonthlyDayOfMonth``, ``GFSQuarterlyMonth``,
+       ``GFSYearlyMonth``; ``markforGFS``).
+    .. [2] Veeam Backup & Replication User Guide, "Long-Term Retention Policy (GFS)".
+       https://helpcenter.veeam.com/docs/backup/vsphere/gfs_retention_policy.html
+
+    Examples
+    --------
+    The simulator's defaults nest every tier in every finer one:
+
+    >>> gfs_nesting().sum()
+    np.int64(6)
+
+    Monthly points on the 1st of the month share no point with the Sunday weeklies, and
+    yearly points in June are not points of the first month of a quarter:
+
+    >>> nest = gfs_nesting(monthly_on="day 1", yearly_month="june")
+    >>> bool(nest[1, 0]), bool(nest[3, 2]), bool(nest[3, 0])
+    (False, False, True)
+    """
+    w = gfs_weekday("weekly_on", weekly_on)
+    rules = (
+        gfs_day("monthly_on", monthly_on),
+        gfs_day("quarterly_on", quarterly_on),
+        gfs_day("yearly_on", yearly_on),
+    )
+    q_month = gfs_quarter_month("quarterly_month", quarterly_month)
+    y_month = MONTHS.index(gfs_month("yearly_month", yearly_month))  # 0 = January
+    nest = np.zeros((4, 4), dtype=bool)
+    for i, rule in enumerate(rules, start=1):
+        nest[i, 0] = rule.split()[0] != "day" and rule.split()[1] == w
+        if i >= 2:
+            nest[i, 1] = rule == rules[0]
+    quarter_months = range(0, 12, 3) if q_month == "first" else range(2, 12, 3)
+    nest[3, 2] = rules[2] == rules[1] and y_month in quarter_months
+    nest.flags.writeable = False
+    return nest
+
+
 def unique_change(
     days: ArrayLike,
     daily_change: ArrayLike,
@@ -733,6 +909,12 @@ def retention_storage(
     years: ArrayLike = 0.0,
     gfs_change_method: str = "rps",
     quarterly: ArrayLike = 0,
+    weekly_on: str = "sunday",
+    monthly_on: str = "first sunday",
+    quarterly_on: str = "first sunday",
+    yearly_on: str = "first sunday",
+    quarterly_month: str = "first",
+    yearly_month: str | int = "january",
 ) -> StorageEstimate:
     r"""Storage a backup retention policy needs at its worst moment.
 
@@ -779,6 +961,17 @@ def retention_storage(
         ``block_clone``.
     quarterly : array_like of int, default 0
         Quarterly GFS full backups kept [-].
+    weekly_on : str, default 'sunday'
+        GFS calendar (one for every design; the Restore Point Simulator's defaults):
+        weekday of the weekly points.
+    monthly_on, quarterly_on, yearly_on : str, default 'first sunday'
+        Day of the monthly points, and of the quarterly and yearly points in their
+        month: ``'<week> <weekday>'`` (week ``'first'`` .. ``'fourth'`` or ``'last'``)
+        or ``'day N'`` (N in 1..31, the month's last day beyond its length).
+    quarterly_month : {'first', 'last'}, default 'first'
+        Month of the quarter of the quarterly points.
+    yearly_month : str or int, default 'january'
+        Month of the yearly points, a name or 1..12.
 
     Returns
     -------
@@ -836,6 +1029,15 @@ def retention_storage(
     the first one beyond :math:`L` :math:`\min(u(P_T), g\,u_f/P_f)` for a gap :math:`g`
     days past :math:`L` (the finer tier's cost per day). Extra point :math:`j` of a tier
     is :math:`(j+1) P_T` plus the finer periods old.
+
+    *Calendar.* The settings change storage only through which tiers share their
+    points (:func:`gfs_nesting`): :math:`L` above counts only the chain's flags and the
+    finer tiers that tier :math:`T` nests in (weekly flags on the chain's fulls for
+    tiers on the weekly day, monthly fulls for tiers on the monthly day). A tier that
+    nests in none keeps all :math:`n_T` points outside the chain. The week of the month,
+    the month of the quarter or year, and the weekday (when every tier moves with it)
+    leave every tier's points a period apart and the worst moment unchanged; for
+    periodic schemes the chain's fulls are taken on the weekly (monthly) GFS day.
 
     The stored total is the maximum of short + long term over the phases that end a
     stretch of constant :math:`F_j`. Working space for merges and transforms, which the
@@ -898,6 +1100,16 @@ def retention_storage(
     ...                         scheme="active_full", points=30, full_every="monthly")
     >>> est.fulls, est.increments, round(est.stored_gb, 6)
     (3.0, 61.0, 4550.0)
+
+    Monthly points on the 1st of the month are not Sunday weeklies, so none of the 3
+    monthly points shares a weekly's full (the simulator: 6650 against 6150 GiB):
+
+    >>> kw = dict(daily_change=0.1, data_reduction=2.0, scheme="backup_copy", points=14,
+    ...           weekly=8, monthly=3)
+    >>> retention_storage(1000.0, **kw).stored_gb
+    6150.0
+    >>> retention_storage(1000.0, monthly_on="day 1", **kw).stored_gb
+    6650.0
     """
     # --- validation at the public boundary ---------------------------------------------
     D = _numeric("data_size", data_size, "a size in GB, e.g. 1000.0")
@@ -938,6 +1150,14 @@ def retention_storage(
     T = _numeric("years", years, "a horizon in years >= 0, e.g. 3.0")
     _require("years", T, T >= 0.0, "a non-negative horizon", "a horizon in years, e.g. 3.0")
     method = _gfs_method(gfs_change_method)
+    nesting = gfs_nesting(
+        weekly_on=weekly_on,
+        monthly_on=monthly_on,
+        quarterly_on=quarterly_on,
+        quarterly_month=quarterly_month,
+        yearly_on=yearly_on,
+        yearly_month=yearly_month,
+    )
 
     # --- schedule in points, then the vectorised core ----------------------------------
     dt = h / HOURS_PER_DAY
@@ -959,5 +1179,6 @@ def retention_storage(
         growth_factor=(1.0 + g) ** T,
         annual_growth=g,
         gfs_change_method=method,
+        nesting=nesting,
     )
     return StorageEstimate(**{k: _scalar_or_array(v) for k, v in cols._asdict().items()})

@@ -1313,3 +1313,82 @@ def format_money(amount: float, currency: str = "USD", *, per: str | None = "mo"
     if symbol is None:
         return f"{sign}{digits} {code}{suffix}"
     return f"{sign}{symbol}{digits}{suffix}"
+
+
+# ---------------------------------------------------------------------------
+# GFS calendar settings (the words of Retention and retention_storage)
+# ---------------------------------------------------------------------------
+
+#: Weekday names of the GFS calendar settings (``weekly_on``, ``monthly_on`` ...).
+WEEKDAYS: tuple[str, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+#: Weeks of a month (or of a quarter's or year's month) a GFS point can fall in.
+WEEKS: tuple[str, ...] = ("first", "second", "third", "fourth", "last")
+#: Month names of ``yearly_month``.
+MONTHS: tuple[str, ...] = (
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+)  # fmt: skip
+#: Months of a quarter its GFS point can fall in (``quarterly_month``).
+QUARTER_MONTHS: tuple[str, ...] = ("first", "last")
+_DAY_FORM = "'<first|second|third|fourth|last> <weekday>' or 'day N' (N in 1..31)"
+
+#: Calendar settings of :func:`retention_storage` and their defaults: the Restore Point
+#: Simulator's (``GFSWeeklyDay`` 6, ``GFSMonthlyDay`` 6 with ``GFSMonthlyMonthWeek`` 1,
+#: the same for the quarter's first month and for January).
+GFS_CALENDAR_DEFAULTS: dict[str, str] = {
+    "weekly_on": "sunday",
+    "monthly_on": "first sunday",
+    "quarterly_on": "first sunday",
+    "quarterly_month": "first",
+    "yearly_on": "first sunday",
+    "yearly_month": "january",
+}
+
+
+def gfs_weekday(name: str, value: object) -> str:
+    """``value`` as a weekday name (``'sunday'``), else a ValueError naming ``name``."""
+    text = " ".join(value.lower().split()) if isinstance(value, str) else None
+    if text in WEEKDAYS:
+        return text
+    raise ValueError(f"{name}: {value!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+
+
+def gfs_day(name: str, value: object) -> str:
+    """``value`` as a day of the month in canonical form (``'first sunday'``,
+    ``'day 15'``), else a ValueError naming ``name``, the value and the accepted form."""
+    text = " ".join(value.lower().split()) if isinstance(value, str) else ""
+    words = text.split()
+    if len(words) == 2 and words[0] in WEEKS and words[1] in WEEKDAYS:
+        return text
+    day = len(words) == 2 and words[0] == "day" and words[1].isdigit() and words[1].isascii()
+    if day and 1 <= int(words[1]) <= 31:
+        return f"day {int(words[1])}"
+    raise ValueError(
+        f"{name}: {value!r} is not a day of the month; use {_DAY_FORM}, e.g. 'first sunday'"
+    )
+
+
+def gfs_month(name: str, value: object) -> str:
+    """``value`` (a month name or 1..12) as a month name, else a ValueError naming it."""
+    is_integer = isinstance(value, numbers.Integral)  # numpy integers too
+    number = int(value) if is_integer and not isinstance(value, bool) else -1  # type: ignore[call-overload]
+    if 1 <= number <= 12:
+        return MONTHS[number - 1]
+    text = " ".join(value.lower().split()) if isinstance(value, str) else None
+    if text in MONTHS:
+        return text
+    if text is not None and text.isdigit() and text.isascii() and 1 <= int(text) <= 12:
+        return MONTHS[int(text) - 1]
+    raise ValueError(f"{name}: {value!r} is not a month; use a month name or 1..12, e.g. 'january'")
+
+
+def gfs_quarter_month(name: str, value: object) -> str:
+    """``value`` as ``'first'`` or ``'last'`` (month of a quarter), else a ValueError."""
+    text = " ".join(value.lower().split()) if isinstance(value, str) else None
+    if text in QUARTER_MONTHS:
+        return text
+    raise ValueError(
+        f"{name}: {value!r} is not a month of a quarter; use 'first' or 'last', e.g. 'first'"
+    )
