@@ -340,3 +340,26 @@ def test_plot_flag_writes_png_and_svg(tmp_path, capsys):
     capsys.readouterr()
     assert main(["negotiate", "--plot", str(tmp_path / "x.pdf")]) == 2
     assert "is not a .png or .svg file name" in capsys.readouterr().err
+
+
+def test_options_name_a_protection_mechanism_by_its_kind():
+    """A scenario recovered by a protection mechanism reads as what people do with it
+    ("revert or copy from a snapshot"), not as the kernel's path name."""
+    from rtocalc import Catalog, Design, Requirements, Workload, evaluate
+    from rtocalc.negotiate import _PATH_WORDS, _outcomes
+
+    catalog = Catalog.default()
+    design = Design(
+        interval="24 h", target="local_disk", scheme="forever_forward", protection="snapshot_local"
+    )
+    ask = Requirements(rpo="1 d", rto="1 d")
+    plan = evaluate(Workload(data_size="20 TB"), design, ask, catalog=catalog)
+    kinds = {k: m.kind for k, m in catalog.protection.items()}
+    outcomes = _outcomes(ask, plan, kinds)
+    by_protection = [
+        (o, p) for o, p in zip(outcomes, plan.by_scenario, strict=True) if p.path == "protection"
+    ]
+    assert by_protection, "hourly snapshots recover the deletion before a nightly backup does"
+    for o, _ in by_protection:
+        assert o.path == "protection:snapshot"
+        assert _PATH_WORDS[o.path] == "revert or copy from a snapshot"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -116,6 +116,11 @@ _PATH_WORDS = {
     "restore:primary": "restore from the backups",
     "restore:offsite": "restore from the off-site copy",
     "restore:longterm": "restore from the long-term copy",
+    # a protection mechanism, by its catalog kind (FailureOutcome.path)
+    "protection:snapshot": "revert or copy from a snapshot",
+    "protection:journal": "rewind the replication journal",
+    "protection:log_backup": "restore the database to a point in time",
+    "protection:replica": "switch to the delayed replica",
     "none": "nothing survives",
 }
 
@@ -272,7 +277,10 @@ class FailureOutcome(_Result):
     work_lost_worst: float = Field(description="Work lost in the worst incident [h].")
     downtime_limit: float = Field(description="The ask's downtime limit [h]; inf if none.")
     work_lost_limit: float = Field(description="The ask's limit on work lost [h]; inf if none.")
-    path: str = Field(description="Recovery path (as ScenarioOutcome.path).")
+    path: str = Field(
+        description="Recovery path (as ScenarioOutcome.path; a protection mechanism's with "
+        "its kind, e.g. 'protection:snapshot')."
+    )
     recovered_from: str = Field(description="The copy recovered from, in words.")
     meets: bool = Field(description="Whether the ask's limits are met.")
 
@@ -1008,9 +1016,13 @@ def _why(reason: Reason) -> str:
     return reason.message
 
 
-def _outcomes(ask: Requirements, plan: Plan) -> tuple[FailureOutcome, ...]:
-    """The plan's outcome per scenario, from its fields, against the ask's limits."""
+def _outcomes(
+    ask: Requirements, plan: Plan, kinds: Mapping[str, str]
+) -> tuple[FailureOutcome, ...]:
+    """The plan's outcome per scenario, from its fields, against the ask's limits;
+    ``kinds`` gives each protection mechanism's kind by catalog key."""
     out = []
+    mechanism = plan.design.protection
     for o in plan.by_scenario:
         worst = max(o.rto_worst, o.rto)
         rto_lim, rpo_lim = ask.limit("rto", o.scope), ask.limit("rpo", o.scope)
@@ -1027,7 +1039,11 @@ def _outcomes(ask: Requirements, plan: Plan) -> tuple[FailureOutcome, ...]:
                 work_lost_worst=o.rpo,
                 downtime_limit=rto_lim,
                 work_lost_limit=rpo_lim,
-                path=o.path,
+                path=(
+                    f"protection:{kinds[mechanism]}"
+                    if o.path == "protection" and mechanism is not None and mechanism in kinds
+                    else o.path
+                ),
                 recovered_from=o.recovered_from,
                 meets=bool(down <= rto_lim + 1e-9 and o.rpo <= rpo_lim + 1e-9),
             )
@@ -1084,6 +1100,7 @@ def _options(
     best_rto: CounterOffer | None,
     best_rpo: CounterOffer | None,
     labels: dict[str, str],
+    kinds: Mapping[str, str],
 ) -> tuple[Option, ...]:
     """The numbered options: the plan that meets the ask, the offers, what the budget buys.
 
@@ -1121,7 +1138,7 @@ def _options(
             meets_ask=bool(p.meets_requirements),
             gives_up=words,
             design=plain_design(p.design, labels),
-            outcomes=_outcomes(ask, p),
+            outcomes=_outcomes(ask, p, kinds),
             plan=p,
         )
         for i, ((name, p, words), tier) in enumerate(zip(entries, tiers, strict=True), 1)
@@ -1605,7 +1622,15 @@ def negotiate(
         ),
         questions=_questions(ask, res.plan, impact),
         history=_history,
-        options=_options(ask, res.plan, offers, best_rto, best_rpo, labels),
+        options=_options(
+            ask,
+            res.plan,
+            offers,
+            best_rto,
+            best_rpo,
+            labels,
+            {k: m.kind for k, m in catalog.protection.items()},
+        ),
         labels=labels,
         price_list=catalog.catalog,
     )
