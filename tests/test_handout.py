@@ -376,3 +376,19 @@ def test_options_name_a_protection_mechanism_by_its_kind():
     for o, _ in by_protection:
         assert o.path == "protection:snapshot"
         assert _PATH_WORDS[o.path] == "revert or copy from a snapshot"
+
+
+def test_a_design_names_its_protection_mechanism():
+    """A design with a protection mechanism says so, in catalog words and in keys."""
+    from rtocalc import Catalog, Design
+    from rtocalc._render import describe_design, plain_design
+    from rtocalc.negotiate import _labels
+
+    catalog = Catalog.default()
+    design = Design(
+        interval="30 min", target="local_disk", scheme="forever_forward",
+        protection="snapshot_immutable",
+    )  # fmt: skip
+    label = catalog.protection["snapshot_immutable"].label
+    assert f"also: {label}" in plain_design(design, _labels(catalog))
+    assert "protection snapshot_immutable" in describe_design(design)

@@ -274,10 +274,14 @@ def test_negotiation_equals_its_parts_computed_alone(
         if n.verdict == "over_budget":
             relaxations = [
                 ("retention", ret.yearly, {"retention": ret.model_copy(update={"yearly": 0})}),
-                (
+                (  # the long-term tiers beyond weekly dropped, the calendar kept
                     "retention",
-                    ret.monthly or ret.yearly,
-                    {"retention": Retention(daily=ret.daily, weekly=ret.weekly)},
+                    ret.monthly or ret.quarterly or ret.yearly,
+                    {
+                        "retention": Retention(
+                            daily=ret.daily, weekly=ret.weekly, **ret.calendar
+                        )
+                    },
                 ),
                 ("retention", ret.daily > 7, {"retention": ret.model_copy(update={"daily": 7})}),
                 ("offsite", ask.offsite, {"offsite": False}),

@@ -206,6 +206,8 @@ def describe_design(design: Design) -> str:
         parts.append(f"{design.replication} replication over {design.link}")
     elif design.link:
         parts.append(f"WAN link {design.link}")
+    if design.protection:
+        parts.append(f"protection {design.protection}")
     parts.append(f"recover by {design.strategy.replace('_', ' ')}")
     return "; ".join(parts)
 
@@ -256,8 +258,9 @@ def availability_words(availability: float, downtime: float) -> str:
 def plain_design(design: Design, labels: Mapping[str, str]) -> str:
     """One sentence describing a design for a business reader.
 
-    ``labels`` maps ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"`` and
-    ``"strategies.KEY"`` to the catalog's labels; a key without a label is shown as is.
+    ``labels`` maps ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"``,
+    ``"strategies.KEY"`` and ``"protection.KEY"`` to the catalog's labels; a key without
+    a label is shown as is.
     """
 
     def label(section: str, key: str) -> str:
@@ -282,6 +285,8 @@ def plain_design(design: Design, labels: Mapping[str, str]) -> str:
         )
     elif design.link:
         parts.append(f"network link: {label('links', design.link)}")
+    if design.protection:
+        parts.append(f"also: {label('protection', design.protection)}")
     parts.append(f"recovery: {label('strategies', design.strategy)}")
     return "; ".join(parts)
 

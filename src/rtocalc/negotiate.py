@@ -1148,7 +1148,7 @@ def _options(
 def _labels(catalog: Catalog) -> dict[str, str]:
     """The catalog's labels by 'section.key' (entries without a label are left out)."""
     out: dict[str, str] = {}
-    for section in ("targets", "offsite", "links", "strategies"):
+    for section in ("targets", "offsite", "links", "strategies", "protection"):
         for key, entry in getattr(catalog, section).items():
             if entry.label:
                 out[f"{section}.{key}"] = entry.label
