@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     from .portfolio import PortfolioPlan
     from .results import Plan
     from .tradeoff import CostCurve, Frontier
-    from .uncertainty import Sensitivity
+    from .uncertainty import Sensitivity, Simulation
 
 __all__ = [
     "cost_breakdown",
     "cost_curve",
     "frontier",
     "restore_timeline",
+    "simulation",
     "tornado",
     "zero_downtime",
 ]
@@ -125,11 +126,35 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     return [k * step for k in range(first, last + 1)]
 
 
-def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
-    from matplotlib.ticker import FuncFormatter
+def _whole_money(amount: float, currency: str) -> str:
+    """An amount rounded to whole currency units, without cents ("$12", "1,234 CHF")."""
+    return format_money(float(round(amount)), currency, per=None).replace(".00", "")
 
+
+def _money_ticks(axis: Any, currency: str) -> None:
+    """Whole-unit money ticks on a linear axis: tick positions are whole amounts when
+    the range allows, labels never show cents ("$1,235", not "$1,234.56")."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda y, _pos: _whole_money(y, currency)))
+
+
+def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
     ax.set_ylabel(f"{label} [{currency}/month]")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_money(y, currency, per=None)))
+    _money_ticks(ax.yaxis, currency)
+
+
+def _title(ax: Axes, text: str) -> None:
+    """Set a title wrapped to the width of the figure (a long one would be cut off)."""
+    import textwrap
+
+    size = float(ax.title.get_fontsize())
+    fig = ax.figure
+    width_pt = float(fig.bbox.width) / float(fig.dpi) * 72.0
+    # an average glyph is about 0.6 em wide; keep a margin of a few characters
+    chars = max(20, int(width_pt / (0.6 * size)) - 4)
+    ax.set_title("\n".join(textwrap.wrap(text, chars)) or text)
 
 
 def _dur(hours: float) -> str:
@@ -219,7 +244,7 @@ def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
             label=f"budget: {format_money(curve.budget, curve.currency)}",
         )
     _money_axis(ax, curve.currency)
-    ax.set_title(f"Cheapest monthly cost as the {name} target moves")
+    _title(ax, f"Cheapest monthly cost as the {name} target moves")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
     return ax
@@ -255,7 +280,7 @@ def frontier(front: Frontier, ax: Axes | None = None) -> Axes:
     _duration_ticks(ax.xaxis)
     ax.set_xlabel(f"Worst RTO over the scenarios in scope {DURATION_UNITS}")
     _money_axis(ax, front.currency)
-    ax.set_title(f"Pareto frontier: {len(front)} designs no other beats")
+    _title(ax, f"Pareto frontier: {len(front)} designs no other beats")
     ax.grid(True, which="major", alpha=0.3)
     if not len(front):
         return ax
@@ -303,8 +328,6 @@ def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
     >>> ax = rtocalc.plot.cost_breakdown(result.plan)
     """
     plt = _pyplot("cost_breakdown")
-    from matplotlib.ticker import FuncFormatter
-
     ax = _axes(plt, ax)
     items = sorted(plan.cost_breakdown.items(), key=lambda kv: kv[1])
     names = [k.replace("_", " ") for k, _ in items]
@@ -312,12 +335,10 @@ def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
     bars = ax.barh(names, values, color="C0")
     ax.bar_label(bars, labels=[format_money(v, plan.currency) for v in values], padding=3)
     ax.set_xlabel(f"Monthly outlay [{plan.currency}/month]")
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: format_money(x, plan.currency, per=None))
-    )
+    _money_ticks(ax.xaxis, plan.currency)
     ax.set_ylabel("Cost item")
     ax.set_xlim(0, max([*values, 1.0]) * 1.25)  # room for the amounts
-    ax.set_title(f"Monthly outlay: {format_money(plan.monthly_cost, plan.currency)}")
+    _title(ax, f"Monthly outlay: {format_money(plan.monthly_cost, plan.currency)}")
     return ax
 
 
@@ -371,7 +392,7 @@ def zero_downtime(
     _duration_ticks(ax.xaxis)
     ax.set_xlabel(f"RTO target {DURATION_UNITS}")
     _money_axis(ax, negotiation.currency, "Cost")
-    ax.set_title("What the last hours of downtime cost")
+    _title(ax, "What the last hours of downtime cost")
     ax.grid(True, which="major", alpha=0.3)
     steps = [(s.target, s.looser_than, s.plan) for s in curve.steps]
     series = (
@@ -495,7 +516,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
         and s.rto_limit is not None
         and s.effective_rto > s.rto_limit + 1e-9
     )
-    ax.set_title(f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
+    _title(ax, f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
     ax.grid(True, axis="x", alpha=0.3)
     handles, texts = ax.get_legend_handles_labels()
     unique = dict(zip(texts, handles, strict=True))
@@ -587,7 +608,6 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
     """
     plt = _pyplot("tornado")
     from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter
 
     ax = _axes(plt, ax)
     cur = sensitivity.currency
@@ -626,13 +646,98 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="//", label="ask missed"))
     ax.legend(handles=handles, loc="lower right")
     ax.set_xlabel(f"Monthly outlay [{cur}/month]")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_money(x, cur, per=None)))
+    _money_ticks(ax.xaxis, cur)
     ax.set_ylabel("Uncertain input (p5 .. p95)")
     d = sensitivity.design
-    ax.set_title(
+    _title(
+        ax,
         f"Monthly outlay of {d.target} every {_dur(d.interval)}: "
-        f"{format_money(base, cur)} at the median inputs"
+        f"{format_money(base, cur)} at the median inputs",
     )
     if not entries:
         ax.text(0.5, 0.5, "no uncertain input", transform=ax.transAxes, ha="center")
+    return ax
+
+
+def simulation(sim: Simulation, ax: Axes | None = None) -> Axes:
+    """Draw a histogram of the simulated monthly outlay of a :class:`~rtocalc.Simulation`.
+
+    The samples are ``sim.values("monthly_cost")``; the 5th percentile, median and 95th
+    percentile (``sim.monthly_cost``) are drawn as vertical lines, and the budget of the
+    ask when it has one.
+
+    Parameters
+    ----------
+    sim : Simulation
+        From :func:`rtocalc.simulate` (a simulation read back from JSON has no samples).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: samples per bin against the monthly outlay, a legend.
+
+    Raises
+    ------
+    ValueError
+        If the simulation carries no samples (read back from JSON).
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB")
+    >>> sim = rtocalc.simulate(w, rtocalc.Requirements(rpo="1 d", rto="2 d"), samples=500, seed=1)
+    >>> ax = rtocalc.plot.simulation(sim)
+    """
+    plt = _pyplot("simulation")
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    try:
+        costs = np.asarray(sim.values("monthly_cost"), dtype=float)
+    except KeyError:
+        raise ValueError(
+            "simulation: no samples to draw (a Simulation read back from JSON keeps only "
+            "its summaries); draw the result of rtocalc.simulate()"
+        ) from None
+    costs = costs[np.isfinite(costs)]
+    ax = _axes(plt, ax)
+    cur = sim.currency
+    if costs.size:
+        ax.hist(costs, bins=min(40, max(5, int(math.sqrt(costs.size)))), color="C0", alpha=0.8)
+    s = sim.monthly_cost
+    for value, label, style in (
+        (s.p5, "5th percentile", ":"),
+        (s.p50, "median", "-"),
+        (s.p95, "95th percentile", "--"),
+    ):
+        if math.isfinite(value):
+            ax.axvline(
+                value,
+                color="black",
+                linestyle=style,
+                linewidth=1.5,
+                label=f"{label}: {format_money(value, cur)}",
+            )
+    budget = sim.requirements.budget if sim.requirements is not None else None
+    if budget is not None:
+        ax.axvline(
+            budget,
+            color="C1",
+            linestyle="-.",
+            linewidth=2,
+            label=f"budget: {format_money(budget, cur)}",
+        )
+    _money_ticks(ax.xaxis, cur)
+    ax.set_xlabel(f"Monthly outlay [{cur}/month]")
+    ax.set_ylabel("Samples")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    d = sim.design
+    title = f"Monthly outlay of {d.target} every {_dur(d.interval)} over {sim.samples} samples"
+    if sim.p_meets is not None:
+        title += f"; meets the ask in {sim.p_meets:.0%}"
+    _title(ax, title)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(loc="best")
     return ax
