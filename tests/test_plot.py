@@ -62,6 +62,19 @@ def _tick_texts(ax, axis="x") -> list[str]:
     return [t.get_text() for t in labels if t.get_text()]
 
 
+def _assert_title_fits(ax) -> None:
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.title.get_window_extent(fig.canvas.get_renderer())
+    assert box.width <= fig.bbox.width, (ax.get_title(), box.width, fig.bbox.width)
+
+
+def _assert_whole_money(labels: list[str]) -> None:
+    assert labels, "the money axis has labelled ticks"
+    for label in labels:
+        assert label.startswith(("$", "-$")) and "." not in label, labels
+
+
 def test_cost_curve_draws_steps_knees_ask_and_budget(plt, rto_curve):
     assert rto_curve.knees and rto_curve.ask is not None and rto_curve.budget is not None
     ax = rtocalc.plot.cost_curve(rto_curve)
@@ -268,7 +281,15 @@ def test_linear_duration_ticks_are_round_steps():
 
 @pytest.mark.parametrize(
     "name",
-    ["cost_curve", "frontier", "cost_breakdown", "zero_downtime", "restore_timeline", "tornado"],
+    [
+        "cost_curve",
+        "frontier",
+        "cost_breakdown",
+        "zero_downtime",
+        "restore_timeline",
+        "tornado",
+        "simulation",
+    ],
 )
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch, name):
     for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
@@ -300,7 +321,8 @@ def test_tornado_ranks_inputs_by_swing_with_units_and_hatches_misses(plt):
     assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("daily"))
     assert "$" in next(la for la in labels if la.startswith("compute_cost"))
     assert ax.get_xlabel() == "Monthly outlay [USD/month]"
-    assert "at the median inputs" in ax.get_title()
+    assert "at the median inputs" in ax.get_title().replace("\n", " ")
+    _assert_title_fits(ax)
     bars = {p.get_gid(): p for p in ax.patches}
     e = next(e for e in s.entries if e.name == "data_size")
     low, high = bars["data_size:low"], bars["data_size:high"]
@@ -322,3 +344,63 @@ def test_tornado_without_uncertain_inputs_draws_empty_axes(plt):
     )
     ax = rtocalc.plot.tornado(s)
     assert len(ax.patches) == 0 and len(ax.get_yticklabels()) == 0
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
+    ask = rtocalc.Requirements(rpo="1 d", rto="2 d", budget="$1,000/mo")
+    return rtocalc.simulate(w, ask, samples=400, seed=3)
+
+
+def test_simulation_draws_a_histogram_with_its_quantiles_and_the_budget(plt, simulated):
+    sim = simulated
+    ax = rtocalc.plot.simulation(sim)
+    costs = sim.values("monthly_cost")
+    # the bars hold every sample, and span the samples' range
+    assert sum(p.get_height() for p in ax.patches) == len(costs)
+    left = min(p.get_x() for p in ax.patches)
+    right = max(p.get_x() + p.get_width() for p in ax.patches)
+    assert left == pytest.approx(costs.min()) and right == pytest.approx(costs.max())
+    lines = {ln.get_label(): float(ln.get_xdata()[0]) for ln in ax.get_lines()}
+    m = sim.monthly_cost
+    assert lines == {
+        f"5th percentile: {rtocalc.units.format_money(m.p5)}": pytest.approx(m.p5),
+        f"median: {rtocalc.units.format_money(m.p50)}": pytest.approx(m.p50),
+        f"95th percentile: {rtocalc.units.format_money(m.p95)}": pytest.approx(m.p95),
+        "budget: $1,000/mo": pytest.approx(1000.0),
+    }
+    assert ax.get_xlabel() == "Monthly outlay [USD/month]" and ax.get_ylabel() == "Samples"
+    assert f"meets the ask in {sim.p_meets:.0%}" in ax.get_title().replace("\n", " ")
+    _assert_whole_money(_tick_texts(ax))
+    _assert_title_fits(ax)
+
+
+def test_simulation_read_back_from_json_has_no_samples_to_draw(plt, simulated):
+    from rtocalc.uncertainty import Simulation
+
+    back = Simulation.model_validate_json(simulated.model_dump_json())
+    with pytest.raises(ValueError, match="no samples to draw"):
+        rtocalc.plot.simulation(back)
+
+
+def test_money_ticks_are_whole_units_even_on_a_narrow_range(plt):
+    plan = rtocalc.evaluate(
+        rtocalc.Workload(data_size="10 GB"),
+        rtocalc.Design(interval="24 h", target="local_disk"),
+    )
+    ax = rtocalc.plot.cost_breakdown(plan)
+    _assert_whole_money(_tick_texts(ax))
+    # a range of a few units: the old ticks read "€0.50", "€1.50"
+    _, ax = plt.subplots()
+    ax.set_ylim(0.0, 3.0)
+    rtocalc.plot._money_axis(ax, "EUR")
+    labels = _tick_texts(ax, "y")
+    assert labels == ["€0", "€1", "€2", "€3"]
+
+
+def test_long_titles_are_wrapped_to_the_figure(plt):
+    _, ax = plt.subplots(figsize=(3, 2))
+    rtocalc.plot._title(ax, "a long title " * 12)
+    assert "\n" in ax.get_title()
+    _assert_title_fits(ax)
