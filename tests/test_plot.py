@@ -12,6 +12,8 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rtocalc
 import rtocalc.plot
@@ -69,6 +71,26 @@ def _assert_title_fits(ax) -> None:
     assert box.width <= fig.bbox.width, (ax.get_title(), box.width, fig.bbox.width)
 
 
+def _assert_legend_outside(ax) -> None:
+    """The legend is right of the axes: it covers none of the data."""
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= ax.get_window_extent().x1
+
+
+def _assert_unreachable_shaded(ax, floor: float, what: str) -> None:
+    spans = [p for p in ax.patches if p.get_label().startswith("not reachable")]
+    assert len(spans) == 1
+    label = spans[0].get_label()
+    assert label == f"not reachable: {what} under {rtocalc.units.format_duration(floor, digits=3)}"
+    assert label in _legend(ax)
+    # it covers the view from its left edge to the floor
+    left, right = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    assert right == pytest.approx(floor)
+    assert left == pytest.approx(ax.get_xlim()[0]) and left < floor
+
+
 def _assert_whole_money(labels: list[str]) -> None:
     assert labels, "the money axis has labelled ticks"
     for label in labels:
@@ -89,6 +111,9 @@ def test_cost_curve_draws_steps_knees_ask_and_budget(plt, rto_curve):
     assert "[duration: min, h, d]" in ax.get_xlabel()
     assert ax.get_ylabel() == "Monthly cost [USD/month]"
     assert all(t.endswith(("s", "min", "h", "d", "w")) for t in _tick_texts(ax))
+    _assert_unreachable_shaded(ax, rto_curve.steps[0].target, "RTO")
+    _assert_legend_outside(ax)
+    _assert_whole_money(_tick_texts(ax, "y"))
     # the step line covers every step at its cost
     xs, ys = ax.get_lines()[0].get_data()
     for step in rto_curve.steps:
@@ -153,8 +178,8 @@ def test_zero_downtime_marks_the_break_even(plt, negotiation):
     zd = negotiation.zero_downtime
     assert zd is not None and zd.break_even_rto is not None
     ax = rtocalc.plot.zero_downtime(negotiation)
-    # outlay, expected loss / 12, total, break-even marker, break-even and budget lines
-    assert len(ax.get_lines()) == 6
+    # outlay, expected loss / 12, total, break-even marker, break-even, budget and ask lines
+    assert len(ax.get_lines()) == 7
     labels = _legend(ax)
     assert labels[:3] == ["monthly outlay", "expected loss / 12", "total (outlay + loss)"]
     assert f"break-even: RTO {rtocalc.units.format_duration(zd.break_even_rto, digits=3)}" in (
@@ -163,6 +188,12 @@ def test_zero_downtime_marks_the_break_even(plt, negotiation):
     assert "budget: $1,000/mo" in labels
     assert "[duration: min, h, d]" in ax.get_xlabel()
     assert ax.get_ylabel() == "Cost [USD/month]"
+    # the ask (RTO 5 min) is drawn, and the RTOs under the floor are shaded as unreachable
+    ask = [ln for ln in ax.get_lines() if ln.get_label() == "ask: RTO 5 min"]
+    assert len(ask) == 1 and list(ask[0].get_xdata()) == pytest.approx([5 / 60, 5 / 60])
+    _assert_unreachable_shaded(ax, zd.rto_floor, "RTO")
+    _assert_legend_outside(ax)
+    _assert_whole_money(_tick_texts(ax, "y"))
     # the outlay line starts at the RTO floor, at the cost the negotiation reports
     xs, ys = ax.get_lines()[0].get_data()
     assert xs[0] == pytest.approx(zd.rto_floor)
@@ -188,6 +219,8 @@ def test_duration_ticks_are_round_durations_or_evenly_spaced():
     from rtocalc.plot import _duration_tick_values
 
     assert _duration_tick_values(0.5, 100) == [1.0, 4.0, 12.0, 24.0, 72.0]
+    # a decade or more gets at least four ticks: 4 h to 2 d had only 4 h, 12 h and 1 d
+    assert _duration_tick_values(4.0, 48.0) == [4.0, 6.0, 8.0, 12.0, 18.0, 24.0, 36.0, 48.0]
     assert _duration_tick_values(1.0, 3.0) == [1.0, 2.0, 3.0]
     narrow = _duration_tick_values(24.5, 25.0)
     assert len(narrow) >= 3 and all(24.5 <= t <= 25.0 for t in narrow)
@@ -243,6 +276,7 @@ def test_restore_timeline_draws_rows_in_restore_order_and_marks_misses(plt, port
     assert len(red) == len(missed)
     labels = _legend(ax)
     assert "recovery (RTO missed)" in labels and "site RTO limit" in labels
+    _assert_legend_outside(ax)
     assert ax.get_xlabel() == "Time since the site loss [duration: min, h, d]"
     assert ax.get_xscale() == "linear"
     ticks = _tick_texts(ax)
@@ -313,13 +347,17 @@ def test_tornado_ranks_inputs_by_swing_with_units_and_hatches_misses(plt):
     s = rtocalc.sensitivity(w, design, samples=400, seed=1, requirements=ask)
     ax = rtocalc.plot.tornado(s)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    swing = {e.name: abs(e.cost_high - e.cost_low) for e in s.entries}
+    # rows named in words, not by field name
+    words = {"data_size": "Data size", "daily_change": "Daily change"}
+    words["compute_cost"] = "Compute cost"
+    swing = {words[e.name]: abs(e.cost_high - e.cost_low) for e in s.entries}
     names = [label.split("\n")[0] for label in labels]
     assert sorted(names) == sorted(swing)
     assert [swing[n] for n in names] == sorted(swing[n] for n in names)  # largest on top
-    size = next(label for label in labels if label.startswith("data_size"))
-    assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("daily"))
-    assert "$" in next(la for la in labels if la.startswith("compute_cost"))
+    size = next(label for label in labels if label.startswith("Data size"))
+    assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("Daily"))
+    assert "$" in next(la for la in labels if la.startswith("Compute cost"))
+    _assert_legend_outside(ax)
     assert ax.get_xlabel() == "Monthly outlay [USD/month]"
     assert "at the median inputs" in ax.get_title().replace("\n", " ")
     _assert_title_fits(ax)
@@ -374,6 +412,7 @@ def test_simulation_draws_a_histogram_with_its_quantiles_and_the_budget(plt, sim
     assert f"meets the ask in {sim.p_meets:.0%}" in ax.get_title().replace("\n", " ")
     _assert_whole_money(_tick_texts(ax))
     _assert_title_fits(ax)
+    _assert_legend_outside(ax)
 
 
 def test_simulation_read_back_from_json_has_no_samples_to_draw(plt, simulated):
@@ -404,3 +443,41 @@ def test_long_titles_are_wrapped_to_the_figure(plt):
     rtocalc.plot._title(ax, "a long title " * 12)
     assert "\n" in ax.get_title()
     _assert_title_fits(ax)
+
+
+@settings(deadline=None)
+@given(
+    lo=st.floats(1 / 60, 52 * 168 / 10),
+    decades=st.floats(1.0, 5.0),
+)
+def test_a_decade_of_durations_gets_four_labelled_ticks(lo, decades):
+    pytest.importorskip("matplotlib")
+    from rtocalc.plot import _duration_tick_values
+
+    hi = min(lo * 10**decades, 52 * 168.0)
+    ticks = _duration_tick_values(lo, hi)
+    assert len(ticks) >= 4 and len(ticks) <= 9
+    assert all(lo <= t <= hi for t in ticks) and ticks == sorted(set(ticks))
+    labels = [rtocalc.units.format_duration(t, digits=3) for t in ticks]
+    assert len(set(labels)) == len(labels)
+
+
+def test_axis_labels_are_words_not_field_names(plt, rto_curve, negotiation, simulated):
+    w = rtocalc.UncertainWorkload(data_size="1 TB..8 TB", daily_change="1%/day..3%/day")
+    design = rtocalc.Design(interval="24 h", target="local_disk")
+    sens = rtocalc.sensitivity(w, design, samples=300, seed=1)
+    axes = [
+        rtocalc.plot.cost_curve(rto_curve),
+        rtocalc.plot.frontier(rtocalc.frontier(WORKLOAD, ASK)),
+        rtocalc.plot.zero_downtime(negotiation),
+        rtocalc.plot.simulation(simulated),
+        rtocalc.plot.tornado(sens),
+    ]
+    for ax in axes:
+        texts = [ax.get_xlabel(), ax.get_ylabel()]
+        texts += _legend(ax) if ax.get_legend() is not None else []
+        texts += _tick_texts(ax, "y") if ax.get_yscale() == "linear" else []
+        for text in texts:
+            assert "_" not in text, text
+    tornado_rows = _tick_texts(axes[-1], "y")
+    assert {row.split("\n")[0] for row in tornado_rows} == {"Data size", "Daily change"}

@@ -296,7 +296,7 @@ def _plot(path: str | None, draw: Callable[[Any], object]) -> None:
         raise InputError(
             ['--plot needs matplotlib; install it with pip install "rtocalc[plot]"']
         ) from None
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 4.5))  # the legend sits right of the axes
     try:
         draw(ax)
         fig.tight_layout()

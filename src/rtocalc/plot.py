@@ -42,15 +42,22 @@ DURATION_UNITS = "[duration: min, h, d]"
 
 _MIN, _H, _D, _W = 1 / 60, 1.0, 24.0, 168.0
 # tick positions of duration axes [h], sparse to dense: round durations people name;
-# the sparsest ladder that puts at least three ticks in view is used
+# the sparsest ladder that puts at least four ticks in view is used
 _LADDERS: tuple[tuple[float, ...], ...] = (
     (_MIN, 5 * _MIN, 15 * _MIN, _H, 4 * _H, 12 * _H, _D, 3 * _D, _W, 4 * _W, 13 * _W, 52 * _W),
     (
-        *(m * _MIN for m in (1, 2, 5, 10, 15, 30)),
+        *(m * _MIN for m in (1, 2, 3, 5, 10, 15, 20, 30, 45)),
         *(h * _H for h in (1, 2, 3, 4, 6, 8, 12, 18)),
         *(d * _D for d in (1, 1.5, 2, 3, 4, 5)),
-        *(w * _W for w in (1, 2, 4, 8, 13, 26, 52)),
+        *(w * _W for w in (1, 2, 3, 4, 6, 8, 13, 26, 39, 52)),
     ),
+)
+# steps [h] of a linear duration axis: ticks at their multiples read as round durations
+_STEPS: tuple[float, ...] = (
+    *(m * _MIN for m in (1, 2, 5, 10, 15, 30)),
+    *(h * _H for h in (1, 2, 3, 4, 6, 8, 12, 18)),
+    *(d * _D for d in (1, 1.5, 2, 3, 4, 5)),
+    *(w * _W for w in (1, 2, 4, 8, 13, 26, 52)),
 )
 
 
@@ -73,14 +80,16 @@ def _axes(plt: Any, ax: Axes | None) -> Axes:
 
 
 def _duration_tick_values(vmin: float, vmax: float) -> list[float]:
-    """Tick positions [h] between two hours: round durations when at least three fit,
-    else evenly spaced values (a narrow range such as 24.5 h to 25 h)."""
+    """Tick positions [h] between two hours: round durations when at least four fit
+    (three on a range narrower than a decade), else evenly spaced values (a narrow range
+    such as 24.5 h to 25 h)."""
     from matplotlib.ticker import MaxNLocator
 
     lo, hi = sorted((float(vmin), float(vmax)))
+    wanted = 4 if lo > 0 and hi >= 10 * lo else 3
     for ladder in _LADDERS:
         ticks = [t for t in ladder if lo <= t <= hi]
-        if len(ticks) >= 3:
+        if len(ticks) >= wanted:
             return ticks[:: max(1, math.ceil(len(ticks) / 9))]
     return [float(t) for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
 
@@ -116,8 +125,8 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     span = hi - lo
     if span <= 0:
         return [lo]
-    step = _LADDERS[1][-1]
-    for candidate in _LADDERS[1]:
+    step = _STEPS[-1]
+    for candidate in _STEPS:
         if span / candidate <= 8:
             step = candidate
             break
@@ -155,6 +164,27 @@ def _title(ax: Axes, text: str) -> None:
     # an average glyph is about 0.6 em wide; keep a margin of a few characters
     chars = max(20, int(width_pt / (0.6 * size)) - 4)
     ax.set_title("\n".join(textwrap.wrap(text, chars)) or text)
+
+
+def _shade_unreachable(ax: Axes, floor: float, what: str, *, ask: float | None = None) -> None:
+    """Shade the targets tighter than ``floor`` [h] on a log duration axis: no design
+    reaches them. The view starts at half the floor (or of the ask when tighter)."""
+    left = 0.5 * min(floor, ask if ask is not None and 0 < ask < math.inf else floor)
+    ax.set_xlim(left=left)
+    ax.axvspan(
+        left,
+        floor,
+        color="grey",
+        alpha=0.2,
+        linewidth=0,
+        label=f"not reachable: {what} under {_dur(floor)}",
+        zorder=0,
+    )
+
+
+def _legend(ax: Axes, *args: Any) -> None:
+    """A legend outside the axes, right of them: it never covers the data."""
+    ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
 
 
 def _dur(hours: float) -> str:
@@ -243,10 +273,12 @@ def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
             linestyle=":",
             label=f"budget: {format_money(curve.budget, curve.currency)}",
         )
+    if curve.axis != "retention" and curve.steps:
+        _shade_unreachable(ax, min(s.target for s in curve.steps), name, ask=curve.ask)
     _money_axis(ax, curve.currency)
     _title(ax, f"Cheapest monthly cost as the {name} target moves")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
+    _legend(ax)
     return ax
 
 
@@ -424,7 +456,16 @@ def zero_downtime(
             linestyle=":",
             label=f"budget: {format_money(negotiation.budget, negotiation.currency)}",
         )
-    ax.legend()
+    # the ask's RTO on the curve's failures (the curve itself carries a relaxed ask)
+    scopes = zd.scopes if zd is not None and zd.scopes else ("hardware", "site")
+    limits = [negotiation.ask.limit("rto", scope) for scope in scopes]
+    finite = [x for x in limits if x is not None and 0 < x < math.inf]
+    ask = min(finite) if finite else None
+    if ask is not None:
+        ax.axvline(ask, color="C4", linestyle="--", linewidth=1.5, label=f"ask: RTO {_dur(ask)}")
+    if steps:
+        _shade_unreachable(ax, min(t for t, _, _ in steps), "RTO", ask=ask)
+    _legend(ax)
     return ax
 
 
@@ -528,7 +569,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     }
     keys = [k for k in legend if k in unique]
     if keys:
-        ax.legend([unique[k] for k in keys], [legend[k] for k in keys], loc="best")
+        _legend(ax, [unique[k] for k in keys], [legend[k] for k in keys])
     return ax
 
 
@@ -551,6 +592,27 @@ def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> Cos
         catalog=catalog,
         scopes=failover or None,
     )
+
+
+_INPUT_WORDS = {
+    "data_size": "Data size",
+    "daily_change": "Daily change",
+    "annual_growth": "Annual growth",
+    "data_reduction": "Data reduction",
+    "peak_write_rate": "Peak write rate",
+    "compute_cost": "Compute cost",
+    "downtime_cost": "Downtime cost",
+    "data_loss_cost": "Data loss cost",
+}
+
+
+def _input_words(name: str) -> str:
+    """An uncertain input's name in words ("Data size", "Rate of site loss")."""
+    if name in _INPUT_WORDS:
+        return _INPUT_WORDS[name]
+    if name.startswith("rate."):
+        return "Rate of " + name.removeprefix("rate.").replace("_", " ")
+    return name.replace("_", " ").capitalize()
 
 
 def _input_value(name: str, value: float, currency: str) -> str:
@@ -634,7 +696,8 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
                 gid=f"{e.name}:{end}",
             )
         labels.append(
-            f"{e.name}\n{_input_value(e.name, e.low, cur)} .. {_input_value(e.name, e.high, cur)}"
+            f"{_input_words(e.name)}\n"
+            f"{_input_value(e.name, e.low, cur)} .. {_input_value(e.name, e.high, cur)}"
         )
     ax.set_yticks(range(len(entries)), labels)
     ax.axvline(base, color="black", linewidth=1)
@@ -644,7 +707,7 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
     ]
     if any(e.meets_low is False or e.meets_high is False for e in sensitivity.entries):
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="//", label="ask missed"))
-    ax.legend(handles=handles, loc="lower right")
+    _legend(ax, handles, [h.get_label() for h in handles])
     ax.set_xlabel(f"Monthly outlay [{cur}/month]")
     _money_ticks(ax.xaxis, cur)
     ax.set_ylabel("Uncertain input (p5 .. p95)")
@@ -739,5 +802,5 @@ def simulation(sim: Simulation, ax: Axes | None = None) -> Axes:
         title += f"; meets the ask in {sim.p_meets:.0%}"
     _title(ax, title)
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(loc="best")
+    _legend(ax)
     return ax
