@@ -415,6 +415,22 @@ def test_simulation_draws_a_histogram_with_its_quantiles_and_the_budget(plt, sim
     _assert_legend_outside(ax)
 
 
+def test_simulation_without_spread_draws_one_visible_bar(plt):
+    # no uncertain input: every sample costs the same
+    sim = rtocalc.simulate(
+        rtocalc.UncertainWorkload(data_size="2 TB"),
+        rtocalc.Requirements(rpo="1 d", rto="2 d"),
+        samples=50,
+        seed=1,
+    )
+    ax = rtocalc.plot.simulation(sim)
+    (bar,) = [p for p in ax.patches if p.get_height() > 0]
+    assert bar.get_height() == 50
+    cost = sim.monthly_cost.p50
+    assert bar.get_x() < cost < bar.get_x() + bar.get_width()
+    assert bar.get_width() == pytest.approx(max(1.0, 0.02 * cost))
+
+
 def test_simulation_read_back_from_json_has_no_samples_to_draw(plt, simulated):
     from rtocalc.uncertainty import Simulation
 

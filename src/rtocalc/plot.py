@@ -768,7 +768,15 @@ def simulation(sim: Simulation, ax: Axes | None = None) -> Axes:
     ax = _axes(plt, ax)
     cur = sim.currency
     if costs.size:
-        ax.hist(costs, bins=min(40, max(5, int(math.sqrt(costs.size)))), color="C0", alpha=0.8)
+        lo, hi = float(costs.min()), float(costs.max())
+        if hi - lo <= 1e-9 * max(1.0, abs(hi)):
+            # every sample costs the same (no uncertain input moves the cost): one bar,
+            # 2 % of the amount wide, else it would be too thin to see
+            half = max(0.5, 0.01 * abs(hi))
+            ax.hist(costs, bins=1, range=(lo - half, hi + half), color="C0", alpha=0.8)
+        else:
+            bins = min(40, max(5, int(math.sqrt(costs.size))))
+            ax.hist(costs, bins=bins, color="C0", alpha=0.8)
     s = sim.monthly_cost
     for value, label, style in (
         (s.p5, "5th percentile", ":"),
