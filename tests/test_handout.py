@@ -355,6 +355,57 @@ def test_plot_flag_writes_png_and_svg(tmp_path, capsys):
     assert "is not a .png or .svg file name" in capsys.readouterr().err
 
 
+_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def test_plot_flag_on_portfolio_and_simulate_writes_png_and_svg(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    inventory = str(_EXAMPLES / "portfolio" / "inventory.toml")
+    scenario = str(_EXAMPLES / "default.toml")
+    for command in (
+        ["portfolio", inventory],
+        ["simulate", scenario, "--samples", "200", "--seed", "1"],
+    ):
+        png, svg = tmp_path / f"{command[0]}.png", tmp_path / f"{command[0]}.svg"
+        assert main([*command, "--plot", str(png)]) == 0
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        out = capsys.readouterr().out
+        assert out.strip(), "the usual output is printed besides the picture"
+        assert main([*command, "--format", "json", "--plot", str(svg)]) == 0
+        assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+        json.loads(capsys.readouterr().out)  # the picture does not spoil the JSON
+
+
+@pytest.mark.parametrize("command", ["portfolio", "simulate"])
+def test_plot_flag_refuses_a_bad_file_name_before_any_work(tmp_path, capsys, command):
+    # the input file does not exist: the file name of the picture is refused first
+    code = main([command, str(tmp_path / "missing.toml"), "--plot", str(tmp_path / "x.pdf")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "is not a .png or .svg file name" in err
+    assert "missing.toml" not in err and "Traceback" not in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("command", ["portfolio", "simulate"])
+def test_plot_flag_without_matplotlib_gives_the_install_hint(
+    tmp_path, capsys, monkeypatch, command
+):
+    import sys
+
+    for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
+    source = _EXAMPLES / ("portfolio/inventory.toml" if command == "portfolio" else "default.toml")
+    args = [command, str(source), "--plot", str(tmp_path / "x.png")]
+    if command == "simulate":
+        args += ["--samples", "50", "--seed", "1"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err == 'error: --plot needs matplotlib; install it with pip install "rtocalc[plot]"\n'
+    assert not (tmp_path / "x.png").exists()
+
+
 def test_options_name_a_protection_mechanism_by_its_kind():
     """A scenario recovered by a protection mechanism reads as what people do with it
     ("revert or copy from a snapshot"), not as the kernel's path name."""

@@ -12,6 +12,8 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rtocalc
 import rtocalc.plot
@@ -62,6 +64,39 @@ def _tick_texts(ax, axis="x") -> list[str]:
     return [t.get_text() for t in labels if t.get_text()]
 
 
+def _assert_title_fits(ax) -> None:
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.title.get_window_extent(fig.canvas.get_renderer())
+    assert box.width <= fig.bbox.width, (ax.get_title(), box.width, fig.bbox.width)
+
+
+def _assert_legend_outside(ax) -> None:
+    """The legend is right of the axes: it covers none of the data."""
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert legend.x0 >= ax.get_window_extent().x1
+
+
+def _assert_unreachable_shaded(ax, floor: float, what: str) -> None:
+    spans = [p for p in ax.patches if p.get_label().startswith("not reachable")]
+    assert len(spans) == 1
+    label = spans[0].get_label()
+    assert label == f"not reachable: {what} under {rtocalc.units.format_duration(floor, digits=3)}"
+    assert label in _legend(ax)
+    # it covers the view from its left edge to the floor
+    left, right = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    assert right == pytest.approx(floor)
+    assert left == pytest.approx(ax.get_xlim()[0]) and left < floor
+
+
+def _assert_whole_money(labels: list[str]) -> None:
+    assert labels, "the money axis has labelled ticks"
+    for label in labels:
+        assert label.startswith(("$", "-$")) and "." not in label, labels
+
+
 def test_cost_curve_draws_steps_knees_ask_and_budget(plt, rto_curve):
     assert rto_curve.knees and rto_curve.ask is not None and rto_curve.budget is not None
     ax = rtocalc.plot.cost_curve(rto_curve)
@@ -76,6 +111,9 @@ def test_cost_curve_draws_steps_knees_ask_and_budget(plt, rto_curve):
     assert "[duration: min, h, d]" in ax.get_xlabel()
     assert ax.get_ylabel() == "Monthly cost [USD/month]"
     assert all(t.endswith(("s", "min", "h", "d", "w")) for t in _tick_texts(ax))
+    _assert_unreachable_shaded(ax, rto_curve.steps[0].target, "RTO")
+    _assert_legend_outside(ax)
+    _assert_whole_money(_tick_texts(ax, "y"))
     # the step line covers every step at its cost
     xs, ys = ax.get_lines()[0].get_data()
     for step in rto_curve.steps:
@@ -140,8 +178,8 @@ def test_zero_downtime_marks_the_break_even(plt, negotiation):
     zd = negotiation.zero_downtime
     assert zd is not None and zd.break_even_rto is not None
     ax = rtocalc.plot.zero_downtime(negotiation)
-    # outlay, expected loss / 12, total, break-even marker, break-even and budget lines
-    assert len(ax.get_lines()) == 6
+    # outlay, expected loss / 12, total, break-even marker, break-even, budget and ask lines
+    assert len(ax.get_lines()) == 7
     labels = _legend(ax)
     assert labels[:3] == ["monthly outlay", "expected loss / 12", "total (outlay + loss)"]
     assert f"break-even: RTO {rtocalc.units.format_duration(zd.break_even_rto, digits=3)}" in (
@@ -150,6 +188,12 @@ def test_zero_downtime_marks_the_break_even(plt, negotiation):
     assert "budget: $1,000/mo" in labels
     assert "[duration: min, h, d]" in ax.get_xlabel()
     assert ax.get_ylabel() == "Cost [USD/month]"
+    # the ask (RTO 5 min) is drawn, and the RTOs under the floor are shaded as unreachable
+    ask = [ln for ln in ax.get_lines() if ln.get_label() == "ask: RTO 5 min"]
+    assert len(ask) == 1 and list(ask[0].get_xdata()) == pytest.approx([5 / 60, 5 / 60])
+    _assert_unreachable_shaded(ax, zd.rto_floor, "RTO")
+    _assert_legend_outside(ax)
+    _assert_whole_money(_tick_texts(ax, "y"))
     # the outlay line starts at the RTO floor, at the cost the negotiation reports
     xs, ys = ax.get_lines()[0].get_data()
     assert xs[0] == pytest.approx(zd.rto_floor)
@@ -175,6 +219,8 @@ def test_duration_ticks_are_round_durations_or_evenly_spaced():
     from rtocalc.plot import _duration_tick_values
 
     assert _duration_tick_values(0.5, 100) == [1.0, 4.0, 12.0, 24.0, 72.0]
+    # a decade or more gets at least four ticks: 4 h to 2 d had only 4 h, 12 h and 1 d
+    assert _duration_tick_values(4.0, 48.0) == [4.0, 6.0, 8.0, 12.0, 18.0, 24.0, 36.0, 48.0]
     assert _duration_tick_values(1.0, 3.0) == [1.0, 2.0, 3.0]
     narrow = _duration_tick_values(24.5, 25.0)
     assert len(narrow) >= 3 and all(24.5 <= t <= 25.0 for t in narrow)
@@ -230,6 +276,7 @@ def test_restore_timeline_draws_rows_in_restore_order_and_marks_misses(plt, port
     assert len(red) == len(missed)
     labels = _legend(ax)
     assert "recovery (RTO missed)" in labels and "site RTO limit" in labels
+    _assert_legend_outside(ax)
     assert ax.get_xlabel() == "Time since the site loss [duration: min, h, d]"
     assert ax.get_xscale() == "linear"
     ticks = _tick_texts(ax)
@@ -268,7 +315,15 @@ def test_linear_duration_ticks_are_round_steps():
 
 @pytest.mark.parametrize(
     "name",
-    ["cost_curve", "frontier", "cost_breakdown", "zero_downtime", "restore_timeline", "tornado"],
+    [
+        "cost_curve",
+        "frontier",
+        "cost_breakdown",
+        "zero_downtime",
+        "restore_timeline",
+        "tornado",
+        "simulation",
+    ],
 )
 def test_without_matplotlib_the_error_says_how_to_install_it(monkeypatch, name):
     for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
@@ -292,15 +347,20 @@ def test_tornado_ranks_inputs_by_swing_with_units_and_hatches_misses(plt):
     s = rtocalc.sensitivity(w, design, samples=400, seed=1, requirements=ask)
     ax = rtocalc.plot.tornado(s)
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    swing = {e.name: abs(e.cost_high - e.cost_low) for e in s.entries}
+    # rows named in words, not by field name
+    words = {"data_size": "Data size", "daily_change": "Daily change"}
+    words["compute_cost"] = "Compute cost"
+    swing = {words[e.name]: abs(e.cost_high - e.cost_low) for e in s.entries}
     names = [label.split("\n")[0] for label in labels]
     assert sorted(names) == sorted(swing)
     assert [swing[n] for n in names] == sorted(swing[n] for n in names)  # largest on top
-    size = next(label for label in labels if label.startswith("data_size"))
-    assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("daily"))
-    assert "$" in next(la for la in labels if la.startswith("compute_cost"))
+    size = next(label for label in labels if label.startswith("Data size"))
+    assert "TB" in size and "%/day" in next(la for la in labels if la.startswith("Daily"))
+    assert "$" in next(la for la in labels if la.startswith("Compute cost"))
+    _assert_legend_outside(ax)
     assert ax.get_xlabel() == "Monthly outlay [USD/month]"
-    assert "at the median inputs" in ax.get_title()
+    assert "at the median inputs" in ax.get_title().replace("\n", " ")
+    _assert_title_fits(ax)
     bars = {p.get_gid(): p for p in ax.patches}
     e = next(e for e in s.entries if e.name == "data_size")
     low, high = bars["data_size:low"], bars["data_size:high"]
@@ -322,3 +382,118 @@ def test_tornado_without_uncertain_inputs_draws_empty_axes(plt):
     )
     ax = rtocalc.plot.tornado(s)
     assert len(ax.patches) == 0 and len(ax.get_yticklabels()) == 0
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
+    ask = rtocalc.Requirements(rpo="1 d", rto="2 d", budget="$1,000/mo")
+    return rtocalc.simulate(w, ask, samples=400, seed=3)
+
+
+def test_simulation_draws_a_histogram_with_its_quantiles_and_the_budget(plt, simulated):
+    sim = simulated
+    ax = rtocalc.plot.simulation(sim)
+    costs = sim.values("monthly_cost")
+    # the bars hold every sample, and span the samples' range
+    assert sum(p.get_height() for p in ax.patches) == len(costs)
+    left = min(p.get_x() for p in ax.patches)
+    right = max(p.get_x() + p.get_width() for p in ax.patches)
+    assert left == pytest.approx(costs.min()) and right == pytest.approx(costs.max())
+    lines = {ln.get_label(): float(ln.get_xdata()[0]) for ln in ax.get_lines()}
+    m = sim.monthly_cost
+    assert lines == {
+        f"5th percentile: {rtocalc.units.format_money(m.p5)}": pytest.approx(m.p5),
+        f"median: {rtocalc.units.format_money(m.p50)}": pytest.approx(m.p50),
+        f"95th percentile: {rtocalc.units.format_money(m.p95)}": pytest.approx(m.p95),
+        "budget: $1,000/mo": pytest.approx(1000.0),
+    }
+    assert ax.get_xlabel() == "Monthly outlay [USD/month]" and ax.get_ylabel() == "Samples"
+    assert f"meets the ask in {sim.p_meets:.0%}" in ax.get_title().replace("\n", " ")
+    _assert_whole_money(_tick_texts(ax))
+    _assert_title_fits(ax)
+    _assert_legend_outside(ax)
+
+
+def test_simulation_without_spread_draws_one_visible_bar(plt):
+    # no uncertain input: every sample costs the same
+    sim = rtocalc.simulate(
+        rtocalc.UncertainWorkload(data_size="2 TB"),
+        rtocalc.Requirements(rpo="1 d", rto="2 d"),
+        samples=50,
+        seed=1,
+    )
+    ax = rtocalc.plot.simulation(sim)
+    (bar,) = [p for p in ax.patches if p.get_height() > 0]
+    assert bar.get_height() == 50
+    cost = sim.monthly_cost.p50
+    assert bar.get_x() < cost < bar.get_x() + bar.get_width()
+    assert bar.get_width() == pytest.approx(max(1.0, 0.02 * cost))
+
+
+def test_simulation_read_back_from_json_has_no_samples_to_draw(plt, simulated):
+    from rtocalc.uncertainty import Simulation
+
+    back = Simulation.model_validate_json(simulated.model_dump_json())
+    with pytest.raises(ValueError, match="no samples to draw"):
+        rtocalc.plot.simulation(back)
+
+
+def test_money_ticks_are_whole_units_even_on_a_narrow_range(plt):
+    plan = rtocalc.evaluate(
+        rtocalc.Workload(data_size="10 GB"),
+        rtocalc.Design(interval="24 h", target="local_disk"),
+    )
+    ax = rtocalc.plot.cost_breakdown(plan)
+    _assert_whole_money(_tick_texts(ax))
+    # a range of a few units: the old ticks read "€0.50", "€1.50"
+    _, ax = plt.subplots()
+    ax.set_ylim(0.0, 3.0)
+    rtocalc.plot._money_axis(ax, "EUR")
+    labels = _tick_texts(ax, "y")
+    assert labels == ["€0", "€1", "€2", "€3"]
+
+
+def test_long_titles_are_wrapped_to_the_figure(plt):
+    _, ax = plt.subplots(figsize=(3, 2))
+    rtocalc.plot._title(ax, "a long title " * 12)
+    assert "\n" in ax.get_title()
+    _assert_title_fits(ax)
+
+
+@settings(deadline=None)
+@given(
+    lo=st.floats(1 / 60, 52 * 168 / 10),
+    decades=st.floats(1.0, 5.0),
+)
+def test_a_decade_of_durations_gets_four_labelled_ticks(lo, decades):
+    pytest.importorskip("matplotlib")
+    from rtocalc.plot import _duration_tick_values
+
+    hi = min(lo * 10**decades, 52 * 168.0)
+    ticks = _duration_tick_values(lo, hi)
+    assert len(ticks) >= 4 and len(ticks) <= 9
+    assert all(lo <= t <= hi for t in ticks) and ticks == sorted(set(ticks))
+    labels = [rtocalc.units.format_duration(t, digits=3) for t in ticks]
+    assert len(set(labels)) == len(labels)
+
+
+def test_axis_labels_are_words_not_field_names(plt, rto_curve, negotiation, simulated):
+    w = rtocalc.UncertainWorkload(data_size="1 TB..8 TB", daily_change="1%/day..3%/day")
+    design = rtocalc.Design(interval="24 h", target="local_disk")
+    sens = rtocalc.sensitivity(w, design, samples=300, seed=1)
+    axes = [
+        rtocalc.plot.cost_curve(rto_curve),
+        rtocalc.plot.frontier(rtocalc.frontier(WORKLOAD, ASK)),
+        rtocalc.plot.zero_downtime(negotiation),
+        rtocalc.plot.simulation(simulated),
+        rtocalc.plot.tornado(sens),
+    ]
+    for ax in axes:
+        texts = [ax.get_xlabel(), ax.get_ylabel()]
+        texts += _legend(ax) if ax.get_legend() is not None else []
+        texts += _tick_texts(ax, "y") if ax.get_yscale() == "linear" else []
+        for text in texts:
+            assert "_" not in text, text
+    tornado_rows = _tick_texts(axes[-1], "y")
+    assert {row.split("\n")[0] for row in tornado_rows} == {"Data size", "Daily change"}

@@ -236,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
         help="random seed, a whole number >= 0 (reproducible)",
     )
     sim.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    _plot_flag(sim, "a histogram of the simulated monthly outlay (rtocalc.plot.simulation)")
     _outside(sim)
 
     port = sub.add_parser(
@@ -260,6 +261,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     port.add_argument("--objective", choices=("tco", "outlay"), help="what to minimise")
     port.add_argument("--format", choices=(*_FORMATS, "csv"), default="text", help="output format")
+    _plot_flag(port, "the restore timeline after a site loss (rtocalc.plot.restore_timeline)")
     _outside(port)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input file")
@@ -294,7 +296,7 @@ def _plot(path: str | None, draw: Callable[[Any], object]) -> None:
         raise InputError(
             ['--plot needs matplotlib; install it with pip install "rtocalc[plot]"']
         ) from None
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 4.5))  # the legend sits right of the axes
     try:
         draw(ax)
         fig.tight_layout()
@@ -480,6 +482,10 @@ def _simulate(args: argparse.Namespace) -> int:
             _print("No design meets the ask at the median inputs: nothing to simulate.")
         _print(_emit(median, args.format), args.format)
         return 0
+    if args.plot:
+        from . import plot
+
+        _plot(args.plot, lambda ax: plot.simulation(simulation, ax))
     _print(_emit(simulation, args.format), args.format)
     return 0
 
@@ -599,8 +605,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "portfolio":
         from .portfolio import run_cli
 
+        def draw(plan: Any) -> None:
+            from . import plot
+
+            _plot(args.plot, lambda ax: plot.restore_timeline(plan, ax))
+
         try:
-            return run_cli(args)
+            return run_cli(args, draw=draw if args.plot else None)
         except (InputError, ValidationError):
             raise
         except ValueError as exc:  # a value the optimiser refuses, e.g. a zero capacity

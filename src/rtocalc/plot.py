@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     from .portfolio import PortfolioPlan
     from .results import Plan
     from .tradeoff import CostCurve, Frontier
-    from .uncertainty import Sensitivity
+    from .uncertainty import Sensitivity, Simulation
 
 __all__ = [
     "cost_breakdown",
     "cost_curve",
     "frontier",
     "restore_timeline",
+    "simulation",
     "tornado",
     "zero_downtime",
 ]
@@ -41,15 +42,22 @@ DURATION_UNITS = "[duration: min, h, d]"
 
 _MIN, _H, _D, _W = 1 / 60, 1.0, 24.0, 168.0
 # tick positions of duration axes [h], sparse to dense: round durations people name;
-# the sparsest ladder that puts at least three ticks in view is used
+# the sparsest ladder that puts at least four ticks in view is used
 _LADDERS: tuple[tuple[float, ...], ...] = (
     (_MIN, 5 * _MIN, 15 * _MIN, _H, 4 * _H, 12 * _H, _D, 3 * _D, _W, 4 * _W, 13 * _W, 52 * _W),
     (
-        *(m * _MIN for m in (1, 2, 5, 10, 15, 30)),
+        *(m * _MIN for m in (1, 2, 3, 5, 10, 15, 20, 30, 45)),
         *(h * _H for h in (1, 2, 3, 4, 6, 8, 12, 18)),
         *(d * _D for d in (1, 1.5, 2, 3, 4, 5)),
-        *(w * _W for w in (1, 2, 4, 8, 13, 26, 52)),
+        *(w * _W for w in (1, 2, 3, 4, 6, 8, 13, 26, 39, 52)),
     ),
+)
+# steps [h] of a linear duration axis: ticks at their multiples read as round durations
+_STEPS: tuple[float, ...] = (
+    *(m * _MIN for m in (1, 2, 5, 10, 15, 30)),
+    *(h * _H for h in (1, 2, 3, 4, 6, 8, 12, 18)),
+    *(d * _D for d in (1, 1.5, 2, 3, 4, 5)),
+    *(w * _W for w in (1, 2, 4, 8, 13, 26, 52)),
 )
 
 
@@ -72,14 +80,16 @@ def _axes(plt: Any, ax: Axes | None) -> Axes:
 
 
 def _duration_tick_values(vmin: float, vmax: float) -> list[float]:
-    """Tick positions [h] between two hours: round durations when at least three fit,
-    else evenly spaced values (a narrow range such as 24.5 h to 25 h)."""
+    """Tick positions [h] between two hours: round durations when at least four fit
+    (three on a range narrower than a decade), else evenly spaced values (a narrow range
+    such as 24.5 h to 25 h)."""
     from matplotlib.ticker import MaxNLocator
 
     lo, hi = sorted((float(vmin), float(vmax)))
+    wanted = 4 if lo > 0 and hi >= 10 * lo else 3
     for ladder in _LADDERS:
         ticks = [t for t in ladder if lo <= t <= hi]
-        if len(ticks) >= 3:
+        if len(ticks) >= wanted:
             return ticks[:: max(1, math.ceil(len(ticks) / 9))]
     return [float(t) for t in MaxNLocator(nbins=4).tick_values(lo, hi) if lo <= t <= hi]
 
@@ -115,8 +125,8 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     span = hi - lo
     if span <= 0:
         return [lo]
-    step = _LADDERS[1][-1]
-    for candidate in _LADDERS[1]:
+    step = _STEPS[-1]
+    for candidate in _STEPS:
         if span / candidate <= 8:
             step = candidate
             break
@@ -125,11 +135,56 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     return [k * step for k in range(first, last + 1)]
 
 
-def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
-    from matplotlib.ticker import FuncFormatter
+def _whole_money(amount: float, currency: str) -> str:
+    """An amount rounded to whole currency units, without cents ("$12", "1,234 CHF")."""
+    return format_money(float(round(amount)), currency, per=None).replace(".00", "")
 
+
+def _money_ticks(axis: Any, currency: str) -> None:
+    """Whole-unit money ticks on a linear axis: tick positions are whole amounts when
+    the range allows, labels never show cents ("$1,235", not "$1,234.56")."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda y, _pos: _whole_money(y, currency)))
+
+
+def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:
     ax.set_ylabel(f"{label} [{currency}/month]")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: format_money(y, currency, per=None)))
+    _money_ticks(ax.yaxis, currency)
+
+
+def _title(ax: Axes, text: str) -> None:
+    """Set a title wrapped to the width of the figure (a long one would be cut off)."""
+    import textwrap
+
+    size = float(ax.title.get_fontsize())
+    fig = ax.figure
+    width_pt = float(fig.bbox.width) / float(fig.dpi) * 72.0
+    # an average glyph is about 0.6 em wide; keep a margin of a few characters
+    chars = max(20, int(width_pt / (0.6 * size)) - 4)
+    ax.set_title("\n".join(textwrap.wrap(text, chars)) or text)
+
+
+def _shade_unreachable(ax: Axes, floor: float, what: str, *, ask: float | None = None) -> None:
+    """Shade the targets tighter than ``floor`` [h] on a log duration axis: no design
+    reaches them. The view starts at half the floor (or of the ask when tighter)."""
+    left = 0.5 * min(floor, ask if ask is not None and 0 < ask < math.inf else floor)
+    ax.set_xlim(left=left)
+    ax.axvspan(
+        left,
+        floor,
+        color="grey",
+        alpha=0.2,
+        linewidth=0,
+        label=f"not reachable: {what} under {_dur(floor)}",
+        zorder=0,
+    )
+
+
+def _legend(ax: Axes, *args: Any) -> None:
+    """A legend outside the axes, right of them: it never covers the data."""
+    ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
 
 
 def _dur(hours: float) -> str:
@@ -218,10 +273,12 @@ def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
             linestyle=":",
             label=f"budget: {format_money(curve.budget, curve.currency)}",
         )
+    if curve.axis != "retention" and curve.steps:
+        _shade_unreachable(ax, min(s.target for s in curve.steps), name, ask=curve.ask)
     _money_axis(ax, curve.currency)
-    ax.set_title(f"Cheapest monthly cost as the {name} target moves")
+    _title(ax, f"Cheapest monthly cost as the {name} target moves")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend()
+    _legend(ax)
     return ax
 
 
@@ -255,7 +312,7 @@ def frontier(front: Frontier, ax: Axes | None = None) -> Axes:
     _duration_ticks(ax.xaxis)
     ax.set_xlabel(f"Worst RTO over the scenarios in scope {DURATION_UNITS}")
     _money_axis(ax, front.currency)
-    ax.set_title(f"Pareto frontier: {len(front)} designs no other beats")
+    _title(ax, f"Pareto frontier: {len(front)} designs no other beats")
     ax.grid(True, which="major", alpha=0.3)
     if not len(front):
         return ax
@@ -303,8 +360,6 @@ def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
     >>> ax = rtocalc.plot.cost_breakdown(result.plan)
     """
     plt = _pyplot("cost_breakdown")
-    from matplotlib.ticker import FuncFormatter
-
     ax = _axes(plt, ax)
     items = sorted(plan.cost_breakdown.items(), key=lambda kv: kv[1])
     names = [k.replace("_", " ") for k, _ in items]
@@ -312,12 +367,10 @@ def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
     bars = ax.barh(names, values, color="C0")
     ax.bar_label(bars, labels=[format_money(v, plan.currency) for v in values], padding=3)
     ax.set_xlabel(f"Monthly outlay [{plan.currency}/month]")
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: format_money(x, plan.currency, per=None))
-    )
+    _money_ticks(ax.xaxis, plan.currency)
     ax.set_ylabel("Cost item")
     ax.set_xlim(0, max([*values, 1.0]) * 1.25)  # room for the amounts
-    ax.set_title(f"Monthly outlay: {format_money(plan.monthly_cost, plan.currency)}")
+    _title(ax, f"Monthly outlay: {format_money(plan.monthly_cost, plan.currency)}")
     return ax
 
 
@@ -371,7 +424,7 @@ def zero_downtime(
     _duration_ticks(ax.xaxis)
     ax.set_xlabel(f"RTO target {DURATION_UNITS}")
     _money_axis(ax, negotiation.currency, "Cost")
-    ax.set_title("What the last hours of downtime cost")
+    _title(ax, "What the last hours of downtime cost")
     ax.grid(True, which="major", alpha=0.3)
     steps = [(s.target, s.looser_than, s.plan) for s in curve.steps]
     series = (
@@ -403,7 +456,16 @@ def zero_downtime(
             linestyle=":",
             label=f"budget: {format_money(negotiation.budget, negotiation.currency)}",
         )
-    ax.legend()
+    # the ask's RTO on the curve's failures (the curve itself carries a relaxed ask)
+    scopes = zd.scopes if zd is not None and zd.scopes else ("hardware", "site")
+    limits = [negotiation.ask.limit("rto", scope) for scope in scopes]
+    finite = [x for x in limits if x is not None and 0 < x < math.inf]
+    ask = min(finite) if finite else None
+    if ask is not None:
+        ax.axvline(ask, color="C4", linestyle="--", linewidth=1.5, label=f"ask: RTO {_dur(ask)}")
+    if steps:
+        _shade_unreachable(ax, min(t for t, _, _ in steps), "RTO", ask=ask)
+    _legend(ax)
     return ax
 
 
@@ -495,7 +557,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
         and s.rto_limit is not None
         and s.effective_rto > s.rto_limit + 1e-9
     )
-    ax.set_title(f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
+    _title(ax, f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
     ax.grid(True, axis="x", alpha=0.3)
     handles, texts = ax.get_legend_handles_labels()
     unique = dict(zip(texts, handles, strict=True))
@@ -507,7 +569,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     }
     keys = [k for k in legend if k in unique]
     if keys:
-        ax.legend([unique[k] for k in keys], [legend[k] for k in keys], loc="best")
+        _legend(ax, [unique[k] for k in keys], [legend[k] for k in keys])
     return ax
 
 
@@ -530,6 +592,27 @@ def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> Cos
         catalog=catalog,
         scopes=failover or None,
     )
+
+
+_INPUT_WORDS = {
+    "data_size": "Data size",
+    "daily_change": "Daily change",
+    "annual_growth": "Annual growth",
+    "data_reduction": "Data reduction",
+    "peak_write_rate": "Peak write rate",
+    "compute_cost": "Compute cost",
+    "downtime_cost": "Downtime cost",
+    "data_loss_cost": "Data loss cost",
+}
+
+
+def _input_words(name: str) -> str:
+    """An uncertain input's name in words ("Data size", "Rate of site loss")."""
+    if name in _INPUT_WORDS:
+        return _INPUT_WORDS[name]
+    if name.startswith("rate."):
+        return "Rate of " + name.removeprefix("rate.").replace("_", " ")
+    return name.replace("_", " ").capitalize()
 
 
 def _input_value(name: str, value: float, currency: str) -> str:
@@ -587,7 +670,6 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
     """
     plt = _pyplot("tornado")
     from matplotlib.patches import Patch
-    from matplotlib.ticker import FuncFormatter
 
     ax = _axes(plt, ax)
     cur = sensitivity.currency
@@ -614,7 +696,8 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
                 gid=f"{e.name}:{end}",
             )
         labels.append(
-            f"{e.name}\n{_input_value(e.name, e.low, cur)} .. {_input_value(e.name, e.high, cur)}"
+            f"{_input_words(e.name)}\n"
+            f"{_input_value(e.name, e.low, cur)} .. {_input_value(e.name, e.high, cur)}"
         )
     ax.set_yticks(range(len(entries)), labels)
     ax.axvline(base, color="black", linewidth=1)
@@ -624,15 +707,108 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
     ]
     if any(e.meets_low is False or e.meets_high is False for e in sensitivity.entries):
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="//", label="ask missed"))
-    ax.legend(handles=handles, loc="lower right")
+    _legend(ax, handles, [h.get_label() for h in handles])
     ax.set_xlabel(f"Monthly outlay [{cur}/month]")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_money(x, cur, per=None)))
+    _money_ticks(ax.xaxis, cur)
     ax.set_ylabel("Uncertain input (p5 .. p95)")
     d = sensitivity.design
-    ax.set_title(
+    _title(
+        ax,
         f"Monthly outlay of {d.target} every {_dur(d.interval)}: "
-        f"{format_money(base, cur)} at the median inputs"
+        f"{format_money(base, cur)} at the median inputs",
     )
     if not entries:
         ax.text(0.5, 0.5, "no uncertain input", transform=ax.transAxes, ha="center")
+    return ax
+
+
+def simulation(sim: Simulation, ax: Axes | None = None) -> Axes:
+    """Draw a histogram of the simulated monthly outlay of a :class:`~rtocalc.Simulation`.
+
+    The samples are ``sim.values("monthly_cost")``; the 5th percentile, median and 95th
+    percentile (``sim.monthly_cost``) are drawn as vertical lines, and the budget of the
+    ask when it has one.
+
+    Parameters
+    ----------
+    sim : Simulation
+        From :func:`rtocalc.simulate` (a simulation read back from JSON has no samples).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure's.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The Axes drawn on: samples per bin against the monthly outlay, a legend.
+
+    Raises
+    ------
+    ValueError
+        If the simulation carries no samples (read back from JSON).
+
+    Examples
+    --------
+    >>> import rtocalc, rtocalc.plot
+    >>> w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB")
+    >>> sim = rtocalc.simulate(w, rtocalc.Requirements(rpo="1 d", rto="2 d"), samples=500, seed=1)
+    >>> ax = rtocalc.plot.simulation(sim)
+    """
+    plt = _pyplot("simulation")
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    try:
+        costs = np.asarray(sim.values("monthly_cost"), dtype=float)
+    except KeyError:
+        raise ValueError(
+            "simulation: no samples to draw (a Simulation read back from JSON keeps only "
+            "its summaries); draw the result of rtocalc.simulate()"
+        ) from None
+    costs = costs[np.isfinite(costs)]
+    ax = _axes(plt, ax)
+    cur = sim.currency
+    if costs.size:
+        lo, hi = float(costs.min()), float(costs.max())
+        if hi - lo <= 1e-9 * max(1.0, abs(hi)):
+            # every sample costs the same (no uncertain input moves the cost): one bar,
+            # 2 % of the amount wide, else it would be too thin to see
+            half = max(0.5, 0.01 * abs(hi))
+            ax.hist(costs, bins=1, range=(lo - half, hi + half), color="C0", alpha=0.8)
+        else:
+            bins = min(40, max(5, int(math.sqrt(costs.size))))
+            ax.hist(costs, bins=bins, color="C0", alpha=0.8)
+    s = sim.monthly_cost
+    for value, label, style in (
+        (s.p5, "5th percentile", ":"),
+        (s.p50, "median", "-"),
+        (s.p95, "95th percentile", "--"),
+    ):
+        if math.isfinite(value):
+            ax.axvline(
+                value,
+                color="black",
+                linestyle=style,
+                linewidth=1.5,
+                label=f"{label}: {format_money(value, cur)}",
+            )
+    budget = sim.requirements.budget if sim.requirements is not None else None
+    if budget is not None:
+        ax.axvline(
+            budget,
+            color="C1",
+            linestyle="-.",
+            linewidth=2,
+            label=f"budget: {format_money(budget, cur)}",
+        )
+    _money_ticks(ax.xaxis, cur)
+    ax.set_xlabel(f"Monthly outlay [{cur}/month]")
+    ax.set_ylabel("Samples")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    d = sim.design
+    title = f"Monthly outlay of {d.target} every {_dur(d.interval)} over {sim.samples} samples"
+    if sim.p_meets is not None:
+        title += f"; meets the ask in {sim.p_meets:.0%}"
+    _title(ax, title)
+    ax.grid(True, axis="y", alpha=0.3)
+    _legend(ax)
     return ax

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -1432,8 +1432,12 @@ def load_portfolio(
     )
 
 
-def run_cli(args: Any) -> int:
-    """Run ``rtocalc portfolio`` with parsed arguments; returns the exit status."""
+def run_cli(args: Any, draw: Callable[[PortfolioPlan], None] | None = None) -> int:
+    """Run ``rtocalc portfolio`` with parsed arguments; returns the exit status.
+
+    ``draw``, when given, is called with the plan before it is printed (the command
+    line's ``--plot``).
+    """
     from .files import InputError, format_validation_error
 
     f = load_portfolio(
@@ -1462,6 +1466,8 @@ def run_cli(args: Any) -> int:
         catalog=f.catalog,
         objective=args.objective or f.objective,
     )
+    if draw is not None:
+        draw(plan)
     if args.format == "json":
         print(plan.model_dump_json(indent=2))
     elif args.format == "markdown":
