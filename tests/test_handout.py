@@ -443,3 +443,19 @@ def test_a_design_names_its_protection_mechanism():
     label = catalog.protection["snapshot_immutable"].label
     assert f"also: {label}" in plain_design(design, _labels(catalog))
     assert "protection snapshot_immutable" in describe_design(design)
+
+
+def test_options_show_the_one_off_purchases(zero):
+    """Issue 15, item 2: the monthly and the one-off cost per option. One-off purchases (a
+    tape library, say) are amortised into the monthly cost and shown apart."""
+    pytest.importorskip("pandas")
+    for o in zero.options:
+        assert o.one_off_cost == o.plan.one_time_cost
+    df = zero.to_dataframe()
+    assert "one_off_cost_USD" in df.columns
+    options = df[df["option"] != "the ask"]
+    assert sorted(set(options["one_off_cost_USD"])) == sorted(
+        {o.one_off_cost for o in zero.options}
+    )
+    assert "one-off" in str(zero)
+    assert "| one-off purchases (in the monthly cost, amortised) |" in zero.handout("markdown")

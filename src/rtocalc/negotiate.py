@@ -289,7 +289,7 @@ class FailureOutcome(_Result):
             f"{self.failure}: down {duration_words(self.downtime)} (worst "
             f"{duration_words(self.downtime_worst)}), lose {duration_words(self.work_lost)} "
             f"of work (worst {duration_words(self.work_lost_worst)}); {rate_words(self.rate)}",
-            frame=_failure_table([("", None, self)]),
+            frame=_failure_table([("", None, None, self)]),
         )
 
 
@@ -308,6 +308,13 @@ class Option(_Result):
         )
     )
     monthly_cost: float = Field(description="Outlay of the plan [currency/month].")
+    one_off_cost: float = Field(
+        0.0,
+        description=(
+            "One-off purchases of the plan (Plan.one_time_cost), amortised into "
+            "monthly_cost [currency]."
+        ),
+    )
     cost_breakdown: dict[str, float] = Field(
         description="Outlay by item, as Plan.cost_breakdown [currency/month]."
     )
@@ -320,7 +327,9 @@ class Option(_Result):
     def _document_(self) -> Document:
         title = f"{self.number}. {self.name}: {_money(self.monthly_cost, self.plan.currency)}"
         cost: float | None = self.monthly_cost
-        table = _failure_table([(str(self.number), cost, o) for o in self.outcomes])
+        table = _failure_table(
+            [(str(self.number), cost, self.one_off_cost, o) for o in self.outcomes]
+        )
         return Document(title, (Lines((self.design + ".",)), table), self.plan.currency)
 
 
@@ -338,6 +347,7 @@ def _failure_columns() -> tuple[Column, ...]:
         Column("work_lost_worst", "work lost (worst)", "hours", digits=2),
         Column("recovery", "recovery"),
         Column("monthly_cost", "per month", "money"),
+        Column("one_off_cost", "one-off", "money", per=None),
         Column("meets", "meets the ask", "flag", show=False),
     )
 
@@ -347,19 +357,20 @@ def _limit_cell(hours: float) -> float | None:
 
 
 def _failure_table(
-    rows: Sequence[tuple[str, float | None, FailureOutcome]],
+    rows: Sequence[tuple[str, float | None, float | None, FailureOutcome]],
     ask: Requirements | None = None,
     budget: float | None = None,
 ) -> Table:
-    """``rows`` are (option, its monthly cost, outcome), grouped by failure; with ``ask``
-    each failure starts with a row of the ask's limits (and the budget)."""
+    """``rows`` are (option, its monthly cost, its one-off purchases, outcome), grouped by
+    failure; with ``ask`` each failure starts with a row of the ask's limits (and the
+    budget)."""
     out: list[tuple[Any, ...]] = []
     seen: set[str] = set()
     # a failure is named by its kind when it is the only scenario of that kind
     kinds: dict[str, set[str]] = {}
-    for _, _, o in rows:
+    for *_, o in rows:
         kinds.setdefault(o.scope, set()).add(o.failure)
-    for option, cost, o in rows:
+    for option, cost, one_off, o in rows:
         if o.failure not in seen:
             seen.add(o.failure)
             name = (
@@ -375,7 +386,7 @@ def _failure_table(
                     (
                         *head, "the ask",
                         None if worst_rto else rto_lim, rto_lim if worst_rto else None,
-                        ask.wrt, None, _limit_cell(o.work_lost_limit), "", budget, None,
+                        ask.wrt, None, _limit_cell(o.work_lost_limit), "", budget, None, None,
                     )
                 )  # fmt: skip
                 head = ("", "", o.rate)
@@ -384,7 +395,7 @@ def _failure_table(
         out.append(
             (
                 *head, option, o.downtime, o.downtime_worst, o.work_recovery, o.work_lost,
-                o.work_lost_worst, _PATH_WORDS.get(o.path, o.path), cost, o.meets,
+                o.work_lost_worst, _PATH_WORDS.get(o.path, o.path), cost, one_off, o.meets,
             )
         )  # fmt: skip
     return Table(_failure_columns(), tuple(out))
@@ -621,7 +632,7 @@ class Negotiation(_Result):
     def _table(self) -> Table:
         """The options table: one row per kind of failure and option (the DataFrame)."""
         rows = [
-            (f"{o.number}" + (f" ({o.tier})" if o.tier else ""), o.monthly_cost, f)
+            (f"{o.number}" + (f" ({o.tier})" if o.tier else ""), o.monthly_cost, o.one_off_cost, f)
             for name in dict.fromkeys(x.failure for o in self.options for x in o.outcomes)
             for o in self.options
             for f in o.outcomes
@@ -675,7 +686,13 @@ class Negotiation(_Result):
                 "",
                 "budget " + _money(self.budget, cur) if self.budget is not None else "",
                 *(_money(o.monthly_cost, cur) for o in options),
-            )
+            ),
+            (
+                "one-off purchases (in the monthly cost, amortised)",
+                "",
+                "",
+                *(_money(o.one_off_cost, cur, None) for o in options),
+            ),
         ]
         if options:
             first = options[0].outcomes
@@ -1134,6 +1151,7 @@ def _options(
             name=name,
             tier=tier,
             monthly_cost=p.monthly_cost,
+            one_off_cost=p.one_time_cost,
             cost_breakdown=p.cost_breakdown,
             meets_ask=bool(p.meets_requirements),
             gives_up=words,
