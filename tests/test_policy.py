@@ -114,9 +114,12 @@ def test_example_fails_on_its_one_deliberate_violation(capsys):
     line = violations[0]
     assert line.startswith(f"crm [tier-2]: '{SITE}' (site): RPO 1.13 d > limit 1 d; fix: ")
     assert "offsite tape_vault_daily -> cloud_copy_infrequent" in line
-    # the tape courier and library cost more, even with the 500 Mbit/s link's circuit
-    # (issue 13: $600/mo, an estimate) and the licence on the cloud copy's side
-    assert "($954/mo, -$1,084/mo)" in line
+    # the tape courier and library cost more than the cloud copy with its link's circuit
+    # (issue 13: an estimate) and the licence; since issue 12's protection axis, hourly
+    # snapshots replicated to the second site meet the site RPO, so the nightly-ish
+    # backup (23.5 h) and the 100 Mbit/s link suffice: $734/mo (it was $954/mo)
+    assert "protection none -> snapshot_replicated" in line
+    assert "($734/mo, -$1,304/mo)" in line
     assert lines[-1].startswith("FAIL: 7 systems checked: 5 passed, 1 failed (1 violation)")
 
 
