@@ -196,3 +196,20 @@ def test_protection_rto_per_mechanism_table_equals_per_row():
         a = path_rto(x, Path.PROTECTION, sc)
         b = path_rto(rows, Path.PROTECTION, sc)
         assert np.array_equal(a, b)
+
+
+def test_an_automatic_mechanism_counts_in_the_shortest_lead():
+    """Regression (random hypothesis profile, test_optimiser_equals_brute_force): the
+    search stopped before it started (``detection_binds``) for an RTO below ransomware's
+    1 d of detection, although an automatic protection mechanism starts with its health
+    checks, as the kernel's protection path does, and a design met the ask."""
+    from rtocalc import BusinessImpact, Catalog, Requirements
+    from rtocalc.space import detection_binds
+
+    ask = Requirements(rpo="1 d", rto="12 h")
+    plain = Catalog.default()
+    auto = plain.override(
+        {"protection": {"snapshot_immutable": {"automatic": True, "health_check": "1 min"}}}
+    )
+    assert detection_binds(ask, BusinessImpact(), plain)  # 1 d to detect ransomware
+    assert not detection_binds(ask, BusinessImpact(), auto)

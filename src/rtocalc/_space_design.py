@@ -400,17 +400,24 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog:
     Every recovery path's RTO starts with a lead that no design choice shortens: a
     restore or a manual failover with the scenario's detection and a person's decision,
     an automatic failover with its strategy's health checks (only strategies whose
-    standby survives the scenario count). The other terms are never negative, so no
+    standby survives the scenario count), an automatic protection mechanism with its
+    health checks. The other terms are never negative, so no
     design meets an ask below the shortest lead: :func:`evaluate_space` finds every row
     failing that scenario, with the same comparison.
     """
     tab = Tables.of(catalog)
     n_st = len(catalog.strategies)
+    # an automatic protection mechanism starts with its health checks too (the kernel's
+    # lead of Path.PROTECTION); counted whatever it survives, which only errs towards
+    # searching (a lead too short never rules out a design that meets the ask)
+    auto_protection = [p.health_check for p in catalog.protection.values() if p.automatic]
     for x in impact.scenarios:
         lead = x.detection + x.decision
         auto = tab.automatic[:n_st] & tab.survives[:n_st, SCOPES.index(x.scope)]
         if auto.any():
             lead = min(lead, float(tab.health_check[:n_st][auto].min()))
+        if auto_protection:
+            lead = min(lead, min(auto_protection))
         if lead > requirements.limit("rto", x.scope) + TOL:
             return True
     return False
