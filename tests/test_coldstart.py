@@ -41,7 +41,9 @@ def test_the_plan_command_loads_neither_the_tradeoff_nor_scipy():
     loaded = _modules_after("from rtocalc.cli import main\nmain(['plan'])")
     assert "rtocalc.optimize" in loaded
     assert not {m for m in loaded if m.startswith(("rtocalc.tradeoff", "scipy", "pandas"))}
-    assert "numpy.random" not in loaded
+    # numpy loads numpy.random on import itself before 2.0 (the minimum is 1.23.2)
+    if int(__import__("numpy").__version__.split(".")[0]) >= 2:
+        assert "numpy.random" not in loaded
 
 
 def test_cheapest_loads_neither_scipy_nor_the_uncertainty_module():

@@ -86,7 +86,11 @@ def _assert_unreachable_shaded(ax, floor: float, what: str) -> None:
     assert label == f"not reachable: {what} under {rtocalc.units.format_duration(floor, digits=3)}"
     assert label in _legend(ax)
     # it covers the view from its left edge to the floor
-    left, right = spans[0].get_x(), spans[0].get_x() + spans[0].get_width()
+    # axvspan draws a Rectangle (matplotlib >= 3.9) or a Polygon (older): read its extent
+    xs = spans[0].get_path().transformed(spans[0].get_patch_transform()).vertices[:, 0]
+    if not hasattr(spans[0], "get_x"):
+        xs = spans[0].get_xy()[:, 0]
+    left, right = float(min(xs)), float(max(xs))
     assert right == pytest.approx(floor)
     assert left == pytest.approx(ax.get_xlim()[0]) and left < floor
 

@@ -734,8 +734,8 @@ def gfs_nesting(
     --------
     The simulator's defaults nest every tier in every finer one:
 
-    >>> gfs_nesting().sum()
-    np.int64(6)
+    >>> int(gfs_nesting().sum())
+    6
 
     Monthly points on the 1st of the month share no point with the Sunday weeklies, and
     yearly points in June are not points of the first month of a quarter:
