@@ -844,8 +844,12 @@ def test_one_more_kept_point_never_stores_less(policy, count):
 def test_one_more_point_along_every_count_of_a_grid():
     # The same property swept on whole ranges of each count (vectorised): every scheme,
     # both GFS change models, block clone, sub-daily points, calendar fulls and growth.
-    rng = np.random.default_rng(14)
-    n = 4000
+    _assert_one_more_point_never_stores_less(np.random.default_rng(14), 4000)
+
+
+def _assert_one_more_point_never_stores_less(rng, n, **calendar):
+    """One more point of any count, over a random grid of ``n`` policies (``calendar``
+    settings for all), never stores less, in both GFS change models."""
     policy = dict(
         daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
         scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
@@ -859,6 +863,7 @@ def test_one_more_point_along_every_count_of_a_grid():
         block_clone=rng.integers(0, 2, n),
         annual_growth=rng.choice([0.0, 0.2, 1.0], n),
         years=3.0,
+        **calendar,
     )
     for method in GFS_CHANGE_METHODS:
         base = np.asarray(retention_storage(100.0, gfs_change_method=method, **policy).stored_gb)
@@ -1278,26 +1283,4 @@ def test_a_calendar_that_shares_fewer_points_never_stores_less(policy, cal):
 def test_one_more_point_on_calendars_that_share_fewer_points(cal):
     # The grid sweep of test_one_more_point_along_every_count_of_a_grid on calendars
     # where some tiers nest in no finer tier: still monotone in every count.
-    rng = np.random.default_rng(141)
-    n = 2000
-    policy = dict(
-        daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
-        scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
-        points=rng.integers(1, 50, n),
-        interval=rng.choice([4.0, 12.0, 24.0, 72.0], n),
-        full_every=np.array(["weekly", "monthly", "3", "10"])[rng.integers(0, 4, n)],
-        weekly=rng.integers(0, 12, n),
-        monthly=rng.integers(0, 24, n),
-        quarterly=rng.integers(0, 8, n),
-        yearly=rng.integers(0, 8, n),
-        block_clone=rng.integers(0, 2, n),
-        annual_growth=rng.choice([0.0, 0.2, 1.0], n),
-        years=3.0,
-        **cal,
-    )
-    for method in GFS_CHANGE_METHODS:
-        base = np.asarray(retention_storage(100.0, gfs_change_method=method, **policy).stored_gb)
-        for count in RETENTION_COUNTS:
-            more = {**policy, count: policy[count] + 1}
-            up = np.asarray(retention_storage(100.0, gfs_change_method=method, **more).stored_gb)
-            assert np.all(up >= base * (1.0 - 1e-12)), (method, count)
+    _assert_one_more_point_never_stores_less(np.random.default_rng(141), 2000, **cal)
