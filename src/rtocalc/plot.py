@@ -545,7 +545,9 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
             )
             ends.append(limit)
     ax.set_yticks(range(len(rows)), labels)
-    ax.set_ylim(len(rows) - 0.5, -0.5)  # first restored at the top
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # first restored at the top
+    if not rows:  # an infeasible portfolio has no plan; or no system has a site scenario
+        ax.text(0.5, 0.5, "no system to draw", transform=ax.transAxes, ha="center")
     ax.set_xlim(0.0, max([*ends, 1.0]) * 1.05)
     _duration_ticks(ax.xaxis, linear=True)
     ax.set_xlabel(f"Time since the site loss {DURATION_UNITS}")
