@@ -210,7 +210,8 @@ def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
     The curve is a step function (each step holds from its target to the next looser
     one); the knees are marked, and the ask (vertical) and the budget (horizontal) are
     drawn when the curve has them. RTO and RPO axes are in hours on a log scale with
-    duration ticks; a retention axis is in days.
+    duration ticks, targets tighter than the tightest step (no design reaches them)
+    shaded; a retention axis is in days. The legend is right of the axes.
 
     Parameters
     ----------
@@ -386,7 +387,9 @@ def zero_downtime(
     Along the steps of the RTO cost curve behind ``negotiation.zero_downtime``, three
     step lines: the cheapest monthly outlay, the expected loss per month (expected
     annual loss / 12) of that design, and their sum (total cost of ownership). The
-    break-even RTO (lowest total) and the budget are marked.
+    break-even RTO (lowest total), the budget and the ask's RTO (when finite) are
+    marked; RTOs under the floor are shaded as not reachable. The legend is right of
+    the axes.
 
     Parameters
     ----------
