@@ -307,6 +307,23 @@ def test_restore_timeline_draws_on_a_given_axes_without_capacity(plt):
     assert all(p.get_x() == 0 for p in ax.patches)  # nothing waits
 
 
+def test_restore_timeline_of_an_infeasible_portfolio_says_there_is_nothing_to_draw(plt):
+    import warnings
+
+    from rtocalc.portfolio import PortfolioSystem, optimize
+
+    site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
+    systems = [PortfolioSystem(name="a", workload=WORKLOAD, requirements=site)]
+    plan = optimize(systems, budget=1.0)
+    assert not plan.feasible
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no singular-limits warning
+        ax = rtocalc.plot.restore_timeline(plan)
+        ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.texts] == ["no system to draw"]
+    assert "0 of 0 miss" in ax.get_title()
+
+
 def test_linear_duration_ticks_are_round_steps():
     pytest.importorskip("matplotlib")
     from rtocalc.plot import _linear_duration_tick_values

@@ -210,7 +210,8 @@ def cost_curve(curve: CostCurve, ax: Axes | None = None) -> Axes:
     The curve is a step function (each step holds from its target to the next looser
     one); the knees are marked, and the ask (vertical) and the budget (horizontal) are
     drawn when the curve has them. RTO and RPO axes are in hours on a log scale with
-    duration ticks; a retention axis is in days.
+    duration ticks, targets tighter than the tightest step (no design reaches them)
+    shaded; a retention axis is in days. The legend is right of the axes.
 
     Parameters
     ----------
@@ -386,7 +387,9 @@ def zero_downtime(
     Along the steps of the RTO cost curve behind ``negotiation.zero_downtime``, three
     step lines: the cheapest monthly outlay, the expected loss per month (expected
     annual loss / 12) of that design, and their sum (total cost of ownership). The
-    break-even RTO (lowest total) and the budget are marked.
+    break-even RTO (lowest total), the budget and the ask's RTO (when finite) are
+    marked; RTOs under the floor are shaded as not reachable. The legend is right of
+    the axes.
 
     Parameters
     ----------
@@ -545,7 +548,9 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
             )
             ends.append(limit)
     ax.set_yticks(range(len(rows)), labels)
-    ax.set_ylim(len(rows) - 0.5, -0.5)  # first restored at the top
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)  # first restored at the top
+    if not rows:  # an infeasible portfolio has no plan; or no system has a site scenario
+        ax.text(0.5, 0.5, "no system to draw", transform=ax.transAxes, ha="center")
     ax.set_xlim(0.0, max([*ends, 1.0]) * 1.05)
     _duration_ticks(ax.xaxis, linear=True)
     ax.set_xlabel(f"Time since the site loss {DURATION_UNITS}")
