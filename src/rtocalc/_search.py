@@ -26,13 +26,14 @@ from typing import Literal
 
 import numpy as np
 
-from .models import BusinessImpact, Catalog, Requirements, Retention, Workload
+from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .space import (
     DesignSpace,
     Evaluation,
     FloatArray,
     IntArray,
     WorkloadColumns,
+    build_space,
     detection_binds,
     evaluate_space,
     has_immutable,
@@ -319,3 +320,22 @@ def _search_group(
             if j not in small:
                 evaluate([j])
     return [Searched(best.get(j), tuple(evaluated.get(j, ()))) for j in range(len(jobs))]
+
+
+def cheapest_design(
+    workload: Workload, requirements: Requirements, impact: BusinessImpact, catalog: Catalog
+) -> Design | None:
+    """The design of least outlay that meets the ask (with its interval), or None.
+
+    The design :func:`rtocalc.cheapest` chooses for these inputs (objective ``"outlay"``),
+    without building its :class:`~rtocalc.Plan` or explaining infeasibility: the robust
+    search (:mod:`rtocalc.uncertainty`) needs the design at the median inputs only, and
+    this keeps it below :mod:`rtocalc.optimize` in the layers.
+    """
+    space = build_space(catalog, requirements.retention, database=workload.kind == "database")
+    job = Job(workload, requirements, bound(space, workload, requirements.retention, catalog))
+    found = search(space, [job], impact, catalog, "outlay")[0].best
+    if found is None:
+        return None
+    ev, row = found
+    return ev.space.design(row, float(ev.interval[row]))

@@ -38,6 +38,7 @@ from . import cost, units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel
 from ._random import SeedLike, as_seed
 from ._render import Column, Document, Lines, Rendered, Table
+from ._search import cheapest_design
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
     DesignSpace,
@@ -1108,15 +1109,13 @@ def _simulate_design(
 def _median_design(
     uw: UncertainWorkload, requirements: Requirements, ui: UncertainImpact, catalog: Catalog
 ) -> Design:
-    from .optimize import _cheapest_plan
-
-    plan = _cheapest_plan(uw.median(), requirements, ui.median(), catalog)
-    if plan is None:
+    design = cheapest_design(uw.median(), requirements, ui.median(), catalog)
+    if design is None:
         raise ValueError(
             "design_or_requirements: no design meets the ask at the median inputs; call "
             "rtocalc.cheapest(...) on the median workload for the reasons, or pass a Design"
         )
-    return plan.design
+    return design
 
 
 def simulate(
@@ -1431,9 +1430,7 @@ def robust_cheapest(
     ).outlay
     by_bound = np.lexsort((designs, bound))
     order, bound = designs[by_bound], bound[by_bound]
-    from .optimize import _cheapest_plan
-
-    plan = _cheapest_plan(med, requirements, imp, catalog)
+    median_design = cheapest_design(med, requirements, imp, catalog)
     best: tuple[float, float, float, int] | None = None  # (outlay, RTO, RPO, position)
     chosen: tuple[int, float] | None = None  # (row of space, interval)
     best_p: float | None = None
@@ -1481,10 +1478,9 @@ def robust_cheapest(
         )
         chosen_p = float(on["feasible"][0].mean())
         chosen_mean = float(on["outlay"][0].mean())
-    median_design, median_p = None, None
-    if plan is not None:
-        median_design = plan.design
-        sim = _simulate_design(plan.design, uw, ui, requirements, given, samples, drawn, parsed)
+    median_p = None
+    if median_design is not None:
+        sim = _simulate_design(median_design, uw, ui, requirements, given, samples, drawn, parsed)
         median_p = sim.p_meets
     return RobustChoice(
         feasible=chosen is not None,
