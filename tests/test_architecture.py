@@ -210,6 +210,16 @@ def test_no_import_goes_up_a_layer():
     assert up == []
 
 
+def test_no_module_imports_another_modules_private_names():
+    crossings = [
+        f"{e.source} line {e.line}: {e.target}.{name}"
+        for e in EDGES
+        for name in e.names
+        if _private(name) and e.target != e.source
+    ]
+    assert crossings == []
+
+
 def test_the_checks_can_fail(tmp_path):
     """The reader finds a cycle, a function-level import and a private crossing."""
     (tmp_path / "a.py").write_text("from .b import x\nfrom . import c\nc._hidden()\n")

@@ -26,10 +26,10 @@ from rtocalc import (
 )
 from rtocalc.cli import main
 from rtocalc.models import SCOPES
-from rtocalc.negotiate import _possible, _zero_downtime
-from rtocalc.optimize import _cheapest_plan
+from rtocalc.negotiate import _zero_downtime, possible_ask
+from rtocalc.optimize import cheapest_plan
 from rtocalc.space import build_space, evaluate_space
-from rtocalc.tradeoff import _at, _rto_candidates, _rto_relaxed, _scopes_in
+from rtocalc.tradeoff import _at, _rto_candidates, _rto_relaxed, scopes_in
 from strategies import asks, small_catalogs, workloads
 
 
@@ -123,12 +123,12 @@ def test_zero_downtime_and_break_even(zero):
     assert z.break_even_rto is not None and z.break_even_cost is not None
     # the break-even step has the lowest total cost of ownership of the curve: one step
     # tighter or looser never costs less in outlay plus expected loss
-    from rtocalc.negotiate import _possible
+    from rtocalc.negotiate import possible_ask
     from rtocalc.tradeoff import cost_curve
 
     curve = cost_curve(
         zero.workload,
-        _possible(zero.requirements, n.limits),
+        possible_ask(zero.requirements, n.limits),
         axis="rto",
         impact=zero.impact,
         catalog=zero.catalog,
@@ -303,9 +303,9 @@ def test_negotiation_equals_its_parts_computed_alone(
         )
     # the scopes some standby of the catalog survives (catalog data)
     standby = {sc for x in catalog.strategies.values() if x.replica for sc in x.survives}
-    failover = [s for s in SCOPES if s in standby and s in _scopes_in(ask, "rto")]
-    possible = _possible(ask, res.reasons)
-    moving = failover or _scopes_in(possible, "rto")
+    failover = [s for s in SCOPES if s in standby and s in scopes_in(ask, "rto")]
+    possible = possible_ask(ask, res.reasons)
+    moving = failover or scopes_in(possible, "rto")
     space = build_space(catalog, ask.retention)
     lifted = evaluate_space(space, workload, _rto_relaxed(possible, moving), impact, catalog)
     targets = _rto_candidates(
@@ -323,7 +323,7 @@ def test_negotiation_equals_its_parts_computed_alone(
         scopes=failover or None,
     )
     assert n.zero_downtime == _zero_downtime(
-        curve, res.plan, ask, impact, catalog.currency, failover or _scopes_in(ask, "rto")
+        curve, res.plan, ask, impact, catalog.currency, failover or scopes_in(ask, "rto")
     )
 
 
@@ -339,16 +339,16 @@ def test_break_even_equals_brute_force_tco_over_a_fine_rto_grid(name):
     zd = n.zero_downtime
     assert zd is not None and zd.break_even_rto is not None
     res = cheapest(w, ask, impact=imp, catalog=cat)
-    possible = _possible(ask, res.reasons)
-    moving = [s for s in ("hardware", "site") if s in _scopes_in(ask, "rto")]
+    possible = possible_ask(ask, res.reasons)
+    moving = [s for s in ("hardware", "site") if s in scopes_in(ask, "rto")]
     held = {
         s: possible.limit("rto", s)
-        for s in _scopes_in(possible, "rto")
+        for s in scopes_in(possible, "rto")
         if s not in moving and np.isfinite(possible.limit("rto", s))
     }
 
     def plan_at(t: float):
-        return _cheapest_plan(w, _at(possible, "rto", held, moving, t), imp, cat)
+        return cheapest_plan(w, _at(possible, "rto", held, moving, t), imp, cat)
 
     at_be = plan_at(zd.break_even_rto)
     assert at_be is not None

@@ -32,7 +32,7 @@ from rtocalc import (
 )
 from rtocalc._search import both_ends as _both_ends
 from rtocalc.models import SCHEMES, SCOPES, Retention
-from rtocalc.optimize import _cheapest, explain, make_plan, order
+from rtocalc.optimize import cheapest_on_space, explain, make_plan, order
 from rtocalc.space import Evaluation, build_space, evaluate_space, unmet_points
 from strategies import asks, small_catalogs, workloads
 
@@ -133,7 +133,7 @@ def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, 
         make_plan(ev, int(feasible[0]), workload, ask, impact, catalog) if feasible.size else None
     )
     with mock.patch.object(_search, "FIRST_BATCH", first):
-        res, evaluated = _cheapest(space, workload, ask, impact, catalog, objective)
+        res, evaluated = cheapest_on_space(space, workload, ask, impact, catalog, objective)
     rows = np.concatenate([r for r, _ in evaluated])
     assert len(np.unique(rows)) == len(rows)  # no row evaluated twice
     assert res.plan == expected

@@ -84,6 +84,8 @@ def _rendered_classes() -> dict[str, type]:
                 and issubclass(obj, Rendered)
                 and obj is not Rendered
                 and not name.startswith("_")
+                # a base of the results (rtocalc.results.ResultModel) renders nothing itself
+                and obj._document_ is not Rendered._document_
             ):
                 found[name] = obj
     return found

@@ -44,8 +44,8 @@ from rtocalc.retention import (
     GFS_CHANGE_METHODS,
     SCHEMES,
     StorageEstimate,
-    _retention_columns,
     gfs_nesting,
+    retention_columns,
     retention_storage,
     unique_change,
 )
@@ -401,7 +401,7 @@ def test_core_gfs_change_defaults_follow_the_method():
         block_clone=True,
     )
     for method in GFS_CHANGE_METHODS:
-        explicit = _retention_columns(
+        explicit = retention_columns(
             1000.0,
             0.05,
             gfs_change_weekly=unique_change(7.0, 0.05, method=method),
@@ -411,11 +411,11 @@ def test_core_gfs_change_defaults_follow_the_method():
             gfs_change_method=method,
             **kw,
         )
-        default = _retention_columns(1000.0, 0.05, gfs_change_method=method, **kw)
+        default = retention_columns(1000.0, 0.05, gfs_change_method=method, **kw)
         assert float(explicit.stored_gb) == pytest.approx(float(default.stored_gb), rel=1e-12)
         assert np.array_equal(default.fulls, explicit.fulls)
-    base = _retention_columns(1000.0, 0.05, gfs_change_weekly=0.15, **kw)
-    more = _retention_columns(1000.0, 0.05, gfs_change_weekly=0.20, **kw)
+    base = retention_columns(1000.0, 0.05, gfs_change_weekly=0.15, **kw)
+    more = retention_columns(1000.0, 0.05, gfs_change_weekly=0.20, **kw)
     # weekly extra +0.05 of 500 GB; first monthly (365/12 - 28) days at +0.05/7 per day
     added = 500.0 * (0.05 + (365.0 / 12.0 - 28.0) * 0.05 / 7.0)
     assert float(more.stored_gb - base.stored_gb) == pytest.approx(added)
@@ -1021,7 +1021,7 @@ def test_core_takes_integer_codes_and_matches_public():
     pts = np.array([14, 14, 14, 14, 30, 3])
     fe = np.array([7, 7, 7, 7, 7, 4])
     bc = np.array([False, False, True, True, False, False])
-    core = _retention_columns(
+    core = retention_columns(
         1000.0,
         0.05,
         data_reduction=2.0,
@@ -1050,14 +1050,14 @@ def test_core_takes_integer_codes_and_matches_public():
         ]
         want = [est.stored_gb, est.fulls, est.increments, est.short_term_gb, est.long_term_gb]
         assert got == pytest.approx(want, rel=1e-12)
-    detail = _retention_columns(1000.0, 0.05, scheme_code="synthetic_full", points=14, weekly=4)
+    detail = retention_columns(1000.0, 0.05, scheme_code="synthetic_full", points=14, weekly=4)
     assert detail.gfs_points == 1.0
 
 
 def test_core_vectorises_1e5_designs():
     rng = np.random.default_rng(0)
     n = 100_000
-    core = _retention_columns(
+    core = retention_columns(
         rng.uniform(10, 1e5, n),
         rng.uniform(0, 0.2, n),
         data_reduction=rng.uniform(1, 4, n),

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, tradeoff
-from rtocalc.optimize import OPEN_LIMIT, _bound, _cheapest_plan, make_plan
+from rtocalc.optimize import OPEN_LIMIT, _bound, cheapest_plan, make_plan
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import (
     _FLOOR_SLACK,
@@ -20,10 +20,10 @@ from rtocalc.tradeoff import (
     _rto_floor,
     _rto_relaxed,
     _rto_steps,
-    _scopes_in,
     cost_curve,
     frontier,
     pareto_mask,
+    scopes_in,
 )
 from strategies import asks, small_catalogs, workloads
 
@@ -152,8 +152,8 @@ def test_frontier_equals_the_unpruned_one(catalog, workload, ask, quantile, give
         intervals = np.concatenate([intervals, asked])
     open_req = req.model_copy(
         update={
-            "rpo": dict.fromkeys(_scopes_in(req, "rpo"), OPEN_LIMIT),
-            "rto": dict.fromkeys(_scopes_in(req, "rto"), OPEN_LIMIT),
+            "rpo": dict.fromkeys(scopes_in(req, "rpo"), OPEN_LIMIT),
+            "rto": dict.fromkeys(scopes_in(req, "rto"), OPEN_LIMIT),
             "mtd": None,
         }
     )
@@ -253,7 +253,7 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
     ev = evaluate_space(space, workload, relaxed, impact, catalog)
     mask = np.isin([s.scope for s in impact.scenarios], scopes)
     floor = _rto_floor(ev, workload, mask)
-    held = {s: ask.limit("rto", s) for s in _scopes_in(ask, "rto")}
+    held = {s: ask.limit("rto", s) for s in scopes_in(ask, "rto")}
     reachable = ev.link_ok & np.isfinite(floor)
     targets = sorted({*floor[reachable].tolist(), *extra, OPEN_LIMIT})[:12]
     raw = _rto_steps(
@@ -277,7 +277,7 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
             rows = np.flatnonzero(ruled_out)
             at_t = evaluate_space(space.take(rows), workload, req, impact, catalog)
             assert not at_t.feasible.any()
-        assert plan == _cheapest_plan(workload, req, impact, catalog, space)
+        assert plan == cheapest_plan(workload, req, impact, catalog, space)
 
 
 def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default):
@@ -296,7 +296,7 @@ def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default
     w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
     curve = cost_curve(w, ask, impact=imp, catalog=cat, scopes=["hardware", "site"])
     held = {s: ask.limit("rto", s) for s in ("logical", "ransomware")}
-    exact = _cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
+    exact = cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
     assert exact is not None
     assert curve.cost_at(12.0) == pytest.approx(exact.monthly_cost, rel=1e-12)
     assert exact.monthly_cost == pytest.approx(1995.42, abs=0.01)
@@ -317,10 +317,10 @@ def test_rpo_curve_claims_only_what_it_searched(default):
     (the interval moves with the target): exact at each step's target."""
     w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
     curve = cost_curve(w, ask, axis="rpo", impact=imp, catalog=cat)
-    moving = _scopes_in(ask, "rpo")
+    moving = scopes_in(ask, "rpo")
 
     def exact(t: float):
-        return _cheapest_plan(w, _at(ask, "rpo", {}, moving, t), imp, cat)
+        return cheapest_plan(w, _at(ask, "rpo", {}, moving, t), imp, cat)
 
     low = curve.infeasible_below
     assert low is not None and exact(low) is None and math.isinf(curve.cost_at(low))

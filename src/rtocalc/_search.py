@@ -41,7 +41,7 @@ from .space import (
     row_costs,
     take_rows,
 )
-from .units import HOURS_PER_DAY
+from .units import HOURS_PER_DAY, TOL
 
 Objective = Literal["outlay", "tco"]
 
@@ -68,6 +68,13 @@ def bound(space: DesignSpace, workload: Workload, retention: Retention, catalog:
     i_max = np.full(len(space), HOURS_PER_DAY)
     outlay = row_costs(space, i_max, workload, retention, catalog).outlay
     return Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
+
+
+def cannot_win(bound: float, best: float) -> bool:
+    """The stopping rule: a row whose outlay lower bound is ``bound`` can neither beat
+    nor tie the best objective found, ``best`` (both [currency/month]), beyond rounding
+    (a relative 1e-12 and the model's tolerance :data:`rtocalc.units.TOL`)."""
+    return bound > best * (1 + 1e-12) + TOL
 
 
 def keys(ev: Evaluation, objective: Objective) -> tuple[FloatArray, ...]:
@@ -297,10 +304,7 @@ def _search_group(
             if found[j]:
                 ev_j, row_j, _ = found[j][_winner(found[j], objective)]
                 top = float(keys(ev_j, objective)[-1][row_j])
-                if (
-                    hi == len(cand[j])
-                    or jobs[j].bound.outlay[cand[j][hi]] > top * (1 + 1e-12) + 1e-9
-                ):
+                if hi == len(cand[j]) or cannot_win(float(jobs[j].bound.outlay[cand[j][hi]]), top):
                     best[j] = (ev_j, row_j)
                     del span[j]
                     continue

@@ -16,8 +16,8 @@ from . import cost, physics
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
 from .models import SCHEMES, Catalog, Retention, Workload
-from .retention import _retention_columns, gfs_nesting, unique_change
-from .units import GB_PER_TB, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR
+from .retention import gfs_nesting, retention_columns, unique_change
+from .units import DAYS_PER_WEEK, GB_PER_TB, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR
 
 
 @dataclass
@@ -185,8 +185,8 @@ def _choice_costs(
     else:
         ingest_l = np.zeros(np.shape(long_sep))
     ops = catalog.operations
-    ingest_p = full * c + np.where(weekly_full, full / 7.0, 0.0)
-    ingest_o = full * c + np.where(weekly_full_o, full / 7.0, 0.0)
+    ingest_p = full * c + np.where(weekly_full, full / DAYS_PER_WEEK, 0.0)
+    ingest_o = full * c + np.where(weekly_full_o, full / DAYS_PER_WEEK, 0.0)
     # object-storage requests: a month of each copy's writes, and the drills' reads
     days = HOURS_PER_MONTH / HOURS_PER_DAY
     put, kib = tab.put_price, tab.obj_kib
@@ -200,8 +200,8 @@ def _choice_costs(
     )
     # one-off purchases: each target's setup, paid once when it plays two roles; a tape
     # library sized for the week's writes of the roles it plays
-    week_o = np.where(o >= 0, 7.0 * ingest_o, 0.0)
-    week_l = np.where(lt >= 0, 7.0 * ingest_l, 0.0)
+    week_o = np.where(o >= 0, DAYS_PER_WEEK * ingest_o, 0.0)
+    week_l = np.where(lt >= 0, DAYS_PER_WEEK * ingest_l, 0.0)
     purchases = (
         _purchase(tab, t, 0.0)
         + np.where(
@@ -414,7 +414,7 @@ def _retention_tables(
 
     The arguments broadcast; by default every (scheme, block clone) pair, shape (4, 2).
     """
-    cols = _retention_columns(
+    cols = retention_columns(
         size,
         change,
         data_reduction=reduction,

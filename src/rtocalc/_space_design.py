@@ -17,7 +17,6 @@ from ._space_tables import (
     LOC,
     REPLICATION,
     TABLES_LOCK,
-    TOL,
     FloatArray,
     IntArray,
     Tables,
@@ -35,6 +34,7 @@ from .models import (
     Retention,
     Workload,
 )
+from .units import TOL
 
 #: decision variables a figure may depend on, and the offset that maps their values to
 #: grid indices ("none", -1, to index 0)

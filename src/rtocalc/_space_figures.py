@@ -23,7 +23,6 @@ from ._space_tables import (
     LOC,
     OFF_SITE_SCOPES,
     TABLES_LOCK,
-    TOL,
     FloatArray,
     IntArray,
     Tables,
@@ -32,7 +31,7 @@ from ._space_tables import (
     offsite_rule,
 )
 from .models import SCOPES, Catalog, Retention, Workload
-from .units import HOURS_PER_DAY
+from .units import DAYS_PER_WEEK, HOURS_PER_DAY, TOL
 
 #: the domain each path's figures live on: "A" (the chain and the off-site copy: target,
 #: off-site method, link, scheme, strategy) or "B" (replica and long-term points: target,
@@ -207,7 +206,7 @@ def choice_figures(
         move_a = [np.asarray(physics.transfer_time(D, read_a[k]), dtype=float) for k in range(2)]
         ir_a = (tab.instant[t_a], tab.instant[off_a])
         # days of points a restore of the newest point replays (forward chains)
-        chain_days_a = np.array([float(ret.daily), 0.0, 7.0, 7.0])[scheme_a]
+        chain_days_a = np.array([float(ret.daily), 0.0, DAYS_PER_WEEK, DAYS_PER_WEEK])[scheme_a]
         locs_a = (tab.loc[t_a], tab.loc[off_a])
         exists_a = (True, o_a >= 0)
         imm_a = (tab.immutable[t_a], tab.immutable[off_a])

@@ -16,9 +16,9 @@ from . import physics
 from ._space_design import WorkloadColumns
 from ._space_figures import ChoiceFigures, Domain
 from ._space_paths import INTERVAL_DEPENDENT, Clock, Path
-from ._space_tables import TOL, FloatArray
+from ._space_tables import FloatArray
 from .models import Workload
-from .units import HOURS_PER_DAY
+from .units import HOURS_PER_DAY, TOL
 
 
 def solve_inputs(

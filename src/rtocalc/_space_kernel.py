@@ -63,9 +63,9 @@ from ._space_paths import (
     Path,
     PathFigures,
 )
-from ._space_tables import LOC, REPLICATION, TOL, FloatArray, Tables, finest_gfs_period, gfs_home
+from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
 from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
-from .units import HOURS_PER_DAY
+from .units import HOURS_PER_DAY, TOL
 
 #: output columns of one value per row that are not per path: rc, lag, i_min, interval,
 #: inc, t_b, replay_n, failover, traffic, eal, tco, worst_rpo, worst_rto

@@ -24,8 +24,6 @@ REPLICATION: tuple[str, ...] = ("none", "async", "sync")
 LOC = {"primary": 0, "cloud": 1, "vault": 2}
 
 
-TOL = 1e-9
-
 
 def finest_gfs_period(retention: Retention) -> float:
     """Spacing of the finest long-term points [h] (inf without GFS)."""

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._array import _f, _out
+from ._array import as_float as _f
+from ._array import scalar_out as _out
 from .units import MONTHS_PER_YEAR
 
 __all__ = [

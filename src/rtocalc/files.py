@@ -74,7 +74,7 @@ def _model_classes() -> dict[str, type[BaseModel]]:
         for obj in vars(module).values()
         if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
     }
-    todo: list[type[BaseModel]] = [models._Model]
+    todo: list[type[BaseModel]] = [models.InputModel]
     while todo:
         cls = todo.pop()
         found.setdefault(cls.__name__, cls)
@@ -410,7 +410,7 @@ def scenario_from_dict(
         errors.append(
             f"{source}: {key}: unknown table; use [workload], [requirements], [impact], [catalog]"
         )
-    catalog, catalog_errors = _catalog(
+    catalog, catalog_errors = scenario_catalog(
         raw.get("catalog", {}), source=source, base=base, allow_outside=allow_outside
     )
     errors += catalog_errors
@@ -442,7 +442,7 @@ def scenario_from_dict(
     return ScenarioFile(**parts)
 
 
-def _catalog(
+def scenario_catalog(
     value: Any, *, source: str, base: Path | None, allow_outside: bool = False
 ) -> tuple[Catalog | None, list[str]]:
     """The catalog of a scenario: a catalog file or the default, with overrides merged in."""

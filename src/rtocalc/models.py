@@ -148,7 +148,7 @@ def _nonneg(v: Any, info: ValidationInfo) -> float:
     return x
 
 
-def _raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str, Any]]) -> None:
+def raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str, Any]]) -> None:
     """Raise one pydantic error per ``(loc, message, input)``, so each gets its own line."""
     details = [
         InitErrorDetails(
@@ -200,7 +200,7 @@ MoneyOnce = Annotated[float, BeforeValidator(_money_once), _text_or_number("$12,
 NonNegative = Annotated[float, BeforeValidator(_nonneg), _text_or_number("0.023")]
 
 
-class _Model(FrozenModel):
+class InputModel(FrozenModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", ser_json_inf_nan="strings", validate_default=False
     )
@@ -238,7 +238,7 @@ DailyChange = Annotated[float, BeforeValidator(_daily_change), _text_or_number("
 _MAX_FINAL_SIZE = 1e12  # [GB]: a zettabyte, beyond any single system's data
 
 
-class Workload(_Model):
+class Workload(InputModel):
     """One protected system: how much data, how fast it changes, what it runs on.
 
     Examples
@@ -364,7 +364,7 @@ def _retention_range_error(key: str, value: Any, problem: str) -> str:
     return f"{key}: {units.excerpt(value)} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
 
 
-class Retention(_Model):
+class Retention(InputModel):
     """How far back restore points must reach: grandfather-father-son (GFS).
 
     ``daily`` is the number of days of short-term restore points (taken at the backup
@@ -434,7 +434,7 @@ class Retention(_Model):
             if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]
         ]
         if errors:
-            _raise_errors(cls.__name__, errors)
+            raise_errors(cls.__name__, errors)
         return out
 
     @field_validator(*_CALENDAR_CHECKS, mode="before")
@@ -543,7 +543,7 @@ PerScope = Annotated[
 ]
 
 
-class Requirements(_Model):
+class Requirements(InputModel):
     """The business ask: how much data may be lost, how long systems may be down.
 
     ``rpo`` and ``rto`` are one duration for every scenario, or a table by scenario scope
@@ -600,7 +600,7 @@ class Requirements(_Model):
 # --- business impact -------------------------------------------------------------------
 
 
-class Scenario(_Model):
+class Scenario(InputModel):
     """A kind of disruption: how often it happens and what it destroys (its scope).
 
     Scopes: ``logical`` (corruption, human error: replicas carry the damage),
@@ -659,7 +659,7 @@ def _default_scenarios() -> tuple[Scenario, ...]:
     return tuple(Scenario.model_validate(s) for s in raw["scenarios"])
 
 
-class BusinessImpact(_Model):
+class BusinessImpact(InputModel):
     """What downtime and lost work cost the business, and which disruptions to plan for.
 
     The default scenarios come from ``rtocalc/data/scenarios.toml`` (one per scope, each
@@ -697,7 +697,7 @@ class BusinessImpact(_Model):
 # --- catalog -----------------------------------------------------------------------------
 
 
-class _Sourced(_Model):
+class _Sourced(InputModel):
     label: str = Field("", description="Human-readable name.")
     source: str = Field(description="Where the figures come from (document, URL).")
     date: str = Field(description="When the figures were read (ISO 8601).")
@@ -1065,7 +1065,7 @@ class Licences(_Sourced):
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 
-class CatalogInfo(_Model):
+class CatalogInfo(InputModel):
     """Catalog header: name, currency and amortisation period."""
 
     name: str = Field("custom", description="Catalog name.")
@@ -1090,7 +1090,7 @@ class CatalogInfo(_Model):
         return v
 
 
-class Catalog(_Model):
+class Catalog(InputModel):
     """Priced options a design chooses from: targets, off-site methods, links, strategies.
 
     ``Catalog.default()`` loads the shipped catalog (every figure with its source and
@@ -1174,7 +1174,7 @@ class Catalog(_Model):
         if not self.links:
             errors.append((("links",), "links: {} is empty; give at least one link", {}))
         if errors:
-            _raise_errors(type(self).__name__, errors)
+            raise_errors(type(self).__name__, errors)
         return self
 
     @classmethod
@@ -1251,7 +1251,7 @@ def _positive_duration(v: Any, info: ValidationInfo) -> float:
 PositiveHours = Annotated[float, BeforeValidator(_positive_duration), _text_or_number("4 h")]
 
 
-class Design(_Model):
+class Design(InputModel):
     """One choice of every decision variable.
 
     Examples

@@ -46,26 +46,26 @@ from .models import (
     Workload,
 )
 from .optimize import (
-    _cheapest,
-    _cheapest_plan,
-    _check_type,
-    _inputs,
+    OPEN_LIMIT,
+    cheapest_on_space,
+    cheapest_plan,
+    check_type,
     clock_words,
     make_plan,
+    with_defaults,
 )
-from .results import Plan, Reason, _Result
+from .results import Plan, Reason, ResultModel
 from .space import DesignSpace, Evaluation, IntArray, build_space
 from .tradeoff import (
-    _KNEE_FACTOR,
-    _OPEN_LIMIT,
     DEFAULT_INTERVALS,
+    KNEE_FACTOR,
     CostCurve,
-    _cost_curve,
-    _frontier,
-    _grid,
-    _scopes_in,
+    build_cost_curve,
+    frontier_points,
+    interval_grid,
+    scopes_in,
 )
-from .units import HOURS_PER_YEAR, format_duration, format_money
+from .units import HOURS_PER_YEAR, TOL, format_duration, format_money
 
 __all__ = [
     "CounterOffer",
@@ -125,21 +125,27 @@ _PATH_WORDS = {
 }
 
 
+def _limit_words(ask: Requirements, metric: str, empty: str) -> str:
+    """An ask's RPO or RTO in plain words: one duration, or one per scope ("4 hours
+    after a site loss, ..."); ``empty`` for a per-scope ask that limits no scope."""
+    value = getattr(ask, metric)
+    if isinstance(value, dict):
+        return (
+            ", ".join(
+                f"{duration_words(value[x])} after {SCOPE_WORDS.get(x, x)}"
+                for x in SCOPES
+                if x in value
+            )
+            or empty
+        )
+    return duration_words(float(value))
+
+
 def _ask_plain(ask: Requirements, currency: str) -> str:
     """The ask for a business reader: work lost, downtime, keeping, copies, budget."""
 
     def limits(metric: str) -> str:
-        value = getattr(ask, metric)
-        if isinstance(value, dict):
-            return (
-                ", ".join(
-                    f"{duration_words(value[x])} after {SCOPE_WORDS.get(x, x)}"
-                    for x in SCOPES
-                    if x in value
-                )
-                or "no limit"
-            )
-        return duration_words(float(value))
+        return _limit_words(ask, metric, "no limit")
 
     parts = [
         f"lose at most {limits('rpo')} of work",
@@ -175,7 +181,7 @@ def _ask_words(ask: Requirements, currency: str | None) -> str:
     return "; ".join(parts)
 
 
-class CounterOffer(_Result):
+class CounterOffer(ResultModel):
     """A relaxation of the ask that fits the budget, and what the business gives up."""
 
     kind: Literal["rto_rpo", "retention", "offsite", "immutable"] = Field(
@@ -196,7 +202,7 @@ class CounterOffer(_Result):
         return Document(title, plan.blocks, plan.currency, plan.table())
 
 
-class ZeroDowntime(_Result):
+class ZeroDowntime(ResultModel):
     """What the last hours of downtime cost, against the budget and the losses avoided."""
 
     rto_floor: float = Field(description="Smallest RTO any design reaches [h].")
@@ -236,7 +242,7 @@ class ZeroDowntime(_Result):
         return Document(self.note)
 
 
-class Question(_Result):
+class Question(ResultModel):
     """A question the business must answer, mapped to the parameters it sets."""
 
     question: str = Field(description="The question, as the business would ask it.")
@@ -247,7 +253,7 @@ class Question(_Result):
         return Document(f"{self.question} Sets {', '.join(self.parameters)}; now {self.current}.")
 
 
-class Round(_Result):
+class Round(ResultModel):
     """One round of a negotiation, for the history."""
 
     ask: Requirements = Field(description="The ask in that round.")
@@ -258,7 +264,7 @@ class Round(_Result):
         return Document(f"{_ask_words(self.ask, None)} -> {self.verdict.replace('_', ' ')}")
 
 
-class FailureOutcome(_Result):
+class FailureOutcome(ResultModel):
     """One kind of failure under one option: downtime and work lost, typical and worst."""
 
     failure: str = Field(description="The scenario's name.")
@@ -296,7 +302,7 @@ class FailureOutcome(_Result):
 Tier = Literal["", "good", "better", "best"]
 
 
-class Option(_Result):
+class Option(ResultModel):
     """An option for the meeting: a plan, its cost, and how it fares in each failure."""
 
     number: int = Field(description="Its number in the meeting (what `agree --option` takes).")
@@ -401,7 +407,7 @@ def _failure_table(
     return Table(_failure_columns(), tuple(out))
 
 
-class Negotiation(_Result):
+class Negotiation(ResultModel):
     """The answer to an ask: verdict, limits, cost, counter-offers, zero downtime."""
 
     verdict: Verdict = Field(description="fits_budget, over_budget, no_budget or impossible.")
@@ -496,6 +502,29 @@ class Negotiation(_Result):
             catalog=catalog,
             _history=(*self.history, this),
         )
+
+    def rto_curve(self, catalog: Catalog | None = None) -> CostCurve:
+        """The RTO cost curve behind ``zero_downtime``, computed again.
+
+        A negotiation does not carry its curve (each step holds a plan); this computes it
+        as :func:`negotiate` does, with the same ask, impact and failover scopes, in
+        about the time of the negotiation itself.
+
+        Parameters
+        ----------
+        catalog : Catalog, optional
+            Needed only for a negotiation read back from JSON (which does not carry its
+            catalog; default then :meth:`rtocalc.Catalog.default`), otherwise the one of
+            this negotiation.
+
+        Returns
+        -------
+        CostCurve
+            Cheapest plan per RTO step, tightest first.
+        """
+        if catalog is None:
+            catalog = self._catalog if self._catalog is not None else Catalog.default()
+        return rto_cost_curve(self.workload, self.ask, self.limits, self.impact, catalog)
 
     @property
     def rounds(self) -> tuple[Round, ...]:
@@ -1062,7 +1091,7 @@ def _outcomes(
                     else o.path
                 ),
                 recovered_from=o.recovered_from,
-                meets=bool(down <= rto_lim + 1e-9 and o.rpo <= rpo_lim + 1e-9),
+                meets=bool(down <= rto_lim + TOL and o.rpo <= rpo_lim + TOL),
             )
         )
     return tuple(out)
@@ -1080,7 +1109,7 @@ def _gives_up_plain(ask: Requirements, plan: Plan) -> tuple[str, ...]:
         missed = [
             (o, ask.limit(metric, o.scope), getattr(o, metric))
             for o in plan.by_scenario
-            if getattr(o, metric) > ask.limit(metric, o.scope) + 1e-9
+            if getattr(o, metric) > ask.limit(metric, o.scope) + TOL
         ]
         if not isinstance(getattr(ask, metric), dict) and missed:
             missed = [max(missed, key=lambda m: m[2])]
@@ -1098,7 +1127,7 @@ def _tiers(costs: list[float], budget: float | None) -> list[Tier]:
     tiers: list[Tier] = [""] * len(costs)
     if budget is None:
         return tiers
-    fit = sorted((c, i) for i, c in enumerate(costs) if c <= budget + 1e-9)
+    fit = sorted((c, i) for i, c in enumerate(costs) if c <= budget + TOL)
     if len(fit) < 2:
         return tiers
     tiers[fit[0][1]] = "good"
@@ -1174,7 +1203,7 @@ def _labels(catalog: Catalog) -> dict[str, str]:
 
 
 def _worst_limit(requirements: Requirements, metric: Literal["rpo", "rto"]) -> float:
-    return max(requirements.limit(metric, s) for s in _scopes_in(requirements, metric))
+    return max(requirements.limit(metric, s) for s in scopes_in(requirements, metric))
 
 
 def _gives_up(ask: Requirements, plan: Plan) -> tuple[str, ...]:
@@ -1188,7 +1217,7 @@ def _gives_up(ask: Requirements, plan: Plan) -> tuple[str, ...]:
         missed = [
             (s, ask.limit(metric, s), worst[s])
             for s in SCOPES
-            if s in worst and worst[s] > ask.limit(metric, s) + 1e-9
+            if s in worst and worst[s] > ask.limit(metric, s) + TOL
         ]
         if uniform[metric] and missed:  # one limit for every scope: name the worst miss
             s, lim, got = max(missed, key=lambda m: m[2])
@@ -1225,11 +1254,11 @@ def _frontier_offers(
     """Pareto-minimal (RTO, RPO) points of the frontier that fit the budget.
 
     ``ev`` and ``points`` are the frontier before its plans are built
-    (:func:`rtocalc.tradeoff._frontier`): the points are chosen on their cost, RTO and RPO,
+    (:func:`rtocalc.tradeoff.frontier_points`): the points are chosen on their cost, RTO and RPO,
     and plans are built for the chosen ones only.
     """
     cost, rto, rpo = (getattr(ev, f)[points].tolist() for f in ("outlay", "worst_rto", "worst_rpo"))
-    fits = [i for i in range(len(points)) if cost[i] <= budget + 1e-9]
+    fits = [i for i in range(len(points)) if cost[i] <= budget + TOL]
     if not fits:
         return [], None, None
     # beaten: another fitting point at most as slow and as lossy, and not the same pair
@@ -1238,7 +1267,7 @@ def _frontier_offers(
     beaten = (at_most & ((a[None, :] != a[:, None]) | (b[None, :] != b[:, None]))).any(axis=1)
     chosen: list[int] = []
     for i, lost in zip(fits, beaten.tolist(), strict=True):
-        if lost or any(abs(rto[j] - rto[i]) < 1e-9 and abs(rpo[j] - rpo[i]) < 1e-9 for j in chosen):
+        if lost or any(abs(rto[j] - rto[i]) < TOL and abs(rpo[j] - rpo[i]) < TOL for j in chosen):
             continue
         chosen.append(i)
     best_rto = min(fits, key=lambda i: (rto[i], rpo[i], cost[i]))
@@ -1322,10 +1351,10 @@ def _hard_offers(
         else:
             sp = build_space(catalog, req.retention, database=workload.kind == "database")
             lower = _bound(sp, workload, req.retention, catalog)
-        plan = _cheapest_plan(
-            workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + 1e-9
+        plan = cheapest_plan(
+            workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + TOL
         )
-        if plan is not None and plan.monthly_cost <= budget + 1e-9:
+        if plan is not None and plan.monthly_cost <= budget + TOL:
             offers.append(_offer(kind, plan, (f"gives up {words}",)))
     return offers
 
@@ -1448,17 +1477,7 @@ def _questions(
     ask: Requirements, plan: Plan | None, impact: BusinessImpact
 ) -> tuple[Question, ...]:
     def limits(metric: Literal["rpo", "rto"]) -> str:
-        value = getattr(ask, metric)
-        if isinstance(value, dict):
-            return (
-                ", ".join(
-                    f"{duration_words(value[s])} after {SCOPE_WORDS.get(s, s)}"
-                    for s in SCOPES
-                    if s in value
-                )
-                or "none"
-            )
-        return duration_words(float(value))
+        return _limit_words(ask, metric, "none")
 
     interval = (
         f"; the plan backs up every {duration_words(plan.design.interval)}"
@@ -1489,7 +1508,7 @@ def _questions(
     )
 
 
-def _possible(ask: Requirements, reasons: tuple[Reason, ...]) -> Requirements:
+def possible_ask(ask: Requirements, reasons: tuple[Reason, ...]) -> Requirements:
     """The ask without the RPO and RTO limits that no design meets, so that the
     zero-downtime curve shows what recovery time costs where a design exists. (Raising
     each to its own floor is not enough: the floors are often reached by different
@@ -1499,12 +1518,51 @@ def _possible(ask: Requirements, reasons: tuple[Reason, ...]) -> Requirements:
         impossible = {r.constraint[4:-1] for r in reasons if r.constraint.startswith(f"{metric}[")}
         if impossible:
             update[metric] = {
-                x: (_OPEN_LIMIT if x in impossible else ask.limit(metric, x))
-                for x in _scopes_in(ask, metric)
+                x: (OPEN_LIMIT if x in impossible else ask.limit(metric, x))
+                for x in scopes_in(ask, metric)
             }
     if "rto" in update:
         update["mtd"] = None
     return ask.model_copy(update=update) if update else ask
+
+
+def failover_scopes_of(ask: Requirements, catalog: Catalog) -> list[str]:
+    """The scopes whose RTO the zero-downtime curve moves: zero downtime is a question of
+    failover, so the scopes some standby of the catalog survives (hardware, site) that
+    the ask limits; the others keep the ask, or their floor where it is impossible."""
+    standby_scopes = {sc for x in catalog.strategies.values() if x.replica for sc in x.survives}
+    return [x for x in SCOPES if x in standby_scopes and x in scopes_in(ask, "rto")]
+
+
+def rto_cost_curve(
+    workload: Workload,
+    ask: Requirements,
+    reasons: tuple[Reason, ...],
+    impact: BusinessImpact,
+    catalog: Catalog,
+    *,
+    space: DesignSpace | None = None,
+    bound: _Bound | None = None,
+) -> CostCurve:
+    """The RTO cost curve behind a negotiation's ``zero_downtime`` (and its plot).
+
+    The ask without the limits no design meets (:func:`possible_ask`, ``reasons`` being
+    the negotiation's ``limits``), its RTO moved on :func:`failover_scopes_of`; ``space``
+    and ``bound`` are the negotiation's, when it has them.
+    """
+    return build_cost_curve(
+        workload,
+        possible_ask(ask, reasons),
+        "rto",
+        None,
+        impact,
+        catalog,
+        KNEE_FACTOR,
+        failover_scopes_of(ask, catalog) or None,
+        round_values=False,
+        space=space,
+        bound=bound,
+    )
 
 
 def negotiate(
@@ -1557,20 +1615,20 @@ def negotiate(
     >>> n.verdict, all(o.monthly_cost <= 1000 for o in n.counter_offers)
     ('over_budget', True)
     """
-    _check_type("workload", workload, Workload)
-    _check_type("ask", ask, Requirements)
-    impact, catalog = _inputs(impact, catalog)
+    check_type("workload", workload, Workload)
+    check_type("ask", ask, Requirements)
+    impact, catalog = with_defaults(impact, catalog)
     # one space and one outlay bound for every search below: they depend on the retention
     # only, which no search but the retention counter-offers changes
     space = build_space(catalog, ask.retention, database=workload.kind == "database")
     bound = _bound(space, workload, ask.retention, catalog)
-    res, evaluated = _cheapest(space, workload, ask, impact, catalog, "outlay", bound=bound)
+    res, evaluated = cheapest_on_space(space, workload, ask, impact, catalog, "outlay", bound=bound)
     budget = ask.budget
     if not res.feasible:
         verdict: Verdict = "impossible"
     elif budget is None:
         verdict = "no_budget"
-    elif res.plan is not None and res.plan.monthly_cost <= budget + 1e-9:
+    elif res.plan is not None and res.plan.monthly_cost <= budget + TOL:
         verdict = "fits_budget"
     else:
         verdict = "over_budget"
@@ -1578,13 +1636,13 @@ def negotiate(
     best_rto = best_rpo = None
     if budget is not None and verdict != "fits_budget":
         # the designs evaluated for the ask give their solved intervals to the frontier
-        ev, points = _frontier(
+        ev, points = frontier_points(
             space,
             workload,
             ask,
             impact,
             catalog,
-            _grid(DEFAULT_INTERVALS),
+            interval_grid(DEFAULT_INTERVALS),
             budget,
             asked=True,
             bound=bound,
@@ -1596,27 +1654,8 @@ def negotiate(
         if verdict == "over_budget":
             offers += _hard_offers(workload, ask, impact, catalog, budget, space, bound)
         offers.sort(key=lambda o: (o.monthly_cost, o.rto, o.rpo))
-    # zero downtime is a question of failover: the RTO moves for the scopes some standby
-    # of the catalog survives (hardware, site); the others keep the ask, or their floor
-    # where it is impossible
-    standby_scopes = {sc for x in catalog.strategies.values() if x.replica for sc in x.survives}
-    failover_scopes: list[str] = [
-        x for x in SCOPES if x in standby_scopes and x in _scopes_in(ask, "rto")
-    ]
-    possible = _possible(ask, res.reasons)
-    curve = _cost_curve(
-        workload,
-        possible,
-        "rto",
-        None,
-        impact,
-        catalog,
-        _KNEE_FACTOR,
-        failover_scopes or None,
-        round_values=False,
-        space=space,
-        bound=bound,
-    )
+    failover_scopes = failover_scopes_of(ask, catalog)
+    curve = rto_cost_curve(workload, ask, res.reasons, impact, catalog, space=space, bound=bound)
     labels = _labels(catalog)
     out = Negotiation(
         verdict=verdict,
@@ -1636,7 +1675,7 @@ def negotiate(
             ask,
             impact,
             catalog.currency,
-            failover_scopes or _scopes_in(ask, "rto"),
+            failover_scopes or scopes_in(ask, "rto"),
         ),
         questions=_questions(ask, res.plan, impact),
         history=_history,

@@ -36,7 +36,7 @@ from .space import (
     space_of,
     unmet_points,
 )
-from .units import format_throughput
+from .units import TOL, format_throughput
 
 if TYPE_CHECKING:
     from .uncertainty import UncertainImpact, UncertainWorkload
@@ -57,7 +57,7 @@ def format_size(gb: float) -> str:
 _OPEN = Requirements(rpo={}, rto={})
 
 
-def _inputs(
+def with_defaults(
     impact: BusinessImpact | None, catalog: Catalog | None
 ) -> tuple[BusinessImpact, Catalog]:
     return impact if impact is not None else BusinessImpact(), (
@@ -65,7 +65,7 @@ def _inputs(
     )
 
 
-def _check_type(name: str, value: object, kind: type) -> None:
+def check_type(name: str, value: object, kind: type) -> None:
     if not isinstance(value, kind):
         raise TypeError(
             f"{name}: expected a rtocalc.{kind.__name__}, got {type(value).__name__}; build one "
@@ -155,7 +155,7 @@ def cheapest(
             impact, uncertainty.UncertainImpact
         )
     if confidence is not None or uncertain or prices:
-        _check_type("requirements", requirements, Requirements)
+        check_type("requirements", requirements, Requirements)
         if objective != "outlay":
             raise ValueError(
                 f"objective: {objective!r} is not supported by the robust search (confidence "
@@ -171,20 +171,20 @@ def cheapest(
             seed,
             prices,
         )
-    _check_type("workload", workload, Workload)
-    _check_type("requirements", requirements, Requirements)
+    check_type("workload", workload, Workload)
+    check_type("requirements", requirements, Requirements)
     if objective not in ("outlay", "tco"):
         raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
     assert isinstance(workload, Workload)  # checked above; narrows for mypy
     if impact is not None:
-        _check_type("impact", impact, BusinessImpact)
+        check_type("impact", impact, BusinessImpact)
     assert impact is None or isinstance(impact, BusinessImpact)  # narrows for mypy
-    impact, catalog = _inputs(impact, catalog)
+    impact, catalog = with_defaults(impact, catalog)
     space = build_space(catalog, requirements.retention, database=workload.kind == "database")
-    return _cheapest(space, workload, requirements, impact, catalog, objective)[0]
+    return cheapest_on_space(space, workload, requirements, impact, catalog, objective)[0]
 
 
-def _cheapest(
+def cheapest_on_space(
     space: DesignSpace,
     workload: Workload,
     requirements: Requirements,
@@ -287,8 +287,8 @@ def _robust(
         catalog=catalog,
         prices=prices,
     )
-    uw, ui = uncertainty._as_uncertain(workload, impact)
-    catalog = uncertainty._median_catalog(catalog, uncertainty.parse_prices(prices, catalog))
+    uw, ui = uncertainty.as_uncertain(workload, impact)
+    catalog = uncertainty.median_catalog(catalog, uncertainty.parse_prices(prices, catalog))
     med_w, med_i = uw.median(), ui.median()
     budget = requirements.budget
     plan: Plan | None = None
@@ -332,7 +332,7 @@ def _robust(
     )
 
 
-def _cheapest_plan(
+def cheapest_plan(
     workload: Workload,
     requirements: Requirements,
     impact: BusinessImpact,
@@ -420,11 +420,11 @@ def evaluate(
     >>> round(plan.rpo, 2) > 24
     True
     """
-    _check_type("workload", workload, Workload)
-    _check_type("design", design, Design)
+    check_type("workload", workload, Workload)
+    check_type("design", design, Design)
     if requirements is not None:
-        _check_type("requirements", requirements, Requirements)
-    impact, catalog = _inputs(impact, catalog)
+        check_type("requirements", requirements, Requirements)
+    impact, catalog = with_defaults(impact, catalog)
     space = space_of(catalog, design)
     mechanism = catalog.protection.get(design.protection or "")
     if mechanism is not None and mechanism.database_only and workload.kind != "database":
@@ -588,6 +588,7 @@ def make_plan(
         tco_monthly=float(ev.tco[row]),
         meets_requirements=None if requirements is None else not violations,
         violations=tuple(violations),
+        link_ok=bool(ev.link_ok[row]),
         requirements=requirements,
     )
 
@@ -758,7 +759,7 @@ def explain(
             )
         if np.isfinite(rpo_lim):
             best = _best_rpo(ev, s, workload)
-            if best > rpo_lim + 1e-9:
+            if best > rpo_lim + TOL:
                 reasons.append(
                     Reason(
                         constraint=f"rpo[{scen.scope}]",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from .units import format_duration, format_money
+from .units import TOL, format_duration, format_money
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -398,10 +398,9 @@ def zero_downtime(
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default a new figure's.
     curve : CostCurve, optional
-        The RTO cost curve to draw. A :class:`~rtocalc.Negotiation` does not carry its
-        curve, so by default it is computed again here, exactly as :func:`rtocalc.negotiate`
-        does (same workload, ask, impact, catalog and failover scopes): about as long as
-        the negotiation itself.
+        The RTO cost curve to draw; default :meth:`rtocalc.Negotiation.rto_curve`
+        (computed again as :func:`rtocalc.negotiate` does: about as long as the
+        negotiation itself).
     catalog : Catalog, optional
         Catalog for that computation; default the negotiation's own, or
         :meth:`rtocalc.Catalog.default` for a negotiation read back from JSON.
@@ -421,7 +420,7 @@ def zero_downtime(
     """
     plt = _pyplot("zero_downtime")
     if curve is None:
-        curve = _negotiation_curve(negotiation, catalog)
+        curve = negotiation.rto_curve(catalog)
     ax = _axes(plt, ax)
     ax.set_xscale("log")
     _duration_ticks(ax.xaxis)
@@ -441,7 +440,7 @@ def zero_downtime(
     zd = negotiation.zero_downtime
     if zd is not None and zd.break_even_rto is not None:
         be = zd.break_even_rto
-        total = next((p.tco_monthly for t, _, p in steps if abs(t - be) <= 1e-9), math.nan)
+        total = next((p.tco_monthly for t, _, p in steps if abs(t - be) <= TOL), math.nan)
         ax.axvline(be, color="C2", linestyle=":", linewidth=1.5)
         ax.plot(
             [be],
@@ -523,7 +522,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
         if wait > 0:
             ax.barh(y, wait, left=0.0, color="lightgrey", edgecolor="grey", label="waiting")
         if math.isfinite(finish):
-            missed = finish > limit + 1e-9
+            missed = finish > limit + TOL
             ax.barh(
                 y,
                 finish - wait,
@@ -560,7 +559,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
         for s in rows
         if s.effective_rto is not None
         and s.rto_limit is not None
-        and s.effective_rto > s.rto_limit + 1e-9
+        and s.effective_rto > s.rto_limit + TOL
     )
     _title(ax, f"Restore timeline after a site loss: {missed_n} of {len(rows)} miss their RTO")
     ax.grid(True, axis="x", alpha=0.3)
@@ -576,27 +575,6 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     if keys:
         _legend(ax, [unique[k] for k in keys], [legend[k] for k in keys])
     return ax
-
-
-def _negotiation_curve(negotiation: Negotiation, catalog: Catalog | None) -> CostCurve:
-    """The RTO cost curve :func:`rtocalc.negotiate` computes for ``zero_downtime``."""
-    from .models import Catalog
-    from .negotiate import _possible
-    from .tradeoff import _scopes_in
-    from .tradeoff import cost_curve as _cost_curve
-
-    if catalog is None:
-        catalog = negotiation._catalog or Catalog.default()
-    ask = negotiation.ask
-    failover = [x for x in ("hardware", "site") if x in _scopes_in(ask, "rto")]
-    return _cost_curve(
-        negotiation.workload,
-        _possible(ask, negotiation.limits),
-        axis="rto",
-        impact=negotiation.impact,
-        catalog=catalog,
-        scopes=failover or None,
-    )
 
 
 _INPUT_WORDS = {

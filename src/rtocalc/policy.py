@@ -39,26 +39,27 @@ from pydantic import (
 from . import physics, units
 from ._batch import cheapest_plans, evaluate_systems
 from ._frozen import FrozenDict, FrozenMap
-from .files import InputError, _catalog, base_of, format_validation_error, read_toml
+from ._render import dataframe
+from .files import InputError, base_of, format_validation_error, read_toml, scenario_catalog
 from .models import (
     SCOPES,
     BusinessImpact,
     Catalog,
     Design,
     Hours,
+    InputModel,
     MoneyPerMonth,
     PerScope,
     Requirements,
     Retention,
     Scenario,
     Workload,
-    _Model,
-    _raise_errors,
+    raise_errors,
 )
 from .optimize import cheapest
-from .results import Plan, Result, _dataframe
+from .results import Plan, Result
 from .space import DesignSpace, Evaluation, FloatArray, build_space, space_of
-from .units import format_duration, format_money, format_throughput
+from .units import TOL, format_duration, format_money, format_throughput
 
 __all__ = [
     "CheckReport",
@@ -81,7 +82,6 @@ __all__ = [
 
 #: Top-level fields of an inventory that ``rtocalc portfolio`` reads and ``check`` ignores.
 PORTFOLIO_FIELDS = ("policy", "budget", "links", "restore_capacity", "objective", "impacts")
-_TOL = 1e-9  # [h]: the tolerance of the model's own "meets" test (rtocalc.space)
 _RETENTION_KEYS = ("daily", "weekly", "monthly", "quarterly", "yearly")
 _CURRENCY_FORM = "use e.g. 'USD', 'EUR'"
 
@@ -89,7 +89,7 @@ _CURRENCY_FORM = "use e.g. 'USD', 'EUR'"
 # --- the policy -------------------------------------------------------------------------
 
 
-class ScenarioLimits(_Model):
+class ScenarioLimits(InputModel):
     """Limits for one named scenario; each replaces the tier's limit for its scope.
 
     Examples
@@ -114,7 +114,7 @@ class ScenarioLimits(_Model):
     )
 
 
-class Tier(_Model):
+class Tier(InputModel):
     """A tier of systems and the limits every system in it must meet.
 
     ``rpo`` and ``rto`` are one duration for every scenario, or a table by scenario scope
@@ -176,7 +176,7 @@ class Tier(_Model):
                 f"{format_duration(self.wrt)} exceeds mtd {format_duration(self.mtd)}; the "
                 "work recovery time must fit inside the maximum tolerable downtime"
             )
-            _raise_errors(type(self).__name__, [(("wrt",), message, self.wrt)])
+            raise_errors(type(self).__name__, [(("wrt",), message, self.wrt)])
         return self
 
     def requirements(
@@ -284,7 +284,7 @@ def _default_scenarios() -> tuple[Scenario, ...]:
     return BusinessImpact().scenarios
 
 
-class Policy(_Model):
+class Policy(InputModel):
     """A disaster-recovery policy: named tiers and the scenarios they are checked in.
 
     Examples
@@ -349,7 +349,7 @@ class Policy(_Model):
             if key not in names
         ]
         if errors:
-            _raise_errors(type(self).__name__, errors)
+            raise_errors(type(self).__name__, errors)
         return self
 
     @property
@@ -361,7 +361,7 @@ class Policy(_Model):
 # --- the inventory ----------------------------------------------------------------------
 
 
-class System(_Model):
+class System(InputModel):
     """One protected system: its tier, its workload and the design actually deployed.
 
     Examples
@@ -406,7 +406,7 @@ def _catalog_schema() -> dict[str, Any]:
     }
 
 
-class Inventory(_Model):
+class Inventory(InputModel):
     """The systems a policy applies to, with their declared designs.
 
     Examples
@@ -436,7 +436,7 @@ class Inventory(_Model):
         errors = _name_errors([s.name for s in self.systems])
         errors += _design_errors(list(enumerate(self.systems)), self.catalog)
         if errors:
-            _raise_errors(type(self).__name__, errors)
+            raise_errors(type(self).__name__, errors)
         return self
 
 
@@ -677,7 +677,7 @@ def inventory_from_dict(
             + ", ".join(PORTFOLIO_FIELDS)
             + ")"
         )
-    catalog, catalog_errors = _catalog(
+    catalog, catalog_errors = scenario_catalog(
         raw.get("catalog", {}), source=source, base=base, allow_outside=allow_outside
     )
     errors += catalog_errors
@@ -968,7 +968,7 @@ class CheckReport(_CheckResult):
         pandas.DataFrame
             One row per system, in inventory order.
         """
-        return _dataframe(self.rows(), "CheckReport.to_dataframe")
+        return dataframe(self.rows(), "CheckReport.to_dataframe")
 
     def lines(self) -> list[str]:
         """Violation lines, then warning lines, system by system in inventory order.
@@ -1320,7 +1320,9 @@ def _check_batch(
         costs, rpos, rtos = ev.outlay.tolist(), ev.worst_rpo.tolist(), ev.worst_rto.tolist()
         for j, i in enumerate(rows):
             if suspect[j]:
-                findings = _findings(_Row.of(ev, j), tier, retention, limits, scenarios, catalog)
+                findings = tier_findings(
+                    Achieved.of(ev, j), tier, retention, limits, scenarios, catalog
+                )
                 result = _result(systems[i].name, tier_name, findings, costs[j], rpos[j], rtos[j])
                 results[i] = result
                 if result.status == "fail":
@@ -1337,7 +1339,7 @@ def _check_batch(
                     fix=None,
                 )
     if fixes and failing:
-        found = _fixes(
+        found = cheapest_fixes(
             [
                 (systems[i], policy.tiers[systems[i].tier], retention, results[i].monthly_cost)
                 for i, retention in failing
@@ -1466,7 +1468,7 @@ def _result(
 
 
 @dataclass(frozen=True)
-class _Row:
+class Achieved:
     """What one evaluated design achieves, as plain values (one entry per scenario)."""
 
     rpo: list[float]  # [h]
@@ -1484,7 +1486,7 @@ class _Row:
     link: str | None
 
     @classmethod
-    def of(cls, ev: Evaluation, j: int) -> _Row:
+    def of(cls, ev: Evaluation, j: int) -> Achieved:
         return cls(
             rpo=ev.rpo[:, j].tolist(),
             rto=ev.rto[:, j].tolist(),
@@ -1502,8 +1504,8 @@ class _Row:
         )
 
 
-def _findings(
-    row: _Row,
+def tier_findings(
+    row: Achieved,
     tier: Tier,
     retention: Retention,
     limits: tuple[FloatArray, FloatArray],
@@ -1538,7 +1540,7 @@ def _findings(
             ("rto", row.rto[s], rto_lim[s]),
         )
         for metric, achieved, limit in checks:
-            if achieved > limit + _TOL:
+            if achieved > limit + TOL:
                 found.append(
                     _finding(
                         "violation",
@@ -1662,7 +1664,7 @@ def _finding(
     )
 
 
-def _fixes(
+def cheapest_fixes(
     requests: Sequence[tuple[System, Tier, Retention, float]],
     impact: BusinessImpact,
     catalog: Catalog,

@@ -34,11 +34,11 @@ from .models import (
     Requirements,
     Workload,
 )
-from .optimize import _check_type, _inputs, cheapest, make_plan
-from .results import Plan, _csv
+from .optimize import cheapest, check_type, make_plan, with_defaults
+from .results import Plan, csv_text
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
-from .units import format_duration, format_money
+from .units import TOL, format_duration, format_money
 
 __all__ = [
     "Binding",
@@ -56,7 +56,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 Objective = Literal["outlay", "tco"]
 _MBPS = float(physics.link_throughput(1.0))  # GB/h carried by 1 Mbit/s
-_TOL = 1e-9
 
 
 class _Model(BaseModel):
@@ -272,7 +271,7 @@ class PortfolioPlan(Rendered, _Model):
 
     def to_csv(self) -> str:
         """The per-system rows as CSV text (header first)."""
-        return _csv(self.rows())
+        return csv_text(self.rows())
 
     def _summary(self) -> list[str]:
         cur = self.currency
@@ -346,7 +345,7 @@ def _empty_candidates() -> _Candidates:
 
 
 def _linear_between(
-    end_l: FloatArray, end_s: FloatArray, mid: FloatArray, tol: float = 1e-9
+    end_l: FloatArray, end_s: FloatArray, mid: FloatArray, tol: float = TOL
 ) -> NDArray[np.bool_]:
     """Whether the figure at the midpoint interval is the mean of the two ends."""
     with np.errstate(invalid="ignore"):
@@ -366,14 +365,14 @@ def _segment_dominates(
     for ends, p in ((g_o, p_o), (g_f, p_f)):
         # value at weight w on the long end: ends[1] + w (ends[0] - ends[1]) <= p
         base, slope = float(ends[1]), float(ends[0] - ends[1])
-        room = p + _TOL - base
+        room = p + TOL - base
         if slope > 0:
             hi = np.minimum(hi, room / slope)
         elif slope < 0:
             lo = np.maximum(lo, room / slope)
         else:
             hi = np.where(room >= 0, hi, -1.0)
-    return np.asarray((lo <= hi) & (g_t <= p_t + _TOL))
+    return np.asarray((lo <= hi) & (g_t <= p_t + TOL))
 
 
 def _candidates(
@@ -405,7 +404,7 @@ def _candidates(
     # outlay is least: other rows can be dropped before the second evaluation
     ok = long.feasible.copy()
     if requirements.budget is not None:
-        ok &= long.outlay <= requirements.budget + _TOL
+        ok &= long.outlay <= requirements.budget + TOL
     if not ok.any():
         return _empty_candidates()
     if objective == "outlay":
@@ -440,7 +439,7 @@ def _candidates(
     tco_all = np.concatenate([long.tco[ok], *(e.tco for e in evs)])
     fits = np.concatenate([long.feasible[ok], *(e.feasible for e in evs)])
     if requirements.budget is not None:
-        fits &= outlay <= requirements.budget + _TOL
+        fits &= outlay <= requirements.budget + TOL
     if (fits & np.isfinite(tco_all)).any():
         # an unbounded expected loss (no copy survives a costed scenario) never wins
         # while the system has a design with a finite one
@@ -605,11 +604,11 @@ def _solve_types(
     names: list[str] = []
     if budget is not None:
         rows.append(np.concatenate([np.where(mix, 0.0, o[:, 0]), o[m_idx, 0], o[m_idx, 1]]))
-        ub.append(float(budget) + _TOL)
+        ub.append(float(budget) + TOL)
         names.append("budget")
     if capacity is not None:
         rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx]]))
-        ub.append(float(capacity) + _TOL)
+        ub.append(float(capacity) + TOL)
         names.append("link")
     constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
     if rows:
@@ -704,12 +703,12 @@ def _brute_force(
     best = math.inf
     for combo in itertools.product(*(range(len(o)) for o in outlay)):
         cost = sum(float(outlay[i][j]) for i, j in enumerate(combo))
-        if budget is not None and cost > budget + _TOL:
+        if budget is not None and cost > budget + TOL:
             continue
         if (
             capacity is not None
             and traffic is not None
-            and sum(float(traffic[i][j]) for i, j in enumerate(combo)) > capacity + _TOL
+            and sum(float(traffic[i][j]) for i, j in enumerate(combo)) > capacity + TOL
         ):
             continue
         best = min(best, sum(float(objective[i][j]) for i, j in enumerate(combo)))
@@ -762,7 +761,7 @@ def greedy(
         hull = [int(idx[0])]
         for j in idx[1:]:
             j = int(j)
-            if f[j] >= f[hull[-1]] - _TOL:
+            if f[j] >= f[hull[-1]] - TOL:
                 continue
             while len(hull) >= 2:
                 a, b = hull[-2], hull[-1]
@@ -779,8 +778,8 @@ def greedy(
             moves.append((-ratio, i, b))
     spend = sum(float(outlay[i][choice[i]]) for i in range(m))
     use = sum(float(traffic[i][choice[i]]) for i in range(m)) if traffic is not None else 0.0
-    if (budget is not None and spend > budget + _TOL) or (
-        capacity is not None and use > capacity + _TOL
+    if (budget is not None and spend > budget + TOL) or (
+        capacity is not None and use > capacity + TOL
     ):
         return None, math.inf
     moves.sort(key=lambda t: (t[0], t[1]))
@@ -791,8 +790,8 @@ def greedy(
         a = int(choice[i])
         d_spend = float(outlay[i][b] - outlay[i][a])
         d_use = float(traffic[i][b] - traffic[i][a]) if traffic is not None else 0.0
-        if (budget is not None and spend + d_spend > budget + _TOL) or (
-            capacity is not None and use + d_use > capacity + _TOL
+        if (budget is not None and spend + d_spend > budget + TOL) or (
+            capacity is not None and use + d_use > capacity + TOL
         ):
             stuck[i] = True  # later moves of this system build on this one
             continue
@@ -911,7 +910,7 @@ def _recovery(
     limit = np.array([f[1] if f is not None else np.nan for f in figs])
     eff = alone + wait
     with np.errstate(invalid="ignore"):
-        missed = site & (alone <= limit + _TOL) & (eff > limit + _TOL)
+        missed = site & (alone <= limit + TOL) & (eff > limit + TOL)
         counted = site & np.isfinite(eff)
     total = float(np.sum(w[counted] * eff[counted]))
     out = []
@@ -1105,12 +1104,12 @@ def optimize(
     if objective not in ("outlay", "tco"):
         raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
     for i, s in enumerate(systems):
-        _check_type(f"systems[{i}]", s, PortfolioSystem)
+        check_type(f"systems[{i}]", s, PortfolioSystem)
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
         raise ValueError(f"systems: names {dup} appear twice; give each system a unique name")
-    default_impact, catalog = _inputs(impact, catalog)
+    default_impact, catalog = with_defaults(impact, catalog)
     impacts = [s.impact if s.impact is not None else default_impact for s in systems]
     kind, first = _types(systems, impacts)
     counts = np.bincount(kind, minlength=len(first)) if len(systems) else np.zeros(0, np.int64)
@@ -1137,7 +1136,7 @@ def optimize(
                 reasons.append(f"{s.name}: no design meets its limits: {why}")
     smallest = None if empty else float(np.dot(counts, low)) if len(first) else 0.0
     if not empty:
-        if budget is not None and smallest is not None and smallest > budget + _TOL:
+        if budget is not None and smallest is not None and smallest > budget + TOL:
             worst = sorted(range(len(systems)), key=lambda i: (-low[kind[i]], i))[:5]
             reasons.append(
                 "budget: the cheapest design of every system costs "
@@ -1151,7 +1150,7 @@ def optimize(
             least = float(
                 sum(n * float(c.traffic.min()) for n, c in zip(counts, cands, strict=True))
             )
-            if least > links + _TOL:
+            if least > links + TOL:
                 reasons.append(
                     f"link: the least traffic of every system is {least:,.2f} Mbit/s in total, "
                     f"more than the link's {links:,.2f} Mbit/s"

@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._render import Column, Document, Items, Lines, Rendered, Table, dataframe, describe_design
+from ._render import Column, Document, Items, Lines, Rendered, Table, describe_design
 from .models import Design, Requirements
 from .units import format_duration, format_size
 
 __all__ = ["Plan", "Reason", "Result", "ScenarioOutcome"]
 
 
-def _csv(rows: list[dict[str, Any]]) -> str:
+def csv_text(rows: list[dict[str, Any]]) -> str:
     """``rows`` (one flat record each) as CSV text, header first; empty without rows."""
     import csv
     import io
@@ -32,12 +32,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def _dataframe(rows: list[dict[str, Any]], owner: str) -> Any:
-    """``rows`` as a pandas DataFrame; ``owner`` names the method in the install hint."""
-    return dataframe(rows, owner)
+class ResultModel(Rendered, BaseModel):
+    """Base of the result models: frozen, no unknown fields, inf and nan as strings."""
 
-
-class _Result(Rendered, BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
 
@@ -83,7 +80,7 @@ def _duration(hours: float) -> str:
     return Column("", "", "hours").cell(hours, "")
 
 
-class ScenarioOutcome(_Result):
+class ScenarioOutcome(ResultModel):
     """How a design fares in one disruption scenario."""
 
     name: str = Field(description="Scenario name.")
@@ -143,7 +140,7 @@ class ScenarioOutcome(_Result):
         return Document(title, frame=Table(_SCENARIO_COLUMNS, (row,)))
 
 
-class Plan(_Result):
+class Plan(ResultModel):
     """A design evaluated: what it achieves in every scenario and what it costs."""
 
     design: Design = Field(description="The design evaluated.")
@@ -194,6 +191,13 @@ class Plan(_Result):
         description="Whether the design meets the ask (None when evaluated without one)."
     )
     violations: tuple[str, ...] = Field(description="Limits the design misses, in words.")
+    link_ok: bool = Field(
+        True,
+        description=(
+            "Whether the link carries what the design sends over it within its bandwidth "
+            "(the average replication traffic, or a protection mechanism's peak writes)."
+        ),
+    )
     requirements: Requirements | None = Field(description="The ask it was checked against.")
 
     def _lines(self) -> tuple[str, ...]:
@@ -273,7 +277,7 @@ class Plan(_Result):
         return Document("", self._blocks(), self.currency)
 
 
-class Reason(_Result):
+class Reason(ResultModel):
     """Why an ask cannot be met: which constraint binds, and by how much."""
 
     constraint: str = Field(description="The constraint, e.g. 'rto[site]', 'immutable'.")
@@ -294,7 +298,7 @@ class Reason(_Result):
         return Document(self.message, frame=Table(columns, (row,)))
 
 
-class Result(_Result):
+class Result(ResultModel):
     """The cheapest design that meets an ask, or the reasons none does."""
 
     feasible: bool = Field(description="Whether some design meets every limit.")

@@ -10,7 +10,7 @@ so that an optimiser can evaluate 10^5 designs at once with numpy: there is no
 day-by-day loop.
 
 :func:`retention_storage` is the validated, public entry point and returns a
-:class:`StorageEstimate`. ``_retention_columns`` is the unvalidated vectorised core used
+:class:`StorageEstimate`. ``retention_columns`` is the unvalidated vectorised core used
 by the optimiser on whole columns of designs. :func:`unique_change` gives the fraction
 of the data a block-cloned GFS full stores over the next newer point (by default RPS's
 empirical ReFS table). The model, its equations and its assumptions are written out in
@@ -29,8 +29,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from ._array import _f
+from ._array import as_float as _f
 from ._render import Column, Document, Rendered, Table
+from .models import SCHEMES as DESIGN_SCHEMES
 from .units import (
     HOURS_PER_DAY,
     HOURS_PER_MONTH,
@@ -54,14 +55,10 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-#: Backup chain schemes; a scheme's integer code is its index in this tuple.
-SCHEMES: tuple[str, ...] = (
-    "forever_forward",
-    "reverse",
-    "synthetic_full",
-    "active_full",
-    "backup_copy",
-)
+#: Backup chain schemes; a scheme's integer code is its index in this tuple: the schemes
+#: a design may choose (:data:`rtocalc.models.SCHEMES`, in their order), then the
+#: off-site backup copy's chain.
+SCHEMES: tuple[str, ...] = (*DESIGN_SCHEMES, "backup_copy")
 _FOREVER_FORWARD, _REVERSE, _SYNTHETIC_FULL, _ACTIVE_FULL, _BACKUP_COPY = range(len(SCHEMES))
 
 _DAYS_PER_WEEK = HOURS_PER_WEEK / HOURS_PER_DAY  # 7
@@ -196,7 +193,7 @@ class _Columns(NamedTuple):
     gfs_points: FloatArray
 
 
-def _retention_columns(
+def retention_columns(
     data_size: ArrayLike,
     change_per_point: ArrayLike,
     *,
@@ -294,7 +291,7 @@ def _retention_columns(
 
     Examples
     --------
-    >>> cols = _retention_columns(
+    >>> cols = retention_columns(
     ...     1000.0, 0.05, data_reduction=2.0, scheme_code=[0, 1, 2, 3], points=14
     ... )
     >>> cols.fulls.tolist(), cols.increments.tolist()
@@ -1161,7 +1158,7 @@ def retention_storage(
 
     # --- schedule in points, then the vectorised core ----------------------------------
     dt = h / HOURS_PER_DAY
-    cols = _retention_columns(
+    cols = retention_columns(
         D,
         np.minimum(1.0, cd * dt),
         data_reduction=r,

@@ -28,18 +28,18 @@ from typing import Any
 from ._batch import evaluate_systems
 from .models import BusinessImpact, Catalog, Design, Requirements, Retention, Scenario, Workload
 from .policy import (
-    _TOL,
+    Achieved,
     CheckReport,
     Fix,
     System,
     SystemCheck,
     Tier,
-    _findings,
-    _fixes,
-    _Row,
+    cheapest_fixes,
+    tier_findings,
 )
 from .results import Plan
 from .space import has_immutable, has_offsite, space_of
+from .units import TOL
 
 __all__ = ["assert_meets"]
 
@@ -153,13 +153,13 @@ def assert_meets(
     if workload is not None:
         req = tier.requirements(scenarios, retention=retention)
         ev = evaluate_systems([workload], [design], req, impact, catalog, limits=limits)
-        row = _Row.of(ev, 0)
-    findings = _findings(row, tier, retention, limits, scenarios, catalog)
+        row = Achieved.of(ev, 0)
+    findings = tier_findings(row, tier, retention, limits, scenarios, catalog)
     violations = [f for f in findings if f.severity == "violation"]
     fix: Fix | None = None
     if violations and workload is not None:
         system = System(name=name, tier=label, workload=workload, design=design)
-        (fix,) = _fixes([(system, tier, retention, row.monthly_cost)], impact, catalog)
+        (fix,) = cheapest_fixes([(system, tier, retention, row.monthly_cost)], impact, catalog)
     result = SystemCheck(
         name=name,
         tier=label,
@@ -221,7 +221,7 @@ def _worst(values: list[float], limits: tuple[Any, Any]) -> float:
 
 def _plan_row(
     plan: Plan, scenarios: tuple[Scenario, ...], limits: tuple[Any, Any], catalog: Catalog
-) -> _Row:
+) -> Achieved:
     """The figures a Plan reports, matched to the scenarios by name."""
     by_name = {o.name: o for o in plan.by_scenario}
     missing = [s.name for s in scenarios if s.name not in by_name]
@@ -235,11 +235,11 @@ def _plan_row(
     space = space_of(catalog, plan.design)
     # the GFS points count where they live (the retention the plan was evaluated with)
     kept = plan.requirements.retention if plan.requirements is not None else None
-    return _Row(
+    return Achieved(
         rpo=[o.rpo for o in outcomes],
         rto=[o.rto for o in outcomes],
         meets=[
-            o.path != "none" and o.rpo <= a + _TOL and o.rto <= b + _TOL
+            o.path != "none" and o.rpo <= a + TOL and o.rto <= b + TOL
             for o, a, b in zip(outcomes, rpo_lim, rto_lim, strict=True)
         ],
         survives=[o.path != "none" for o in outcomes],
@@ -248,9 +248,8 @@ def _plan_row(
         monthly_cost=plan.monthly_cost,
         backup_duration=plan.backup_duration,
         interval=plan.design.interval,
-        window_ok=plan.backup_duration <= plan.design.interval + _TOL,
-        # the link check needs the workload; make_plan words it as "... bandwidth"
-        link_ok=not any(v.endswith("more than its bandwidth") for v in plan.violations),
+        window_ok=plan.backup_duration <= plan.design.interval + TOL,
+        link_ok=plan.link_ok,
         traffic=None,
         link=plan.design.link,
     )

@@ -23,12 +23,12 @@ from ._search import first as _first
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
-    _cheapest_plan,
-    _check_type,
-    _inputs,
+    cheapest_plan,
+    check_type,
     make_plan,
+    with_defaults,
 )
-from .results import Plan, _csv, _Result
+from .results import Plan, ResultModel, csv_text
 from .space import (
     DesignSpace,
     Evaluation,
@@ -40,7 +40,7 @@ from .space import (
     has_offsite,
     path_rto,
 )
-from .units import parse_money
+from .units import TOL, parse_money
 
 __all__ = ["CostCurve", "CostStep", "Frontier", "cost_curve", "frontier"]
 
@@ -67,11 +67,10 @@ def _design_values(plan: Plan) -> tuple[Any, ...]:
 
 #: Backup intervals the frontier tries for every design [h]: schedules people run.
 DEFAULT_INTERVALS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0)
-_OPEN_LIMIT = OPEN_LIMIT  # a limit that binds nothing but keeps its scope "in scope"
-_KNEE_FACTOR = 1.5  # default cost ratio that makes a knee of a cost curve [-]
+KNEE_FACTOR = 1.5  # default cost ratio that makes a knee of a cost curve [-]
 
 
-def _scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
+def scopes_in(requirements: Requirements, metric: str | None = None) -> list[str]:
     """Scopes the ask limits on ``metric`` ("rpo", "rto", or either when None); every
     scope when the ask gives one value for all, or no limit at all."""
     keys: set[str] = set()
@@ -87,9 +86,9 @@ def _relaxed(requirements: Requirements, *, rpo: bool, rto: bool) -> Requirement
     """The ask with its RPO and/or RTO limits lifted (scopes kept in scope)."""
     update: dict[str, Any] = {}
     if rpo:
-        update["rpo"] = dict.fromkeys(_scopes_in(requirements, "rpo"), _OPEN_LIMIT)
+        update["rpo"] = dict.fromkeys(scopes_in(requirements, "rpo"), OPEN_LIMIT)
     if rto:
-        update["rto"] = dict.fromkeys(_scopes_in(requirements, "rto"), _OPEN_LIMIT)
+        update["rto"] = dict.fromkeys(scopes_in(requirements, "rto"), OPEN_LIMIT)
         update["mtd"] = None
     return requirements.model_copy(update=update)
 
@@ -159,7 +158,7 @@ def _staircase(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return a[step], b[step]
 
 
-class Frontier(_Result):
+class Frontier(ResultModel):
     """Pareto-optimal plans over (monthly cost, worst RTO, worst RPO), cheapest first.
 
     Iterating yields the :class:`Plan` of each point; :attr:`cost`, :attr:`rto` and
@@ -214,7 +213,7 @@ class Frontier(_Result):
         if not self.plans:  # the columns of rows(), so that readers see the schema
             head = [f"monthly_cost_{self.currency}", "rto_h", "rpo_h", *Design.model_fields]
             return ",".join(head) + "\n"
-        return _csv(self.rows())
+        return csv_text(self.rows())
 
 
 def frontier(
@@ -265,14 +264,14 @@ def frontier(
     >>> bool((np.diff(f.cost) >= 0).all()), len(f) > 3
     (True, True)
     """
-    _check_type("workload", workload, Workload)
-    impact, catalog = _inputs(impact, catalog)
+    check_type("workload", workload, Workload)
+    impact, catalog = with_defaults(impact, catalog)
     req = requirements if requirements is not None else Requirements(rpo={}, rto={})
-    _check_type("requirements", req, Requirements)
-    grid = _grid(intervals)
+    check_type("requirements", req, Requirements)
+    grid = interval_grid(intervals)
     cap = None if max_cost is None else parse_money(max_cost, "max_cost", currency=catalog.currency)
     space = build_space(catalog, req.retention, database=workload.kind == "database")
-    ev, points = _frontier(
+    ev, points = frontier_points(
         space, workload, req, impact, catalog, grid, cap, asked=requirements is not None
     )
     plans = tuple(make_plan(ev, int(i), workload, None, impact, catalog) for i in points)
@@ -281,7 +280,7 @@ def frontier(
     )
 
 
-def _grid(intervals: Sequence[float]) -> np.ndarray:
+def interval_grid(intervals: Sequence[float]) -> np.ndarray:
     """The distinct backup intervals of the frontier, ascending (checked) [h]."""
     grid = np.asarray(sorted({float(i) for i in intervals}), dtype=float)
     if grid.size == 0 or not np.all(np.isfinite(grid)) or grid.min() <= 0:
@@ -292,7 +291,7 @@ def _grid(intervals: Sequence[float]) -> np.ndarray:
     return grid
 
 
-def _frontier(
+def frontier_points(
     space: DesignSpace,
     workload: Workload,
     req: Requirements,
@@ -316,7 +315,7 @@ def _frontier(
     req : Requirements
         The ask (its retention, off-site and immutable asks bind; RPO and RTO are axes).
     grid : ndarray
-        :func:`_grid` of the intervals.
+        :func:`interval_grid` of the intervals.
     max_cost : float or None
         As for :func:`frontier`.
     asked : bool
@@ -349,7 +348,7 @@ def _frontier(
         keep &= has_immutable(space, catalog, req.retention)
     if max_cost is not None:
         bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
-        keep &= bound.outlay <= max_cost + 1e-9
+        keep &= bound.outlay <= max_cost + TOL
     designs = np.flatnonzero(keep)
     if asked:
         # each design also at the interval the ask itself solves for, so that the
@@ -367,7 +366,7 @@ def _frontier(
     ev = evaluate_space(big, workload, open_req, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.worst_rpo) & np.isfinite(ev.worst_rto)
     if max_cost is not None:
-        ok &= ev.outlay <= max_cost + 1e-9
+        ok &= ev.outlay <= max_cost + TOL
     cand = np.flatnonzero(ok)
     mask = pareto_mask(ev.outlay[cand], ev.worst_rto[cand], ev.worst_rpo[cand])
     points = cand[mask]
@@ -404,7 +403,7 @@ def _asked(
 # --- cost curves ---------------------------------------------------------------------------
 
 
-class CostStep(_Result):
+class CostStep(ResultModel):
     """One step of a cost curve: the cheapest design while the target is in a range."""
 
     target: float = Field(description="Tightest target of the step [h or days of retention].")
@@ -420,7 +419,7 @@ class CostStep(_Result):
         return Document(f"From {self.target:g}: {cost}", doc.blocks, doc.currency)
 
 
-class CostCurve(_Result):
+class CostCurve(ResultModel):
     """The cheapest monthly cost as one target of the ask moves, the others held.
 
     ``steps`` run from the tightest target to the loosest; the cost never rises as the
@@ -532,7 +531,7 @@ class CostCurve(_Result):
 def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
     """Per row, the RTO target it can meet: worst over scenarios in scope of the fastest
     surviving path that meets the RPO limit."""
-    limit = ev.rpo_limit[:, None] + 1e-9
+    limit = ev.rpo_limit[:, None] + TOL
     fastest = np.full(ev.rpo.shape, np.inf)  # (S, N)
     for p in Path:
         ok = ev.paths.alive[p] & (ev.rpo_rows[p] <= limit)
@@ -589,11 +588,11 @@ def _rto_relaxed(requirements: Requirements, scopes: Sequence[str]) -> Requireme
     keep their effective limits."""
     held = {
         s: requirements.limit("rto", s)
-        for s in _scopes_in(requirements, "rto")
+        for s in scopes_in(requirements, "rto")
         if s not in scopes and math.isfinite(requirements.limit("rto", s))
     }
     return requirements.model_copy(
-        update={"rto": {**held, **dict.fromkeys(scopes, _OPEN_LIMIT)}, "mtd": None}
+        update={"rto": {**held, **dict.fromkeys(scopes, OPEN_LIMIT)}, "mtd": None}
     )
 
 
@@ -624,7 +623,7 @@ def _rto_candidates(
     if cand.size:
         by_need = cand[np.argsort(need[cand], kind="stable")]
         running = np.minimum.accumulate(ev.outlay[by_need])
-        new_min = np.concatenate([[True], running[1:] < running[:-1] - 1e-9])
+        new_min = np.concatenate([[True], running[1:] < running[:-1] - TOL])
         found |= {float(x) for x in need[by_need[new_min]]}
     return sorted(found)
 
@@ -650,7 +649,7 @@ def cost_curve(
     targets: Sequence[float] | None = None,
     impact: BusinessImpact | None = None,
     catalog: Catalog | None = None,
-    knee_factor: float = _KNEE_FACTOR,
+    knee_factor: float = KNEE_FACTOR,
     scopes: Sequence[str] | None = None,
 ) -> CostCurve:
     """The cheapest monthly cost as one target moves, the rest of the ask held.
@@ -698,13 +697,13 @@ def cost_curve(
     >>> bool((np.diff(curve.costs) <= 1e-9).all())  # never rises as the target loosens
     True
     """
-    _check_type("workload", workload, Workload)
-    _check_type("requirements", requirements, Requirements)
+    check_type("workload", workload, Workload)
+    check_type("requirements", requirements, Requirements)
     if axis not in ("rto", "rpo", "retention"):
         raise ValueError(f"axis: {axis!r} is not an axis; use 'rto', 'rpo' or 'retention'")
     if not (knee_factor > 1.0 and math.isfinite(knee_factor)):
         raise ValueError(f"knee_factor: {knee_factor!r} must be a finite number > 1; use e.g. 1.5")
-    impact, catalog = _inputs(impact, catalog)
+    impact, catalog = with_defaults(impact, catalog)
     if axis != "retention" and scopes is not None:
         bad = [s for s in scopes if s not in SCOPES]
         if bad or not scopes:
@@ -712,10 +711,12 @@ def cost_curve(
                 f"scopes: {list(scopes)!r} must name scenario scopes; use some of "
                 + ", ".join(repr(s) for s in SCOPES)
             )
-    return _cost_curve(workload, requirements, axis, targets, impact, catalog, knee_factor, scopes)
+    return build_cost_curve(
+        workload, requirements, axis, targets, impact, catalog, knee_factor, scopes
+    )
 
 
-def _cost_curve(
+def build_cost_curve(
     workload: Workload,
     requirements: Requirements,
     axis: Literal["rto", "rpo", "retention"],
@@ -757,12 +758,12 @@ def _cost_curve(
         raw = [
             (
                 float(t),
-                _cheapest_plan(workload, _at(requirements, axis, {}, [], t), impact, catalog),
+                cheapest_plan(workload, _at(requirements, axis, {}, [], t), impact, catalog),
             )
             for t in grid
         ]
         return _curve(raw, axis, ask, requirements, catalog, knee_factor)
-    limited = _scopes_in(requirements, axis)
+    limited = scopes_in(requirements, axis)
     held = {s: requirements.limit(axis, s) for s in limited}
     held = {s: v for s, v in held.items() if math.isfinite(v)}
     moving = limited if scopes is None else [s for s in SCOPES if s in scopes]
@@ -810,7 +811,7 @@ def _cost_curve(
         raw = [
             (
                 float(t),
-                _cheapest_plan(
+                cheapest_plan(
                     workload,
                     _at(requirements, axis, held, moving, t),
                     impact,
@@ -910,7 +911,7 @@ def _curve(
     kept: list[tuple[float, Plan]] = []
     for t, p in feasible:
         assert p is not None
-        if kept and abs(kept[-1][1].monthly_cost - p.monthly_cost) <= 1e-9:
+        if kept and abs(kept[-1][1].monthly_cost - p.monthly_cost) <= TOL:
             continue  # same cost as the tighter step: the tighter one covers it
         kept.append((t, p))
     steps = [

@@ -38,7 +38,7 @@ from . import cost, units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel
 from ._random import SeedLike, as_seed
 from ._render import Column, Document, Lines, Rendered, Table
-from ._search import cheapest_design
+from ._search import cannot_win, cheapest_design
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
 from .space import (
     DesignSpace,
@@ -718,7 +718,7 @@ def _price_changes(values: Mapping[str, float]) -> dict[str, Any]:
     return nested
 
 
-def _median_catalog(catalog: Catalog, prices: Mapping[str, Uncertain]) -> Catalog:
+def median_catalog(catalog: Catalog, prices: Mapping[str, Uncertain]) -> Catalog:
     """The catalog with every uncertain price at its median."""
     if not prices:
         return catalog
@@ -767,7 +767,7 @@ def _draw_prices(
 # --- drawing samples -----------------------------------------------------------------------
 
 
-def _as_uncertain(
+def as_uncertain(
     workload: Workload | UncertainWorkload, impact: BusinessImpact | UncertainImpact | None
 ) -> tuple[UncertainWorkload, UncertainImpact]:
     if isinstance(workload, Workload):
@@ -1031,7 +1031,7 @@ def _simulate_design(
     rng = np.random.default_rng(seed)
     draws = _draw_inputs(uw, ui, samples, rng)
     price_draws = _draw_prices(prices, samples, rng)
-    cat = _median_catalog(catalog, prices)
+    cat = median_catalog(catalog, prices)
     one = space_of(cat, design)
     req = requirements if requirements is not None else _OPEN
     med = ui.median()
@@ -1072,7 +1072,7 @@ def _simulate_design(
     for i, name in enumerate(names):
         arrays[f"rpo:{name}"] = rpo[i]
         arrays[f"rto:{name}"] = rto[i]
-    tol = 1e-9
+    tol = units.TOL
     has_req = requirements is not None
     sim = Simulation(
         design=design,
@@ -1187,12 +1187,12 @@ def simulate(
     True
     """
     _check_samples(samples)
-    uw, ui = _as_uncertain(workload, impact)
+    uw, ui = as_uncertain(workload, impact)
     catalog = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, catalog)
     if isinstance(design_or_requirements, Requirements):
         requirements = design_or_requirements
-        design = _median_design(uw, requirements, ui, _median_catalog(catalog, parsed))
+        design = _median_design(uw, requirements, ui, median_catalog(catalog, parsed))
     elif isinstance(design_or_requirements, Design):
         design = design_or_requirements
     else:
@@ -1381,10 +1381,10 @@ def robust_cheapest(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
         )
     drawn = as_seed(seed)
-    uw, ui = _as_uncertain(workload, impact)
+    uw, ui = as_uncertain(workload, impact)
     given = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, given)
-    catalog = _median_catalog(given, parsed)
+    catalog = median_catalog(given, parsed)
     imp = ui.median()
     rng = np.random.default_rng(drawn)
     draws = _draw_inputs(uw, ui, samples, rng)
@@ -1437,7 +1437,7 @@ def robust_cheapest(
     done = 0
     k = 4
     while done < len(order):
-        if best is not None and bound[done] > best[0] * (1 + 1e-12) + 1e-9:
+        if best is not None and cannot_win(float(bound[done]), best[0]):
             break  # no design left can cost less, nor tie
         k = max(1, min(k, _BATCH_ROWS // samples, len(order) - done))
         block = order[done : done + k]
@@ -1785,10 +1785,10 @@ def sensitivity(
         requirements=requirements,
         prices=prices,
     )
-    uw, ui = _as_uncertain(workload, impact)
+    uw, ui = as_uncertain(workload, impact)
     catalog = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, catalog)
-    catalog = _median_catalog(catalog, parsed)
+    catalog = median_catalog(catalog, parsed)
     req = sim.requirements
     names = [n for n in uw.uncertain()]
     names += [n for n, x in ui.inputs().items() if _spread(x)]

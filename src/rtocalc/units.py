@@ -27,8 +27,14 @@ Constants
 ---------
 HOURS_PER_DAY, HOURS_PER_WEEK, HOURS_PER_MONTH, HOURS_PER_YEAR : float
     24, 168, 730 and 8760 hours.  A month is 1/12 of a 365-day year.
+DAYS_PER_WEEK : float
+    7.
 MONTHS_PER_YEAR : float
     12.
+TOL : float
+    1e-9: the tolerance of every "meets" test (an achieved RPO, RTO or outlay within
+    ``TOL`` of its limit meets it), so that rounding never turns a limit met exactly
+    into a miss.
 GB_PER_TB : float
     1000 (decimal units).
 GB_PER_GIB : float
@@ -73,6 +79,7 @@ from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
 __all__ = [
+    "DAYS_PER_WEEK",
     "GBPH_PER_MBITPS",
     "GB_PER_GIB",
     "GB_PER_TB",
@@ -83,6 +90,7 @@ __all__ = [
     "MBITPS_PER_GBPH",
     "MONTHS_PER_YEAR",
     "NO_RECOVERY",
+    "TOL",
     "UNBOUNDED",
     "UnitError",
     "format_bandwidth",
@@ -109,7 +117,10 @@ HOURS_PER_DAY: Final = 24.0
 HOURS_PER_WEEK: Final = 168.0
 HOURS_PER_MONTH: Final = 730.0
 HOURS_PER_YEAR: Final = 8760.0
+DAYS_PER_WEEK: Final = HOURS_PER_WEEK / HOURS_PER_DAY
 MONTHS_PER_YEAR: Final = 12.0
+
+TOL: Final = 1e-9
 
 _BYTES_PER_GB: Final = 1e9
 GB_PER_TB: Final = 1000.0
