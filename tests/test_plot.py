@@ -232,7 +232,7 @@ def test_duration_ticks_are_round_durations_or_evenly_spaced():
 
 @pytest.fixture(scope="module")
 def portfolio_plan():
-    from rtocalc.portfolio import PortfolioSystem, optimize
+    from rtocalc.portfolio import PortfolioSystem, plan_portfolio
 
     site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
     systems = [
@@ -253,7 +253,7 @@ def portfolio_plan():
     shared = rtocalc.Catalog.default().override(
         {"links": {k: {"circuit_price_per_month": 0.0} for k in rtocalc.Catalog.default().links}}
     )
-    return optimize(
+    return plan_portfolio(
         systems, budget=None, restore_capacity=300.0, objective="outlay", catalog=shared
     )
 
@@ -292,14 +292,14 @@ def test_restore_timeline_draws_rows_in_restore_order_and_marks_misses(plt, port
 
 
 def test_restore_timeline_draws_on_a_given_axes_without_capacity(plt):
-    from rtocalc.portfolio import PortfolioSystem, optimize
+    from rtocalc.portfolio import PortfolioSystem, plan_portfolio
 
     site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
     systems = [
         PortfolioSystem(name=n, workload=rtocalc.Workload(data_size="1 TB"), requirements=site)
         for n in ("a", "b")
     ]
-    plan = optimize(systems, budget=None)
+    plan = plan_portfolio(systems, budget=None)
     assert plan.restore_order == ()
     _, ax = plt.subplots()
     assert rtocalc.plot.restore_timeline(plan, ax=ax) is ax
@@ -310,11 +310,11 @@ def test_restore_timeline_draws_on_a_given_axes_without_capacity(plt):
 def test_restore_timeline_of_an_infeasible_portfolio_says_there_is_nothing_to_draw(plt):
     import warnings
 
-    from rtocalc.portfolio import PortfolioSystem, optimize
+    from rtocalc.portfolio import PortfolioSystem, plan_portfolio
 
     site = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
     systems = [PortfolioSystem(name="a", workload=WORKLOAD, requirements=site)]
-    plan = optimize(systems, budget=1.0)
+    plan = plan_portfolio(systems, budget=1.0)
     assert not plan.feasible
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no singular-limits warning

@@ -19,7 +19,6 @@ from rtocalc import BusinessImpact, Catalog, Requirements, Workload, cheapest, e
 from rtocalc.cli import main
 from rtocalc.portfolio import (
     PortfolioSystem,
-    _brute_force,
     _candidates,
     _solve,
     _solve_types,
@@ -29,7 +28,27 @@ from rtocalc.portfolio import (
 )
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import pareto_mask
+from rtocalc.units import TOL
 from strategies import asks, small_catalogs, workloads
+
+
+def _brute_force(outlay, objective, budget, traffic=None, capacity=None) -> float:
+    """The optimal objective by trying every combination (inf when none fits): the
+    oracle of the MILP (moved here from rtocalc.portfolio, which never used it)."""
+    best = math.inf
+    for combo in itertools.product(*(range(len(o)) for o in outlay)):
+        cost = sum(float(outlay[i][j]) for i, j in enumerate(combo))
+        if budget is not None and cost > budget + TOL:
+            continue
+        if (
+            capacity is not None
+            and traffic is not None
+            and sum(float(traffic[i][j]) for i, j in enumerate(combo)) > capacity + TOL
+        ):
+            continue
+        best = min(best, sum(float(objective[i][j]) for i, j in enumerate(combo)))
+    return best
+
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "portfolio"
 
@@ -257,7 +276,7 @@ def test_portfolio_tco_against_brute_force_over_assignments_and_an_interval_grid
     systems = [
         PortfolioSystem(name=f"s{i}", workload=w, requirements=ask) for i, w in enumerate(loads)
     ]
-    plan = portfolio.optimize(systems, budget=budget, impact=impact, catalog=catalog)
+    plan = portfolio.plan_portfolio(systems, budget=budget, impact=impact, catalog=catalog)
     assert plan.feasible
     assert plan.total_tco <= best + 1e-6 * max(1.0, abs(best))
     assert plan.total_outlay <= budget + 1e-6
@@ -291,7 +310,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     ask = Requirements(rpo="1 d", rto="2 d")
     impact = BusinessImpact(downtime_cost="$500/h", data_loss_cost="$2,000/h")
     system = PortfolioSystem(name="big", workload=Workload(data_size="5 TB"), requirements=ask)
-    plan = portfolio.optimize([system], budget=BUDGET, impact=impact, catalog=SHARED_CIRCUIT)
+    plan = portfolio.plan_portfolio([system], budget=BUDGET, impact=impact, catalog=SHARED_CIRCUIT)
     (s,) = plan
     d = s.plan.design
     hi, lo = (
@@ -342,7 +361,7 @@ def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
         )
         for i in range(12)
     ]
-    plan = portfolio.optimize(systems, budget=None, impact=IMPACT, restore_capacity=2000)
+    plan = portfolio.plan_portfolio(systems, budget=None, impact=IMPACT, restore_capacity=2000)
     assert [s.name for s in plan] == [s.name for s in systems]
     assert sorted(plan.restore_order) == sorted(s.name for s in systems)
     p = np.array([s.restore_time for s in plan])
@@ -355,7 +374,7 @@ def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
         if p[i] > 0:
             assert plan.systems[i].restore_wait == pytest.approx(done)
             done += p[i]
-    alone = portfolio.optimize(systems[:1], budget=None, impact=IMPACT)
+    alone = portfolio.plan_portfolio(systems[:1], budget=None, impact=IMPACT)
     assert plan.total_tco == pytest.approx(12 * alone.total_tco, rel=1e-9)
 
 
@@ -373,7 +392,7 @@ def test_a_system_that_fails_over_does_not_wait_for_the_restore_pipe():
         workload=Workload(data_size="200 GB"),
         requirements=Requirements(rpo="1 h", rto={"site": "2 h"}),
     )
-    plan = portfolio.optimize(
+    plan = portfolio.plan_portfolio(
         [restore, standby],
         budget=None,
         objective="outlay",
@@ -437,7 +456,7 @@ def _systems(sizes=("500 GB", "2 TB", "6 TB"), ask=ASK):
 
 @pytest.fixture(scope="module")
 def tco_plan():
-    return portfolio.optimize(
+    return portfolio.plan_portfolio(
         _systems(), budget=5000, links=1000, restore_capacity=2000, impact=IMPACT
     )
 
@@ -454,16 +473,16 @@ def test_plans_meet_limits_and_fit_the_budget(tco_plan):
 
 
 def test_outlay_objective_without_contention_is_the_sum_of_cheapest():
-    plan = portfolio.optimize(_systems(), budget=None, objective="outlay")
+    plan = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay")
     alone = sum(cheapest(s.workload, ASK).plan.monthly_cost for s in _systems())
     assert plan.total_outlay == pytest.approx(alone, rel=1e-9)
 
 
 def test_tight_budget_binds_with_a_shadow_price():
-    loose = portfolio.optimize(_systems(), budget=None, impact=IMPACT)
-    floor = portfolio.optimize(_systems(), budget=None, impact=IMPACT, objective="outlay")
+    loose = portfolio.plan_portfolio(_systems(), budget=None, impact=IMPACT)
+    floor = portfolio.plan_portfolio(_systems(), budget=None, impact=IMPACT, objective="outlay")
     mid = (loose.total_outlay + floor.total_outlay) / 2
-    tight = portfolio.optimize(_systems(), budget=mid, impact=IMPACT)
+    tight = portfolio.plan_portfolio(_systems(), budget=mid, impact=IMPACT)
     assert tight.feasible and tight.total_outlay <= mid + 1e-6
     assert tight.objective_value >= loose.objective_value - 1e-6
     (budget,) = tight.binding
@@ -471,12 +490,12 @@ def test_tight_budget_binds_with_a_shadow_price():
 
 
 def test_budget_below_the_sum_of_minima_gives_the_smallest_budget():
-    plan = portfolio.optimize(_systems(), budget=10, objective="outlay")
+    plan = portfolio.plan_portfolio(_systems(), budget=10, objective="outlay")
     assert not plan.feasible
-    floor = portfolio.optimize(_systems(), budget=None, objective="outlay").total_outlay
+    floor = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay").total_outlay
     assert plan.smallest_budget == pytest.approx(floor, rel=1e-9)
     assert any("smallest budget" in r for r in plan.reasons)
-    again = portfolio.optimize(_systems(), budget=plan.smallest_budget, objective="outlay")
+    again = portfolio.plan_portfolio(_systems(), budget=plan.smallest_budget, objective="outlay")
     assert again.feasible
 
 
@@ -484,7 +503,7 @@ def test_a_system_with_impossible_limits_is_named_with_its_reasons():
     impossible = Requirements(rpo="1 min", rto="1 min", offsite=True)
     systems = [*_systems(("1 TB",)), *_systems(("50 TB",), ask=impossible)]
     systems[1] = systems[1].model_copy(update={"name": "bigdata"})
-    plan = portfolio.optimize(systems, budget=1e6)
+    plan = portfolio.plan_portfolio(systems, budget=1e6)
     assert not plan.feasible
     assert len(plan.reasons) == 1 and plan.reasons[0].startswith("bigdata:")
     assert plan.smallest_budget is None
@@ -492,7 +511,7 @@ def test_a_system_with_impossible_limits_is_named_with_its_reasons():
 
 def test_link_too_small_for_any_choice_is_named():
     ask = Requirements(rpo={"site": "15 min"}, rto={"site": "4 h"})  # needs the WAN
-    plan = portfolio.optimize(_systems(ask=ask), budget=None, links=0.001)
+    plan = portfolio.plan_portfolio(_systems(ask=ask), budget=None, links=0.001)
     assert not plan.feasible
     assert any(r.startswith("link:") for r in plan.reasons)
 
@@ -500,7 +519,7 @@ def test_link_too_small_for_any_choice_is_named():
 def test_contention_is_reported_with_a_fix():
     ask = Requirements(rpo="1 d", rto={"site": "1 d"}, offsite=True)
     systems = _systems(("20 TB", "20 TB", "20 TB"), ask=ask)
-    plan = portfolio.optimize(
+    plan = portfolio.plan_portfolio(
         systems, budget=None, objective="outlay", restore_capacity=1000, catalog=SHARED_CIRCUIT
     )
     assert all(s.rto_alone is not None and s.rto_alone <= 24 for s in plan)
@@ -534,9 +553,9 @@ def test_module_is_public():
 
 def test_rejects_duplicate_names_and_bad_objective():
     with pytest.raises(ValueError, match="twice"):
-        portfolio.optimize(_systems(("1 TB", "1 TB")) * 2, budget=None)
+        portfolio.plan_portfolio(_systems(("1 TB", "1 TB")) * 2, budget=None)
     with pytest.raises(ValueError, match="objective"):
-        portfolio.optimize(_systems(), budget=None, objective="cheap")  # type: ignore[arg-type]
+        portfolio.plan_portfolio(_systems(), budget=None, objective="cheap")  # type: ignore[arg-type]
 
 
 # --- CLI ---------------------------------------------------------------------------------------
@@ -564,3 +583,14 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(portfolio, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_the_old_name_optimize_warns_and_plans_the_same():
+    """portfolio.optimize (it shared its name with the module rtocalc.optimize) is a
+    deprecated alias of plan_portfolio for one release (docs/changelog.md)."""
+    with pytest.warns(DeprecationWarning, match="plan_portfolio"):
+        old = portfolio.optimize(_systems(), budget=None, objective="outlay")
+    new = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay")
+    assert [x.plan.design for x in old.systems] == [x.plan.design for x in new.systems]
+    assert old.total_outlay == new.total_outlay
+    assert "optimize" not in portfolio.__all__

@@ -140,13 +140,13 @@ def instances() -> dict[str, list[object]]:
         )
         for i in range(2)
     ]
-    plan = portfolio.optimize(systems, budget=2000, links=1000, impact=IMPACT)
+    plan = portfolio.plan_portfolio(systems, budget=2000, links=1000, impact=IMPACT)
     assert plan.feasible, plan.reasons
     add(plan)
     add(plan.systems[0])
     for b in plan.shared:
         add(b)
-    add(portfolio.optimize(systems, budget=1.0))  # no plan fits: reasons
+    add(portfolio.plan_portfolio(systems, budget=1.0))  # no plan fits: reasons
     return out
 
 

@@ -452,6 +452,50 @@ def _summary(counts: dict[str, int], violations: int, warnings: int, *, strict: 
     )
 
 
+def _portfolio(args: argparse.Namespace, draw: Callable[[Any], None] | None = None) -> int:
+    """``rtocalc portfolio``: the inventory's plan in the chosen format; ``draw``, when
+    given, is called with the plan before it is printed (``--plot``)."""
+    from .portfolio import Settings, load_portfolio, plan_portfolio
+
+    f = load_portfolio(
+        args.inventory, args.policy, allow_outside=getattr(args, "allow_outside_paths", False)
+    )
+    given = {
+        k: v
+        for k, v in (
+            ("budget", args.budget),
+            ("links", args.links),
+            ("restore_capacity", args.restore_capacity),
+        )
+        if v is not None
+    }
+    try:
+        opts = Settings.model_validate(given, context={"currency": f.catalog.currency})
+    except ValidationError as exc:
+        raise InputError(format_validation_error(exc, "command line")) from None
+    plan = plan_portfolio(
+        f.systems,
+        budget=opts.budget if args.budget is not None else f.budget,
+        links=opts.links if args.links is not None else f.links,
+        restore_capacity=(
+            opts.restore_capacity if args.restore_capacity is not None else f.restore_capacity
+        ),
+        catalog=f.catalog,
+        objective=args.objective or f.objective,
+    )
+    if draw is not None:
+        draw(plan)
+    if args.format == "json":
+        print(plan.model_dump_json(indent=2))
+    elif args.format == "markdown":
+        print(plan.to_markdown())
+    elif args.format == "csv":
+        print(plan.to_csv() if plan.feasible else str(plan), end="" if plan.feasible else "\n")
+    else:
+        print(plan)
+    return 0
+
+
 def _simulate(args: argparse.Namespace) -> int:
     from .optimize import cheapest
     from .uncertainty import load_uncertain_scenario, simulate
@@ -603,15 +647,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "simulate":
         return _simulate(args)
     if args.command == "portfolio":
-        from .portfolio import run_cli
-
         def draw(plan: Any) -> None:
             from . import plot
 
             _plot(args.plot, lambda ax: plot.restore_timeline(plan, ax))
 
         try:
-            return run_cli(args, draw=draw if args.plot else None)
+            return _portfolio(args, draw=draw if args.plot else None)
         except (InputError, ValidationError):
             raise
         except ValueError as exc:  # a value the optimiser refuses, e.g. a zero capacity

@@ -485,7 +485,7 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     Parameters
     ----------
     portfolio_plan : PortfolioPlan
-        From :func:`rtocalc.portfolio.optimize`.
+        From :func:`rtocalc.portfolio.plan_portfolio`.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; default a new figure's.
 
@@ -498,11 +498,11 @@ def restore_timeline(portfolio_plan: PortfolioPlan, ax: Axes | None = None) -> A
     Examples
     --------
     >>> import rtocalc, rtocalc.plot
-    >>> from rtocalc.portfolio import PortfolioSystem, optimize
+    >>> from rtocalc.portfolio import PortfolioSystem, plan_portfolio
     >>> ask = rtocalc.Requirements(rpo="1 d", rto={"site": "2 d"}, offsite=True)
     >>> systems = [PortfolioSystem(name=n, workload=rtocalc.Workload(data_size=size),
     ...                            requirements=ask) for n, size in (("a", "2 TB"), ("b", "1 TB"))]
-    >>> plan = optimize(systems, budget=None, restore_capacity=1000.0)
+    >>> plan = plan_portfolio(systems, budget=None, restore_capacity=1000.0)
     >>> ax = rtocalc.plot.restore_timeline(plan)
     """
     plt = _pyplot("restore_timeline")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -47,7 +48,7 @@ __all__ = [
     "SystemPlan",
     "greedy",
     "load_portfolio",
-    "optimize",
+    "plan_portfolio",
     "recovery_order",
     "settings_json_schema",
 ]
@@ -692,29 +693,6 @@ def _solve(
     return _Choice(sol.status, choice, sol.objective, sol.gap, sol.prices)
 
 
-def _brute_force(
-    outlay: Sequence[FloatArray],
-    objective: Sequence[FloatArray],
-    budget: float | None,
-    traffic: Sequence[FloatArray] | None = None,
-    capacity: float | None = None,
-) -> float:
-    """The optimal objective by trying every combination (inf when none fits); for tests."""
-    best = math.inf
-    for combo in itertools.product(*(range(len(o)) for o in outlay)):
-        cost = sum(float(outlay[i][j]) for i, j in enumerate(combo))
-        if budget is not None and cost > budget + TOL:
-            continue
-        if (
-            capacity is not None
-            and traffic is not None
-            and sum(float(traffic[i][j]) for i, j in enumerate(combo)) > capacity + TOL
-        ):
-            continue
-        best = min(best, sum(float(objective[i][j]) for i, j in enumerate(combo)))
-    return best
-
-
 def greedy(
     outlay: Sequence[FloatArray],
     objective: Sequence[FloatArray],
@@ -1025,7 +1003,7 @@ def _assign(
     return [p for p in plans if p is not None]
 
 
-def optimize(
+def plan_portfolio(
     systems: Sequence[PortfolioSystem],
     *,
     budget: float | None,
@@ -1096,7 +1074,7 @@ def optimize(
     >>> ask = Requirements(rpo="1 d", rto="2 d")
     >>> sys = [PortfolioSystem(name=n, workload=Workload(data_size=s), requirements=ask)
     ...        for n, s in (("a", "1 TB"), ("b", "500 GB"))]
-    >>> plan = optimize(sys, budget=5000, objective="outlay")
+    >>> plan = plan_portfolio(sys, budget=5000, objective="outlay")
     >>> plan.feasible, plan.total_outlay <= 5000
     (True, True)
     """
@@ -1300,7 +1278,7 @@ class _SystemImpact(_Model):
     priority: int | None = None
 
 
-class _Settings(_Model):
+class Settings(_Model):
     policy: str | None = None
     budget: MoneyPerMonth | None = None
     links: MbitPerSecond | None = None
@@ -1309,7 +1287,7 @@ class _Settings(_Model):
     impacts: dict[str, _SystemImpact] = Field(default_factory=dict)
 
 
-_SETTINGS = frozenset(_Settings.model_fields)
+_SETTINGS = frozenset(Settings.model_fields)
 
 
 def settings_json_schema() -> dict[str, Any]:
@@ -1321,7 +1299,7 @@ def settings_json_schema() -> dict[str, Any]:
         An object schema whose ``properties`` are the top-level fields of
         :func:`load_portfolio` beside ``[[systems]]`` and ``[catalog]``.
     """
-    schema = _Settings.model_json_schema()
+    schema = Settings.model_json_schema()
     descriptions = {
         "policy": "Policy file with the tiers, relative to the inventory.",
         "budget": "Total budget of the portfolio, e.g. '$40,000/mo'.",
@@ -1387,7 +1365,7 @@ def load_portfolio(
     p = Path(path)
     raw = read_toml(p)
     try:
-        settings = _Settings.model_validate({k: v for k, v in raw.items() if k in _SETTINGS})
+        settings = Settings.model_validate({k: v for k, v in raw.items() if k in _SETTINGS})
     except ValidationError as exc:
         raise InputError(format_validation_error(exc, str(p))) from None
     pol_path = Path(policy) if policy is not None else None
@@ -1431,48 +1409,13 @@ def load_portfolio(
     )
 
 
-def run_cli(args: Any, draw: Callable[[PortfolioPlan], None] | None = None) -> int:
-    """Run ``rtocalc portfolio`` with parsed arguments; returns the exit status.
-
-    ``draw``, when given, is called with the plan before it is printed (the command
-    line's ``--plot``).
-    """
-    from .files import InputError, format_validation_error
-
-    f = load_portfolio(
-        args.inventory, args.policy, allow_outside=getattr(args, "allow_outside_paths", False)
+def optimize(*args: Any, **kwargs: Any) -> PortfolioPlan:
+    """Deprecated name of :func:`plan_portfolio` (same arguments); removed in the next
+    release. It shared its name with the module :mod:`rtocalc.optimize`."""
+    warnings.warn(
+        "rtocalc.portfolio.optimize is deprecated; use rtocalc.portfolio.plan_portfolio "
+        "(same arguments)",
+        DeprecationWarning,
+        stacklevel=2,
     )
-    given = {
-        k: v
-        for k, v in (
-            ("budget", args.budget),
-            ("links", args.links),
-            ("restore_capacity", args.restore_capacity),
-        )
-        if v is not None
-    }
-    try:
-        opts = _Settings.model_validate(given, context={"currency": f.catalog.currency})
-    except ValidationError as exc:
-        raise InputError(format_validation_error(exc, "command line")) from None
-    plan = optimize(
-        f.systems,
-        budget=opts.budget if args.budget is not None else f.budget,
-        links=opts.links if args.links is not None else f.links,
-        restore_capacity=(
-            opts.restore_capacity if args.restore_capacity is not None else f.restore_capacity
-        ),
-        catalog=f.catalog,
-        objective=args.objective or f.objective,
-    )
-    if draw is not None:
-        draw(plan)
-    if args.format == "json":
-        print(plan.model_dump_json(indent=2))
-    elif args.format == "markdown":
-        print(plan.to_markdown())
-    elif args.format == "csv":
-        print(plan.to_csv() if plan.feasible else str(plan), end="" if plan.feasible else "\n")
-    else:
-        print(plan)
-    return 0
+    return plan_portfolio(*args, **kwargs)
