@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # helpers and quantities, no model
     ("_array", "_frozen", "_random", "_versions", "units"),
     # the formulas (pure functions) and the input models
-    ("physics", "cost", "protection", "retention", "models", "_render"),
+    ("physics", "cost", "protection", "retention", "models", "_distributions", "_render"),
     # reading files, results, the design space's columns and evaluation
     (
         "files",

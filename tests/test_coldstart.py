@@ -80,9 +80,9 @@ def test_the_default_catalog_is_built_once():
 def test_z90_is_the_normal_quantile():
     from scipy.special import ndtri
 
-    from rtocalc import uncertainty
+    from rtocalc import _distributions
 
-    assert float(ndtri(0.9)) == uncertainty._Z90
+    assert float(ndtri(0.9)) == _distributions.Z90
 
 
 def test_negotiate_is_the_function_after_its_module_is_imported():

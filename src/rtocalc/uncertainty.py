@@ -22,20 +22,27 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import (
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
 from . import cost, units
-from ._frozen import FrozenDict, FrozenMap, FrozenModel
+from ._distributions import (
+    DIST_TYPES as _DIST_TYPES,
+)
+from ._distributions import Frozen as _Frozen
+from ._distributions import LogNormal, Samples, Triangular, Uncertain, Uniform
+from ._distributions import draw as _draw
+from ._distributions import has_spread as _spread
+from ._distributions import median_of as _median
+from ._distributions import quantile_of as _quantile
+from ._frozen import FrozenDict, FrozenMap
 from ._random import SeedLike, as_seed
 from ._render import Column, Document, Lines, Rendered, Table
 from ._search import cannot_win, cheapest_design
@@ -72,179 +79,8 @@ __all__ = [
     "simulate",
 ]
 
-# standard normal 90th percentile, scipy.special.ndtri(0.9) (a test checks it): a literal
-# keeps scipy.special, about 0.15 s, out of `import rtocalc`
-_Z90 = 1.2815515655446004
 _OPEN = Requirements(rpo={}, rto={})
 
-
-class _Frozen(FrozenModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
-
-
-# --- distributions -----------------------------------------------------------------------
-
-
-class Uniform(_Frozen):
-    """Uniform distribution on ``[low, high]`` (text: ``"2 TB..4 TB"``).
-
-    Examples
-    --------
-    >>> float(Uniform(low=2.0, high=4.0).quantile(0.25))
-    2.5
-    """
-
-    kind: Literal["uniform"] = Field("uniform", description="Distribution family.")
-    low: float = Field(description="Lower end, in the field's canonical unit.")
-    high: float = Field(description="Upper end, in the field's canonical unit.")
-
-    @model_validator(mode="after")
-    def _order(self) -> Uniform:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
-            raise ValueError(
-                f"uniform: low {self.low!r} and high {self.high!r} must be finite with "
-                "low <= high; use e.g. '2 TB..4 TB'"
-            )
-        return self
-
-    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """``n`` independent draws."""
-        return np.asarray(self.low + (self.high - self.low) * rng.random(n), dtype=float)
-
-    def quantile(self, q: Any) -> Any:
-        """Inverse CDF at ``q`` in [0, 1]."""
-        return self.low + (self.high - self.low) * np.asarray(q, dtype=float)
-
-    @property
-    def median(self) -> float:
-        """The 50th percentile."""
-        return float(self.quantile(0.5))
-
-
-class Triangular(_Frozen):
-    """Triangular distribution (text: ``"triangular(2 TB, 3 TB, 5 TB)"``).
-
-    Examples
-    --------
-    >>> float(Triangular(low=0.0, mode=0.0, high=1.0).quantile(0.75))
-    0.5
-    """
-
-    kind: Literal["triangular"] = Field("triangular", description="Distribution family.")
-    low: float = Field(description="Lower end, in the field's canonical unit.")
-    mode: float = Field(description="Most likely value, in the field's canonical unit.")
-    high: float = Field(description="Upper end, in the field's canonical unit.")
-
-    @model_validator(mode="after")
-    def _order(self) -> Triangular:
-        ends = (self.low, self.mode, self.high)
-        if not (all(math.isfinite(x) for x in ends) and self.low <= self.mode <= self.high):
-            raise ValueError(
-                f"triangular: {ends!r} must be finite with low <= mode <= high; use e.g. "
-                "'triangular(2 TB, 3 TB, 5 TB)'"
-            )
-        return self
-
-    def quantile(self, q: Any) -> Any:
-        """Inverse CDF at ``q`` in [0, 1]."""
-        a, c, b = self.low, self.mode, self.high
-        u = np.asarray(q, dtype=float)
-        w = b - a
-        if w == 0.0:
-            return a + 0.0 * u
-        fc = (c - a) / w
-        left = a + np.sqrt(u * w * (c - a))
-        right = b - np.sqrt((1.0 - u) * w * (b - c))
-        return np.where(u < fc, left, right)
-
-    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """``n`` independent draws (inverse CDF of uniform draws)."""
-        return np.asarray(self.quantile(rng.random(n)), dtype=float)
-
-    @property
-    def median(self) -> float:
-        """The 50th percentile."""
-        return float(self.quantile(0.5))
-
-
-class LogNormal(_Frozen):
-    """Log-normal distribution given by its median and 90th percentile.
-
-    Text: ``"lognormal(median=3 TB, p90=5 TB)"``; ``sigma = ln(p90 / median) / z_0.9``.
-
-    Examples
-    --------
-    >>> round(float(LogNormal(median=3.0, p90=5.0).quantile(0.9)), 9)
-    5.0
-    """
-
-    kind: Literal["lognormal"] = Field("lognormal", description="Distribution family.")
-    median: float = Field(description="Median, in the field's canonical unit.")
-    p90: float = Field(description="90th percentile, in the field's canonical unit.")
-
-    @model_validator(mode="after")
-    def _order(self) -> LogNormal:
-        if not (0.0 < self.median <= self.p90 < math.inf):
-            raise ValueError(
-                f"lognormal: median {self.median!r} and p90 {self.p90!r} must satisfy "
-                "0 < median <= p90; use e.g. 'lognormal(median=3 TB, p90=5 TB)'"
-            )
-        return self
-
-    @property
-    def sigma(self) -> float:
-        """Standard deviation of the logarithm."""
-        return math.log(self.p90 / self.median) / _Z90
-
-    def quantile(self, q: Any) -> Any:
-        """Inverse CDF at ``q`` in [0, 1]."""
-        from scipy.special import ndtri  # heavy (about 0.15 s): only when a quantile is asked
-
-        return self.median * np.exp(self.sigma * ndtri(np.asarray(q, dtype=float)))
-
-    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """``n`` independent draws."""
-        return np.asarray(self.median * np.exp(self.sigma * rng.standard_normal(n)), dtype=float)
-
-
-class Samples(_Frozen):
-    """An empirical distribution: draws are taken from ``values`` with replacement.
-
-    Examples
-    --------
-    >>> Samples(values=(1.0, 2.0, 3.0)).median
-    2.0
-    """
-
-    kind: Literal["samples"] = Field("samples", description="Distribution family.")
-    values: tuple[float, ...] = Field(
-        min_length=1, description="Observed values, in the field's canonical unit."
-    )
-
-    @field_validator("values")
-    @classmethod
-    def _finite(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if not all(math.isfinite(x) for x in v):
-            raise ValueError(f"samples: {v!r} must all be finite numbers")
-        return v
-
-    def quantile(self, q: Any) -> Any:
-        """Empirical quantile (linear interpolation) at ``q`` in [0, 1]."""
-        return np.quantile(np.asarray(self.values, dtype=float), q)
-
-    def sample(self, n: int, rng: np.random.Generator) -> FloatArray:
-        """``n`` draws with replacement."""
-        idx = rng.integers(0, len(self.values), n)
-        return np.asarray(np.asarray(self.values, dtype=float)[idx], dtype=float)
-
-    @property
-    def median(self) -> float:
-        """The 50th percentile."""
-        return float(self.quantile(0.5))
-
-
-Distribution = Annotated[Uniform | Triangular | LogNormal | Samples, Field(discriminator="kind")]
-_DIST_TYPES = (Uniform, Triangular, LogNormal, Samples)
 
 # --- parsing -------------------------------------------------------------------------------
 
@@ -404,25 +240,6 @@ def parse_distribution(
         raise units.UnitError(
             field, value, exc.kind, exc.expected, f"holds {exc.value!r}, which {exc.problem}"
         ) from None
-
-
-Uncertain = float | Distribution
-
-
-def _median(x: Uncertain) -> float:
-    return x.median if isinstance(x, _DIST_TYPES) else float(x)
-
-
-def _quantile(x: Uncertain, q: float) -> float:
-    return float(x.quantile(q)) if isinstance(x, _DIST_TYPES) else float(x)
-
-
-def _draw(x: Uncertain, n: int, rng: np.random.Generator) -> FloatArray:
-    return x.sample(n, rng) if isinstance(x, _DIST_TYPES) else np.full(n, float(x))
-
-
-def _spread(x: Uncertain) -> bool:
-    return isinstance(x, _DIST_TYPES) and _quantile(x, 0.05) != _quantile(x, 0.95)
 
 
 # --- uncertain inputs --------------------------------------------------------------------
