@@ -21,8 +21,17 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "rtocalc"
 LAYERS: tuple[tuple[str, ...], ...] = (
     # helpers and quantities, no model
     ("_array", "_frozen", "_random", "_versions", "units"),
-    # the formulas (pure functions) and the input models
-    ("physics", "cost", "protection", "retention", "models", "_distributions", "_render"),
+    # the formulas (pure functions), the input models, the portfolio's MILP
+    (
+        "physics",
+        "cost",
+        "protection",
+        "retention",
+        "models",
+        "_distributions",
+        "_portfolio_milp",
+        "_render",
+    ),
     # reading files, results, the design space's columns and evaluation
     (
         "files",

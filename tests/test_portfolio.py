@@ -16,16 +16,11 @@ from hypothesis import strategies as st
 
 import rtocalc
 from rtocalc import BusinessImpact, Catalog, Requirements, Workload, cheapest, evaluate, portfolio
+from rtocalc._portfolio_milp import SystemType as _Type
+from rtocalc._portfolio_milp import solve as _solve
+from rtocalc._portfolio_milp import solve_types as _solve_types
 from rtocalc.cli import main
-from rtocalc.portfolio import (
-    PortfolioSystem,
-    _candidates,
-    _solve,
-    _solve_types,
-    _Type,
-    greedy,
-    recovery_order,
-)
+from rtocalc.portfolio import PortfolioSystem, _candidates, greedy, recovery_order
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import pareto_mask
 from rtocalc.units import TOL

@@ -1,0 +1,208 @@
+"""The portfolio's multiple-choice problem: one option per system under shared limits.
+
+Private module of :mod:`rtocalc.portfolio` (which imports these names under their old
+private names): a mixed-integer program over types of interchangeable systems, solved
+with :func:`scipy.optimize.milp` (HiGHS), and the duals of its LP relaxation as shadow
+prices (docs/portfolio.md).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .units import TOL
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class SystemType:
+    """Interchangeable systems: their number and their options' figures."""
+
+    count: int
+    outlay: FloatArray  # (K, 2) [currency/month] at the long and the short end
+    objective: FloatArray  # (K, 2) [currency/month]
+    traffic: FloatArray  # (K,) [Mbit/s]
+    mix: NDArray[np.bool_]  # (K,) whether the two ends may be mixed
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: str  # "optimal", "infeasible" or the solver's message
+    counts: list[IntArray] | None  # per type: systems on each option
+    weights: list[FloatArray] | None  # per type: summed weight on each option's long end
+    objective: float
+    gap: float
+    prices: dict[str, float]  # constraint -> objective saved per unit of capacity
+
+
+def points(
+    outlay: Sequence[FloatArray],
+    objective: Sequence[FloatArray],
+    traffic: Sequence[FloatArray] | None,
+) -> list[SystemType]:
+    """One type of one system per row of the tables, its candidates as points."""
+    out = []
+    for i, o in enumerate(outlay):
+        o = np.asarray(o, dtype=float)
+        f = np.asarray(objective[i], dtype=float)
+        t = np.asarray(traffic[i], dtype=float) if traffic is not None else np.zeros(o.size)
+        out.append(
+            SystemType(
+                1, np.column_stack([o, o]), np.column_stack([f, f]), t, np.zeros(o.size, bool)
+            )
+        )
+    return out
+
+
+def solve_types(
+    types: Sequence[SystemType],
+    budget: float | None,
+    capacity: float | None = None,
+    *,
+    mip_rel_gap: float = 1e-9,
+    time_limit: float | None = None,
+    duals: bool = True,
+    relaxed: bool = False,
+) -> Solution:
+    """Assign every system of every type an option: min total objective, total outlay <=
+    budget, total traffic <= capacity (each row only when its limit is given).
+
+    Variables per (type t, option k): an integer ``z`` in [0, n_t], the number of the
+    type's systems on the option, and for a mixable option two continuous weights
+    ``a`` (long end) and ``b`` (short end) with ``a + b = z``. Rows: sum_k z_tk = n_t per
+    type, a + b - z = 0 per mixable option, and the budget and link rows. ``relaxed``
+    solves the LP relaxation instead (its objective is the LP's value; for tests).
+    """
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+    from scipy.sparse import coo_matrix
+
+    if not types:
+        return Solution("optimal", [], [], 0.0, 0.0, {})
+    if any(len(t.traffic) == 0 for t in types):
+        return Solution("infeasible", None, None, math.inf, math.inf, {})
+    sizes = np.array([len(t.traffic) for t in types], dtype=np.int64)
+    nz = int(sizes.sum())
+    mix = np.concatenate([t.mix for t in types])
+    nm = int(mix.sum())
+    count = np.array([t.count for t in types], dtype=float)
+    o = np.concatenate([t.outlay for t in types])
+    f = np.nan_to_num(np.concatenate([t.objective for t in types]), posinf=1e15)
+    tr = np.concatenate([t.traffic for t in types])
+    # variable layout: z (nz), then a and b of the mixable options (nm each)
+    m_idx = np.flatnonzero(mix)
+    nvar = nz + 2 * nm
+    a_col, b_col = nz + np.arange(nm), nz + nm + np.arange(nm)
+    c = np.concatenate([np.where(mix, 0.0, f[:, 0]), f[m_idx, 0], f[m_idx, 1]])
+    owner = np.repeat(np.arange(len(types)), sizes)
+    eq_r = [
+        owner,
+        len(types) + np.arange(nm),
+        len(types) + np.arange(nm),
+        len(types) + np.arange(nm),
+    ]
+    eq_c = [np.arange(nz), a_col, b_col, m_idx]
+    eq_v = [np.ones(nz), np.ones(nm), np.ones(nm), -np.ones(nm)]
+    n_eq = len(types) + nm
+    a_eq = coo_matrix(
+        (np.concatenate(eq_v), (np.concatenate(eq_r), np.concatenate(eq_c))), shape=(n_eq, nvar)
+    ).tocsr()
+    b_eq = np.concatenate([count, np.zeros(nm)])
+    rows: list[FloatArray] = []
+    ub: list[float] = []
+    names: list[str] = []
+    if budget is not None:
+        rows.append(np.concatenate([np.where(mix, 0.0, o[:, 0]), o[m_idx, 0], o[m_idx, 1]]))
+        ub.append(float(budget) + TOL)
+        names.append("budget")
+    if capacity is not None:
+        rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx]]))
+        ub.append(float(capacity) + TOL)
+        names.append("link")
+    constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
+    if rows:
+        constraints.append(LinearConstraint(np.vstack(rows), -np.inf, np.array(ub)))
+    upper = np.concatenate(
+        [np.repeat(count, sizes), np.repeat(count, sizes)[m_idx], np.repeat(count, sizes)[m_idx]]
+    )
+    integrality = np.concatenate([np.full(nz, 0.0 if relaxed else 1.0), np.zeros(2 * nm)])
+    options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap}
+    if time_limit is not None:
+        options["time_limit"] = time_limit
+    res = milp(
+        c,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(nvar), upper),
+        constraints=constraints,
+        options=options,
+    )
+    if res.x is None:
+        status = "infeasible" if res.status == 2 else str(res.message)
+        return Solution(status, None, None, math.inf, math.inf, {})
+    x = np.asarray(res.x)
+    z = np.rint(x[:nz]).astype(np.int64)
+    w = np.where(mix, 0.0, z).astype(float)  # points: every system at the long end
+    w[m_idx] = np.clip(x[a_col], 0.0, z[m_idx])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    counts = [z[s : s + k] for s, k in zip(starts, sizes, strict=True)]
+    weights = [w[s : s + k] for s, k in zip(starts, sizes, strict=True)]
+    value = float(res.fun) if relaxed else float(np.sum(w * f[:, 0] + (z - w) * f[:, 1]))
+    gap = float(res.mip_gap) if getattr(res, "mip_gap", None) is not None else 0.0
+    prices: dict[str, float] = {}
+    if duals and rows:
+        lp = linprog(
+            c,
+            A_ub=np.vstack(rows),
+            b_ub=np.array(ub),
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=np.column_stack([np.zeros(nvar), upper]),
+            method="highs",
+        )
+        if lp.status == 0:
+            marg = np.asarray(lp.ineqlin.marginals, dtype=float)
+            prices = {name: float(-marg[k]) for k, name in enumerate(names)}
+    status = "optimal" if res.status == 0 else str(res.message)
+    return Solution(status, counts, weights, value, gap, prices)
+
+
+@dataclass(frozen=True)
+class Choice:
+    status: str
+    choice: IntArray | None  # candidate index per system
+    objective: float
+    gap: float
+    prices: dict[str, float]
+
+
+def solve(
+    outlay: Sequence[FloatArray],
+    objective: Sequence[FloatArray],
+    budget: float | None,
+    traffic: Sequence[FloatArray] | None = None,
+    capacity: float | None = None,
+    *,
+    mip_rel_gap: float = 1e-9,
+    time_limit: float | None = None,
+    duals: bool = True,
+) -> Choice:
+    """Choose one candidate per system (each system its own type, candidates as points)."""
+    sol = solve_types(
+        points(outlay, objective, traffic),
+        budget,
+        capacity if traffic is not None else None,
+        mip_rel_gap=mip_rel_gap,
+        time_limit=time_limit,
+        duals=duals,
+    )
+    if sol.counts is None:
+        return Choice(sol.status, None, sol.objective, sol.gap, sol.prices)
+    choice = np.array([int(np.argmax(c)) for c in sol.counts], dtype=np.int64)
+    return Choice(sol.status, choice, sol.objective, sol.gap, sol.prices)
