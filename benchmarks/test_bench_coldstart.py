@@ -11,7 +11,8 @@ the first ``cheapest()`` of a process under twice a warm one.
 
 Run ``python benchmarks/test_bench_coldstart.py [--runs N] [--src DIR ...]``: one column
 pair per source tree (``--src /path/to/other/src`` measures another checkout of the
-package, e.g. the code before a change). Byte code is written and used, as in an installed
+package, e.g. the code before a change, with its ``examples/`` beside ``src/``: a command
+that fails stops the run rather than being timed). Byte code is written and used, as in an installed
 package (a first unmeasured run compiles it), unless ``--no-bytecode``.
 ``python -m pytest benchmarks/test_bench_coldstart.py --benchmark-only`` runs the same
 commands under pytest-benchmark.
@@ -131,10 +132,13 @@ def measure(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """CPU and wall time of one fresh interpreter running ``args`` [s]."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(
+    run = subprocess.run(
         [sys.executable, *args], env=env, check=False, capture_output=True, cwd=str(ROOT)
     )
     wall = time.perf_counter() - t0
+    if run.returncode not in (0, 1):  # 1: `check` found a violation; 2 is an input error
+        # a failing command would be timed as a fast one (e.g. a tree without examples/)
+        raise RuntimeError(f"{args} failed ({run.returncode}): {run.stderr.decode()[-500:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall
