@@ -699,6 +699,20 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_blas_thread() -> None:
+    """Let OpenBLAS start no worker threads in a command-line process.
+
+    numpy's OpenBLAS starts one worker thread per core when numpy is imported, and they
+    spin for a while: about 0.13 s of CPU time on the 2-core machine, a fifth of a whole
+    ``rtocalc plan`` (docs/decisions.md, "The CLI's cost"). No command does linear algebra
+    that threads would speed up (the kernel is elementwise; the MILP is HiGHS's own
+    code), so a fresh process asks for one thread, unless the user set
+    ``OPENBLAS_NUM_THREADS`` or numpy is loaded already (``main`` called from Python).
+    """
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status.
 
@@ -713,6 +727,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 when the command ran, 1 for a failed check, 2 for invalid input (module
         docstring).
     """
+    _one_blas_thread()
     args = _parser().parse_args(argv)
     try:
         return _run(args)

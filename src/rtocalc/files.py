@@ -6,7 +6,6 @@ the path of the field, the value given and the accepted form.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -115,6 +114,8 @@ def _unknown_field(name: str, value: Any, model: type[BaseModel] | None) -> str:
     msg = f"{units.excerpt(value)} is not a known field; check the spelling"
     if model is None:
         return msg
+    import difflib  # only for a misspelt field: not on every command's start-up path
+
     fields = list(model.model_fields)
     close = difflib.get_close_matches(name, fields, n=1)
     if close:

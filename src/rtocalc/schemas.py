@@ -32,7 +32,6 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Literal
 
 from .files import ScenarioFile
-from .meeting import MeetingRecord
 from .models import Catalog
 
 __all__ = ["KINDS", "Kind", "json_schema"]
@@ -136,7 +135,9 @@ def json_schema(kind: Kind = "scenario") -> dict[str, Any]:
     >>> s["$id"].startswith("urn:rtocalc:schema:portfolio:"), "budget" in s["properties"]
     (True, True)
     """
-    # the policy and portfolio modules load the optimiser: only when a schema is asked
+    # the policy and portfolio modules load the optimiser, the meeting module the
+    # negotiation's results: only when a schema is asked
+    from .meeting import MeetingRecord
     from .policy import Inventory, Policy
     from .portfolio import settings_json_schema
 
