@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Catalog, Requirements, Workload
-from rtocalc._search import Job, bound, scenario_limits, search
+from rtocalc._search import Job, Ranking, bound, scenario_limits, search
 from rtocalc.models import SCOPES
 from rtocalc.optimize import _search as single_search
 from rtocalc.space import build_space, evaluate_space
@@ -127,3 +127,27 @@ def test_workloads_side_by_side_equal_their_own_searches(default):
             (ev1, r1), (ev2, r2) = found.best, alone.best
             assert ev1.outlay[r1] == ev2.outlay[r2]
             assert ev1.interval[r1] == ev2.interval[r2]
+
+
+@given(
+    outlay=st.lists(
+        st.sampled_from([0.0, -0.0, 1.0, 2.5, 2.5, 7.0, float("nan"), float("inf")])
+        | st.floats(0.0, 100.0),
+        min_size=1,
+        max_size=300,
+    ),
+    keep=st.data(),
+    sizes=st.lists(st.integers(1, 400), min_size=1, max_size=6),
+)
+def test_ranking_prefix_is_the_full_sort_prefix(outlay, keep, sizes):
+    """Every prefix the search asks for, in any order of sizes, is the one a full sort of
+    the candidates by (bound, row) gives: ties (many equal bounds, -0.0 and 0.0), NaN
+    (sorted last) and inf included."""
+    values = np.array(outlay, dtype=float)
+    mask = np.array(keep.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))))
+    full = np.lexsort((np.arange(len(values)), values))
+    full = full[mask[full]]
+    ranking = Ranking(values, np.flatnonzero(mask))
+    assert len(ranking) == len(full)
+    for m in sizes:
+        assert np.array_equal(ranking.upto(m), full[:m])

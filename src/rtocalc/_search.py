@@ -51,23 +51,57 @@ FIRST_BATCH = 512
 
 @dataclass(frozen=True)
 class Bound:
-    """Each row's outlay lower bound and the rows in the order the search takes them."""
+    """Each row's outlay lower bound, from which the search takes rows in (outlay, row)
+    order (:class:`Ranking`)."""
 
     #: outlay at the longest backup interval, 24 h [currency/month], per row
     outlay: FloatArray
-    #: rows sorted by (outlay, row)
-    ranked: IntArray
 
 
 def bound(space: DesignSpace, workload: Workload, retention: Retention, catalog: Catalog) -> Bound:
-    """Each row's outlay at the longest backup interval, 24 h, and the rows sorted by it.
+    """Each row's outlay at the longest backup interval, 24 h.
 
     Outlay never rises with the interval, and no interval is longer, so this is a lower
     bound of each row's outlay (and TCO) at any interval the ask may solve for.
     """
     i_max = np.full(len(space), HOURS_PER_DAY)
-    outlay = row_costs(space, i_max, workload, retention, catalog).outlay
-    return Bound(outlay, np.lexsort((np.arange(len(outlay)), outlay)))
+    return Bound(row_costs(space, i_max, workload, retention, catalog).outlay)
+
+
+class Ranking:
+    """The candidate rows of a search in the order it takes them: by (outlay bound, row).
+
+    The search usually stops after its first batch or two, so only the prefix it reaches
+    is sorted: :meth:`upto` selects the ``m`` least bounds with a partition (linear in the
+    candidates) and sorts those alone, instead of sorting every row of the space on
+    every call. Rows tied with the ``m``-th bound are all selected before sorting, so the
+    prefix is the one a full sort by (bound, row) gives.
+    """
+
+    def __init__(self, outlay: FloatArray, rows: IntArray) -> None:
+        self._outlay = outlay
+        self._rows = rows  # the candidates, ascending
+        self._prefix: IntArray = rows[:0]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def upto(self, m: int) -> IntArray:
+        """The first ``m`` candidates in order (all of them when ``m`` exceeds their number)."""
+        m = min(m, len(self._rows))
+        if m > len(self._prefix):
+            self._prefix = self._first(min(len(self._rows), max(m + 1, 4 * len(self._prefix))))
+        return self._prefix[:m]
+
+    def _first(self, m: int) -> IntArray:
+        rows, value = self._rows, self._outlay[self._rows]
+        if m < len(rows):
+            kth = np.partition(value, m - 1)[m - 1]
+            if not np.isnan(kth):  # NaN sorts last: then every row is needed
+                keep = value <= kth
+                rows, value = rows[keep], value[keep]
+        # rows ascending: a stable sort by bound breaks ties by row, as (bound, row) does
+        return rows[np.argsort(value, kind="stable")[:m]]
 
 
 def cannot_win(bound: float, best: float) -> bool:
@@ -250,13 +284,12 @@ def _search_group(
     if base.immutable:
         yes_no &= has_immutable(space, catalog, ret)
     limits = [scenario_limits(job.requirements, impact) for job in jobs]
-    cand: dict[int, IntArray] = {}
+    cand: dict[int, Ranking] = {}
     for j, job in enumerate(jobs):
         if detection_binds(job.requirements, impact, catalog):
             continue  # no design recovers before it notices
         keep = yes_no if job.where is None else yes_no & np.asarray(job.where, dtype=bool)
-        ranked = job.bound.ranked
-        cand[j] = ranked[keep[ranked]]  # by (bound, row)
+        cand[j] = Ranking(job.bound.outlay, np.flatnonzero(keep))  # by (bound, row)
     span = {j: (0, min(len(c), FIRST_BATCH)) for j, c in cand.items() if len(c)}
     found: dict[int, list[tuple[Evaluation, int, int]]] = {j: [] for j in span}
     evaluated: dict[int, list[tuple[IntArray, Evaluation]]] = {j: [] for j in span}
@@ -270,7 +303,7 @@ def _search_group(
 
     def evaluate(active: list[int]) -> None:
         """One evaluation of the current batches of ``active``, and each job's verdict."""
-        blocks = [np.sort(cand[j][slice(*span[j])]) for j in active]
+        blocks = [np.sort(cand[j].upto(span[j][1])[span[j][0] :]) for j in active]
         rows = np.concatenate(blocks)
         owner = np.repeat(np.asarray(active, dtype=np.int64), [len(b) for b in blocks])
         sub = space.take(rows)
@@ -304,7 +337,9 @@ def _search_group(
             if found[j]:
                 ev_j, row_j, _ = found[j][_winner(found[j], objective)]
                 top = float(keys(ev_j, objective)[-1][row_j])
-                if hi == len(cand[j]) or cannot_win(float(jobs[j].bound.outlay[cand[j][hi]]), top):
+                if hi == len(cand[j]) or cannot_win(
+                    float(jobs[j].bound.outlay[cand[j].upto(hi + 1)[hi]]), top
+                ):
                     best[j] = (ev_j, row_j)
                     del span[j]
                     continue

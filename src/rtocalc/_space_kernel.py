@@ -73,6 +73,11 @@ ROW_COLUMNS = 13
 #: grids of catalog choices up to this many entries hold a workload's figures even for
 #: spaces with fewer rows (they are remembered, and gathered to each space's rows)
 GRID_CELLS = 50_000
+#: the ask's figures (its interval windows) go on the grid when it has at most this many
+#: cells per row of the space, else on the rows: a new ask on the default catalog's grid
+#: (30,870 cells) costs about 3.5 ms, on rows about as much at 2,000 rows and 2.5 times
+#: as much at 16,000 (CPU medians, 2026-12-05); a repeated ask is remembered on the grid
+ASK_GRID_ROWS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +177,9 @@ def evaluate_space(
     a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
     b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st, len(keys.protection) + 1)
     # the workload's figures go on grids of the catalog choices (one workload, grids of
-    # reasonable size), the ask's on the same grids when the space is at least as large,
-    # else on the rows (the workload's figures gathered to them)
+    # reasonable size), the ask's on the same grids unless the space has far fewer rows
+    # than they have cells (ASK_GRID_ROWS), else on the rows (the workload's figures
+    # gathered to them)
     scalar = not isinstance(workload, WorkloadColumns)
     cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
     names_a = ("target", "offsite", "link", "scheme", "strategy")
@@ -189,7 +195,7 @@ def evaluate_space(
         )
     else:
         fig = choice_figures(A, B, catalog, workload, ret, scopes, detection)
-    ask_on_grid = on_grid and cells <= n and not per_row
+    ask_on_grid = on_grid and cells <= ASK_GRID_ROWS * n and not per_row
     if on_grid and not ask_on_grid:
         fig = fig.on_rows(A, B)
         A = Domain.of(space, names_a, a_sizes, False)
@@ -346,6 +352,7 @@ def evaluate_space(
     rpo, rto = col(S), col(S)
     meets_scenario = np.empty((S, n), bool)
     chosen = np.empty(n, np.int8)  # path chosen so far, NO_PATH for none
+    step = np.empty(n, np.int8)  # the change of chosen where a path is better
     best = np.empty(n)  # its score
     score = np.empty(n)
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
@@ -399,7 +406,12 @@ def evaluate_space(
             better &= u.alive[s]
             if u is not tried[-1]:  # the last path tried is compared with nothing after it
                 np.copyto(best, score, where=better)
-            np.copyto(chosen, k, where=better)
+            # chosen = k where better: as integer arithmetic, chosen - (chosen - k) * better
+            # (exact; a masked copy of a mask that changes from row to row costs ten times
+            # this in mispredicted branches)
+            np.subtract(chosen, k, out=step)
+            np.multiply(step, better, out=step)
+            chosen -= step
             met |= meets
         # none -> 0 (an integer remainder would cost ten times this)
         np.not_equal(chosen, NO_PATH, out=some)

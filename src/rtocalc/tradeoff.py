@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -531,12 +531,16 @@ class CostCurve(ResultModel):
 def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
     """Per row, the RTO target it can meet: worst over scenarios in scope of the fastest
     surviving path that meets the RPO limit."""
-    limit = ev.rpo_limit[:, None] + TOL
-    fastest = np.full(ev.rpo.shape, np.inf)  # (S, N)
+    # only the scenarios in scope: the others count as 0 in the maximum
+    s = np.flatnonzero(scope_mask)
+    if not s.size:
+        return np.zeros(len(ev.space))
+    limit = ev.rpo_limit[s, None] + TOL
+    fastest = np.full((len(s), len(ev.space)), np.inf)  # (S in scope, N)
     for p in Path:
-        ok = ev.paths.alive[p] & (ev.rpo_rows[p] <= limit)
-        np.minimum(fastest, np.where(ok, ev.rto_of(p), np.inf), out=fastest)
-    return np.asarray(np.where(scope_mask[:, None], fastest, 0.0).max(axis=0), dtype=float)
+        ok = ev.paths.alive[p][s] & (ev.rpo_rows[p] <= limit)
+        np.minimum(fastest, np.where(ok, ev.rto_of(p, s), np.inf), out=fastest)
+    return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
 
 
 #: Relative margin (at least 1e-6 h) by which an RTO target may undercut a row's
@@ -755,7 +759,7 @@ def build_cost_curve(
             if targets is not None
             else sorted({1, 7, 14, 30, 60, 90, 180, 365, requirements.retention.daily})
         )
-        raw = [
+        raw: list[tuple[float, Plan | _Found | None]] = [
             (
                 float(t),
                 cheapest_plan(workload, _at(requirements, axis, {}, [], t), impact, catalog),
@@ -855,7 +859,7 @@ def _rto_steps(
     round_values: bool,
     space: DesignSpace,
     bound: _Bound,
-) -> list[tuple[float, Plan | None]]:
+) -> list[tuple[float, Plan | _Found | None]]:
     """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
 
     The space is evaluated once at :func:`_rto_relaxed` of the ask. That evaluation gives
@@ -874,29 +878,53 @@ def _rto_steps(
         else _rto_candidates(ev, scope_mask, ask, round_values=round_values)
     )
     floor = _rto_floor(ev, workload, scope_mask)
-    raw: list[tuple[float, Plan | None]] = []
+    raw: list[tuple[float, Plan | _Found | None]] = []
     jobs: list[tuple[int, Requirements, Job]] = []  # targets left to an exact search
     for target in grid:
         t = float(target)
         req = _at(requirements, "rto", held, scopes, t)
+        plan: _Found | None = None
         if _limits(req, impact) == _limits(relaxed, impact):  # the same evaluation
             row = _first(ev, "outlay")
-            plan = None if row is None else make_plan(ev, row, workload, req, impact, catalog)
+            if row is not None:
+                plan = _Found(ev, row, workload, req, impact, catalog)
         else:
             reach = ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
             jobs.append((len(raw), req, Job(workload, req, bound, reach)))
-            plan = None
         raw.append((t, plan))
     # the other targets' exact searches side by side, one evaluation per round
     found = search(space, [job for _, _, job in jobs], impact, catalog)
     for (i, req, _), f in zip(jobs, found, strict=True):
         if f.best is not None:
-            raw[i] = (raw[i][0], make_plan(*f.best, workload, req, impact, catalog))
+            raw[i] = (raw[i][0], _Found(*f.best, workload, req, impact, catalog))
     return raw
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A step's cheapest row, whose plan is built only if the curve keeps the step
+    (:func:`_curve` drops a step that costs what the tighter one does): its cost is the
+    row's outlay, as the plan's ``monthly_cost`` is (:func:`rtocalc.optimize.make_plan`)."""
+
+    ev: Evaluation
+    row: int
+    workload: Workload
+    requirements: Requirements
+    impact: BusinessImpact
+    catalog: Catalog
+
+    @property
+    def monthly_cost(self) -> float:
+        return float(self.ev.outlay[self.row])
+
+    def plan(self) -> Plan:
+        return make_plan(
+            self.ev, self.row, self.workload, self.requirements, self.impact, self.catalog
+        )
+
+
 def _curve(
-    raw: list[tuple[float, Plan | None]],
+    raw: Sequence[tuple[float, Plan | _Found | None]],
     axis: Literal["rto", "rpo", "retention"],
     ask: float,
     requirements: Requirements,
@@ -913,7 +941,7 @@ def _curve(
         assert p is not None
         if kept and abs(kept[-1][1].monthly_cost - p.monthly_cost) <= TOL:
             continue  # same cost as the tighter step: the tighter one covers it
-        kept.append((t, p))
+        kept.append((t, p if isinstance(p, Plan) else p.plan()))
     steps = [
         CostStep(
             target=t,
