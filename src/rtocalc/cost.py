@@ -20,6 +20,7 @@ __all__ = [
     "drill_cost",
     "expected_annual_loss",
     "licence_cost",
+    "own_site_cost",
     "request_cost",
     "restore_cost",
     "standby_cost",
@@ -389,6 +390,75 @@ def restore_cost(
         s * (_f(retrieval_price_per_gb) + _f(egress_price_per_gb))
         + request_cost(s, get_price_per_1000, object_kib)
     )
+
+
+def own_site_cost(
+    purchase: ArrayLike,
+    amortisation_years: ArrayLike,
+    power_kw: ArrayLike,
+    price_per_kw_month: ArrayLike,
+    rack_units: ArrayLike = 0.0,
+    price_per_rack_unit_month: ArrayLike = 0.0,
+) -> Any:
+    r"""Monthly cost of equipment the organisation owns at its own (second) site.
+
+    Parameters
+    ----------
+    purchase : array_like
+        List price of the equipment (servers, disk shelves, drives) [currency].
+    amortisation_years : array_like
+        Straight-line amortisation period of the purchase [year], > 0.
+    power_kw : array_like
+        Power the equipment draws [kW].
+    price_per_kw_month : array_like
+        Price of a kW of power and cooling at the site, space included where the site
+        prices by power (colocation) [currency/(kW month)].
+    rack_units : array_like, default 0
+        Rack space the equipment takes [U].
+    price_per_rack_unit_month : array_like, default 0
+        Price of one rack unit where the site prices space apart from power
+        [currency/(U month)]; 0 where the power price includes the space.
+
+    Returns
+    -------
+    float or ndarray
+        Monthly cost [currency/month].
+
+    Notes
+    -----
+    Straight-line amortisation (:func:`amortised_cost` at rate 0) plus the site's
+    running charges:
+
+    .. math:: C = \frac{P}{12\,Y} + K\,p_\mathrm{kW} + U\,p_\mathrm{U}
+
+    Divided by the usable capacity of a storage server it is the per-GB monthly price
+    of the repository at the second site (a target's ``own_site`` in the catalog); for the
+    hosts that run restored systems there it is a monthly fee.
+
+    References
+    ----------
+    .. [1] TeleGeography, "Three colocation facts every networker should know": median
+       North American colocation price 275 USD per kW per month (4 kW cabinet, space
+       included), https://blog.telegeography.com/three-colocation-facts-every-networker-should-know
+    .. [2] E. L. Grant, W. G. Ireson, "Principles of Engineering Economy", straight-line
+       depreciation.
+
+    Examples
+    --------
+    A 24,000 USD storage server over 5 years drawing 0.4 kW at 275 USD/kW-month:
+    24,000 / 60 + 0.4 x 275 = 400 + 110 = 510 per month:
+
+    >>> round(own_site_cost(24_000.0, 5, 0.4, 275.0), 6)
+    510.0
+    >>> round(own_site_cost(24_000.0, 5, 0.0, 0.0, 2, 30.0), 6)  # 2 U at 30 per U
+    460.0
+    """
+    monthly = (
+        _f(amortised_cost(purchase, amortisation_years))
+        + _f(power_kw) * _f(price_per_kw_month)
+        + _f(rack_units) * _f(price_per_rack_unit_month)
+    )
+    return _out(monthly)
 
 
 def tape_library_cost(
