@@ -275,6 +275,14 @@ def small_catalogs(
             "witness_price_per_month": draw(st.floats(0.0, 50.0)),
             **_SOURCE,
         }
+    if draw(st.booleans()):  # a recovery into the cloud, compute on demand
+        strategies["cloud"] = {
+            "provisioning_time": draw(st.floats(0.0, 4.0)),
+            "recovers_in_cloud": True,
+            "compute_price_per_hour": draw(st.floats(0.0, 5.0)),
+            "cloud_run_time": draw(st.floats(0.0, 720.0)),
+            **_SOURCE,
+        }
     mechanisms = {
         f"x{i}": _protection_entry(draw, price, rate)
         for i in range(draw(st.integers(0, protection)))

@@ -123,14 +123,21 @@ def test_second_site_copy_counts_as_off_site_and_immutable():
     assert ransom.path == "restore:offsite"  # the hardened repository there survives
 
 
-def test_default_space_with_the_second_site():
-    # 65,244 designs before the second-site copy; one off-site method more
+def test_default_space_with_the_second_site_and_the_cloud_recovery():
+    # 65,244 designs before the second-site copy (one off-site method more: 75,588) and
+    # the recovery into the cloud (one strategy more: 82,062)
     retention = load_scenario("examples/default.toml").requirements.retention
-    assert len(build_space(CATALOG, retention)) == 75_588
-    without = CATALOG.model_copy(
+    assert len(build_space(CATALOG, retention)) == 82_062
+    no_cloud = CATALOG.model_copy(
+        update={
+            "strategies": {k: v for k, v in CATALOG.strategies.items() if k != "cloud_recovery"}
+        }
+    )
+    assert len(build_space(no_cloud, retention)) == 75_588
+    before = no_cloud.model_copy(
         update={"offsite": {k: v for k, v in CATALOG.offsite.items() if k != "second_site_copy"}}
     )
-    assert len(build_space(without, retention)) == 65_244
+    assert len(build_space(before, retention)) == 65_244
 
 
 def test_own_site_on_a_cloud_target_is_refused_by_name():

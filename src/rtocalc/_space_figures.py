@@ -203,6 +203,12 @@ def choice_figures(
         base = figure[idx]
         return np.where(tab.loc[idx] == cloud, np.minimum(base, wire), base)
 
+    def read_rate(idx: IntArray, wire: FloatArray, strategy: IntArray) -> FloatArray:
+        """A restore's throughput: capped by the link from a cloud copy, unless the
+        strategy recovers into the cloud, where it reads in the region at the copy's own
+        rate (``Strategy.recovers_in_cloud``)."""
+        return np.where(tab.in_cloud[strategy], tab.read[idx], rate(tab.read, idx, wire))
+
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_a, li_a = A.col["target"], A.col["link"]
         o_a, scheme_a = A.col["offsite"], A.col["scheme"]
@@ -215,7 +221,8 @@ def choice_figures(
         rc_a = np.where(
             own_bw > 0.0, np.minimum(rc_a, physics.link_throughput(own_bw, r)), rc_a
         )
-        read_a = (rate(tab.read, t_a, wire_a), rate(tab.read, off_a, wire_a))
+        st_a = A.col["strategy"]
+        read_a = (read_rate(t_a, wire_a, st_a), read_rate(off_a, wire_a, st_a))
         retr_a = (tab.retrieval[t_a], tab.retrieval[off_a])
         overhead_a, lag_a = tab.overhead[t_a], tab.lag[o_a]
         i_min_a = np.asarray(physics.min_backup_interval(D, c, rb_a, overhead_a), dtype=float)
@@ -236,7 +243,7 @@ def choice_figures(
         rep_b, st_b = B.col["replication"], B.col["strategy"]
         wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
         raw_link_b = physics.link_throughput(tab.bandwidth[li_b])
-        read_lt_b = rate(tab.read, lt_b, wire_b)
+        read_lt_b = read_rate(lt_b, wire_b, B.col["strategy"])
         retr_lt_b = tab.retrieval[lt_b]
         move_lt_b = np.asarray(physics.transfer_time(D, read_lt_b), dtype=float)
         rpo_long_b = gfs_period + np.asarray(

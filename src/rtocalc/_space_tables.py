@@ -72,6 +72,9 @@ class Tables:
     local: NDArray[np.bool_]  # strategies: the standby runs at the primary site
     modes: NDArray[np.bool_]  # strategies x REPLICATION: replication modes allowed
     witness: FloatArray  # strategies: third-site witness [currency/month]
+    in_cloud: NDArray[np.bool_]  # strategies: restores from cloud copies run in the cloud
+    run_hours: FloatArray  # strategies: recovered systems run in the cloud [h], 0
+    compute_hour: FloatArray  # strategies: cloud compute while they run [currency/h], 0
     instant: FloatArray  # targets: instant recovery time [h], inf where not allowed
     supports: NDArray[np.bool_]  # targets (+ none) x SCHEMES: the vendor supports the chain
     put_price: FloatArray  # targets: PUT requests [currency/1000], 0
@@ -156,6 +159,11 @@ class Tables:
                 dtype=bool,
             ),
             witness=arr([x.witness_price_per_month if x.automatic else 0.0 for x in sts], 0.0),
+            in_cloud=arr([x.recovers_in_cloud for x in sts], False, bool),
+            run_hours=arr([x.cloud_run_time if x.recovers_in_cloud else 0.0 for x in sts], 0.0),
+            compute_hour=arr(
+                [x.compute_price_per_hour if x.recovers_in_cloud else 0.0 for x in sts], 0.0
+            ),
             # running from the backup files needs them readable
             instant=arr(
                 [

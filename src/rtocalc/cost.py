@@ -13,10 +13,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._array import _f, _out
-from .units import MONTHS_PER_YEAR
+from .units import HOURS_PER_MONTH, MONTHS_PER_YEAR
 
 __all__ = [
     "amortised_cost",
+    "cloud_recovery_cost",
     "drill_cost",
     "expected_annual_loss",
     "licence_cost",
@@ -335,6 +336,64 @@ def licence_cost(
         (_f(workloads) * _f(price_per_workload_year) + _f(protected_tb) * _f(price_per_tb_year))
         / MONTHS_PER_YEAR
     )
+
+
+def cloud_recovery_cost(
+    restore_gb: ArrayLike,
+    run_hours: ArrayLike,
+    compute_price_per_hour: ArrayLike,
+    volume_price_per_gb_month: ArrayLike,
+    data_reduction: ArrayLike = 1.0,
+) -> Any:
+    r"""What running recovered systems in the cloud costs per incident, until failback.
+
+    Parameters
+    ----------
+    restore_gb : array_like
+        Data restored into the cloud [GB] (stored, reduced size, as the copy bills it).
+    run_hours : array_like
+        How long the recovered systems run in the cloud until failback [h].
+    compute_price_per_hour : array_like
+        On-demand compute of the recovered systems [currency/h].
+    volume_price_per_gb_month : array_like
+        Block storage the restored data occupies while it runs [currency/(GB month)].
+    data_reduction : array_like, default 1
+        Reduction of the stored copy [-]: the volumes hold the data unreduced.
+
+    Returns
+    -------
+    float or ndarray
+        Cost of one recovery into the cloud [currency], before the provider charges of
+        the restore and the failback (:func:`restore_cost`).
+
+    Notes
+    -----
+    .. math:: C = T\,p_\mathrm{compute} + S\,r\,p_\mathrm{volume}\frac{T}{730}
+
+    A restore from object storage into compute in the same region pays no data transfer
+    out; the failback to on-premises moves the restored share back and pays the egress
+    then (the copy's ``egress_price_per_gb`` in :func:`restore_cost`: the same data, later).
+
+    References
+    ----------
+    .. [1] Amazon Web Services, "Amazon EC2 On-Demand Pricing" (per-hour prices while an
+       instance runs), https://aws.amazon.com/ec2/pricing/on-demand/
+    .. [2] Amazon Web Services, "Amazon EBS pricing" (gp3 0.08 USD/GB-month, us-east-1),
+       https://aws.amazon.com/ebs/pricing/
+    .. [3] Amazon Web Services, "Amazon S3 pricing", data transfer: transfers from S3 to
+       any AWS service within the same region are free, https://aws.amazon.com/s3/pricing/
+
+    Examples
+    --------
+    Two instances at 0.384 USD/h for 14 days (336 h) and 5 TB (reduced 2:1) on gp3:
+    336 x 0.768 + 5,000 x 2 x 0.08 x 336 / 730 = 258.05 + 368.22:
+
+    >>> round(cloud_recovery_cost(5_000.0, 336.0, 0.768, 0.08, 2.0), 2)
+    626.27
+    """
+    t = _f(run_hours)
+    volumes = _f(restore_gb) * _f(data_reduction) * _f(volume_price_per_gb_month)
+    return _out(t * _f(compute_price_per_hour) + volumes * t / HOURS_PER_MONTH)
 
 
 def restore_cost(

@@ -996,6 +996,30 @@ class Strategy(_Sourced):
     witness_price_per_month: MoneyPerMonth = Field(
         0.0, description="Third-site witness or observer [currency/month]."
     )
+    recovers_in_cloud: bool = Field(
+        False,
+        description=(
+            "Restores from a cloud copy run in the cloud region, on compute provisioned on "
+            "demand (provisioning_time), at the copy's own read rate without crossing the WAN; "
+            "the recovered systems run there until failback."
+        ),
+    )
+    compute_price_per_hour: MoneyPerHour = Field(
+        0.0, description="Cloud compute of the recovered systems while they run [currency/h]."
+    )
+    cloud_run_time: Hours = Field(
+        0.0,
+        description="How long recovered systems run in the cloud until failback [h].",
+    )
+
+    @model_validator(mode="after")
+    def _cloud(self) -> Self:
+        if self.recovers_in_cloud and self.replica:
+            raise ValueError(
+                "recovers_in_cloud: true with replica = true; a recovery into the cloud "
+                "restores from a backup copy on demand, so use replica = false"
+            )
+        return self
 
     @model_validator(mode="after")
     def _standby(self) -> Self:
