@@ -114,7 +114,8 @@ def test_recovering_into_the_cloud_never_recovers_later(workload, target, offsit
     """With downtime priced alone, a design that recovers into the cloud instead of on
     new infrastructure recovers every scenario no later: its provisioning is no longer
     and its reads from cloud copies no slower."""
-    link = "wan_1g" if target != "local_disk" or offsite == "cloud_copy_hot" else None
+    cloud_copy = target != "local_disk" or offsite == "cloud_copy_hot"
+    link = "wan_1g" if cloud_copy else None
     base = Design(
         interval=interval,
         target=target,
@@ -124,6 +125,10 @@ def test_recovering_into_the_cloud_never_recovers_later(workload, target, offsit
         strategy="restore",
     )
     cloud = base.model_copy(update={"strategy": "cloud_recovery"})
+    if not cloud_copy:  # nothing to restore in the cloud from: refused by name
+        with pytest.raises(ValueError, match=r"design\.strategy: 'cloud_recovery' recovers"):
+            evaluate(workload, cloud, impact=IMPACT)
+        return
     before = evaluate(workload, base, impact=IMPACT)
     after = evaluate(workload, cloud, impact=IMPACT)
     for b, a in zip(before.by_scenario, after.by_scenario, strict=True):

@@ -167,6 +167,8 @@ def _designs(catalog: Catalog, gfs: bool, database: bool = False):
         for rep, mech in itertools.product(modes, mechanisms):
             where = [tgt, lt, catalog.offsite[off].target if off is not None else None]
             cloud = any(k is not None and catalog.targets[k].location == "cloud" for k in where)
+            if strategy.recovers_in_cloud and not cloud:
+                continue  # a recovery into the cloud restores from a copy there
             # a mechanism at another site sends every change over the WAN
             remote = mech is not None and catalog.protection[mech].placement in (
                 "secondary_site",

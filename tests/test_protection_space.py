@@ -47,8 +47,8 @@ def test_default_space_grows_by_the_protection_axis_at_most_about_five_times():
     assert len(plain) / SPACE_BEFORE < 5.1
     assert len(build_space(before_site, RETENTION, database=True)) == 91_392
     database = build_space(CATALOG, RETENTION, database=True)
-    assert len(SERVER_SPACE) == 82_062
-    assert len(database) == 114_984
+    assert len(SERVER_SPACE) == 81_468
+    assert len(database) == 114_120
     keys = SERVER_SPACE.keys.protection
     offered = {keys[k] for k in np.unique(SERVER_SPACE.protection) if k >= 0}
     assert offered == {k for k, x in CATALOG.protection.items() if not x.database_only}
@@ -188,7 +188,7 @@ def test_zero_downtime_example_names_what_binds():
     assert n.verdict != "feasible"
     res = cheapest(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
     assert not res.feasible
-    assert res.space_size == 82_062
+    assert res.space_size == 81_468
 
 
 def test_protection_rto_per_mechanism_table_equals_per_row():
