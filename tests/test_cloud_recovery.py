@@ -45,6 +45,9 @@ def test_site_loss_restores_in_the_region_at_the_copy_rate():
     assert cloud.clock["provisioning"] == pytest.approx(1.0)
     assert onprem.clock["provisioning"] == pytest.approx(4.0)
     assert cloud.rto == pytest.approx(sum(cloud.clock.values()), rel=1e-12)
+    # the explanation names where the restore runs
+    assert cloud.recovered_from.endswith("restored in the cloud region on servers launched there")
+    assert "cloud region" not in onprem.recovered_from
 
 
 def test_regional_disaster_provisions_in_the_cloud_region():
