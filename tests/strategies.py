@@ -213,7 +213,7 @@ def small_catalogs(
         )
     offsite: dict[str, object] = {}
     for i in range(draw(st.integers(0, offsite_methods))):
-        loc = draw(st.sampled_from(["cloud", "vault"]))
+        loc = draw(st.sampled_from(["cloud", "vault", "second_site"]))
         targets[f"o{i}"] = _target(
             loc,
             ["offsite", "longterm"],
@@ -230,6 +230,17 @@ def small_catalogs(
             "price_per_month": draw(st.floats(0.0, 500.0)),
             **_SOURCE,
         }
+        if loc == "second_site":  # own hardware, its own circuit, in or outside the region
+            targets[f"o{i}"]["outside_region"] = draw(st.booleans())
+            targets[f"o{i}"]["own_site"] = {
+                "server_price": draw(st.floats(1_000.0, 50_000.0)),
+                "server_usable_gb": draw(st.floats(10_000.0, 500_000.0)),
+                "server_power_kw": draw(st.floats(0.0, 1.0)),
+                "host_price": draw(st.floats(0.0, 30_000.0)),
+                "amortisation_years": draw(st.sampled_from([3.0, 5.0])),
+                "price_per_kw_month": draw(st.floats(0.0, 400.0)),
+            }
+            offsite[f"m{i}"]["bandwidth"] = draw(st.sampled_from([0.0, 100.0, 1000.0]))
     link_table = {
         f"l{i}": {"bandwidth": bw, "price_per_month": bw * draw(st.floats(0.1, 1.0)), **_SOURCE}
         for i, bw in enumerate(
@@ -262,6 +273,14 @@ def small_catalogs(
             if local
             else draw(st.sampled_from([["async", "sync"], ["sync"], ["async"]])),
             "witness_price_per_month": draw(st.floats(0.0, 50.0)),
+            **_SOURCE,
+        }
+    if draw(st.booleans()):  # a recovery into the cloud, compute on demand
+        strategies["cloud"] = {
+            "provisioning_time": draw(st.floats(0.0, 4.0)),
+            "recovers_in_cloud": True,
+            "compute_price_per_hour": draw(st.floats(0.0, 5.0)),
+            "cloud_run_time": draw(st.floats(0.0, 720.0)),
             **_SOURCE,
         }
     mechanisms = {

@@ -167,6 +167,8 @@ def _designs(catalog: Catalog, gfs: bool, database: bool = False):
         for rep, mech in itertools.product(modes, mechanisms):
             where = [tgt, lt, catalog.offsite[off].target if off is not None else None]
             cloud = any(k is not None and catalog.targets[k].location == "cloud" for k in where)
+            if strategy.recovers_in_cloud and not cloud:
+                continue  # a recovery into the cloud restores from a copy there
             # a mechanism at another site sends every change over the WAN
             remote = mech is not None and catalog.protection[mech].placement in (
                 "secondary_site",
@@ -309,7 +311,10 @@ def test_no_plan_beats_physics(default, workload, ask):
                 assert oc.rto >= (lead + target.instant_recovery_time) * (1 - 1e-12)
                 continue
             rate = target.read_throughput
-            if target.location == "cloud":
+            # a cloud copy restores over the link, or in the region where the strategy
+            # recovers into the cloud (at the copy's own read rate)
+            in_region = cat.strategies[plan.design.strategy].recovers_in_cloud
+            if target.location == "cloud" and not in_region:
                 link = cat.links[plan.design.link].bandwidth * 0.45 * workload.data_reduction
                 rate = min(rate, link)
             share = scen.share_worst if ask.incident == "worst" else scen.share

@@ -297,3 +297,17 @@ def test_rto_parts_add_up_and_name_one_path(share, size, change, revert, mount, 
     total = protection.protection_rto(*args)
     assert sum(parts.values()) == total or math.isinf(total)
     assert parts["revert"] == 0.0 or (parts["mount"] == 0.0 and parts["transfer"] == 0.0)
+
+
+def test_journal_typical_incident_takes_longer_than_the_worst():
+    """docs/model.md section 15 (issue 12, item 6): journal_cdp on 10 TB, a 2 % incident
+    copies 200 GB at 100 MB/s (360 GB/h) after a 10 min mount: 10 + 33.3 min; the whole
+    data rewinds the journal in 10 min, which a partial incident must not (it would
+    discard every later write of everything else)."""
+    j = Catalog.default().protection["journal_cdp"]
+    args = (10_000.0, 0.03, j.revert_time, j.mount_time, j.item_throughput, 0.0, 0.0)
+    typical = protection.protection_rto(0.02, *args)
+    worst = protection.protection_rto(1.0, *args)
+    assert typical == pytest.approx(10 / 60 + 200 / 360, rel=1e-12)
+    assert worst == pytest.approx(10 / 60, rel=1e-12)
+    assert typical > worst

@@ -268,12 +268,19 @@ def _standby_costs(
     ``compute`` (production compute [currency/month]) and ``final_size`` [GB] broadcast
     with ``st``: per-row columns, or one workload's figures with every strategy.
     """
+    ops = catalog.operations
     return cost.standby_cost(
         compute,
         tab.standby_fraction[st],
         np.where(tab.replica_storage[st], final_size, 0.0),
         catalog.replication.replica_price_per_gb_month,
         witness=tab.witness[st],
+    ) + cost.drill_cost(
+        # a recovery into the cloud is drilled there: its compute runs for each drill's
+        # hours (the drill formula at the compute's hourly price; 0 for other strategies)
+        ops.drills_per_year,
+        ops.drill_hours,
+        tab.compute_hour[st],
     )
 
 

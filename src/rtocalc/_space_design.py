@@ -211,9 +211,14 @@ def _build_space(catalog: Catalog, retention: Retention, database: bool) -> Desi
     uses_link = (loc[t] == LOC["cloud"]) | ((rep > 0) & ~tab.local[st])
     uses_link |= (lt >= 0) & (loc[np.maximum(lt, 0)] == LOC["cloud"])
     uses_link |= ProtectionTables.of(catalog).remote[pr]  # its changes cross the WAN
+    # a copy in the cloud: the chain, the GFS points or the off-site copy
+    in_cloud = (loc[t] == LOC["cloud"]) | ((lt >= 0) & (loc[np.maximum(lt, 0)] == LOC["cloud"]))
     if len(off_loc):
-        uses_link |= (o >= 0) & (off_loc[np.maximum(o, 0)] == LOC["cloud"])
+        in_cloud |= (o >= 0) & (off_loc[np.maximum(o, 0)] == LOC["cloud"])
+    uses_link |= in_cloud
     ok = (lt != t) & tab.modes[st, rep] & ((li >= 0) == uses_link)
+    # a recovery into the cloud restores from a copy there
+    ok &= ~tab.in_cloud[st] | in_cloud
     # vendor support rules (catalog data): the chain's scheme on its target and on the
     # off-site copy's target; a long-term target only needs the 'longterm' role (GFS fulls)
     ok &= tab.supports[t, s] & tab.supports[tab.off_target[o], s]
@@ -278,6 +283,21 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         )
         or (pr >= 0 and bool(ProtectionTables.of(catalog).remote[pr]))
     )
+    cloud_copy = (
+        catalog.targets[design.target].location == "cloud"
+        or (lt >= 0 and catalog.targets[keys.targets[lt]].location == "cloud")
+        or (
+            design.offsite is not None
+            and design.offsite in catalog.offsite
+            and catalog.targets[catalog.offsite[design.offsite].target].location == "cloud"
+        )
+    )
+    if strategy is not None and strategy.recovers_in_cloud and not cloud_copy:
+        raise ValueError(
+            f"design.strategy: {design.strategy!r} recovers into the cloud from a copy there, "
+            "but the design keeps none; add a cloud target, off-site copy or long-term "
+            "target, or use 'restore'"
+        )
     if needs_link and li < 0:
         raise ValueError(
             "design.link: None, but the design sends data over the WAN (a cloud target, "

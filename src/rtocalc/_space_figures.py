@@ -134,14 +134,23 @@ _SPREAD: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] = {}
 
 
 def _survives(
-    scope: str, exists: Any, locations: IntArray, immutable: NDArray[np.bool_]
+    scope: str,
+    exists: Any,
+    locations: IntArray,
+    immutable: NDArray[np.bool_],
+    outside_region: NDArray[np.bool_],
 ) -> NDArray[np.bool_]:
-    """Whether a backup copy survives damage of ``scope`` (DESIGN.md section 5)."""
+    """Whether a backup copy survives damage of ``scope`` (DESIGN.md section 5): a site
+    loss spares copies away from the primary site, a regional disaster only those the
+    catalog places outside the region (``Target.outside_region``: a second site in the
+    same metro area dies with it)."""
     alive = np.asarray(exists, dtype=bool)
     if scope == "ransomware":
         alive = alive & immutable
     if scope in OFF_SITE_SCOPES:
         alive = alive & (locations != 0)
+    if scope == "region":
+        alive = alive & outside_region
     return alive
 
 
@@ -174,15 +183,18 @@ def choice_figures(
     gfs_period = finest_gfs_period(ret)
     cloud = LOC["cloud"]
 
-    survival: dict[tuple[int, bool, bool], NDArray[np.bool_]] = {}
+    survival: dict[tuple[int, bool, bool, bool], NDArray[np.bool_]] = {}
 
     def survives(
-        k: int, scope: str, exists: Any, locs: IntArray, immutable: NDArray[np.bool_]
+        k: int, scope: str, exists: Any, idx: IntArray
     ) -> NDArray[np.bool_]:
-        """Survival of backup copy ``k`` in ``scope``, one table per kind of damage."""
-        kind = (k, scope == "ransomware", scope in OFF_SITE_SCOPES)
+        """Survival of backup copy ``k`` (on targets ``idx``) in ``scope``, one table per
+        kind of damage."""
+        kind = (k, scope == "ransomware", scope in OFF_SITE_SCOPES, scope == "region")
         if kind not in survival:
-            survival[kind] = _survives(scope, exists, locs, immutable)
+            survival[kind] = _survives(
+                scope, exists, tab.loc[idx], tab.immutable[idx], tab.outside_region[idx]
+            )
         return survival[kind]
 
     def rate(figure: FloatArray, idx: IntArray, wire: FloatArray) -> FloatArray:
@@ -190,14 +202,26 @@ def choice_figures(
         base = figure[idx]
         return np.where(tab.loc[idx] == cloud, np.minimum(base, wire), base)
 
+    def read_rate(idx: IntArray, wire: FloatArray, strategy: IntArray) -> FloatArray:
+        """A restore's throughput: capped by the link from a cloud copy, unless the
+        strategy recovers into the cloud, where it reads in the region at the copy's own
+        rate (``Strategy.recovers_in_cloud``)."""
+        return np.where(tab.in_cloud[strategy], tab.read[idx], rate(tab.read, idx, wire))
+
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_a, li_a = A.col["target"], A.col["link"]
         o_a, scheme_a = A.col["offsite"], A.col["scheme"]
         off_a = tab.off_target[o_a]
         wire_a = physics.link_throughput(tab.bandwidth[li_a], r)  # reduced data [GB/h]
         rb_a = rate(tab.write, t_a, wire_a)  # backup rate [GB/h]
-        rc_a = rate(tab.write, off_a, wire_a)  # off-site copy rate
-        read_a = (rate(tab.read, t_a, wire_a), rate(tab.read, off_a, wire_a))
+        # off-site copy rate; a copy to an own second site crosses its own circuit
+        rc_a = rate(tab.write, off_a, wire_a)
+        own_bw = tab.off_bandwidth[o_a]
+        rc_a = np.where(
+            own_bw > 0.0, np.minimum(rc_a, physics.link_throughput(own_bw, r)), rc_a
+        )
+        st_a = A.col["strategy"]
+        read_a = (read_rate(t_a, wire_a, st_a), read_rate(off_a, wire_a, st_a))
         retr_a = (tab.retrieval[t_a], tab.retrieval[off_a])
         overhead_a, lag_a = tab.overhead[t_a], tab.lag[o_a]
         i_min_a = np.asarray(physics.min_backup_interval(D, c, rb_a, overhead_a), dtype=float)
@@ -209,16 +233,16 @@ def choice_figures(
         chain_days_a = np.array([float(ret.daily), 0.0, DAYS_PER_WEEK, DAYS_PER_WEEK])[scheme_a]
         locs_a = (tab.loc[t_a], tab.loc[off_a])
         exists_a = (True, o_a >= 0)
-        imm_a = (tab.immutable[t_a], tab.immutable[off_a])
+        idx_a = (t_a, off_a)
         alive_a = [
-            [survives(k, scope, exists_a[k], locs_a[k], imm_a[k]) for scope in scopes]
+            [survives(k, scope, exists_a[k], idx_a[k]) for scope in scopes]
             for k in range(2)
         ]
         tg_b, lt_b, li_b = B.col["target"], B.col["longterm"], B.col["link"]
         rep_b, st_b = B.col["replication"], B.col["strategy"]
         wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
         raw_link_b = physics.link_throughput(tab.bandwidth[li_b])
-        read_lt_b = rate(tab.read, lt_b, wire_b)
+        read_lt_b = read_rate(lt_b, wire_b, B.col["strategy"])
         retr_lt_b = tab.retrieval[lt_b]
         move_lt_b = np.asarray(physics.transfer_time(D, read_lt_b), dtype=float)
         rpo_long_b = gfs_period + np.asarray(
@@ -249,7 +273,7 @@ def choice_figures(
         alive_b = (
             [replica & tab.survives[st_b, SCOPES.index(scope)] for scope in scopes],
             [
-                survives(2, scope, (lt_b >= 0) & ret.gfs, tab.loc[lt_b], tab.immutable[lt_b])
+                survives(2, scope, (lt_b >= 0) & ret.gfs, lt_b)
                 for scope in scopes
             ],
         )

@@ -62,6 +62,7 @@ from ._space_paths import (
     Clock,
     Path,
     PathFigures,
+    restore_prices,
 )
 from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
 from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
@@ -365,12 +366,12 @@ def evaluate_space(
     eal = col(value=0.0)
     # provider charges of the recovery each scenario's path takes [currency per incident]:
     # the scenario's share of the reduced data times the copy's restore price per GB
-    # (cost.restore_cost, linear in the data); a failover and "none survives" cost 0
+    # (cost.restore_cost, linear in the data), plus per incident the compute of a recovery
+    # into the cloud (restore_prices); a failover and "none survives" cost 0
     full = D / workload.data_reduction
-    per_gb = np.zeros((NO_PATH + 1, n))
-    per_gb[Path.PRIMARY] = tab.restore_per_gb[space.target]
-    per_gb[Path.OFFSITE] = tab.restore_per_gb[tab.off_target[space.offsite]]
-    per_gb[Path.LONGTERM] = tab.restore_per_gb[gfs_home(space.target, space.longterm)]
+    per_gb, per_incident = restore_prices(
+        tab, space, workload.data_reduction, catalog.replication.replica_price_per_gb_month
+    )
     restore = np.empty((S, n))
     for s in range(S):
         chosen.fill(NO_PATH)
@@ -422,6 +423,8 @@ def evaluate_space(
         rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
         per_gb.reshape(-1).take(at, out=restore[s], mode="clip")
         restore[s] *= full * scen[s].share
+        if per_incident is not None:
+            restore[s] += per_incident.reshape(-1).take(at, mode="clip")
         meets_scenario[s] = met
         if per_row:  # out of scope: met whatever survives it
             meets_scenario[s] |= np.isinf(rpo_lim[s]) & np.isinf(rto_lim[s])

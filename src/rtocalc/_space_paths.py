@@ -21,8 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _space_protection as _protection
-from . import physics
-from ._space_tables import FloatArray, IntArray, Tables
+from . import cost, physics
+from ._space_tables import LOC, FloatArray, IntArray, Tables, gfs_home
 from .models import BusinessImpact, Catalog
 
 
@@ -108,12 +108,26 @@ class Clock:
         n_st = len(catalog.strategies)
         # provisioning (S, strategies): none after logical damage, the strategy's after a
         # loss of infrastructure, a new environment (restore strategy) after a regional
-        # disaster; an instant recovery needs none where production compute survives
+        # disaster, except where the strategy recovers into the cloud (its region lies
+        # outside, its compute is provisioned there on demand); an instant recovery needs
+        # none where production compute survives
         prov = np.empty((len(scen), n_st))
         compute_lives = np.array([x.scope in COMPUTE_LIVES for x in scen])
         for s, x in enumerate(scen):
             if x.scope == "region":
-                prov[s] = catalog.strategies["restore"].provisioning_time
+                prov[s] = np.where(
+                    tab.in_cloud[:n_st],
+                    tab.provisioning[:n_st],
+                    catalog.strategies["restore"].provisioning_time,
+                )
+            elif x.scope in COMPUTE_LIVES and x.scope != "logical":
+                # production compute survives: recovery stays on premises, so a strategy
+                # that recovers into the cloud provisions as the restore strategy does
+                prov[s] = np.where(
+                    tab.in_cloud[:n_st],
+                    catalog.strategies["restore"].provisioning_time,
+                    tab.provisioning[:n_st],
+                )
             else:
                 prov[s] = tab.provisioning[:n_st] if x.scope != "logical" else 0.0
         # the lead of a failover (its failover time is added per row)
@@ -317,6 +331,46 @@ def protection_rto_path(
     return _protection.rto(
         x.catalog, x.protection, share, x.data_size, x.daily_change, manual, prov
     )
+
+
+def restore_prices(
+    tab: Tables, space: Any, data_reduction: Any, volume_price: float
+) -> tuple[FloatArray, FloatArray | None]:
+    """Provider charges of a recovery per restore path and row, as (per GB of the reduced
+    data restored [currency/GB], per incident [currency]), shape (``NO_PATH`` + 1, N);
+    failover and "none survives" cost 0.
+
+    Per GB: :func:`rtocalc.cost.restore_cost` of the copy's target (retrieval, egress,
+    reads). Where the strategy recovers into the cloud and the copy is in the cloud, the
+    restore stays in the region and the same egress is paid at failback, and the recovered
+    systems run there until failback (:func:`rtocalc.cost.cloud_recovery_cost`: compute per
+    incident, volumes per GB). The per-incident array is None when no strategy runs any.
+    """
+    n = len(space)
+    per_gb = np.zeros((NO_PATH + 1, n))
+    homes = {
+        Path.PRIMARY: space.target,
+        Path.OFFSITE: tab.off_target[space.offsite],
+        Path.LONGTERM: gfs_home(space.target, space.longterm),
+    }
+    for p, idx in homes.items():
+        per_gb[p] = tab.restore_per_gb[idx]
+    hours = tab.run_hours[space.strategy]
+    if not hours.any():
+        return per_gb, None
+    fixed = np.zeros((NO_PATH + 1, n))
+    st = space.strategy
+    compute = np.asarray(
+        cost.cloud_recovery_cost(0.0, hours, tab.compute_hour[st], volume_price, data_reduction)
+    )
+    volumes = np.asarray(
+        cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction)
+    )
+    for p, idx in homes.items():
+        there = tab.in_cloud[st] & (tab.loc[idx] == LOC["cloud"])
+        per_gb[p] += np.where(there, volumes, 0.0)
+        fixed[p] = np.where(there, compute, 0.0)
+    return per_gb, fixed
 
 
 #: each path's RTO function (one per path; paths of one kind share theirs)

@@ -21,7 +21,7 @@ IntArray = NDArray[np.int64]
 
 
 REPLICATION: tuple[str, ...] = ("none", "async", "sync")
-LOC = {"primary": 0, "cloud": 1, "vault": 2}
+LOC = {"primary": 0, "cloud": 1, "vault": 2, "second_site": 3}
 
 
 
@@ -48,6 +48,7 @@ class Tables:
     overhead: FloatArray  # targets: job overhead [h], 0
     retrieval: FloatArray  # targets: retrieval delay [h], 0
     immutable: NDArray[np.bool_]  # targets: immutable, False
+    outside_region: NDArray[np.bool_]  # targets: off site and outside the region, False
     off_target: IntArray  # off-site methods: target index, -1
     lag: FloatArray  # off-site methods: copy lag [h], 0
     bandwidth: FloatArray  # links: bandwidth [Mbit/s], 0
@@ -56,7 +57,8 @@ class Tables:
     setup: FloatArray  # targets: one-time setup cost [currency], 0
     read_price: FloatArray  # targets: retrieval + egress price [currency/GB], 0
     clone: IntArray  # targets: block clone (0/1), 0
-    off_price: FloatArray  # off-site methods: fee [currency/month], 0
+    off_price: FloatArray  # off-site methods: fee, with an own site's hosts [currency/month], 0
+    off_bandwidth: FloatArray  # off-site methods: own circuit [Mbit/s], 0 (none: no cap)
     link_price: FloatArray  # links: price [currency/month], 0
     provisioning: FloatArray  # strategies: provisioning time [h]
     failover: FloatArray  # strategies: failover time [h]
@@ -68,6 +70,9 @@ class Tables:
     local: NDArray[np.bool_]  # strategies: the standby runs at the primary site
     modes: NDArray[np.bool_]  # strategies x REPLICATION: replication modes allowed
     witness: FloatArray  # strategies: third-site witness [currency/month]
+    in_cloud: NDArray[np.bool_]  # strategies: restores from cloud copies run in the cloud
+    run_hours: FloatArray  # strategies: recovered systems run in the cloud [h], 0
+    compute_hour: FloatArray  # strategies: cloud compute while they run [currency/h], 0
     instant: FloatArray  # targets: instant recovery time [h], inf where not allowed
     supports: NDArray[np.bool_]  # targets (+ none) x SCHEMES: the vendor supports the chain
     put_price: FloatArray  # targets: PUT requests [currency/1000], 0
@@ -109,15 +114,26 @@ class Tables:
             overhead=arr([x.job_overhead for x in tg], 0.0),
             retrieval=arr([x.retrieval_delay for x in tg], 0.0),
             immutable=arr([x.immutable for x in tg], False, bool),
+            outside_region=arr(
+                [x.location != "primary" and x.outside_region for x in tg], False, bool
+            ),
             off_target=arr([tkeys.index(m.target) for m in offs], -1, np.int64),
             lag=arr([m.lag for m in offs], 0.0),
             bandwidth=arr([x.bandwidth for x in catalog.links.values()], 0.0),
-            price=arr([x.price_per_gb_month for x in tg], 0.0),
+            price=arr([x.storage_price for x in tg], 0.0),
             min_days=arr([x.min_storage_days for x in tg], 0.0),
             setup=arr([x.setup_cost for x in tg], 0.0),
             read_price=arr([x.retrieval_price_per_gb + x.egress_price_per_gb for x in tg], 0.0),
             clone=arr([x.block_clone for x in tg], 0, np.int64),
-            off_price=arr([m.price_per_month for m in offs], 0.0),
+            # the restore hosts at an own second site are paid with the copy kept there
+            off_price=arr(
+                [
+                    m.price_per_month + _host_fee(catalog.targets[m.target].own_site)
+                    for m in offs
+                ],
+                0.0,
+            ),
+            off_bandwidth=arr([m.bandwidth for m in offs], 0.0),
             link_price=arr([x.price_per_month for x in catalog.links.values()], 0.0),
             provisioning=arr([x.provisioning_time for x in sts], 0.0),
             failover=arr([x.failover_time for x in sts], 0.0),
@@ -141,6 +157,11 @@ class Tables:
                 dtype=bool,
             ),
             witness=arr([x.witness_price_per_month if x.automatic else 0.0 for x in sts], 0.0),
+            in_cloud=arr([x.recovers_in_cloud for x in sts], False, bool),
+            run_hours=arr([x.cloud_run_time if x.recovers_in_cloud else 0.0 for x in sts], 0.0),
+            compute_hour=arr(
+                [x.compute_price_per_hour if x.recovers_in_cloud else 0.0 for x in sts], 0.0
+            ),
             # running from the backup files needs them readable
             instant=arr(
                 [
@@ -180,6 +201,11 @@ class Tables:
                 dtype=float,
             ),
         )
+
+
+def _host_fee(site: Any) -> float:
+    """Monthly cost of the restore hosts at an own second site (0 elsewhere)."""
+    return 0.0 if site is None else float(site.host_price_per_month)
 
 
 #: catalog id -> (catalog, its tables); the catalog is kept so that its id stays its own

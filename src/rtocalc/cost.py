@@ -14,13 +14,15 @@ from numpy.typing import ArrayLike
 
 from ._array import as_float as _f
 from ._array import scalar_out as _out
-from .units import MONTHS_PER_YEAR
+from .units import HOURS_PER_MONTH, MONTHS_PER_YEAR
 
 __all__ = [
     "amortised_cost",
+    "cloud_recovery_cost",
     "drill_cost",
     "expected_annual_loss",
     "licence_cost",
+    "own_site_cost",
     "request_cost",
     "restore_cost",
     "standby_cost",
@@ -337,6 +339,64 @@ def licence_cost(
     )
 
 
+def cloud_recovery_cost(
+    restore_gb: ArrayLike,
+    run_hours: ArrayLike,
+    compute_price_per_hour: ArrayLike,
+    volume_price_per_gb_month: ArrayLike,
+    data_reduction: ArrayLike = 1.0,
+) -> Any:
+    r"""What running recovered systems in the cloud costs per incident, until failback.
+
+    Parameters
+    ----------
+    restore_gb : array_like
+        Data restored into the cloud [GB] (stored, reduced size, as the copy bills it).
+    run_hours : array_like
+        How long the recovered systems run in the cloud until failback [h].
+    compute_price_per_hour : array_like
+        On-demand compute of the recovered systems [currency/h].
+    volume_price_per_gb_month : array_like
+        Block storage the restored data occupies while it runs [currency/(GB month)].
+    data_reduction : array_like, default 1
+        Reduction of the stored copy [-]: the volumes hold the data unreduced.
+
+    Returns
+    -------
+    float or ndarray
+        Cost of one recovery into the cloud [currency], before the provider charges of
+        the restore and the failback (:func:`restore_cost`).
+
+    Notes
+    -----
+    .. math:: C = T\,p_\mathrm{compute} + S\,r\,p_\mathrm{volume}\frac{T}{730}
+
+    A restore from object storage into compute in the same region pays no data transfer
+    out; the failback to on-premises moves the restored share back and pays the egress
+    then (the copy's ``egress_price_per_gb`` in :func:`restore_cost`: the same data, later).
+
+    References
+    ----------
+    .. [1] Amazon Web Services, "Amazon EC2 On-Demand Pricing" (per-hour prices while an
+       instance runs), https://aws.amazon.com/ec2/pricing/on-demand/
+    .. [2] Amazon Web Services, "Amazon EBS pricing" (gp3 0.08 USD/GB-month, us-east-1),
+       https://aws.amazon.com/ebs/pricing/
+    .. [3] Amazon Web Services, "Amazon S3 pricing", data transfer: transfers from S3 to
+       any AWS service within the same region are free, https://aws.amazon.com/s3/pricing/
+
+    Examples
+    --------
+    Two instances at 0.384 USD/h for 14 days (336 h) and 5 TB (reduced 2:1) on gp3:
+    336 x 0.768 + 5,000 x 2 x 0.08 x 336 / 730 = 258.05 + 368.22:
+
+    >>> round(cloud_recovery_cost(5_000.0, 336.0, 0.768, 0.08, 2.0), 2)
+    626.27
+    """
+    t = _f(run_hours)
+    volumes = _f(restore_gb) * _f(data_reduction) * _f(volume_price_per_gb_month)
+    return _out(t * _f(compute_price_per_hour) + volumes * t / HOURS_PER_MONTH)
+
+
 def restore_cost(
     restore_gb: ArrayLike,
     retrieval_price_per_gb: ArrayLike,
@@ -390,6 +450,75 @@ def restore_cost(
         s * (_f(retrieval_price_per_gb) + _f(egress_price_per_gb))
         + request_cost(s, get_price_per_1000, object_kib)
     )
+
+
+def own_site_cost(
+    purchase: ArrayLike,
+    amortisation_years: ArrayLike,
+    power_kw: ArrayLike,
+    price_per_kw_month: ArrayLike,
+    rack_units: ArrayLike = 0.0,
+    price_per_rack_unit_month: ArrayLike = 0.0,
+) -> Any:
+    r"""Monthly cost of equipment the organisation owns at its own (second) site.
+
+    Parameters
+    ----------
+    purchase : array_like
+        List price of the equipment (servers, disk shelves, drives) [currency].
+    amortisation_years : array_like
+        Straight-line amortisation period of the purchase [year], > 0.
+    power_kw : array_like
+        Power the equipment draws [kW].
+    price_per_kw_month : array_like
+        Price of a kW of power and cooling at the site, space included where the site
+        prices by power (colocation) [currency/(kW month)].
+    rack_units : array_like, default 0
+        Rack space the equipment takes [U].
+    price_per_rack_unit_month : array_like, default 0
+        Price of one rack unit where the site prices space apart from power
+        [currency/(U month)]; 0 where the power price includes the space.
+
+    Returns
+    -------
+    float or ndarray
+        Monthly cost [currency/month].
+
+    Notes
+    -----
+    Straight-line amortisation (:func:`amortised_cost` at rate 0) plus the site's
+    running charges:
+
+    .. math:: C = \frac{P}{12\,Y} + K\,p_\mathrm{kW} + U\,p_\mathrm{U}
+
+    Divided by the usable capacity of a storage server it is the per-GB monthly price
+    of the repository at the second site (a target's ``own_site`` in the catalog); for the
+    hosts that run restored systems there it is a monthly fee.
+
+    References
+    ----------
+    .. [1] TeleGeography, "Three colocation facts every networker should know": median
+       North American colocation price 275 USD per kW per month (4 kW cabinet, space
+       included), https://blog.telegeography.com/three-colocation-facts-every-networker-should-know
+    .. [2] E. L. Grant, W. G. Ireson, "Principles of Engineering Economy", straight-line
+       depreciation.
+
+    Examples
+    --------
+    A 24,000 USD storage server over 5 years drawing 0.4 kW at 275 USD/kW-month:
+    24,000 / 60 + 0.4 x 275 = 400 + 110 = 510 per month:
+
+    >>> round(own_site_cost(24_000.0, 5, 0.4, 275.0), 6)
+    510.0
+    >>> round(own_site_cost(24_000.0, 5, 0.0, 0.0, 2, 30.0), 6)  # 2 U at 30 per U
+    460.0
+    """
+    monthly = (
+        _f(amortised_cost(purchase, amortisation_years))
+        + _f(power_kw) * _f(price_per_kw_month)
+        + _f(rack_units) * _f(price_per_rack_unit_month)
+    )
+    return _out(monthly)
 
 
 def tape_library_cost(

@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
-from . import units
+from . import cost, units
 from ._catalog_data import default_catalog_data
 from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
 from .units import (
@@ -52,6 +52,7 @@ __all__ = [
     "Link",
     "OffsiteMethod",
     "Operations",
+    "OwnSite",
     "Protection",
     "Replication",
     "Requirements",
@@ -66,7 +67,7 @@ Scope = Literal["logical", "ransomware", "hardware", "site", "region"]
 SCOPES: tuple[str, ...] = ("logical", "ransomware", "hardware", "site", "region")
 Scheme = Literal["forever_forward", "reverse", "synthetic_full", "active_full"]
 SCHEMES: tuple[str, ...] = ("forever_forward", "reverse", "synthetic_full", "active_full")
-Location = Literal["primary", "cloud", "vault"]
+Location = Literal["primary", "cloud", "vault", "second_site"]
 Role = Literal["primary", "offsite", "longterm"]
 ReplicationMode = Literal["none", "async", "sync"]
 WorkloadKind = Literal["server", "database"]
@@ -704,10 +705,100 @@ class _Sourced(InputModel):
     date: str = Field(description="When the figures were read (ISO 8601).")
 
 
+class OwnSite(InputModel):
+    """The hardware and facility figures of a target at the organisation's own second
+    site: its storage servers and the hosts that run restored systems there, bought at
+    list price and amortised, and the site's power and space
+    (:func:`rtocalc.cost.own_site_cost`)."""
+
+    server_price: MoneyOnce = Field(description="List price of one storage server [currency].")
+    server_usable_gb: GB = Field(description="Usable capacity of one storage server [GB].")
+    server_power_kw: NonNegative = Field(0.0, description="Power one storage server draws [kW].")
+    server_rack_units: NonNegative = Field(0.0, description="Rack space of one server [U].")
+    host_price: MoneyOnce = Field(
+        0.0, description="List price of the hosts that run restored systems there [currency]."
+    )
+    host_power_kw: NonNegative = Field(0.0, description="Power the restore hosts draw [kW].")
+    host_rack_units: NonNegative = Field(0.0, description="Rack space of the restore hosts [U].")
+    amortisation_years: NonNegative = Field(
+        5.0, description="Straight-line amortisation period of the hardware [year], > 0."
+    )
+    price_per_kw_month: NonNegative = Field(
+        0.0,
+        description=(
+            "Power and cooling, space included where priced by power [currency/(kW month)]."
+        ),
+    )
+    price_per_rack_unit_month: NonNegative = Field(
+        0.0, description="Rack space priced apart from power [currency/(U month)]."
+    )
+
+    @model_validator(mode="after")
+    def _positive(self) -> Self:
+        if not self.server_usable_gb > 0:
+            raise ValueError(
+                f"server_usable_gb: {self.server_usable_gb:g} must be above 0; use the usable "
+                "capacity of one storage server, e.g. '180 TB'"
+            )
+        if not self.amortisation_years > 0:
+            raise ValueError(
+                f"amortisation_years: {self.amortisation_years:g} must be above 0; use the "
+                "hardware's amortisation period in years, e.g. 5"
+            )
+        return self
+
+    @property
+    def storage_price_per_gb_month(self) -> float:
+        """Storage servers amortised, powered and racked, per usable GB [currency/(GB month)]."""
+        return float(
+            cost.own_site_cost(
+                self.server_price,
+                self.amortisation_years,
+                self.server_power_kw,
+                self.price_per_kw_month,
+                self.server_rack_units,
+                self.price_per_rack_unit_month,
+            )
+        ) / self.server_usable_gb
+
+    @property
+    def host_price_per_month(self) -> float:
+        """The restore hosts amortised, powered and racked [currency/month]."""
+        return float(
+            cost.own_site_cost(
+                self.host_price,
+                self.amortisation_years,
+                self.host_power_kw,
+                self.price_per_kw_month,
+                self.host_rack_units,
+                self.price_per_rack_unit_month,
+            )
+        )
+
+
 class Target(_Sourced):
     """A backup target tier: where backup data is kept, what it costs, how fast it reads."""
 
-    location: Location = Field(description="'primary' site, 'cloud' region or tape 'vault'.")
+    location: Location = Field(
+        description=(
+            "'primary' site, 'cloud' region, tape 'vault' or the organisation's own "
+            "'second_site'."
+        )
+    )
+    outside_region: bool = Field(
+        True,
+        description=(
+            "An off-site target lies outside the primary site's region, so it survives a "
+            "regional disaster (a second site in the same metro area does not)."
+        ),
+    )
+    own_site: OwnSite | None = Field(
+        None,
+        description=(
+            "Hardware and facility of a target at the own second site: their per-GB price "
+            "adds to price_per_gb_month, the restore hosts to the off-site copy's fee."
+        ),
+    )
     roles: tuple[Role, ...] = Field(description="Roles it can play: primary, offsite, longterm.")
     price_per_gb_month: NonNegative = Field(description="Storage price [currency/(GB month)].")
     write_throughput: GBPerHour = Field(description="Sustained backup ingest [GB/h].")
@@ -812,6 +903,22 @@ class Target(_Sourced):
             )
         return self
 
+    @property
+    def storage_price(self) -> float:
+        """Storage price the designs pay [currency/(GB month)]: ``price_per_gb_month``
+        plus, at an own second site, its hardware, power and space per usable GB."""
+        extra = self.own_site.storage_price_per_gb_month if self.own_site is not None else 0.0
+        return self.price_per_gb_month + extra
+
+    @model_validator(mode="after")
+    def _own_site_placed(self) -> Self:
+        if self.own_site is not None and self.location != "second_site":
+            raise ValueError(
+                f"own_site: given for a target at location {self.location!r}; own hardware "
+                "and facility figures belong to a target at location 'second_site'"
+            )
+        return self
+
     @model_validator(mode="after")
     def _chain_needs_scheme(self) -> Self:
         if "primary" in self.roles and not self.schemes:
@@ -828,6 +935,13 @@ class OffsiteMethod(_Sourced):
     target: str = Field(description="Key of the target that holds the copy.")
     lag: Hours = Field(0.0, description="Schedule lag or vault pickup interval [h].")
     price_per_month: MoneyPerMonth = Field(0.0, description="Fixed fee [currency/month].")
+    bandwidth: MbitPerSecond = Field(
+        0.0,
+        description=(
+            "Bandwidth of the method's own circuit [Mbit/s] (site-to-site link to an own "
+            "second site), which caps the copy; 0: none (a cloud copy takes the design's link)."
+        ),
+    )
 
 
 class Link(_Sourced):
@@ -883,6 +997,30 @@ class Strategy(_Sourced):
     witness_price_per_month: MoneyPerMonth = Field(
         0.0, description="Third-site witness or observer [currency/month]."
     )
+    recovers_in_cloud: bool = Field(
+        False,
+        description=(
+            "Restores from a cloud copy run in the cloud region, on compute provisioned on "
+            "demand (provisioning_time), at the copy's own read rate without crossing the WAN; "
+            "the recovered systems run there until failback."
+        ),
+    )
+    compute_price_per_hour: MoneyPerHour = Field(
+        0.0, description="Cloud compute of the recovered systems while they run [currency/h]."
+    )
+    cloud_run_time: Hours = Field(
+        0.0,
+        description="How long recovered systems run in the cloud until failback [h].",
+    )
+
+    @model_validator(mode="after")
+    def _cloud(self) -> Self:
+        if self.recovers_in_cloud and self.replica:
+            raise ValueError(
+                "recovers_in_cloud: true with replica = true; a recovery into the cloud "
+                "restores from a backup copy on demand, so use replica = false"
+            )
+        return self
 
     @model_validator(mode="after")
     def _standby(self) -> Self:
