@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
-from . import cost, units
+from . import units
 from ._catalog_data import default_catalog_data
 from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
 from .units import (
@@ -750,6 +750,8 @@ class OwnSite(InputModel):
     @property
     def storage_price_per_gb_month(self) -> float:
         """Storage servers amortised, powered and racked, per usable GB [currency/(GB month)]."""
+        from . import cost  # numpy: not loaded by an input model alone (tests/test_coldstart)
+
         return float(
             cost.own_site_cost(
                 self.server_price,
@@ -764,6 +766,8 @@ class OwnSite(InputModel):
     @property
     def host_price_per_month(self) -> float:
         """The restore hosts amortised, powered and racked [currency/month]."""
+        from . import cost
+
         return float(
             cost.own_site_cost(
                 self.host_price,
