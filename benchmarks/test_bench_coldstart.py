@@ -11,9 +11,9 @@ the first ``cheapest()`` of a process under twice a warm one.
 
 Run ``python benchmarks/test_bench_coldstart.py [--runs N] [--src DIR ...]``: one column
 pair per source tree (``--src /path/to/other/src`` measures another checkout of the
-package, e.g. the code before a change, with its ``examples/`` beside ``src/``: a command
-that fails stops the run rather than being timed). Byte code is written and used, as in an installed
-package (a first unmeasured run compiles it), unless ``--no-bytecode``.
+package, e.g. the code before a change, with its ``examples/`` beside ``src/``; a command
+that fails stops the run rather than being timed). Byte code is written and used, as in
+an installed package (a first unmeasured run compiles it), unless ``--no-bytecode``.
 ``python -m pytest benchmarks/test_bench_coldstart.py --benchmark-only`` runs the same
 commands under pytest-benchmark.
 """
