@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
-from . import cost, units
+from . import units
 from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
 from .units import (
     GFS_CALENDAR_DEFAULTS,
@@ -749,6 +749,8 @@ class OwnSite(_Model):
     @property
     def storage_price_per_gb_month(self) -> float:
         """Storage servers amortised, powered and racked, per usable GB [currency/(GB month)]."""
+        from . import cost  # the formulas (and numpy) only when a price is asked for
+
         return float(
             cost.own_site_cost(
                 self.server_price,
@@ -763,6 +765,8 @@ class OwnSite(_Model):
     @property
     def host_price_per_month(self) -> float:
         """The restore hosts amortised, powered and racked [currency/month]."""
+        from . import cost  # the formulas (and numpy) only when a price is asked for
+
         return float(
             cost.own_site_cost(
                 self.host_price,
