@@ -174,7 +174,9 @@ def test_three_rounds_from_the_command_line_end_in_a_tier_check_enforces(tmp_pat
     assert check(agreed) == 0  # the design agreed meets the limits agreed
     assert "1 passed" in capsys.readouterr().out
     assert check({**agreed, "interval": "4 h"}) == 1  # a looser one does not
-    assert "RPO 4.1 h > limit 15 min" in capsys.readouterr().out
+    # option 1 of round 3 (a recovery into the cloud since issue 12's cloud strategy)
+    # loses at most 14 min after corruption: the tier's limit
+    assert "RPO 4.1 h > limit 14 min" in capsys.readouterr().out
 
 
 def test_agree_errors_exit_2(tmp_path, capsys):

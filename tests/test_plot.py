@@ -253,6 +253,11 @@ def portfolio_plan():
     shared = rtocalc.Catalog.default().override(
         {"links": {k: {"circuit_price_per_month": 0.0} for k in rtocalc.Catalog.default().links}}
     )
+    # restores over the pipe to new servers: without issue 12's recovery into the cloud,
+    # whose faster in-region restores would keep every system within its limit
+    shared = shared.model_copy(
+        update={"strategies": {k: v for k, v in shared.strategies.items() if k != "cloud_recovery"}}
+    )
     return plan_portfolio(
         systems, budget=None, restore_capacity=300.0, objective="outlay", catalog=shared
     )

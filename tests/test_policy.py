@@ -115,11 +115,13 @@ def test_example_fails_on_its_one_deliberate_violation(capsys):
     assert line.startswith(f"crm [tier-2]: '{SITE}' (site): RPO 1.13 d > limit 1 d; fix: ")
     assert "offsite tape_vault_daily -> cloud_copy_infrequent" in line
     # the tape courier and library cost more than the cloud copy with its link's circuit
-    # (issue 13: an estimate) and the licence; since issue 12's protection axis, hourly
-    # snapshots replicated to the second site meet the site RPO, so the nightly-ish
-    # backup (23.5 h) and the 100 Mbit/s link suffice: $734/mo (it was $954/mo)
-    assert "protection none -> snapshot_replicated" in line
-    assert "($734/mo, -$1,304/mo)" in line
+    # (issue 13: an estimate) and the licence; since issue 12's recovery into the cloud a
+    # lost site restores in the cloud region from that copy, so the 100 Mbit/s link
+    # suffices without the replicated snapshots of the protection axis: $553/mo (it was
+    # $734/mo with them, $954/mo before)
+    assert "strategy restore -> cloud_recovery" in line
+    assert "protection" not in line.split("; fix: ")[1]
+    assert "($553/mo, -$1,485/mo)" in line
     assert lines[-1].startswith("FAIL: 7 systems checked: 5 passed, 1 failed (1 violation)")
 
 
@@ -395,7 +397,7 @@ design = { interval = "4 hourz", target = "local_disk" }
         "'tier-1', 'tier-2', 'tier-3' (system 'erp')",
         f"error: {src}: systems[2].design.target: 'local_dsik' is not in the catalog; use one "
         "of 'local_disk', 'local_hardened', 'object_hot', 'object_infrequent', "
-        "'object_archive', 'tape' (system 'erp')",
+        "'object_archive', 'tape', 'second_site_hardened' (system 'erp')",
         f"error: {src}: systems[3].design.interval: '4 hourz' is not a duration; use e.g. "
         "'15 min', '4 h', 'PT15M' (system 'wiki')",
     ]

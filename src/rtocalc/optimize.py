@@ -453,7 +453,7 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
         return f"{strategy.label or key} ({mode} replica {site}, {how} failover)"
     strategy = catalog.strategies[k.strategies[int(sp.strategy[row])]]
 
-    def where(target: str) -> str:
+    def placed(target: str) -> str:
         """How a restore from ``target`` runs where that is not on premises."""
         if strategy.recovers_in_cloud and catalog.targets[target].location == "cloud":
             return ", restored in the cloud region on servers launched there"
@@ -461,15 +461,15 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
 
     if path == Path.PRIMARY:
         key = k.targets[int(sp.target[row])]
-        return f"backup chain on {catalog.targets[key].label or key}{where(key)}"
+        return f"backup chain on {catalog.targets[key].label or key}{placed(key)}"
     if path == Path.OFFSITE:
         m = catalog.offsite[k.offsite[int(sp.offsite[row])]]
-        return f"off-site copy on {catalog.targets[m.target].label or m.target}{where(m.target)}"
+        return f"off-site copy on {catalog.targets[m.target].label or m.target}{placed(m.target)}"
     if path == Path.PROTECTION:
         key = k.protection[int(sp.protection[row])]
         return protection_words(catalog.protection[key], key)
     key = k.targets[int(sp.longterm[row])]
-    return f"long-term (GFS) points on {catalog.targets[key].label or key}{where(key)}"
+    return f"long-term (GFS) points on {catalog.targets[key].label or key}{placed(key)}"
 
 
 #: Limits at or above this [h] only keep a scope in scope (see rtocalc.tradeoff); plans
