@@ -850,19 +850,30 @@ def test_one_more_point_along_every_count_of_a_grid():
 def _assert_one_more_point_never_stores_less(rng, n, **calendar):
     """One more point of any count, over a random grid of ``n`` policies (``calendar``
     settings for all), never stores less, in both GFS change models."""
+    # every interval from 15 minutes to a week (72 h and 168 h with periodic fulls were
+    # where one more daily point used to store less, issue 14); growth where the points
+    # are at most 4 days apart (docs/retention.md, *Monotone by construction*)
+    interval = np.where(
+        rng.random(n) < 0.5,
+        rng.choice([1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0], n),
+        np.round(rng.uniform(0.25, 168.0, n), 2),
+    )
+    growth = rng.choice([0.0, 0.05, 0.3, 1.0, 3.0], n)
     policy = dict(
-        daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
+        daily_change=rng.choice([0.0, 0.001, 0.01, 0.05, 0.1, 0.4, 1.0], n),
         scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
-        points=rng.integers(1, 50, n),
-        interval=rng.choice([4.0, 12.0, 24.0, 72.0], n),
-        full_every=np.array(["weekly", "monthly", "3", "10"])[rng.integers(0, 4, n)],
-        weekly=rng.integers(0, 12, n),
-        monthly=rng.integers(0, 24, n),
-        quarterly=rng.integers(0, 8, n),
-        yearly=rng.integers(0, 8, n),
+        points=rng.integers(1, 90, n),
+        interval=interval,
+        full_every=np.array(["weekly", "monthly", "1", "3", "10", "30", "12.5"])[
+            rng.integers(0, 7, n)
+        ],
+        weekly=rng.integers(0, 70, n),
+        monthly=rng.integers(0, 40, n),
+        quarterly=rng.integers(0, 12, n),
+        yearly=rng.integers(0, 10, n),
         block_clone=rng.integers(0, 2, n),
-        annual_growth=rng.choice([0.0, 0.2, 1.0], n),
-        years=3.0,
+        annual_growth=np.where(interval <= 96.0, growth, 0.0),
+        years=rng.choice([0.0, 1.0, 3.0], n),
         **calendar,
     )
     for method in GFS_CHANGE_METHODS:

@@ -425,23 +425,44 @@ def _retention_columns(
         # fulls fall on the weekly day (weekly fulls) or the monthly day (monthly fulls)
         # and carry the flags of the tiers whose points fall on that day too
         chain_w = np.where(periodic, np.maximum(k_chain_w, 0.0), 0.0)
-        chain_m = np.where(monthly_fulls, fulls * _DAYS_PER_MONTH, 0.0)
+        # Monthly fulls count a month of cover per full. On Fast Clone the GFS part falls
+        # continuously with the cover (the junction rule), so the cover must not grow
+        # faster than the chain pays for it: a full adds f_lo points (28 days in the
+        # shortest month), not 365/12 days; without Fast Clone a full is a month.
+        month = np.where(clone_gfs, np.minimum(_DAYS_PER_MONTH, f_lo * dt), _DAYS_PER_MONTH)
+        chain_m = np.where(monthly_fulls, fulls * month, 0.0)
         total = np.zeros_like(fulls)
         extra = np.zeros_like(fulls)
         rate = c / dt  # the chain's cost per day of a fast-cloned synthetic chain
         spans: list[FloatArray] = []  # days of history each tier holds or shares
         for i, (n, P, cst) in enumerate(zip(counts, periods, cost, strict=True)):
-            cover = np.where(
-                monthly_fulls,
-                chain_m if from_monthly_fulls[i] else 0.0,
-                chain_w if from_weekly_fulls[i] else 0.0,
-            )
+            # Without Fast Clone every GFS point is a whole full, so storage steps down
+            # by a full at each whole point a cover takes over, and one more chain
+            # point (one more full at most) must take over one point of one tier at
+            # most. A tier nested in a finer tier has its points among the finer
+            # tier's, so a cover holds its points only within the finer tier's points it
+            # holds: the chain's cover and a tier's span are counted in whole points of
+            # the finer tier (floor to its period), not in days beyond them (issue 14:
+            # 72 h points with a full at each, 61 -> 62 points took over a weekly and a
+            # monthly point at once and stored one full less). On Fast Clone the
+            # junction rule makes the GFS part continuous in the cover instead.
+            from_w = chain_w if from_weekly_fulls[i] else 0.0
+            from_m = chain_m if from_monthly_fulls[i] else 0.0
+            for j in range(i):  # a finer tier this one nests in, on the same fulls
+                P_j = periods[j]
+                if nest[i, j] and from_weekly_fulls[j]:
+                    from_w = np.where(clone_gfs, from_w, P_j * np.floor(from_w / P_j + _EPS))
+                if nest[i, j] and from_monthly_fulls[j]:
+                    from_m = np.where(clone_gfs, from_m, P_j * np.floor(from_m / P_j + _EPS))
+            cover = np.where(monthly_fulls, from_m, from_w)
             for j in range(i):  # the finer tiers that hold this one's newer points
                 if nest[i, j]:  # ... their own points and the points they share
                     cover = np.maximum(cover, spans[j])
             cover = np.where(credit[i], cover, 0.0)
-            spans.append(np.maximum(cover, n * P))
-            k = np.minimum(n, np.floor(cover / P + _EPS))
+            held = np.floor(cover / P + _EPS)  # this tier's points the cover holds
+            whole = P * np.maximum(held, n)  # ... in whole points (see above)
+            spans.append(np.where(clone_gfs, np.maximum(cover, n * P), whole))
+            k = np.minimum(n, held)
             m_ex = n - k
             # ages: extra point j (j = k .. n-1) is (j + 1) P + offset days old
             first = (k + 1.0) * P + offset[i] + behind
