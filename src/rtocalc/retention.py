@@ -441,19 +441,17 @@ def _retention_columns(
             # point (one more full at most) must take over one point of one tier at
             # most. A tier nested in a finer tier has its points among the finer
             # tier's, so a cover holds its points only within the finer tier's points it
-            # holds: the chain's cover and a tier's span are counted in whole points of
-            # the finer tier (floor to its period), not in days beyond them (issue 14:
-            # 72 h points with a full at each, 61 -> 62 points took over a weekly and a
-            # monthly point at once and stored one full less). On Fast Clone the
-            # junction rule makes the GFS part continuous in the cover instead.
-            from_w = chain_w if from_weekly_fulls[i] else 0.0
-            from_m = chain_m if from_monthly_fulls[i] else 0.0
-            for j in range(i):  # a finer tier this one nests in, on the same fulls
-                P_j = periods[j]
-                if nest[i, j] and from_weekly_fulls[j]:
-                    from_w = np.where(clone_gfs, from_w, P_j * np.floor(from_w / P_j + _EPS))
-                if nest[i, j] and from_monthly_fulls[j]:
-                    from_m = np.where(clone_gfs, from_m, P_j * np.floor(from_m / P_j + _EPS))
+            # holds: the chain's cover reaches it through the finer tier's span, counted
+            # in whole points of the finer tier (floor to its period), not in days
+            # beyond them (issue 14: 72 h points with a full each, 61 -> 62 points took
+            # over a weekly and a monthly point at once and stored a full less). On Fast
+            # Clone the junction rule makes the GFS part continuous in the cover instead,
+            # and spans stay in days. (Nesting is transitive on a calendar, so a credited
+            # tier's finer nested tiers are credited and their spans hold the chain's.)
+            via_finer = [nest[i, j] and from_weekly_fulls[j] for j in range(i)]
+            from_w = chain_w if from_weekly_fulls[i] and not any(via_finer) else 0.0
+            via_finer = [nest[i, j] and from_monthly_fulls[j] for j in range(i)]
+            from_m = chain_m if from_monthly_fulls[i] and not any(via_finer) else 0.0
             cover = np.where(monthly_fulls, from_m, from_w)
             for j in range(i):  # the finer tiers that hold this one's newer points
                 if nest[i, j]:  # ... their own points and the points they share
