@@ -1042,7 +1042,12 @@ def retention_storage(
     that the chain and the finer tiers always hold (they nest on the simulator's default
     calendar). :math:`L` starts at the chain's weekly flags (:math:`7F_j` with weekly
     or longer fulls; none for backup_copy, forever_forward and reverse, whose GFS fulls
-    live outside the chain) and grows to :math:`\max(L, n_T P_T)` after each tier.
+    live outside the chain) and grows to :math:`P_T \max(\lfloor L / P_T \rfloor,
+    n_T)` after each tier: a coarser tier nested in this one has its points among this
+    tier's, so one more point takes over one point of one tier at most (with block
+    cloning, where storage is continuous in :math:`L`, :math:`\max(L, n_T P_T)`; a
+    chain of calendar-month fulls then covers :math:`\min(365/12, f_{lo}\Delta)` days
+    per full, the days its points pay for).
     Without block cloning each costs a full; with it, :math:`u(P_T)` of a full
     (:func:`unique_change`, never more than the change the points wrote in the gap), and
     the first one beyond :math:`L` :math:`\min(u(P_T), g\,u_f/P_f)` for a gap :math:`g`
