@@ -465,23 +465,32 @@ def retention_policies(draw: st.DrawFn) -> dict[str, Any]:
 
     Every scheme, full period (days, ``"weekly"`` or ``"monthly"``), interval, GFS tier,
     block clone as a bool or 0/1, both GFS change models, and growth over a horizon.
+    Intervals are any from 15 minutes to a week (the usual ones often); growth is drawn
+    for intervals up to 4 days only (docs/retention.md, *Monotone by construction*: with
+    growth and points more than about 5 days apart one more point can store less).
     """
     from rtocalc.retention import GFS_CHANGE_METHODS, SCHEMES
 
+    usual = st.sampled_from([1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0])
+    interval = draw(usual | st.floats(0.25, 168.0, allow_nan=False))
+    growth = [0.0, 0.0, 0.05, 0.3, 1.0, 3.0] if interval <= 96.0 else [0.0]
     return dict(
         daily_change=draw(st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.1, 0.3, 1.0])),
         data_reduction=draw(st.sampled_from([1.0, 2.0])),
         scheme=draw(st.sampled_from(SCHEMES)),
-        points=draw(st.integers(1, 70)),
-        interval=draw(st.sampled_from([1.0, 4.0, 12.0, 24.0, 48.0, 168.0])),
-        full_every=draw(st.sampled_from(["weekly", "monthly", 1.0, 2.0, 3.0, 7.0, 10.0, 30.0])),
-        weekly=draw(st.integers(0, 60)),
+        points=draw(st.integers(1, 90)),
+        interval=interval,
+        full_every=draw(
+            st.sampled_from(["weekly", "monthly", 1.0, 2.0, 3.0, 7.0, 10.0, 30.0])
+            | st.floats(0.1, 60.0, allow_nan=False)
+        ),
+        weekly=draw(st.integers(0, 70)),
         monthly=draw(st.integers(0, 40)),
         quarterly=draw(st.integers(0, 12)),
         yearly=draw(st.integers(0, 10)),
         block_clone=draw(st.sampled_from([False, True, 0, 1])),
         gfs_change_method=draw(st.sampled_from(GFS_CHANGE_METHODS)),
-        annual_growth=draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0, 3.0])),
+        annual_growth=draw(st.sampled_from(growth)),
         years=draw(st.sampled_from([0.0, 1.0, 3.0])),
         **draw(gfs_calendars()),
     )

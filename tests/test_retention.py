@@ -850,19 +850,30 @@ def test_one_more_point_along_every_count_of_a_grid():
 def _assert_one_more_point_never_stores_less(rng, n, **calendar):
     """One more point of any count, over a random grid of ``n`` policies (``calendar``
     settings for all), never stores less, in both GFS change models."""
+    # every interval from 15 minutes to a week (72 h and 168 h with periodic fulls were
+    # where one more daily point used to store less, issue 14); growth where the points
+    # are at most 4 days apart (docs/retention.md, *Monotone by construction*)
+    interval = np.where(
+        rng.random(n) < 0.5,
+        rng.choice([1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0], n),
+        np.round(rng.uniform(0.25, 168.0, n), 2),
+    )
+    growth = rng.choice([0.0, 0.05, 0.3, 1.0, 3.0], n)
     policy = dict(
-        daily_change=rng.choice([0.001, 0.01, 0.05, 0.1, 0.4], n),
+        daily_change=rng.choice([0.0, 0.001, 0.01, 0.05, 0.1, 0.4, 1.0], n),
         scheme=np.array(SCHEMES)[rng.integers(0, len(SCHEMES), n)],
-        points=rng.integers(1, 50, n),
-        interval=rng.choice([4.0, 12.0, 24.0, 72.0], n),
-        full_every=np.array(["weekly", "monthly", "3", "10"])[rng.integers(0, 4, n)],
-        weekly=rng.integers(0, 12, n),
-        monthly=rng.integers(0, 24, n),
-        quarterly=rng.integers(0, 8, n),
-        yearly=rng.integers(0, 8, n),
+        points=rng.integers(1, 90, n),
+        interval=interval,
+        full_every=np.array(["weekly", "monthly", "1", "3", "10", "30", "12.5"])[
+            rng.integers(0, 7, n)
+        ],
+        weekly=rng.integers(0, 70, n),
+        monthly=rng.integers(0, 40, n),
+        quarterly=rng.integers(0, 12, n),
+        yearly=rng.integers(0, 10, n),
         block_clone=rng.integers(0, 2, n),
-        annual_growth=rng.choice([0.0, 0.2, 1.0], n),
-        years=3.0,
+        annual_growth=np.where(interval <= 96.0, growth, 0.0),
+        years=rng.choice([0.0, 1.0, 3.0], n),
         **calendar,
     )
     for method in GFS_CHANGE_METHODS:
@@ -1284,3 +1295,40 @@ def test_one_more_point_on_calendars_that_share_fewer_points(cal):
     # The grid sweep of test_one_more_point_along_every_count_of_a_grid on calendars
     # where some tiers nest in no finer tier: still monotone in every count.
     _assert_one_more_point_never_stores_less(np.random.default_rng(141), 2000, **cal)
+
+
+def test_one_more_point_never_takes_over_two_tiers_at_once():
+    # Issue 14 residue (decision 32), by hand: 100 GB, 5 %/day, 72 h points with a full
+    # at each (active, every 3 days), 26 W, 8 M, 7 Q, 7 Y on the default calendar. The
+    # chain's weekly cover is (F - 1) x 3 days (fulls 3 days apart fall unevenly on the
+    # weeks). 61 points: 180 days hold 25 weekly points (1 outside), the weekly span is
+    # 26 x 7 = 182 days, so floor(182 / 30.42) = 5 monthly (3 outside), 243.3 days hold
+    # 2 quarterly (5 outside), 638.75 days 1 yearly (6 outside): 6100 + 15 x 100 = 7600.
+    # 62 points: 183 days hold all 26 weekly points; the span stays 26 whole weeks (182
+    # days), so the monthly tier is unchanged: 6200 + 14 x 100 = 7600 (7500 before, when
+    # the 183 days also took over a monthly point). 63 points: 6300 + 1400 = 7700.
+    kw = dict(daily_change=0.05, scheme="active_full", interval=72.0, full_every=3.0)
+    tiers = dict(weekly=26, monthly=8, quarterly=7, yearly=7)
+    got = [retention_storage(100.0, points=p, **kw, **tiers).stored_gb for p in (61, 62, 63)]
+    assert got == pytest.approx([7600.0, 7600.0, 7700.0], rel=1e-12)
+
+
+def test_monthly_fulls_on_fast_clone_cover_the_days_their_points_pay_for():
+    # Decision 32, by hand: 100 GB, 1 %/day, weekly points (c = 7 % per point), monthly
+    # synthetic fulls on Fast Clone (f_lo = 4 points: 28 days), 8 monthly and 4 quarterly
+    # points. 41 points: the worst phase holds 11 fulls and 34 increments (408 GB) and
+    # covers 11 x 28 = 308 days: every monthly point, and floor(308 / 91.25) = 3
+    # quarterly points; the fourth is 4 x 91.25 - 308 = 57 days beyond, priced at the
+    # monthly tier's cost per day, min(u(30.4) = 5c, 30.4 days x 1 %) / 30.4 = 1 %/day:
+    # 0.57 x 100 = 57 GB; total 465 GB. With 365/12 days per full the cover grew by
+    # 30.4 days for 4 points (28 GB) and 42 points stored 2.4 GB less than 41.
+    kw = dict(
+        daily_change=0.01, scheme="synthetic_full", interval=168.0, full_every="monthly",
+        monthly=8, quarterly=4, block_clone=True,
+    )  # fmt: skip
+    est = retention_storage(100.0, points=41, **kw)
+    assert (est.fulls, est.increments) == (11.0, 34.0)
+    assert est.short_term_gb == pytest.approx(408.0, rel=1e-12)
+    assert est.long_term_gb == pytest.approx(57.0, rel=1e-12)
+    totals = np.array([retention_storage(100.0, points=p, **kw).stored_gb for p in range(38, 50)])
+    assert np.all(totals[1:] >= totals[:-1] * (1.0 - 1e-12))

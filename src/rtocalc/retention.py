@@ -422,23 +422,42 @@ def retention_columns(
         # fulls fall on the weekly day (weekly fulls) or the monthly day (monthly fulls)
         # and carry the flags of the tiers whose points fall on that day too
         chain_w = np.where(periodic, np.maximum(k_chain_w, 0.0), 0.0)
-        chain_m = np.where(monthly_fulls, fulls * _DAYS_PER_MONTH, 0.0)
+        # Monthly fulls count a month of cover per full. On Fast Clone the GFS part falls
+        # continuously with the cover (the junction rule), so the cover must not grow
+        # faster than the chain pays for it: a full adds f_lo points (28 days in the
+        # shortest month), not 365/12 days; without Fast Clone a full is a month.
+        month = np.where(clone_gfs, np.minimum(_DAYS_PER_MONTH, f_lo * dt), _DAYS_PER_MONTH)
+        chain_m = np.where(monthly_fulls, fulls * month, 0.0)
         total = np.zeros_like(fulls)
         extra = np.zeros_like(fulls)
         rate = c / dt  # the chain's cost per day of a fast-cloned synthetic chain
         spans: list[FloatArray] = []  # days of history each tier holds or shares
         for i, (n, P, cst) in enumerate(zip(counts, periods, cost, strict=True)):
-            cover = np.where(
-                monthly_fulls,
-                chain_m if from_monthly_fulls[i] else 0.0,
-                chain_w if from_weekly_fulls[i] else 0.0,
-            )
+            # Without Fast Clone every GFS point is a whole full, so storage steps down
+            # by a full at each whole point a cover takes over, and one more chain
+            # point (one more full at most) must take over one point of one tier at
+            # most. A tier nested in a finer tier has its points among the finer
+            # tier's, so a cover holds its points only within the finer tier's points it
+            # holds: the chain's cover reaches it through the finer tier's span, counted
+            # in whole points of the finer tier (floor to its period), not in days
+            # beyond them (issue 14: 72 h points with a full each, 61 -> 62 points took
+            # over a weekly and a monthly point at once and stored a full less). On Fast
+            # Clone the junction rule makes the GFS part continuous in the cover instead,
+            # and spans stay in days. (Nesting is transitive on a calendar, so a credited
+            # tier's finer nested tiers are credited and their spans hold the chain's.)
+            via_finer = [nest[i, j] and from_weekly_fulls[j] for j in range(i)]
+            from_w = chain_w if from_weekly_fulls[i] and not any(via_finer) else 0.0
+            via_finer = [nest[i, j] and from_monthly_fulls[j] for j in range(i)]
+            from_m = chain_m if from_monthly_fulls[i] and not any(via_finer) else 0.0
+            cover = np.where(monthly_fulls, from_m, from_w)
             for j in range(i):  # the finer tiers that hold this one's newer points
                 if nest[i, j]:  # ... their own points and the points they share
                     cover = np.maximum(cover, spans[j])
             cover = np.where(credit[i], cover, 0.0)
-            spans.append(np.maximum(cover, n * P))
-            k = np.minimum(n, np.floor(cover / P + _EPS))
+            held = np.floor(cover / P + _EPS)  # this tier's points the cover holds
+            whole = P * np.maximum(held, n)  # ... in whole points (see above)
+            spans.append(np.where(clone_gfs, np.maximum(cover, n * P), whole))
+            k = np.minimum(n, held)
             m_ex = n - k
             # ages: extra point j (j = k .. n-1) is (j + 1) P + offset days old
             first = (k + 1.0) * P + offset[i] + behind
@@ -1020,7 +1039,12 @@ def retention_storage(
     that the chain and the finer tiers always hold (they nest on the simulator's default
     calendar). :math:`L` starts at the chain's weekly flags (:math:`7F_j` with weekly
     or longer fulls; none for backup_copy, forever_forward and reverse, whose GFS fulls
-    live outside the chain) and grows to :math:`\max(L, n_T P_T)` after each tier.
+    live outside the chain) and grows to :math:`P_T \max(\lfloor L / P_T \rfloor,
+    n_T)` after each tier: a coarser tier nested in this one has its points among this
+    tier's, so one more point takes over one point of one tier at most (with block
+    cloning, where storage is continuous in :math:`L`, :math:`\max(L, n_T P_T)`; a
+    chain of calendar-month fulls then covers :math:`\min(365/12, f_{lo}\Delta)` days
+    per full, the days its points pay for).
     Without block cloning each costs a full; with it, :math:`u(P_T)` of a full
     (:func:`unique_change`, never more than the change the points wrote in the gap), and
     the first one beyond :math:`L` :math:`\min(u(P_T), g\,u_f/P_f)` for a gap :math:`g`
