@@ -89,11 +89,17 @@ def test_chosen_path_on_the_shipped_examples():
     rule=st.sampled_from(["longest", "shortest"]),
 )
 def test_solved_interval_is_the_best_feasible_one(catalog, workload, ask, costs, rule):
-    """Where some interval meets the ask, the solved one does, and none in a fine grid of
-    longer (longest rule) or shorter (shortest rule) intervals does."""
+    """Where some schedule meets the ask, the solved one does, and none of the catalog's
+    longer (longest rule) or shorter (shortest rule) schedules does.
+
+    The solve used to return the continuous boundary, checked against a fine grid of 40
+    intervals; it now returns the best of the catalog's schedules (docs/decisions.md,
+    section 32), so the grid is the schedule list: an interval between two schedules may
+    meet the ask, but no plan runs on it."""
     ev, impact = _evaluation(catalog, workload, ask, costs, rule)
     met = ev.meets_scenario.all(axis=0) & ev.window_ok
-    grid = np.geomspace(ev.min_interval.min(), 24.0, 40)
+    grid = np.asarray(catalog.schedules.backup)
+    assert np.isin(ev.interval, grid).all()
     for row in np.flatnonzero(met):
         sub = ev.space.take(np.array([row] * len(grid)))
         beyond = (
@@ -288,7 +294,10 @@ def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
     transfer = at_24.paths.transfer[RecoveryPath.PRIMARY][0]
     assert (limit - 0.1) - transfer < 0.0  # the rounding this case is about
     ask = Requirements(rpo=48, rto=limit)
-    for rule, expected in (("shortest", at_24.min_interval[0]), ("longest", 24.0)):
+    # shortest: the catalog's shortest schedule, 15 min (it was the backup window, 5 min,
+    # before solved intervals moved onto schedules; docs/decisions.md, section 32)
+    assert at_24.min_interval[0] < 0.25
+    for rule, expected in (("shortest", 0.25), ("longest", 24.0)):
         solve = replace(one, interval=None)
         ev = evaluate_space(solve, workload, ask, impact, catalog, interval_rule=rule)
         assert ev.feasible[0] and ev.interval[0] == expected
@@ -307,7 +316,10 @@ def test_a_scenario_without_limits_constrains_no_interval():
     short = evaluate_space(solve, w, ask, BusinessImpact(), catalog, interval_rule="shortest")
     long = evaluate_space(solve, w, ask, BusinessImpact(), catalog)
     assert short.feasible[0] and long.feasible[0]
-    assert short.interval[0] == short.min_interval[0] < long.interval[0]
+    # the shortest schedule the job fits (15 min), no longer the backup window itself
+    # (5 min): solved intervals are the catalog's schedules (docs/decisions.md, 32)
+    assert short.min_interval[0] < 0.25
+    assert short.interval[0] == 0.25 < long.interval[0]
     site = [s.scope == "site" for s in BusinessImpact().scenarios]
     assert not short.paths.alive[:, site].any()  # no copy survives a site loss
 

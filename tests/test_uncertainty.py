@@ -315,9 +315,13 @@ def test_robust_choice_on_point_inputs_is_the_cheapest():
 
 def test_robust_choice_meets_the_confidence_and_costs_no_less():
     w = UncertainWorkload(data_size="2 TB..4 TB", annual_growth="lognormal(median=10%, p90=30%)")
-    res = robust_cheapest(w, ASK, confidence=0.9, samples=2000, seed=4)
-    assert res.feasible and res.probability >= 0.9
-    assert res.median_probability is not None and res.median_probability < 0.9
+    # confidence 0.995, not 0.9 as before: on the catalog's schedules the median plan runs
+    # every 12 h, below its continuous boundary near 24 h, and meets the ask in 99.35 % of
+    # the samples (docs/decisions.md, section 32), so a 0.9 ask no longer needs a dearer
+    # design; at 0.995 it does
+    res = robust_cheapest(w, ASK, confidence=0.995, samples=2000, seed=4)
+    assert res.feasible and res.probability >= 0.995
+    assert res.median_probability is not None and res.median_probability < 0.995
     median_cost = cheapest(w.median(), ASK).plan.monthly_cost
     assert res.monthly_cost >= median_cost
     check = simulate(w, res.design, samples=2000, seed=4, requirements=ASK)
@@ -635,7 +639,10 @@ def test_robust_choice_searches_the_interval_on_the_samples():
     )
     res = robust_cheapest(w, ask, confidence=0.9, samples=2000, seed=5, catalog=cat)
     assert res.feasible and res.design is not None and res.probability >= 0.9
-    assert res.design.scheme == "reverse" and 23.9 < res.design.interval < 24.0
+    # every 12 h: the schedule below nightly (it was 23.99 h, the continuous interval the
+    # samples allowed, before solved intervals moved onto the catalog's schedules;
+    # docs/decisions.md, section 32)
+    assert res.design.scheme == "reverse" and res.design.interval == 12.0
     check = simulate(w, res.design, samples=2000, seed=5, requirements=ask, catalog=cat)
     assert check.p_meets == res.probability
     at_median = res.design.model_copy(update={"interval": 24.0})

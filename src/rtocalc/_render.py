@@ -186,11 +186,12 @@ _SCHEME_WORDS = {
 }
 
 
-def schedule_words(interval: float) -> str:
-    """A backup interval [h] as people say it: "nightly", "every 4 h", "every 15 min"."""
+def schedule_words(interval: float, digits: int = 3) -> str:
+    """A backup interval [h] as people say it: "nightly", "every 4 h", "every 15 min"
+    (``digits`` significant digits)."""
     if interval == 24.0:
         return "nightly"
-    return f"every {format_duration(interval, digits=3)}"
+    return f"every {format_duration(interval, digits=digits)}"
 
 
 def describe_design(design: Design) -> str:
@@ -267,7 +268,7 @@ def plain_design(design: Design, labels: Mapping[str, str]) -> str:
         return labels.get(f"{section}.{key}") or key
 
     parts = [
-        f"back up every {duration_words(design.interval)} to "
+        f"back up {schedule_words(design.interval, digits=2)} to "
         f"{label('targets', design.target)} "
         f"({_PLAIN_SCHEMES.get(design.scheme, design.scheme)})"
     ]

@@ -34,7 +34,7 @@ from .models import (
     Retention,
     Workload,
 )
-from .units import TOL
+from .units import TOL, format_duration
 
 #: decision variables a figure may depend on, and the offset that maps their values to
 #: grid indices ("none", -1, to index 0)
@@ -305,6 +305,8 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
             + ", ".join(repr(k) for k in keys.links)
         )
 
+    check_interval(catalog, "design.interval", design.interval)
+
     def col(v: int) -> IntArray:
         return np.array([v], dtype=np.int64)
 
@@ -320,6 +322,18 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         col(pr),
         np.array([design.interval]),
     )
+
+
+def check_interval(catalog: Catalog, name: str, interval: float) -> None:
+    """Raise if a backup ``interval`` [h] given by the user is shorter than the catalog's
+    shortest schedule (``[schedules] backup``, its first entry)."""
+    shortest = catalog.schedules.minimum
+    if not interval >= shortest - TOL:
+        raise ValueError(
+            f"{name}: {format_duration(interval)} is shorter than the shortest backup "
+            f"schedule of the catalog, {format_duration(shortest)} ([schedules] backup); "
+            f"use at least '{format_duration(shortest)}'"
+        )
 
 
 def _default_scheme(catalog: Catalog, design: Design) -> str:

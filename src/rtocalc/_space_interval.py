@@ -240,7 +240,112 @@ def solve_interval(
     *,
     rule: str,
     out: FloatArray,
+    schedule: FloatArray | None = None,
 ) -> FloatArray:
+    """Longest (or shortest) schedule at which every scenario has a copy meeting the ask.
+
+    The boundary is solved exactly (:func:`solve_boundary`), then moved onto the
+    ``schedule`` people run (:func:`on_schedule`; None: the boundary itself). The answer
+    is written to ``out``.
+    """
+    possible = solve_boundary(win, dom, fixed_ok, i_min, i_max, rule=rule, out=out)
+    if schedule is not None:
+        on_schedule(win, dom, fixed_ok, i_min, schedule, possible, rule=rule, out=out)
+    return out
+
+
+def on_schedule(
+    win: Windows,
+    dom: Domain,
+    fixed_ok: list[NDArray[np.bool_]],
+    i_min: FloatArray,
+    schedule: FloatArray,
+    possible: NDArray[np.bool_],
+    *,
+    rule: str,
+    out: FloatArray,
+) -> FloatArray:
+    r"""Move each row's solved boundary ``out`` onto the schedules people run.
+
+    ``schedule`` holds the schedules [h], ascending. For the "longest" rule each row
+    takes the longest schedule :math:`v \le I^*` (the solved boundary, the supremum of
+    the feasible intervals) at which every scenario has a copy meeting the ask, i.e. for
+    each scenario ``s`` some copy ``k`` with :math:`lo_{s,k} \le v \le hi_{s,k}`, or a
+    path that does not depend on the interval (``fixed_ok``), and which the backup job
+    fits (:math:`v \ge I_{min}`, the job's duration). The "shortest" rule takes the
+    shortest such :math:`v \ge I^*` (the infimum). A schedule past the boundary is never
+    feasible, so the first feasible one, tried in that order, is the answer. Rows where
+    no schedule is feasible (the ask cannot be met on a schedule) take the longest
+    schedule at most the boundary (the shortest at least it) that the job fits, else
+    the shortest that it fits, else the longest schedule: their evaluation then reports
+    why. ``possible`` marks the rows where every scenario has a usable copy at some
+    interval (only those are searched). The answer is written to ``out``.
+
+    References
+    ----------
+    Veeam Backup & Replication PowerShell reference, ``VBRPeriodicallyOptions``: a job
+    runs every 1, 2, 3, 4, 6, 8, 12 or 24 hours or a number of minutes; the catalog's
+    ``[schedules]`` holds the list (docs/decisions.md, "Operable schedules").
+    """
+    longest = rule == "longest"
+    g = out.copy()
+    v_all = np.asarray(schedule, dtype=float)
+    if longest:  # the schedule just at or below the boundary, and above it
+        j = np.searchsorted(v_all, g + TOL, side="right") - 1
+    else:
+        j = np.searchsorted(v_all, g - TOL, side="left")
+    at_j = v_all[np.clip(j, 0, v_all.size - 1)]
+    # a boundary on a schedule is its own answer (feasible rows: the best point; the
+    # others: their fallback), so only the rows between schedules are searched
+    on = (j >= 0) & (j < v_all.size) & (np.abs(at_j - g) <= TOL) & (at_j >= i_min - TOL)
+    todo = np.flatnonzero(~on & possible)
+    order = range(v_all.size - 1, -1, -1) if longest else range(v_all.size)
+    settled = on.copy()
+    for k in order:
+        if todo.size == 0:
+            break
+        v = float(v_all[k])
+        # candidates: on the right side of the boundary, and the job fits
+        side = v <= g[todo] + TOL if longest else v >= g[todo] - TOL
+        at = todo[side & (v >= i_min[todo] - TOL)]
+        if at.size == 0:
+            continue
+        good = np.ones(at.size, bool)
+        for s in range(len(fixed_ok)):
+            (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
+            ok = (dom.rows(l0, at) <= v + TOL) & (v <= dom.rows(h0, at) + TOL)
+            ok |= (dom.rows(l1, at) <= v + TOL) & (v <= dom.rows(h1, at) + TOL)
+            ok |= fixed_ok[s][at]
+            good &= ok
+        out[at[good]] = v
+        settled[at[good]] = True
+        todo = todo[~settled[todo]]
+    # no schedule meets the ask: the fallback (the evaluation says what fails)
+    rest = np.flatnonzero(~settled)
+    if rest.size:
+        fits = v_all[None, :] >= i_min[rest, None] - TOL
+        if longest:  # the longest that fits at most the boundary
+            pick = fits & (v_all[None, :] <= g[rest, None] + TOL)
+            best = v_all.size - 1 - np.argmax(pick[:, ::-1], axis=1)
+        else:  # the shortest that fits at least the boundary
+            pick = fits & (v_all[None, :] >= g[rest, None] - TOL)
+            best = np.argmax(pick, axis=1)
+        # else the shortest that fits, else the longest schedule (the job fits none)
+        other = np.where(fits.any(axis=1), np.argmax(fits, axis=1), v_all.size - 1)
+        out[rest] = v_all[np.where(pick.any(axis=1), best, other)]
+    return out
+
+
+def solve_boundary(
+    win: Windows,
+    dom: Domain,
+    fixed_ok: list[NDArray[np.bool_]],
+    i_min: FloatArray,
+    i_max: float,
+    *,
+    rule: str,
+    out: FloatArray,
+) -> NDArray[np.bool_]:
     """Longest (or shortest) interval at which every scenario has a copy meeting the ask.
 
     Each interval-dependent copy ``k`` (chain, off-site copy) meets scenario ``s`` for
@@ -257,7 +362,8 @@ def solve_interval(
     answer, and it almost always does; the other rows check every window, then try the
     candidates best first. Rows where some scenario has no usable copy, or no candidate
     is feasible, get the RPO boundary alone, clipped to ``[i_min, i_max]`` (they are
-    infeasible). The answer is written to ``out``.
+    infeasible). The answer is written to ``out``; the rows where every scenario has a
+    usable copy at some interval are returned.
     """
     S = len(fixed_ok)
     n = i_min.shape[0]
@@ -300,7 +406,7 @@ def solve_interval(
     settled = np.zeros(n, bool)
     settled[settled_rows] = True
     if settled.all():
-        return out
+        return possible
     # the RPO boundary alone, clipped (rows infeasible at any interval keep it)
     bound = np.full(n, np.inf)
     raw = np.empty(n)
@@ -315,7 +421,7 @@ def solve_interval(
     np.copyto(out, bound, where=~settled)
     rows = np.flatnonzero(possible & ~settled)
     if rows.size == 0:
-        return out
+        return possible
     # (2S, R) windows of the rows left, pair j = (scenario j // 2, copy j % 2)
     lo = np.stack([dom.rows(x, rows) for pair in win.lo for x in pair])
     hi = np.stack([dom.rows(x, rows) for pair in win.hi for x in pair])
@@ -335,4 +441,4 @@ def solve_interval(
         todo = todo[~good]
         if todo.size == 0:
             break
-    return out
+    return possible

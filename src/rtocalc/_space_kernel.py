@@ -120,11 +120,11 @@ def evaluate_space(
     """Evaluate every row of ``space`` at once.
 
     When ``space.interval`` is None, each row's backup interval is solved from the ask
-    (:func:`solve_interval`): the longest interval (``interval_rule="longest"``, the
-    cheapest: outlay never rises with the interval) or the shortest
-    (``"shortest"``, the least expected data loss) at which every scenario has a
-    surviving copy meeting both its RPO and its RTO, never shorter than the backup
-    window allows (:func:`rtocalc.physics.min_backup_interval`) nor longer than 24 h.
+    (:func:`solve_interval`): the longest schedule of the catalog's ``[schedules]``
+    (``interval_rule="longest"``, the cheapest: outlay never rises with the interval) or
+    the shortest (``"shortest"``, the least expected data loss) at which every scenario
+    has a surviving copy meeting both its RPO and its RTO, never shorter than the backup
+    window allows (:func:`rtocalc.physics.min_backup_interval`) while a schedule fits.
 
     ``workload`` is one workload for every row, or :class:`WorkloadColumns` with one
     workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
@@ -262,7 +262,9 @@ def evaluate_space(
     if space.interval is None:
         win, fixed_ok_tables = ask_inputs()
         fixed_ok = [B.rows(x) for x in fixed_ok_tables]
-        solve_interval(win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval)
+        solve_interval(
+            win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval, schedule=tab.schedule
+        )
     else:
         interval[:] = space.interval
     window_ok = interval >= i_min - TOL

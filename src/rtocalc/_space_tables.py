@@ -81,6 +81,7 @@ class Tables:
     restore_per_gb: FloatArray  # targets: provider charges of a restore [currency/GB], 0
     circuit: FloatArray  # links: carrier circuit [currency/month], 0
     cartridge: FloatArray  # targets: tape cartridge [GB], 0 (not a tape library)
+    schedule: FloatArray  # backup schedules people run [h], ascending (catalog.schedules)
     lib: FloatArray  # targets x (drives, slots, drive price, module price, module slots,
     #                  spare slots, window [h/week]) of a tape library; last row: none
 
@@ -191,6 +192,7 @@ class Tables:
             ),
             circuit=arr([x.circuit_price_per_month for x in catalog.links.values()], 0.0),
             cartridge=arr([x.cartridge_gb for x in tg], 0.0),
+            schedule=np.array(catalog.schedules.backup, dtype=float),
             lib=np.array(
                 [
                     [x.library_drives, x.library_slots, x.drive_price, x.module_price,

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -1072,6 +1073,13 @@ class Protection(_Sourced):
             "journal checkpoint interval, a replica's shipping lag (0 when synchronous)."
         )
     )
+    min_interval: Hours = Field(
+        0.0,
+        description=(
+            "Shortest interval the product supports or people run [h] (catalog data with "
+            "its source); ``interval`` may not be shorter."
+        ),
+    )
     window: Hours = Field(
         description=(
             "How far back its points reach [h]: snapshot retention, journal history, "
@@ -1160,6 +1168,12 @@ class Protection(_Sourced):
             raise ValueError(
                 f"database_only: False for a {self.kind!r}, which is database-native; use true"
             )
+        if self.interval < self.min_interval - 1e-9:
+            raise ValueError(
+                f"interval: {units.format_duration(self.interval)} is shorter than this "
+                f"mechanism's minimum, min_interval = "
+                f"{units.format_duration(self.min_interval)}; use at least that"
+            )
         if self.immutable and self.window <= 0.0:
             raise ValueError(
                 "immutable: True with window = 0: an immutable copy must keep points for a "
@@ -1203,6 +1217,51 @@ class Licences(_Sourced):
             "[currency/(TB year)]."
         ),
     )
+
+
+class Schedules(_Sourced):
+    """The backup schedules people run: the intervals a solved design may take.
+
+    ``backup`` lists the image-level backup job's schedules, shortest first: the first is
+    the shortest interval any plan runs (explicit intervals below it are refused), the
+    last at most 24 h (nightly: daily restore points are always kept). The interval
+    solve takes the longest schedule that meets the ask (docs/decisions.md, "Operable
+    schedules").
+    """
+
+    backup: tuple[Hours, ...] = Field(
+        description="Image-level backup schedules [h], strictly ascending, at most 24 h."
+    )
+
+    @field_validator("backup")
+    @classmethod
+    def _ascending(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        text = "[" + ", ".join(units.format_duration(x) for x in v) + "]"
+        if not v:
+            raise ValueError(
+                "backup: [] is empty; give the schedules people run, e.g. "
+                "['15 min', '1 h', '4 h', '24 h']"
+            )
+        if v[0] <= 0.0 or any(b <= a for a, b in pairwise(v)):
+            raise ValueError(
+                f"backup: {text} must be positive and strictly ascending; use e.g. "
+                "['15 min', '1 h', '4 h', '24 h']"
+            )
+        if v[-1] > 24.0 + 1e-9:
+            raise ValueError(
+                f"backup: {text} has a schedule longer than 24 h (daily points are always "
+                "kept); end the list at '24 h' or earlier"
+            )
+        return v
+
+    @property
+    def minimum(self) -> float:
+        """The shortest backup schedule [h]."""
+        return float(self.backup[0])
+
+
+#: the schedule list of a catalog that gives none (the shipped catalog's, see its source)
+STANDARD_SCHEDULES = (0.25, 0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 12.0, 24.0)
 
 
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
@@ -1254,6 +1313,14 @@ class Catalog(InputModel):
     )
     replication: Replication = Field(description="Replication settings.")
     operations: Operations = Field(description="Restore drill costs.")
+    schedules: Schedules = Field(
+        default_factory=lambda: Schedules(
+            backup=STANDARD_SCHEDULES,
+            source="not given: rtocalc's standard schedules (15 min to nightly)",
+            date="",
+        ),
+        description="Backup schedules a solved design may run (the shortest is the minimum).",
+    )
     licences: Licences = Field(
         default_factory=lambda: Licences(
             source="not given: the catalog prices no software licences", date=""

@@ -1610,7 +1610,7 @@ def negotiate(
 
     >>> from rtocalc import Workload, Requirements, negotiate
     >>> rto = {"hardware": "5 min", "site": "5 min", "logical": "4 h"}
-    >>> ask = Requirements(rpo="15 min", rto=rto, offsite=True, budget="$1,000/mo")
+    >>> ask = Requirements(rpo="30 min", rto=rto, offsite=True, budget="$1,000/mo")
     >>> n = negotiate(Workload(data_size="2 TB", compute_cost="$5,000/mo"), ask)
     >>> n.verdict, all(o.monthly_cost <= 1000 for o in n.counter_offers)
     ('over_budget', True)

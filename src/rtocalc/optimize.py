@@ -766,7 +766,7 @@ def explain(
                 )
             )
         if np.isfinite(rpo_lim):
-            best = _best_rpo(ev, s, workload)
+            best = _best_rpo(ev, s, workload, catalog)
             if best > rpo_lim + TOL:
                 reasons.append(
                     Reason(
@@ -777,7 +777,7 @@ def explain(
                         message=(
                             f"RPO {format_duration(rpo_lim)} for {label} cannot be met: the "
                             f"smallest data loss any design achieves is {format_duration(best)}"
-                            + _rpo_floor_words(ev, s, workload)
+                            + _rpo_floor_words(ev, s, workload, catalog)
                         ),
                     )
                 )
@@ -817,30 +817,55 @@ def _why_none(scope: str) -> str:
     }.get(scope, "")
 
 
-def _best_rpo(ev: Evaluation, s: int, workload: Workload) -> float:
-    """Smallest RPO any row reaches in scenario s, backups at their shortest interval.
+def _floor_schedule(ev: Evaluation, catalog: Catalog) -> Any:
+    """Per row, the shortest schedule of the catalog that its backup job fits [h] (``inf``
+    where none does): the shortest interval the interval solve ever gives it."""
+    v = np.asarray(catalog.schedules.backup, dtype=float)
+    j = np.searchsorted(v, ev.min_interval - 1e-9, side="left")
+    return np.where(j < v.size, v[np.minimum(j, v.size - 1)], np.inf)
 
-    At the shortest interval :math:`I_{min}` a job runs back to back (its duration equals
-    the interval), so the chain's RPO is :math:`2 I_{min}` and the off-site copy's adds its
-    lag and the copy time of one increment (:func:`rtocalc.physics.rpo_backup`).
+
+def _best_rpo(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> float:
+    """Smallest RPO any row reaches in scenario s, backups on their shortest schedule.
+
+    The shortest schedule :math:`I_f` is the first of the catalog's ``[schedules]`` that
+    the job fits (:func:`_floor_schedule`, the interval solve's floor). A job's duration
+    is affine in the interval below 24 h (:func:`rtocalc.physics.backup_duration` of
+    :func:`rtocalc.physics.increment_size`) and equals it at :math:`I_{min}`, so
+    :math:`T_b(I_f)` follows from the evaluation's own interval and job duration; the
+    chain's RPO is :math:`I_f + T_b(I_f)` and the off-site copy's adds its lag and the
+    copy time of one increment (:func:`rtocalc.physics.rpo_backup`).
     """
     alive = ev.paths.alive[:, s, :]
-    i_min = ev.min_interval
-    inc = physics.increment_size(workload.final_size, workload.daily_change, i_min)
+    i_min, i_ev, t_ev = ev.min_interval, ev.interval, ev.backup_duration
+    f = _floor_schedule(ev, catalog)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(np.abs(i_ev - i_min) > 1e-9, (t_ev - i_min) / (i_ev - i_min), 0.0)
+        t_b = np.where(np.abs(f - i_ev) <= 1e-9, t_ev, i_min + slope * (f - i_min))
+    inc = physics.increment_size(workload.final_size, workload.daily_change, f)
     copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.paths.rc), 0.0)
     # paths that do not depend on the interval reach their own RPO at any interval
     best = {p: ev.rpo_rows[p] for p in Path if p not in INTERVAL_DEPENDENT}
-    best[Path.PRIMARY] = physics.rpo_backup(i_min, i_min)
-    best[Path.OFFSITE] = physics.rpo_backup(i_min, i_min + copy, ev.paths.lag)
+    best[Path.PRIMARY] = physics.rpo_backup(f, t_b)
+    best[Path.OFFSITE] = physics.rpo_backup(f, t_b + copy, ev.paths.lag)
     return float(min(np.min(np.where(alive[p], best[p], np.inf)) for p in Path))
 
 
-def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload) -> str:
-    i = float(ev.min_interval.min())
+def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> str:
+    f = _floor_schedule(ev, catalog)
+    i = float(f.min())
     change = workload.final_size * workload.daily_change
+    shortest = catalog.schedules.minimum
+    limit = (
+        f"the catalog's shortest schedule is every {format_duration(shortest)}"
+        if i <= shortest + 1e-9
+        else f"the job does not fit the catalog's shorter schedules, from every "
+        f"{format_duration(shortest)}"
+    )
+    when = f"every {format_duration(i)}" if np.isfinite(i) else "nightly"
     return (
-        f" (backups of {format_size(change)}/day of change cannot run more often than every "
-        f"{format_duration(i)} at the fastest target, and no replica survives this "
+        f" (backups of {format_size(change)}/day of change cannot run more often than "
+        f"{when} at the fastest target: {limit}; and no replica survives this "
         "scenario or keeps up with the writes)"
     )
 

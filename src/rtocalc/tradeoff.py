@@ -35,6 +35,7 @@ from .space import (
     IntArray,
     Path,
     build_space,
+    check_interval,
     evaluate_space,
     has_immutable,
     has_offsite,
@@ -240,8 +241,9 @@ def frontier(
     catalog : Catalog, optional
         Priced options; default :meth:`Catalog.default`.
     intervals : sequence of float, default (15 min, 30 min, 1, 2, 4, 8, 12, 24 h)
-        Backup intervals tried for every design [h]; with ``requirements``, each design
-        is also tried at the interval that the ask solves for it.
+        Backup intervals tried for every design [h], none shorter than the catalog's
+        shortest schedule (``[schedules] backup``); with ``requirements``, each design
+        is also tried at the schedule that the ask solves for it.
     max_cost : float or str, optional
         Keep only points costing at most this [currency/month], a number or a money
         text in the catalog's currency (``"$500/mo"``); designs whose outlay
@@ -269,6 +271,7 @@ def frontier(
     req = requirements if requirements is not None else Requirements(rpo={}, rto={})
     check_type("requirements", req, Requirements)
     grid = interval_grid(intervals)
+    check_interval(catalog, "intervals", float(grid[0]))
     cap = None if max_cost is None else parse_money(max_cost, "max_cost", currency=catalog.currency)
     space = build_space(catalog, req.retention, database=workload.kind == "database")
     ev, points = frontier_points(
