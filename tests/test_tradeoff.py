@@ -299,8 +299,9 @@ def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default
     requests, the tape library) the pilot-light step of 1.75 h costs $2,621.38/mo and
     cost_at(12) is the replicated-snapshot step of 5.5 h, $1,995.57/mo on the catalog's
     schedules (docs/decisions.md, section 32: every 2 h, not the continuous boundary).
-    The figures are those of the catalog before issue 12's recovery into the cloud, which reaches 12 h
-    far more cheaply; the regression is about the curve, so it keeps that catalog."""
+    The figures are those of the catalog before issue 12's recovery into the cloud,
+    which reaches 12 h far more cheaply; the regression is about the curve, so it keeps
+    that catalog."""
     w, ask, imp = default.workload, default.requirements, default.impact
     cat = default.catalog.model_copy(
         update={

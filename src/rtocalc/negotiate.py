@@ -1344,6 +1344,18 @@ def _hard_offers(
                 "the immutable copy (ransomware can then reach every copy)",
             )
         )
+    #: when the relaxed plan still recovers that scope, it gives up only where the older
+    #: (long-term) points live: the ask requires every retained point off site / immutable
+    partly = {
+        "offsite": (
+            "site",
+            "off-site long-term points (they stay on site: a site loss takes them)",
+        ),
+        "immutable": (
+            "ransomware",
+            "immutable long-term points (ransomware can reach the older points)",
+        ),
+    }
     offers = []
     for kind, req, words in trials:
         if req.retention == ask.retention:
@@ -1355,6 +1367,11 @@ def _hard_offers(
             workload, req, impact, catalog, sp, bound=lower, where=lower.outlay <= budget + TOL
         )
         if plan is not None and plan.monthly_cost <= budget + TOL:
+            if kind in partly:
+                scope, part = partly[kind]
+                kept = [o for o in plan.by_scenario if o.scope == scope]
+                if kept and all(math.isfinite(o.rpo) for o in kept):
+                    words = part
             offers.append(_offer(kind, plan, (f"gives up {words}",)))
     return offers
 
