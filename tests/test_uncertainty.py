@@ -314,14 +314,14 @@ def test_robust_choice_on_point_inputs_is_the_cheapest():
 
 
 def test_robust_choice_meets_the_confidence_and_costs_no_less():
-    w = UncertainWorkload(data_size="2 TB..4 TB", annual_growth="lognormal(median=10%, p90=30%)")
-    # confidence 0.995, not 0.9 as before: on the catalog's schedules the median plan runs
-    # every 12 h, below its continuous boundary near 24 h, and meets the ask in 99.35 % of
-    # the samples (docs/decisions.md, section 32), so a 0.9 ask no longer needs a dearer
-    # design; at 0.995 it does
-    res = robust_cheapest(w, ASK, confidence=0.995, samples=2000, seed=4)
-    assert res.feasible and res.probability >= 0.995
-    assert res.median_probability is not None and res.median_probability < 0.995
+    # sizes from 2 TB to 20 TB: on the catalog's schedules (docs/decisions.md, section 32)
+    # and with recovery into the cloud, the median plan of 2-4 TB met the ask in 99.85 % of
+    # the samples, so no confidence short of 0.999 needed a dearer design; over 2-20 TB the
+    # median plan meets it in 87.8 %, and 0.9 needs a dearer one
+    w = UncertainWorkload(data_size="2 TB..20 TB", annual_growth="lognormal(median=10%, p90=30%)")
+    res = robust_cheapest(w, ASK, confidence=0.9, samples=2000, seed=4)
+    assert res.feasible and res.probability >= 0.9
+    assert res.median_probability is not None and res.median_probability < 0.9
     median_cost = cheapest(w.median(), ASK).plan.monthly_cost
     assert res.monthly_cost >= median_cost
     check = simulate(w, res.design, samples=2000, seed=4, requirements=ASK)
