@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import (
@@ -661,6 +661,9 @@ def test_robust_choice_searches_the_interval_on_the_samples():
     # (documented); at a confidence of 0.8 and more no such design reaches it
     confidence=st.sampled_from([0.8, 0.9]),
 )
+# found by the random profile: the oracle's 16 h met an RPO of 19 h more cheaply than the
+# 12 h schedule the search may take, before the oracle tried schedules only
+@example(size=200.0, spread=1.1, change=0.02043141852945239, rpo=19.0, rto=2.0, confidence=0.8)
 def test_robust_no_design_verdict_agrees_with_simulate(
     size, spread, change, rpo, rto, confidence
 ):
@@ -678,7 +681,9 @@ def test_robust_no_design_verdict_agrees_with_simulate(
     res = robust_cheapest(w, ask, confidence=confidence, samples=n, seed=2, catalog=cat)
     best = np.inf
     for row in range(len(build_space(cat, ask.retention))):
-        for interval in (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 16.0, 20.0, 23.0, 24.0):
+        # the catalog's schedules, the intervals a solved design may take (docs/decisions.md,
+        # section 32): a design met only at 16 h, between two schedules, is no plan to return
+        for interval in cat.schedules.backup:
             design = build_space(cat, ask.retention).design(row, interval)
             sim = simulate(w, design, samples=n, seed=2, requirements=ask, catalog=cat)
             if sim.p_meets >= confidence:
