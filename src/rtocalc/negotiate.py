@@ -837,7 +837,12 @@ class Negotiation(ResultModel):
         )
         return svg, table
 
-    def _handout(self, detail: bool) -> tuple[Document, list[tuple[str, list[Any]]], Any]:
+    def _handout(
+        self, detail: bool
+    ) -> tuple[Document, list[tuple[str, list[Any]]], Any, int, int | None]:
+        """The handout's document, its sections, the chart, where the chart goes (before
+        the options' descriptions) and where the technical appendix starts (None without
+        ``detail``), as positions in the sections rather than by their headings' words."""
         cur = self.currency
         options = self._shortlist()
         sections: list[tuple[str, list[Any]]] = [
@@ -856,6 +861,7 @@ class Negotiation(ResultModel):
         more = len(self.options) - len(options)
         if more:
             listed += (f"{more} further counter-offers are in the full report.",)
+        chart_at = len(sections)
         if listed:
             sections.append(("What each option is", [Items("", listed)]))
         if self.limits:
@@ -892,10 +898,11 @@ class Negotiation(ResultModel):
                 ],
             )
         )
+        appendix_at = len(sections) if detail else None
         if detail:
             sections += [("", [b]) for b in self._appendix()]
         doc = Document(f"Verdict: {_VERDICTS[self.verdict]}", currency=cur)
-        return doc, sections, chart
+        return doc, sections, chart, chart_at, appendix_at
 
     def handout(self, format: Literal["html", "markdown"] = "html", *, detail: bool = False) -> str:
         """The one-page handout for the meeting.
@@ -920,16 +927,17 @@ class Negotiation(ResultModel):
         """
         if format not in ("html", "markdown"):
             raise ValueError(f"handout: format {format!r} is not 'html' or 'markdown'")
-        doc, sections, chart = self._handout(detail)
+        doc, sections, chart, at, appendix_at = self._handout(detail)
         if chart is not None:
             svg, table = chart
-            at = next(i for i, (h, _) in enumerate(sections) if h == "What each option is")
             sections.insert(at, ("What recovery time costs", [svg if format == "html" else table]))
+            if appendix_at is not None:
+                appendix_at += 1
         if format == "html":
             pages = [
                 (h, [b for b in blocks]) for h, blocks in sections
             ]
-            page = to_page(doc, pages, title="rtocalc: " + doc.title)
+            page = to_page(doc, pages, title="rtocalc: " + doc.title, appendix_at=appendix_at)
             return page.replace(
                 "</body>",
                 '<div class="signatures"><div>Business owner: name, date, signature</div>'
