@@ -459,3 +459,18 @@ def test_options_show_the_one_off_purchases(zero):
     )
     assert "one-off" in str(zero)
     assert "| one-off purchases (in the monthly cost, amortised) |" in zero.handout("markdown")
+
+
+def test_the_technical_appendix_starts_a_printed_page(zero, over_budget):
+    # issue 17, item 3: the page marks the appendix by its position, not by matching the
+    # words "Technical appendix" in a heading (the appendix's sections have no heading, so
+    # the match never fired and the appendix never started a new page)
+    for n in (zero, over_budget):
+        html = n.handout(detail=True)
+        marked = re.findall(r'<section class="appendix">(.{0,200})', html)
+        assert len(marked) == 1
+        assert "Technical appendix" in marked[0]
+        before = html[: html.index('<section class="appendix">')]
+        assert "Technical appendix" not in before
+        assert "What recovery time costs" in before or n.options == ()
+        assert 'class="appendix"' not in n.handout()

@@ -14,6 +14,7 @@ from rtocalc import (
     BusinessImpact,
     Catalog,
     Negotiation,
+    Reason,
     Requirements,
     Retention,
     Scenario,
@@ -27,7 +28,7 @@ from rtocalc import (
 from rtocalc.cli import main
 from rtocalc.models import SCOPES
 from rtocalc.negotiate import _zero_downtime, possible_ask
-from rtocalc.optimize import cheapest_plan
+from rtocalc.optimize import OPEN_LIMIT, cheapest_plan
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import _at, _rto_candidates, _rto_relaxed, scopes_in
 from strategies import asks, small_catalogs, workloads
@@ -357,3 +358,102 @@ def test_break_even_equals_brute_force_tco_over_a_fine_rto_grid(name):
     grid = np.geomspace(zd.rto_floor, 168.0, 60)
     tcos = [p.tco_monthly for t in grid if (p := plan_at(float(t))) is not None]
     assert tcos and min(tcos) >= at_be.tco_monthly * (1 - 1e-12) - 1e-9
+
+
+def test_shortlist_reads_origins_not_wording(over_budget):
+    # issue 17, item 3: the handout keeps an option for where it comes from, whatever its
+    # name or gives-up words say (the shortlist used to match "budget buys" / "gives up")
+    base = over_budget.options[0].model_copy(update={"tier": "", "meets_ask": False})
+
+    def opt(number, origins, name="Counter-offer", gives_up=("RTO 4 h -> 8 h",)):
+        return base.model_copy(
+            update={"number": number, "origins": origins, "name": name, "gives_up": gives_up}
+        )
+
+    options = (
+        *(opt(i, ("relaxed_rto_rpo",)) for i in range(1, 5)),
+        # reworded: neither starts with "gives up" nor names "budget buys"
+        opt(5, ("relaxed_retention",), gives_up=("drops the yearly points",)),
+        opt(6, ("shortest_downtime",), name="Fastest recovery within the budget"),
+        # worded like the budget's best, but a plain RTO/RPO counter-offer
+        opt(7, ("relaxed_rto_rpo",), name="what the budget buys", gives_up=("gives up x",)),
+    )
+    n = over_budget.model_copy(update={"options": options})
+    assert [o.number for o in n._shortlist()] == [5, 6]
+
+
+def test_options_carry_their_origins(over_budget):
+    # each option says where it comes from, and its name says the same in words
+    words = {
+        "meets_ask": "meets the ask",
+        "shortest_downtime": "shortest downtime",
+        "least_work_lost": "least work lost",
+    }
+    assert over_budget.options
+    for o in over_budget.options:
+        assert o.origins and len(set(o.origins)) == len(o.origins)
+        for origin in o.origins:
+            if origin in words:
+                assert words[origin] in o.name
+            else:
+                assert o.name.startswith("Counter-offer")
+        if "meets_ask" in o.origins:
+            assert o.meets_ask and o.number == 1
+    kinds = {f"relaxed_{c.kind}" for c in over_budget.counter_offers}
+    assert kinds <= {x for o in over_budget.options for x in o.origins}
+
+
+def test_possible_ask_reads_limit_kind_and_scope(default):
+    # possible_ask opens the limits the reasons name by their fields, not by parsing
+    # the 'rto[site]' label
+    ask = default.requirements.model_copy(update={"rto": 4.0, "rpo": 1.0})
+    site = Reason(
+        constraint="rto[site]",
+        limit_kind="rto",
+        scope="site",
+        limit=4.0,
+        best=9.0,
+        shortfall=5.0,
+        message="RTO 4 h for a site loss cannot be met",
+    )
+    yes_no = Reason(
+        constraint="offsite",
+        limit_kind="offsite",
+        limit=None,
+        best=None,
+        shortfall=None,
+        message="the catalog has no off-site target or method",
+    )
+    open_ = possible_ask(ask, (site, yes_no))
+    assert open_.limit("rto", "site") == OPEN_LIMIT
+    for s in scopes_in(ask, "rto"):
+        if s != "site":
+            assert open_.limit("rto", s) == ask.limit("rto", s)
+    assert open_.rpo == ask.rpo and open_.mtd is None
+    # a reason from before the fields existed opens nothing
+    legacy = Reason(constraint="rto[site]", limit=4.0, best=9.0, shortfall=5.0, message="legacy")
+    assert possible_ask(ask, (legacy,)) is ask
+
+
+@pytest.mark.parametrize(
+    ("fields", "match"),
+    [
+        ({"constraint": "rto[site]", "limit_kind": "rpo", "scope": "site"}, "expected 'rpo"),
+        ({"constraint": "rto", "limit_kind": "rto"}, "a scope is required"),
+        ({"constraint": "offsite", "limit_kind": "offsite", "scope": "site"}, "scope"),
+        ({"constraint": "rto[site]", "scope": "site"}, "without limit_kind"),
+    ],
+)
+def test_reason_constraint_must_agree_with_its_fields(fields, match):
+    with pytest.raises(ValueError, match=match):
+        Reason(limit=None, best=None, shortfall=None, message="m", **fields)
+
+
+def test_reasons_from_the_search_have_fields(default):
+    # every reason optimize makes fills limit_kind (and scope for rto/rpo)
+    ask = default.requirements.model_copy(update={"rto": 1 / 60, "rpo": 1 / 60})
+    res = cheapest(default.workload, ask, impact=default.impact, catalog=default.catalog)
+    assert not res.feasible and res.reasons
+    for r in res.reasons:
+        assert r.limit_kind is not None
+        assert (r.scope is not None) == (r.limit_kind in ("rto", "rpo"))

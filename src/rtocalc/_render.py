@@ -602,12 +602,13 @@ def to_page(
     sections: Sequence[tuple[str, Sequence[Block | str]]],
     *,
     title: str,
+    appendix_at: int | None = None,
 ) -> str:
     """A self-contained HTML page: inline CSS, no external reference, print CSS for A4.
 
     ``sections`` are (heading, blocks); a block may be a string of markup built by the
-    caller (an inline SVG). A section whose heading starts with "Technical appendix"
-    starts a new printed page.
+    caller (an inline SVG). The section at index ``appendix_at`` (the first of a technical
+    appendix, if any) starts a new printed page.
     """
     parts = [
         "<!DOCTYPE html>",
@@ -616,8 +617,8 @@ def to_page(
         f"<style>{_PAGE_CSS}</style></head><body>",
         f"<h1>{html.escape(doc.title)}</h1>",
     ]
-    for heading, blocks in sections:
-        cls = ' class="appendix"' if heading.startswith("Technical appendix") else ""
+    for i, (heading, blocks) in enumerate(sections):
+        cls = ' class="appendix"' if i == appendix_at else ""
         inner = "".join(_page_block(b, doc.currency) for b in blocks)
         head = f"<h2>{html.escape(heading)}</h2>" if heading else ""
         parts.append(f"<section{cls}>{head}{inner}</section>")

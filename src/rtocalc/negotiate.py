@@ -301,6 +301,24 @@ class FailureOutcome(ResultModel):
 
 Tier = Literal["", "good", "better", "best"]
 
+#: where an option comes from: the cheapest design meeting the ask, a counter-offer by what
+#: it relaxes (as CounterOffer.kind), or the plan with the shortest downtime / least work
+#: lost the budget buys
+OptionOrigin = Literal[
+    "meets_ask",
+    "relaxed_rto_rpo",
+    "relaxed_retention",
+    "relaxed_offsite",
+    "relaxed_immutable",
+    "shortest_downtime",
+    "least_work_lost",
+]
+#: the counter-offers that relax something other than the RTO and RPO (kept in a handout)
+_RELAXED_ASKS: frozenset[OptionOrigin] = frozenset(
+    ("relaxed_retention", "relaxed_offsite", "relaxed_immutable")
+)
+_BUDGET_BUYS: frozenset[OptionOrigin] = frozenset(("shortest_downtime", "least_work_lost"))
+
 
 class Option(ResultModel):
     """An option for the meeting: a plan, its cost, and how it fares in each failure."""
@@ -325,6 +343,13 @@ class Option(ResultModel):
         description="Outlay by item, as Plan.cost_breakdown [currency/month]."
     )
     meets_ask: bool = Field(description="Whether the plan meets the whole ask.")
+    origins: tuple[OptionOrigin, ...] = Field(
+        description=(
+            "Where the option comes from, as fields to read (name says it in words): "
+            "'meets_ask', 'relaxed_<kind>' of a counter-offer, 'shortest_downtime' or "
+            "'least_work_lost'; two when one plan is both."
+        )
+    )
     gives_up: tuple[str, ...] = Field(description="What the business gives up, in words.")
     design: str = Field(description="The design, in plain words.")
     outcomes: tuple[FailureOutcome, ...] = Field(description="One per kind of failure.")
@@ -685,8 +710,8 @@ class Negotiation(ResultModel):
             for o in self.options
             if o.tier
             or o.meets_ask
-            or "budget buys" in o.name
-            or (o.gives_up[:1] and o.gives_up[0].startswith("gives up"))  # retention, copies
+            or not _BUDGET_BUYS.isdisjoint(o.origins)
+            or not _RELAXED_ASKS.isdisjoint(o.origins)
         ]
         return tuple(keep[:6]) or self.options[:5]
 
@@ -812,7 +837,12 @@ class Negotiation(ResultModel):
         )
         return svg, table
 
-    def _handout(self, detail: bool) -> tuple[Document, list[tuple[str, list[Any]]], Any]:
+    def _handout(
+        self, detail: bool
+    ) -> tuple[Document, list[tuple[str, list[Any]]], Any, int, int | None]:
+        """The handout's document, its sections, the chart, where the chart goes (before
+        the options' descriptions) and where the technical appendix starts (None without
+        ``detail``), as positions in the sections rather than by their headings' words."""
         cur = self.currency
         options = self._shortlist()
         sections: list[tuple[str, list[Any]]] = [
@@ -831,6 +861,7 @@ class Negotiation(ResultModel):
         more = len(self.options) - len(options)
         if more:
             listed += (f"{more} further counter-offers are in the full report.",)
+        chart_at = len(sections)
         if listed:
             sections.append(("What each option is", [Items("", listed)]))
         if self.limits:
@@ -867,10 +898,11 @@ class Negotiation(ResultModel):
                 ],
             )
         )
+        appendix_at = len(sections) if detail else None
         if detail:
             sections += [("", [b]) for b in self._appendix()]
         doc = Document(f"Verdict: {_VERDICTS[self.verdict]}", currency=cur)
-        return doc, sections, chart
+        return doc, sections, chart, chart_at, appendix_at
 
     def handout(self, format: Literal["html", "markdown"] = "html", *, detail: bool = False) -> str:
         """The one-page handout for the meeting.
@@ -895,16 +927,17 @@ class Negotiation(ResultModel):
         """
         if format not in ("html", "markdown"):
             raise ValueError(f"handout: format {format!r} is not 'html' or 'markdown'")
-        doc, sections, chart = self._handout(detail)
+        doc, sections, chart, at, appendix_at = self._handout(detail)
         if chart is not None:
             svg, table = chart
-            at = next(i for i, (h, _) in enumerate(sections) if h == "What each option is")
             sections.insert(at, ("What recovery time costs", [svg if format == "html" else table]))
+            if appendix_at is not None:
+                appendix_at += 1
         if format == "html":
             pages = [
                 (h, [b for b in blocks]) for h, blocks in sections
             ]
-            page = to_page(doc, pages, title="rtocalc: " + doc.title)
+            page = to_page(doc, pages, title="rtocalc: " + doc.title, appendix_at=appendix_at)
             return page.replace(
                 "</body>",
                 '<div class="signatures"><div>Business owner: name, date, signature</div>'
@@ -1046,9 +1079,13 @@ def _now() -> str:
 
 def _why(reason: Reason) -> str:
     """A binding limit in plain words, from its fields (the message is technical)."""
-    metric, _, scope = reason.constraint.partition("[")
-    scope = scope.rstrip("]")
-    if metric in ("rto", "rpo") and reason.limit is not None and reason.best is not None:
+    metric, scope = reason.limit_kind, reason.scope
+    if (
+        metric in ("rto", "rpo")
+        and scope is not None
+        and reason.limit is not None
+        and reason.best is not None
+    ):
         what = "be down" if metric == "rto" else "lose work"
         best = (
             "no design recovers at all"
@@ -1153,27 +1190,34 @@ def _options(
     Built from the plans' fields only (outcomes, clock, cost breakdown), so what the
     model adds to them shows up here.
     """
-    entries: list[tuple[str, Plan, tuple[str, ...]]] = []
+    entries: list[tuple[str, tuple[OptionOrigin, ...], Plan, tuple[str, ...]]] = []
     if plan is not None:
-        entries.append(("The cheapest design that meets the ask", plan, ()))
+        entries.append(("The cheapest design that meets the ask", ("meets_ask",), plan, ()))
     for o in offers:
         words = _gives_up_plain(ask, o.plan) if o.kind == "rto_rpo" else o.gives_up
-        entries.append(("Counter-offer", o.plan, words))
-    for extra, name in (
-        (best_rto, "the shortest downtime the budget buys"),
-        (best_rpo, "the least work lost the budget buys"),
-    ):
+        entries.append(("Counter-offer", (_RELAXED[o.kind],), o.plan, words))
+    extras: tuple[tuple[CounterOffer | None, OptionOrigin, str], ...] = (
+        (best_rto, "shortest_downtime", "the shortest downtime the budget buys"),
+        (best_rpo, "least_work_lost", "the least work lost the budget buys"),
+    )
+    for extra, origin, name in extras:
         if extra is None:
             continue
-        same = [j for j, e in enumerate(entries) if e[1].design == extra.plan.design]
+        same = [j for j, e in enumerate(entries) if e[2].design == extra.plan.design]
         if same:
             j = same[0]
-            entries[j] = (f"{entries[j][0]}, {name}", entries[j][1], entries[j][2])
+            first, origins, p, words = entries[j]
+            entries[j] = (f"{first}, {name}", (*origins, origin), p, words)
         else:
             entries.append(
-                (name[0].upper() + name[1:], extra.plan, _gives_up_plain(ask, extra.plan))
+                (
+                    name[0].upper() + name[1:],
+                    (origin,),
+                    extra.plan,
+                    _gives_up_plain(ask, extra.plan),
+                )
             )
-    tiers = _tiers([p.monthly_cost for _, p, _ in entries], ask.budget)
+    tiers = _tiers([p.monthly_cost for _, _, p, _ in entries], ask.budget)
     return tuple(
         Option(
             number=i,
@@ -1183,13 +1227,25 @@ def _options(
             one_off_cost=p.one_time_cost,
             cost_breakdown=p.cost_breakdown,
             meets_ask=bool(p.meets_requirements),
+            origins=origins,
             gives_up=words,
             design=plain_design(p.design, labels),
             outcomes=_outcomes(ask, p, kinds),
             plan=p,
         )
-        for i, ((name, p, words), tier) in enumerate(zip(entries, tiers, strict=True), 1)
+        for i, ((name, origins, p, words), tier) in enumerate(
+            zip(entries, tiers, strict=True), 1
+        )
     )
+
+
+#: a counter-offer's origin by what it relaxes (CounterOffer.kind)
+_RELAXED: dict[str, OptionOrigin] = {
+    "rto_rpo": "relaxed_rto_rpo",
+    "retention": "relaxed_retention",
+    "offsite": "relaxed_offsite",
+    "immutable": "relaxed_immutable",
+}
 
 
 def _labels(catalog: Catalog) -> dict[str, str]:
@@ -1532,7 +1588,7 @@ def possible_ask(ask: Requirements, reasons: tuple[Reason, ...]) -> Requirements
     designs.)"""
     update: dict[str, Any] = {}
     for metric in ("rpo", "rto"):
-        impossible = {r.constraint[4:-1] for r in reasons if r.constraint.startswith(f"{metric}[")}
+        impossible = {r.scope for r in reasons if r.limit_kind == metric}
         if impossible:
             update[metric] = {
                 x: (OPEN_LIMIT if x in impossible else ask.limit(metric, x))

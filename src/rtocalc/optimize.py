@@ -307,6 +307,7 @@ def _robust(
         reasons += (
             Reason(
                 constraint="confidence",
+                limit_kind="confidence",
                 limit=None,
                 best=None,
                 shortfall=None,
@@ -759,6 +760,8 @@ def explain(
             reasons.append(
                 Reason(
                     constraint=f"rto[{scen.scope}]",
+                    limit_kind="rto",
+                    scope=scen.scope,
                     limit=rto_lim,
                     best=best,
                     shortfall=best - rto_lim,
@@ -771,6 +774,8 @@ def explain(
                 reasons.append(
                     Reason(
                         constraint=f"rpo[{scen.scope}]",
+                        limit_kind="rpo",
+                        scope=scen.scope,
                         limit=rpo_lim,
                         best=best,
                         shortfall=best - rpo_lim,
@@ -785,6 +790,7 @@ def explain(
         reasons.append(
             Reason(
                 constraint="offsite",
+                limit_kind="offsite",
                 limit=None,
                 best=None,
                 shortfall=None,
@@ -795,6 +801,7 @@ def explain(
         reasons.append(
             Reason(
                 constraint="immutable",
+                limit_kind="immutable",
                 limit=None,
                 best=None,
                 shortfall=None,
@@ -894,6 +901,7 @@ def _closest(
     plan = make_plan(ev, row, workload, requirements, impact, catalog)
     return Reason(
         constraint="combination",
+        limit_kind="combination",
         limit=None,
         best=None,
         shortfall=None,

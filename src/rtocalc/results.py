@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._render import Column, Document, Items, Lines, Rendered, Table, describe_design
-from .models import Design, Requirements
+from .models import Design, Requirements, Scope
 from .units import format_duration, format_size
 
 __all__ = ["Plan", "Reason", "Result", "ScenarioOutcome"]
@@ -277,6 +277,11 @@ class Plan(ResultModel):
         return Document("", self._blocks(), self.currency)
 
 
+#: what binds in a :class:`Reason`: an RTO or RPO limit of one scope, a yes/no ask, no
+#: single design meeting every limit at once, or the confidence of a robust search
+ReasonKind = Literal["rto", "rpo", "offsite", "immutable", "combination", "confidence"]
+
+
 class Reason(ResultModel):
     """Why an ask cannot be met: which constraint binds, and by how much."""
 
@@ -285,6 +290,37 @@ class Reason(ResultModel):
     best: float | None = Field(description="The best any design in the space achieves [h].")
     shortfall: float | None = Field(description="best - limit [h] (None for yes/no asks).")
     message: str = Field(description="The reason in words, with its numbers.")
+    limit_kind: ReasonKind | None = Field(
+        None,
+        description=(
+            "Which part of the ask binds, as a field to read (constraint is the same in a "
+            "label); None only for reasons made before the field existed."
+        ),
+    )
+    scope: Scope | None = Field(
+        None, description="The failure scope of an 'rto' or 'rpo' limit (None otherwise)."
+    )
+
+    @model_validator(mode="after")
+    def _constraint_agrees(self) -> Reason:
+        """The label ``constraint`` says what ``limit_kind`` and ``scope`` say."""
+        if self.limit_kind is None:
+            if self.scope is not None:
+                raise ValueError(f"scope: {self.scope!r} given without limit_kind")
+            return self
+        scoped = self.limit_kind in ("rto", "rpo")
+        if scoped != (self.scope is not None):
+            raise ValueError(
+                f"scope: {self.scope!r} with limit_kind {self.limit_kind!r}; a scope is "
+                "required for 'rto' and 'rpo' and accepted for no other kind"
+            )
+        label = f"{self.limit_kind}[{self.scope}]" if scoped else self.limit_kind
+        if self.constraint != label:
+            raise ValueError(
+                f"constraint: {self.constraint!r} disagrees with limit_kind and scope; "
+                f"expected {label!r}"
+            )
+        return self
 
     def _document_(self) -> Document:
         columns = (
