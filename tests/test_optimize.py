@@ -229,6 +229,55 @@ def test_optimiser_equals_brute_force(catalog, workload, ask):
         assert res.reasons and all(r.message for r in res.reasons)
 
 
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    catalog=small_catalogs(offsite_methods=1, links=1, standby=1, protection=1),
+    workload=workloads(),
+    ask=asks(),
+    ransomware=st.floats(24.0, 240.0),
+    room=st.none() | st.fixed_dictionaries(
+        {"containment": st.floats(0.0, 72.0), "provisioning_time": st.floats(0.0, 24.0)}
+    ),
+)
+def test_optimiser_equals_brute_force_after_ransomware(catalog, workload, ask, ransomware, room):
+    """As test_optimiser_equals_brute_force, with the ransomware clock in play: the ask's
+    limit after ransomware within reach of its containment (days), with or without an
+    isolated recovery environment (which shortens containment and provisioning)."""
+    if room is not None:
+        entry = {**room, "price_per_month": 50.0, "source": "test", "date": "2026-12-05"}
+        catalog = catalog.override({"isolated_recovery": {"room": entry}})
+    limits = {sc: ask.rto for sc in SCOPES if sc != "ransomware"}
+    ask = ask.model_copy(
+        update={
+            "rto": {**limits, "ransomware": ransomware},
+            "isolated_recovery": None if room is None else "room",
+        }
+    )
+    impact = BusinessImpact()
+    res = cheapest(workload, ask, impact=impact, catalog=catalog)
+    space = build_space(catalog, ask.retention)
+    designs = list(_designs(catalog, ask.retention.gfs, False))
+    assert len(designs) == len(space)
+    best = math.inf
+    for d in designs:
+        for interval in GRID:
+            plan = evaluate(
+                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
+            )
+            if plan.meets_requirements:
+                best = min(best, plan.monthly_cost)
+    if math.isfinite(best):
+        assert res.feasible and res.plan is not None
+        assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
+    if res.feasible:
+        assert res.plan is not None and res.plan.meets_requirements
+        again = evaluate(workload, res.plan.design, ask, impact=impact, catalog=catalog)
+        assert again.meets_requirements
+        assert again.monthly_cost == pytest.approx(res.plan.monthly_cost, rel=1e-9)
+    else:
+        assert res.reasons and all(r.message for r in res.reasons)
+
+
 @SLOW
 @given(catalog=small_catalogs(), workload=workloads(), ask=asks())
 def test_chosen_design_is_cheapest_feasible_row(catalog, workload, ask):

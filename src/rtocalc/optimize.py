@@ -656,6 +656,8 @@ _CLOCK_WORDS = {
     "detection": "detection {}",
     "decision": "a person declares the disaster: {}",
     "health_check": "health checks decide automatically: {}",
+    "containment": "containment and forensics before any restore: {}",
+    "scan": "scanning the restore point for the attacker's foothold: {}",
     "failover": "failover {}",
     "provisioning": "provisioning {}",
     "retrieval": "retrieval delay {}",
