@@ -525,7 +525,7 @@ def _design(d: Design) -> dict[str, Any]:
 
 
 def _scenario(s: Scenario) -> dict[str, Any]:
-    return {
+    out = {
         "name": s.name,
         "scope": s.scope,
         "rate": s.rate,
@@ -541,3 +541,4 @@ def _scenario(s: Scenario) -> dict[str, Any]:
         "dwell": _duration(s.dwell) if s.dwell else None,
         "scan_rate": s.scan_rate,
     }
+    return {k: v for k, v in out.items() if v is not None}
