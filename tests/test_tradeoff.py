@@ -292,18 +292,23 @@ def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default
     recover a site in 5.5 h (15 min to notice, 1 h to declare, 4 h to provision servers,
     15 min to break the mirror). With issue 13's complete prices (circuit, licences,
     requests, the tape library) the pilot-light step of 1.75 h costs $2,621.24/mo and
-    cost_at(12) is the replicated-snapshot step of 5.5 h, $1,995.42/mo."""
+    cost_at(12) is the replicated-snapshot step of 5.5 h, $1,995.42/mo. Issue 13 item 5:
+    the example's ask restores into the cloud clean room after ransomware (without one,
+    survey-derived containment of 5 d alone breaks its 3 d), whose share every design
+    pays: $50/mo + $2,000 setup / 60 months = $83.33/mo on each step."""
+    room = 50.0 + 2000.0 / 60.0  # catalog [isolated_recovery.cloud_clean_room], 5 years
     w, ask, imp, cat = default.workload, default.requirements, default.impact, default.catalog
     curve = cost_curve(w, ask, impact=imp, catalog=cat, scopes=["hardware", "site"])
     held = {s: ask.limit("rto", s) for s in ("logical", "ransomware")}
     exact = _cheapest_plan(w, _at(ask, "rto", held, ["hardware", "site"], 12.0), imp, cat)
     assert exact is not None
     assert curve.cost_at(12.0) == pytest.approx(exact.monthly_cost, rel=1e-12)
-    assert exact.monthly_cost == pytest.approx(1995.42, abs=0.01)
+    assert exact.monthly_cost == pytest.approx(1995.42 + room, abs=0.01)
     assert exact.design.protection == "snapshot_replicated"
-    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(1995.42, abs=0.01))
+    step = next(s for s in curve.steps if s.monthly_cost == pytest.approx(1995.42 + room, abs=0.01))
     assert step.target == pytest.approx(5.5, abs=0.01)
-    pilot = next(s for s in curve.steps if s.monthly_cost == pytest.approx(2621.24, abs=0.01))
+    pilot_cost = pytest.approx(2621.24 + room, abs=0.01)
+    pilot = next(s for s in curve.steps if s.monthly_cost == pilot_cost)
     assert pilot.target == pytest.approx(1.75, abs=0.01)  # the pilot-light step is kept
     restores = [s for s in curve.steps if s.plan.design.strategy == "restore"]
     assert min(s.target for s in restores if s.plan.design.protection is None) > 12.0
