@@ -186,6 +186,36 @@ def test_a_design_needs_a_surviving_point_older_than_the_intrusion():
     assert o.path == "protection" and math.isfinite(o.rto)
 
 
+def test_the_reason_names_the_clean_point_a_short_retention_misses():
+    """The catalog has immutable copies, so when 7 days of points cannot reach past a
+    10-day dwell found after 1 h (241 h = 1.43 w), the reason says that, not only that
+    immutable copies are needed (it once said only the latter, which misled)."""
+    from rtocalc import cheapest
+
+    short = Requirements(rpo="1 d", rto={"ransomware": "1 w"}, retention="7 daily")
+    res = cheapest(Workload(data_size="1 TB"), short)
+    assert not res.feasible
+    (why,) = (r for r in res.reasons if r.constraint == "rto[ransomware]")
+    assert "only immutable copies help" in why.message
+    assert "a restore point from before the intrusion, 1.43 w back" in why.message
+    longer = Requirements(rpo="1 d", rto={"ransomware": "1 w"}, retention="14 daily")
+    assert cheapest(Workload(data_size="1 TB"), longer).feasible
+    # without a dwell, the newest point is clean: the reason does not mention the intrusion
+    no_dwell = [
+        x.model_copy(update={"dwell": 0.0, "scan_rate": None}) if x.scope == "ransomware" else x
+        for x in BusinessImpact().scenarios
+    ]
+    # and no copy is immutable: no target, no protection mechanism
+    mutable = Catalog.default().override(
+        {"targets": {k: {"immutable": False} for k in Catalog.default().targets}}
+    )
+    mutable = Catalog.from_dict({**mutable.model_dump(), "protection": {}})
+    impact = BusinessImpact(scenarios=no_dwell)
+    res = cheapest(Workload(data_size="1 TB"), short, impact=impact, catalog=mutable)
+    (why,) = (r for r in res.reasons if r.constraint == "rto[ransomware]")
+    assert why.message.endswith("only immutable copies help)")
+
+
 # --- properties -------------------------------------------------------------------------------
 
 
