@@ -230,7 +230,7 @@ def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
 @given(
     small_catalogs(),
     st.lists(workloads(), min_size=2, max_size=3),
-    asks(),
+    asks(ransomware_in_reach=True),
     st.floats(1.0, 5000.0),
     st.floats(1.0, 5000.0),
     st.floats(0.0, 1.0),
