@@ -300,7 +300,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     the ask's 2 d out of reach without an isolated recovery environment; restoring into
     the cloud clean room, the same design meets it at both ends, which pay the room's
     83.33/month alike, and the longer outage after ransomware raises the expected loss:
-    TCO 1,528.58 against 5,611.82.)"""
+    TCO 1,528.58; offered only at the ends, 3,352.50.)"""
     # issue 13 adds costs that do not depend on the interval: the licence (250/12 = 20.833)
     # and the copy's PUT requests (155 GB/day of 5 TB x 3 %... by hand: 5,000 x 0.03 x
     # 30.417 d x 1e9 / 524,288 B / 1000 x 0.01 USD = 87.02) on both ends alike, so the
@@ -358,9 +358,15 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
         )
         for c in [_candidates(system.workload, ask, impact, catalog, "tco")]
     ]
-    # ends only: 3,200.42 (5,459.73 while short ends were the 5 min backup windows: a
-    # design whose 15 min end now fits the budget takes over)
-    assert ends[0].objective == pytest.approx(3200.42, abs=0.01)  # FIXME-MERGE: re-derive
+    # ends only: 3,200.42 before issue 13 item 5 (5,459.73 while short ends were the 5 min
+    # backup windows), the same design as then (synthetic fulls on the hardened disk every
+    # 12 h, the S3-IA copy over 500 Mbit/s), now with the room's 83.333/month and a longer
+    # ransomware outage: 1 h detection + the room's 1 d containment + 4 h provisioning +
+    # the clean-point scan of 5,000 GB at 500 GB/h (10 h) + 10 min instant recovery =
+    # 39.17 h, where it was 1 d detection + 4 h + 10 min = 28.17 h: 11 h more at 0.15 a
+    # year x 500/h = 825/year = 68.75/month. By hand 3,200.42 + 83.33 + 68.75 = 3,352.50
+    assert ends[0].objective == pytest.approx(3200.42 + ROOM + 0.15 * 500.0 * 11.0 / 12.0, abs=0.01)
+    assert ends[0].objective == pytest.approx(3352.50, abs=0.01)
     again = evaluate(system.workload, d, ask, impact=impact, catalog=catalog)
     assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
 
