@@ -188,8 +188,9 @@ def test_a_design_needs_a_surviving_point_older_than_the_intrusion():
 
 def test_the_reason_names_the_clean_point_a_short_retention_misses():
     """The catalog has immutable copies, so when 7 days of points cannot reach past a
-    10-day dwell found after 1 h (241 h = 1.43 w), the reason says that, not only that
-    immutable copies are needed (it once said only the latter, which misled)."""
+    10-day dwell found after 1 h (241 h, written to 3 digits as people write it: 10 d, not
+    1.43 w), the reason says that, not only that immutable copies are needed (it once said
+    only the latter, which misled)."""
     from rtocalc import cheapest
 
     short = Requirements(rpo="1 d", rto={"ransomware": "1 w"}, retention="7 daily")
@@ -197,7 +198,7 @@ def test_the_reason_names_the_clean_point_a_short_retention_misses():
     assert not res.feasible
     (why,) = (r for r in res.reasons if r.constraint == "rto[ransomware]")
     assert "only immutable copies help" in why.message
-    assert "a restore point from before the intrusion, 1.43 w back" in why.message
+    assert "a restore point from before the intrusion, 10 d back" in why.message
     longer = Requirements(rpo="1 d", rto={"ransomware": "1 w"}, retention="14 daily")
     assert cheapest(Workload(data_size="1 TB"), longer).feasible
     # without a dwell, the newest point is clean: the reason does not mention the intrusion
@@ -241,12 +242,15 @@ def _immutable(catalog: Catalog) -> Catalog:
 
 def _designs(catalog: Catalog):
     """Every chain on every primary target with every strategy (with the catalog's first
-    link and a strategy's first replication mode)."""
+    link and a strategy's first replication mode); a recovery into the cloud only from a
+    target there, the design's one copy."""
     prim = [k for k, t in catalog.targets.items() if "primary" in t.roles]
     link = next(iter(catalog.links))
     for tgt in prim:
         for scheme in catalog.targets[tgt].schemes:
             for key, strat in catalog.strategies.items():
+                if strat.recovers_in_cloud and catalog.targets[tgt].location != "cloud":
+                    continue
                 rep = strat.replication_modes[0] if strat.replica else "none"
                 yield Design(
                     interval=8.0,
