@@ -236,7 +236,9 @@ def test_bad_arguments(default):
 @given(
     catalog=small_catalogs(),
     workload=workloads(),
-    ask=asks(),
+    # the scopes kept at the ask include ransomware, whose flat limit of at most 4 d its
+    # containment never meets (issue 13 item 5): every step was an infeasible search
+    ask=asks(ransomware_in_reach=True),
     scopes=st.sampled_from([["hardware", "site"], ["site"], ["logical", "region"]]),
     costs=st.sampled_from([(0.0, 0.0), (5000.0, 2000.0)]),
     extra=st.lists(st.floats(0.0, 200.0), max_size=3),
