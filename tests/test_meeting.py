@@ -206,7 +206,13 @@ def test_agree_errors_exit_2(tmp_path, capsys):
 def test_the_shipped_meeting_is_valid_and_its_tier_holds(capsys):
     rec = load_meeting(EXAMPLE / "meeting.toml")
     assert len(rec.rounds) == 3 and rec.agreement is not None
-    assert (EXAMPLE / "meeting.toml").read_text(encoding="utf-8") == rec.to_toml()
+    text = (EXAMPLE / "meeting.toml").read_text(encoding="utf-8")
+    assert text == rec.to_toml()
+    # durations as people write them: the 10-day dwell, the 4-week worst containment
+    assert text.count('dwell = "10 d"') == 3 and "1.42857 w" not in text
+    assert 'containment_worst = "4 w"' in text
+    # the settling round asks a week: ransomware's containment alone takes 5 d
+    assert rec.rounds[-1].verdict == "fits_budget" and rec.rounds[-1].ask.rto == 168.0
     assert main(
         ["check", str(EXAMPLE / "policy.toml"), str(EXAMPLE / "inventory.toml"), "--no-fixes"]
     ) == 1
