@@ -148,7 +148,7 @@ def unit_junk() -> st.SearchStrategy[str]:
 
 # --- models / catalogs ---
 
-from rtocalc import Catalog, Requirements, Workload  # noqa: E402
+from rtocalc import BusinessImpact, Catalog, Requirements, Workload  # noqa: E402
 from rtocalc.models import PLACEMENTS  # noqa: E402
 
 _SOURCE = {"source": "test fixture", "date": "2026-11-27"}
@@ -357,9 +357,15 @@ def workloads(draw: st.DrawFn, kinds: tuple[str, ...] = ("server",)) -> Workload
 
 
 @st.composite
-def asks(draw: st.DrawFn) -> Requirements:
-    """Business asks: RPO from minutes to a day, RTO from minutes to days."""
-    return Requirements(
+def asks(draw: st.DrawFn, ransomware_in_reach: bool = False) -> Requirements:
+    """Business asks: RPO from minutes to a day, RTO from minutes to days.
+
+    The RTO is one duration for every scope, which the shipped ransomware scenario never
+    meets (its containment, 5 d typical and 28 d worst, precedes every recovery: issue 13
+    item 5). With ``ransomware_in_reach`` the ransomware scope's limit is that duration
+    plus the shipped scenario's containment for the ask's incident, the others keep it.
+    """
+    ask = Requirements(
         rpo=draw(st.floats(0.05, 30.0)),
         rto=draw(st.floats(0.05, 96.0)),
         retention={
@@ -373,6 +379,13 @@ def asks(draw: st.DrawFn) -> Requirements:
         immutable=draw(st.booleans()),
         incident=draw(st.sampled_from(["typical", "worst"])),
     )
+    if not ransomware_in_reach:
+        return ask
+    (x,) = (x for x in BusinessImpact().scenarios if x.scope == "ransomware")
+    rto = float(ask.rto)  # type: ignore[arg-type]
+    reach = rto + x.containment_for(worst=ask.incident == "worst")
+    limits = {sc: reach if sc == "ransomware" else rto for sc in SCOPES}
+    return ask.model_copy(update={"rto": Requirements(rpo=ask.rpo, rto=limits).rto})
 
 
 # --- models json ---

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "physics",
         "cost",
         "protection",
+        "ransomware",
         "retention",
         "models",
         "_distributions",

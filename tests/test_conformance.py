@@ -13,11 +13,11 @@ import pytest
 from numpydoc.docscrape import FunctionDoc
 
 import rtocalc
-from rtocalc import cost, physics, protection, retention
+from rtocalc import cost, physics, protection, ransomware, retention
 
 #: the modules of formulas: pure, vectorised functions, each with its equation (Notes),
 #: its source (References), units and an example
-FORMULA_MODULES = (physics, cost, protection, retention)
+FORMULA_MODULES = (physics, cost, protection, ransomware, retention)
 
 
 def _public_module_names() -> list[str]:

@@ -41,8 +41,10 @@ def zero() -> Negotiation:
 
 @pytest.fixture(scope="module")
 def over_budget() -> Negotiation:
-    sc = load_scenario()  # the cheapest design costs $836/mo, counter-offers fit $800
-    ask = sc.requirements.model_copy(update={"budget": 800.0})
+    # the cheapest design costs $920/mo with the cloud clean room's $83.33/mo share that the
+    # default example names (issue 13 item 5; it was $836/mo), counter-offers fit $880
+    sc = load_scenario()
+    ask = sc.requirements.model_copy(update={"budget": 880.0})
     return negotiate(sc.workload, ask, impact=sc.impact, catalog=sc.catalog)
 
 
@@ -120,7 +122,7 @@ def test_options_come_from_the_plans_fields(zero, over_budget):
     # over budget: option 1 is the cheapest design that meets the ask, the others fit
     first, *rest = over_budget.options
     assert first.meets_ask and first.plan == over_budget.plan
-    assert rest and all(o.monthly_cost <= 800 + 1e-9 for o in rest)
+    assert rest and all(o.monthly_cost <= 880 + 1e-9 for o in rest)
     assert all(f.meets for f in first.outcomes)
 
 

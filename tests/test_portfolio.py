@@ -244,7 +244,7 @@ def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
 @given(
     small_catalogs(),
     st.lists(workloads(), min_size=2, max_size=3),
-    asks(),
+    asks(ransomware_in_reach=True),
     st.floats(1.0, 5000.0),
     st.floats(1.0, 5000.0),
     st.floats(0.0, 1.0),
@@ -298,14 +298,21 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     to both ends, and the restore charges to the expected loss: budget 514.90, TCO 1,376.50
     against 5,459.73, on a catalog whose systems share one WAN circuit.) (The issue's
     figures, 392.64 and TCO 1,318.7 against 5,402.53, were those of a reverse chain on the
-    hardened disk, which its vendor does not support, before the outage clock.)"""
+    hardened disk, which its vendor does not support, before the outage clock.) (Issue 13
+    item 5: ransomware's survey-derived containment, 5 d before restores may start, puts
+    the ask's 2 d out of reach without an isolated recovery environment; restoring into
+    the cloud clean room, the same design meets it at both ends, which pay the room's
+    83.33/month alike, and the longer outage after ransomware raises the expected loss:
+    TCO 1,528.58; offered only at the ends, 3,352.50.)"""
     # issue 13 adds costs that do not depend on the interval: the licence (250/12 = 20.833)
     # and the copy's PUT requests (155 GB/day of 5 TB x 3 %... by hand: 5,000 x 0.03 x
     # 30.417 d x 1e9 / 524,288 B / 1000 x 0.01 USD = 87.02) on both ends alike, so the
     # budget moves with them and the interior point stays where it was
     EXTRA = 250.0 / 12.0 + 5000.0 * 0.03 * 730.0 / 24.0 * 1e9 / (512 * 1024) / 1000.0 * 0.01
-    BUDGET = 407.04 + EXTRA
-    ask = Requirements(rpo="1 d", rto="2 d")
+    # the clean room's share: 50/month and 2,000 of setup over 60 months, at both ends
+    ROOM = 50.0 + 2000.0 / 60.0
+    BUDGET = 407.04 + EXTRA + ROOM
+    ask = Requirements(rpo="1 d", rto="2 d", isolated_recovery="cloud_clean_room")
     impact = BusinessImpact(downtime_cost="$500/h", data_loss_cost="$2,000/h")
     system = PortfolioSystem(name="big", workload=Workload(data_size="5 TB"), requirements=ask)
     # the figures below are those of the restore strategy: without issue 12's recovery
@@ -336,7 +343,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     # budget meets it at the same interior interval (2.93 h) with the same TCO; only the
     # short end's outlay (407.308 instead of 407.325) and the ends-only optimum move
     assert (hi.monthly_cost, lo.monthly_cost) == pytest.approx(
-        (404.933 + EXTRA, 407.308 + EXTRA), abs=1e-3
+        (404.933 + EXTRA + ROOM, 407.308 + EXTRA + ROOM), abs=1e-3
     )
     w = (lo.monthly_cost - BUDGET) / (lo.monthly_cost - hi.monthly_cost)
     assert d.interval == pytest.approx(0.25 + w * (24.0 - 0.25), rel=1e-6)
@@ -345,7 +352,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     assert plan.total_tco == pytest.approx(
         lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
     )
-    assert plan.total_tco == pytest.approx(1376.50, abs=0.01)
+    assert plan.total_tco == pytest.approx(1528.58, abs=0.01)
     ends = [
         _solve(
             [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]])],
@@ -354,9 +361,15 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
         )
         for c in [_candidates(system.workload, ask, impact, catalog, "tco")]
     ]
-    # ends only: 3,200.42 (5,459.73 while short ends were the 5 min backup windows: a
-    # design whose 15 min end now fits the budget takes over)
-    assert ends[0].objective == pytest.approx(3200.42, abs=0.01)
+    # ends only: 3,200.42 before issue 13 item 5 (5,459.73 while short ends were the 5 min
+    # backup windows), the same design as then (synthetic fulls on the hardened disk every
+    # 12 h, the S3-IA copy over 500 Mbit/s), now with the room's 83.333/month and a longer
+    # ransomware outage: 1 h detection + the room's 1 d containment + 4 h provisioning +
+    # the clean-point scan of 5,000 GB at 500 GB/h (10 h) + 10 min instant recovery =
+    # 39.17 h, where it was 1 d detection + 4 h + 10 min = 28.17 h: 11 h more at 0.15 a
+    # year x 500/h = 825/year = 68.75/month. By hand 3,200.42 + 83.33 + 68.75 = 3,352.50
+    assert ends[0].objective == pytest.approx(3200.42 + ROOM + 0.15 * 500.0 * 11.0 / 12.0, abs=0.01)
+    assert ends[0].objective == pytest.approx(3352.50, abs=0.01)
     again = evaluate(system.workload, d, ask, impact=impact, catalog=catalog)
     assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
 

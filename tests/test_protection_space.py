@@ -212,14 +212,22 @@ def test_an_automatic_mechanism_counts_in_the_shortest_lead():
     """Regression (random hypothesis profile, test_optimiser_equals_brute_force): the
     search stopped before it started (``detection_binds``) for an RTO below ransomware's
     1 d of detection, although an automatic protection mechanism starts with its health
-    checks, as the kernel's protection path does, and a design met the ask."""
+    checks, as the kernel's protection path does, and a design met the ask. Since issue 13
+    item 5, ransomware is detected in 1 h and its containment (5 d, survey-derived)
+    follows every lead, an automatic one included: the ask's limit lies between the
+    automatic lead (1 min + containment) and the manual one (1 h + containment)."""
     from rtocalc import BusinessImpact, Catalog, Requirements
     from rtocalc.space import detection_binds
 
-    ask = Requirements(rpo="1 d", rto="12 h")
+    (x,) = (x for x in BusinessImpact().scenarios if x.scope == "ransomware")
+    assert (x.detection, x.decision, x.containment) == (1.0, 0.0, 120.0)
+    ask = Requirements(rpo="1 d", rto={"ransomware": x.containment + 0.5})
     plain = Catalog.default()
     auto = plain.override(
         {"protection": {"snapshot_immutable": {"automatic": True, "health_check": "1 min"}}}
     )
-    assert detection_binds(ask, BusinessImpact(), plain)  # 1 d to detect ransomware
+    assert detection_binds(ask, BusinessImpact(), plain)  # 1 h to detect, then contain
     assert not detection_binds(ask, BusinessImpact(), auto)
+    # containment still precedes the automatic mechanism: half an hour less binds again
+    tighter = Requirements(rpo="1 d", rto={"ransomware": x.containment - 0.5})
+    assert detection_binds(tighter, BusinessImpact(), auto)

@@ -86,7 +86,7 @@ def test_limits_per_row_equal_each_rows_own_evaluation(default, limits, seed):
 @SLOW
 @given(
     workload=workloads(),
-    ask=asks(),
+    ask=asks(ransomware_in_reach=True),
     factors=st.lists(st.sampled_from([0.1, 0.5, 2.0, 10.0]), min_size=1, max_size=4),
 )
 def test_jobs_side_by_side_equal_their_own_searches(workload, ask, factors):

@@ -11,7 +11,12 @@ from rtocalc._random import as_seed
 
 W = UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
 LOCAL = Design(interval="24 h", target="local_disk")
-ASK = Requirements(rpo="1 d", rto="3 d")
+# 3 d for every scope but ransomware, whose survey-derived containment (5 d before restores
+# may start, issue 13 item 5) no design shortens: a week there
+ASK = Requirements(
+    rpo="1 d",
+    rto={s: "3 d" for s in ("logical", "hardware", "site", "region")} | {"ransomware": "1 w"},
+)
 
 
 def test_a_generator_gives_one_recorded_seed_that_repeats_the_run():

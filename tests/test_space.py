@@ -84,7 +84,7 @@ def test_chosen_path_on_the_shipped_examples():
 @given(
     catalog=small_catalogs(),
     workload=workloads(),
-    ask=asks(),
+    ask=asks(ransomware_in_reach=True),
     costs=COSTS,
     rule=st.sampled_from(["longest", "shortest"]),
 )

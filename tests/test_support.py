@@ -194,7 +194,7 @@ def test_space_keeps_every_supported_combination() -> None:
 
 def test_offsite_ask_is_not_met_by_gfs_points_at_the_primary_site() -> None:
     w = Workload(data_size=2000, daily_change=0.02)
-    ask = Requirements(rpo=24, rto=48, retention=GFS, offsite=True)
+    ask = Requirements(rpo=24, rto=24 * 7, retention=GFS, offsite=True)  # a week: ransomware
     on_site = Design(
         interval=12,
         scheme="synthetic_full",
@@ -221,7 +221,7 @@ def test_offsite_ask_is_not_met_by_gfs_points_at_the_primary_site() -> None:
 
 def test_immutable_ask_is_not_met_by_gfs_points_on_mutable_storage() -> None:
     w = Workload(data_size=2000, daily_change=0.02)
-    ask = Requirements(rpo=24, rto=48, retention=GFS, immutable=True)
+    ask = Requirements(rpo=24, rto=24 * 7, retention=GFS, immutable=True)  # a week: ransomware
     mutable = Design(
         interval=12,
         scheme="synthetic_full",
@@ -251,7 +251,7 @@ def test_immutable_ask_is_not_met_by_gfs_points_on_mutable_storage() -> None:
 # --- every plan the library returns obeys every rule --------------------------------------
 
 
-@given(w=workloads(), ask=asks())
+@given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
     plan = cheapest(w, ask).plan
@@ -260,7 +260,7 @@ def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
         assert not points_unmet(plan.design, CAT, ask)
 
 
-@given(w=workloads(), ask=asks())
+@given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @SLOW
 def test_every_returned_plan_obeys_every_rule(w: Workload, ask: Requirements) -> None:
     designs: list[Design] = []

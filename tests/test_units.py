@@ -363,11 +363,17 @@ def test_money_currency(value: object, code: str | None) -> None:
         (36, "1.5 d"),
         (336, "2 w"),
         (0, "0 s"),
-        (50 / 24, "2.08333 h"),
+        (50 / 24, "125 min"),  # a whole number of minutes is how people write it
         (1 / 3600, "1 s"),
         (0.5 / 3600, "0.5 s"),
         (24, "1 d"),
-        (8760, "52.1429 w"),
+        (8760, "365 d"),  # weeks for whole weeks only
+        (240, "10 d"),  # a 10-day dwell, not 1.42857 w
+        (672, "4 w"),
+        (252, "10.5 d"),  # 1.5 w
+        (705.6, "29.4 d"),  # not 4.2 w
+        (30, "30 h"),  # 1.25 d: the whole number of hours is shorter
+        (84, "3.5 d"),  # 84 h is no shorter: the larger unit stays
         (0.999999999, "1 h"),  # rounds up into the next unit
         (-0.25, "-15 min"),
         (1e9, "5952380 w"),
@@ -477,6 +483,23 @@ def test_format_money_rejects_bad_arguments(kwargs: dict[str, Any], match: str) 
 @given(durations())
 def test_duration_round_trip(hours: float) -> None:
     assert parse_duration(format_duration(hours)) == pytest.approx(hours, rel=1e-5, abs=0.0)
+
+
+@given(durations(), st.sampled_from([3, 6]))
+def test_durations_read_as_people_write_them(hours: float, digits: int) -> None:
+    """Weeks only for whole weeks; the number is at least 1 unless in seconds; and no
+    smaller unit in which it is also at least 1 writes it as a shorter whole number."""
+    number, unit = format_duration(hours, digits=digits).split()
+    assert unit != "w" or "." not in number
+    assert float(number) >= 1.0 or unit == "s"
+    digit_count = sum(c.isdigit() for c in number)
+    sizes = {"s": 1 / 3600, "min": 1 / 60, "h": 1.0, "d": 24.0, "w": 168.0}
+    for label in ("s", "min", "h", "d")[: list(sizes).index(unit)]:
+        # what the smaller unit writes: the same significant digits
+        alt = f"{hours / sizes[label]:.{digits}g}"
+        if "e" in alt or "." in alt or float(alt) < 1.0:
+            continue
+        assert sum(c.isdigit() for c in alt) >= digit_count, (hours, label, alt)
 
 
 @given(sizes(), st.booleans())

@@ -6,8 +6,8 @@ design that meets the business ask, and explain what each ask costs.
 The public API is small: the input models, :func:`cheapest`, :func:`evaluate` and
 :func:`retention_storage`; :func:`check` with :class:`Policy` and :class:`Inventory` for
 disaster-recovery policy as code (pytest helpers in :mod:`rtocalc.testing`). The
-formula modules :mod:`rtocalc.physics`, :mod:`rtocalc.cost`, :mod:`rtocalc.protection` and
-:mod:`rtocalc.retention`,
+formula modules :mod:`rtocalc.physics`, :mod:`rtocalc.cost`, :mod:`rtocalc.protection`,
+:mod:`rtocalc.ransomware` and :mod:`rtocalc.retention`,
 and the parsers in :mod:`rtocalc.units` are public modules for planners who want the
 equations on their own.
 
@@ -24,7 +24,7 @@ import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names imported on first use, for type checkers
-    from . import cost, physics, portfolio, protection, units
+    from . import cost, physics, portfolio, protection, ransomware, units
     from ._versions import show_versions
     from .files import InputError, ScenarioFile, load_scenario
     from .models import (
@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # the names imported on first use, for type checkers
     __version__: str
 
 #: module of each name imported on first use
-_MODULES = frozenset({"cost", "physics", "portfolio", "protection", "units"})
+_MODULES = frozenset({"cost", "physics", "portfolio", "protection", "ransomware", "units"})
 _LAZY = {
     "BusinessImpact": "models",
     "Catalog": "models",
@@ -197,6 +197,7 @@ __all__ = [
     "physics",
     "portfolio",
     "protection",
+    "ransomware",
     "retention_storage",
     "robust_cheapest",
     "sensitivity",

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from . import _space_protection as _protection
-from . import cost, physics
+from . import cost, physics, ransomware
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_tables import TABLES_LOCK, FloatArray, IntArray, Tables, finest_gfs_period
-from .models import SCHEMES, Catalog, Retention, Workload
+from .models import SCHEMES, Catalog, IsolatedRecovery, Retention, Workload
 from .retention import gfs_nesting, retention_columns, unique_change
 from .units import DAYS_PER_WEEK, GB_PER_TB, HOURS_PER_DAY, HOURS_PER_MONTH, MONTHS_PER_YEAR
 
@@ -36,8 +36,10 @@ def row_costs(
     workload: Workload | WorkloadColumns,
     ret: Retention,
     catalog: Catalog,
+    isolated: IsolatedRecovery | None = None,
 ) -> RowCosts:
-    """Storage and monthly outlay of every row at the given backup intervals.
+    """Storage and monthly outlay of every row at the given backup intervals (with the
+    cost item ``isolated_recovery`` where the ask names a clean room, ``isolated``).
 
     Outlay is non-increasing in the interval (only the increments of the current day
     depend on it), so the costs at the longest interval are a lower bound: the optimiser
@@ -112,6 +114,20 @@ def row_costs(
         # the design's protection mechanism: storage, licences, a replica's server, setup
         "protection": _protection.monthly(catalog, space.protection, workload),
     }
+    purchases = pick("purchases")
+    if isolated is not None:  # the ask's clean room: the same for every row of a workload
+        # its run cost here, its setup with the one-off purchases (amortised)
+        years = catalog.catalog.amortisation_years
+        room = ransomware.clean_room_cost(
+            isolated.price_per_month, isolated.price_per_tb_month, D, 0.0, years
+        )
+        breakdown["isolated_recovery"] = np.broadcast_to(
+            np.asarray(room, dtype=float), (len(space),)
+        ).copy()
+        breakdown["one_time"] = breakdown["one_time"] + cost.amortised_cost(
+            isolated.setup_cost, years
+        )
+        purchases = purchases + isolated.setup_cost
     items = iter(breakdown.values())
     outlay = next(items).copy()
     for item in items:
@@ -120,7 +136,7 @@ def row_costs(
         outlay=outlay,
         breakdown=breakdown,
         storage={"primary": primary, "offsite": offsite, "longterm": pick("long_sep")},
-        purchases=pick("purchases"),
+        purchases=purchases,
     )
 
 

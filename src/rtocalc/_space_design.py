@@ -432,7 +432,8 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog:
     """Whether some scenario's RTO limit is shorter than every recovery path's lead.
 
     Every recovery path's RTO starts with a lead that no design choice shortens: a
-    restore or a manual failover with the scenario's detection and a person's decision,
+    restore or a manual failover with the scenario's detection and a person's decision
+    (and its containment, which precedes every recovery),
     an automatic failover with its strategy's health checks (only strategies whose
     standby survives the scenario count), an automatic protection mechanism with its
     health checks. The other terms are never negative, so no
@@ -445,6 +446,8 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog:
     # lead of Path.PROTECTION); counted whatever it survives, which only errs towards
     # searching (a lead too short never rules out a design that meets the ask)
     auto_protection = [p.health_check for p in catalog.protection.values() if p.automatic]
+    worst = requirements.incident == "worst"
+    isolated = requirements.isolated(catalog)
     for x in impact.scenarios:
         lead = x.detection + x.decision
         auto = tab.automatic[:n_st] & tab.survives[:n_st, SCOPES.index(x.scope)]
@@ -452,6 +455,8 @@ def detection_binds(requirements: Requirements, impact: BusinessImpact, catalog:
             lead = min(lead, float(tab.health_check[:n_st][auto].min()))
         if auto_protection:
             lead = min(lead, min(auto_protection))
+        # containment precedes every recovery, an automatic one included
+        lead += x.containment_for(worst, isolated)
         if lead > requirements.limit("rto", x.scope) + TOL:
             return True
     return False

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from . import _space_protection as _protection
 from . import cost, physics
 from ._space_design import DesignSpace
-from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto
+from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto, scan_time
 from ._space_tables import FloatArray, IntArray
 
 
@@ -134,12 +134,13 @@ class Evaluation:
         """(S,) RTO of one row after each scenario's worst incident [h] (inf: none survives).
 
         The fastest surviving path when the incident touches ``shares`` of the data (the
-        scenarios' ``share_worst``); computed for the row alone, as it is only reported
+        scenarios' ``share_worst``) and containment takes the worst incident's
+        (``Clock.containment_worst``); computed for the row alone, as it is only reported
         for the rows shown.
         """
         at = slice(row, row + 1)
         x = self.paths.map(lambda value: value[..., at])  # the row's figures, as views
-        x = replace(x, clock=replace(x.clock, share=np.asarray(shares, dtype=float)))
+        x = replace(x, clock=x.clock.worst(shares))
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in Path])
         rto[~x.alive[:, :, 0]] = np.inf
@@ -188,9 +189,11 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     """The parts of one path's RTO for one row in scenario ``s``, in order [h].
 
     Keys: ``detection``, ``decision``, ``health_check`` (automatic failover, in place of
-    both), ``failover``; for the protection mechanism ``provisioning``, ``revert`` (a
-    volume revert, failover or rewind), or ``mount`` and ``transfer`` (an item restore),
-    and ``log_replay`` (the database log applied); for a restore ``provisioning``,
+    both), ``containment`` (ransomware: before any recovery), ``failover``; for the
+    protection mechanism ``provisioning``, ``scan``, ``revert`` (a volume revert,
+    failover or rewind), or ``mount`` and ``transfer`` (an item restore), and
+    ``log_replay`` (the database log applied); for a restore ``provisioning``, ``scan``
+    (the clean-point scan of the restore point, where the intrusion preceded the damage),
     ``retrieval``, ``transfer`` (moving the scenario's share of the data), ``replay``
     (its share of the chain) or, where instant recovery serves first,
     ``instant_recovery`` (the transfer and replay then complete behind it:
@@ -208,6 +211,7 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
         else:
             parts["detection"] = float(clock.detection[s])
             parts["decision"] = float(clock.decision[s])
+        parts["containment"] = float(clock.containment[s])
         parts["failover"] = float(x.failover[row])
         return {k: v for k, v in parts.items() if v or k == "detection"}
     if path == Path.PROTECTION:
@@ -223,6 +227,8 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
                 float(clock.detection[s]),
                 float(clock.decision[s]),
                 prov,
+                float(clock.containment[s]),
+                float(scan_time(clock, s, float(clock.share[s]), float(x.data_size[row]))),
             )
         )
         return {k: v for k, v in parts.items() if v or k == "detection"}
@@ -235,14 +241,18 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     retr = float(x.retrieval[path][row])
     parts["detection"] = float(clock.detection[s])
     parts["decision"] = float(clock.decision[s])
+    parts["containment"] = float(clock.containment[s])
+    scan = float(scan_time(clock, s, share, at_row(x.data_size)))
     restore = float(clock.provisioning[s, st]) + retr + (move + replay)
     instant = float(x.instant[path][row]) + float(clock.instant_provisioning[s, st])
     if instant < restore:
         parts["provisioning"] = float(clock.instant_provisioning[s, st])
+        parts["scan"] = scan
         parts["instant_recovery"] = float(x.instant[path][row])
-        parts["restore_complete"] = parts["detection"] + parts["decision"] + restore
+        parts["restore_complete"] = float(clock.manual[s]) + scan + restore
     else:
         parts["provisioning"] = float(clock.provisioning[s, st])
+        parts["scan"] = scan
         parts["retrieval"] = retr
         parts["transfer"] = move
         parts["replay"] = replay

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _space_protection as _protection
-from . import physics
+from . import physics, ransomware
 from ._space_design import CHOICES, DesignSpace, WorkloadColumns
 from ._space_paths import Path
 from ._space_tables import (
@@ -27,6 +27,7 @@ from ._space_tables import (
     IntArray,
     Tables,
     finest_gfs_period,
+    gfs_span,
     immutable_rule,
     offsite_rule,
 )
@@ -131,6 +132,37 @@ def _spread(figure: Any, shape: tuple[int, ...]) -> Any:
 #: (figure id, grid shape) -> (figure, its spread copy); the figure is kept so that its
 #: id stays its own
 _SPREAD: dict[tuple[int, tuple[int, ...]], tuple[Any, Any]] = {}
+
+
+def hold_clean_points(
+    alive: NDArray[np.bool_],
+    scopes: Sequence[str],
+    reach: Sequence[float],
+    ret: Retention,
+    window: FloatArray,
+) -> None:
+    """After ransomware, a design recovers only if some surviving copy keeps a point older
+    than the intrusion (to rebuild compromised systems from;
+    :func:`rtocalc.ransomware.holds_clean_point`); where none does, no path serves the
+    scenario. ``alive`` (P, S, N) is changed in place; ``reach`` per scenario is its dwell
+    plus detection [h]; ``window`` (N,) each row's protection window [h] (0: none). The
+    chain and its off-site copy reach back ``Retention.daily`` days, the long-term points
+    their oldest tier's age. Whether a design holds one does not depend on the interval."""
+    spans = {
+        Path.PRIMARY: ret.daily * HOURS_PER_DAY,
+        Path.OFFSITE: ret.daily * HOURS_PER_DAY,
+        Path.LONGTERM: gfs_span(ret),
+    }
+    for s, (scope, tau) in enumerate(zip(scopes, reach, strict=True)):
+        if scope != "ransomware":
+            continue
+        held = alive[Path.PROTECTION, s] & np.asarray(
+            ransomware.holds_clean_point(window, tau), dtype=bool
+        )
+        for p, span in spans.items():
+            if ransomware.holds_clean_point(span, tau):
+                held = held | alive[p, s]
+        alive[:, s] &= held
 
 
 def _survives(

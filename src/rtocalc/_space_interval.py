@@ -15,7 +15,7 @@ from . import _space_protection as _protection
 from . import physics
 from ._space_design import WorkloadColumns
 from ._space_figures import ChoiceFigures, Domain
-from ._space_paths import INTERVAL_DEPENDENT, Clock, Path
+from ._space_paths import INTERVAL_DEPENDENT, Clock, Path, scan_time
 from ._space_tables import FloatArray
 from .models import Workload
 from .units import HOURS_PER_DAY, TOL
@@ -49,7 +49,8 @@ def solve_inputs(
     read_a, chain_days_a = fig.read[:2], fig.chain_days
     alive_a = (fig.alive[Path.PRIMARY], fig.alive[Path.OFFSITE])
     share = per_s(clock.share)
-    manual = per_s(clock.manual)
+    # the lead before a restore: detection, decision, containment and the clean-point scan
+    manual = per_s(clock.manual) + scan_time(clock, slice(None), share, D)
     prov_a, ir_prov_a = clock.provisioning[:, st_a], clock.instant_provisioning[:, st_a]
     i_max = HOURS_PER_DAY
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -123,10 +124,11 @@ def fixed_paths(
         return np.asarray(x).reshape((S, *lead))
 
     st_b = B.col["strategy"]
+    scan = scan_time(clock, slice(None), per_s(clock.share), workload.final_size)
     restore_lt = physics.rto_restore(
         workload.final_size,
         fig.read[2],
-        detection=per_s(clock.manual),
+        detection=per_s(clock.manual) + scan,
         provisioning=clock.provisioning[:, st_b],
         retrieval_delay=fig.retrieval[2],
         share=per_s(clock.share),
@@ -142,7 +144,9 @@ def fixed_paths(
         workload.daily_change,
         per_s(clock.manual),
         clock.instant_provisioning[:, st_b],
+        per_s(clock.containment),
     )
+    rto_prot = rto_prot + scan
     return [
         (
             Path.FAILOVER,

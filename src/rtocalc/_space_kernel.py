@@ -52,6 +52,7 @@ from ._space_figures import (
     Domain,
     choice_figures,
     figures_of,
+    hold_clean_points,
 )
 from ._space_interval import Windows, solve_inputs, solve_interval
 from ._space_paths import (
@@ -164,7 +165,8 @@ def evaluate_space(
     if per_row:  # limits per row: both (S, N)
         rpo_lim, rto_lim = (np.broadcast_to(x.reshape(S, -1), (S, n)) for x in (rpo_lim, rto_lim))
     rpo_lim_c, rto_lim_c = rpo_lim + TOL, rto_lim + TOL
-    clock = Clock.of(impact, catalog, requirements.incident, tab)
+    isolated = requirements.isolated(catalog)
+    clock = Clock.of(impact, catalog, requirements.incident, tab, isolated)
     n_st = len(keys.strategies)
     i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
     gfs_period = finest_gfs_period(ret)
@@ -255,6 +257,11 @@ def evaluate_space(
                 alive[k, s] = bool(table.flat[0]) if table.size else False
             else:
                 alive[k, s] = dom_of[k].rows(table)
+    # after ransomware, some surviving copy must keep a point from before the intrusion
+    if any(x.scope == "ransomware" and x.dwell > 0 for x in scen):
+        window = _protection.ProtectionTables.of(catalog).window[space.protection]  # none: 0
+        reach = [x.detection + x.dwell for x in scen]
+        hold_clean_points(alive, scopes, reach, ret, window)
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
 
     # --- backup interval: solved boundary or given --------------------------------------
@@ -464,7 +471,7 @@ def evaluate_space(
     if requirements.immutable:
         feasible &= immutable_ok
 
-    costs = row_costs(space, interval, workload, ret, catalog)
+    costs = row_costs(space, interval, workload, ret, catalog, isolated)
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     worst_rpo, worst_rto = col(), col()

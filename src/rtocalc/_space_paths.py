@@ -13,7 +13,7 @@ Private module: re-exported by :mod:`rtocalc.space`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import IntEnum
 from typing import Any
 
@@ -21,9 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _space_protection as _protection
-from . import cost, physics
+from . import cost, physics, ransomware
 from ._space_tables import LOC, FloatArray, IntArray, Tables, gfs_home
-from .models import BusinessImpact, Catalog
+from .models import BusinessImpact, Catalog, IsolatedRecovery
 
 
 class Path(IntEnum):
@@ -75,13 +75,20 @@ class Clock:
     production compute survives: logical damage, a storage failure).
     ``lead_failover[s, st]`` comes before a failover: the manual lead, or the health
     checks of an automatic strategy. ``share[s]`` is the share of the data the incident
-    checked against touches.
+    checked against touches. ``containment[s]`` (ransomware: containment, forensics, a
+    clean environment) comes after the decision and before any restore; ``manual``
+    includes it. ``scan_rate[s]`` scans the restore point where the intrusion preceded
+    the damage (``inf``: no scan; :func:`scan_time`).
     """
 
     detection: FloatArray  # (S,) [h]
     decision: FloatArray  # (S,) [h]
-    manual: FloatArray  # (S,) [h]
+    manual: FloatArray  # (S,) [h] detection + decision + containment
     share: FloatArray  # (S,) [-]
+    containment: FloatArray  # (S,) [h]
+    containment_worst: FloatArray  # (S,) [h] the worst incident's
+    dwell: FloatArray  # (S,) [h]
+    scan_rate: FloatArray  # (S,) [GB/h], inf: no scan
     provisioning: FloatArray  # (S, strategies) [h]
     instant_provisioning: FloatArray  # (S, strategies) [h]
     lead_failover: FloatArray  # (S, strategies) [h]
@@ -96,15 +103,40 @@ class Clock:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def worst(self, shares: Any) -> Clock:
+        """This clock for each scenario's worst incident: ``shares`` of the data touched
+        and the worst incident's containment."""
+        extra = self.containment_worst - self.containment
+        return replace(
+            self,
+            share=np.asarray(shares, dtype=float),
+            containment=self.containment_worst,
+            manual=self.manual + extra,
+            lead_failover=self.lead_failover + extra[:, None],
+        )
+
     @classmethod
     def of(
-        cls, impact: BusinessImpact, catalog: Catalog, incident: str, tab: Tables
+        cls,
+        impact: BusinessImpact,
+        catalog: Catalog,
+        incident: str,
+        tab: Tables,
+        isolated: IsolatedRecovery | None = None,
     ) -> Clock:
+        """The clock of ``impact``'s scenarios; ``isolated`` (an isolated recovery
+        environment) shortens containment and provisioning after ransomware."""
         scen = impact.scenarios
         det = np.array([x.detection for x in scen], dtype=float)
         dec = np.array([x.decision for x in scen], dtype=float)
         worst = incident == "worst"
         share = np.array([x.share_worst if worst else x.share for x in scen], dtype=float)
+        cont = np.array([x.containment_for(worst, isolated) for x in scen], dtype=float)
+        cont_worst = np.array([x.containment_for(True, isolated) for x in scen], dtype=float)
+        dwell = np.array([x.dwell for x in scen], dtype=float)
+        scan = np.array(
+            [np.inf if x.scan_rate is None else x.scan_rate for x in scen], dtype=float
+        )
         n_st = len(catalog.strategies)
         # provisioning (S, strategies): none after logical damage, the strategy's after a
         # loss of infrastructure, a new environment (restore strategy) after a regional
@@ -130,7 +162,10 @@ class Clock:
                 )
             else:
                 prov[s] = tab.provisioning[:n_st] if x.scope != "logical" else 0.0
-        # the lead of a failover (its failover time is added per row)
+            if isolated is not None and x.scope == "ransomware":  # restores go to the clean room
+                prov[s] = np.minimum(prov[s], isolated.provisioning_time)
+        # the lead of a failover (its failover time is added per row); containment comes
+        # before any recovery, an automatic one included
         lead_f = physics.rto_failover(
             det[:, None],
             0.0,
@@ -141,13 +176,29 @@ class Clock:
         return cls(
             detection=det,
             decision=dec,
-            manual=det + dec,
+            manual=det + dec + cont,
             share=share,
+            containment=cont,
+            containment_worst=np.maximum(cont_worst, cont),
+            dwell=dwell,
+            scan_rate=scan,
             provisioning=prov,
             instant_provisioning=np.where(compute_lives[:, None], 0.0, prov),
-            lead_failover=np.asarray(lead_f, dtype=float),
+            lead_failover=np.asarray(lead_f, dtype=float) + cont[:, None],
             compute_lives=compute_lives,
         )
+
+
+def scan_time(clock: Clock, scenarios: Any, share: Any, data_size: Any) -> FloatArray:
+    """Scanning the restore point in the given scenarios [h]
+    (:func:`rtocalc.ransomware.clean_point_time`): ``share`` of ``data_size`` at the
+    scenario's scan rate where its intrusion preceded the damage; shapes as ``share``
+    times ``data_size`` broadcast (a leading scenario axis where ``share`` has one)."""
+    rate = np.asarray(clock.scan_rate[scenarios], dtype=float)
+    dwell = np.asarray(clock.dwell[scenarios], dtype=float)
+    if np.ndim(share):
+        rate, dwell = rate.reshape(np.shape(share)), dwell.reshape(np.shape(share))
+    return np.asarray(ransomware.clean_point_time(share, data_size, rate, dwell), dtype=float)
 
 
 #: scopes in which the production compute survives (logical damage, a storage failure):
@@ -276,6 +327,8 @@ def restore_rto(
         instant = instant + prov
     if share.ndim:
         share, manual = share[:, None], manual[:, None]
+    # the clean-point scan comes before the data returns (a restore or an instant recovery)
+    manual = manual + scan_time(clock, scenarios, share, x.data_size)
     return np.asarray(
         physics.rto_restore(
             0.0,
@@ -315,22 +368,32 @@ def protection_rto_path(
         code = (x.protection % entries) * n_st + x.strategy
         one = np.ndim(share) == 0
         out = []
-        for sh, man, pv in zip(
-            np.atleast_1d(share), np.atleast_1d(manual), np.atleast_2d(prov_table), strict=True
+        cont = np.atleast_1d(np.asarray(clock.containment[scenarios], dtype=float))
+        scan = np.atleast_1d(scan_time(clock, scenarios, share, x.data_size[0]))
+        for sh, man, pv, ct, sc in zip(
+            np.atleast_1d(share),
+            np.atleast_1d(manual),
+            np.atleast_2d(prov_table),
+            cont,
+            scan,
+            strict=True,
         ):
             table = _protection.rto(
-                x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :]
+                x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :], ct
             )
-            out.append(np.asarray(table.reshape(-1).take(code), dtype=float))
+            out.append(np.asarray(table.reshape(-1).take(code) + sc, dtype=float))
         if one:
             return out[0]
         return np.stack(out) if out else np.empty((0, len(x.protection)))
     prov = clock.instant_provisioning[scenarios].take(x.strategy, axis=-1)
+    cont = np.asarray(clock.containment[scenarios], dtype=float)
     if share.ndim:
-        share, manual = share[:, None], manual[:, None]
-    return _protection.rto(
-        x.catalog, x.protection, share, x.data_size, x.daily_change, manual, prov
+        share, manual, cont = share[:, None], manual[:, None], cont[:, None]
+    scan = scan_time(clock, scenarios, share, x.data_size)
+    rto = _protection.rto(
+        x.catalog, x.protection, share, x.data_size, x.daily_change, manual, prov, cont
     )
+    return np.asarray(rto + scan, dtype=float)
 
 
 def restore_prices(

@@ -176,14 +176,17 @@ def rto(
     daily_change: Any,
     manual: Any,
     provisioning: Any,
+    containment: Any = 0.0,
 ) -> FloatArray:
-    """RTO of recovery from mechanism ``k`` [h]: the lead (``manual``: detection and a
-    person's decision, or the mechanism's health checks where it fails over by itself;
-    plus ``provisioning`` where the scenario takes the production compute) plus
+    """RTO of recovery from mechanism ``k`` [h]: the lead (``manual``: detection, a
+    person's decision and ``containment``, or the mechanism's health checks plus
+    ``containment`` where it fails over by itself; plus ``provisioning`` where the
+    scenario takes the production compute) plus
     :func:`rtocalc.protection.protection_rto` of the scenario's ``share``; ``inf`` for
     no mechanism."""
     tab = ProtectionTables.of(catalog)
-    lead = np.where(tab.automatic[k], tab.health_check[k], manual) + provisioning
+    auto = tab.health_check[k] + containment
+    lead = np.where(tab.automatic[k], auto, manual) + provisioning
     t = protection.protection_rto(
         share,
         data_size,
@@ -256,11 +259,14 @@ def clock_parts(
     detection: float,
     decision: float,
     provisioning: float,
+    containment: float = 0.0,
+    scan: float = 0.0,
 ) -> dict[str, float]:
     """The parts of the RTO of mechanism ``k`` in one scenario, in order [h]: its lead
-    (``detection`` and ``decision``, or ``health_check``), ``provisioning``, and the
-    parts of :func:`rtocalc.protection.protection_rto_parts` (its ``replay`` named
-    ``log_replay``); they add up to :func:`rto`."""
+    (``detection`` and ``decision``, or ``health_check``; then ``containment``),
+    ``provisioning``, ``scan`` (the clean-point scan), and the parts of
+    :func:`rtocalc.protection.protection_rto_parts` (its ``replay`` named
+    ``log_replay``); they add up to :func:`rto` plus the scan."""
     tab = ProtectionTables.of(catalog)
     parts: dict[str, float] = {}
     if tab.automatic[k]:
@@ -268,7 +274,9 @@ def clock_parts(
     else:
         parts["detection"] = detection
         parts["decision"] = decision
+    parts["containment"] = containment
     parts["provisioning"] = provisioning
+    parts["scan"] = scan
     rto = protection.protection_rto_parts(
         share,
         data_size,

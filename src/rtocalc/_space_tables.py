@@ -38,6 +38,18 @@ def finest_gfs_period(retention: Retention) -> float:
     return float("inf")
 
 
+def gfs_span(retention: Retention) -> float:
+    """How far back the long-term points reach [h]: the oldest tier's count times its
+    period (0 without long-term points)."""
+    r = retention
+    return max(
+        r.weekly * HOURS_PER_WEEK,
+        r.monthly * HOURS_PER_MONTH,
+        r.quarterly * 3.0 * HOURS_PER_MONTH,
+        r.yearly * HOURS_PER_YEAR,
+    )
+
+
 @dataclass(frozen=True)
 class Tables:
     """Catalog figures as arrays: one entry per item, then the value index -1 (none) takes."""

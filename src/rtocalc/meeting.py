@@ -505,6 +505,7 @@ def _ask(ask: Requirements) -> dict[str, Any]:
         "mtd": None if ask.mtd is None else _duration(ask.mtd),
         "wrt": _duration(ask.wrt),
         "incident": ask.incident,
+        "isolated_recovery": ask.isolated_recovery,
     }
 
 
@@ -524,7 +525,7 @@ def _design(d: Design) -> dict[str, Any]:
 
 
 def _scenario(s: Scenario) -> dict[str, Any]:
-    return {
+    out = {
         "name": s.name,
         "scope": s.scope,
         "rate": s.rate,
@@ -532,4 +533,12 @@ def _scenario(s: Scenario) -> dict[str, Any]:
         "decision": _duration(s.decision),
         "share": s.share,
         "share_worst": s.share_worst,
+        # the ransomware clock (left out where absent, as in records made before it)
+        "containment": _duration(s.containment) if s.containment else None,
+        "containment_worst": None
+        if s.containment_worst is None
+        else _duration(s.containment_worst),
+        "dwell": _duration(s.dwell) if s.dwell else None,
+        "scan_rate": s.scan_rate,
     }
+    return {k: v for k, v in out.items() if v is not None}

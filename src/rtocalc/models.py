@@ -573,6 +573,13 @@ class Requirements(InputModel):
     )
     mtd: Hours | None = Field(None, description="Maximum tolerable downtime [h] (NIST SP 800-34).")
     wrt: Hours = Field(0.0, description="Work recovery time after systems are back [h].")
+    isolated_recovery: str | None = Field(
+        None,
+        description=(
+            "Key of the catalog's isolated recovery environment (clean room) that "
+            "ransomware restores go to, or None for none."
+        ),
+    )
     incident: Literal["typical", "worst"] = Field(
         "typical",
         description=(
@@ -590,6 +597,19 @@ class Requirements(InputModel):
                 "the maximum tolerable downtime"
             )
         return self
+
+    def isolated(self, catalog: Catalog) -> IsolatedRecovery | None:
+        """The catalog entry of :attr:`isolated_recovery` (None for none)."""
+        if self.isolated_recovery is None:
+            return None
+        entry = catalog.isolated_recovery.get(self.isolated_recovery)
+        if entry is None:
+            keys = ", ".join(repr(k) for k in catalog.isolated_recovery) or "none in the catalog"
+            raise ValueError(
+                f"isolated_recovery: {self.isolated_recovery!r} is not a key of the "
+                f"catalog's [isolated_recovery] section; use one of {keys}, or leave it out"
+            )
+        return entry
 
     def limit(self, metric: Literal["rpo", "rto"], scope: str) -> float:
         """The limit [h] on ``metric`` for scenarios of ``scope`` (``inf`` when none)."""
@@ -625,6 +645,34 @@ class Scenario(InputModel):
             "manual recovery only (automatic failover replaces it with its health checks)."
         ),
     )
+    containment: Hours = Field(
+        0.0,
+        description=(
+            "After the decision, before any restore may start: containment, forensics and a "
+            "clean environment (ransomware) [h], for a typical incident."
+        ),
+    )
+    containment_worst: Hours | None = Field(
+        None,
+        description=(
+            "The same for the worst incident [h] (a pessimistic quantile); None: as "
+            "`containment`."
+        ),
+    )
+    dwell: Hours = Field(
+        0.0,
+        description=(
+            "From the intrusion to the damage (attacker dwell time) [h]: restore points "
+            "younger than it may hold the attacker's foothold and are scanned first."
+        ),
+    )
+    scan_rate: GBPerHour | None = Field(
+        None,
+        description=(
+            "Scanning a restore point for malware before it returns to production [GB/h] "
+            "(only where `dwell` > 0); None: no scan."
+        ),
+    )
     share: Fraction = Field(
         1.0, description="Share of the data a typical incident touches and a restore moves [-]."
     )
@@ -641,7 +689,32 @@ class Scenario(InputModel):
                 f"share: {self.share!r} must be above 0 and at most share_worst "
                 f"({self.share_worst!r}); use e.g. '5%' for a typical incident"
             )
+        if self.containment_worst is not None and self.containment_worst < self.containment:
+            raise ValueError(
+                f"containment_worst: {self.containment_worst!r} h is below containment "
+                f"({self.containment!r} h); the worst incident's containment is at least the "
+                "typical one's, e.g. containment = '5 d', containment_worst = '28 d'"
+            )
+        if self.scan_rate is not None and self.dwell <= 0.0:
+            raise ValueError(
+                f"scan_rate: {self.scan_rate!r} GB/h is given with dwell = 0; restore points "
+                "are scanned only when the intrusion precedes the damage: set dwell (e.g. "
+                "'10 d') or leave scan_rate out"
+            )
         return self
+
+    def containment_for(
+        self, worst: bool = False, isolated: IsolatedRecovery | None = None
+    ) -> float:
+        """Containment before restores start [h], for the typical or the ``worst``
+        incident; with an isolated recovery environment (ransomware only), no longer than
+        its own ``containment``: restores go to the clean room while forensics go on."""
+        hours = self.containment
+        if worst and self.containment_worst is not None:
+            hours = self.containment_worst
+        if isolated is not None and self.scope == "ransomware":
+            hours = min(hours, isolated.containment)
+        return hours
 
     @field_validator("scope", mode="before")
     @classmethod
@@ -1053,6 +1126,34 @@ class Strategy(_Sourced):
         return self
 
 
+class IsolatedRecovery(_Sourced):
+    """An isolated recovery environment (a clean room) for recovery after ransomware.
+
+    Restores go into an environment the attacker's credentials cannot reach (its own
+    identity, network and management plane), scanned and validated there, while the
+    forensics of production go on: restores may start after the environment's own
+    ``containment`` (confirming its isolation, choosing the clean point) rather than the
+    scenario's, onto infrastructure ready after ``provisioning_time``. It serves the
+    ``ransomware`` scope only; other scenarios restore as before.
+    """
+
+    containment: Hours = Field(
+        description="From the decision until restores into it may start [h]."
+    )
+    provisioning_time: Hours = Field(
+        0.0, description="Until it can take restores [h] (0: standing, already built)."
+    )
+    price_per_month: MoneyPerMonth = Field(
+        0.0, description="Standing cost: isolated account, jump hosts, scanners [currency/month]."
+    )
+    price_per_tb_month: NonNegative = Field(
+        0.0, description="Capacity held for the protected data [currency/(TB month)]."
+    )
+    setup_cost: MoneyOnce = Field(
+        0.0, description="Design, build and runbook; amortised [currency]."
+    )
+
+
 class Protection(_Sourced):
     """An extra protection mechanism beside the backups: snapshots, a journal, a database.
 
@@ -1310,6 +1411,10 @@ class Catalog(InputModel):
     protection: FrozenMap[str, Protection] = Field(
         default_factory=FrozenDict,
         description="Extra protection mechanisms (snapshots, journals, database) by key.",
+    )
+    isolated_recovery: FrozenMap[str, IsolatedRecovery] = Field(
+        default_factory=FrozenDict,
+        description="Isolated recovery environments (clean rooms) for ransomware by key.",
     )
     replication: Replication = Field(description="Replication settings.")
     operations: Operations = Field(description="Restore drill costs.")

@@ -666,6 +666,8 @@ _CLOCK_WORDS = {
     "detection": "detection {}",
     "decision": "a person declares the disaster: {}",
     "health_check": "health checks decide automatically: {}",
+    "containment": "containment and forensics before any restore: {}",
+    "scan": "scanning the restore point for the attacker's foothold: {}",
     "failover": "failover {}",
     "provisioning": "provisioning {}",
     "retrieval": "retrieval delay {}",
@@ -732,9 +734,11 @@ def explain(
             best = float(rto_all.min())
             p, row = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
             if not np.isfinite(best):
+                # after an intrusion, a clean point lies its dwell and detection back
+                intrusion = scen.dwell + scen.detection if scen.dwell > 0.0 else 0.0
                 msg = (
                     f"RTO {format_duration(rto_lim)} for {label}: no copy in any design "
-                    "survives this scenario" + _why_none(scen.scope)
+                    "survives this scenario" + _why_none(scen.scope, intrusion)
                 )
             else:
                 how = _path_words(ev, int(row), s, int(p), workload, catalog)
@@ -813,11 +817,22 @@ def explain(
     return tuple(reasons)
 
 
-def _why_none(scope: str) -> str:
+def _why_none(scope: str, intrusion: float = 0.0) -> str:
+    """Why no copy survives a scenario of ``scope``; ``intrusion`` [h]: how far back a
+    clean point lies after ransomware (its dwell and detection; 0: the newest point)."""
+    clean = (
+        f", and only where they keep a restore point from before the intrusion, "
+        f"{format_duration(intrusion)} back (daily points for that long, long-term points "
+        "or a snapshot window reaching it)"
+        if intrusion > 0.0
+        else ""
+    )
     return {
         "logical": " (replicas copy the corruption; only point-in-time backups help)",
         "ransomware": (
-            " (replicas and mutable backups are encrypted too; only immutable copies help)"
+            " (replicas and mutable backups are encrypted too; only immutable copies help"
+            + clean
+            + ")"
         ),
         "region": " (only copies in another region, a cloud region or a tape vault survive)",
         "site": " (only off-site copies or a standby at a second site survive)",

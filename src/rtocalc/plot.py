@@ -354,7 +354,7 @@ def cost_breakdown(plan: Plan, ax: Axes | None = None) -> Axes:
     Examples
     --------
     >>> import rtocalc, rtocalc.plot
-    >>> ask = rtocalc.Requirements(rpo="4 h", rto="48 h")
+    >>> ask = rtocalc.Requirements(rpo="4 h", rto="1 w")  # a week: ransomware takes days
     >>> result = rtocalc.cheapest(rtocalc.Workload(data_size="2 TB"), ask)
     >>> result.feasible
     True
@@ -733,7 +733,7 @@ def simulation(sim: Simulation, ax: Axes | None = None) -> Axes:
     --------
     >>> import rtocalc, rtocalc.plot
     >>> w = rtocalc.UncertainWorkload(data_size="2 TB..4 TB")
-    >>> sim = rtocalc.simulate(w, rtocalc.Requirements(rpo="1 d", rto="2 d"), samples=500, seed=1)
+    >>> sim = rtocalc.simulate(w, rtocalc.Requirements(rpo="1 d", rto="1 w"), samples=500, seed=1)
     >>> ax = rtocalc.plot.simulation(sim)
     """
     plt = _pyplot("simulation")

@@ -161,6 +161,13 @@ class Tier(InputModel):
         ),
     )
     wrt: Hours = Field(0.0, description="Work recovery time after systems are back [h].")
+    isolated_recovery: str | None = Field(
+        None,
+        description=(
+            "Key of the catalog's isolated recovery environment (clean room) the tier's "
+            "systems restore into after ransomware, or None for none."
+        ),
+    )
     scenarios: FrozenMap[str, ScenarioLimits] = Field(
         default_factory=FrozenDict,
         description=(
@@ -230,6 +237,7 @@ class Tier(InputModel):
                 "budget": self.max_monthly_cost,
                 "mtd": self.mtd,
                 "wrt": self.wrt,
+                "isolated_recovery": self.isolated_recovery,
             }
         )
 

@@ -886,7 +886,7 @@ def plan_portfolio(
     Examples
     --------
     >>> from rtocalc import Requirements, Workload
-    >>> ask = Requirements(rpo="1 d", rto="2 d")
+    >>> ask = Requirements(rpo="1 d", rto="1 w")  # a week: ransomware takes days
     >>> sys = [PortfolioSystem(name=n, workload=Workload(data_size=s), requirements=ask)
     ...        for n, s in (("a", "1 TB"), ("b", "500 GB"))]
     >>> plan = plan_portfolio(sys, budget=5000, objective="outlay")

@@ -49,6 +49,7 @@ _ITEMS = {
     "drills": "restore drills",
     "one_time": "one-off purchases (amortised)",
     "protection": "protection mechanism (snapshots, journal, database)",
+    "isolated_recovery": "isolated recovery environment (clean room)",
 }
 
 #: items of the monthly bill that are not run costs (one-off purchases, amortised)

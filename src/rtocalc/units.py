@@ -538,18 +538,42 @@ def _format_number(number: float, digits: int = 6) -> str:
     return text
 
 
-def _format_scaled(value: float, labels: tuple[tuple[str, float], ...], digits: int = 6) -> str:
-    """Format `value` in the largest of `labels` (ascending) in which it is >= 1."""
+def _digit_count(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _format_scaled(
+    value: float,
+    labels: tuple[tuple[str, float], ...],
+    digits: int = 6,
+    *,
+    whole: bool = False,
+    whole_only: tuple[str, ...] = (),
+) -> str:
+    """Format `value` in the largest of `labels` (ascending) in which it is >= 1.
+
+    With `whole`, a smaller label (still >= 1) in which the value is a whole number
+    written with fewer digits wins: ``10 d``, not ``1.42857 w`` (ties keep the larger).
+    Labels in `whole_only` are used for whole numbers only (``2 w``, never ``4.2 w``).
+    """
     if math.isnan(value) or value == -math.inf:
         raise ValueError(f"cannot format {value!r}")
     if value == math.inf:
         return UNBOUNDED
     magnitude = abs(value)
-    label, size = labels[0]
-    for candidate, candidate_size in labels[1:]:
-        if float(_format_number(magnitude / candidate_size, digits)) >= 1.0:
-            label, size = candidate, candidate_size
+    fits = [labels[0]] + [
+        (candidate, candidate_size)
+        for candidate, candidate_size in labels[1:]
+        if float(text := _format_number(magnitude / candidate_size, digits)) >= 1.0
+        and (candidate not in whole_only or "." not in text)
+    ]
+    label, size = fits[-1]
     text = _format_number(magnitude / size, digits)
+    if whole:
+        for candidate, candidate_size in reversed(fits[:-1]):
+            shorter = _format_number(magnitude / candidate_size, digits)
+            if "." not in shorter and _digit_count(shorter) < _digit_count(text):
+                label, text = candidate, shorter
     sign = "-" if value < 0.0 and float(text) != 0.0 else ""
     return f"{sign}{text} {label}"
 
@@ -631,10 +655,15 @@ def parse_duration(value: object, field: str = "duration") -> float:
 def format_duration(hours: float, *, digits: int = 6) -> str:
     """Format a duration in hours for humans.
 
-    The unit is the largest of s, min, h, d and w in which the value is at
-    least 1; the number has up to 6 significant digits, without trailing
-    zeros, so that ``parse_duration(format_duration(x))`` equals ``x`` to a
-    relative tolerance of 1e-5.
+    Durations read as people write them: the unit is the largest of s, min,
+    h, d and w in which the value is at least 1, with weeks for whole weeks
+    only (``2 w``; ``10 d``, not ``1.42857 w``; ``29.4 d``, not ``4.2 w``),
+    unless a smaller unit (in which it is also at least 1) gives a whole
+    number with fewer digits (``30 h``, not ``1.25 d``; ``1.5 d`` stays, as
+    ``36 h`` is no shorter). The number has up to `digits` significant
+    digits, without trailing zeros, so that
+    ``parse_duration(format_duration(x))`` equals ``x`` to a relative
+    tolerance of 1e-5.
 
     Parameters
     ----------
@@ -664,7 +693,9 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     >>> format_duration(0.25), format_duration(4), format_duration(36)
     ('15 min', '4 h', '1.5 d')
     >>> format_duration(336), format_duration(0), format_duration(50 / 24)
-    ('2 w', '0 s', '2.08333 h')
+    ('2 w', '0 s', '125 min')
+    >>> format_duration(240), format_duration(241, digits=3), format_duration(8760)
+    ('10 d', '10 d', '365 d')
     >>> format_duration(float("inf"))
     'no recovery'
     >>> format_duration(3.847413, digits=3)
@@ -673,7 +704,7 @@ def format_duration(hours: float, *, digits: int = 6) -> str:
     hours = float(hours)
     if hours == math.inf:
         return NO_RECOVERY
-    return _format_scaled(hours, _DURATION_LABELS, digits)
+    return _format_scaled(hours, _DURATION_LABELS, digits, whole=True, whole_only=("w",))
 
 
 # ---------------------------------------------------------------------------
