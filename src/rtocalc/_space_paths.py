@@ -352,6 +352,24 @@ def one_value(a: FloatArray) -> Any:
     return a[0] if a.strides == (0,) and a.size else a
 
 
+#: the last (protection, strategy, entries, strategies, code) of :func:`_entry_code`
+_CODE: list[tuple[Any, ...]] = [()]
+
+
+def _entry_code(protection: IntArray, strategy: IntArray, entries: int, n_st: int) -> IntArray:
+    """Each row's (mechanism, strategy) entry: ``(protection % entries) * n_st +
+    strategy``. The kernel asks once per scenario with the same read-only columns (a
+    space's), so the last answer is kept for them (one tuple, replaced whole: safe across
+    threads; the columns are held, so their ids stay theirs)."""
+    hit = _CODE[0]
+    if hit and hit[0] is protection and hit[1] is strategy and hit[2:4] == (entries, n_st):
+        return hit[4]  # type: ignore[no-any-return]
+    code = (protection % entries) * n_st + strategy
+    if not (protection.flags.writeable or strategy.flags.writeable):
+        _CODE[0] = (protection, strategy, entries, n_st, code)
+    return code
+
+
 def protection_rto_path(
     x: PathFigures, path: Path, scenarios: Any, *, replay: bool = True
 ) -> FloatArray:
@@ -372,7 +390,7 @@ def protection_rto_path(
         k = np.arange(entries)[:, None]
         prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
         n_st = prov_table.shape[-1]
-        code = (x.protection % entries) * n_st + x.strategy
+        code = _entry_code(x.protection, x.strategy, entries, n_st)
         one = np.ndim(share) == 0
         out = []
         cont = np.atleast_1d(np.asarray(clock.containment[scenarios], dtype=float))
