@@ -346,10 +346,14 @@ def restore_rto(
 
 
 def one_value(a: FloatArray) -> Any:
-    """``a``'s one value where it is a read-only broadcast of one (the kernel's
-    ``data_size`` of one workload), else ``a``: a term of identical values is then
-    computed once, with the same operations on the same numbers (the same bits)."""
-    return a[0] if a.strides == (0,) and a.size else a
+    """``a``'s one value where all its values are that one (the kernel's ``data_size``
+    of one workload, a broadcast, and any rows taken from it), else ``a``: a term of
+    identical values is then computed once, with the same operations on the same
+    numbers (the same bits)."""
+    if not a.size:
+        return a
+    first = a.flat[0]
+    return first if a.strides == (0,) or bool((a == first).all()) else a
 
 
 #: the last (protection, strategy, entries, strategies, code) of :func:`_entry_code`
