@@ -83,6 +83,15 @@ def test_cheapest_infeasible(benchmark, scenario):
     assert not res.feasible
 
 
+def test_cheapest_zero_downtime(benchmark):
+    """``cheapest()`` on the shipped zero-downtime example (issue target: under 20 ms): no
+    design meets it, so the whole space is evaluated and explained."""
+    s = load_scenario(Path(__file__).resolve().parents[1] / "examples" / "zero_downtime.toml")
+    res = benchmark(cheapest, s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
+    assert not res.feasible
+    assert any(r.limit_kind == "rto" for r in res.reasons)
+
+
 def test_negotiate_default(benchmark, scenario):
     """``negotiate()`` on the default scenario (issue target: under 100 ms)."""
     from rtocalc import negotiate

@@ -354,3 +354,35 @@ def test_every_recovery_path_is_a_unit():
     rto = np.concatenate([ev.rto_of(p, 0) for p in RecoveryPath])
     assert np.array_equal(ev.rto[s, alive], rto[chosen[alive], np.flatnonzero(alive)])
     assert np.isinf(ev.rto[s, ~alive]).all()
+
+
+def test_restore_prices_per_target_and_strategy_equal_per_row():
+    """restore_prices computes its figures per (target, strategy) pair and gathers them;
+    with one data reduction per row it computes them per row: the same bits (the default
+    catalog has a strategy that recovers into the cloud, so both branches price it)."""
+    from rtocalc._space_paths import restore_prices
+    from rtocalc._space_tables import Tables
+
+    s = load_scenario()
+    space = build_space(s.catalog, s.requirements.retention)
+    tab = Tables.of(s.catalog)
+    price = s.catalog.replication.replica_price_per_gb_month
+    dr = s.workload.data_reduction
+    gb, fixed = restore_prices(tab, space, dr, price)
+    gb_rows, fixed_rows = restore_prices(tab, space, np.full(len(space), dr), price)
+    assert fixed is not None and fixed_rows is not None and fixed.any()
+    assert gb.tobytes() == gb_rows.tobytes()
+    assert fixed.tobytes() == fixed_rows.tobytes()
+
+
+def test_rto_in_skips_only_paths_that_survive_nowhere():
+    """Evaluation.rto_in leaves out paths whose copy survives the scenario in no row; every
+    value equals each path's own RTO where its copy survives, inf elsewhere."""
+    s = load_scenario()
+    space = build_space(s.catalog, s.requirements.retention)
+    rows = space.take(np.arange(0, len(space), 97))
+    ev = evaluate_space(rows, s.workload, s.requirements, s.impact, s.catalog)
+    for sc in range(len(s.impact.scenarios)):
+        full = np.concatenate([ev.rto_of(p, [sc]) for p in RecoveryPath])
+        full[~ev.paths.alive[:, sc]] = np.inf
+        assert ev.rto_in(sc).tobytes() == full.tobytes()

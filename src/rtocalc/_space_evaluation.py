@@ -148,8 +148,12 @@ class Evaluation:
 
     def rto_in(self, scenario: int) -> FloatArray:
         """(P, N) RTO of every path in one scenario [h], inf where its copy does not survive."""
-        rto = np.concatenate([self.rto_of(p, [scenario]) for p in Path])
-        rto[~self.paths.alive[:, scenario]] = np.inf
+        alive = self.paths.alive[:, scenario]
+        rto = np.full(alive.shape, np.inf)
+        for p in Path:  # a path whose copy survives in no row is inf throughout
+            if alive[p].any():
+                rto[p] = self.rto_of(p, [scenario])[0]
+        rto[~alive] = np.inf
         return rto
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -73,6 +73,13 @@ class Domain:
         if grid:
             return cls(_grid(names, sizes), sizes, space.code(names, sizes))
         return cls({name: getattr(space, name) for name in names}, (len(space),), None)
+
+    def at(self, rows: IntArray) -> Callable[[Any], Any]:
+        """``figure -> self.rows(figure, rows)`` for several figures of the same rows: the
+        rows' codes are taken once (the same values as each call taking them)."""
+        if self.code is None:
+            return partial(self.rows, rows=rows)
+        return Domain(self.col, self.shape, self.code[rows]).rows
 
     def rows(self, figure: Any, rows: IntArray | None = None, *, out: Any = None) -> Any:
         """Each row's value of a figure of the entries (of the given rows only).

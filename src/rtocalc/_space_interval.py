@@ -315,10 +315,11 @@ def on_schedule(
         if at.size == 0:
             continue
         good = np.ones(at.size, bool)
+        get = dom.at(at)
         for s in range(len(fixed_ok)):
             (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
-            ok = (dom.rows(l0, at) <= v + TOL) & (v <= dom.rows(h0, at) + TOL)
-            ok |= (dom.rows(l1, at) <= v + TOL) & (v <= dom.rows(h1, at) + TOL)
+            ok = (get(l0) <= v + TOL) & (v <= get(h0) + TOL)
+            ok |= (get(l1) <= v + TOL) & (v <= get(h1) + TOL)
             ok |= fixed_ok[s][at]
             good &= ok
         out[at[good]] = v
@@ -381,11 +382,12 @@ def solve_boundary(
     rows = np.flatnonzero(possible)
     guess = np.full(rows.size, i_max) if longest else i_min[rows]
     far = []
+    get = dom.at(rows)
     for s in range(S):
-        end = dom.rows(best[s][0], rows)
+        end = get(best[s][0])
         np.copyto(end, -none, where=fixed_ok[s][rows])
         (np.minimum if longest else np.maximum)(guess, end, out=guess)
-        far.append(dom.rows(best[s][1], rows))
+        far.append(get(best[s][1]))
     settled = np.ones(rows.size, bool)
     edge = guess + TOL if longest else guess - TOL
     for s in range(S):
@@ -398,10 +400,11 @@ def solve_boundary(
         g, at = guess[check], rows[check]
         upper, lower = g + TOL, g - TOL
         good = np.ones(check.size, bool)
+        get = dom.at(at)
         for s in range(S):
             (l0, l1), (h0, h1) = win.lo[s], win.hi[s]
-            ok = (dom.rows(l0, at) <= upper) & (lower <= dom.rows(h0, at))
-            ok |= (dom.rows(l1, at) <= upper) & (lower <= dom.rows(h1, at))
+            ok = (get(l0) <= upper) & (lower <= get(h0))
+            ok |= (get(l1) <= upper) & (lower <= get(h1))
             ok |= fixed_ok[s][at]
             good &= ok
         settled[check[good]] = True
@@ -427,8 +430,9 @@ def solve_boundary(
     if rows.size == 0:
         return possible
     # (2S, R) windows of the rows left, pair j = (scenario j // 2, copy j % 2)
-    lo = np.stack([dom.rows(x, rows) for pair in win.lo for x in pair])
-    hi = np.stack([dom.rows(x, rows) for pair in win.hi for x in pair])
+    get = dom.at(rows)
+    lo = np.stack([get(x) for pair in win.lo for x in pair])
+    hi = np.stack([get(x) for pair in win.hi for x in pair])
     fixed = np.stack([f[rows] for f in fixed_ok])  # (S, R)
     # candidates in the order they are tried, best first: (K, R)
     if longest:

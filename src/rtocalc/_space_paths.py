@@ -328,7 +328,7 @@ def restore_rto(
     if share.ndim:
         share, manual = share[:, None], manual[:, None]
     # the clean-point scan comes before the data returns (a restore or an instant recovery)
-    manual = manual + scan_time(clock, scenarios, share, x.data_size)
+    manual = manual + scan_time(clock, scenarios, share, one_value(x.data_size))
     return np.asarray(
         physics.rto_restore(
             0.0,
@@ -343,6 +343,35 @@ def restore_rto(
         ),
         dtype=float,
     )
+
+
+def one_value(a: FloatArray) -> Any:
+    """``a``'s one value where all its values are that one (the kernel's ``data_size``
+    of one workload, a broadcast, and any rows taken from it), else ``a``: a term of
+    identical values is then computed once, with the same operations on the same
+    numbers (the same bits)."""
+    if not a.size:
+        return a
+    first = a.flat[0]
+    return first if a.strides == (0,) or bool((a == first).all()) else a
+
+
+#: the last (protection, strategy, entries, strategies, code) of :func:`_entry_code`
+_CODE: list[tuple[Any, ...]] = [()]
+
+
+def _entry_code(protection: IntArray, strategy: IntArray, entries: int, n_st: int) -> IntArray:
+    """Each row's (mechanism, strategy) entry: ``(protection % entries) * n_st +
+    strategy``. The kernel asks once per scenario with the same read-only columns (a
+    space's), so the last answer is kept for them (one tuple, replaced whole: safe across
+    threads; the columns are held, so their ids stay theirs)."""
+    hit = _CODE[0]
+    if hit and hit[0] is protection and hit[1] is strategy and hit[2:4] == (entries, n_st):
+        return hit[4]  # type: ignore[no-any-return]
+    code = (protection % entries) * n_st + strategy
+    if not (protection.flags.writeable or strategy.flags.writeable):
+        _CODE[0] = (protection, strategy, entries, n_st, code)
+    return code
 
 
 def protection_rto_path(
@@ -365,7 +394,7 @@ def protection_rto_path(
         k = np.arange(entries)[:, None]
         prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
         n_st = prov_table.shape[-1]
-        code = (x.protection % entries) * n_st + x.strategy
+        code = _entry_code(x.protection, x.strategy, entries, n_st)
         one = np.ndim(share) == 0
         out = []
         cont = np.atleast_1d(np.asarray(clock.containment[scenarios], dtype=float))
@@ -381,7 +410,8 @@ def protection_rto_path(
             table = _protection.rto(
                 x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :], ct
             )
-            out.append(np.asarray(table.reshape(-1).take(code) + sc, dtype=float))
+            # the scan added per entry, then gathered: the same sum as per row
+            out.append(np.asarray((table.reshape(-1) + sc).take(code), dtype=float))
         if one:
             return out[0]
         return np.stack(out) if out else np.empty((0, len(x.protection)))
@@ -409,29 +439,62 @@ def restore_prices(
     systems run there until failback (:func:`rtocalc.cost.cloud_recovery_cost`: compute per
     incident, volumes per GB). The per-incident array is None when no strategy runs any.
     """
+    # each figure depends on the copy's target and the row's strategy only: it is
+    # computed per (target, strategy) pair and gathered (the same operations on the same
+    # numbers as per row); an index of -1 means the last entry, as numpy indexing does
     n = len(space)
+    st = space.strategy
+    n_tg, n_st = len(tab.restore_per_gb), len(tab.run_hours)
     per_gb = np.zeros((NO_PATH + 1, n))
     homes = {
         Path.PRIMARY: space.target,
         Path.OFFSITE: tab.off_target[space.offsite],
         Path.LONGTERM: gfs_home(space.target, space.longterm),
     }
-    for p, idx in homes.items():
-        per_gb[p] = tab.restore_per_gb[idx]
-    hours = tab.run_hours[space.strategy]
-    if not hours.any():
+    used = np.bincount(st, minlength=n_st) > 0 if n else np.zeros(n_st, bool)
+    hours = tab.run_hours
+    if not n or not n_tg or not hours[used].any():
+        for p, idx in homes.items():
+            tab.restore_per_gb.take(idx, out=per_gb[p])
         return per_gb, None
+    if np.ndim(data_reduction):  # one workload per row: per row
+        return _restore_prices_rows(tab, st, homes, data_reduction, volume_price, per_gb)
     fixed = np.zeros((NO_PATH + 1, n))
-    st = space.strategy
+    compute = np.asarray(
+        cost.cloud_recovery_cost(0.0, hours, tab.compute_hour, volume_price, data_reduction)
+    )
+    volumes = np.asarray(cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction))
+    there = tab.in_cloud[None, :] & (tab.loc[:, None] == LOC["cloud"])  # (target, strategy)
+    gb_table = (tab.restore_per_gb[:, None] + np.where(there, volumes, 0.0)).reshape(-1)
+    fixed_table = np.where(there, compute, 0.0).reshape(-1)
+    code = np.empty(n, np.int64)
+    for p, idx in homes.items():
+        np.remainder(idx, n_tg, out=code)
+        code *= n_st
+        code += st
+        gb_table.take(code, out=per_gb[p], mode="clip")
+        fixed_table.take(code, out=fixed[p], mode="clip")
+    return per_gb, fixed
+
+
+def _restore_prices_rows(
+    tab: Tables,
+    st: IntArray,
+    homes: dict[Path, Any],
+    data_reduction: Any,
+    volume_price: float,
+    per_gb: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`restore_prices` computed on the rows (``data_reduction`` per row)."""
+    fixed = np.zeros_like(per_gb)
+    hours = tab.run_hours[st]
     compute = np.asarray(
         cost.cloud_recovery_cost(0.0, hours, tab.compute_hour[st], volume_price, data_reduction)
     )
-    volumes = np.asarray(
-        cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction)
-    )
+    volumes = np.asarray(cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction))
     for p, idx in homes.items():
         there = tab.in_cloud[st] & (tab.loc[idx] == LOC["cloud"])
-        per_gb[p] += np.where(there, volumes, 0.0)
+        per_gb[p] = tab.restore_per_gb[idx] + np.where(there, volumes, 0.0)
         fixed[p] = np.where(there, compute, 0.0)
     return per_gb, fixed
 

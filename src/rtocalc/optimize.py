@@ -726,11 +726,12 @@ def explain(
 ) -> tuple[Reason, ...]:
     """Why no row is feasible: each binding constraint with the best any design achieves."""
     reasons: list[Reason] = []
+    rpo_floor: dict[Path, Any] | None = None  # each path's least RPO per row, when needed
     for s, scen in enumerate(impact.scenarios):
         label = f"'{scen.name}' ({scen.scope})"
         rto_lim, rpo_lim = float(ev.rto_limit[s]), float(ev.rpo_limit[s])
-        rto_all = ev.rto_in(s)  # (P, N)
-        if np.isfinite(rto_lim) and rto_all.min() > rto_lim:
+        rto_all = ev.rto_in(s) if np.isfinite(rto_lim) else None  # (P, N)
+        if rto_all is not None and rto_all.min() > rto_lim:
             best = float(rto_all.min())
             p, row = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
             if not np.isfinite(best):
@@ -773,7 +774,9 @@ def explain(
                 )
             )
         if np.isfinite(rpo_lim):
-            best = _best_rpo(ev, s, workload, catalog)
+            if rpo_floor is None:
+                rpo_floor = _rpo_floors(ev, workload, catalog)
+            best = _best_rpo(ev, s, rpo_floor)
             if best > rpo_lim + TOL:
                 reasons.append(
                     Reason(
@@ -847,8 +850,8 @@ def _floor_schedule(ev: Evaluation, catalog: Catalog) -> Any:
     return np.where(j < v.size, v[np.minimum(j, v.size - 1)], np.inf)
 
 
-def _best_rpo(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> float:
-    """Smallest RPO any row reaches in scenario s, backups on their shortest schedule.
+def _rpo_floors(ev: Evaluation, workload: Workload, catalog: Catalog) -> dict[Path, Any]:
+    """Each path's smallest RPO per row [h], backups on their shortest schedule.
 
     The shortest schedule :math:`I_f` is the first of the catalog's ``[schedules]`` that
     the job fits (:func:`_floor_schedule`, the interval solve's floor). A job's duration
@@ -856,9 +859,9 @@ def _best_rpo(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> f
     :func:`rtocalc.physics.increment_size`) and equals it at :math:`I_{min}`, so
     :math:`T_b(I_f)` follows from the evaluation's own interval and job duration; the
     chain's RPO is :math:`I_f + T_b(I_f)` and the off-site copy's adds its lag and the
-    copy time of one increment (:func:`rtocalc.physics.rpo_backup`).
+    copy time of one increment (:func:`rtocalc.physics.rpo_backup`). They do not depend
+    on the scenario, so :func:`explain` computes them once for all scenarios.
     """
-    alive = ev.paths.alive[:, s, :]
     i_min, i_ev, t_ev = ev.min_interval, ev.interval, ev.backup_duration
     f = _floor_schedule(ev, catalog)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -870,7 +873,18 @@ def _best_rpo(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> f
     best = {p: ev.rpo_rows[p] for p in Path if p not in INTERVAL_DEPENDENT}
     best[Path.PRIMARY] = physics.rpo_backup(f, t_b)
     best[Path.OFFSITE] = physics.rpo_backup(f, t_b + copy, ev.paths.lag)
-    return float(min(np.min(np.where(alive[p], best[p], np.inf)) for p in Path))
+    return best
+
+
+def _best_rpo(ev: Evaluation, s: int, floors: dict[Path, Any]) -> float:
+    """Smallest RPO any row reaches in scenario s [h]: the least of each surviving path's
+    floor (:func:`_rpo_floors`)."""
+    alive = ev.paths.alive[:, s, :]
+    return float(
+        min(np.min(np.where(alive[p], floors[p], np.inf)) for p in Path if alive[p].any())
+        if alive.any()
+        else np.inf
+    )
 
 
 def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> str:
