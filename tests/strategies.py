@@ -478,15 +478,17 @@ def retention_policies(draw: st.DrawFn) -> dict[str, Any]:
 
     Every scheme, full period (days, ``"weekly"`` or ``"monthly"``), interval, GFS tier,
     block clone as a bool or 0/1, both GFS change models, and growth over a horizon.
-    Intervals are any from 15 minutes to a week (the usual ones often); growth is drawn
-    for intervals up to 4 days only (docs/retention.md, *Monotone by construction*: with
-    growth and points more than about 5 days apart one more point can store less).
+    Intervals are any from 15 minutes to two years (the usual ones often: hours, days,
+    a week, a month, a year), with growth at every interval (docs/retention.md,
+    *Monotone by construction*).
     """
     from rtocalc.retention import GFS_CHANGE_METHODS, SCHEMES
 
-    usual = st.sampled_from([1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0])
-    interval = draw(usual | st.floats(0.25, 168.0, allow_nan=False))
-    growth = [0.0, 0.0, 0.05, 0.3, 1.0, 3.0] if interval <= 96.0 else [0.0]
+    usual = st.sampled_from(
+        [1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0, 336.0, 720.0, 744.0, 8760.0]
+    )
+    interval = draw(usual | st.floats(0.25, 168.0) | st.floats(0.25, 17520.0))
+    growth = [0.0, 0.0, 0.05, 0.3, 1.0, 3.0]
     return dict(
         daily_change=draw(st.sampled_from([0.0, 0.001, 0.01, 0.05, 0.1, 0.3, 1.0])),
         data_reduction=draw(st.sampled_from([1.0, 2.0])),

@@ -443,11 +443,12 @@ def test_growth_sizes_every_point_at_its_date():
     est = retention_storage(1000.0, **kw)
     assert est.stored_gb == pytest.approx(chain, rel=1e-12)
     # + 7 yearly GFS fulls outside the chain; yearly point j is aged (j + 1) years plus
-    # the finer periods (7 + 365/12 + 365/4 days) plus the chain's 14 points (the GFS
-    # fulls of a forever chain are older than its oldest point), extrapolated backwards
-    # past the start of the horizon (issue 14 G3).
+    # the finer periods (7 + 365/12 + 365/4 days) plus one interval, counted from the
+    # newest point: its place on the GFS ladder, which the chain's length never ages
+    # (docs/retention.md, *Growth*; RPS would put it behind the chain's 14 points),
+    # extrapolated backwards past the start of the horizon (issue 14 G3).
     m = 365 / 12
-    yearly = 500 * 1.728 * sum(rho ** (365 * (j + 1) + 7 + m + 3 * m + 14) for j in range(7))
+    yearly = 500 * 1.728 * sum(rho ** (365 * (j + 1) + 7 + m + 3 * m + 1) for j in range(7))
     est = retention_storage(1000.0, yearly=7, **kw)
     assert est.long_term_gb == pytest.approx(yearly, rel=1e-12)
     assert est.stored_gb == pytest.approx(chain + yearly, rel=1e-12)
@@ -850,13 +851,19 @@ def test_one_more_point_along_every_count_of_a_grid():
 def _assert_one_more_point_never_stores_less(rng, n, **calendar):
     """One more point of any count, over a random grid of ``n`` policies (``calendar``
     settings for all), never stores less, in both GFS change models."""
-    # every interval from 15 minutes to a week (72 h and 168 h with periodic fulls were
-    # where one more daily point used to store less, issue 14); growth where the points
-    # are at most 4 days apart (docs/retention.md, *Monotone by construction*)
+    # every interval from 15 minutes to two years (72 h and 168 h with periodic fulls were
+    # where one more daily point used to store less, and 96 h to a month with growth,
+    # issue 14), growth at every interval (docs/retention.md, *Monotone by construction*)
     interval = np.where(
         rng.random(n) < 0.5,
-        rng.choice([1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0], n),
-        np.round(rng.uniform(0.25, 168.0, n), 2),
+        rng.choice(
+            [1.0, 4.0, 12.0, 24.0, 48.0, 72.0, 96.0, 120.0, 168.0, 336.0, 720.0, 744.0, 8760.0], n
+        ),
+        np.where(
+            rng.random(n) < 0.5,
+            np.round(rng.uniform(0.25, 168.0, n), 2),
+            np.round(np.exp(rng.uniform(np.log(0.25), np.log(17520.0), n)), 2),
+        ),
     )
     growth = rng.choice([0.0, 0.05, 0.3, 1.0, 3.0], n)
     policy = dict(
@@ -872,7 +879,7 @@ def _assert_one_more_point_never_stores_less(rng, n, **calendar):
         quarterly=rng.integers(0, 12, n),
         yearly=rng.integers(0, 10, n),
         block_clone=rng.integers(0, 2, n),
-        annual_growth=np.where(interval <= 96.0, growth, 0.0),
+        annual_growth=growth,
         years=rng.choice([0.0, 1.0, 3.0], n),
         **calendar,
     )
@@ -1332,3 +1339,46 @@ def test_monthly_fulls_on_fast_clone_cover_the_days_their_points_pay_for():
     assert est.long_term_gb == pytest.approx(57.0, rel=1e-12)
     totals = np.array([retention_storage(100.0, points=p, **kw).stored_gb for p in range(38, 50)])
     assert np.all(totals[1:] >= totals[:-1] * (1.0 - 1e-12))
+
+
+def test_growth_faster_than_change_keeps_one_more_point_at_weekly_intervals():
+    # Issue 14 residue, by hand: 100 GB growing 300 %/year (G = 1, years = 0), 0.1 %/day
+    # changed, weekly restore points (168 h: Δ = 7 d, c = 0.7 %), backup copy job with 3
+    # weekly GFS fulls. One point is rho = 4**(-7/365) of the next newer one, so the
+    # growth per point, 1 - rho = 2.62 %, outpaces the change: an increment holds at
+    # least the data the source grew by since the previous point (c_g = 1 - rho, RPS
+    # writes new data as changed blocks). The chain then telescopes to the newest size:
+    # rho**(p-1) + (1 - rho) * sum(rho**a, a = 0..p-2) = 1, 100 GB for every p. The GFS
+    # fulls sit on their ladder, (j + 1) weeks plus one interval old (14, 21, 28 days),
+    # whatever the chain's length; before, they were pushed behind the chain (p + j + 1
+    # weeks), so that 5 points stored less than 4.
+    rho_day = 4.0 ** (-1 / 365)
+    gfs = 100.0 * sum(rho_day ** (7 * j + 14) for j in range(3))
+    kw = dict(daily_change=0.001, scheme="backup_copy", interval=168.0, weekly=3)
+    for p in (4, 5, 9):
+        est = retention_storage(100.0, points=p, annual_growth=3.0, **kw)
+        assert est.short_term_gb == pytest.approx(100.0, rel=1e-12)
+        assert est.long_term_gb == pytest.approx(gfs, rel=1e-12)
+
+
+def test_gfs_points_of_a_primary_job_are_at_least_a_full_period_apart():
+    # Issue 14 residue, by hand: active fulls every 14 days at 14-day points (336 h: every
+    # point a full, f = 1), 8 weekly GFS points, 100 GB growing 100 %/year. A primary job
+    # flags only its fulls, so two weekly points are 14 days apart, not 7: the weekly
+    # period is max(7, f_lo Δ) = 14 days, in the cover (each full one weekly point) and
+    # in the ages. p points: the chain holds p fulls at ages 0, 14, .. 14 (p - 1) days
+    # and p weekly points; the other 8 - p are aged (j + 1) 14 + 14 days (j = p .. 7).
+    # From 5 to 6 points the chain adds a full 70 days old and gives up the weekly point
+    # 98 days old, so storage grows (with a 7-day ladder that point was 56 days old and
+    # larger than the full taking it over: 6 points stored less than 5).
+    rho_day = 2.0 ** (-1 / 365)
+    kw = dict(daily_change=0.01, scheme="active_full", interval=336.0, full_every=14.0)
+    got = []
+    for p in (5, 6):
+        chain = 100.0 * sum(rho_day ** (14 * a) for a in range(p))
+        gfs = 100.0 * sum(rho_day ** ((j + 1) * 14 + 14) for j in range(p, 8))
+        est = retention_storage(100.0, points=p, weekly=8, annual_growth=1.0, **kw)
+        assert (est.fulls, est.gfs_points) == (p, 8 - p)
+        assert est.stored_gb == pytest.approx(chain + gfs, rel=1e-12)
+        got.append(est.stored_gb)
+    assert got[1] > got[0]

@@ -334,9 +334,6 @@ def retention_columns(
             written = np.where(c > 0.0, _f(days) * c / dt, 0.0)
         return np.clip(np.minimum(modelled, np.maximum(written, c)), 0.0, 1.0)
 
-    periodic = (code == _SYNTHETIC_FULL) | (code == _ACTIVE_FULL)
-    f = np.where(periodic, np.maximum(np.floor(fe + 0.5), 1.0), 1.0)  # longest period
-    f_lo = np.where(periodic, np.clip(np.floor(fe_min + 0.5), 1.0, f), 1.0)  # shortest
     full_gb = D / r  # one full at the initial data size
     clone_chain = bc & (code == _SYNTHETIC_FULL)  # synthetic fulls are fast-cloned
     clone_gfs = bc & (code != _ACTIVE_FULL)  # GFS fulls are cloned unless read actively
@@ -345,19 +342,33 @@ def retention_columns(
     log_rho = log_day * dt  # ... one restore point older
     shrink = -np.expm1(log_rho)  # 1 - rho, accurately
 
-    periods = (_DAYS_PER_WEEK, _DAYS_PER_MONTH, _DAYS_PER_QUARTER, _DAYS_PER_YEAR)
+    periodic = (code == _SYNTHETIC_FULL) | (code == _ACTIVE_FULL)
+    f = np.where(periodic, np.maximum(np.floor(fe + 0.5), 1.0), 1.0)  # longest period
+    f_lo = np.where(periodic, np.clip(np.floor(fe_min + 0.5), 1.0, f), 1.0)  # shortest
+    # Two GFS points are never closer than the files that can carry the flags: two
+    # restore points (a forever chain's), or two fulls of a periodic chain (a primary
+    # job flags only its fulls). A tier's period is at least that spacing, in the ages,
+    # the covers and the unique change alike (it changes nothing while the files are at
+    # most a week apart).
+    spacing = np.where(periodic, f_lo * dt, dt)
+    periods = tuple(
+        np.maximum(P, spacing)
+        for P in (_DAYS_PER_WEEK, _DAYS_PER_MONTH, _DAYS_PER_QUARTER, _DAYS_PER_YEAR)
+    )
     counts = (W, M, Q, Y)
     given = (gfs_change_weekly, gfs_change_monthly, gfs_change_quarterly, gfs_change_yearly)
     cost = [np.where(clone_gfs, u(x, P), 1.0) for x, P in zip(given, periods, strict=True)]
     nest = np.tril(np.ones((4, 4), dtype=bool), -1) if nesting is None else np.asarray(nesting)
     credit, from_weekly_fulls, from_monthly_fulls = _credits(nest, (W, M, Q, Y))
-    # A tier's points older than the finer tiers' and the chain's cover: the oldest of
-    # them is taken to be the one just beyond a whole number of the finer periods, so a
-    # tier's point j (0 = newest) is (j + 1) periods plus the finer periods old.
-    offset = np.cumsum([0.0, *periods[:-1]])
-    # GFS fulls are older than the newest point (by one point at least), and those kept
-    # outside a forever chain (backup copy) older than its oldest point.
-    behind = np.where(periodic, dt, p * dt)
+    # The GFS ladder: a tier's points older than the finer tiers' and the chain's cover
+    # are taken to start just beyond a whole number of the finer periods, so a tier's
+    # point j (0 = newest) is (j + 1) periods plus the finer periods plus one interval
+    # old, counted from the newest restore point. The chain's length never ages it, so
+    # one more short-term point never makes the long-term points smaller (RPS keeps a
+    # backup copy job's GFS fulls behind the chain, older by up to its span: with growth
+    # the ladder sizes them larger, docs/retention.md, *Growth*).
+    offset = (0.0, periods[0], periods[0] + periods[1], periods[0] + periods[1] + periods[2])
+    behind = dt
 
     def chain_at(j: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Points and fulls of the chain at phase ``j``, and the newer points beyond its
@@ -370,16 +381,20 @@ def retention_columns(
         return n, fulls, after
 
     n_f, F_f, _ = chain_at(f)
-    # Effective change per point: never below what growth alone adds to the chain per
-    # point, so one more kept point never stores less (ages move one point back).
+    # Effective change per point under growth. An increment holds at least the data the
+    # source grew by since the previous point (new data are changed blocks): c >= 1 - rho,
+    # so a forever chain one point longer, whose full (merged up to the oldest point) is
+    # then a point older and 1 - rho smaller, never stores less. A periodic chain's
+    # fulls all age by a point: the change per point pays for the aging of its F fulls
+    # (on top of c when it has GFS points, which it trades one for one against the GFS
+    # points it takes over).
     gfs_max = W + M + Q + Y
     with np.errstate(divide="ignore", invalid="ignore"):
-        need = shrink * (F_f + gfs_max) / (1.0 - shrink * n_f)
-    # A periodic chain trades its new points against the GFS points it takes over (a
-    # fast-cloned one point for point); the aging of its fulls is paid on top of that.
-    lift = np.where(periodic & (gfs_max > 0.0), shrink * F_f / (1.0 - shrink * n_f), 0.0)
-    c_g = np.where(shrink > 0.0, np.where(shrink * n_f < 1.0, np.maximum(c + lift, need), 1.0), c)
-    c_g = np.minimum(c_g, 1.0)
+        aging = shrink * F_f / (1.0 - shrink * n_f)
+    periodic_c = np.where(
+        shrink * n_f < 1.0, np.where(gfs_max > 0.0, c + aging, np.maximum(c, aging)), 1.0
+    )
+    c_g = np.minimum(np.where(periodic, periodic_c, np.maximum(c, shrink)), 1.0)
 
     def stored_chain(n: FloatArray, fulls: FloatArray) -> FloatArray:
         """Fulls' worth of the chain (sizes relative to the end-of-horizon size)."""
@@ -415,7 +430,7 @@ def retention_columns(
         even = np.abs(per_week - np.round(per_week)) < 1e-9
         k_chain_w = np.where(
             fp >= _DAYS_PER_WEEK - _EPS,
-            fulls * _DAYS_PER_WEEK,
+            fulls * periods[0],  # every full a weekly point, a weekly period apart
             (fulls - np.where(even, 0.0, 1.0)) * fp,
         )
         # days of history the chain (and then the finer tiers) always holds; the chain's
@@ -426,7 +441,7 @@ def retention_columns(
         # continuously with the cover (the junction rule), so the cover must not grow
         # faster than the chain pays for it: a full adds f_lo points (28 days in the
         # shortest month), not 365/12 days; without Fast Clone a full is a month.
-        month = np.where(clone_gfs, np.minimum(_DAYS_PER_MONTH, f_lo * dt), _DAYS_PER_MONTH)
+        month = np.where(clone_gfs, np.minimum(periods[1], f_lo * dt), periods[1])
         chain_m = np.where(monthly_fulls, fulls * month, 0.0)
         total = np.zeros_like(fulls)
         extra = np.zeros_like(fulls)
@@ -1012,8 +1027,14 @@ def retention_storage(
     *Growth.* A point :math:`a` restore points older than the end of the horizon is
     sized :math:`\rho^{a}` of the end size :math:`G = (1+g)^T`, with
     :math:`\rho = (1+g)^{-\Delta/365}` (RPS ``getSourceSize`` on the point's date).
-    The change per point is never taken below the shrinkage that aging adds to the
-    chain, so that one more kept point never stores less.
+    Three conventions keep one more kept point from storing less at every interval: an
+    increment holds at least the growth since the previous point (the change per point
+    is at least :math:`1-\rho`, and a periodic chain's pays for the aging of its fulls);
+    a GFS point is sized at its place on its tier's ladder counted from the newest point,
+    whatever the chain's length (RPS puts a backup copy job's GFS fulls behind the
+    chain, so with growth they are sized larger here); and a tier's period is at least
+    the spacing of the files that carry its flags (:math:`\Delta`, or :math:`f_{lo}
+    \Delta` for the fulls of a primary job).
 
     *Short-term chain at its worst moment* (retention is applied after each job, and a
     forward chain is deleted only when every point in it is out of retention). With
@@ -1049,7 +1070,7 @@ def retention_storage(
     (:func:`unique_change`, never more than the change the points wrote in the gap), and
     the first one beyond :math:`L` :math:`\min(u(P_T), g\,u_f/P_f)` for a gap :math:`g`
     days past :math:`L` (the finer tier's cost per day). Extra point :math:`j` of a tier
-    is :math:`(j+1) P_T` plus the finer periods old.
+    is :math:`(j+1) P_T` plus the finer periods plus one interval old.
 
     *Calendar.* The settings change storage only through which tiers share their
     points (:func:`gfs_nesting`): :math:`L` above counts only the chain's flags and the
