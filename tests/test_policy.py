@@ -280,7 +280,8 @@ def test_report_renderings(example_report):
     assert str(r).splitlines()[-1] == r.summary()
     assert r.render("text") == str(r) + "\n"
     assert r.render("json") == r.model_dump_json(indent=2) + "\n"
-    assert "<pre>" in r._repr_html_()
+    page = r._repr_html_()  # the rendering system's HTML: a table and the findings
+    assert "<table>" in page and page.count("<tr>") == len(r.systems) + 1 and "<li>" in page
     crm = r.systems[2]
     assert str(crm) == "\n".join(crm.lines())
     assert str(r.systems[0]) == "erp [tier-1]: pass"
