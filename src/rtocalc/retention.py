@@ -1,5 +1,7 @@
 r"""Storage needed by a backup retention policy, in closed form.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 A retention policy keeps a short-term chain of restore points (forever forward
 incremental, reverse incremental, or forward incremental with periodic synthetic or
 active fulls) and, optionally, long-term grandfather-father-son (GFS) full backups kept
