@@ -29,12 +29,17 @@ from rtocalc import (
 )
 from rtocalc._render import (
     HTML_MAX_ROWS,
+    NO_LIMIT,
+    NO_RECOVERY,
+    UNBOUNDED,
     Column,
     Document,
     Items,
     Lines,
     Rendered,
     Table,
+    hours_words,
+    money_words,
     to_html,
     to_markdown,
     to_text,
@@ -230,6 +235,29 @@ def test_each_result_renders_in_every_format(instances, name):
         assert len(df) == len(rows)
         if rows:
             assert list(df.columns) == list(rows[0])
+
+
+def test_every_result_class_has_the_one_result_config():
+    """Frozen, no unknown fields, inf and nan as JSON strings: the same for every result."""
+    for name, cls in _rendered_classes().items():
+        config = cls.model_config
+        assert config.get("frozen") and config.get("extra") == "forbid", name
+        assert config.get("ser_json_inf_nan") == "strings", name
+
+
+def test_one_vocabulary_for_infinity_money_and_durations():
+    """Sentences (money_words, hours_words) and table cells (Column) say the same."""
+    inf, nan = math.inf, math.nan
+    hours, limit = Column("t", "t", "hours"), Column("t", "t", "hours", infinite=NO_LIMIT)
+    money, yearly = Column("c", "c", "money"), Column("c", "c", "money", per="yr")
+    assert hours_words(inf) == hours.cell(inf, "USD") == NO_RECOVERY == "no recovery"
+    assert hours_words(inf, infinite=NO_LIMIT) == limit.cell(inf, "USD") == "-"
+    assert money_words(inf, "USD") == money.cell(inf, "USD") == UNBOUNDED == "unbounded"
+    assert money_words(nan, "USD") == hours_words(nan) == money.cell(nan, "USD") == "unknown"
+    # 1,234.5 USD/month: whole dollars above $1,000 (rtocalc.units.format_money)
+    assert money_words(1234.5, "USD") == money.cell(1234.5, "USD") == "$1,235/mo"
+    assert money_words(1234.5, "EUR", "yr") == yearly.cell(1234.5, "EUR") == "€1,235/yr"
+    assert hours_words(4.25) == hours.cell(4.25, "") == "4.25 h"
 
 
 def test_column_names_carry_their_unit(instances):
