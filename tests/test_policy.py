@@ -1054,6 +1054,7 @@ def test_a_passing_design_keeps_passing_when_the_policy_is_relaxed(
     assert after.violations == 0, [str(s) for s in after.systems]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     system=systems(),

@@ -251,6 +251,7 @@ def test_immutable_ask_is_not_met_by_gfs_points_on_mutable_storage() -> None:
 # --- every plan the library returns obeys every rule --------------------------------------
 
 
+@pytest.mark.slow
 @given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
@@ -260,6 +261,7 @@ def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
         assert not points_unmet(plan.design, CAT, ask)
 
 
+@pytest.mark.slow
 @given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @SLOW
 def test_every_returned_plan_obeys_every_rule(w: Workload, ask: Requirements) -> None:
