@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.strategies import asks, workloads
 
 import rtocalc
 from rtocalc import Catalog, Design, Requirements, Workload, cheapest, evaluate
 from rtocalc.models import SCHEMES, Retention
 from rtocalc.space import build_space
+from strategies import asks, workloads
 
 CAT = rtocalc.Catalog.default()
 GFS = Retention(daily=14, weekly=4, monthly=12, yearly=7)
