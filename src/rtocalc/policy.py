@@ -63,6 +63,7 @@ from .models import (
     Scenario,
     Workload,
     raise_errors,
+    wrt_beyond_mtd,
 )
 from .optimize import cheapest
 from .results import Plan, Result
@@ -186,12 +187,9 @@ class Tier(InputModel):
 
     @model_validator(mode="after")
     def _check_mtd(self) -> Self:
-        if self.mtd is not None and self.wrt > self.mtd:
-            message = (
-                f"{format_duration(self.wrt)} exceeds mtd {format_duration(self.mtd)}; the "
-                "work recovery time must fit inside the maximum tolerable downtime"
-            )
-            raise_errors(type(self).__name__, [(("wrt",), message, self.wrt)])
+        problem = wrt_beyond_mtd(self.wrt, self.mtd)
+        if problem is not None:
+            raise_errors(type(self).__name__, [(("wrt",), problem, self.wrt)])
         return self
 
     def requirements(
