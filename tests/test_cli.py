@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import rtocalc
-from rtocalc import BusinessImpact, Result, cheapest, load_scenario
+from rtocalc import BusinessImpact, Result, cheapest
 from rtocalc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,8 +49,8 @@ _WORKLOAD = '[workload]\ndata_size = "2 TB"\n'
 
 
 @pytest.fixture(scope="module")
-def default_result() -> Result:
-    s = load_scenario()
+def default_result(default) -> Result:
+    s = default
     return cheapest(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
 
 
@@ -775,10 +775,10 @@ def test_a_zero_restore_capacity_is_an_input_error(capsys):
     assert "restore_capacity" in line and "must be positive" in line
 
 
-def test_frontier_text_of_an_empty_frontier(capsys, tmp_path):
+def test_frontier_text_of_an_empty_frontier(default, capsys, tmp_path):
     from rtocalc import frontier
 
-    s = load_scenario()
+    s = default
     empty = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=0.001)
     assert len(empty) == 0
     assert str(empty).startswith("0 Pareto-optimal designs")
@@ -786,10 +786,10 @@ def test_frontier_text_of_an_empty_frontier(capsys, tmp_path):
     assert empty.to_csv().count("\n") == 1  # the header alone
 
 
-def test_frontier_takes_max_cost_as_money_text():
+def test_frontier_takes_max_cost_as_money_text(default):
     from rtocalc import frontier
 
-    s = load_scenario()
+    s = default
     by_text = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost="$1,000/mo")
     by_number = frontier(s.workload, s.requirements, catalog=s.catalog, max_cost=1000.0)
     assert by_text == by_number and len(by_text) > 0

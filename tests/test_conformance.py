@@ -13,11 +13,6 @@ import pytest
 from numpydoc.docscrape import FunctionDoc
 
 import rtocalc
-from rtocalc import cost, physics, protection, ransomware, retention
-
-#: the modules of formulas: pure, vectorised functions, each with its equation (Notes),
-#: its source (References), units and an example
-FORMULA_MODULES = (physics, cost, protection, ransomware, retention)
 
 
 def _public_module_names() -> list[str]:
@@ -38,6 +33,15 @@ def _public_module_names() -> list[str]:
 
 PUBLIC_MODULES = _public_module_names()
 
+#: the modules of formulas: pure, vectorised functions, each with its equation (Notes),
+#: its source (References), units and an example. A module declares itself one with a
+#: docstring line starting "Formula module", so a new one is found, not listed.
+FORMULA_MODULES = [
+    importlib.import_module(name)
+    for name in PUBLIC_MODULES
+    if re.search(r"^Formula module", importlib.import_module(name).__doc__ or "", re.M)
+]
+
 
 def _public_functions(module):
     for name in module.__all__:
@@ -47,14 +51,6 @@ def _public_functions(module):
 
 
 FORMULAS = [f for m in FORMULA_MODULES for f in _public_functions(m)]
-
-
-def _section(doc: str, title: str) -> str:
-    """The text of a numpydoc section (empty if absent)."""
-    m = re.search(
-        rf"^\s*{title}\n\s*-{{3,}}\n(.*?)(?=^\s*\w[\w ]*\n\s*-{{3,}}\n|\Z)", doc, re.S | re.M
-    )
-    return m.group(1) if m else ""
 
 
 def _documented_parameters(func) -> list[str]:
@@ -76,12 +72,21 @@ def _public_functions_of_every_module():
 
 @pytest.mark.parametrize(("name", "func"), FORMULAS, ids=[n for n, _ in FORMULAS])
 def test_formula_docstrings(name, func):
-    """Every formula states its equation (Notes), its source (References) and an Example."""
-    doc = inspect.getdoc(func) or ""
+    """Every formula states its equation (Notes), its source (References) and an Example,
+    as numpydoc's parser reads the docstring; its parameters state their units."""
+    doc = FunctionDoc(func)
     for section in ("Parameters", "Returns", "Notes", "References", "Examples"):
-        assert _section(doc, section).strip(), f"{name}: no {section} section"
-    assert "[" in _section(doc, "Parameters"), f"{name}: parameters must state units"
-    assert ".. math::" in _section(doc, "Notes") or "math:" in _section(doc, "Notes"), name
+        assert doc[section], f"{name}: no {section} section"
+    described = " ".join(f"{p.type} {' '.join(p.desc)}" for p in doc["Parameters"])
+    assert "[" in described, f"{name}: parameters must state units"
+    assert "math:" in "\n".join(doc["Notes"]), f"{name}: Notes must state the equation"
+
+
+def test_formula_modules_are_found():
+    """The walk finds the formula modules by their "Formula module" paragraph."""
+    found = {m.__name__ for m in FORMULA_MODULES}
+    assert {"rtocalc.physics", "rtocalc.cost", "rtocalc.retention"} <= found
+    assert "rtocalc.optimize" not in found and len(FORMULAS) > 20
 
 
 @pytest.mark.parametrize(
@@ -105,17 +110,24 @@ def test_public_modules_are_found():
 
 
 def _models():
-    for module in (rtocalc.models, rtocalc.results, rtocalc.retention, rtocalc.files):
-        for name in getattr(module, "__all__", ()):
-            obj = getattr(module, name)
-            if inspect.isclass(obj) and issubclass(obj, pydantic.BaseModel):
+    """Every pydantic model a public module defines and exports (found, not listed)."""
+    for name in PUBLIC_MODULES:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", ()):
+            obj = getattr(module, attr)
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, pydantic.BaseModel)
+                and obj.__module__ == name
+            ):
                 yield obj
 
 
-@pytest.mark.parametrize("model", list(_models()), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", list(_models()), ids=lambda m: m.__qualname__)
 def test_every_field_is_described_and_models_are_frozen(model):
     assert model.__doc__, f"{model.__name__} has no docstring"
     assert model.model_config.get("frozen"), f"{model.__name__} is not frozen"
+    assert model.model_config.get("extra") == "forbid", f"{model.__name__} takes any field"
     for field, info in model.model_fields.items():
         assert info.description, f"{model.__name__}.{field} has no description"
 

@@ -13,6 +13,11 @@ are its expected output (stdout and stderr). A ```text block marked
 ``<!-- output: rtocalc ARGS -->`` is the output of that one command. The comparison is
 doctest's: runs of whitespace are equal (so wrapped lines match) and ``...`` matches
 anything, for the parts a page leaves out or that may vary.
+
+A ```python (or ```pycon) block written as an interactive session (``>>>`` prompts, then
+the printed output) is run by doctest with the same comparison, so its quoted output is
+checked too; a line whose output may vary ends in ``# doctest: +ELLIPSIS`` with ``...``
+or ``# doctest: +SKIP``.
 """
 
 from __future__ import annotations
@@ -130,6 +135,52 @@ def _examples() -> list[pytest.param]:
 
 
 EXAMPLES = _examples()
+
+
+_SESSION = re.compile(r"^```(?:python|pycon)[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+
+
+def session_blocks(text: str) -> list[tuple[int, str]]:
+    """(line number of the fence, text) of every ```python/```pycon block of a page that
+    is an interactive session (it has ``>>>`` prompts)."""
+    return [
+        (text.count("\n", 0, m.start()) + 1, m.group("body"))
+        for m in _SESSION.finditer(text)
+        if re.search(r"^>>> ", m.group("body"), re.M)
+    ]
+
+
+def _sessions() -> list[pytest.param]:
+    params = []
+    for page in sorted(DOCS.glob("*.md")):
+        for line, body in session_blocks(page.read_text(encoding="utf-8")):
+            params.append(pytest.param(page, line, body, id=f"{page.name}:{line}"))
+    return params
+
+
+SESSIONS = _sessions()
+
+
+@pytest.mark.parametrize(("page", "line", "body"), SESSIONS)
+def test_docs_session_prints_what_the_page_shows(page, line, body, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    test = doctest.DocTestParser().get_doctest(
+        body, {"__name__": f"docs_session_{page.stem}"}, f"{page.name}:{line}", str(page), line
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report = io.StringIO()
+    runner.run(test, out=report.write)
+    assert runner.failures == 0, report.getvalue()
+
+
+def test_sessions_are_found_and_a_wrong_output_fails():
+    assert any(p.values[0].name == "retention.md" for p in SESSIONS)
+    text = "```python\n>>> 1 + 1\n3\n```\n\n```python\nx = 1\n```\n"
+    assert session_blocks(text) == [(1, ">>> 1 + 1\n3\n")]
+    test = doctest.DocTestParser().get_doctest(session_blocks(text)[0][1], {}, "t", "t", 1)
+    runner = doctest.DocTestRunner()
+    runner.run(test, out=lambda _text: None)
+    assert runner.failures == 1
 
 
 @pytest.mark.parametrize(("page", "code"), EXAMPLES)

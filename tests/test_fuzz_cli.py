@@ -21,6 +21,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -157,6 +158,7 @@ def test_check_survives_mutated_examples(case, flags):
     check_outcome(code, out, err, named_inf=named_inf)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.sampled_from(["policy.toml", "inventory.toml"]).flatmap(

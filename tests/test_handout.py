@@ -8,12 +8,12 @@ import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES, ROOT
 from rtocalc import Negotiation, load_scenario, negotiate
 from rtocalc._render import availability_words, rate_words, svg_cost_chart
 from rtocalc.cli import main
@@ -35,15 +35,15 @@ JARGON = (
 
 @pytest.fixture(scope="module")
 def zero() -> Negotiation:
-    sc = load_scenario("examples/zero_downtime.toml")
+    sc = load_scenario(EXAMPLES / "zero_downtime.toml")
     return negotiate(sc.workload, sc.requirements, impact=sc.impact, catalog=sc.catalog)
 
 
 @pytest.fixture(scope="module")
-def over_budget() -> Negotiation:
+def over_budget(default) -> Negotiation:
     # the cheapest design costs $920/mo with the cloud clean room's $83.33/mo share that the
     # default example names (issue 13 item 5; it was $836/mo), counter-offers fit $880
-    sc = load_scenario()
+    sc = default
     ask = sc.requirements.model_copy(update={"budget": 880.0})
     return negotiate(sc.workload, ask, impact=sc.impact, catalog=sc.catalog)
 
@@ -180,15 +180,15 @@ def test_jupyter_shows_the_table_and_folds_the_reasons(zero):
 def test_the_worked_example_in_the_docs_is_what_the_command_prints(capsys):
     from rtocalc.cli import _wrap
 
-    page = Path("docs/negotiation.md").read_text(encoding="utf-8")
+    page = (ROOT / "docs" / "negotiation.md").read_text(encoding="utf-8")
     start = page.index("```text\n", page.index("python -m rtocalc negotiate` prints")) + 8
     quoted = page[start : page.index("\n```", start)]
     assert main(["negotiate"]) == 0
     assert quoted == _wrap(capsys.readouterr().out.rstrip("\n"), 92)
 
 
-def test_work_recovery_time_shows_in_the_options():
-    sc = load_scenario("examples/default.toml")
+def test_work_recovery_time_shows_in_the_options(default):
+    sc = default
     ask = sc.requirements.model_copy(update={"budget": 500.0, "mtd": 96.0, "wrt": 4.0})
     n = negotiate(sc.workload, ask, impact=sc.impact, catalog=sc.catalog)
     assert all(f.work_recovery == 4.0 for o in n.options for f in o.outcomes)
@@ -350,20 +350,19 @@ def test_plot_flag_writes_png_and_svg(tmp_path, capsys):
     png, svg = tmp_path / "zero.png", tmp_path / "front.svg"
     assert main(["negotiate", "--plot", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert main(["frontier", "examples/default.toml", "--plot", str(svg)]) == 0
+    assert main(["frontier", str(EXAMPLES / "default.toml"), "--plot", str(svg)]) == 0
     assert svg.read_text(encoding="utf-8").lstrip().startswith("<?xml")
     capsys.readouterr()
     assert main(["negotiate", "--plot", str(tmp_path / "x.pdf")]) == 2
     assert "is not a .png or .svg file name" in capsys.readouterr().err
 
 
-_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_plot_flag_on_portfolio_and_simulate_writes_png_and_svg(tmp_path, capsys):
     pytest.importorskip("matplotlib")
-    inventory = str(_EXAMPLES / "portfolio" / "inventory.toml")
-    scenario = str(_EXAMPLES / "default.toml")
+    inventory = str(EXAMPLES / "portfolio" / "inventory.toml")
+    scenario = str(EXAMPLES / "default.toml")
     for command in (
         ["portfolio", inventory],
         ["simulate", scenario, "--samples", "200", "--seed", "1"],
@@ -398,7 +397,7 @@ def test_plot_flag_without_matplotlib_gives_the_install_hint(
     for module in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.setitem(sys.modules, module, None)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` now fails
-    source = _EXAMPLES / ("portfolio/inventory.toml" if command == "portfolio" else "default.toml")
+    source = EXAMPLES / ("portfolio/inventory.toml" if command == "portfolio" else "default.toml")
     args = [command, str(source), "--plot", str(tmp_path / "x.png")]
     if command == "simulate":
         args += ["--samples", "50", "--seed", "1"]

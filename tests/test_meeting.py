@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import tomllib
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from rtocalc import load_scenario, negotiate
 from rtocalc.cli import main
 from rtocalc.files import InputError
@@ -17,12 +17,12 @@ from rtocalc.meeting import MeetingRecord, ceil_duration, load_meeting, loads_me
 from rtocalc.policy import policy_from_dict
 from rtocalc.units import parse_duration
 
-EXAMPLE = Path("examples/meeting")
+EXAMPLE = EXAMPLES / "meeting"
 
 
 @pytest.fixture(scope="module")
 def zero():
-    sc = load_scenario("examples/zero_downtime.toml")
+    sc = load_scenario(EXAMPLES / "zero_downtime.toml")
     return negotiate(sc.workload, sc.requirements, impact=sc.impact, catalog=sc.catalog)
 
 
@@ -152,7 +152,7 @@ def _toml(data: dict) -> str:
 
 def test_three_rounds_from_the_command_line_end_in_a_tier_check_enforces(tmp_path, capsys):
     meeting, policy = tmp_path / "meeting.toml", tmp_path / "policy.toml"
-    scenario = "examples/zero_downtime.toml"
+    scenario = str(EXAMPLES / "zero_downtime.toml")
     # RPO 30 min on the catalog's schedules (docs/decisions.md, section 32); --rto sets
     # every scope: the third round asks a week, which ransomware's survey-derived
     # containment (5 d before restores may start, issue 13 item 5) leaves within reach
@@ -194,7 +194,7 @@ def test_agree_errors_exit_2(tmp_path, capsys):
     assert main(["agree", str(tmp_path / "none.toml"), "--option", "1"]) == 2
     assert "no such file" in capsys.readouterr().err
     meeting = tmp_path / "m.toml"
-    assert main(["negotiate", "examples/zero_downtime.toml", "--record", str(meeting)]) == 0
+    assert main(["negotiate", str(EXAMPLES / "zero_downtime.toml"), "--record", str(meeting)]) == 0
     capsys.readouterr()
     assert main(["agree", str(meeting), "--option", "9"]) == 2
     err = capsys.readouterr().err

@@ -27,7 +27,6 @@ from rtocalc import (
     Workload,
     cheapest,
     evaluate,
-    load_scenario,
 )
 from rtocalc._frozen import FrozenDict
 from rtocalc.files import format_validation_error
@@ -40,11 +39,6 @@ INF = math.inf
 @pytest.fixture(scope="module")
 def default_catalog() -> Catalog:
     return Catalog.default()
-
-
-@pytest.fixture(scope="module")
-def default_scenario():
-    return load_scenario()
 
 
 def _messages(exc: ValidationError) -> str:
@@ -359,8 +353,8 @@ def test_default_catalog_json_round_trip(default_catalog):
     _round_trip(default_catalog)
 
 
-def test_default_scenario_result_and_plan_json_round_trip(default_scenario):
-    s = default_scenario
+def test_default_scenario_result_and_plan_json_round_trip(default):
+    s = default
     for objective in ("outlay", "tco"):
         res = cheapest(
             s.workload, s.requirements, impact=s.impact, catalog=s.catalog, objective=objective
@@ -383,8 +377,8 @@ def test_infeasible_result_json_round_trip():
     _round_trip(res)
 
 
-def test_plan_with_unsurvivable_scenario_json_round_trip(default_scenario):
-    s = default_scenario
+def test_plan_with_unsurvivable_scenario_json_round_trip(default):
+    s = default
     # Backups on local disk only, no off-site copy: nothing survives a regional disaster.
     design = Design(interval="24 h", target="local_disk")
     plan = evaluate(s.workload, design, s.requirements, impact=s.impact, catalog=s.catalog)
@@ -868,7 +862,7 @@ def test_requirements_tables_are_read_only(r):
                 table["site"] = 1.0  # type: ignore[index]
 
 
-def test_copies_and_round_trips_stay_read_only(default_scenario):
+def test_copies_and_round_trips_stay_read_only(default):
     """model_copy(update=...) freezes the mappings and lists it is given; JSON, pickle and
     deep copies give equal, read-only models."""
     ask = Requirements(rpo="1 h", rto={"site": "4 h"})
@@ -879,9 +873,9 @@ def test_copies_and_round_trips_stay_read_only(default_scenario):
     target = Catalog.default().targets["tape"]
     assert target.model_copy(update={"roles": ["longterm"]}).roles == ("longterm",)
     for model in (
-        default_scenario.catalog,
-        default_scenario.requirements,
-        default_scenario.impact,
+        default.catalog,
+        default.requirements,
+        default.impact,
         Policy.model_validate(
             {"tiers": {"gold": {"rpo": "1 h", "rto": "4 h", "scenarios": {}}}}
         ),

@@ -30,6 +30,7 @@ def test_notebook_is_committed_without_outputs(path):
 
 
 # jupyter_client and jupyter_core raise deprecation warnings of their own on some versions
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_executes(path, monkeypatch):

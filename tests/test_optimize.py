@@ -187,6 +187,7 @@ def _designs(catalog: Catalog, gfs: bool, database: bool = False):
                 )
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     catalog=small_catalogs(offsite_methods=1, links=1, standby=1, protection=2),
@@ -601,6 +602,7 @@ def _small_default_catalog() -> Catalog:
     return Catalog.from_dict(data)
 
 
+@pytest.mark.slow
 @example(  # a local-only design dropped the site loss from its loss when one cost was 0
     catalog=_small_default_catalog(),
     workload=Workload(data_size="2 TB"),

@@ -108,3 +108,20 @@ def test_the_docs_serve_mathjax_themselves():
     assert not re.search(r"mathjax_path\s*=\s*[\"']https?:", conf)
     offline = pytest.importorskip("sphinx-mathjax-offline")
     assert (Path(offline.__file__).parent / "static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_the_readme_test_command_runs_the_slow_tests_too():
+    """Slow tests carry the registered ``slow`` marker (a quick local run deselects them
+    with ``-m "not slow"``), but README's ``python -m pytest`` and CI run every test: no
+    default option deselects them, and the marker is in use."""
+    with open(ROOT / "pyproject.toml", "rb") as fh:
+        options = tomllib.load(fh)["tool"]["pytest"]["ini_options"]
+    assert any(m.startswith("slow:") for m in options["markers"])
+    assert "-m" not in options["addopts"].split() and "slow" not in options["addopts"]
+    assert "python -m pytest\n" in (ROOT / "README.md").read_text(encoding="utf-8")
+    marked = [
+        p.name
+        for p in (ROOT / "tests").glob("test_*.py")
+        if "@pytest.mark.slow\n" in p.read_text(encoding="utf-8")
+    ]
+    assert len(marked) >= 5, marked

@@ -440,6 +440,7 @@ def _weighted_completion(order, p, w):
     return sum(w[i] * c for i, c in zip(order, np.cumsum(p[list(order)]), strict=True))
 
 
+@pytest.mark.slow
 @given(
     st.integers(1, 7).flatmap(
         lambda n: st.tuples(

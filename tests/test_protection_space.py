@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from rtocalc import (
     BusinessImpact,
     Catalog,
@@ -26,7 +27,7 @@ from rtocalc.space import Path, build_space, evaluate_space, path_clock, path_rt
 from strategies import workloads
 
 CATALOG = Catalog.default()
-RETENTION = load_scenario("examples/default.toml").requirements.retention
+RETENTION = load_scenario(EXAMPLES / "default.toml").requirements.retention
 SERVER_SPACE = build_space(CATALOG, RETENTION)
 #: the default space before the protection axis (measured at the ARCH-SPLIT merge)
 SPACE_BEFORE = 12_948
@@ -183,7 +184,7 @@ def test_adding_a_mechanism_never_recovers_later(workload, row, interval, mechan
 def test_zero_downtime_example_names_what_binds():
     """The shipped zero-downtime ask (1 min RPO and RTO, off-site, immutable): no design
     meets it; logical damage still needs a point from before it, found an hour later."""
-    s = load_scenario("examples/zero_downtime.toml")
+    s = load_scenario(EXAMPLES / "zero_downtime.toml")
     n = negotiate(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
     assert n.verdict != "feasible"
     res = cheapest(s.workload, s.requirements, impact=s.impact, catalog=s.catalog)
@@ -196,7 +197,7 @@ def test_protection_rto_per_mechanism_table_equals_per_row():
     strategy) pair and gathers it; per row (one workload per row) gives the same bits."""
     from dataclasses import replace
 
-    s = load_scenario("examples/default.toml")
+    s = load_scenario(EXAMPLES / "default.toml")
     ev = evaluate_space(SERVER_SPACE, s.workload, s.requirements, s.impact, CATALOG)
     x = ev.paths
     assert x.data_size.strides == (0,)  # one workload: broadcast views, the table path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import math
 import pkgutil
 import re
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 import rtocalc
+from conftest import EXAMPLES
 from rtocalc import (
     BusinessImpact,
     Design,
@@ -27,12 +29,17 @@ from rtocalc import (
 )
 from rtocalc._render import (
     HTML_MAX_ROWS,
+    NO_LIMIT,
+    NO_RECOVERY,
+    UNBOUNDED,
     Column,
     Document,
     Items,
     Lines,
     Rendered,
     Table,
+    hours_words,
+    money_words,
     to_html,
     to_markdown,
     to_text,
@@ -46,13 +53,16 @@ IMPACT = BusinessImpact(downtime_cost="$2,000/h", data_loss_cost="$500/h")
 UNCERTAIN = UncertainWorkload(data_size="2 TB..4 TB", daily_change="1%/day..3%/day")
 LOCAL = Design(interval="24 h", target="local_disk")
 
-#: the result types issue 16 names, plus their parts
+#: the result types issues 16 and 17 name, plus their parts
 NAMED = {
+    "CheckReport",
     "Binding",
     "CostCurve",
     "CostStep",
     "CounterOffer",
     "FailureOutcome",
+    "Finding",
+    "Fix",
     "Frontier",
     "Negotiation",
     "Option",
@@ -69,12 +79,14 @@ NAMED = {
     "Simulation",
     "StorageEstimate",
     "Summary",
+    "SystemCheck",
     "SystemPlan",
     "ZeroDowntime",
 }
 
 
 def _rendered_classes() -> dict[str, type]:
+    """Every public class of the package that renders through ``rtocalc._render``."""
     found: dict[str, type] = {}
     for info in pkgutil.iter_modules(rtocalc.__path__, "rtocalc."):
         if info.name.endswith("__main__"):
@@ -152,6 +164,17 @@ def instances() -> dict[str, list[object]]:
     for b in plan.shared:
         add(b)
     add(portfolio.plan_portfolio(systems, budget=1.0))  # no plan fits: reasons
+    report = rtocalc.check(
+        rtocalc.load_policy(EXAMPLES / "policy" / "policy.toml"),
+        rtocalc.load_inventory(EXAMPLES / "policy" / "inventory.toml"),
+    )
+    add(report)
+    failing = next(s for s in report.systems if s.status == "fail")
+    add(failing)
+    add(failing.findings[0])
+    assert failing.fix is not None
+    add(failing.fix)
+    add(rtocalc.policy.CheckReport.of([]))  # an empty inventory: no table rows
     return out
 
 
@@ -182,14 +205,26 @@ class _Balanced(HTMLParser):
 _NUMBERISH = re.compile(r"(?<![\w.])(inf|nan)(?![\w])", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("name", sorted(NAMED))
+RENDERED = sorted(_rendered_classes())
+
+
+def _no_bare_constant(token: str) -> None:
+    raise AssertionError(f"JSON has a bare {token} (not JSON): write it as a string")
+
+
+@pytest.mark.parametrize("name", RENDERED)
 def test_each_result_renders_in_every_format(instances, name):
+    """Every discovered result class (not a hand list): text, Markdown, HTML, JSON and a
+    DataFrame, none showing inf or nan, the JSON valid and read back to an equal model."""
     pd = pytest.importorskip("pandas")
     for obj in instances[name]:
         text, md, page = str(obj), obj.to_markdown(), obj._repr_html_()
         for out in (text, md, page):
             assert isinstance(out, str) and out.strip()
             assert not _NUMBERISH.search(out), f"{name} shows inf/nan: {out[:300]}"
+        dumped = obj.model_dump_json()
+        assert isinstance(json.loads(dumped, parse_constant=_no_bare_constant), dict)
+        assert type(obj).model_validate_json(dumped).model_dump_json() == dumped
         assert text != repr(obj)
         parser = _Balanced()
         parser.feed(page)
@@ -200,6 +235,29 @@ def test_each_result_renders_in_every_format(instances, name):
         assert len(df) == len(rows)
         if rows:
             assert list(df.columns) == list(rows[0])
+
+
+def test_every_result_class_has_the_one_result_config():
+    """Frozen, no unknown fields, inf and nan as JSON strings: the same for every result."""
+    for name, cls in _rendered_classes().items():
+        config = cls.model_config
+        assert config.get("frozen") and config.get("extra") == "forbid", name
+        assert config.get("ser_json_inf_nan") == "strings", name
+
+
+def test_one_vocabulary_for_infinity_money_and_durations():
+    """Sentences (money_words, hours_words) and table cells (Column) say the same."""
+    inf, nan = math.inf, math.nan
+    hours, limit = Column("t", "t", "hours"), Column("t", "t", "hours", infinite=NO_LIMIT)
+    money, yearly = Column("c", "c", "money"), Column("c", "c", "money", per="yr")
+    assert hours_words(inf) == hours.cell(inf, "USD") == NO_RECOVERY == "no recovery"
+    assert hours_words(inf, infinite=NO_LIMIT) == limit.cell(inf, "USD") == "-"
+    assert money_words(inf, "USD") == money.cell(inf, "USD") == UNBOUNDED == "unbounded"
+    assert money_words(nan, "USD") == hours_words(nan) == money.cell(nan, "USD") == "unknown"
+    # 1,234.5 USD/month: whole dollars above $1,000 (rtocalc.units.format_money)
+    assert money_words(1234.5, "USD") == money.cell(1234.5, "USD") == "$1,235/mo"
+    assert money_words(1234.5, "EUR", "yr") == yearly.cell(1234.5, "EUR") == "€1,235/yr"
+    assert hours_words(4.25) == hours.cell(4.25, "") == "4.25 h"
 
 
 def test_column_names_carry_their_unit(instances):

@@ -832,6 +832,7 @@ fractions = st.floats(0.0, 1.0, allow_nan=False)
 RETENTION_COUNTS = ("points", "weekly", "monthly", "quarterly", "yearly")
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(policy=retention_policies(), count=st.sampled_from(RETENTION_COUNTS))
 def test_one_more_kept_point_never_stores_less(policy, count):
@@ -985,6 +986,7 @@ def test_invariants(
         assert (est.fulls, est.increments) == (1.0, points - 1.0)
 
 
+@pytest.mark.slow
 @given(
     data=st.lists(
         st.tuples(

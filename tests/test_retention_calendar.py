@@ -375,6 +375,7 @@ def test_monthly_fulls_against_calendar_simulator():
     assert np.max(np.abs(err)) < 1e-9
 
 
+@pytest.mark.slow
 def test_backup_copy_against_calendar_simulator():
     # R1, quarterly and yearly tiers, Fast Clone, growth: the worst-phase counts and the
     # junction rule keep the closed form within a few percent of the calendar

@@ -110,6 +110,7 @@ def _scenario(catalog: dict) -> dict:
     return {**data, "catalog": catalog}
 
 
+@pytest.mark.slow
 @given(overrides())
 def test_catalog_overrides_the_reader_accepts_validate(catalog):
     data = _scenario(catalog)

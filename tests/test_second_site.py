@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from rtocalc import (
     BusinessImpact,
     Catalog,
@@ -126,7 +127,7 @@ def test_second_site_copy_counts_as_off_site_and_immutable():
 def test_default_space_with_the_second_site_and_the_cloud_recovery():
     # 65,244 designs before the second-site copy (one off-site method more: 75,588) and
     # the recovery into the cloud (one strategy more: 81,468)
-    retention = load_scenario("examples/default.toml").requirements.retention
+    retention = load_scenario(EXAMPLES / "default.toml").requirements.retention
     assert len(build_space(CATALOG, retention)) == 81_468
     no_cloud = CATALOG.model_copy(
         update={
@@ -167,7 +168,7 @@ def test_own_site_bad_figures_are_named(field, value, message):
         )
 
 
-_SPACE = build_space(CATALOG, load_scenario("examples/default.toml").requirements.retention)
+_SPACE = build_space(CATALOG, load_scenario(EXAMPLES / "default.toml").requirements.retention)
 _PLAIN = [i for i in range(0, len(_SPACE), 97) if _SPACE.design(i, 24.0).offsite is None]
 
 

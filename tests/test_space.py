@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from rtocalc import (
     BusinessImpact,
     Catalog,
@@ -73,8 +73,8 @@ def test_chosen_path_is_the_best_surviving_path(catalog, workload, ask, costs):
 
 def test_chosen_path_on_the_shipped_examples():
     """Every design of both shipped examples: see :func:`_check_choice`."""
-    for name in ("examples/default.toml", "examples/zero_downtime.toml"):
-        sc = load_scenario(Path(__file__).resolve().parents[1] / name)
+    for name in ("default.toml", "zero_downtime.toml"):
+        sc = load_scenario(EXAMPLES / name)
         space = build_space(sc.catalog, sc.requirements.retention)
         ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
         _check_choice(ev, sc.impact)
@@ -112,12 +112,12 @@ def test_solved_interval_is_the_best_feasible_one(catalog, workload, ask, costs,
         assert not (at.meets_scenario.all(axis=0) & at.window_ok)[beyond].any()
 
 
-def test_threads_share_the_catalog_tables_safely():
+def test_threads_share_the_catalog_tables_safely(default):
     """Evaluations in threads over more catalogs than the table cache keeps give the
     results of the same evaluations run one after another."""
     from concurrent.futures import ThreadPoolExecutor
 
-    sc = load_scenario()
+    sc = default
     catalogs = [
         sc.catalog.override({"links": {"wan_1g": {"price_per_month": 900.0 + i}}})
         for i in range(20)
@@ -162,13 +162,13 @@ def _equal(a, b) -> bool:
     return True
 
 
-def test_figures_per_choice_equal_figures_per_row():
+def test_figures_per_choice_equal_figures_per_row(default):
     """On the default space the figures that do not depend on the interval are computed
     once per catalog choice and gathered; computed row by row (one workload per row, or a
     few rows) they are the same numbers, so every output is equal bit for bit."""
     from rtocalc.space import WorkloadColumns
 
-    sc = load_scenario()
+    sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     whole = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     rows = np.arange(0, len(space), 37)
@@ -186,13 +186,13 @@ def test_figures_per_choice_equal_figures_per_row():
     assert _equal(take_rows(whole, rows[:50]), few)
 
 
-def test_rows_of_one_design_read_the_storage_of_the_whole_space():
+def test_rows_of_one_design_read_the_storage_of_the_whole_space(default):
     """Rows of one design with a workload each (a Monte Carlo block) compute the
     retention storage for the (scheme, block clone) pairs they read only: every output
     is the one of the space evaluated with every pair, bit for bit."""
     from rtocalc.space import WorkloadColumns, take_rows
 
-    sc = load_scenario()
+    sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     whole = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     # one row of each scheme, with and without an off-site copy and a long-term target
@@ -225,12 +225,12 @@ def test_one_workload_or_one_per_row_agree(catalog, workload, ask, costs):
     assert _equal(ev, evaluate_space(ev.space, cols, ask, impact, catalog))
 
 
-def test_remembered_figures_are_those_of_the_ask():
+def test_remembered_figures_are_those_of_the_ask(default):
     """The figures per choice are remembered per ask object: the same ask twice, an equal
     ask, and the same ask with other limits each give what a first evaluation gives."""
     import rtocalc._space_figures as kernel
 
-    sc = load_scenario()
+    sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
 
     def run(ask, limits=None):
@@ -263,9 +263,9 @@ def test_an_rto_below_detection_is_never_met(catalog, workload, ask):
     assert not res.feasible and res.reasons
 
 
-def test_spaces_are_shared_and_read_only():
+def test_spaces_are_shared_and_read_only(default):
     """One space per (catalog, retention): the same object each time, columns read-only."""
-    sc = load_scenario()
+    sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     assert build_space(sc.catalog, sc.requirements.retention) is space
     assert not space.target.flags.writeable
@@ -324,7 +324,7 @@ def test_a_scenario_without_limits_constrains_no_interval():
     assert not short.paths.alive[:, site].any()  # no copy survives a site loss
 
 
-def test_every_recovery_path_is_a_unit():
+def test_every_recovery_path_is_a_unit(default):
     """The kernel's choice reads every path from one place: each member of Path has its
     label, its RTO function, its domain of figures, its row of RPOs and of survival, and
     the chosen path is always a member (the "none survives" sentinel stored as 0)."""
@@ -336,7 +336,7 @@ def test_every_recovery_path_is_a_unit():
     assert tuple(p.label for p in RecoveryPath) == PATHS
     assert len(RecoveryPath) == NO_PATH
     assert set(RTO_OF) == set(PATH_DOMAIN) == set(RecoveryPath)
-    sc = load_scenario()
+    sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     assert ev.rpo_rows.shape == (len(RecoveryPath), len(space))

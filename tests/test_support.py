@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from tests.strategies import asks, workloads
 
 import rtocalc
 from rtocalc import Catalog, Design, Requirements, Workload, cheapest, evaluate
 from rtocalc.models import SCHEMES, Retention
 from rtocalc.space import build_space
+from strategies import asks, workloads
 
 CAT = rtocalc.Catalog.default()
 GFS = Retention(daily=14, weekly=4, monthly=12, yearly=7)
@@ -251,6 +251,7 @@ def test_immutable_ask_is_not_met_by_gfs_points_on_mutable_storage() -> None:
 # --- every plan the library returns obeys every rule --------------------------------------
 
 
+@pytest.mark.slow
 @given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
@@ -260,6 +261,7 @@ def test_cheapest_plans_obey_every_rule(w: Workload, ask: Requirements) -> None:
         assert not points_unmet(plan.design, CAT, ask)
 
 
+@pytest.mark.slow
 @given(w=workloads(), ask=asks(ransomware_in_reach=True))
 @SLOW
 def test_every_returned_plan_obeys_every_rule(w: Workload, ask: Requirements) -> None:

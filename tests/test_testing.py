@@ -158,6 +158,7 @@ def test_plan_without_a_scenario_of_the_impact(tier_2):
         assert_meets(plan, tier_2, impact=impact)
 
 
+@pytest.mark.slow
 def test_pytest_output_is_the_message_without_helper_frames(tmp_path):
     test_file = tmp_path / "test_dr.py"
     test_file.write_text(

@@ -459,6 +459,7 @@ def test_cheapest_with_degenerate_distributions_is_the_deterministic_cheapest():
     assert det.probability is None and det.confidence is None and det.samples is None
 
 
+@pytest.mark.slow
 def test_cheapest_with_confidence_errors_and_reasons():
     w = UncertainWorkload(data_size="1 TB")
     with pytest.raises(ValueError, match="confidence"):
@@ -663,6 +664,7 @@ def test_robust_choice_searches_the_interval_on_the_samples():
 )
 # found by the random profile: the oracle's 16 h met an RPO of 19 h more cheaply than the
 # 12 h schedule the search may take, before the oracle tried schedules only
+@pytest.mark.slow
 @example(size=200.0, spread=1.1, change=0.02043141852945239, rpo=19.0, rto=2.0, confidence=0.8)
 def test_robust_no_design_verdict_agrees_with_simulate(
     size, spread, change, rpo, rto, confidence

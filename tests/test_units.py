@@ -569,6 +569,7 @@ PARSERS: list[Callable[[object], object]] = [
 ]
 
 
+@pytest.mark.slow
 @given(unit_junk(), st.sampled_from(PARSERS))
 def test_any_text_parses_or_raises_unit_error(text: str, parser: Callable[[object], Any]) -> None:
     error: UnitError | None = None

@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ._frozen import FrozenModel
+from ._frozen import RESULT_CONFIG, FrozenModel
 
 FloatArray = NDArray[np.float64]
 
@@ -25,7 +25,7 @@ Z90 = 1.2815515655446004
 
 
 class Frozen(FrozenModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+    model_config = RESULT_CONFIG
 
 
 # --- distributions -----------------------------------------------------------------------

@@ -14,9 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, NoReturn, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
-__all__ = ["FrozenDict", "FrozenMap", "FrozenModel", "freeze"]
+__all__ = ["RESULT_CONFIG", "FrozenDict", "FrozenMap", "FrozenModel", "freeze"]
+
+#: the one configuration of every result model: frozen, no unknown fields, and inf/nan
+#: written as the JSON strings "Infinity"/"NaN" (JSON has no number for them)
+RESULT_CONFIG = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = [
     "HTML_MAX_ROWS",
     "HTML_MIN_ROWS",
+    "NO_LIMIT",
+    "NO_RECOVERY",
+    "UNBOUNDED",
     "Column",
     "Document",
     "Items",
@@ -40,6 +43,8 @@ __all__ = [
     "dataframe",
     "describe_design",
     "duration_words",
+    "hours_words",
+    "money_words",
     "plain_design",
     "rate_words",
     "svg_cost_chart",
@@ -48,6 +53,7 @@ __all__ = [
     "to_markdown",
     "to_page",
     "to_text",
+    "whole_money",
 ]
 
 Kind = Literal[
@@ -65,6 +71,29 @@ _SUFFIX = {"hours": "_h", "days": "_days", "size": "_gb", "rate": "_per_year"}
 HTML_MAX_ROWS = 60
 HTML_MIN_ROWS = 10
 
+#: the one vocabulary for infinity: an achieved duration no copy reaches ("no recovery"),
+#: a limit that is not set ("-"), an amount without bound ("unbounded"); a missing
+#: number is "unknown". Every result, table and sentence says them the same way.
+NO_RECOVERY = "no recovery"
+NO_LIMIT = "-"
+UNBOUNDED = "unbounded"
+
+
+def money_words(amount: float, currency: str, per: str | None = "mo") -> str:
+    """An amount for a reader: ``"$1,234.50/mo"``; ``UNBOUNDED`` when infinite,
+    "unknown" when nan. ``per`` is the period ("mo", "yr" or None)."""
+    if math.isnan(amount):
+        return "unknown"
+    return format_money(amount, currency, per=per) if math.isfinite(amount) else UNBOUNDED
+
+
+def hours_words(hours: float, *, digits: int = 3, infinite: str = NO_RECOVERY) -> str:
+    """A duration [h] for a reader: ``"4.2 h"``; ``infinite`` (``NO_RECOVERY`` for an
+    achieved time, ``NO_LIMIT`` for a limit) when infinite, "unknown" when nan."""
+    if math.isnan(hours):
+        return "unknown"
+    return format_duration(hours, digits=digits) if math.isfinite(hours) else infinite
+
 
 @dataclass(frozen=True)
 class Column:
@@ -81,7 +110,7 @@ class Column:
     title: str
     kind: Kind = "text"
     per: str | None = "mo"
-    infinite: str = "no recovery"
+    infinite: str = NO_RECOVERY
     words: tuple[str, str] = ("yes", "no")
     show: bool = True
     digits: int = 3
@@ -102,16 +131,16 @@ class Column:
         if kind == "text":
             return str(value)
         x = float(value)
+        if kind == "hours":
+            return hours_words(x, digits=self.digits, infinite=self.infinite)
+        if kind == "money":
+            return money_words(x, currency, per=self.per)
         if math.isnan(x):
             return "unknown"
-        if kind in ("hours", "money", "size", "days") and math.isinf(x):
-            return self.infinite if kind != "money" else "unbounded"
-        if kind == "hours":
-            return format_duration(x, digits=self.digits)
+        if kind in ("size", "days") and math.isinf(x):
+            return self.infinite
         if kind == "days":
             return f"{x:g} days"
-        if kind == "money":
-            return format_money(x, currency, per=self.per)
         if kind == "size":
             return format_size(x, digits=3)
         if kind == "fraction":
@@ -223,7 +252,7 @@ _PLAIN_SCHEMES = {
 
 def duration_words(hours: float) -> str:
     """A duration for a business reader: two significant digits ("1.2 d", "10 min")."""
-    return format_duration(hours, digits=2) if math.isfinite(hours) else "no recovery"
+    return hours_words(hours, digits=2)
 
 
 def rate_words(rate: float) -> str:
@@ -419,9 +448,10 @@ def _nice_money_ticks(top: float) -> list[float]:
     return [i * step for i in range(math.ceil(top / step) + 1)]
 
 
-def _whole_money(amount: float, currency: str) -> str:
-    """An axis tick: whole units, no period ("$2,500")."""
-    return format_money(float(round(amount)), currency, per=None).removesuffix(".00")
+def whole_money(amount: float, currency: str) -> str:
+    """An amount rounded to whole currency units, without cents or period ("$12",
+    "1,234 CHF"): the ticks of a money axis."""
+    return format_money(float(round(amount)), currency, per=None).replace(".00", "")
 
 
 _DURATION_TICKS = (
@@ -488,7 +518,7 @@ def svg_cost_chart(
         out.append(
             f'<line x1="{left}" x2="{left + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" '
             f'stroke="#e4e4e4"/><text x="{left - 6}" y="{py(y) + 4:.1f}" '
-            f'text-anchor="end" font-size="11">{html.escape(_whole_money(y, currency))}</text>'
+            f'text-anchor="end" font-size="11">{html.escape(whole_money(y, currency))}</text>'
         )
     for x in _DURATION_TICKS:
         if lo <= math.log10(x) <= hi:

@@ -106,6 +106,12 @@ class ProtectionTables:
             _TABLES[id(catalog)] = (catalog, tables)
         return tables
 
+    def paths(self, k: Any) -> tuple[Any, ...]:
+        """Mechanism ``k``'s recovery paths, in the order of
+        :func:`rtocalc.protection.protection_rto` after the data: revert, mount, item,
+        span, replay."""
+        return self.revert[k], self.mount[k], self.item[k], self.span[k], self.replay[k]
+
 
 _LOCK = threading.Lock()
 _TABLES: dict[int, tuple[Catalog, ProtectionTables]] = {}
@@ -187,16 +193,7 @@ def rto(
     tab = ProtectionTables.of(catalog)
     auto = tab.health_check[k] + containment
     lead = np.where(tab.automatic[k], auto, manual) + provisioning
-    t = protection.protection_rto(
-        share,
-        data_size,
-        daily_change,
-        tab.revert[k],
-        tab.mount[k],
-        tab.item[k],
-        tab.span[k],
-        tab.replay[k],
-    )
+    t = protection.protection_rto(share, data_size, daily_change, *tab.paths(k))
     return np.asarray(lead + t, dtype=float)
 
 
@@ -277,16 +274,7 @@ def clock_parts(
     parts["containment"] = containment
     parts["provisioning"] = provisioning
     parts["scan"] = scan
-    rto = protection.protection_rto_parts(
-        share,
-        data_size,
-        daily_change,
-        tab.revert[k],
-        tab.mount[k],
-        tab.item[k],
-        tab.span[k],
-        tab.replay[k],
-    )
+    rto = protection.protection_rto_parts(share, data_size, daily_change, *tab.paths(k))
     # the database log, not the backup chain's increments: its own name in the clock
     names = {"replay": "log_replay"}
     parts.update({names.get(name, name): float(v) for name, v in rto.items()})

@@ -1,5 +1,7 @@
 """Money: what a design costs per month, and what disruptions are expected to cost.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 Pure, ufunc-like functions in the style of numpy-financial: scalars and arrays broadcast,
 a scalar input gives a scalar output. Money is in the catalog's currency; recurring
 amounts are per month (730 h/month, 12 months/year), losses per hour or per year as named.

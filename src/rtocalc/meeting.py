@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from ._frozen import FrozenModel
+from ._frozen import RESULT_CONFIG, FrozenModel
 from .files import InputError, format_validation_error, read_toml
 from .models import Design, Requirements, Retention, Scenario
 from .units import format_duration, format_money, parse_duration
@@ -43,7 +43,7 @@ Verdict = Literal["fits_budget", "over_budget", "no_budget", "impossible"]
 
 
 class _Record(FrozenModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+    model_config = RESULT_CONFIG
 
 
 def ceil_duration(hours: float) -> str:

@@ -151,6 +151,18 @@ def _nonneg(v: Any, info: ValidationInfo) -> float:
     return x
 
 
+def wrt_beyond_mtd(wrt: float, mtd: float | None) -> str | None:
+    """Why a work recovery time ``wrt`` [h] does not fit inside the maximum tolerable
+    downtime ``mtd`` [h] (None: it fits, or no mtd is set): the rule of ``Requirements``
+    and of a policy's tiers."""
+    if mtd is None or wrt <= mtd:
+        return None
+    return (
+        f"{units.format_duration(wrt)} exceeds mtd {units.format_duration(mtd)}; the "
+        "work recovery time must fit inside the maximum tolerable downtime"
+    )
+
+
 def raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str, Any]]) -> None:
     """Raise one pydantic error per ``(loc, message, input)``, so each gets its own line."""
     details = [
@@ -590,12 +602,9 @@ class Requirements(InputModel):
 
     @model_validator(mode="after")
     def _check_mtd(self) -> Self:
-        if self.mtd is not None and self.wrt > self.mtd:
-            raise ValueError(
-                f"wrt: {units.format_duration(self.wrt)} exceeds mtd "
-                f"{units.format_duration(self.mtd)}; the work recovery time must fit inside "
-                "the maximum tolerable downtime"
-            )
+        problem = wrt_beyond_mtd(self.wrt, self.mtd)
+        if problem is not None:
+            raise ValueError(f"wrt: {problem}")
         return self
 
     def isolated(self, catalog: Catalog) -> IsolatedRecovery | None:

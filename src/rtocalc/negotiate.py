@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field, PrivateAttr
 
 from ._render import (
+    NO_LIMIT,
     Column,
     Document,
     Items,
@@ -25,6 +26,8 @@ from ._render import (
     availability_words,
     describe_design,
     duration_words,
+    hours_words,
+    money_words,
     plain_design,
     rate_words,
     svg_cost_chart,
@@ -90,15 +93,11 @@ _VERDICTS = {
 
 
 def _d(hours: float) -> str:
-    return format_duration(hours, digits=3) if math.isfinite(hours) else "no recovery"
+    return hours_words(hours)
 
 
 def _lim(hours: float) -> str:
-    return format_duration(hours, digits=3) if math.isfinite(hours) else "-"
-
-
-def _money(amount: float, currency: str, per: str | None = "mo") -> str:
-    return format_money(amount, currency, per=per) if math.isfinite(amount) else "unbounded"
+    return hours_words(hours, infinite=NO_LIMIT)
 
 
 #: a kind of failure in words, by scope
@@ -159,7 +158,7 @@ def _ask_plain(ask: Requirements, currency: str) -> str:
     if ask.immutable:
         parts.append("a copy ransomware cannot change")
     if ask.budget is not None:
-        parts.append(f"budget {_money(ask.budget, currency)}")
+        parts.append(f"budget {money_words(ask.budget, currency)}")
     return "; ".join(parts)
 
 
@@ -176,7 +175,7 @@ def _ask_words(ask: Requirements, currency: str | None) -> str:
     if ask.immutable:
         parts.append("immutable copy")
     if ask.budget is not None:
-        budget = _money(ask.budget, currency) if currency else f"{ask.budget:,.2f}/mo"
+        budget = money_words(ask.budget, currency) if currency else f"{ask.budget:,.2f}/mo"
         parts.append(f"budget {budget}")
     return "; ".join(parts)
 
@@ -195,7 +194,7 @@ class CounterOffer(ResultModel):
 
     def _document_(self) -> Document:
         title = (
-            f"{_money(self.monthly_cost, self.plan.currency)}: "
+            f"{money_words(self.monthly_cost, self.plan.currency)}: "
             + "; ".join(self.gives_up or ("the ask as is",))
         )
         plan = self.plan._document_()
@@ -356,7 +355,7 @@ class Option(ResultModel):
     plan: Plan = Field(description="The plan behind the option.")
 
     def _document_(self) -> Document:
-        title = f"{self.number}. {self.name}: {_money(self.monthly_cost, self.plan.currency)}"
+        title = f"{self.number}. {self.name}: {money_words(self.monthly_cost, self.plan.currency)}"
         cost: float | None = self.monthly_cost
         table = _failure_table(
             [(str(self.number), cost, self.one_off_cost, o) for o in self.outcomes]
@@ -572,15 +571,15 @@ class Negotiation(ResultModel):
         if self.plan is not None and self.budget is not None:
             diff = self.plan.monthly_cost - self.budget
             gap = (
-                f"{_money(diff, cur)} over the budget"
+                f"{money_words(diff, cur)} over the budget"
                 if diff > 0
-                else f"{_money(-diff, cur)} under the budget"
+                else f"{money_words(-diff, cur)} under the budget"
             )
             out.append(
                 Lines(
                     (
                         f"The cheapest design that meets the ask costs "
-                        f"{_money(self.plan.monthly_cost, cur)}, {gap}.",
+                        f"{money_words(self.plan.monthly_cost, cur)}, {gap}.",
                     )
                 )
             )
@@ -589,7 +588,7 @@ class Negotiation(ResultModel):
                 Items(
                     "Options",
                     tuple(
-                        f"{o.name}, {_money(o.monthly_cost, cur)}"
+                        f"{o.name}, {money_words(o.monthly_cost, cur)}"
                         + (f" ({o.tier})" if o.tier else "")
                         + (": " + "; ".join(o.gives_up) if o.gives_up else "")
                         + f". Design: {o.design}."
@@ -616,7 +615,7 @@ class Negotiation(ResultModel):
                     tuple(
                         f"round {i}: {_ask_plain(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
                         + (
-                            f" ({_money(r.monthly_cost, cur)})"
+                            f" ({money_words(r.monthly_cost, cur)})"
                             if r.monthly_cost is not None
                             else ""
                         )
@@ -655,7 +654,7 @@ class Negotiation(ResultModel):
                     tuple(
                         f"{o.number}. {describe_design(o.plan.design)}; cost "
                         + ", ".join(
-                            f"{k} {_money(v, cur)}" for k, v in o.cost_breakdown.items() if v
+                            f"{k} {money_words(v, cur)}" for k, v in o.cost_breakdown.items() if v
                         )
                         for o in self.options
                     ),
@@ -665,12 +664,14 @@ class Negotiation(ResultModel):
         if self.best_rto_in_budget is not None:
             o = self.best_rto_in_budget
             best.append(
-                f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) for {_money(o.monthly_cost, cur)}"
+                f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) "
+                f"for {money_words(o.monthly_cost, cur)}"
             )
         if self.best_rpo_in_budget is not None:
             o = self.best_rpo_in_budget
             best.append(
-                f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) for {_money(o.monthly_cost, cur)}"
+                f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) "
+                f"for {money_words(o.monthly_cost, cur)}"
             )
         if best:
             out.append(
@@ -738,14 +739,14 @@ class Negotiation(ResultModel):
             (
                 "cost per month",
                 "",
-                "budget " + _money(self.budget, cur) if self.budget is not None else "",
-                *(_money(o.monthly_cost, cur) for o in options),
+                "budget " + money_words(self.budget, cur) if self.budget is not None else "",
+                *(money_words(o.monthly_cost, cur) for o in options),
             ),
             (
                 "one-off purchases (in the monthly cost, amortised)",
                 "",
                 "",
-                *(_money(o.one_off_cost, cur, None) for o in options),
+                *(money_words(o.one_off_cost, cur, None) for o in options),
             ),
         ]
         if options:
@@ -852,7 +853,7 @@ class Negotiation(ResultModel):
         if options:
             listed = tuple(
                 f"Option {o.number}" + (f" ({o.tier})" if o.tier else "")
-                + f", {_money(o.monthly_cost, cur)}: {o.name}"
+                + f", {money_words(o.monthly_cost, cur)}: {o.name}"
                 + (". Gives up: " + "; ".join(o.gives_up) if o.gives_up else "")
                 + f". Design: {o.design}."
                 for o in options

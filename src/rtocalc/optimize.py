@@ -793,28 +793,21 @@ def explain(
                         ),
                     )
                 )
-    if requirements.offsite and not ev.has_offsite.any():
-        reasons.append(
-            Reason(
-                constraint="offsite",
-                limit_kind="offsite",
-                limit=None,
-                best=None,
-                shortfall=None,
-                message="the catalog has no off-site target or method",
+    for asked, offered, what, missing in (
+        (requirements.offsite, ev.has_offsite, "offsite", "an off-site target or method"),
+        (requirements.immutable, ev.has_immutable, "immutable", "an immutable target"),
+    ):
+        if asked and not offered.any():
+            reasons.append(
+                Reason(
+                    constraint=what,
+                    limit_kind=what,
+                    limit=None,
+                    best=None,
+                    shortfall=None,
+                    message=f"the catalog has no {missing}",
+                )
             )
-        )
-    if requirements.immutable and not ev.has_immutable.any():
-        reasons.append(
-            Reason(
-                constraint="immutable",
-                limit_kind="immutable",
-                limit=None,
-                best=None,
-                shortfall=None,
-                message="the catalog has no immutable target",
-            )
-        )
     if not reasons:
         reasons.append(_closest(ev, workload, requirements, impact, catalog))
     return tuple(reasons)

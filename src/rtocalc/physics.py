@@ -1,5 +1,7 @@
 """Recovery physics: how long backups, copies and restores take, and what they lose.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 Every function here is pure and ufunc-like: scalars, lists and arrays broadcast with numpy
 rules, a scalar input gives a scalar output, and degenerate cases (zero change, zero
 bandwidth) are handled by masks, not branches. Units are the canonical ones of the

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ._render import whole_money
 from .units import TOL, format_duration, format_money
 
 if TYPE_CHECKING:
@@ -135,18 +136,13 @@ def _linear_duration_tick_values(vmin: float, vmax: float) -> list[float]:
     return [k * step for k in range(first, last + 1)]
 
 
-def _whole_money(amount: float, currency: str) -> str:
-    """An amount rounded to whole currency units, without cents ("$12", "1,234 CHF")."""
-    return format_money(float(round(amount)), currency, per=None).replace(".00", "")
-
-
 def _money_ticks(axis: Any, currency: str) -> None:
     """Whole-unit money ticks on a linear axis: tick positions are whole amounts when
     the range allows, labels never show cents ("$1,235", not "$1,234.56")."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=True))
-    axis.set_major_formatter(FuncFormatter(lambda y, _pos: _whole_money(y, currency)))
+    axis.set_major_formatter(FuncFormatter(lambda y, _pos: whole_money(y, currency)))
 
 
 def _money_axis(ax: Axes, currency: str, label: str = "Monthly cost") -> None:

@@ -27,7 +27,6 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -38,8 +37,17 @@ from pydantic import (
 
 from . import physics, units
 from ._batch import cheapest_plans, evaluate_systems
-from ._frozen import FrozenDict, FrozenMap
-from ._render import dataframe
+from ._frozen import RESULT_CONFIG, FrozenDict, FrozenMap
+from ._render import (
+    Column,
+    Document,
+    Items,
+    Lines,
+    Rendered,
+    Table,
+    hours_words,
+    money_words,
+)
 from .files import InputError, base_of, format_validation_error, read_toml, scenario_catalog
 from .models import (
     SCOPES,
@@ -55,11 +63,12 @@ from .models import (
     Scenario,
     Workload,
     raise_errors,
+    wrt_beyond_mtd,
 )
 from .optimize import cheapest
 from .results import Plan, Result
 from .space import DesignSpace, Evaluation, FloatArray, build_space, space_of
-from .units import TOL, format_duration, format_money, format_throughput
+from .units import TOL, format_duration, format_throughput
 
 __all__ = [
     "CheckReport",
@@ -178,12 +187,9 @@ class Tier(InputModel):
 
     @model_validator(mode="after")
     def _check_mtd(self) -> Self:
-        if self.mtd is not None and self.wrt > self.mtd:
-            message = (
-                f"{format_duration(self.wrt)} exceeds mtd {format_duration(self.mtd)}; the "
-                "work recovery time must fit inside the maximum tolerable downtime"
-            )
-            raise_errors(type(self).__name__, [(("wrt",), message, self.wrt)])
+        problem = wrt_beyond_mtd(self.wrt, self.mtd)
+        if problem is not None:
+            raise_errors(type(self).__name__, [(("wrt",), problem, self.wrt)])
         return self
 
     def requirements(
@@ -762,13 +768,12 @@ Metric = Literal[
 ]
 
 
-class _CheckResult(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+class _CheckResult(Rendered, BaseModel):
+    model_config = RESULT_CONFIG
 
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(str(self))}</pre>"
+    def _document_(self) -> Document:
+        # a finding, a fix or a system is its lines; the report defines a table
+        return Document("", (Lines(tuple(str(self).splitlines())),))
 
 
 class Finding(_CheckResult):
@@ -939,44 +944,51 @@ class CheckReport(_CheckResult):
             exit_code=0 if ok else 1,
         )
 
-    def rows(self) -> list[dict[str, Any]]:
-        """One flat record per system: status, cost, RPO and RTO [h], findings, fix.
-
-        Returns
-        -------
-        list of dict
-            Keys end in their unit: ``monthly_cost_USD``, ``rpo_h``, ``rto_h``,
-            ``fix_monthly_cost_USD``; findings and fix changes are joined with "; ".
-        """
+    def _document_(self) -> Document:
+        """The verdict, a table of the systems, then the findings; the DataFrame's table
+        (:meth:`rows`) adds the counts, the findings and the fix of each system."""
         cur = self.currency
-        return [
-            {
-                "system": s.name,
-                "tier": s.tier,
-                "status": s.status,
-                f"monthly_cost_{cur}": s.monthly_cost,
-                "rpo_h": s.rpo,
-                "rto_h": s.rto,
-                "violations": sum(f.severity == "violation" for f in s.findings),
-                "warnings": sum(f.severity == "warning" for f in s.findings),
-                "findings": "; ".join(f.message for f in s.findings),
-                f"fix_monthly_cost_{cur}": None if s.fix is None else s.fix.monthly_cost,
-                "fix_changes": "" if s.fix is None else "; ".join(s.fix.changes),
-            }
-            for s in self.systems
-        ]
-
-    def to_dataframe(self) -> Any:
-        """The systems (:meth:`rows`) as a pandas DataFrame.
-
-        Needs ``pip install "rtocalc[pandas]"``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per system, in inventory order.
-        """
-        return dataframe(self.rows(), "CheckReport.to_dataframe")
+        shown = (
+            Column("system", "system"),
+            Column("tier", "tier"),
+            Column("status", "status"),
+            Column("monthly_cost", "monthly cost", "money"),
+            Column("rpo", "worst RPO", "hours"),
+            Column("rto", "worst RTO", "hours"),
+            Column("findings", "findings", "count"),
+        )
+        table = Table(
+            shown,
+            tuple(
+                (s.name, s.tier, s.status.upper() if s.status != "pass" else "pass",
+                 s.monthly_cost, s.rpo, s.rto, len(s.findings))
+                for s in self.systems
+            ),
+        )  # fmt: skip
+        frame = Table(
+            (
+                *shown[:6],
+                Column("violations", "violations", "count"),
+                Column("warnings", "warnings", "count"),
+                Column("findings", "findings"),
+                Column("fix_monthly_cost", "fix: monthly cost", "money"),
+                Column("fix_changes", "fix: changes"),
+            ),
+            tuple(
+                (
+                    s.name, s.tier, s.status, s.monthly_cost, s.rpo, s.rto,
+                    sum(f.severity == "violation" for f in s.findings),
+                    sum(f.severity == "warning" for f in s.findings),
+                    "; ".join(f.message for f in s.findings),
+                    None if s.fix is None else s.fix.monthly_cost,
+                    "" if s.fix is None else "; ".join(s.fix.changes),
+                )
+                for s in self.systems
+            ),
+        )  # fmt: skip
+        found = self.lines()
+        blocks: tuple[Table | Items, ...] = (table, Items("Findings", tuple(found)))
+        return Document(self.summary(), blocks if found else (table,), cur, frame)
 
     def lines(self) -> list[str]:
         """Violation lines, then warning lines, system by system in inventory order.
@@ -1009,36 +1021,6 @@ class CheckReport(_CheckResult):
 
     def __str__(self) -> str:
         return "\n".join([*self.lines(), self.summary()])
-
-    def to_markdown(self) -> str:
-        """Markdown: a verdict, a table of the systems, then the findings.
-
-        Returns
-        -------
-        str
-        """
-        cur = self.currency
-        head = ["system", "tier", "status", "monthly cost", "worst RPO", "worst RTO", "findings"]
-        rows = [
-            [
-                s.name,
-                s.tier,
-                s.status.upper() if s.status != "pass" else "pass",
-                _money(s.monthly_cost, cur),
-                _hours(s.rpo),
-                _hours(s.rto),
-                str(len(s.findings)),
-            ]
-            for s in self.systems
-        ]
-        out = [f"## {self.summary()}", ""]
-        out.append("| " + " | ".join(head) + " |")
-        out.append("|" + "|".join("---" for _ in head) + "|")
-        out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows]
-        found = self.lines()
-        if found:
-            out += ["", "**Findings:**", ""] + [f"- {line}" for line in found]
-        return "\n".join(out)
 
     def render(self, fmt: Literal["text", "markdown", "json", "junit"] = "text") -> str:
         """The report in one of the formats of ``rtocalc check``, ending in a newline.
@@ -1140,11 +1122,7 @@ def _n(k: int, word: str) -> str:
 
 
 def _hours(h: float) -> str:
-    return format_duration(h, digits=3) + ("" if math.isfinite(h) else " (no copy survives)")
-
-
-def _money(amount: float, currency: str) -> str:
-    return format_money(amount, currency, per="mo")
+    return hours_words(h) + ("" if math.isfinite(h) else " (no copy survives)")
 
 
 # --- the check --------------------------------------------------------------------------
@@ -1611,7 +1589,8 @@ def tier_findings(
                 cost,
                 tier.max_monthly_cost,
                 f"{cur}/month",
-                f"monthly cost {_money(cost, cur)} > limit {_money(tier.max_monthly_cost, cur)}",
+                f"monthly cost {money_words(cost, cur)} > limit "
+                f"{money_words(tier.max_monthly_cost, cur)}",
             )
         )
     if not row.window_ok:
@@ -1761,12 +1740,13 @@ def _fix(
     within = None if tier.max_monthly_cost is None else plan.monthly_cost <= tier.max_monthly_cost
     what = ", ".join(changes) if changes else "nothing"
     summary = (
-        f"fix: the cheapest compliant design changes {what} ({_money(plan.monthly_cost, cur)}, "
-        f"{sign}{_money(abs(delta), cur)})"
+        f"fix: the cheapest compliant design changes {what} "
+        f"({money_words(plan.monthly_cost, cur)}, "
+        f"{sign}{money_words(abs(delta), cur)})"
     )
     if within is False:
         summary += (
-            f", above the tier's maximum of {_money(tier.max_monthly_cost or 0.0, cur)}: "
+            f", above the tier's maximum of {money_words(tier.max_monthly_cost or 0.0, cur)}: "
             "no compliant design fits it"
         )
     return Fix(

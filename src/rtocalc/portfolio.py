@@ -21,12 +21,22 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from . import physics
+from ._frozen import RESULT_CONFIG
 from ._portfolio_milp import SystemType as _Type
 from ._portfolio_milp import solve_types as _solve_types
-from ._render import Column, Document, Lines, Rendered, Table, describe_design
+from ._render import (
+    Column,
+    Document,
+    Lines,
+    Rendered,
+    Table,
+    describe_design,
+    hours_words,
+    money_words,
+)
 from .models import (
     BusinessImpact,
     Catalog,
@@ -41,7 +51,7 @@ from .optimize import cheapest, check_type, make_plan, with_defaults
 from .results import Plan, csv_text
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
-from .units import TOL, format_duration, format_money
+from .units import TOL, format_money
 
 __all__ = [
     "Binding",
@@ -62,7 +72,7 @@ _MBPS = float(physics.link_throughput(1.0))  # GB/h carried by 1 Mbit/s
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+    model_config = RESULT_CONFIG
 
 
 class PortfolioSystem(_Model):
@@ -283,16 +293,18 @@ class PortfolioPlan(Rendered, _Model):
         lines = [
             f"Portfolio of {len(self.systems)} systems: {self.status}, minimising "
             f"{self.objective} (gap {self.gap:.2g})",
-            f"Total outlay {_money(self.total_outlay, cur, 'month')}, expected loss "
-            f"{_money(self.total_expected_annual_loss, cur, 'year')}, TCO "
-            f"{_money(self.total_tco, cur, 'month')}",
+            f"Total outlay {money_words(self.total_outlay, cur)}, expected loss "
+            f"{money_words(self.total_expected_annual_loss, cur, 'yr')}, TCO "
+            f"{money_words(self.total_tco, cur)}",
         ]
         for b in self.shared:
-            unit = f"{cur}/month" if b.constraint == "budget" else "Mbit/s"
             state = "binding" if b.binding else "not binding"
+            if b.constraint == "budget":
+                used, limit, slack = (money_words(v, cur) for v in (b.used, b.limit, b.slack))
+            else:
+                used, limit, slack = (f"{_number(v)} Mbit/s" for v in (b.used, b.limit, b.slack))
             lines.append(
-                f"{b.constraint}: {_number(b.used)} of {_number(b.limit)} {unit} "
-                f"(slack {_number(b.slack)}), "
+                f"{b.constraint}: {used} of {limit} (slack {slack}), "
                 f"{state}; one more unit is worth {b.shadow_price:,.4g} {cur}/month"
             )
         for s in self.contention:
@@ -303,16 +315,6 @@ class PortfolioPlan(Rendered, _Model):
 def _number(value: float) -> str:
     """An amount in a table whose header names the currency (never ``inf``)."""
     return f"{value:,.2f}" if math.isfinite(value) else format_money(value, per=None)
-
-
-def _money(value: float, currency: str, per: str) -> str:
-    """``1,234.50 USD/month``, or ``unbounded`` (never ``inf USD/year``)."""
-    return f"{_number(value)} {currency}/{per}" if math.isfinite(value) else _number(value)
-
-
-def _hours(value: float) -> str:
-    """A duration for people: "4.2 h", "no recovery" (never ``inf``)."""
-    return format_duration(value, digits=3)
 
 
 # --- candidates ---------------------------------------------------------------------------
@@ -712,9 +714,10 @@ def _recovery(
         if missed[i]:
             a, lim, e = float(alone[i]), float(limit[i]), float(eff[i])
             fix = (
-                f"site RTO {_hours(a)} alone but {_hours(e)} after waiting "
-                f"{_hours(float(wait[i]))} for the restore pipe (limit {_hours(lim)}): its "
-                f"restore must start within {_hours(max(lim - a, 0.0))}; use a standby "
+                f"site RTO {hours_words(a)} alone but {hours_words(e)} after waiting "
+                f"{hours_words(float(wait[i]))} for the restore pipe "
+                f"(limit {hours_words(lim)}): its "
+                f"restore must start within {hours_words(max(lim - a, 0.0))}; use a standby "
                 "(failover needs no restore), a faster tier, or pin it earlier (priority)"
             )
         on = bool(site[i])
@@ -921,8 +924,8 @@ def plan_portfolio(
             if res.plan is not None and s.requirements.budget is not None:
                 reasons.append(
                     f"{s.name}: its cheapest design that meets its limits costs "
-                    f"{_money(res.plan.monthly_cost, cur, 'month')}, more than its own "
-                    f"maximum {_money(s.requirements.budget, cur, 'month')}"
+                    f"{money_words(res.plan.monthly_cost, cur)}, more than its own "
+                    f"maximum {money_words(s.requirements.budget, cur)}"
                 )
             else:
                 why = "; ".join(r.message for r in res.reasons)
@@ -933,10 +936,10 @@ def plan_portfolio(
             worst = sorted(range(len(systems)), key=lambda i: (-low[kind[i]], i))[:5]
             reasons.append(
                 "budget: the cheapest design of every system costs "
-                f"{_money(smallest, cur, 'month')} in total, more than the budget "
-                f"{_money(budget, cur, 'month')}; the smallest budget that works is "
-                f"{_money(smallest, cur, 'month')} (largest minima: "
-                + ", ".join(f"{names[i]} {_money(low[kind[i]], cur, 'month')}" for i in worst)
+                f"{money_words(smallest, cur)} in total, more than the budget "
+                f"{money_words(budget, cur)}; the smallest budget that works is "
+                f"{money_words(smallest, cur)} (largest minima: "
+                + ", ".join(f"{names[i]} {money_words(low[kind[i]], cur)}" for i in worst)
                 + ")"
             )
         if links is not None:

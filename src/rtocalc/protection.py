@@ -1,5 +1,7 @@
 """Protection mechanisms beside the backups: snapshots, journals, database-native protection.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 A mechanism (a catalog entry :class:`rtocalc.models.Protection`) keeps recovery points of
 its own: storage snapshots (local, replicated, immutable), journal-based continuous
 replication (Zerto-like), database log backups (point-in-time restore) and database

@@ -1,5 +1,7 @@
 """Ransomware as its own outage clock: the time before restores start, the clean-point search.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 After ransomware, restores do not start when the encryption is noticed: containment,
 forensics and a clean environment come first, and restore points younger than the
 intrusion may carry the attacker's foothold. The shipped ransomware scenario

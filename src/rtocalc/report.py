@@ -10,17 +10,19 @@ tables (see ``rtocalc._render``); these functions render them, the same as ``str
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
-from . import _render
 from ._render import describe_design
 
 __all__ = ["describe_design", "to_html", "to_markdown", "to_text"]
 
 
-def _document(obj: Any) -> _render.Document | None:
-    make = getattr(obj, "_document_", None)
-    return make() if callable(make) else None
+def _render_as(obj: Any, method: str, fallback: Callable[[Any], str]) -> str:
+    """``obj``'s own rendering ``method`` (every result of rtocalc has one, built on
+    :mod:`rtocalc._render`), else ``fallback``."""
+    own = getattr(obj, method, None)
+    return own() if callable(own) else fallback(obj)
 
 
 def to_text(obj: Any) -> str:
@@ -36,8 +38,7 @@ def to_text(obj: Any) -> str:
     -------
     str
     """
-    doc = _document(obj)
-    return _render.to_text(doc) if doc is not None else str(obj)
+    return str(obj)
 
 
 def to_markdown(obj: Any) -> str:
@@ -47,17 +48,13 @@ def to_markdown(obj: Any) -> str:
     ----------
     obj : object
         A result of rtocalc (a plan, a result, a negotiation, a cost curve, ...); other
-        objects are rendered with ``str``.
+        objects are rendered with their ``to_markdown()`` or ``str``.
 
     Returns
     -------
     str
     """
-    doc = _document(obj)
-    if doc is not None:
-        return _render.to_markdown(doc)
-    md = getattr(obj, "to_markdown", None)
-    return md() if callable(md) else str(obj)
+    return _render_as(obj, "to_markdown", str)
 
 
 def to_html(obj: Any) -> str:
@@ -67,14 +64,14 @@ def to_html(obj: Any) -> str:
     ----------
     obj : object
         A result of rtocalc (a plan, a result, a negotiation, a cost curve, ...); other
-        objects are rendered with ``str``.
+        objects are rendered with their ``_repr_html_()`` or as preformatted ``str``.
 
     Returns
     -------
     str
     """
-    doc = _document(obj)
-    if doc is not None:
-        return _render.to_html(doc)
-    page = getattr(obj, "_repr_html_", None)
-    return page() if callable(page) else f"<pre>{html.escape(str(obj))}</pre>"
+    return _render_as(obj, "_repr_html_", _preformatted)
+
+
+def _preformatted(obj: Any) -> str:
+    return f"<pre>{html.escape(str(obj))}</pre>"

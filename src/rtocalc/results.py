@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from ._render import Column, Document, Items, Lines, Rendered, Table, describe_design
+from ._frozen import RESULT_CONFIG
+from ._render import (
+    Column,
+    Document,
+    Items,
+    Lines,
+    Rendered,
+    Table,
+    describe_design,
+    hours_words,
+    money_words,
+)
 from .models import Design, Requirements, Scope
 from .units import format_duration, format_size
 
@@ -35,7 +46,7 @@ def csv_text(rows: list[dict[str, Any]]) -> str:
 class ResultModel(Rendered, BaseModel):
     """Base of the result models: frozen, no unknown fields, inf and nan as strings."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_inf_nan="strings")
+    model_config = RESULT_CONFIG
 
 
 _ITEMS = {
@@ -71,14 +82,6 @@ _SCENARIO_COLUMNS = (
     Column("restore_cost", "restore charges", "money", per=None),
     Column("meets", "meets", "flag", words=("yes", "NO")),
 )
-
-
-def _money(amount: float, currency: str, per: str | None = "mo") -> str:
-    return Column("", "", "money", per=per).cell(amount, currency)
-
-
-def _duration(hours: float) -> str:
-    return Column("", "", "hours").cell(hours, "")
 
 
 class ScenarioOutcome(ResultModel):
@@ -130,7 +133,7 @@ class ScenarioOutcome(ResultModel):
 
     def _document_(self) -> Document:
         title = (
-            f"{self.name}: RPO {_duration(self.rpo)}, RTO {_duration(self.rto)} from the "
+            f"{self.name}: RPO {hours_words(self.rpo)}, RTO {hours_words(self.rto)} from the "
             f"{self.recovered_from}" + ("" if self.meets else " (misses the ask)")
         )
         row = (
@@ -210,15 +213,15 @@ class Plan(ResultModel):
         """
         cur = self.currency
         run = {k: v for k, v in self.cost_breakdown.items() if k not in _ONE_OFF}
-        costs = ", ".join(f"{_ITEMS.get(k, k)} {_money(v, cur)}" for k, v in run.items() if v)
+        costs = ", ".join(f"{_ITEMS.get(k, k)} {money_words(v, cur)}" for k, v in run.items() if v)
         storage = ", ".join(f"{k} {format_size(v, digits=3)}" for k, v in self.storage_gb.items())
-        monthly = f"Monthly cost: {_money(self.monthly_cost, cur)}"
+        monthly = f"Monthly cost: {money_words(self.monthly_cost, cur)}"
         amortised = sum(v for k, v in self.cost_breakdown.items() if k in _ONE_OFF)
         if amortised:
             monthly += (
-                f" = run cost {_money(sum(run.values()), cur)} ({costs}) + one-off purchases "
-                f"of {_money(self.one_time_cost, cur, None)} amortised over "
-                f"{self.amortisation_years:g} years ({_money(amortised, cur)})."
+                f" = run cost {money_words(sum(run.values()), cur)} ({costs}) + one-off purchases "
+                f"of {money_words(self.one_time_cost, cur, None)} amortised over "
+                f"{self.amortisation_years:g} years ({money_words(amortised, cur)})."
             )
         else:
             monthly += f", all run cost ({costs}); no one-off purchases."
@@ -227,22 +230,23 @@ class Plan(ResultModel):
             f"Design: {describe_design(self.design)}.",
             monthly,
             *(f"Assumption: {a}" for a in self.assumptions),
-            f"Worst case over the scenarios in scope: RPO {_duration(self.rpo)}, RTO "
-            f"{_duration(self.rto)}; one backup job takes "
+            f"Worst case over the scenarios in scope: RPO {hours_words(self.rpo)}, RTO "
+            f"{hours_words(self.rto)}; one backup job takes "
             f"{format_duration(self.backup_duration, digits=3)}.",
             f"Storage (decimal units, 1 TB = 10^12 bytes): {storage or 'none'}.",
         ]
         if self.expected_annual_loss > 0:
             charges = sum(o.rate * o.restore_cost for o in self.by_scenario)
             within = (
-                f" (of which {_money(charges, cur, 'yr')} provider charges for restores)"
+                f" (of which {money_words(charges, cur, 'yr')} provider charges for restores)"
                 if charges > 0
                 else ""
             )
             lines.append(
-                f"Expected loss from disruptions: {_money(self.expected_annual_loss, cur, 'yr')} "
-                f"worst case{within}, {_money(self.expected_annual_loss_mean, cur, 'yr')} "
-                f"mean case; total cost of ownership {_money(self.tco_monthly, cur)}."
+                "Expected loss from disruptions: "
+                f"{money_words(self.expected_annual_loss, cur, 'yr')} "
+                f"worst case{within}, {money_words(self.expected_annual_loss_mean, cur, 'yr')} "
+                f"mean case; total cost of ownership {money_words(self.tco_monthly, cur)}."
             )
         return tuple(lines)
 
@@ -375,18 +379,18 @@ class Result(ResultModel):
             return "Verdict: the ask cannot be met by any design in the catalog."
         cost = self.plan.monthly_cost
         if self.budget is None:
-            return f"Verdict: the ask can be met for {_money(cost, cur)}; no budget was given."
+            return f"Verdict: the ask can be met for {money_words(cost, cur)}; no budget was given."
         gap = self.budget - cost
         if gap >= 0:
             return (
                 f"Verdict: fits the budget. The cheapest design that meets the ask costs "
-                f"{_money(cost, cur)} against a budget of {_money(self.budget, cur)} "
-                f"({_money(gap, cur)} to spare)."
+                f"{money_words(cost, cur)} against a budget of {money_words(self.budget, cur)} "
+                f"({money_words(gap, cur)} to spare)."
             )
         return (
             f"Verdict: meets the ask but over budget. The cheapest design that meets it costs "
-            f"{_money(cost, cur)}, {_money(-gap, cur)} more than the budget of "
-            f"{_money(self.budget, cur)}."
+            f"{money_words(cost, cur)}, {money_words(-gap, cur)} more than the budget of "
+            f"{money_words(self.budget, cur)}."
         )
 
     def _document_(self) -> Document:

@@ -1,5 +1,7 @@
 r"""Storage needed by a backup retention policy, in closed form.
 
+Formula module: each public function is one pure, vectorised, cited equation.
+
 A retention policy keeps a short-term chain of restore points (forever forward
 incremental, reverse incremental, or forward incremental with periodic synthetic or
 active fulls) and, optionally, long-term grandfather-father-son (GFS) full backups kept
@@ -23,13 +25,14 @@ change rates as fractions per day; a month is 1/12 of a 365-day year.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from ._array import as_float as _f
+from ._frozen import RESULT_CONFIG
 from ._render import Column, Document, Rendered, Table
 from .models import SCHEMES as DESIGN_SCHEMES
 from .units import (
@@ -540,7 +543,7 @@ class StorageEstimate(Rendered, BaseModel):
     read-only numpy arrays of the broadcast shape otherwise.
     """
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, extra="forbid")
+    model_config = ConfigDict(**RESULT_CONFIG, arbitrary_types_allowed=True)
 
     stored_gb: Number = Field(
         description="Total data on disk at the worst moment of the cycle [GB]: "
@@ -565,11 +568,22 @@ class StorageEstimate(Rendered, BaseModel):
         "that are fulls of the chain, or carry several flags, are counted once."
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _read_only(cls, value: Any) -> Any:
+        """Lists (read back from JSON) and arrays become read-only float arrays."""
+        if isinstance(value, np.ndarray) and not value.flags.writeable:
+            return value  # made by retention_storage: kept as it is, no copy
+        if isinstance(value, list | tuple | np.ndarray):
+            return _scalar_or_array(np.asarray(value, dtype=float))
+        return value
+
     @field_serializer("*")
-    def _plain(self, value: Number) -> float | list[float]:
+    def _plain(self, value: Number) -> Any:
+        """A float, or nested lists of the array's shape."""
         if isinstance(value, float):
             return value
-        return [float(x) for x in np.asarray(value, dtype=float).ravel()]
+        return np.asarray(value, dtype=float).tolist()
 
     def _document_(self) -> Document:
         v = self.stored_gb
