@@ -637,10 +637,33 @@ def _assumptions(
             else ""
         )
         price = units.format_money(lic.per_workload_per_year, cur, per=None)
+        parts = [f"backup software for one protected workload at {price} a year{per_tb}"]
+        if design.replication != "none":
+            if workload.kind == "database":
+                step = units.format_money(lic.database_replica_per_core_per_year, cur, per=None)
+                parts.append(
+                    f"the database replica's edition at {step} per core a year x "
+                    f"{lic.database_replica_cores:g} cores (database_replica_per_core_per_year,"
+                    " database_replica_cores)"
+                )
+            else:
+                rep = units.format_money(lic.replication_per_workload_per_year, cur, per=None)
+                parts.append(
+                    f"replication to the standby at {rep} a year "
+                    "(replication_per_workload_per_year)"
+                )
+        mechanism = catalog.protection.get(design.protection or "")
+        if mechanism is not None and (
+            mechanism.licence_per_month or mechanism.licence_per_tb_month
+        ):
+            parts.append(
+                f"the {mechanism.label or design.protection}'s licence (its "
+                "licence_per_month and licence_per_tb_month)"
+            )
         out.append(
-            f"software licences {units.format_money(licences, cur, per='mo')} = one protected "
-            f"workload at {price} a year{per_tb} "
-            "(catalog 'licences'); set per_workload_per_year to your contract price."
+            f"software licences {units.format_money(licences, cur, per='mo')} = "
+            + " + ".join(parts)
+            + " (catalog 'licences'); set them to your contract prices."
         )
     return tuple(out)
 
