@@ -270,3 +270,33 @@ def test_design_default_scheme_follows_the_target():
             Workload(data_size="1 TB"),
             Design(interval="24 h", target="local_hardened", scheme="forever_forward"),
         )
+
+
+def test_plan_text_names_the_catalogs_labels_not_its_keys(capsys):
+    """Vendor item 5: `rtocalc plan`'s lines name a design's parts by the catalog's labels,
+    as the business text does; the keys stay in the plan's design (and JSON)."""
+    plan = _plan()
+    text = str(plan)
+    design_line = next(x for x in text.splitlines() if x.startswith("Design: "))
+    storage_line = next(x for x in text.splitlines() if x.startswith("Storage "))
+    for key in ("local_disk", "cloud_copy_infrequent", "object_archive", "wan_1g"):
+        assert key not in design_line and key not in storage_line, key
+    labels = {
+        "targets": CAT.targets["local_disk"].label,
+        "offsite": CAT.offsite["cloud_copy_infrequent"].label,
+        "longterm": CAT.targets["object_archive"].label,
+        "link": CAT.links["wan_1g"].label,
+    }
+    for label in labels.values():
+        assert label and label in design_line
+    assert plan.labels["targets.local_disk"] == labels["targets"]
+    # storage per target, separated by semicolons (labels have commas)
+    assert f"{labels['longterm']} " in storage_line and "; " in storage_line
+    assert plan.design.target == "local_disk"  # the key, for machines
+    # the command prints the same, and its JSON keeps the keys
+    assert main(["plan", "examples/default.toml"]) == 0
+    out = capsys.readouterr().out
+    assert "to local_disk" not in out and "WAN link wan_" not in out
+    # a part without a label is named by its key
+    bare = CAT.override({"links": {"wan_1g": {"label": ""}}})
+    assert "WAN link wan_1g" in str(_plan(catalog=bare))

@@ -586,6 +586,7 @@ def make_plan(
         one_time_cost=float(ev.purchases[row]),
         amortisation_years=catalog.catalog.amortisation_years,
         assumptions=_assumptions(breakdown, design, workload, catalog),
+        labels=_plan_labels(design, storage, catalog),
         warnings=_warnings(design, workload, catalog),
         rpo=float(ev.worst_rpo[row]),
         rto=float(ev.worst_rto[row]),
@@ -600,6 +601,26 @@ def make_plan(
         link_ok=bool(ev.link_ok[row]),
         requirements=requirements,
     )
+
+
+def _plan_labels(design: Design, storage: Mapping[str, float], catalog: Catalog) -> dict[str, str]:
+    """The catalog's labels of a design's parts and of the targets holding its data, by
+    'section.KEY' (parts without a label are left out)."""
+    parts = [
+        ("targets", design.target),
+        ("targets", design.longterm),
+        ("offsite", design.offsite),
+        ("links", design.link),
+        ("strategies", design.strategy),
+        ("protection", design.protection),
+        *(("targets", k) for k in storage),
+    ]
+    out: dict[str, str] = {}
+    for section, key in parts:
+        entry = getattr(catalog, section).get(key) if key else None
+        if entry is not None and entry.label:
+            out[f"{section}.{key}"] = entry.label
+    return out
 
 
 def _assumptions(
