@@ -87,6 +87,63 @@ def test_licences_by_hand():
     assert any("software licences" in a for a in plan.assumptions)
 
 
+#: the backup software of every plan: 250 USD a year (Veeam instance, ESTIMATE)
+BACKUP_LICENCE = 250.0 / 12.0
+
+
+def test_replication_licence_by_hand():
+    # Vendor item 2. A server replicated to a standby pays its replication software: AWS
+    # Elastic Disaster Recovery, 0.028 USD per source server per hour (aws.amazon.com/
+    # disaster-recovery/pricing, us-east-1) x 8,760 h = 245.28 USD a year = 20.44 USD/month
+    hot = DESIGN.model_copy(update={"replication": "async", "strategy": "hot_standby"})
+    plan = _plan(hot)
+    assert round(0.028 * 8760, 2) == 245.28
+    assert plan.cost_breakdown["licences"] == pytest.approx(BACKUP_LICENCE + 20.44)
+    assert "replication to the standby at $245 a year" in " ".join(plan.assumptions)
+    # without replication, none
+    assert _plan().cost_breakdown["licences"] == pytest.approx(BACKUP_LICENCE)
+
+
+def test_database_replica_licence_by_hand():
+    # A database replicated to a standby runs a SQL Server Always On availability group:
+    # Enterprise edition (Standard has basic AGs only). SQL Server 2022 subscription list
+    # prices per 2-core pack a year: Enterprise 5,434, Standard 1,418 USD (Microsoft's
+    # pricing page as quoted by redresscompliance.com): the step is (5,434 - 1,418) / 2
+    # = 2,008 USD per core-year; 4 cores (the per-instance minimum) -> 8,032 USD a year
+    # = 669.33 USD/month
+    db = W.model_copy(update={"kind": "database"})
+    hot = DESIGN.model_copy(update={"replication": "async", "strategy": "hot_standby"})
+    plan = _plan(hot, workload=db)
+    assert (5434 - 1418) / 2 == 2008
+    assert plan.cost_breakdown["licences"] == pytest.approx(BACKUP_LICENCE + 8032.0 / 12.0)
+    assert "4 cores" in " ".join(plan.assumptions)
+    # Standard's basic availability groups suffice: the catalog says 0, the licence goes
+    basic = CAT.override({"licences": {"database_replica_per_core_per_year": 0.0}})
+    assert _plan(hot, workload=db, catalog=basic).cost_breakdown["licences"] == pytest.approx(
+        BACKUP_LICENCE
+    )
+
+
+def test_journal_licence_is_a_licence_by_hand():
+    # The journal CDP (Zerto-like) is licensed per VM; the catalog's ESTIMATE is 31.25 USD
+    # per protected TB a month (750 USD per VM-year, one VM per 2 TB). On the example's
+    # 10.368 TB at the end of the horizon: 324.0 USD/month, in the licences item, and the
+    # protection item is the journal's storage and setup alone
+    cdp = DESIGN.model_copy(update={"protection": "journal_cdp"})
+    plan = _plan(cdp)
+    assert plan.cost_breakdown["licences"] == pytest.approx(BACKUP_LICENCE + 31.25 * 10.368)
+    j = CAT.protection["journal_cdp"]
+    kept = 6000.0 * 1.728 * (0.03 * j.window / 24.0 + 1.0)  # its window's change + mirror
+    setup = j.setup_cost / (12.0 * CAT.catalog.amortisation_years)
+    assert plan.cost_breakdown["protection"] == pytest.approx(
+        kept * j.price_per_gb_month + setup
+    )
+    assert "journal" in " ".join(plan.assumptions)
+    # snapshots and SnapMirror carry no licence fee (NetApp ONTAP One includes them)
+    snap = _plan(DESIGN.model_copy(update={"protection": "snapshot_replicated"}))
+    assert snap.cost_breakdown["licences"] == pytest.approx(BACKUP_LICENCE)
+
+
 def test_restore_charges_per_scenario_and_in_the_expected_loss():
     plan = _plan()
     by = {o.scope: o for o in plan.by_scenario}
@@ -213,3 +270,33 @@ def test_design_default_scheme_follows_the_target():
             Workload(data_size="1 TB"),
             Design(interval="24 h", target="local_hardened", scheme="forever_forward"),
         )
+
+
+def test_plan_text_names_the_catalogs_labels_not_its_keys(capsys):
+    """Vendor item 5: `rtocalc plan`'s lines name a design's parts by the catalog's labels,
+    as the business text does; the keys stay in the plan's design (and JSON)."""
+    plan = _plan()
+    text = str(plan)
+    design_line = next(x for x in text.splitlines() if x.startswith("Design: "))
+    storage_line = next(x for x in text.splitlines() if x.startswith("Storage "))
+    for key in ("local_disk", "cloud_copy_infrequent", "object_archive", "wan_1g"):
+        assert key not in design_line and key not in storage_line, key
+    labels = {
+        "targets": CAT.targets["local_disk"].label,
+        "offsite": CAT.offsite["cloud_copy_infrequent"].label,
+        "longterm": CAT.targets["object_archive"].label,
+        "link": CAT.links["wan_1g"].label,
+    }
+    for label in labels.values():
+        assert label and label in design_line
+    assert plan.labels["targets.local_disk"] == labels["targets"]
+    # storage per target, separated by semicolons (labels have commas)
+    assert f"{labels['longterm']} " in storage_line and "; " in storage_line
+    assert plan.design.target == "local_disk"  # the key, for machines
+    # the command prints the same, and its JSON keeps the keys
+    assert main(["plan", "examples/default.toml"]) == 0
+    out = capsys.readouterr().out
+    assert "to local_disk" not in out and "WAN link wan_" not in out
+    # a part without a label is named by its key
+    bare = CAT.override({"links": {"wan_1g": {"label": ""}}})
+    assert "WAN link wan_1g" in str(_plan(catalog=bare))

@@ -126,9 +126,6 @@ def solve_types(
         rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx]]))
         ub.append(float(capacity) + TOL)
         names.append("link")
-    constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
-    if rows:
-        constraints.append(LinearConstraint(np.vstack(rows), -np.inf, np.array(ub)))
     upper = np.concatenate(
         [np.repeat(count, sizes), np.repeat(count, sizes)[m_idx], np.repeat(count, sizes)[m_idx]]
     )
@@ -136,20 +133,47 @@ def solve_types(
     options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap}
     if time_limit is not None:
         options["time_limit"] = time_limit
-    res = milp(
-        c,
-        integrality=integrality,
-        bounds=Bounds(np.zeros(nvar), upper),
-        constraints=constraints,
-        options=options,
-    )
-    if res.x is None:
-        status = "infeasible" if res.status == 2 else str(res.message)
-        return Solution(status, None, None, math.inf, math.inf, {})
-    x = np.asarray(res.x)
-    z = np.rint(x[:nz]).astype(np.int64)
-    w = np.where(mix, 0.0, z).astype(float)  # points: every system at the long end
-    w[m_idx] = np.clip(x[a_col], 0.0, z[m_idx])
+    # HiGHS meets a row within its feasibility tolerance (about 1e-7 of it after scaling),
+    # so a chosen portfolio may exceed the budget by that much. The library's promise is
+    # spend <= budget + allowed (TOL of the budget): a solution beyond it first moves
+    # weight of its mixed options to their cheaper end (the interval's continuous part
+    # absorbs the excess, :func:`trim`); if that is not enough (whole designs over the
+    # budget) it is solved again against the budget row lowered by twice the excess, at
+    # most ``_RESOLVES`` times.
+    allowed = None if budget is None else TOL * max(1.0, abs(float(budget)))
+    limits = np.array(ub)
+    for _ in range(_RESOLVES + 1):
+        constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
+        if rows:
+            constraints.append(LinearConstraint(np.vstack(rows), -np.inf, limits))
+        res = milp(
+            c,
+            integrality=integrality,
+            bounds=Bounds(np.zeros(nvar), upper),
+            constraints=constraints,
+            options=options,
+        )
+        if res.x is None:
+            status = "infeasible" if res.status == 2 else str(res.message)
+            return Solution(status, None, None, math.inf, math.inf, {})
+        x = np.asarray(res.x)
+        z = np.rint(x[:nz]).astype(np.int64)
+        w = np.where(mix, 0.0, z).astype(float)  # points: every system at the long end
+        w[m_idx] = np.clip(x[a_col], 0.0, z[m_idx])
+        if budget is None or allowed is None:
+            break
+        excess = spend_of(o, z, w) - float(budget)
+        if excess > allowed:
+            w = trim(o, z, w, mix, excess)
+            excess = spend_of(o, z, w) - float(budget)
+        if excess <= allowed:
+            break
+        limits[0] -= 2.0 * excess
+    else:
+        return Solution(
+            "infeasible: no choice fits the budget beyond the solver's tolerance",
+            None, None, math.inf, math.inf, {},
+        )  # fmt: skip
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     counts = [z[s : s + k] for s, k in zip(starts, sizes, strict=True)]
     weights = [w[s : s + k] for s, k in zip(starts, sizes, strict=True)]
@@ -171,6 +195,36 @@ def solve_types(
             prices = {name: float(-marg[k]) for k, name in enumerate(names)}
     status = "optimal" if res.status == 0 else str(res.message)
     return Solution(status, counts, weights, value, gap, prices)
+
+
+#: how often a portfolio beyond the budget's tolerance is solved again (lowered row)
+_RESOLVES = 3
+
+
+def spend_of(outlay: FloatArray, counts: IntArray, weights: FloatArray) -> float:
+    """Total outlay of a solution [currency/month]: ``weights`` of the systems at each
+    option's long end, ``counts - weights`` at its short end (``outlay`` (K, 2))."""
+    return float(np.sum(weights * outlay[:, 0] + (counts - weights) * outlay[:, 1]))
+
+
+def trim(
+    outlay: FloatArray, counts: IntArray, weights: FloatArray, mix: NDArray[np.bool_], excess: float
+) -> FloatArray:
+    """``weights`` with ``excess`` [currency/month] of spend moved off: systems of mixed
+    options move from the dearer end to the cheaper long end (a longer interval), in
+    option order, until the excess is gone or no mixed option has room."""
+    w = weights.copy()
+    for i in np.flatnonzero(mix):
+        slope = float(outlay[i, 1] - outlay[i, 0])  # saved per unit of weight moved
+        room = float(counts[i] - w[i])
+        if excess <= 0.0:
+            break
+        if slope <= 0.0 or room <= 0.0:
+            continue
+        step = min(room, excess / slope)
+        w[i] += step
+        excess -= step * slope
+    return w
 
 
 @dataclass(frozen=True)

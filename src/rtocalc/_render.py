@@ -223,22 +223,47 @@ def schedule_words(interval: float, digits: int = 3) -> str:
     return f"every {format_duration(interval, digits=digits)}"
 
 
-def describe_design(design: Design) -> str:
-    """One sentence describing a design in words."""
+def describe_design(design: Design, labels: Mapping[str, str] | None = None) -> str:
+    """One sentence describing a design in words.
+
+    Parameters
+    ----------
+    design : Design
+        The design.
+    labels : mapping of str to str, optional
+        The catalog's labels by ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"``,
+        ``"strategies.KEY"`` and ``"protection.KEY"`` (as ``Plan.labels``); a part
+        without a label, or every part without ``labels``, is named by its catalog key.
+
+    Returns
+    -------
+    str
+        E.g. "back up every 2 h to local_disk (forever-forward incremental chain); ...".
+    """
+    names = labels or {}
+
+    def name(section: str, key: str | None) -> str:
+        return names.get(f"{section}.{key}") or str(key)
+
     parts = [
-        f"back up {schedule_words(design.interval)} to {design.target} "
+        f"back up {schedule_words(design.interval)} to {name('targets', design.target)} "
         f"({_SCHEME_WORDS.get(design.scheme, design.scheme)})"
     ]
-    parts.append(f"copy off site with {design.offsite}" if design.offsite else "no off-site copy")
+    parts.append(
+        f"copy off site with {name('offsite', design.offsite)}"
+        if design.offsite
+        else "no off-site copy"
+    )
     if design.longterm:
-        parts.append(f"keep long-term points on {design.longterm}")
+        parts.append(f"keep long-term points on {name('targets', design.longterm)}")
     if design.replication != "none":
-        parts.append(f"{design.replication} replication over {design.link}")
+        parts.append(f"{design.replication} replication over {name('links', design.link)}")
     elif design.link:
-        parts.append(f"WAN link {design.link}")
+        parts.append(f"WAN link {name('links', design.link)}")
     if design.protection:
-        parts.append(f"protection {design.protection}")
-    parts.append(f"recover by {design.strategy.replace('_', ' ')}")
+        parts.append(f"protection {name('protection', design.protection)}")
+    strategy = names.get(f"strategies.{design.strategy}") or design.strategy.replace("_", " ")
+    parts.append(f"recover by {strategy}")
     return "; ".join(parts)
 
 

@@ -107,7 +107,11 @@ def row_costs(
         "link": tab.link_price[space.link],
         "circuit": tab.circuit[space.link],
         "standby": np.asarray(standby, dtype=float),
-        "licences": pick("licences"),
+        # backup software per workload; replication software where the design replicates
+        # to a standby; the protection mechanism's licence
+        "licences": pick("licences")
+        + _replication_licence(catalog, workload, space.replication)
+        + _protection.licences(catalog, space.protection, workload),
         "offsite_fees": pick("fees"),
         "drills": pick("drills"),
         "one_time": pick("one_time"),
@@ -138,6 +142,21 @@ def row_costs(
         storage={"primary": primary, "offsite": offsite, "longterm": pick("long_sep")},
         purchases=purchases,
     )
+
+
+def _replication_licence(
+    catalog: Catalog, workload: Workload | WorkloadColumns, replication: IntArray
+) -> FloatArray:
+    """Monthly licence of the replication to a standby per row [currency/month]
+    (:func:`rtocalc.cost.licence_cost`): a database workload's replica per licensed core
+    (an availability group's edition), a server's replication software per workload
+    (columns of several workloads are taken as servers); 0 without replication."""
+    lic = catalog.licences
+    if isinstance(workload, Workload) and workload.kind == "database":
+        per = cost.licence_cost(lic.database_replica_cores, lic.database_replica_per_core_per_year)
+    else:
+        per = cost.licence_cost(1.0, lic.replication_per_workload_per_year)
+    return np.where(replication > 0, float(per), 0.0)
 
 
 def _choice_costs(

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from . import cost, physics, protection
 from .models import Catalog, Protection, Workload
-from .units import HOURS_PER_DAY, format_duration
+from .units import GB_PER_TB, HOURS_PER_DAY, MONTHS_PER_YEAR, format_duration
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -198,9 +198,10 @@ def rto(
 
 
 def monthly(catalog: Catalog, k: IntArray, workload: Workload | Any) -> FloatArray:
-    """Monthly cost of mechanism ``k`` per row [currency/month]: storage, licences, a
-    replica's server (:func:`rtocalc.protection.protection_cost`) and the setup amortised
-    over the catalog's period (:func:`rtocalc.cost.amortised_cost`); 0 for none."""
+    """Monthly cost of mechanism ``k`` per row [currency/month]: storage, a replica's
+    server (:func:`rtocalc.protection.protection_cost`) and the setup amortised over the
+    catalog's period (:func:`rtocalc.cost.amortised_cost`); 0 for none. Its licence is
+    :func:`licences` (the plan's licences item)."""
     tab = ProtectionTables.of(catalog)
     setup = np.asarray(cost.amortised_cost(tab.setup, catalog.catalog.amortisation_years))
     scalar = isinstance(workload, Workload)
@@ -213,14 +214,35 @@ def monthly(catalog: Catalog, k: IntArray, workload: Workload | Any) -> FloatArr
                 tab.window[at],
                 tab.price[at],
                 tab.full_copy[at],
-                tab.licence[at],
-                tab.licence_tb[at],
                 workload.compute_cost,
                 tab.compute_fraction[at],
             ),
             dtype=float,
         )
         + setup[at]
+    )
+    if scalar:
+        per = np.array(per)
+        per[-1] = 0.0
+        return np.asarray(per[k], dtype=float)
+    return np.asarray(np.where(k < 0, 0.0, per), dtype=float)
+
+
+def licences(catalog: Catalog, k: IntArray, workload: Workload | Any) -> FloatArray:
+    """Monthly licence of mechanism ``k`` per row [currency/month], per protected
+    workload and per TB of protected data (:func:`rtocalc.cost.licence_cost`, the
+    entry's monthly prices as yearly ones); 0 for none."""
+    tab = ProtectionTables.of(catalog)
+    scalar = isinstance(workload, Workload)
+    at = slice(None) if scalar else k
+    per = np.asarray(
+        cost.licence_cost(
+            1.0,
+            tab.licence[at] * MONTHS_PER_YEAR,
+            workload.final_size / GB_PER_TB,
+            tab.licence_tb[at] * MONTHS_PER_YEAR,
+        ),
+        dtype=float,
     )
     if scalar:
         per = np.array(per)

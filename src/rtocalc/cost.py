@@ -300,14 +300,19 @@ def licence_cost(
     protected_tb: ArrayLike = 0.0,
     price_per_tb_year: ArrayLike = 0.0,
 ) -> Any:
-    r"""Monthly cost of backup software licences, per protected workload and per TB.
+    r"""Monthly cost of software licences, per licensed unit and per protected TB.
+
+    The one home of every licence of a plan: backup software per workload, replication
+    software per replicated server, a database replica's edition per core, a protection
+    mechanism's licence per workload and per TB.
 
     Parameters
     ----------
     workloads : array_like
-        Licensed instances protected [-] (a VM, a physical server, a database instance).
+        Licensed units [-]: instances protected (a VM, a physical server, a database
+        instance) or, for per-core products, cores.
     price_per_workload_year : array_like
-        Subscription price of one instance [currency/year].
+        Subscription price of one unit [currency/year].
     protected_tb : array_like, default 0
         Protected (front-end) data for capacity-licensed workloads [TB, decimal].
     price_per_tb_year : array_like, default 0
@@ -327,6 +332,12 @@ def licence_cost(
     .. [1] Veeam, "End User Software Licensing Policy" (v18, October 2025): Veeam Universal
        License, one instance per VM, server or application server; NAS 500 GB per
        instance; offered in packs of 10 instances.
+    .. [2] AWS, "AWS Elastic Disaster Recovery pricing": billed per replicating source
+       server per hour, https://aws.amazon.com/disaster-recovery/pricing/
+    .. [3] Microsoft, "SQL Server 2022 pricing": per-core licences in 2-core packs, a
+       minimum of four cores per instance; Always On availability groups in Enterprise
+       edition (Standard: basic availability groups),
+       https://www.microsoft.com/sql-server/sql-server-2022-pricing
 
     Examples
     --------
@@ -334,6 +345,11 @@ def licence_cost(
     20.0
     >>> licence_cost(1, 240.0, protected_tb=6.0, price_per_tb_year=480.0)
     260.0
+
+    A SQL Server replica's Enterprise step, 4 cores at 2,008 a core-year:
+
+    >>> round(licence_cost(4, 2008.0), 2)
+    669.33
     """
     return _out(
         (_f(workloads) * _f(price_per_workload_year) + _f(protected_tb) * _f(price_per_tb_year))

@@ -1327,6 +1327,29 @@ class Licences(_Sourced):
             "[currency/(TB year)]."
         ),
     )
+    replication_per_workload_per_year: NonNegative = Field(
+        0.0,
+        description=(
+            "Subscription price of the replication software one server workload consumes "
+            "when its design replicates to a standby (replication 'async' or 'sync') "
+            "[currency/year]."
+        ),
+    )
+    database_replica_per_core_per_year: NonNegative = Field(
+        0.0,
+        description=(
+            "What a database replica adds per licensed core of a database workload whose "
+            "design replicates to a standby (e.g. the step from SQL Server Standard to "
+            "Enterprise for full Always On availability groups) [currency/(core year)]."
+        ),
+    )
+    database_replica_cores: NonNegative = Field(
+        0.0,
+        description=(
+            "Licensed cores of a database workload's instance, for "
+            "database_replica_per_core_per_year [-]."
+        ),
+    )
 
 
 class Schedules(_Sourced):

@@ -68,7 +68,7 @@ from .tradeoff import (
     interval_grid,
     scopes_in,
 )
-from .units import HOURS_PER_YEAR, TOL, format_duration, format_money
+from .units import HOURS_PER_YEAR, TOL, format_duration, format_money, parse_duration
 
 __all__ = [
     "CounterOffer",
@@ -1197,13 +1197,14 @@ def _options(
     for o in offers:
         words = _gives_up_plain(ask, o.plan) if o.kind == "rto_rpo" else o.gives_up
         entries.append(("Counter-offer", (_RELAXED[o.kind],), o.plan, words))
-    extras: tuple[tuple[CounterOffer | None, OptionOrigin, str], ...] = (
-        (best_rto, "shortest_downtime", "the shortest downtime the budget buys"),
-        (best_rpo, "least_work_lost", "the least work lost the budget buys"),
+    extras: tuple[tuple[CounterOffer | None, OptionOrigin], ...] = (
+        (best_rto, "shortest_downtime"),
+        (best_rpo, "least_work_lost"),
     )
-    for extra, origin, name in extras:
+    for extra, origin in extras:
         if extra is None:
             continue
+        name = _BUDGET_WORDS[origin]
         same = [j for j, e in enumerate(entries) if e[2].design == extra.plan.design]
         if same:
             j = same[0]
@@ -1218,6 +1219,24 @@ def _options(
                     _gives_up_plain(ask, extra.plan),
                 )
             )
+    outcomes = [_outcomes(ask, p, kinds) for _, _, p, _ in entries]
+    beaten = _dominated_by(
+        [
+            (p.monthly_cost, p.one_time_cost, bool(p.meets_requirements), origins, out)
+            for (_, origins, p, _), out in zip(entries, outcomes, strict=True)
+        ]
+    )
+    for i, by in enumerate(beaten):
+        if by is None:
+            continue
+        # what the budget buys is as true of the option that beats it on every shown figure
+        name, origins, p, words = entries[by]
+        for origin in entries[i][1]:
+            if origin in _BUDGET_BUYS and origin not in origins:
+                name, origins = f"{name}, {_BUDGET_WORDS[origin]}", (*origins, origin)
+        entries[by] = (name, origins, p, words)
+    kept = [i for i, by in enumerate(beaten) if by is None]
+    entries, outcomes = [entries[i] for i in kept], [outcomes[i] for i in kept]
     tiers = _tiers([p.monthly_cost for _, _, p, _ in entries], ask.budget)
     return tuple(
         Option(
@@ -1231,13 +1250,75 @@ def _options(
             origins=origins,
             gives_up=words,
             design=plain_design(p.design, labels),
-            outcomes=_outcomes(ask, p, kinds),
+            outcomes=out,
             plan=p,
         )
-        for i, ((name, origins, p, words), tier) in enumerate(
-            zip(entries, tiers, strict=True), 1
+        for i, ((name, origins, p, words), out, tier) in enumerate(
+            zip(entries, outcomes, tiers, strict=True), 1
         )
     )
+
+
+#: what an option the budget buys is, in words (its name after a merge)
+_BUDGET_WORDS: dict[OptionOrigin, str] = {
+    "shortest_downtime": "the shortest downtime the budget buys",
+    "least_work_lost": "the least work lost the budget buys",
+}
+
+
+def _dominated_by(
+    options: Sequence[
+        tuple[float, float, bool, tuple[OptionOrigin, ...], Sequence[FailureOutcome]]
+    ],
+) -> list[int | None]:
+    """For each option, the index of an offered option that dominates it, or None.
+
+    An option is ``(monthly cost, one-off cost, meets the ask, origins, outcomes)``. Its figures are
+    those the meeting shows, as displayed: both costs rounded as :func:`format_money`
+    writes them, and per failure the downtime and the work lost, typical and worst, as
+    :func:`format_duration` writes them to 2 significant digits (the options table and
+    the plain words), plus whether it meets the ask and which hard asks (retention,
+    off site, immutable) it keeps. Option ``j`` dominates option ``i`` when every figure
+    of ``j`` is at most that of ``i`` and either one is smaller or ``j`` comes first (two
+    options that read the same are one offer). The relation is transitive, so the
+    returned dominator is one that nothing dominates.
+    """
+
+    def money(x: float) -> float:
+        if not math.isfinite(x):
+            return x
+        return float(format_money(x, "USD", per=None).lstrip("-$").replace(",", ""))
+
+    def hours(x: float) -> float:
+        return parse_duration(format_duration(x, digits=2)) if math.isfinite(x) else x
+
+    shown = [
+        np.array(
+            [
+                money(cost),
+                money(one_off),
+                float(not meets),
+                *(float(f"relaxed_{k}" in origins) for k in ("retention", "offsite", "immutable")),
+                *(
+                    hours(x)
+                    for o in outcomes
+                    for x in (o.downtime, o.downtime_worst, o.work_lost, o.work_lost_worst)
+                ),
+            ]
+        )
+        for cost, one_off, meets, origins, outcomes in options
+    ]
+
+    def beats(j: int, i: int) -> bool:
+        a, b = shown[j], shown[i]
+        return bool(np.all(a <= b) and (np.any(a < b) or j < i))
+
+    n = len(shown)
+    free = [not any(beats(k, j) for k in range(n) if k != j) for j in range(n)]
+    return [
+        None if free[i] else next(j for j in range(n) if free[j] and beats(j, i))
+        for i in range(n)
+    ]
 
 
 #: a counter-offer's origin by what it relaxes (CounterOffer.kind)
@@ -1675,7 +1756,9 @@ def negotiate(
     Counter-offers are the frontier points (:func:`rtocalc.frontier`, the ask's
     retention, off-site and immutable asks kept) that fit the budget and that no other
     fitting point beats on both RTO and RPO, plus the single relaxations of retention,
-    off-site or immutable that make the ask itself fit.
+    off-site or immutable that make the ask itself fit. An option that another option
+    beats on every figure the meeting shows, as displayed (cost, and downtime and work
+    lost per failure to 2 significant digits), is not offered.
 
     Examples
     --------
@@ -1731,6 +1814,18 @@ def negotiate(
     failover_scopes = failover_scopes_of(ask, catalog)
     curve = rto_cost_curve(workload, ask, res.reasons, impact, catalog, space=space, bound=bound)
     labels = _labels(catalog)
+    options = _options(
+        ask,
+        res.plan,
+        offers,
+        best_rto,
+        best_rpo,
+        labels,
+        {k: m.kind for k, m in catalog.protection.items()},
+    )
+    # a counter-offer that another option beats on every figure shown is not offered
+    offered = [o.plan.design for o in options]
+    offers = [o for o in offers if o.plan.design in offered]
     out = Negotiation(
         verdict=verdict,
         ask=ask,
@@ -1753,15 +1848,7 @@ def negotiate(
         ),
         questions=_questions(ask, res.plan, impact),
         history=_history,
-        options=_options(
-            ask,
-            res.plan,
-            offers,
-            best_rto,
-            best_rpo,
-            labels,
-            {k: m.kind for k, m in catalog.protection.items()},
-        ),
+        options=options,
         labels=labels,
         price_list=catalog.catalog,
     )

@@ -586,6 +586,7 @@ def make_plan(
         one_time_cost=float(ev.purchases[row]),
         amortisation_years=catalog.catalog.amortisation_years,
         assumptions=_assumptions(breakdown, design, workload, catalog),
+        labels=_plan_labels(design, storage, catalog),
         warnings=_warnings(design, workload, catalog),
         rpo=float(ev.worst_rpo[row]),
         rto=float(ev.worst_rto[row]),
@@ -600,6 +601,26 @@ def make_plan(
         link_ok=bool(ev.link_ok[row]),
         requirements=requirements,
     )
+
+
+def _plan_labels(design: Design, storage: Mapping[str, float], catalog: Catalog) -> dict[str, str]:
+    """The catalog's labels of a design's parts and of the targets holding its data, by
+    'section.KEY' (parts without a label are left out)."""
+    parts = [
+        ("targets", design.target),
+        ("targets", design.longterm),
+        ("offsite", design.offsite),
+        ("links", design.link),
+        ("strategies", design.strategy),
+        ("protection", design.protection),
+        *(("targets", k) for k in storage),
+    ]
+    out: dict[str, str] = {}
+    for section, key in parts:
+        entry = getattr(catalog, section).get(key) if key else None
+        if entry is not None and entry.label:
+            out[f"{section}.{key}"] = entry.label
+    return out
 
 
 def _assumptions(
@@ -637,10 +658,33 @@ def _assumptions(
             else ""
         )
         price = units.format_money(lic.per_workload_per_year, cur, per=None)
+        parts = [f"backup software for one protected workload at {price} a year{per_tb}"]
+        if design.replication != "none":
+            if workload.kind == "database":
+                step = units.format_money(lic.database_replica_per_core_per_year, cur, per=None)
+                parts.append(
+                    f"the database replica's edition at {step} per core a year x "
+                    f"{lic.database_replica_cores:g} cores (database_replica_per_core_per_year,"
+                    " database_replica_cores)"
+                )
+            else:
+                rep = units.format_money(lic.replication_per_workload_per_year, cur, per=None)
+                parts.append(
+                    f"replication to the standby at {rep} a year "
+                    "(replication_per_workload_per_year)"
+                )
+        mechanism = catalog.protection.get(design.protection or "")
+        if mechanism is not None and (
+            mechanism.licence_per_month or mechanism.licence_per_tb_month
+        ):
+            parts.append(
+                f"the {mechanism.label or design.protection}'s licence (its "
+                "licence_per_month and licence_per_tb_month)"
+            )
         out.append(
-            f"software licences {units.format_money(licences, cur, per='mo')} = one protected "
-            f"workload at {price} a year{per_tb} "
-            "(catalog 'licences'); set per_workload_per_year to your contract price."
+            f"software licences {units.format_money(licences, cur, per='mo')} = "
+            + " + ".join(parts)
+            + " (catalog 'licences'); set them to your contract prices."
         )
     return tuple(out)
 

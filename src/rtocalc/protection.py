@@ -41,7 +41,6 @@ __all__ = [
     "window_covers",
 ]
 
-_GB_PER_TB = 1000.0
 
 
 def _bool_out(value: Any) -> Any:
@@ -437,12 +436,10 @@ def protection_cost(
     window: ArrayLike,
     price_per_gb_month: ArrayLike,
     full_copy: ArrayLike,
-    licence_per_month: ArrayLike,
-    licence_per_tb_month: ArrayLike,
     compute_cost: ArrayLike,
     compute_fraction: ArrayLike,
 ) -> Any:
-    r"""Monthly cost of a protection mechanism, before its amortised setup.
+    r"""Monthly cost of a protection mechanism, before its licence and amortised setup.
 
     Parameters
     ----------
@@ -456,10 +453,6 @@ def protection_cost(
         Storage price of its change data and copy [currency/(GB month)].
     full_copy : array_like of bool
         It keeps a full copy of the data on other storage (mirror, journal target, replica).
-    licence_per_month : array_like
-        Licence per protected workload [currency/month].
-    licence_per_tb_month : array_like
-        Licence per TB of protected data [currency/(TB month)].
     compute_cost : array_like
         Production compute cost of the workload [currency/month].
     compute_fraction : array_like
@@ -473,12 +466,13 @@ def protection_cost(
     Notes
     -----
     .. math::
-        C = p \left(S c \frac{W}{24} + [\mathrm{full}]\, S\right)
-            + L_\mathrm{wl} + L_\mathrm{TB} \frac{S}{1000} + f\, C_\mathrm{compute}
+        C = p \left(S c \frac{W}{24} + [\mathrm{full}]\, S\right) + f\, C_\mathrm{compute}
 
     Snapshots and journals keep the changed blocks of their window (the same unique-change
     model as incremental backups); a mirror, journal target or replica also keeps a full
-    copy; a replica runs a server of its own.
+    copy; a replica runs a server of its own. Its licence (per workload and per TB) is
+    costed by :func:`rtocalc.cost.licence_cost`, the one home of software licences, and
+    shown with them.
 
     References
     ----------
@@ -493,15 +487,12 @@ def protection_cost(
     7 days of hourly snapshots of 10 TB changing 3%/day at 0.02 per GB-month:
     10,000 x 0.03 x 7 x 0.02 = 42 per month:
 
-    >>> round(protection_cost(10_000.0, 0.03, 168.0, 0.02, False, 0.0, 0.0, 0.0, 0.0), 6)
+    >>> round(protection_cost(10_000.0, 0.03, 168.0, 0.02, False, 0.0, 0.0), 6)
     42.0
     """
     S, c, w = _f(data_size), _f(daily_change), _f(window)
     kept = S * c * w / HOURS_PER_DAY + np.where(np.asarray(full_copy, dtype=bool), S, 0.0)
     monthly = (
-        _f(price_per_gb_month) * kept
-        + _f(licence_per_month)
-        + _f(licence_per_tb_month) * S / _GB_PER_TB
-        + _f(compute_fraction) * _f(compute_cost)
+        _f(price_per_gb_month) * kept + _f(compute_fraction) * _f(compute_cost)
     )
     return _out(monthly)

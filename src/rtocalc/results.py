@@ -203,6 +203,15 @@ class Plan(ResultModel):
         ),
     )
     requirements: Requirements | None = Field(description="The ask it was checked against.")
+    labels: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "The catalog's labels of the design's parts and of the targets that hold its "
+            "data, by 'targets.KEY', 'offsite.KEY', 'links.KEY', 'strategies.KEY' and "
+            "'protection.KEY': the plan's text names them so (a part without a label by "
+            "its key; the keys are in design)."
+        ),
+    )
 
     def _lines(self) -> tuple[str, ...]:
         """The plan in sentences: design, monthly cost, worst case, storage, losses.
@@ -214,7 +223,10 @@ class Plan(ResultModel):
         cur = self.currency
         run = {k: v for k, v in self.cost_breakdown.items() if k not in _ONE_OFF}
         costs = ", ".join(f"{_ITEMS.get(k, k)} {money_words(v, cur)}" for k, v in run.items() if v)
-        storage = ", ".join(f"{k} {format_size(v, digits=3)}" for k, v in self.storage_gb.items())
+        storage = "; ".join(  # labels have commas of their own
+            f"{self.labels.get(f'targets.{k}') or k} {format_size(v, digits=3)}"
+            for k, v in self.storage_gb.items()
+        )
         monthly = f"Monthly cost: {money_words(self.monthly_cost, cur)}"
         amortised = sum(v for k, v in self.cost_breakdown.items() if k in _ONE_OFF)
         if amortised:
@@ -227,7 +239,7 @@ class Plan(ResultModel):
             monthly += f", all run cost ({costs}); no one-off purchases."
         lines = [
             *(f"WARNING: {w}" for w in self.warnings),
-            f"Design: {describe_design(self.design)}.",
+            f"Design: {describe_design(self.design, self.labels)}.",
             monthly,
             *(f"Assumption: {a}" for a in self.assumptions),
             f"Worst case over the scenarios in scope: RPO {hours_words(self.rpo)}, RTO "
