@@ -656,7 +656,7 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
 
     ax = _axes(plt, ax)
     cur = sensitivity.currency
-    base = sensitivity.cost_median
+    base = sensitivity.monthly_cost
     # smallest swing first: barh draws bottom-up, so the largest ends at the top
     entries = sorted(
         enumerate(sensitivity.entries),

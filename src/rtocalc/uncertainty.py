@@ -44,6 +44,7 @@ from ._distributions import median_of as _median
 from ._distributions import quantile_of as _quantile
 from ._frozen import FrozenDict, FrozenMap
 from ._random import SeedLike, as_seed
+from ._renamed import accept_old_names, renamed
 from ._render import Column, Document, Lines, Rendered, Table
 from ._search import cannot_win, cheapest_design
 from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
@@ -1472,7 +1473,9 @@ class Sensitivity(Rendered, _Frozen):
     """Inputs ranked by their effect on cost and on meeting the ask."""
 
     design: Design = Field(description="The design studied.")
-    cost_median: float = Field(description="Monthly outlay at the median inputs [currency/month].")
+    monthly_cost: float = Field(
+        description="Monthly outlay at the median inputs [currency/month], as RobustChoice's."
+    )
     meets_median: bool | None = Field(description="The ask is met at the median inputs.")
     samples: int = Field(description="Samples behind the variance-based indices [-].")
     entries: tuple[SensitivityEntry, ...] = Field(
@@ -1481,11 +1484,21 @@ class Sensitivity(Rendered, _Frozen):
     )
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
+    @property
+    def cost_median(self) -> float:
+        """Deprecated name of :attr:`monthly_cost`; removed in the next release."""
+        return float(renamed(self, "cost_median", "monthly_cost"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        return accept_old_names(data, "Sensitivity", {"cost_median": "monthly_cost"})
+
     def _document_(self) -> Document:
         rows = tuple(_entry_row(e) for e in self.entries)
         title = (
             f"Sensitivity of {self.design.target} every {_fmt_h(self.design.interval)}: "
-            f"{Column('', '', 'money').cell(self.cost_median, self.currency)} at the median inputs"
+            f"{Column('', '', 'money').cell(self.monthly_cost, self.currency)} at the median inputs"
         )
         return Document(title, (Table(_ENTRY_COLUMNS, rows),), self.currency)
 
@@ -1662,7 +1675,7 @@ def sensitivity(
     )
     return Sensitivity(
         design=sim.design,
-        cost_median=float(outlay[0]),
+        monthly_cost=float(outlay[0]),
         meets_median=None if meets is None else bool(meets[0]),
         samples=samples,
         entries=tuple(entries),
