@@ -83,8 +83,10 @@ def test_frontier_is_pareto_and_consistent(default):
         default.workload, default.requirements, impact=default.impact, catalog=default.catalog
     )
     assert len(f) >= 5
-    cost, rto, rpo = f.cost, f.rto, f.rpo
+    cost, rto, rpo = f.monthly_cost, f.rto, f.rpo
     assert (np.diff(cost) >= 0).all()
+    with pytest.warns(DeprecationWarning, match="Frontier.monthly_cost"):  # the old name
+        assert (f.cost == cost).all()
     for i in range(len(f)):  # no point is dominated by another
         others = np.arange(len(f)) != i
         dominated = (cost[others] <= cost[i]) & (rto[others] <= rto[i]) & (rpo[others] <= rpo[i])

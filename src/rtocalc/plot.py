@@ -321,7 +321,7 @@ def frontier(front: Frontier, ax: Axes | None = None) -> Axes:
     norm = LogNorm() if (rpo > 0).all() and rpo.max() > rpo.min() else Normalize()
     points = ax.scatter(
         front.rto,
-        front.cost,
+        front.monthly_cost,
         c=rpo,
         norm=norm,
         cmap="viridis",
