@@ -457,9 +457,14 @@ class CostCurve(ResultModel):
         return np.array([s.target for s in self.steps])
 
     @property
-    def costs(self) -> np.ndarray:
-        """Monthly cost of every step [currency/month]."""
+    def monthly_cost(self) -> np.ndarray:
+        """Monthly cost of every step, its ``monthly_cost`` [currency/month]."""
         return np.array([s.monthly_cost for s in self.steps])
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Deprecated name of :attr:`monthly_cost`; removed in the next release."""
+        return np.asarray(renamed(self, "costs", "monthly_cost"))
 
     def _document_(self) -> Document:
         days = self.unit == "days"
@@ -707,7 +712,7 @@ def cost_curve(
     --------
     >>> from rtocalc import Workload, Requirements, cost_curve
     >>> curve = cost_curve(Workload(data_size="2 TB"), Requirements(rpo="4 h", rto="8 h"))
-    >>> bool((np.diff(curve.costs) <= 1e-9).all())  # never rises as the target loosens
+    >>> bool((np.diff(curve.monthly_cost) <= 1e-9).all())  # never rises as the target loosens
     True
     """
     check_type("workload", workload, Workload)
