@@ -98,10 +98,6 @@ def _lim(hours: float) -> str:
     return format_duration(hours, digits=3) if math.isfinite(hours) else "-"
 
 
-def _money(amount: float, currency: str, per: str | None = "mo") -> str:
-    return format_money(amount, currency, per=per) if math.isfinite(amount) else "unbounded"
-
-
 #: a kind of failure in words, by scope
 SCOPE_WORDS = {
     "logical": "deletion or corruption",
@@ -160,7 +156,7 @@ def _ask_plain(ask: Requirements, currency: str) -> str:
     if ask.immutable:
         parts.append("a copy ransomware cannot change")
     if ask.budget is not None:
-        parts.append(f"budget {_money(ask.budget, currency)}")
+        parts.append(f"budget {format_money(ask.budget, currency)}")
     return "; ".join(parts)
 
 
@@ -177,7 +173,7 @@ def _ask_words(ask: Requirements, currency: str | None) -> str:
     if ask.immutable:
         parts.append("immutable copy")
     if ask.budget is not None:
-        budget = _money(ask.budget, currency) if currency else f"{ask.budget:,.2f}/mo"
+        budget = format_money(ask.budget, currency) if currency else f"{ask.budget:,.2f}/mo"
         parts.append(f"budget {budget}")
     return "; ".join(parts)
 
@@ -196,7 +192,7 @@ class CounterOffer(ResultModel):
 
     def _document_(self) -> Document:
         title = (
-            f"{_money(self.monthly_cost, self.plan.currency)}: "
+            f"{format_money(self.monthly_cost, self.plan.currency)}: "
             + "; ".join(self.gives_up or ("the ask as is",))
         )
         plan = self.plan._document_()
@@ -367,7 +363,7 @@ class Option(ResultModel):
         return accept_old_names(data, "Option", {"one_off_cost": "one_time_cost"})
 
     def _document_(self) -> Document:
-        title = f"{self.number}. {self.name}: {_money(self.monthly_cost, self.plan.currency)}"
+        title = f"{self.number}. {self.name}: {format_money(self.monthly_cost, self.plan.currency)}"
         cost: float | None = self.monthly_cost
         table = _failure_table(
             [(str(self.number), cost, self.one_time_cost, o) for o in self.outcomes]
@@ -583,15 +579,15 @@ class Negotiation(ResultModel):
         if self.plan is not None and self.budget is not None:
             diff = self.plan.monthly_cost - self.budget
             gap = (
-                f"{_money(diff, cur)} over the budget"
+                f"{format_money(diff, cur)} over the budget"
                 if diff > 0
-                else f"{_money(-diff, cur)} under the budget"
+                else f"{format_money(-diff, cur)} under the budget"
             )
             out.append(
                 Lines(
                     (
                         f"The cheapest design that meets the ask costs "
-                        f"{_money(self.plan.monthly_cost, cur)}, {gap}.",
+                        f"{format_money(self.plan.monthly_cost, cur)}, {gap}.",
                     )
                 )
             )
@@ -600,7 +596,7 @@ class Negotiation(ResultModel):
                 Items(
                     "Options",
                     tuple(
-                        f"{o.name}, {_money(o.monthly_cost, cur)}"
+                        f"{o.name}, {format_money(o.monthly_cost, cur)}"
                         + (f" ({o.tier})" if o.tier else "")
                         + (": " + "; ".join(o.gives_up) if o.gives_up else "")
                         + f". Design: {o.design}."
@@ -627,7 +623,7 @@ class Negotiation(ResultModel):
                     tuple(
                         f"round {i}: {_ask_plain(r.ask, cur)} -> {r.verdict.replace('_', ' ')}"
                         + (
-                            f" ({_money(r.monthly_cost, cur)})"
+                            f" ({format_money(r.monthly_cost, cur)})"
                             if r.monthly_cost is not None
                             else ""
                         )
@@ -666,7 +662,7 @@ class Negotiation(ResultModel):
                     tuple(
                         f"{o.number}. {describe_design(o.plan.design)}; cost "
                         + ", ".join(
-                            f"{k} {_money(v, cur)}" for k, v in o.cost_breakdown.items() if v
+                            f"{k} {format_money(v, cur)}" for k, v in o.cost_breakdown.items() if v
                         )
                         for o in self.options
                     ),
@@ -676,12 +672,14 @@ class Negotiation(ResultModel):
         if self.best_rto_in_budget is not None:
             o = self.best_rto_in_budget
             best.append(
-                f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) for {_money(o.monthly_cost, cur)}"
+                f"shortest RTO: {_d(o.rto)} (RPO {_d(o.rpo)}) "
+                f"for {format_money(o.monthly_cost, cur)}"
             )
         if self.best_rpo_in_budget is not None:
             o = self.best_rpo_in_budget
             best.append(
-                f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) for {_money(o.monthly_cost, cur)}"
+                f"smallest RPO: {_d(o.rpo)} (RTO {_d(o.rto)}) "
+                f"for {format_money(o.monthly_cost, cur)}"
             )
         if best:
             out.append(
@@ -749,14 +747,14 @@ class Negotiation(ResultModel):
             (
                 "cost per month",
                 "",
-                "budget " + _money(self.budget, cur) if self.budget is not None else "",
-                *(_money(o.monthly_cost, cur) for o in options),
+                "budget " + format_money(self.budget, cur) if self.budget is not None else "",
+                *(format_money(o.monthly_cost, cur) for o in options),
             ),
             (
                 "one-off purchases (in the monthly cost, amortised)",
                 "",
                 "",
-                *(_money(o.one_time_cost, cur, None) for o in options),
+                *(format_money(o.one_time_cost, cur, per=None) for o in options),
             ),
         ]
         if options:
@@ -863,7 +861,7 @@ class Negotiation(ResultModel):
         if options:
             listed = tuple(
                 f"Option {o.number}" + (f" ({o.tier})" if o.tier else "")
-                + f", {_money(o.monthly_cost, cur)}: {o.name}"
+                + f", {format_money(o.monthly_cost, cur)}: {o.name}"
                 + (". Gives up: " + "; ".join(o.gives_up) if o.gives_up else "")
                 + f". Design: {o.design}."
                 for o in options

@@ -1024,7 +1024,7 @@ class CheckReport(_CheckResult):
                 s.name,
                 s.tier,
                 s.status.upper() if s.status != "pass" else "pass",
-                _money(s.monthly_cost, cur),
+                format_money(s.monthly_cost, cur),
                 _hours(s.rpo),
                 _hours(s.rto),
                 str(len(s.findings)),
@@ -1141,10 +1141,6 @@ def _n(k: int, word: str) -> str:
 
 def _hours(h: float) -> str:
     return format_duration(h, digits=3) + ("" if math.isfinite(h) else " (no copy survives)")
-
-
-def _money(amount: float, currency: str) -> str:
-    return format_money(amount, currency, per="mo")
 
 
 # --- the check --------------------------------------------------------------------------
@@ -1611,7 +1607,8 @@ def tier_findings(
                 cost,
                 tier.max_monthly_cost,
                 f"{cur}/month",
-                f"monthly cost {_money(cost, cur)} > limit {_money(tier.max_monthly_cost, cur)}",
+                f"monthly cost {format_money(cost, cur)} > limit "
+                f"{format_money(tier.max_monthly_cost, cur)}",
             )
         )
     if not row.window_ok:
@@ -1761,12 +1758,12 @@ def _fix(
     within = None if tier.max_monthly_cost is None else plan.monthly_cost <= tier.max_monthly_cost
     what = ", ".join(changes) if changes else "nothing"
     summary = (
-        f"fix: the cheapest compliant design changes {what} ({_money(plan.monthly_cost, cur)}, "
-        f"{sign}{_money(abs(delta), cur)})"
+        f"fix: the cheapest compliant design changes {what} "
+        f"({format_money(plan.monthly_cost, cur)}, {sign}{format_money(abs(delta), cur)})"
     )
     if within is False:
         summary += (
-            f", above the tier's maximum of {_money(tier.max_monthly_cost or 0.0, cur)}: "
+            f", above the tier's maximum of {format_money(tier.max_monthly_cost or 0.0, cur)}: "
             "no compliant design fits it"
         )
     return Fix(

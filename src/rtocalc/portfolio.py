@@ -296,9 +296,9 @@ class PortfolioPlan(Rendered, _Model):
         lines = [
             f"Portfolio of {len(self.systems)} systems: {self.status}, minimising "
             f"{self.objective} (gap {self.gap:.2g})",
-            f"Total outlay {_money(self.total_monthly_cost, cur, 'month')}, expected loss "
-            f"{_money(self.total_expected_annual_loss, cur, 'year')}, TCO "
-            f"{_money(self.total_tco, cur, 'month')}",
+            f"Total outlay {format_money(self.total_monthly_cost, cur)}, expected loss "
+            f"{format_money(self.total_expected_annual_loss, cur, per='yr')}, TCO "
+            f"{format_money(self.total_tco, cur)}",
         ]
         for b in self.shared:
             unit = f"{cur}/month" if b.constraint == "budget" else "Mbit/s"
@@ -316,11 +316,6 @@ class PortfolioPlan(Rendered, _Model):
 def _number(value: float) -> str:
     """An amount in a table whose header names the currency (never ``inf``)."""
     return f"{value:,.2f}" if math.isfinite(value) else format_money(value, per=None)
-
-
-def _money(value: float, currency: str, per: str) -> str:
-    """``1,234.50 USD/month``, or ``unbounded`` (never ``inf USD/year``)."""
-    return f"{_number(value)} {currency}/{per}" if math.isfinite(value) else _number(value)
 
 
 def _hours(value: float) -> str:
@@ -934,8 +929,8 @@ def plan_portfolio(
             if res.plan is not None and s.requirements.budget is not None:
                 reasons.append(
                     f"{s.name}: its cheapest design that meets its limits costs "
-                    f"{_money(res.plan.monthly_cost, cur, 'month')}, more than its own "
-                    f"maximum {_money(s.requirements.budget, cur, 'month')}"
+                    f"{format_money(res.plan.monthly_cost, cur)}, more than its own "
+                    f"maximum {format_money(s.requirements.budget, cur)}"
                 )
             else:
                 why = "; ".join(r.message for r in res.reasons)
@@ -946,10 +941,10 @@ def plan_portfolio(
             worst = sorted(range(len(systems)), key=lambda i: (-low[kind[i]], i))[:5]
             reasons.append(
                 "budget: the cheapest design of every system costs "
-                f"{_money(smallest, cur, 'month')} in total, more than the budget "
-                f"{_money(budget, cur, 'month')}; the smallest budget that works is "
-                f"{_money(smallest, cur, 'month')} (largest minima: "
-                + ", ".join(f"{names[i]} {_money(low[kind[i]], cur, 'month')}" for i in worst)
+                f"{format_money(smallest, cur)} in total, more than the budget "
+                f"{format_money(budget, cur)}; the smallest budget that works is "
+                f"{format_money(smallest, cur)} (largest minima: "
+                + ", ".join(f"{names[i]} {format_money(low[kind[i]], cur)}" for i in worst)
                 + ")"
             )
         if links is not None:
