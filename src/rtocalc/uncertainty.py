@@ -37,9 +37,8 @@ from ._distributions import (
     DIST_TYPES as _DIST_TYPES,
 )
 from ._distributions import Frozen as _Frozen
-from ._distributions import LogNormal, Samples, Triangular, Uncertain, Uniform
+from ._distributions import LogNormal, Samples, Triangular, Uncertain, Uniform, has_spread
 from ._distributions import draw as _draw
-from ._distributions import has_spread as _spread
 from ._distributions import median_of as _median
 from ._distributions import quantile_of as _quantile
 from ._frozen import FrozenDict, FrozenMap
@@ -351,7 +350,7 @@ class UncertainWorkload(_Frozen):
     def uncertain(self) -> tuple[str, ...]:
         """Names of the fields with a spread (p5 != p95)."""
         return tuple(
-            n for n in _WORKLOAD_KINDS if (x := getattr(self, n)) is not None and _spread(x)
+            n for n in _WORKLOAD_KINDS if (x := getattr(self, n)) is not None and has_spread(x)
         )
 
 
@@ -1621,8 +1620,8 @@ def sensitivity(
     catalog = median_catalog(catalog, parsed)
     req = sim.requirements
     names = [n for n in uw.uncertain()]
-    names += [n for n, x in ui.inputs().items() if _spread(x)]
-    names += [n for n, x in parsed.items() if _spread(x)]
+    names += [n for n, x in ui.inputs().items() if has_spread(x)]
+    names += [n for n, x in parsed.items() if has_spread(x)]
     # tornado: row 0 all medians, then (p5, p95) per input
     k = len(names)
     base_w = {n: _median(getattr(uw, n)) for n in _WORKLOAD_KINDS if getattr(uw, n) is not None}
