@@ -301,6 +301,11 @@ def test_simulate_errors():
     impossible = Requirements(rpo="1 min", rto="1 min")
     with pytest.raises(ValueError, match="no design meets the ask at the median"):
         simulate(w, impossible, samples=10)
+    # the ask is given once: as the second argument, or with a design as requirements=
+    with pytest.raises(TypeError, match="requirements: the ask is already given"):
+        simulate(w, ASK, samples=10, requirements=ASK)
+    with pytest.raises(TypeError, match="requirements: the ask is already given"):
+        sensitivity(w, ASK, samples=10, requirements=ASK)
 
 
 # --- robust choice ------------------------------------------------------------------------

@@ -968,7 +968,8 @@ def simulate(
         Priced options; default :meth:`Catalog.default`.
     requirements : Requirements, optional
         With a design: the ask to check (probabilities are None/empty without one).
-        Ignored when ``design_or_requirements`` is an ask.
+        Only with a design: when ``design_or_requirements`` is the ask, giving one here
+        too is a ``TypeError`` (the ask is given once).
     prices : mapping, optional
         Uncertain catalog prices by ``"<table>.<key>.<field>"`` (see
         :func:`parse_prices`), e.g. ``{"targets.object_hot.price_per_gb_month":
@@ -1008,6 +1009,12 @@ def simulate(
     catalog = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, catalog)
     if isinstance(design_or_requirements, Requirements):
+        if requirements is not None:
+            raise TypeError(
+                "requirements: the ask is already given as design_or_requirements; give "
+                "requirements= only with a Design, e.g. simulate(workload, design, "
+                "requirements=ask), or the ask alone, simulate(workload, ask)"
+            )
         requirements = design_or_requirements
         design = _median_design(uw, requirements, ui, median_catalog(catalog, parsed))
     elif isinstance(design_or_requirements, Design):
