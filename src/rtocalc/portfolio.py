@@ -42,7 +42,7 @@ from .optimize import cheapest, check_type, make_plan, with_defaults
 from .results import Plan, csv_text
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
-from .units import TOL, format_duration, format_money
+from .units import TOL, FieldError, format_duration, format_money
 
 __all__ = [
     "Binding",
@@ -693,7 +693,7 @@ def _recovery(
         ]
         return out, (), None
     if capacity <= 0:
-        raise ValueError(f"restore_capacity: {capacity!r} must be positive [GB/h], e.g. 2000")
+        raise FieldError("restore_capacity", f"{capacity!r} must be positive [GB/h], e.g. 2000")
     p = np.array(
         [
             s.workload.final_size / capacity if f is not None and f[2] else 0.0
@@ -903,13 +903,13 @@ def plan_portfolio(
     """
     start = time.perf_counter()
     if objective not in ("outlay", "tco"):
-        raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
+        raise FieldError("objective", f"{objective!r} is not an objective; use 'outlay' or 'tco'")
     for i, s in enumerate(systems):
         check_type(f"systems[{i}]", s, PortfolioSystem)
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"systems: names {dup} appear twice; give each system a unique name")
+        raise FieldError("systems", f"names {dup} appear twice; give each system a unique name")
     default_impact, catalog = with_defaults(impact, catalog)
     impacts = [s.impact if s.impact is not None else default_impact for s in systems]
     kind, first = _types(systems, impacts)

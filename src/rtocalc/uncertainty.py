@@ -46,7 +46,16 @@ from ._random import SeedLike, as_seed
 from ._renamed import accept_old_names, renamed
 from ._render import Column, Document, Lines, Rendered, Table
 from ._search import cannot_win, cheapest_design
-from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
+from .models import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Message,
+    Requirements,
+    Scenario,
+    Workload,
+    raise_errors,
+)
 from .space import (
     DesignSpace,
     FloatArray,
@@ -58,6 +67,7 @@ from .space import (
     row_costs,
     space_of,
 )
+from .units import FieldError
 
 __all__ = [
     "LogNormal",
@@ -132,7 +142,7 @@ def _unit_parser(kind: str, field: str, currency: str | None) -> Callable[[Any],
         "number": number,
     }
     if kind not in parsers:
-        raise ValueError(f"kind: {kind!r} is not a field kind; use one of {sorted(parsers)}")
+        raise FieldError("kind", f"{kind!r} is not a field kind; use one of {sorted(parsers)}")
     return parsers[kind]
 
 
@@ -306,15 +316,15 @@ class UncertainWorkload(_Frozen):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        errors = []
+        errors: list[tuple[tuple[str | int, ...], Message, Any]] = []
         for name, kind in _WORKLOAD_KINDS.items():
             if name in out and out[name] is not None:
                 try:
                     out[name] = parse_distribution(out[name], kind, name, currency=_currency(info))
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append(((name,), exc, out[name]))
         if errors:
-            raise ValueError("; ".join(errors))
+            raise_errors(cls.__name__, errors)
         return out
 
     @model_validator(mode="after")
@@ -381,7 +391,7 @@ class UncertainImpact(_Frozen):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        errors = []
+        errors: list[tuple[tuple[str | int, ...], Message, Any]] = []
         for name in ("downtime_cost", "data_loss_cost"):
             if name in out:
                 try:
@@ -389,7 +399,7 @@ class UncertainImpact(_Frozen):
                         out[name], "money_hour", name, currency=_currency(info)
                     )
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append(((name,), exc, out[name]))
         rates = out.get("rates", {})
         if isinstance(rates, Mapping):
             parsed = {}
@@ -397,10 +407,10 @@ class UncertainImpact(_Frozen):
                 try:
                     parsed[k] = parse_distribution(v, "number", f"rates.{k}")
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append((("rates", k), exc, v))
             out["rates"] = parsed
         if errors:
-            raise ValueError("; ".join(errors))
+            raise_errors(cls.__name__, errors)
         return out
 
     @model_validator(mode="after")
@@ -408,8 +418,8 @@ class UncertainImpact(_Frozen):
         names = [s.name for s in self.scenarios] + [s.scope for s in self.scenarios]
         unknown = sorted(set(self.rates) - set(names))
         if unknown:
-            raise ValueError(
-                f"rates: {unknown} name no planned scenario; use a scenario name or scope "
+            raise FieldError(
+                "rates", f"{unknown} name no planned scenario; use a scenario name or scope "
                 f"of {names}"
             )
         self.median()
@@ -825,7 +835,7 @@ class Simulation(Rendered, _Frozen):
 
 def _check_samples(samples: int) -> None:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"samples: {samples!r} is not a positive whole number; use e.g. 10_000")
+        raise FieldError("samples", f"{samples!r} is not a positive whole number; use e.g. 10_000")
 
 
 #: samples per evaluation call of :func:`simulate`: the kernel's working set is that of one
@@ -928,8 +938,8 @@ def _median_design(
 ) -> Design:
     design = cheapest_design(uw.median(), requirements, ui.median(), catalog)
     if design is None:
-        raise ValueError(
-            "design_or_requirements: no design meets the ask at the median inputs; call "
+        raise FieldError(
+            "design_or_requirements", "no design meets the ask at the median inputs; call "
             "rtocalc.cheapest(...) on the median workload for the reasons, or pass a Design"
         )
     return design
@@ -1199,7 +1209,7 @@ def robust_cheapest(
     """
     _check_samples(samples)
     if not (isinstance(confidence, int | float) and 0.0 < confidence <= 1.0):
-        raise ValueError(f"confidence: {confidence!r} must be in (0, 1]; use e.g. 0.9")
+        raise FieldError("confidence", f"{confidence!r} must be in (0, 1]; use e.g. 0.9")
     if not isinstance(requirements, Requirements):
         raise TypeError(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
