@@ -1,8 +1,8 @@
-"""Speed and quality of :func:`rtocalc.portfolio.optimize` on large portfolios.
+"""Speed and quality of :func:`rtocalc.portfolio.plan_portfolio` on large portfolios.
 
 Run: ``python -m pytest benchmarks/test_bench_portfolio.py --benchmark-only`` or
 ``PYTHONPATH=src python benchmarks/test_bench_portfolio.py`` for the table of the closing
-note: per size, CPU and wall time of ``optimize()`` (median of the runs), the peak memory of
+note: per size, CPU and wall time of ``plan_portfolio()`` (median of the runs), the peak memory of
 the process, the proven gap, the candidates and the system types. Each size runs in a fresh
 process (so the peak memory is that size's), ``--rounds N`` times. Targets from the estate
 issue: 10,000 systems under 1.5 s, 100,000 under 10 s with less than 2 GB and a gap at most
@@ -87,13 +87,13 @@ def limits(systems: list[PortfolioSystem], f: portfolio.PortfolioFile) -> tuple[
 
 
 def run(n: int, rounds: int = 3) -> dict[str, float]:
-    """optimize() on ``n`` systems, ``rounds`` times: medians of CPU and wall time."""
+    """plan_portfolio() on ``n`` systems, ``rounds`` times: medians of CPU and wall time."""
     systems, f = make_systems(n)
     budget, links = limits(systems, f)
     cpu, wall = [], []
     for _ in range(rounds):
         c0, w0 = time.process_time(), time.perf_counter()
-        plan = portfolio.optimize(
+        plan = portfolio.plan_portfolio(
             systems,
             budget=budget,
             links=links,
@@ -118,11 +118,11 @@ def run(n: int, rounds: int = 3) -> dict[str, float]:
 
 @pytest.mark.parametrize("n", [100, 1_000, 10_000, 100_000])
 def test_portfolio(benchmark, n):
-    """End-to-end optimize() (types, candidates, MILP, duals, plans, shared recovery)."""
+    """End-to-end plan_portfolio() (types, candidates, MILP, duals, plans, shared recovery)."""
     systems, f = make_systems(n)
     budget, links = limits(systems, f)
     plan = benchmark.pedantic(
-        portfolio.optimize,
+        portfolio.plan_portfolio,
         args=(systems,),
         kwargs={
             "budget": budget,
