@@ -134,7 +134,7 @@ def test_portfolio(benchmark, n):
         iterations=1,
     )
     assert plan.feasible and plan.gap <= 1e-6
-    assert plan.total_outlay <= budget + 1e-6 and plan.link_traffic <= links + 1e-6
+    assert plan.total_monthly_cost <= budget + 1e-6 and plan.link_traffic <= links + 1e-6
     benchmark.extra_info.update(systems=n, gap=plan.gap, candidates=plan.candidates)
 
 

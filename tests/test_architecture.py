@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "rtocalc"
 #: layer or below, never above (and the graph has no cycle, within a layer either)
 LAYERS: tuple[tuple[str, ...], ...] = (
     # helpers and quantities, no model
-    ("_array", "_catalog_data", "_frozen", "_random", "_versions", "units"),
+    ("_array", "_catalog_data", "_frozen", "_random", "_renamed", "_versions", "units"),
     # the formulas (pure functions), the input models, the portfolio's MILP
     (
         "physics",

@@ -446,17 +446,30 @@ def test_a_design_names_its_protection_mechanism():
     assert "protection snapshot_immutable" in describe_design(design)
 
 
+def test_the_old_name_one_off_cost_warns_and_old_json_loads(zero):
+    """Option.one_off_cost was renamed one_time_cost (Plan's name for the one-off spend):
+    the old attribute warns for one release and an option serialised before loads."""
+    option = zero.options[0]
+    with pytest.warns(DeprecationWarning, match="Option.one_time_cost"):
+        assert option.one_off_cost == option.one_time_cost
+    data = json.loads(option.model_dump_json())
+    assert "one_off_cost" not in data
+    data["one_off_cost"] = data.pop("one_time_cost")
+    with pytest.warns(DeprecationWarning, match="one_off_cost"):
+        assert type(option).model_validate_json(json.dumps(data)) == option
+
+
 def test_options_show_the_one_off_purchases(zero):
     """Issue 15, item 2: the monthly and the one-off cost per option. One-off purchases (a
     tape library, say) are amortised into the monthly cost and shown apart."""
     pytest.importorskip("pandas")
     for o in zero.options:
-        assert o.one_off_cost == o.plan.one_time_cost
+        assert o.one_time_cost == o.plan.one_time_cost
     df = zero.to_dataframe()
-    assert "one_off_cost_USD" in df.columns
+    assert "one_time_cost_USD" in df.columns
     options = df[df["option"] != "the ask"]
-    assert sorted(set(options["one_off_cost_USD"])) == sorted(
-        {o.one_off_cost for o in zero.options}
+    assert sorted(set(options["one_time_cost_USD"])) == sorted(
+        {o.one_time_cost for o in zero.options}
     )
     assert "one-off" in str(zero)
     assert "| one-off purchases (in the monthly cost, amortised) |" in zero.handout("markdown")

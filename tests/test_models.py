@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from rtocalc import (
     BusinessImpact,
@@ -24,13 +24,16 @@ from rtocalc import (
     Retention,
     Scenario,
     UncertainImpact,
+    UncertainWorkload,
+    UnitError,
     Workload,
     cheapest,
     evaluate,
 )
 from rtocalc._frozen import FrozenDict
 from rtocalc.files import format_validation_error
-from rtocalc.models import SCOPES
+from rtocalc.models import SCOPES, raise_errors
+from rtocalc.units import FieldError
 from strategies import requirement_models, workload_models
 
 INF = math.inf
@@ -940,3 +943,94 @@ def test_retention_bad_quarterly_or_calendar_names_field_and_form(field, value, 
 def test_retention_text_rejects_quarterly_out_of_range():
     with pytest.raises(ValidationError, match=r"quarterly: .* has 500 quarterly; keep 0\.\.400"):
         Retention.model_validate("14 daily, 500 quarterly")
+
+
+# --- the field of an error, read from pydantic's structured error (issue 17, item 2) ------
+
+
+class _Probe(BaseModel):
+    """A model whose validators raise the errors the file readers must join to a path."""
+
+    rpo: Any = None
+    retention: Any = None
+    limits: Any = None
+
+    @field_validator("rpo")
+    @classmethod
+    def _rpo(cls, v: Any) -> Any:
+        if v == "unit":  # a unit error about a sub-field: rpo.site
+            raise UnitError("rpo.site", "soon", "duration", "'15 min'")
+        if v == "plain":  # a plain ValueError whose text looks like a field and a message
+            raise ValueError("rpo.site: is text, not a field")
+        return v
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, v: Any) -> Any:
+        if v == "same":  # the field the location already names
+            raise FieldError("retention", "'14 dailies' is not a retention")
+        if v == "other":  # a field that is not a suffix of the location
+            raise FieldError("weekly", "must be at most 520")
+        return v
+
+    @model_validator(mode="after")
+    def _limits(self) -> _Probe:
+        if self.limits == "model":  # a model-level error: the location is empty
+            raise FieldError("limits.rto", "is below the RPO")
+        if self.limits == "many":  # one line per (loc, message), the field in ctx
+            raise_errors(
+                "_Probe",
+                [
+                    (("limits", "rto"), FieldError("rto", "too short"), 1),
+                    (("limits",), FieldError("limits.rpo", "too short"), 2),
+                    (("limits",), "rto: a text message names no field", 3),
+                ],
+            )
+        return self
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ({"rpo": "unit"}, "rpo.site: 'soon' is not a duration; use e.g. '15 min'"),
+        ({"rpo": "plain"}, "rpo: rpo.site: is text, not a field"),
+        ({"retention": "same"}, "retention: '14 dailies' is not a retention"),
+        ({"retention": "other"}, "retention: weekly: must be at most 520"),
+        ({"limits": "model"}, "limits.rto: is below the RPO"),
+    ],
+)
+def test_the_field_comes_from_the_error_not_from_its_message(data, line):
+    """files._merge_name reads the field from ctx (the FieldError or UnitError pydantic
+    keeps, or raise_errors' ctx['field']); a message that merely starts with a word and a
+    colon is not parsed (it was, with a regular expression)."""
+    with pytest.raises(ValidationError) as info:
+        _Probe(**data)
+    assert format_validation_error(info.value) == [line]
+
+
+def test_raise_errors_keeps_each_field_in_the_context():
+    with pytest.raises(ValidationError) as info:
+        _Probe(limits="many")
+    errors = info.value.errors()
+    assert [e["ctx"].get("field") for e in errors] == ["rto", "limits.rpo", None]
+    assert format_validation_error(info.value, "f.toml") == [
+        "f.toml: limits.rto: too short",
+        "f.toml: limits.rpo: too short",
+        "f.toml: limits: rto: a text message names no field",
+    ]
+
+
+def test_field_error_reads_as_before_and_pickles():
+    err = FieldError("design.target", "'x' is not in the catalog")
+    assert str(err) == "design.target: 'x' is not in the catalog" and isinstance(err, ValueError)
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.field, again.detail, str(again)) == (err.field, err.detail, str(err))
+
+
+def test_uncertain_inputs_report_one_line_per_field():
+    """UncertainWorkload joined its fields' errors in one message; each is now a line of
+    its own, under its field."""
+    with pytest.raises(ValidationError) as info:
+        UncertainWorkload(data_size="lots", daily_change="2%/day..oops")
+    lines = format_validation_error(info.value, under="workload")
+    assert [line.split(":")[0] for line in lines] == ["workload.data_size", "workload.daily_change"]

@@ -401,7 +401,7 @@ def test_tornado_ranks_inputs_by_swing_with_units_and_hatches_misses(plt):
     bars = {p.get_gid(): p for p in ax.patches}
     e = next(e for e in s.entries if e.name == "data_size")
     low, high = bars["data_size:low"], bars["data_size:high"]
-    assert low.get_x() == pytest.approx(s.cost_median)
+    assert low.get_x() == pytest.approx(s.monthly_cost)
     assert low.get_x() + low.get_width() == pytest.approx(e.cost_low)
     assert high.get_x() + high.get_width() == pytest.approx(e.cost_high)
     assert e.meets_high is False and high.get_hatch() == "//"  # 8 TB misses the 4 h RTO

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import rtocalc
 from rtocalc import BusinessImpact, Catalog, Requirements, Workload, cheapest, evaluate, portfolio
@@ -329,7 +330,7 @@ def test_portfolio_tco_against_brute_force_over_assignments_and_an_interval_grid
     assert plan.feasible
     assert plan.total_tco <= best + 1e-6 * max(1.0, abs(best))
     # the library owns the solver's tolerance: within TOL of the budget, no more
-    assert plan.total_outlay <= budget + TOL * max(1.0, budget) * (1 + 1e-6)
+    assert plan.total_monthly_cost <= budget + TOL * max(1.0, budget) * (1 + 1e-6)
     assert plan.objective_value == pytest.approx(plan.total_tco, rel=1e-9, abs=1e-9)
     for s, w in zip(plan, loads, strict=True):
         again = evaluate(w, s.plan.design, ask, impact=impact, catalog=catalog)
@@ -400,7 +401,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     w = (lo.monthly_cost - BUDGET) / (lo.monthly_cost - hi.monthly_cost)
     assert d.interval == pytest.approx(0.25 + w * (24.0 - 0.25), rel=1e-6)
     assert d.interval == pytest.approx(2.93, abs=0.01)
-    assert plan.total_outlay == pytest.approx(BUDGET, abs=1e-6)
+    assert plan.total_monthly_cost == pytest.approx(BUDGET, abs=1e-6)
     assert plan.total_tco == pytest.approx(
         lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
     )
@@ -545,8 +546,8 @@ def test_plans_meet_limits_and_fit_the_budget(tco_plan):
     assert tco_plan.feasible and tco_plan.status == "optimal"
     assert tco_plan.gap <= 1e-6
     assert all(s.plan.meets_requirements for s in tco_plan)
-    assert tco_plan.total_outlay <= 5000
-    assert tco_plan.budget_slack == pytest.approx(5000 - tco_plan.total_outlay)
+    assert tco_plan.total_monthly_cost <= 5000
+    assert tco_plan.budget_slack == pytest.approx(5000 - tco_plan.total_monthly_cost)
     assert tco_plan.link_traffic <= 1000
     assert tco_plan.total_tco == pytest.approx(sum(s.plan.tco_monthly for s in tco_plan), rel=1e-9)
     assert len(tco_plan.restore_order) == 3
@@ -555,15 +556,15 @@ def test_plans_meet_limits_and_fit_the_budget(tco_plan):
 def test_outlay_objective_without_contention_is_the_sum_of_cheapest():
     plan = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay")
     alone = sum(cheapest(s.workload, ASK).plan.monthly_cost for s in _systems())
-    assert plan.total_outlay == pytest.approx(alone, rel=1e-9)
+    assert plan.total_monthly_cost == pytest.approx(alone, rel=1e-9)
 
 
 def test_tight_budget_binds_with_a_shadow_price():
     loose = portfolio.plan_portfolio(_systems(), budget=None, impact=IMPACT)
     floor = portfolio.plan_portfolio(_systems(), budget=None, impact=IMPACT, objective="outlay")
-    mid = (loose.total_outlay + floor.total_outlay) / 2
+    mid = (loose.total_monthly_cost + floor.total_monthly_cost) / 2
     tight = portfolio.plan_portfolio(_systems(), budget=mid, impact=IMPACT)
-    assert tight.feasible and tight.total_outlay <= mid + 1e-6
+    assert tight.feasible and tight.total_monthly_cost <= mid + 1e-6
     assert tight.objective_value >= loose.objective_value - 1e-6
     (budget,) = tight.binding
     assert budget.constraint == "budget" and budget.shadow_price >= 0
@@ -572,7 +573,7 @@ def test_tight_budget_binds_with_a_shadow_price():
 def test_budget_below_the_sum_of_minima_gives_the_smallest_budget():
     plan = portfolio.plan_portfolio(_systems(), budget=10, objective="outlay")
     assert not plan.feasible
-    floor = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay").total_outlay
+    floor = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay").total_monthly_cost
     assert plan.smallest_budget == pytest.approx(floor, rel=1e-9)
     assert any("smallest budget" in r for r in plan.reasons)
     again = portfolio.plan_portfolio(_systems(), budget=plan.smallest_budget, objective="outlay")
@@ -616,8 +617,24 @@ def test_renderings(tco_plan):
     assert "| system |" in md
     assert "<table>" in tco_plan._repr_html_()
     back = portfolio.PortfolioPlan.model_validate_json(tco_plan.model_dump_json())
-    assert back.total_outlay == tco_plan.total_outlay
+    assert back.total_monthly_cost == tco_plan.total_monthly_cost
     assert tco_plan.to_csv().count("\n") == 4
+
+
+def test_the_old_name_total_outlay_warns_and_old_json_loads(tco_plan):
+    """total_outlay was renamed total_monthly_cost (one name per concept, Plan.monthly_cost):
+    the old attribute warns for one release and JSON written before the rename loads."""
+    with pytest.warns(DeprecationWarning, match="total_monthly_cost"):
+        assert tco_plan.total_outlay == tco_plan.total_monthly_cost
+    data = json.loads(tco_plan.model_dump_json())
+    assert "total_outlay" not in data
+    data["total_outlay"] = data.pop("total_monthly_cost")
+    with pytest.warns(DeprecationWarning, match="PortfolioPlan.total_outlay"):
+        back = portfolio.PortfolioPlan.model_validate_json(json.dumps(data))
+    assert back == tco_plan
+    data["total_monthly_cost"] = data["total_outlay"]
+    with pytest.raises(ValidationError, match="total_outlay"):
+        portfolio.PortfolioPlan.model_validate(data)
 
 
 def test_to_dataframe_without_pandas_says_how_to_install_it(tco_plan, monkeypatch):
@@ -647,7 +664,7 @@ def test_cli_solves_the_example_inventory(capsys):
     assert code == 0
     data = json.loads(out)
     assert data["feasible"] and len(data["systems"]) >= 20
-    assert data["total_outlay"] <= data["budget"]
+    assert data["total_monthly_cost"] <= data["budget"]
 
 
 def test_cli_budget_option_and_csv(capsys):
@@ -672,5 +689,5 @@ def test_the_old_name_optimize_warns_and_plans_the_same():
         old = portfolio.optimize(_systems(), budget=None, objective="outlay")
     new = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay")
     assert [x.plan.design for x in old.systems] == [x.plan.design for x in new.systems]
-    assert old.total_outlay == new.total_outlay
+    assert old.total_monthly_cost == new.total_monthly_cost
     assert "optimize" not in portfolio.__all__

@@ -83,8 +83,10 @@ def test_frontier_is_pareto_and_consistent(default):
         default.workload, default.requirements, impact=default.impact, catalog=default.catalog
     )
     assert len(f) >= 5
-    cost, rto, rpo = f.cost, f.rto, f.rpo
+    cost, rto, rpo = f.monthly_cost, f.rto, f.rpo
     assert (np.diff(cost) >= 0).all()
+    with pytest.warns(DeprecationWarning, match="Frontier.monthly_cost"):  # the old name
+        assert (f.cost == cost).all()
     for i in range(len(f)):  # no point is dominated by another
         others = np.arange(len(f)) != i
         dominated = (cost[others] <= cost[i]) & (rto[others] <= rto[i]) & (rpo[others] <= rpo[i])
@@ -182,7 +184,9 @@ def test_rto_cost_curve_is_a_monotone_step_function(default):
         catalog=default.catalog,
     )
     assert curve.unit == "h" and len(curve.steps) >= 3
-    targets, costs = curve.targets, curve.costs
+    targets, costs = curve.targets, curve.monthly_cost
+    with pytest.warns(DeprecationWarning, match="CostCurve.monthly_cost"):  # the old name
+        assert (curve.costs == costs).all()
     assert (np.diff(targets) > 0).all() and (np.diff(costs) < 0).all()
     # each step's design meets its own target and the rest of the ask, at that cost
     for step in curve.steps:
@@ -219,7 +223,7 @@ def test_other_axes_never_rise_as_the_target_relaxes(default, axis):
         catalog=default.catalog,
     )
     assert len(curve.steps) >= 2
-    assert (np.diff(curve.costs) <= 1e-9).all()
+    assert (np.diff(curve.monthly_cost) <= 1e-9).all()
     assert curve.unit == ("days" if axis == "retention" else "h")
 
 

@@ -17,6 +17,7 @@ from rtocalc import (
     LogNormal,
     Requirements,
     Samples,
+    Sensitivity,
     Triangular,
     UncertainImpact,
     UncertainWorkload,
@@ -300,6 +301,11 @@ def test_simulate_errors():
     impossible = Requirements(rpo="1 min", rto="1 min")
     with pytest.raises(ValueError, match="no design meets the ask at the median"):
         simulate(w, impossible, samples=10)
+    # the ask is given once: as the second argument, or with a design as requirements=
+    with pytest.raises(TypeError, match="requirements: the ask is already given"):
+        simulate(w, ASK, samples=10, requirements=ASK)
+    with pytest.raises(TypeError, match="requirements: the ask is already given"):
+        sensitivity(w, ASK, samples=10, requirements=ASK)
 
 
 # --- robust choice ------------------------------------------------------------------------
@@ -352,7 +358,7 @@ def test_sensitivity_ranks_the_input_that_matters():
     names = [e.name for e in s.entries]
     assert names[0] == "data_size" and set(names) == {"data_size", "daily_change"}
     top = s.entries[0]
-    assert top.cost_low < s.cost_median < top.cost_high
+    assert top.cost_low < s.monthly_cost < top.cost_high
     assert top.first_order_cost > 0.8
     assert all(0.0 <= e.first_order_cost <= 1.0 for e in s.entries)
     assert top.meets_low is not None and "data_size" in str(s)
@@ -533,7 +539,21 @@ def test_degenerate_prices_equal_the_deterministic_model_exactly(prices):
     assert res.design == det.design and res.monthly_cost == det.monthly_cost
     assert res.mean_monthly_cost == det.monthly_cost
     sens = sensitivity(UncertainWorkload.of(POINT), STANDBY, samples=64, seed=1, prices=prices)
-    assert sens.entries == () and sens.cost_median == plan.monthly_cost
+    assert sens.entries == () and sens.monthly_cost == plan.monthly_cost
+
+
+def test_the_old_name_cost_median_warns_and_old_json_loads():
+    """Sensitivity.cost_median was renamed monthly_cost (the outlay at the median inputs, as
+    RobustChoice.monthly_cost): the old attribute warns for one release, old JSON loads."""
+    w = UncertainWorkload(data_size="2 TB..4 TB")
+    sens = sensitivity(w, Design(interval="24 h", target="local_disk"), samples=64, seed=1)
+    with pytest.warns(DeprecationWarning, match="Sensitivity.monthly_cost"):
+        assert sens.cost_median == sens.monthly_cost
+    data = json.loads(sens.model_dump_json())
+    assert "cost_median" not in data
+    data["cost_median"] = data.pop("monthly_cost")
+    with pytest.warns(DeprecationWarning, match="cost_median"):
+        assert Sensitivity.model_validate(data) == sens
 
 
 def test_wider_price_range_never_narrows_the_cost_range():
@@ -566,7 +586,7 @@ def test_uncertain_prices_in_robust_choice_and_sensitivity():
     sens = sensitivity(w, LOCAL, samples=2000, seed=1, prices={key: "0.01..0.05"})
     entry = next(e for e in sens.entries if e.name == key)
     assert (entry.low, entry.high) == pytest.approx((0.012, 0.048))
-    assert entry.cost_low < sens.cost_median < entry.cost_high
+    assert entry.cost_low < sens.monthly_cost < entry.cost_high
     assert entry.first_order_cost > 0.3 and key in str(sens)
 
 

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from pydantic import Field, field_validator, model_validator
 
 from ._frozen import RESULT_CONFIG, FrozenModel
+from .units import FieldError
 
 FloatArray = NDArray[np.float64]
 
@@ -47,8 +48,8 @@ class Uniform(Frozen):
     @model_validator(mode="after")
     def _order(self) -> Uniform:
         if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low <= self.high):
-            raise ValueError(
-                f"uniform: low {self.low!r} and high {self.high!r} must be finite with "
+            raise FieldError(
+                "uniform", f"low {self.low!r} and high {self.high!r} must be finite with "
                 "low <= high; use e.g. '2 TB..4 TB'"
             )
         return self
@@ -85,8 +86,8 @@ class Triangular(Frozen):
     def _order(self) -> Triangular:
         ends = (self.low, self.mode, self.high)
         if not (all(math.isfinite(x) for x in ends) and self.low <= self.mode <= self.high):
-            raise ValueError(
-                f"triangular: {ends!r} must be finite with low <= mode <= high; use e.g. "
+            raise FieldError(
+                "triangular", f"{ends!r} must be finite with low <= mode <= high; use e.g. "
                 "'triangular(2 TB, 3 TB, 5 TB)'"
             )
         return self
@@ -131,8 +132,8 @@ class LogNormal(Frozen):
     @model_validator(mode="after")
     def _order(self) -> LogNormal:
         if not (0.0 < self.median <= self.p90 < math.inf):
-            raise ValueError(
-                f"lognormal: median {self.median!r} and p90 {self.p90!r} must satisfy "
+            raise FieldError(
+                "lognormal", f"median {self.median!r} and p90 {self.p90!r} must satisfy "
                 "0 < median <= p90; use e.g. 'lognormal(median=3 TB, p90=5 TB)'"
             )
         return self
@@ -171,7 +172,7 @@ class Samples(Frozen):
     @classmethod
     def _finite(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         if not all(math.isfinite(x) for x in v):
-            raise ValueError(f"samples: {v!r} must all be finite numbers")
+            raise FieldError("samples", f"{v!r} must all be finite numbers")
         return v
 
     def quantile(self, q: Any) -> Any:

@@ -34,7 +34,7 @@ from .models import (
     Retention,
     Workload,
 )
-from .units import TOL, format_duration
+from .units import TOL, FieldError, format_duration
 
 #: decision variables a figure may depend on, and the offset that maps their values to
 #: grid indices ("none", -1, to index 0)
@@ -236,16 +236,17 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         if key is None:
             return -1
         if key not in options:
-            raise ValueError(
-                f"design.{kind}: {key!r} is not in the catalog; use one of "
+            raise FieldError(
+                f"design.{kind}",
+                f"{key!r} is not in the catalog; use one of "
                 + ", ".join(repr(k) for k in options)
             )
         return options.index(key)
 
     t = index("target", design.target, keys.targets)
     if "primary" not in catalog.targets[design.target].roles:
-        raise ValueError(
-            f"design.target: {design.target!r} cannot hold the main backup chain; use a target "
+        raise FieldError(
+            "design.target", f"{design.target!r} cannot hold the main backup chain; use a target "
             "with the 'primary' role: "
             + ", ".join(repr(k) for k, v in catalog.targets.items() if "primary" in v.roles)
         )
@@ -257,8 +258,8 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         _check_scheme(catalog, "offsite", catalog.offsite[design.offsite].target, scheme)
     lt = index("longterm", design.longterm, keys.targets)
     if lt >= 0 and "longterm" not in catalog.targets[design.longterm or ""].roles:
-        raise ValueError(
-            f"design.longterm: {design.longterm!r} cannot hold GFS points; use a target with "
+        raise FieldError(
+            "design.longterm", f"{design.longterm!r} cannot hold GFS points; use a target with "
             "the 'longterm' role"
         )
     strategy = catalog.strategies.get(design.strategy)
@@ -266,8 +267,8 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
     rep = REPLICATION.index(design.replication)
     if strategy is not None and not Tables.of(catalog).modes[st, rep]:
         modes = strategy.replication_modes if strategy.replica else ("none",)
-        raise ValueError(
-            f"design.replication: {design.replication!r} does not fit strategy "
+        raise FieldError(
+            "design.replication", f"{design.replication!r} does not fit strategy "
             f"{design.strategy!r}; use " + " or ".join(repr(m) for m in modes)
         )
     li = index("link", design.link, keys.links)
@@ -293,14 +294,14 @@ def space_of(catalog: Catalog, design: Design) -> DesignSpace:
         )
     )
     if strategy is not None and strategy.recovers_in_cloud and not cloud_copy:
-        raise ValueError(
-            f"design.strategy: {design.strategy!r} recovers into the cloud from a copy there, "
+        raise FieldError(
+            "design.strategy", f"{design.strategy!r} recovers into the cloud from a copy there, "
             "but the design keeps none; add a cloud target, off-site copy or long-term "
             "target, or use 'restore'"
         )
     if needs_link and li < 0:
-        raise ValueError(
-            "design.link: None, but the design sends data over the WAN (a cloud target, "
+        raise FieldError(
+            "design.link", "None, but the design sends data over the WAN (a cloud target, "
             "replication or a protection mechanism at another site); use one of "
             + ", ".join(repr(k) for k in keys.links)
         )
@@ -329,8 +330,8 @@ def check_interval(catalog: Catalog, name: str, interval: float) -> None:
     shortest schedule (``[schedules] backup``, its first entry)."""
     shortest = catalog.schedules.minimum
     if not interval >= shortest - TOL:
-        raise ValueError(
-            f"{name}: {format_duration(interval)} is shorter than the shortest backup "
+        raise FieldError(
+            name, f"{format_duration(interval)} is shorter than the shortest backup "
             f"schedule of the catalog, {format_duration(shortest)} ([schedules] backup); "
             f"use at least '{format_duration(shortest)}'"
         )
@@ -354,17 +355,16 @@ def _check_scheme(catalog: Catalog, kind: str, target: str, scheme: str) -> None
     accepted = catalog.targets[target].schemes
     if scheme in accepted:
         return
-    where = (
-        f"design.target: {target!r}"
-        if kind == "target"
-        else f"design.offsite: its target {target!r}"
-    )
+    field = "design.target" if kind == "target" else "design.offsite"
+    where = f"{target!r}" if kind == "target" else f"its target {target!r}"
     if not accepted:
-        raise ValueError(
+        raise FieldError(
+            field,
             f"{where} holds GFS fulls only and takes no {scheme!r} chain (the catalog's "
             "schemes = [] for it, see its source); use it as the long-term target"
         )
-    raise ValueError(
+    raise FieldError(
+        field,
         f"{where} does not support scheme {scheme!r} (see the catalog's source for it); "
         "use one of " + ", ".join(repr(x) for x in accepted)
     )

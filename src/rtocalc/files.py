@@ -7,7 +7,6 @@ the path of the field, the value given and the accepted form.
 from __future__ import annotations
 
 import os
-import re
 import stat
 import sys
 import tomllib
@@ -166,23 +165,33 @@ def _generic_message(e: Mapping[str, Any]) -> str | None:
     return None
 
 
-_NAMED = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): ")
+def _named_field(e: Mapping[str, Any]) -> str | None:
+    """The field an error's message starts with, from pydantic's structured ``ctx``.
+
+    A validator raises :class:`~rtocalc.units.FieldError` or
+    :class:`~rtocalc.units.UnitError` (pydantic keeps the exception as ``ctx["error"]``
+    of a ``value_error``); :func:`rtocalc.models.raise_errors` puts the field in
+    ``ctx["field"]``. Any other error names no field.
+    """
+    ctx = e.get("ctx") or {}
+    error = ctx.get("error")
+    if isinstance(error, units.FieldError | units.UnitError):
+        return error.field
+    field = ctx.get("field")
+    return field if isinstance(field, str) else None
 
 
 def _merge_name(path: str, msg: str, e: Mapping[str, Any]) -> tuple[str, str]:
     """Drop the field name a message starts with, extending ``path`` by what it adds.
 
-    Messages of :class:`~rtocalc.units.UnitError` and of the validators start with the
-    field they are about (``"rpo.site: 'soon' is not a duration"``); the location
-    already names ``rpo``, so the line becomes ``rpo.site: 'soon' is not a duration``.
+    Messages of the validators start with the field they are about (``"rpo.site: 'soon'
+    is not a duration"``), which the error carries as a field (:func:`_named_field`); the
+    location already names ``rpo``, so the line becomes ``rpo.site: 'soon' is not a
+    duration``. A message rewritten by :func:`_generic_message` no longer starts with it
+    and is left alone.
     """
-    error = (e.get("ctx") or {}).get("error")
-    if isinstance(error, units.UnitError) and msg.startswith(f"{error.field}: "):
-        named: str | None = error.field
-    else:
-        m = _NAMED.match(msg)
-        named = m.group(1) if m else None
-    if not named:
+    named = _named_field(e)
+    if not named or not msg.startswith(f"{named}: "):
         return path, msg
     if not path:  # a model-level error: the message names the field
         return named, msg[len(named) + 2 :]

@@ -28,7 +28,7 @@ from pydantic import Field, ValidationError, model_validator
 from ._frozen import RESULT_CONFIG, FrozenModel
 from .files import InputError, format_validation_error, read_toml
 from .models import Design, Requirements, Retention, Scenario
-from .units import format_duration, format_money, parse_duration
+from .units import FieldError, format_duration, format_money, parse_duration
 
 __all__ = [
     "Agreement",
@@ -73,7 +73,7 @@ def ceil_duration(hours: float) -> str:
     '1.3 h'
     """
     if not (math.isfinite(hours) and hours >= 0):
-        raise ValueError(f"ceil_duration: {hours!r} is not a finite duration >= 0")
+        raise FieldError("ceil_duration", f"{hours!r} is not a finite duration >= 0")
     for k in range(200):
         text = format_duration(hours * (1 + 0.005 * k), digits=2)
         if parse_duration(text) >= hours:
@@ -227,18 +227,18 @@ class MeetingRecord(_Record):
     def _consistent(self) -> MeetingRecord:
         numbers = [r.number for r in self.rounds]
         if numbers != list(range(1, len(numbers) + 1)):
-            raise ValueError(f"rounds: numbered {numbers}; number them 1, 2, 3, ... in order")
+            raise FieldError("rounds", f"numbered {numbers}; number them 1, 2, 3, ... in order")
         a = self.agreement
         if a is not None:
             if not 1 <= a.round <= len(self.rounds):
-                raise ValueError(
-                    f"agreement.round: {a.round} is not a round of the record; use 1 to "
+                raise FieldError(
+                    "agreement.round", f"{a.round} is not a round of the record; use 1 to "
                     f"{len(self.rounds)}"
                 )
             known = [o.number for o in self.rounds[a.round - 1].options]
             if a.option not in known:
-                raise ValueError(
-                    f"agreement.option: round {a.round} has no option {a.option}; its options "
+                raise FieldError(
+                    "agreement.option", f"round {a.round} has no option {a.option}; its options "
                     f"are {known or 'none'}"
                 )
         return self
@@ -263,18 +263,18 @@ class MeetingRecord(_Record):
             When the record has no such round or option.
         """
         if not self.rounds:
-            raise ValueError("agree: the record has no rounds; record one with --record first")
+            raise FieldError("agree", "the record has no rounds; record one with --record first")
         r = len(self.rounds) if round is None else round
         if not 1 <= r <= len(self.rounds):
-            raise ValueError(
-                f"agree: round {r} is not in the record; use 1 to {len(self.rounds)}"
+            raise FieldError(
+                "agree", f"round {r} is not in the record; use 1 to {len(self.rounds)}"
             )
         rnd = self.rounds[r - 1]
         chosen = next((o for o in rnd.options if o.number == option), None)
         if chosen is None:
             known = [o.number for o in rnd.options]
-            raise ValueError(
-                f"agree: round {r} has no option {option}; its options are {known or 'none'}"
+            raise FieldError(
+                "agree", f"round {r} has no option {option}; its options are {known or 'none'}"
             )
         agreement = agreement_of(chosen, rnd, by=by, date=date)
         return self.model_copy(update={"agreement": agreement})

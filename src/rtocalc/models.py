@@ -37,6 +37,7 @@ from ._catalog_data import default_catalog_data
 from ._frozen import FrozenDict, FrozenMap, FrozenModel, freeze
 from .units import (
     GFS_CALENDAR_DEFAULTS,
+    FieldError,
     gfs_day,
     gfs_month,
     gfs_quarter_month,
@@ -134,7 +135,7 @@ def _nonneg(v: Any, info: ValidationInfo) -> float:
     name = _name(info)
     given = units.excerpt(v)
     if isinstance(v, bool) or not isinstance(v, int | float | str):
-        raise ValueError(f"{name}: {given} is not a number; use e.g. 0.023 or 100")
+        raise FieldError(name, f"{given} is not a number; use e.g. 0.023 or 100")
     try:
         if isinstance(v, str):
             if len(v) > units.MAX_TEXT_LENGTH or not v.isascii():  # no other scripts' digits
@@ -143,11 +144,11 @@ def _nonneg(v: Any, info: ValidationInfo) -> float:
         else:
             x = float(v)
     except (ValueError, OverflowError):
-        raise ValueError(f"{name}: {given} is not a number; use e.g. 0.023 or 100") from None
+        raise FieldError(name, f"{given} is not a number; use e.g. 0.023 or 100") from None
     if not (x >= 0.0 and x != float("inf")):
-        raise ValueError(f"{name}: {given} must be a finite, non-negative number; use e.g. 0.023")
+        raise FieldError(name, f"{given} must be a finite, non-negative number; use e.g. 0.023")
     if x > units.MAX_AMOUNT:  # prices, counts and distances: far beyond any real one
-        raise ValueError(f"{name}: {given} is out of range; use a number up to 1e15")
+        raise FieldError(name, f"{given} is out of range; use a number up to 1e15")
     return x
 
 
@@ -163,17 +164,32 @@ def wrt_beyond_mtd(wrt: float, mtd: float | None) -> str | None:
     )
 
 
-def raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], str, Any]]) -> None:
-    """Raise one pydantic error per ``(loc, message, input)``, so each gets its own line."""
+#: A message of :func:`raise_errors`: a text, or an error that names its field
+Message = str | FieldError | units.UnitError
+
+
+def raise_errors(title: str, errors: Sequence[tuple[tuple[str | int, ...], Message, Any]]) -> None:
+    """Raise one pydantic error per ``(loc, message, input)``, so each gets its own line.
+
+    A message that is a :class:`~rtocalc.units.FieldError` or
+    :class:`~rtocalc.units.UnitError` keeps its field in the error's ``ctx["field"]``,
+    where the file readers find it (the message text is the error's ``str``).
+    """
     details = [
         InitErrorDetails(
-            type=PydanticCustomError("value_error", "{message}", {"message": message}),
+            type=PydanticCustomError("value_error", "{message}", _context(message)),
             loc=loc,
             input=value,
         )
         for loc, message, value in errors
     ]
     raise ValidationError.from_exception_data(title, details)
+
+
+def _context(message: Message) -> dict[str, str]:
+    if isinstance(message, str):
+        return {"message": message}
+    return {"message": str(message), "field": message.field}
 
 
 class _TextOrNumber:
@@ -235,13 +251,13 @@ def _daily_change(v: Any, info: ValidationInfo) -> float:
         # data_size is missing or invalid and reported on its own; validation fails anyway.
         return value
     if size <= 0.0:
-        raise ValueError(
-            f"{name}: {units.excerpt(v)} is a size per day, which needs a positive data_size; "
+        raise FieldError(
+            name, f"{units.excerpt(v)} is a size per day, which needs a positive data_size; "
             "give the change as a fraction, e.g. '3%/day'"
         )
     if value > size:
-        raise ValueError(
-            f"{name}: {units.excerpt(v)} is more than the whole data set "
+        raise FieldError(
+            name, f"{units.excerpt(v)} is more than the whole data set "
             f"({units.format_size(size)}) per day; use at most 100%/day"
         )
     return float(value / size)
@@ -324,8 +340,8 @@ class Workload(InputModel):
         except OverflowError:
             final = float("inf")
         if not final <= _MAX_FINAL_SIZE:
-            raise ValueError(
-                f"horizon: {self.horizon:g} years of {self.annual_growth:.0%} growth would "
+            raise FieldError(
+                "horizon", f"{self.horizon:g} years of {self.annual_growth:.0%} growth would "
                 f"grow {units.format_size(self.data_size, digits=3)} beyond "
                 f"{units.format_size(_MAX_FINAL_SIZE, digits=3)}; use a shorter horizon or a "
                 "smaller annual_growth"
@@ -374,9 +390,11 @@ _CALENDAR_CHECKS = {
 _RETENTION_FORM = "'14 daily, 8 weekly, 12 monthly, 7 yearly'"
 
 
-def _retention_range_error(key: str, value: Any, problem: str) -> str:
+def _retention_range_error(key: str, value: Any, problem: str) -> FieldError:
     lo, hi = _RETENTION_LIMITS[key]
-    return f"{key}: {units.excerpt(value)} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
+    return FieldError(
+        key, f"{units.excerpt(value)} {problem}; keep {lo}..{hi} {key}, e.g. {_RETENTION_FORM}"
+    )
 
 
 class Retention(InputModel):
@@ -427,21 +445,21 @@ class Retention(InputModel):
             return data
         shown = units.excerpt(data)
         if not isinstance(data, str):
-            raise ValueError(f"retention: {shown} is not a retention; use e.g. {_RETENTION_FORM}")
+            raise FieldError("retention", f"{shown} is not a retention; use e.g. {_RETENTION_FORM}")
         out: dict[str, int] = {}
         for part in filter(None, (p.strip() for p in data.split(","))):
             m = _RETENTION_RE.match(part)
             if not m:
-                raise ValueError(
-                    f"retention: {shown} is not a retention; use e.g. {_RETENTION_FORM}"
+                raise FieldError(
+                    "retention", f"{shown} is not a retention; use e.g. {_RETENTION_FORM}"
                 )
             key = _RETENTION_ABBR.get(m.group(2).lower(), m.group(2).lower())
             if key in out:
-                raise ValueError(f"retention: {shown} names {key!r} twice; name each once")
+                raise FieldError("retention", f"{shown} names {key!r} twice; name each once")
             out[key] = int(m.group(1))
         if not out:
-            raise ValueError(
-                f"retention: {shown} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
+            raise FieldError(
+                "retention", f"{shown} is empty; use e.g. '14 daily, 8 weekly, 12 monthly'"
             )
         errors = [
             ((key,), _retention_range_error(key, data, f"has {n} {key}"), data)
@@ -470,12 +488,12 @@ class Retention(InputModel):
         elif isinstance(v, str) and v.strip().isdigit() and v.isascii():
             n = int(v.strip())
         if n is None:
-            raise ValueError(
-                f"{key}: {units.excerpt(v)} is not a whole number of points; use e.g. "
+            raise FieldError(
+                key, f"{units.excerpt(v)} is not a whole number of points; use e.g. "
                 + _RETENTION_FORM
             )
         if not _RETENTION_LIMITS[key][0] <= n <= _RETENTION_LIMITS[key][1]:
-            raise ValueError(_retention_range_error(key, v, "is out of range"))
+            raise _retention_range_error(key, v, "is out of range")
         return n
 
     @classmethod
@@ -527,8 +545,8 @@ def _per_scope(v: Any, info: ValidationInfo) -> Any:
         out: dict[str, float] = {}
         for scope, val in v.items():
             if scope not in SCOPES:
-                raise ValueError(
-                    f"{name}: {scope!r} is not a scenario scope; use one of "
+                raise FieldError(
+                    name, f"{scope!r} is not a scenario scope; use one of "
                     + ", ".join(repr(s) for s in SCOPES)
                 )
             out[scope] = units.parse_duration(val, field=f"{name}.{scope}")
@@ -604,7 +622,7 @@ class Requirements(InputModel):
     def _check_mtd(self) -> Self:
         problem = wrt_beyond_mtd(self.wrt, self.mtd)
         if problem is not None:
-            raise ValueError(f"wrt: {problem}")
+            raise FieldError("wrt", problem)
         return self
 
     def isolated(self, catalog: Catalog) -> IsolatedRecovery | None:
@@ -614,8 +632,8 @@ class Requirements(InputModel):
         entry = catalog.isolated_recovery.get(self.isolated_recovery)
         if entry is None:
             keys = ", ".join(repr(k) for k in catalog.isolated_recovery) or "none in the catalog"
-            raise ValueError(
-                f"isolated_recovery: {self.isolated_recovery!r} is not a key of the "
+            raise FieldError(
+                "isolated_recovery", f"{self.isolated_recovery!r} is not a key of the "
                 f"catalog's [isolated_recovery] section; use one of {keys}, or leave it out"
             )
         return entry
@@ -694,19 +712,19 @@ class Scenario(InputModel):
     @model_validator(mode="after")
     def _shares(self) -> Self:
         if not 0.0 < self.share <= self.share_worst:
-            raise ValueError(
-                f"share: {self.share!r} must be above 0 and at most share_worst "
+            raise FieldError(
+                "share", f"{self.share!r} must be above 0 and at most share_worst "
                 f"({self.share_worst!r}); use e.g. '5%' for a typical incident"
             )
         if self.containment_worst is not None and self.containment_worst < self.containment:
-            raise ValueError(
-                f"containment_worst: {self.containment_worst!r} h is below containment "
+            raise FieldError(
+                "containment_worst", f"{self.containment_worst!r} h is below containment "
                 f"({self.containment!r} h); the worst incident's containment is at least the "
                 "typical one's, e.g. containment = '5 d', containment_worst = '28 d'"
             )
         if self.scan_rate is not None and self.dwell <= 0.0:
-            raise ValueError(
-                f"scan_rate: {self.scan_rate!r} GB/h is given with dwell = 0; restore points "
+            raise FieldError(
+                "scan_rate", f"{self.scan_rate!r} GB/h is given with dwell = 0; restore points "
                 "are scanned only when the intrusion precedes the damage: set dwell (e.g. "
                 "'10 d') or leave scan_rate out"
             )
@@ -729,8 +747,8 @@ class Scenario(InputModel):
     @classmethod
     def _scope(cls, v: Any) -> Any:
         if not (isinstance(v, str) and v in SCOPES):
-            raise ValueError(
-                f"scope: {units.excerpt(v)} is not a scenario scope; use one of "
+            raise FieldError(
+                "scope", f"{units.excerpt(v)} is not a scenario scope; use one of "
                 + ", ".join(repr(s) for s in SCOPES)
             )
         return v
@@ -766,7 +784,9 @@ class BusinessImpact(InputModel):
     @classmethod
     def _not_empty(cls, v: Any) -> Any:
         if isinstance(v, list | tuple) and not v:
-            raise ValueError(f"scenarios: {units.excerpt(v)} is empty; give at least one scenario")
+            raise FieldError(
+                "scenarios", f"{units.excerpt(v)} is empty; give at least one scenario"
+            )
         return v
 
     @field_validator("scenarios")
@@ -775,7 +795,7 @@ class BusinessImpact(InputModel):
         names = [s.name for s in v]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"scenarios: names {dup} appear twice; give each scenario once")
+            raise FieldError("scenarios", f"names {dup} appear twice; give each scenario once")
         return v
 
 
@@ -819,13 +839,13 @@ class OwnSite(InputModel):
     @model_validator(mode="after")
     def _positive(self) -> Self:
         if not self.server_usable_gb > 0:
-            raise ValueError(
-                f"server_usable_gb: {self.server_usable_gb:g} must be above 0; use the usable "
+            raise FieldError(
+                "server_usable_gb", f"{self.server_usable_gb:g} must be above 0; use the usable "
                 "capacity of one storage server, e.g. '180 TB'"
             )
         if not self.amortisation_years > 0:
-            raise ValueError(
-                f"amortisation_years: {self.amortisation_years:g} must be above 0; use the "
+            raise FieldError(
+                "amortisation_years", f"{self.amortisation_years:g} must be above 0; use the "
                 "hardware's amortisation period in years, e.g. 5"
             )
         return self
@@ -970,8 +990,8 @@ class Target(_Sourced):
         if isinstance(value, (list, tuple)):
             bad = [v for v in value if v not in SCHEMES]
             if bad:
-                raise ValueError(
-                    f"schemes: {bad[0]!r} is not a chain scheme; use some of "
+                raise FieldError(
+                    "schemes", f"{bad[0]!r} is not a chain scheme; use some of "
                     + ", ".join(repr(s) for s in SCHEMES)
                 )
         return value
@@ -979,13 +999,13 @@ class Target(_Sourced):
     @model_validator(mode="after")
     def _tape_library(self) -> Self:
         if self.cartridge_gb > 0 and not self.module_slots > 0:
-            raise ValueError(
-                f"module_slots: {self.module_slots:g} must be above 0 for a tape library "
+            raise FieldError(
+                "module_slots", f"{self.module_slots:g} must be above 0 for a tape library "
                 "(cartridge_gb > 0); use the slots of one expansion module, e.g. 40"
             )
         if not 0.0 < self.tape_window <= 168.0:
-            raise ValueError(
-                f"tape_window: {self.tape_window:g} h is not within a week (168 h); use "
+            raise FieldError(
+                "tape_window", f"{self.tape_window:g} h is not within a week (168 h); use "
                 "the hours a week the drives may write, e.g. '84 h' (12 h a night)"
             )
         return self
@@ -1000,8 +1020,8 @@ class Target(_Sourced):
     @model_validator(mode="after")
     def _own_site_placed(self) -> Self:
         if self.own_site is not None and self.location != "second_site":
-            raise ValueError(
-                f"own_site: given for a target at location {self.location!r}; own hardware "
+            raise FieldError(
+                "own_site", f"given for a target at location {self.location!r}; own hardware "
                 "and facility figures belong to a target at location 'second_site'"
             )
         return self
@@ -1009,8 +1029,8 @@ class Target(_Sourced):
     @model_validator(mode="after")
     def _chain_needs_scheme(self) -> Self:
         if "primary" in self.roles and not self.schemes:
-            raise ValueError(
-                "schemes: [] but roles has 'primary': a target that holds the main chain "
+            raise FieldError(
+                "schemes", "[] but roles has 'primary': a target that holds the main chain "
                 "needs at least one of " + ", ".join(repr(s) for s in SCHEMES)
             )
         return self
@@ -1103,8 +1123,8 @@ class Strategy(_Sourced):
     @model_validator(mode="after")
     def _cloud(self) -> Self:
         if self.recovers_in_cloud and self.replica:
-            raise ValueError(
-                "recovers_in_cloud: true with replica = true; a recovery into the cloud "
+            raise FieldError(
+                "recovers_in_cloud", "true with replica = true; a recovery into the cloud "
                 "restores from a backup copy on demand, so use replica = false"
             )
         return self
@@ -1113,23 +1133,23 @@ class Strategy(_Sourced):
     def _standby(self) -> Self:
         bad = sorted(set(self.survives) & {"logical", "ransomware"})
         if bad:
-            raise ValueError(
-                f"survives: {bad} cannot be survived by a standby, which carries logical "
+            raise FieldError(
+                "survives", f"{bad} cannot be survived by a standby, which carries logical "
                 "damage and encryption; use scopes among 'hardware', 'site', 'region'"
             )
         if self.replica_site == "primary" and set(self.survives) - {"hardware"}:
-            raise ValueError(
-                f"survives: {list(self.survives)} includes scopes that destroy the primary "
+            raise FieldError(
+                "survives", f"{list(self.survives)} includes scopes that destroy the primary "
                 "site, where this standby runs; use ['hardware']"
             )
         if self.replica and not set(self.replication_modes) - {"none"}:
-            raise ValueError(
-                f"replication_modes: {list(self.replication_modes)} has no mode for a "
+            raise FieldError(
+                "replication_modes", f"{list(self.replication_modes)} has no mode for a "
                 "replica; use 'async', 'sync' or both"
             )
         if self.replica_site == "primary" and tuple(self.replication_modes) != ("sync",):
-            raise ValueError(
-                f"replication_modes: {list(self.replication_modes)} for a same-site standby; "
+            raise FieldError(
+                "replication_modes", f"{list(self.replication_modes)} for a same-site standby; "
                 "use ['sync'] (a same-site pair mirrors synchronously over the LAN)"
             )
         return self
@@ -1265,28 +1285,28 @@ class Protection(_Sourced):
                 "recovery path; give e.g. revert_time = '2 min' or mount_time = '5 min'"
             )
         if self.mount_time is not None and not self.item_throughput > 0.0:
-            raise ValueError(
-                f"item_throughput: {self.item_throughput!r} must be positive when mount_time "
+            raise FieldError(
+                "item_throughput", f"{self.item_throughput!r} must be positive when mount_time "
                 "is given (the item path copies data); use e.g. '500 MB/s'"
             )
         if self.replay_span > 0.0 and not self.replay_rate > 0.0:
-            raise ValueError(
-                f"replay_rate: {self.replay_rate!r} must be positive when replay_span is "
+            raise FieldError(
+                "replay_rate", f"{self.replay_rate!r} must be positive when replay_span is "
                 "given; use e.g. '100 GB/h'"
             )
         if self.kind in ("log_backup", "replica") and not self.database_only:
-            raise ValueError(
-                f"database_only: False for a {self.kind!r}, which is database-native; use true"
+            raise FieldError(
+                "database_only", f"False for a {self.kind!r}, which is database-native; use true"
             )
         if self.interval < self.min_interval - 1e-9:
-            raise ValueError(
-                f"interval: {units.format_duration(self.interval)} is shorter than this "
+            raise FieldError(
+                "interval", f"{units.format_duration(self.interval)} is shorter than this "
                 f"mechanism's minimum, min_interval = "
                 f"{units.format_duration(self.min_interval)}; use at least that"
             )
         if self.immutable and self.window <= 0.0:
-            raise ValueError(
-                "immutable: True with window = 0: an immutable copy must keep points for a "
+            raise FieldError(
+                "immutable", "True with window = 0: an immutable copy must keep points for a "
                 "while; give a window, e.g. '7 d'"
             )
         return self
@@ -1371,18 +1391,18 @@ class Schedules(_Sourced):
     def _ascending(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         text = "[" + ", ".join(units.format_duration(x) for x in v) + "]"
         if not v:
-            raise ValueError(
-                "backup: [] is empty; give the schedules people run, e.g. "
+            raise FieldError(
+                "backup", "[] is empty; give the schedules people run, e.g. "
                 "['15 min', '1 h', '4 h', '24 h']"
             )
         if v[0] <= 0.0 or any(b <= a for a, b in pairwise(v)):
-            raise ValueError(
-                f"backup: {text} must be positive and strictly ascending; use e.g. "
+            raise FieldError(
+                "backup", f"{text} must be positive and strictly ascending; use e.g. "
                 "['15 min', '1 h', '4 h', '24 h']"
             )
         if v[-1] > 24.0 + 1e-9:
-            raise ValueError(
-                f"backup: {text} has a schedule longer than 24 h (daily points are always "
+            raise FieldError(
+                "backup", f"{text} has a schedule longer than 24 h (daily points are always "
                 "kept); end the list at '24 h' or earlier"
             )
         return v
@@ -1419,8 +1439,8 @@ class CatalogInfo(InputModel):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and _CURRENCY_RE.fullmatch(v)):
-            raise ValueError(
-                f"currency: {units.excerpt(v)} is not an ISO 4217 code; use e.g. 'USD', 'EUR'"
+            raise FieldError(
+                "currency", f"{units.excerpt(v)} is not an ISO 4217 code; use e.g. 'USD', 'EUR'"
             )
         return v
 
@@ -1467,7 +1487,7 @@ class Catalog(InputModel):
 
     @model_validator(mode="after")
     def _references(self) -> Self:
-        errors: list[tuple[tuple[str | int, ...], str, Any]] = []
+        errors: list[tuple[tuple[str | int, ...], Message, Any]] = []
         for key, method in self.offsite.items():
             target = self.targets.get(method.target)
             loc = ("offsite", key, "target")
@@ -1475,8 +1495,11 @@ class Catalog(InputModel):
                 errors.append(
                     (
                         loc,
-                        f"target: {method.target!r} is not a target key; use one of "
-                        + ", ".join(repr(k) for k in self.targets),
+                        FieldError(
+                            "target",
+                            f"{method.target!r} is not a target key; use one of "
+                            + ", ".join(repr(k) for k in self.targets),
+                        ),
                         method.target,
                     )
                 )
@@ -1484,8 +1507,11 @@ class Catalog(InputModel):
                 errors.append(
                     (
                         loc,
-                        f"target: {method.target!r} is at the primary site or lacks the "
+                        FieldError(
+                            "target",
+                            f"{method.target!r} is at the primary site or lacks the "
                         "'offsite' role; use a 'cloud' or 'vault' target with that role",
+                        ),
                         method.target,
                     )
                 )
@@ -1493,8 +1519,11 @@ class Catalog(InputModel):
                 errors.append(
                     (
                         loc,
-                        f"target: {method.target!r} holds GFS fulls only (schemes = []), not "
+                        FieldError(
+                            "target",
+                            f"{method.target!r} holds GFS fulls only (schemes = []), not "
                         "the chain an off-site copy carries; use a target with chain schemes",
+                        ),
                         method.target,
                     )
                 )
@@ -1502,7 +1531,9 @@ class Catalog(InputModel):
             errors.append(
                 (
                     ("strategies",),
-                    "strategies: no 'restore' entry; every catalog needs restore-to-new",
+                    FieldError(
+                        "strategies", "no 'restore' entry; every catalog needs restore-to-new"
+                    ),
                     sorted(self.strategies),
                 )
             )
@@ -1510,16 +1541,24 @@ class Catalog(InputModel):
             errors.append(
                 (
                     ("strategies", "restore", "replica"),
-                    "replica: True must be false (restore needs no replica); use false",
+                    FieldError(
+                        "replica", "True must be false (restore needs no replica); use false"
+                    ),
                     True,
                 )
             )
         if not any("primary" in t.roles for t in self.targets.values()):
             errors.append(
-                (("targets",), "targets: no target has the 'primary' role; add one", None)
+                (
+                    ("targets",),
+                    FieldError("targets", "no target has the 'primary' role; add one"),
+                    None,
+                )
             )
         if not self.links:
-            errors.append((("links",), "links: {} is empty; give at least one link", {}))
+            errors.append(
+                (("links",), FieldError("links", "{} is empty; give at least one link"), {})
+            )
         if errors:
             raise_errors(type(self).__name__, errors)
         return self
@@ -1592,7 +1631,7 @@ def _positive_duration(v: Any, info: ValidationInfo) -> float:
     name = _name(info)
     hours = units.parse_duration(v, field=name)
     if hours <= 0.0:
-        raise ValueError(f"{name}: {units.excerpt(v)} must be positive; use e.g. '1 h' or '24 h'")
+        raise FieldError(name, f"{units.excerpt(v)} must be positive; use e.g. '1 h' or '24 h'")
     return hours
 
 

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, model_validator
 
+from ._renamed import accept_old_names, renamed
 from ._render import (
     NO_LIMIT,
     Column,
@@ -331,7 +332,7 @@ class Option(ResultModel):
         )
     )
     monthly_cost: float = Field(description="Outlay of the plan [currency/month].")
-    one_off_cost: float = Field(
+    one_time_cost: float = Field(
         0.0,
         description=(
             "One-off purchases of the plan (Plan.one_time_cost), amortised into "
@@ -354,11 +355,21 @@ class Option(ResultModel):
     outcomes: tuple[FailureOutcome, ...] = Field(description="One per kind of failure.")
     plan: Plan = Field(description="The plan behind the option.")
 
+    @property
+    def one_off_cost(self) -> float:
+        """Deprecated name of :attr:`one_time_cost`; removed in the next release."""
+        return float(renamed(self, "one_off_cost", "one_time_cost"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        return accept_old_names(data, "Option", {"one_off_cost": "one_time_cost"})
+
     def _document_(self) -> Document:
         title = f"{self.number}. {self.name}: {money_words(self.monthly_cost, self.plan.currency)}"
         cost: float | None = self.monthly_cost
         table = _failure_table(
-            [(str(self.number), cost, self.one_off_cost, o) for o in self.outcomes]
+            [(str(self.number), cost, self.one_time_cost, o) for o in self.outcomes]
         )
         return Document(title, (Lines((self.design + ".",)), table), self.plan.currency)
 
@@ -377,7 +388,7 @@ def _failure_columns() -> tuple[Column, ...]:
         Column("work_lost_worst", "work lost (worst)", "hours", digits=2),
         Column("recovery", "recovery"),
         Column("monthly_cost", "per month", "money"),
-        Column("one_off_cost", "one-off", "money", per=None),
+        Column("one_time_cost", "one-off", "money", per=None),
         Column("meets", "meets the ask", "flag", show=False),
     )
 
@@ -687,7 +698,7 @@ class Negotiation(ResultModel):
     def _table(self) -> Table:
         """The options table: one row per kind of failure and option (the DataFrame)."""
         rows = [
-            (f"{o.number}" + (f" ({o.tier})" if o.tier else ""), o.monthly_cost, o.one_off_cost, f)
+            (f"{o.number}" + (f" ({o.tier})" if o.tier else ""), o.monthly_cost, o.one_time_cost, f)
             for name in dict.fromkeys(x.failure for o in self.options for x in o.outcomes)
             for o in self.options
             for f in o.outcomes
@@ -746,7 +757,7 @@ class Negotiation(ResultModel):
                 "one-off purchases (in the monthly cost, amortised)",
                 "",
                 "",
-                *(money_words(o.one_off_cost, cur, None) for o in options),
+                *(money_words(o.one_time_cost, cur, None) for o in options),
             ),
         ]
         if options:
@@ -1244,7 +1255,7 @@ def _options(
             name=name,
             tier=tier,
             monthly_cost=p.monthly_cost,
-            one_off_cost=p.one_time_cost,
+            one_time_cost=p.one_time_cost,
             cost_breakdown=p.cost_breakdown,
             meets_ask=bool(p.meets_requirements),
             origins=origins,

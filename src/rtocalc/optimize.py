@@ -224,7 +224,7 @@ def cheapest_on_space(
         reasons: tuple[Reason, ...] = ()
     else:
         plan = None
-        ev = _whole(space, evaluated, workload, requirements, impact, catalog)
+        ev = _whole_space(space, evaluated, workload, requirements, impact, catalog)
         evaluated = ((np.arange(len(space)), ev),)
         reasons = explain(ev, workload, requirements, impact, catalog)
     result = Result(
@@ -240,7 +240,7 @@ def cheapest_on_space(
     return result, evaluated
 
 
-def _whole(
+def _whole_space(
     space: DesignSpace,
     evaluated: tuple[tuple[IntArray, Evaluation], ...],
     workload: Workload,

@@ -317,7 +317,7 @@ def frontier(front: Frontier, ax: Axes | None = None) -> Axes:
     norm = LogNorm() if (rpo > 0).all() and rpo.max() > rpo.min() else Normalize()
     points = ax.scatter(
         front.rto,
-        front.cost,
+        front.monthly_cost,
         c=rpo,
         norm=norm,
         cmap="viridis",
@@ -652,7 +652,7 @@ def tornado(sensitivity: Sensitivity, ax: Axes | None = None) -> Axes:
 
     ax = _axes(plt, ax)
     cur = sensitivity.currency
-    base = sensitivity.cost_median
+    base = sensitivity.monthly_cost
     # smallest swing first: barh draws bottom-up, so the largest ends at the top
     entries = sorted(
         enumerate(sensitivity.entries),

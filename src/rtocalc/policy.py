@@ -68,7 +68,7 @@ from .models import (
 from .optimize import cheapest
 from .results import Plan, Result
 from .space import DesignSpace, Evaluation, FloatArray, build_space, space_of
-from .units import TOL, format_duration, format_throughput
+from .units import TOL, FieldError, format_duration, format_throughput
 
 __all__ = [
     "CheckReport",
@@ -332,8 +332,8 @@ class Policy(InputModel):
     @classmethod
     def _currency(cls, v: Any) -> Any:
         if not (isinstance(v, str) and len(v) == 3 and v.isalpha() and v.isupper()):
-            raise ValueError(
-                f"currency: {units.excerpt(v)} is not an ISO 4217 code; {_CURRENCY_FORM}"
+            raise FieldError(
+                "currency", f"{units.excerpt(v)} is not an ISO 4217 code; {_CURRENCY_FORM}"
             )
         return v
 
@@ -346,8 +346,8 @@ class Policy(InputModel):
     @classmethod
     def _not_empty(cls, v: Any) -> Any:
         if isinstance(v, Mapping) and not v:
-            raise ValueError(
-                "tiers: {} is empty; name at least one tier, e.g. [tiers.tier-1] with rpo and rto"
+            raise FieldError(
+                "tiers", "{} is empty; name at least one tier, e.g. [tiers.tier-1] with rpo and rto"
             )
         return v
 
@@ -488,10 +488,9 @@ def _design_errors(systems: Sequence[tuple[int, System]], catalog: Catalog) -> l
             try:
                 space_of(catalog, design)
                 seen[design] = None
-            except ValueError as exc:
-                # space_of names the field: "design.target: 'x' is not in the catalog; ..."
-                head, _, message = str(exc).partition(": ")
-                seen[design] = (head.removeprefix("design."), message)
+            except FieldError as exc:
+                # space_of names the field: "design.target", "'x' is not in the catalog; ..."
+                seen[design] = (exc.field.removeprefix("design."), exc.detail)
         problem = seen[design]
         if problem is not None:
             field, message = problem
@@ -1043,7 +1042,7 @@ class CheckReport(_CheckResult):
             return self.to_markdown() + "\n"
         if fmt == "text":
             return str(self) + "\n"
-        raise ValueError(f"fmt: {fmt!r} is not a format; use 'text', 'markdown', 'json', 'junit'")
+        raise FieldError("fmt", f"{fmt!r} is not a format; use 'text', 'markdown', 'json', 'junit'")
 
     def to_junit(self) -> str:
         """JUnit XML: one testsuite, one testcase per system, failures with their lines.
@@ -1241,7 +1240,7 @@ def iter_check(
             "them with load_policy(path) and load_inventory(path)"
         )
     if batch < 1:
-        raise ValueError(f"batch: {batch!r} is not a number of systems; use e.g. 64")
+        raise FieldError("batch", f"{batch!r} is not a number of systems; use e.g. 64")
     errors = _lines(
         "inventory", _tier_errors([s.tier for s in inventory.systems], list(policy.tiers))
     )

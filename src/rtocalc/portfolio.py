@@ -21,12 +21,13 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from . import physics
 from ._frozen import RESULT_CONFIG
 from ._portfolio_milp import SystemType as _Type
 from ._portfolio_milp import solve_types as _solve_types
+from ._renamed import accept_old_names, renamed
 from ._render import (
     Column,
     Document,
@@ -51,7 +52,7 @@ from .optimize import cheapest, check_type, make_plan, with_defaults
 from .results import Plan, csv_text
 from .space import Evaluation, build_space, evaluate_space, take_rows
 from .tradeoff import pareto_mask
-from .units import TOL, format_money
+from .units import TOL, FieldError, format_money
 
 __all__ = [
     "Binding",
@@ -198,13 +199,15 @@ class PortfolioPlan(Rendered, _Model):
     currency: str = Field(description="ISO 4217 code of every amount.")
     systems: tuple[SystemPlan, ...] = Field(description="Per-system plans, in input order.")
     budget: float | None = Field(description="Total budget [currency/month]; None for none.")
-    total_outlay: float = Field(description="Sum of the chosen outlays [currency/month].")
+    total_monthly_cost: float = Field(
+        description="Sum of the chosen plans' monthly_cost [currency/month]."
+    )
     total_expected_annual_loss: float = Field(
         description="Sum of the chosen expected annual losses [currency/year]."
     )
-    total_tco: float = Field(description="total_outlay + total_expected_annual_loss / 12.")
+    total_tco: float = Field(description="total_monthly_cost + total_expected_annual_loss / 12.")
     objective_value: float = Field(description="The minimised total [currency/month].")
-    budget_slack: float | None = Field(description="budget - total_outlay [currency/month].")
+    budget_slack: float | None = Field(description="budget - total_monthly_cost [currency/month].")
     link_capacity: float | None = Field(description="Shared link capacity [Mbit/s].")
     link_traffic: float = Field(
         description="Average replication and off-site traffic of the chosen designs [Mbit/s]."
@@ -227,6 +230,16 @@ class PortfolioPlan(Rendered, _Model):
     )
     candidates: int = Field(description="Pareto candidates over all systems [-].")
     solve_seconds: float = Field(description="Wall time of the whole optimisation [s].")
+
+    @property
+    def total_outlay(self) -> float:
+        """Deprecated name of :attr:`total_monthly_cost`; removed in the next release."""
+        return float(renamed(self, "total_outlay", "total_monthly_cost"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        return accept_old_names(data, "PortfolioPlan", {"total_outlay": "total_monthly_cost"})
 
     def __iter__(self) -> Iterator[SystemPlan]:  # type: ignore[override]
         return iter(self.systems)
@@ -293,7 +306,7 @@ class PortfolioPlan(Rendered, _Model):
         lines = [
             f"Portfolio of {len(self.systems)} systems: {self.status}, minimising "
             f"{self.objective} (gap {self.gap:.2g})",
-            f"Total outlay {money_words(self.total_outlay, cur)}, expected loss "
+            f"Total outlay {money_words(self.total_monthly_cost, cur)}, expected loss "
             f"{money_words(self.total_expected_annual_loss, cur, 'yr')}, TCO "
             f"{money_words(self.total_tco, cur)}",
         ]
@@ -687,7 +700,7 @@ def _recovery(
         ]
         return out, (), None
     if capacity <= 0:
-        raise ValueError(f"restore_capacity: {capacity!r} must be positive [GB/h], e.g. 2000")
+        raise FieldError("restore_capacity", f"{capacity!r} must be positive [GB/h], e.g. 2000")
     p = np.array(
         [
             s.workload.final_size / capacity if f is not None and f[2] else 0.0
@@ -893,18 +906,18 @@ def plan_portfolio(
     >>> sys = [PortfolioSystem(name=n, workload=Workload(data_size=s), requirements=ask)
     ...        for n, s in (("a", "1 TB"), ("b", "500 GB"))]
     >>> plan = plan_portfolio(sys, budget=5000, objective="outlay")
-    >>> plan.feasible, plan.total_outlay <= 5000
+    >>> plan.feasible, plan.total_monthly_cost <= 5000
     (True, True)
     """
     start = time.perf_counter()
     if objective not in ("outlay", "tco"):
-        raise ValueError(f"objective: {objective!r} is not an objective; use 'outlay' or 'tco'")
+        raise FieldError("objective", f"{objective!r} is not an objective; use 'outlay' or 'tco'")
     for i, s in enumerate(systems):
         check_type(f"systems[{i}]", s, PortfolioSystem)
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"systems: names {dup} appear twice; give each system a unique name")
+        raise FieldError("systems", f"names {dup} appear twice; give each system a unique name")
     default_impact, catalog = with_defaults(impact, catalog)
     impacts = [s.impact if s.impact is not None else default_impact for s in systems]
     kind, first = _types(systems, impacts)
@@ -980,7 +993,7 @@ def plan_portfolio(
             currency=cur,
             systems=(),
             budget=budget,
-            total_outlay=0.0,
+            total_monthly_cost=0.0,
             total_expected_annual_loss=0.0,
             total_tco=0.0,
             objective_value=math.inf,
@@ -1004,13 +1017,13 @@ def plan_portfolio(
         SystemPlan(name=s.name, plan=p, candidates=sizes[kind[i]], **rec[i])
         for i, (s, p) in enumerate(zip(systems, plans, strict=True))
     )
-    total_outlay = float(sum(p.monthly_cost for p in plans))
+    total = float(sum(p.monthly_cost for p in plans))
     eal = float(sum(p.expected_annual_loss for p in plans))
     used_link = float(
         sum(float(np.dot(z, c.traffic)) for z, c in zip(sol.counts, cands, strict=True))
     )
     shared = []
-    for name, limit, used in (("budget", budget, total_outlay), ("link", links, used_link)):
+    for name, limit, used in (("budget", budget, total), ("link", links, used_link)):
         if limit is None:
             continue
         price = sol.prices.get(name, 0.0)
@@ -1032,11 +1045,11 @@ def plan_portfolio(
         currency=cur,
         systems=sys_plans,
         budget=budget,
-        total_outlay=total_outlay,
+        total_monthly_cost=total,
         total_expected_annual_loss=eal,
-        total_tco=total_outlay + eal / 12.0,
+        total_tco=total + eal / 12.0,
         objective_value=sol.objective,
-        budget_slack=None if budget is None else float(budget) - total_outlay,
+        budget_slack=None if budget is None else float(budget) - total,
         link_capacity=links,
         link_traffic=used_link,
         shared=tuple(shared),

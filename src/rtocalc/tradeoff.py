@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
+from ._renamed import renamed
 from ._render import Column, Document, Table, describe_design
 from ._search import Bound as _Bound
 from ._search import Job, search
@@ -179,9 +180,14 @@ class Frontier(ResultModel):
         return len(self.plans)
 
     @property
-    def cost(self) -> np.ndarray:
-        """Monthly outlay of each point [currency/month]."""
+    def monthly_cost(self) -> np.ndarray:
+        """Monthly outlay of each point, its plan's ``monthly_cost`` [currency/month]."""
         return np.array([p.monthly_cost for p in self.plans])
+
+    @property
+    def cost(self) -> np.ndarray:
+        """Deprecated name of :attr:`monthly_cost`; removed in the next release."""
+        return np.asarray(renamed(self, "cost", "monthly_cost"))
 
     @property
     def rto(self) -> np.ndarray:
@@ -263,7 +269,7 @@ def frontier(
     --------
     >>> from rtocalc import Workload, frontier
     >>> f = frontier(Workload(data_size="2 TB"))
-    >>> bool((np.diff(f.cost) >= 0).all()), len(f) > 3
+    >>> bool((np.diff(f.monthly_cost) >= 0).all()), len(f) > 3
     (True, True)
     """
     check_type("workload", workload, Workload)
@@ -451,9 +457,14 @@ class CostCurve(ResultModel):
         return np.array([s.target for s in self.steps])
 
     @property
-    def costs(self) -> np.ndarray:
-        """Monthly cost of every step [currency/month]."""
+    def monthly_cost(self) -> np.ndarray:
+        """Monthly cost of every step, its ``monthly_cost`` [currency/month]."""
         return np.array([s.monthly_cost for s in self.steps])
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Deprecated name of :attr:`monthly_cost`; removed in the next release."""
+        return np.asarray(renamed(self, "costs", "monthly_cost"))
 
     def _document_(self) -> Document:
         days = self.unit == "days"
@@ -701,7 +712,7 @@ def cost_curve(
     --------
     >>> from rtocalc import Workload, Requirements, cost_curve
     >>> curve = cost_curve(Workload(data_size="2 TB"), Requirements(rpo="4 h", rto="8 h"))
-    >>> bool((np.diff(curve.costs) <= 1e-9).all())  # never rises as the target loosens
+    >>> bool((np.diff(curve.monthly_cost) <= 1e-9).all())  # never rises as the target loosens
     True
     """
     check_type("workload", workload, Workload)

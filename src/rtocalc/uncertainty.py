@@ -37,16 +37,25 @@ from ._distributions import (
     DIST_TYPES as _DIST_TYPES,
 )
 from ._distributions import Frozen as _Frozen
-from ._distributions import LogNormal, Samples, Triangular, Uncertain, Uniform
+from ._distributions import LogNormal, Samples, Triangular, Uncertain, Uniform, has_spread
 from ._distributions import draw as _draw
-from ._distributions import has_spread as _spread
 from ._distributions import median_of as _median
 from ._distributions import quantile_of as _quantile
 from ._frozen import FrozenDict, FrozenMap
 from ._random import SeedLike, as_seed
+from ._renamed import accept_old_names, renamed
 from ._render import Column, Document, Lines, Rendered, Table
 from ._search import cannot_win, cheapest_design
-from .models import BusinessImpact, Catalog, Design, Requirements, Scenario, Workload
+from .models import (
+    BusinessImpact,
+    Catalog,
+    Design,
+    Message,
+    Requirements,
+    Scenario,
+    Workload,
+    raise_errors,
+)
 from .space import (
     DesignSpace,
     FloatArray,
@@ -58,6 +67,7 @@ from .space import (
     row_costs,
     space_of,
 )
+from .units import FieldError
 
 __all__ = [
     "LogNormal",
@@ -132,7 +142,7 @@ def _unit_parser(kind: str, field: str, currency: str | None) -> Callable[[Any],
         "number": number,
     }
     if kind not in parsers:
-        raise ValueError(f"kind: {kind!r} is not a field kind; use one of {sorted(parsers)}")
+        raise FieldError("kind", f"{kind!r} is not a field kind; use one of {sorted(parsers)}")
     return parsers[kind]
 
 
@@ -306,15 +316,15 @@ class UncertainWorkload(_Frozen):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        errors = []
+        errors: list[tuple[tuple[str | int, ...], Message, Any]] = []
         for name, kind in _WORKLOAD_KINDS.items():
             if name in out and out[name] is not None:
                 try:
                     out[name] = parse_distribution(out[name], kind, name, currency=_currency(info))
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append(((name,), exc, out[name]))
         if errors:
-            raise ValueError("; ".join(errors))
+            raise_errors(cls.__name__, errors)
         return out
 
     @model_validator(mode="after")
@@ -350,7 +360,7 @@ class UncertainWorkload(_Frozen):
     def uncertain(self) -> tuple[str, ...]:
         """Names of the fields with a spread (p5 != p95)."""
         return tuple(
-            n for n in _WORKLOAD_KINDS if (x := getattr(self, n)) is not None and _spread(x)
+            n for n in _WORKLOAD_KINDS if (x := getattr(self, n)) is not None and has_spread(x)
         )
 
 
@@ -381,7 +391,7 @@ class UncertainImpact(_Frozen):
         if not isinstance(data, Mapping):
             return data
         out = dict(data)
-        errors = []
+        errors: list[tuple[tuple[str | int, ...], Message, Any]] = []
         for name in ("downtime_cost", "data_loss_cost"):
             if name in out:
                 try:
@@ -389,7 +399,7 @@ class UncertainImpact(_Frozen):
                         out[name], "money_hour", name, currency=_currency(info)
                     )
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append(((name,), exc, out[name]))
         rates = out.get("rates", {})
         if isinstance(rates, Mapping):
             parsed = {}
@@ -397,10 +407,10 @@ class UncertainImpact(_Frozen):
                 try:
                     parsed[k] = parse_distribution(v, "number", f"rates.{k}")
                 except units.UnitError as exc:
-                    errors.append(str(exc))
+                    errors.append((("rates", k), exc, v))
             out["rates"] = parsed
         if errors:
-            raise ValueError("; ".join(errors))
+            raise_errors(cls.__name__, errors)
         return out
 
     @model_validator(mode="after")
@@ -408,8 +418,8 @@ class UncertainImpact(_Frozen):
         names = [s.name for s in self.scenarios] + [s.scope for s in self.scenarios]
         unknown = sorted(set(self.rates) - set(names))
         if unknown:
-            raise ValueError(
-                f"rates: {unknown} name no planned scenario; use a scenario name or scope "
+            raise FieldError(
+                "rates", f"{unknown} name no planned scenario; use a scenario name or scope "
                 f"of {names}"
             )
         self.median()
@@ -825,7 +835,7 @@ class Simulation(Rendered, _Frozen):
 
 def _check_samples(samples: int) -> None:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"samples: {samples!r} is not a positive whole number; use e.g. 10_000")
+        raise FieldError("samples", f"{samples!r} is not a positive whole number; use e.g. 10_000")
 
 
 #: samples per evaluation call of :func:`simulate`: the kernel's working set is that of one
@@ -928,8 +938,8 @@ def _median_design(
 ) -> Design:
     design = cheapest_design(uw.median(), requirements, ui.median(), catalog)
     if design is None:
-        raise ValueError(
-            "design_or_requirements: no design meets the ask at the median inputs; call "
+        raise FieldError(
+            "design_or_requirements", "no design meets the ask at the median inputs; call "
             "rtocalc.cheapest(...) on the median workload for the reasons, or pass a Design"
         )
     return design
@@ -968,7 +978,8 @@ def simulate(
         Priced options; default :meth:`Catalog.default`.
     requirements : Requirements, optional
         With a design: the ask to check (probabilities are None/empty without one).
-        Ignored when ``design_or_requirements`` is an ask.
+        Only with a design: when ``design_or_requirements`` is the ask, giving one here
+        too is a ``TypeError`` (the ask is given once).
     prices : mapping, optional
         Uncertain catalog prices by ``"<table>.<key>.<field>"`` (see
         :func:`parse_prices`), e.g. ``{"targets.object_hot.price_per_gb_month":
@@ -1008,6 +1019,12 @@ def simulate(
     catalog = catalog if catalog is not None else Catalog.default()
     parsed = parse_prices(prices, catalog)
     if isinstance(design_or_requirements, Requirements):
+        if requirements is not None:
+            raise TypeError(
+                "requirements: the ask is already given as design_or_requirements; give "
+                "requirements= only with a Design, e.g. simulate(workload, design, "
+                "requirements=ask), or the ask alone, simulate(workload, ask)"
+            )
         requirements = design_or_requirements
         design = _median_design(uw, requirements, ui, median_catalog(catalog, parsed))
     elif isinstance(design_or_requirements, Design):
@@ -1192,7 +1209,7 @@ def robust_cheapest(
     """
     _check_samples(samples)
     if not (isinstance(confidence, int | float) and 0.0 < confidence <= 1.0):
-        raise ValueError(f"confidence: {confidence!r} must be in (0, 1]; use e.g. 0.9")
+        raise FieldError("confidence", f"{confidence!r} must be in (0, 1]; use e.g. 0.9")
     if not isinstance(requirements, Requirements):
         raise TypeError(
             f"requirements: expected a rtocalc.Requirements, got {type(requirements).__name__}"
@@ -1472,7 +1489,9 @@ class Sensitivity(Rendered, _Frozen):
     """Inputs ranked by their effect on cost and on meeting the ask."""
 
     design: Design = Field(description="The design studied.")
-    cost_median: float = Field(description="Monthly outlay at the median inputs [currency/month].")
+    monthly_cost: float = Field(
+        description="Monthly outlay at the median inputs [currency/month], as RobustChoice's."
+    )
     meets_median: bool | None = Field(description="The ask is met at the median inputs.")
     samples: int = Field(description="Samples behind the variance-based indices [-].")
     entries: tuple[SensitivityEntry, ...] = Field(
@@ -1481,11 +1500,21 @@ class Sensitivity(Rendered, _Frozen):
     )
     currency: str = Field(description="Currency of the costs (ISO 4217).")
 
+    @property
+    def cost_median(self) -> float:
+        """Deprecated name of :attr:`monthly_cost`; removed in the next release."""
+        return float(renamed(self, "cost_median", "monthly_cost"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, data: Any) -> Any:
+        return accept_old_names(data, "Sensitivity", {"cost_median": "monthly_cost"})
+
     def _document_(self) -> Document:
         rows = tuple(_entry_row(e) for e in self.entries)
         title = (
             f"Sensitivity of {self.design.target} every {_fmt_h(self.design.interval)}: "
-            f"{Column('', '', 'money').cell(self.cost_median, self.currency)} at the median inputs"
+            f"{Column('', '', 'money').cell(self.monthly_cost, self.currency)} at the median inputs"
         )
         return Document(title, (Table(_ENTRY_COLUMNS, rows),), self.currency)
 
@@ -1608,8 +1637,8 @@ def sensitivity(
     catalog = median_catalog(catalog, parsed)
     req = sim.requirements
     names = [n for n in uw.uncertain()]
-    names += [n for n, x in ui.inputs().items() if _spread(x)]
-    names += [n for n, x in parsed.items() if _spread(x)]
+    names += [n for n, x in ui.inputs().items() if has_spread(x)]
+    names += [n for n, x in parsed.items() if has_spread(x)]
     # tornado: row 0 all medians, then (p5, p95) per input
     k = len(names)
     base_w = {n: _median(getattr(uw, n)) for n in _WORKLOAD_KINDS if getattr(uw, n) is not None}
@@ -1662,7 +1691,7 @@ def sensitivity(
     )
     return Sensitivity(
         design=sim.design,
-        cost_median=float(outlay[0]),
+        monthly_cost=float(outlay[0]),
         meets_median=None if meets is None else bool(meets[0]),
         samples=samples,
         entries=tuple(entries),

@@ -262,6 +262,35 @@ def excerpt(value: object, limit: int = 60) -> str:
     return f"{text[:limit]}...{quote} ({size})"
 
 
+class FieldError(ValueError):
+    """A value error about one named field: the field, and what is wrong with it.
+
+    ``str(err)`` is ``"field: detail"``, the form of every message of the input models;
+    the file readers (:func:`rtocalc.files.format_validation_error`) read ``field`` from
+    the error pydantic keeps in its ``ctx``, instead of parsing the message, to join it
+    with the error's location. Internal: raised by validators, caught as ``ValueError``.
+
+    Examples
+    --------
+    >>> err = FieldError("retention", "'14 dailies' is not a retention")
+    >>> print(err)
+    retention: '14 dailies' is not a retention
+    >>> isinstance(err, ValueError), err.field, err.detail
+    (True, 'retention', "'14 dailies' is not a retention")
+    """
+
+    field: str
+    detail: str
+
+    def __init__(self, field: str, detail: str) -> None:
+        self.field = field
+        self.detail = detail
+        super().__init__(f"{field}: {detail}")
+
+    def __reduce__(self) -> tuple[type[FieldError], tuple[str, str]]:
+        return type(self), (self.field, self.detail)
+
+
 class UnitError(ValueError):
     """A value that cannot be read as the quantity a field expects.
 
@@ -1394,7 +1423,7 @@ def gfs_weekday(name: str, value: object) -> str:
     text = " ".join(value.lower().split()) if isinstance(value, str) else None
     if text in WEEKDAYS:
         return text
-    raise ValueError(f"{name}: {value!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+    raise FieldError(name, f"{value!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
 
 
 def gfs_day(name: str, value: object) -> str:
@@ -1407,8 +1436,8 @@ def gfs_day(name: str, value: object) -> str:
     day = len(words) == 2 and words[0] == "day" and words[1].isdigit() and words[1].isascii()
     if day and 1 <= int(words[1]) <= 31:
         return f"day {int(words[1])}"
-    raise ValueError(
-        f"{name}: {value!r} is not a day of the month; use {_DAY_FORM}, e.g. 'first sunday'"
+    raise FieldError(
+        name, f"{value!r} is not a day of the month; use {_DAY_FORM}, e.g. 'first sunday'"
     )
 
 
@@ -1423,7 +1452,7 @@ def gfs_month(name: str, value: object) -> str:
         return text
     if text is not None and text.isdigit() and text.isascii() and 1 <= int(text) <= 12:
         return MONTHS[int(text) - 1]
-    raise ValueError(f"{name}: {value!r} is not a month; use a month name or 1..12, e.g. 'january'")
+    raise FieldError(name, f"{value!r} is not a month; use a month name or 1..12, e.g. 'january'")
 
 
 def gfs_quarter_month(name: str, value: object) -> str:
@@ -1431,6 +1460,6 @@ def gfs_quarter_month(name: str, value: object) -> str:
     text = " ".join(value.lower().split()) if isinstance(value, str) else None
     if text in QUARTER_MONTHS:
         return text
-    raise ValueError(
-        f"{name}: {value!r} is not a month of a quarter; use 'first' or 'last', e.g. 'first'"
+    raise FieldError(
+        name, f"{value!r} is not a month of a quarter; use 'first' or 'last', e.g. 'first'"
     )
