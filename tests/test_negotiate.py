@@ -495,7 +495,7 @@ def _shown_figures(n):
         figures.setdefault(int(number.split()[0]), []).extend(
             read(row, name)
             for name in (
-                "monthly_cost", "one_off_cost", "downtime", "downtime_worst", "work_lost",
+                "monthly_cost", "one_time_cost", "downtime", "downtime_worst", "work_lost",
                 "work_lost_worst",
             )
         )  # fmt: skip
