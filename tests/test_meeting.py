@@ -36,7 +36,7 @@ SETTLED = {s: "1.5 d" for s in ("logical", "hardware", "site", "region")} | {"ra
 def record(zero):
     first = zero.record(date="2026-12-01T10:00:00Z")
     # RPO 30 min: the shortest schedule, 15 min, loses 15 min plus the job (docs/decisions.md,
-    # section 32); RTO SETTLED: ransomware's containment (issue 13 item 5)
+    # section 40); RTO SETTLED: ransomware's containment (issue 13 item 5)
     second = zero.revise(rto=SETTLED, rpo="30 min").record(date="2026-12-01T10:30:00Z")
     return MeetingRecord(scenario="zero.toml").append(first).append(second)
 
@@ -153,7 +153,7 @@ def _toml(data: dict) -> str:
 def test_three_rounds_from_the_command_line_end_in_a_tier_check_enforces(tmp_path, capsys):
     meeting, policy = tmp_path / "meeting.toml", tmp_path / "policy.toml"
     scenario = str(EXAMPLES / "zero_downtime.toml")
-    # RPO 30 min on the catalog's schedules (docs/decisions.md, section 32); --rto sets
+    # RPO 30 min on the catalog's schedules (docs/decisions.md, section 40); --rto sets
     # every scope: the third round asks a week, which ransomware's survey-derived
     # containment (5 d before restores may start, issue 13 item 5) leaves within reach
     for extra in ([], ["--rto", "4 h", "--rpo", "30 min"], ["--rto", "1 w", "--rpo", "30 min"]):

@@ -212,7 +212,7 @@ def test_optimiser_equals_brute_force(catalog, workload, ask):
     best = math.inf
     for d in designs:
         # the catalog's schedules, not the grid (0.25, 1, 3, 8, 24 h) of before: the
-        # optimiser's intervals are schedules now (docs/decisions.md, section 32), and a
+        # optimiser's intervals are schedules now (docs/decisions.md, section 40), and a
         # design met only at 3 h (between two schedules) is not a plan it may return
         for interval in catalog.schedules.backup:
             plan = evaluate(
@@ -275,7 +275,7 @@ def test_optimiser_equals_brute_force_after_ransomware(
     best = math.inf
     for d in designs:
         # the catalog's schedules, as test_optimiser_equals_brute_force: the optimiser's
-        # intervals are schedules (docs/decisions.md, section 32)
+        # intervals are schedules (docs/decisions.md, section 40)
         for interval in catalog.schedules.backup:
             plan = evaluate(
                 workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
@@ -403,7 +403,7 @@ def test_interval_is_the_boundary(default):
     """The solved interval is the longest schedule meeting the RPO.
 
     It used to be the continuous boundary (some scenario's RPO exactly 2 h, 1.001 times
-    longer failing). On the catalog's schedules (docs/decisions.md, section 32) the
+    longer failing). On the catalog's schedules (docs/decisions.md, section 40) the
     boundary, about 1.9 h, falls between 1 h and 2 h: every 2 h would lose 2 h plus the
     job, so the plan runs every 1 h, with RPOs below 2 h, and the next schedule fails."""
     w = default.workload
@@ -645,7 +645,7 @@ def test_tco_objective_equals_brute_force_with_one_cost_zero(
     feasible = False
     for d in _designs(catalog, ask.retention.gfs):
         # the catalog's schedules, not the grid (0.25, 1, 3, 8, 24 h) of before: the
-        # search's intervals are schedules now (docs/decisions.md, section 32)
+        # search's intervals are schedules now (docs/decisions.md, section 40)
         for interval in catalog.schedules.backup:
             plan = evaluate(
                 workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog

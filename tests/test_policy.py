@@ -339,7 +339,7 @@ def test_batch_evaluation_equals_evaluate_per_system():
         )
         row = int(rng.integers(len(space)))
         # 15 min, not 6 min as before: an explicit interval below the catalog's shortest
-        # schedule is now refused (docs/decisions.md, section 32)
+        # schedule is now refused (docs/decisions.md, section 40)
         designs.append(space.design(row, float(rng.choice([0.25, 0.5, 2.0, 6.0, 24.0, 72.0]))))
     impact = BusinessImpact(downtime_cost="$1,000/h", data_loss_cost="$300/h")
     ev = evaluate_systems(workloads, designs, req, impact, catalog)

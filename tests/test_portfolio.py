@@ -391,7 +391,7 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
         for iv in (24.0, 0.25)
     )
     # the short end is now the catalog's shortest schedule, 15 min, not the 5 min backup
-    # window (docs/decisions.md, section 32): 2.375 fewer per-job overheads a month... by
+    # window (docs/decisions.md, section 40): 2.375 fewer per-job overheads a month... by
     # hand, outlay is linear in the interval, so the design's line is the same and the
     # budget meets it at the same interior interval (2.93 h) with the same TCO; only the
     # short end's outlay (407.308 instead of 407.325) and the ends-only optimum move

@@ -1307,7 +1307,7 @@ def test_one_more_point_on_calendars_that_share_fewer_points(cal):
 
 
 def test_one_more_point_never_takes_over_two_tiers_at_once():
-    # Issue 14 residue (decision 32), by hand: 100 GB, 5 %/day, 72 h points with a full
+    # Issue 14 residue (decision 39), by hand: 100 GB, 5 %/day, 72 h points with a full
     # at each (active, every 3 days), 26 W, 8 M, 7 Q, 7 Y on the default calendar. The
     # chain's weekly cover is (F - 1) x 3 days (fulls 3 days apart fall unevenly on the
     # weeks). 61 points: 180 days hold 25 weekly points (1 outside), the weekly span is
@@ -1323,7 +1323,7 @@ def test_one_more_point_never_takes_over_two_tiers_at_once():
 
 
 def test_monthly_fulls_on_fast_clone_cover_the_days_their_points_pay_for():
-    # Decision 32, by hand: 100 GB, 1 %/day, weekly points (c = 7 % per point), monthly
+    # Decision 39, by hand: 100 GB, 1 %/day, weekly points (c = 7 % per point), monthly
     # synthetic fulls on Fast Clone (f_lo = 4 points: 28 days), 8 monthly and 4 quarterly
     # points. 41 points: the worst phase holds 11 fulls and 34 increments (408 GB) and
     # covers 11 x 28 = 308 days: every monthly point, and floor(308 / 91.25) = 3

@@ -94,7 +94,7 @@ def test_solved_interval_is_the_best_feasible_one(catalog, workload, ask, costs,
 
     The solve used to return the continuous boundary, checked against a fine grid of 40
     intervals; it now returns the best of the catalog's schedules (docs/decisions.md,
-    section 32), so the grid is the schedule list: an interval between two schedules may
+    section 40), so the grid is the schedule list: an interval between two schedules may
     meet the ask, but no plan runs on it."""
     ev, impact = _evaluation(catalog, workload, ask, costs, rule)
     met = ev.meets_scenario.all(axis=0) & ev.window_ok
@@ -295,7 +295,7 @@ def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
     assert (limit - 0.1) - transfer < 0.0  # the rounding this case is about
     ask = Requirements(rpo=48, rto=limit)
     # shortest: the catalog's shortest schedule, 15 min (it was the backup window, 5 min,
-    # before solved intervals moved onto schedules; docs/decisions.md, section 32)
+    # before solved intervals moved onto schedules; docs/decisions.md, section 40)
     assert at_24.min_interval[0] < 0.25
     for rule, expected in (("shortest", 0.25), ("longest", 24.0)):
         solve = replace(one, interval=None)
@@ -317,7 +317,7 @@ def test_a_scenario_without_limits_constrains_no_interval():
     long = evaluate_space(solve, w, ask, BusinessImpact(), catalog)
     assert short.feasible[0] and long.feasible[0]
     # the shortest schedule the job fits (15 min), no longer the backup window itself
-    # (5 min): solved intervals are the catalog's schedules (docs/decisions.md, 32)
+    # (5 min): solved intervals are the catalog's schedules (docs/decisions.md, 40)
     assert short.min_interval[0] < 0.25
     assert short.interval[0] == 0.25 < long.interval[0]
     site = [s.scope == "site" for s in BusinessImpact().scenarios]

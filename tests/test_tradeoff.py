@@ -304,7 +304,7 @@ def test_rto_curve_keeps_a_step_behind_a_design_that_breaks_a_held_limit(default
     15 min to break the mirror). With issue 13's complete prices (circuit, licences,
     requests, the tape library) the pilot-light step of 1.75 h costs $2,621.38/mo and
     cost_at(12) is the replicated-snapshot step of 5.5 h, $1,995.57/mo on the catalog's
-    schedules (docs/decisions.md, section 32: every 2 h, not the continuous boundary).
+    schedules (docs/decisions.md, section 40: every 2 h, not the continuous boundary).
     The figures are those of the catalog before issue 12's recovery into the cloud,
     which reaches 12 h far more cheaply; the regression is about the curve, so it keeps
     that catalog. Issue 13 item 5: the example's ask restores into the cloud clean room
@@ -355,7 +355,7 @@ def test_rpo_curve_claims_only_what_it_searched(default):
     first = curve.steps[0].target
     # 0.4 h, not 0.2 h as before: on the catalog's schedules the shortest backup runs every
     # 15 min and loses about 20 min (the interval plus the job and the copy), so 0.25 h is
-    # now the loosest target met by none and the first step is 0.5 h (decisions.md, 32)
+    # now the loosest target met by none and the first step is 0.5 h (decisions.md, 40)
     assert low < 0.4 < first and exact(0.4) is not None
     with pytest.raises(ValueError, match=r"target: 0\.4 h is tighter than every step"):
         curve.cost_at(0.4)

@@ -320,7 +320,7 @@ def test_robust_choice_on_point_inputs_is_the_cheapest():
 
 
 def test_robust_choice_meets_the_confidence_and_costs_no_less():
-    # sizes from 2 TB to 20 TB: on the catalog's schedules (docs/decisions.md, section 32)
+    # sizes from 2 TB to 20 TB: on the catalog's schedules (docs/decisions.md, section 40)
     # and with recovery into the cloud, the median plan of 2-4 TB met the ask in 99.85 % of
     # the samples, so no confidence short of 0.999 needed a dearer design; over 2-20 TB the
     # median plan meets it in 87.8 %, and 0.9 needs a dearer one
@@ -662,7 +662,7 @@ def test_robust_choice_searches_the_interval_on_the_samples():
     assert res.feasible and res.design is not None and res.probability >= 0.9
     # every 12 h: the schedule below nightly (it was 23.99 h, the continuous interval the
     # samples allowed, before solved intervals moved onto the catalog's schedules;
-    # docs/decisions.md, section 32)
+    # docs/decisions.md, section 40)
     assert res.design.scheme == "reverse" and res.design.interval == 12.0
     check = simulate(w, res.design, samples=2000, seed=5, requirements=ask, catalog=cat)
     assert check.p_meets == res.probability
@@ -704,7 +704,7 @@ def test_robust_no_design_verdict_agrees_with_simulate(
     best = np.inf
     for row in range(len(build_space(cat, ask.retention))):
         # the catalog's schedules, the intervals a solved design may take (docs/decisions.md,
-        # section 32): a design met only at 16 h, between two schedules, is no plan to return
+        # section 40): a design met only at 16 h, between two schedules, is no plan to return
         for interval in cat.schedules.backup:
             design = build_space(cat, ask.retention).design(row, interval)
             sim = simulate(w, design, samples=n, seed=2, requirements=ask, catalog=cat)
