@@ -187,6 +187,26 @@ def _designs(catalog: Catalog, gfs: bool, database: bool = False):
                 )
 
 
+def _brute_force_best(catalog, workload, ask, impact) -> float:
+    """The cheapest outlay of any design at any of the catalog's schedules, by a Python loop
+    over evaluate() (math.inf: none meets the ask). Not the grid (0.25, 1, 3, 8, 24 h) of
+    before: the optimiser's intervals are schedules (docs/decisions.md, section 40), and a
+    design met only at 3 h (between two schedules) is not a plan it may return."""
+    database = workload.kind == "database"
+    space = build_space(catalog, ask.retention, database=database)
+    designs = list(_designs(catalog, ask.retention.gfs, database))
+    assert len(designs) == len(space)  # same enumeration, independently written
+    best = math.inf
+    for d in designs:
+        for interval in catalog.schedules.backup:
+            plan = evaluate(
+                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
+            )
+            if plan.meets_requirements:
+                best = min(best, plan.monthly_cost)
+    return best
+
+
 @pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
@@ -205,21 +225,7 @@ def test_optimiser_equals_brute_force(catalog, workload, ask):
     """
     impact = BusinessImpact()
     res = cheapest(workload, ask, impact=impact, catalog=catalog)
-    database = workload.kind == "database"
-    space = build_space(catalog, ask.retention, database=database)
-    designs = list(_designs(catalog, ask.retention.gfs, database))
-    assert len(designs) == len(space)  # same enumeration, independently written
-    best = math.inf
-    for d in designs:
-        # the catalog's schedules, not the grid (0.25, 1, 3, 8, 24 h) of before: the
-        # optimiser's intervals are schedules now (docs/decisions.md, section 40), and a
-        # design met only at 3 h (between two schedules) is not a plan it may return
-        for interval in catalog.schedules.backup:
-            plan = evaluate(
-                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
-            )
-            if plan.meets_requirements:
-                best = min(best, plan.monthly_cost)
+    best = _brute_force_best(catalog, workload, ask, impact)
     if math.isfinite(best):
         assert res.feasible and res.plan is not None
         assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
@@ -269,19 +275,7 @@ def test_optimiser_equals_brute_force_after_ransomware(
         }
     )
     res = cheapest(workload, ask, impact=impact, catalog=catalog)
-    space = build_space(catalog, ask.retention)
-    designs = list(_designs(catalog, ask.retention.gfs, False))
-    assert len(designs) == len(space)
-    best = math.inf
-    for d in designs:
-        # the catalog's schedules, as test_optimiser_equals_brute_force: the optimiser's
-        # intervals are schedules (docs/decisions.md, section 40)
-        for interval in catalog.schedules.backup:
-            plan = evaluate(
-                workload, Design(interval=interval, **d), ask, impact=impact, catalog=catalog
-            )
-            if plan.meets_requirements:
-                best = min(best, plan.monthly_cost)
+    best = _brute_force_best(catalog, workload, ask, impact)
     event("a design meets the ask" if math.isfinite(best) else "no design meets the ask")
     if math.isfinite(best):
         assert res.feasible and res.plan is not None
