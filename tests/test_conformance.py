@@ -61,12 +61,19 @@ def _documented_parameters(func) -> list[str]:
     return names
 
 
+def _defined_for(obj, name: str) -> bool:
+    """Whether ``obj`` belongs to public module ``name``: defined there, or in one of its
+    private parts that it re-exports (``rtocalc._policy_models`` for ``rtocalc.policy``)."""
+    part = f"rtocalc._{name.rpartition('.')[2]}_"
+    return obj.__module__ == name or obj.__module__.startswith(part)
+
+
 def _public_functions_of_every_module():
     for name in PUBLIC_MODULES:
         module = importlib.import_module(name)
         for fname in getattr(module, "__all__", ()):
             obj = getattr(module, fname)
-            if inspect.isfunction(obj) and obj.__module__ == name:
+            if inspect.isfunction(obj) and _defined_for(obj, name):
                 yield f"{name}.{fname}", obj
 
 
@@ -118,7 +125,7 @@ def _models():
             if (
                 inspect.isclass(obj)
                 and issubclass(obj, pydantic.BaseModel)
-                and obj.__module__ == name
+                and _defined_for(obj, name)
             ):
                 yield obj
 
