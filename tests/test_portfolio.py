@@ -94,6 +94,75 @@ def test_milp_with_link_equals_brute_force(case):
         assert sum(traffic[i][j] for i, j in enumerate(sol.choice)) <= capacity + 1e-6
 
 
+def _brute_force_links(outlay, objective, budget, link, charges) -> float:
+    """The optimal objective by trying every combination, each link used by the chosen
+    candidates paid once in the outlay and the objective (inf when none fits)."""
+    best = math.inf
+    for combo in itertools.product(*(range(len(o)) for o in outlay)):
+        used = {int(link[i][j]) for i, j in enumerate(combo)} - {-1}
+        fixed = sum(float(charges[k]) for k in used)
+        cost = sum(float(outlay[i][j]) for i, j in enumerate(combo)) + fixed
+        if budget is not None and cost > budget + TOL:
+            continue
+        best = min(best, sum(float(objective[i][j]) for i, j in enumerate(combo)) + fixed)
+    return best
+
+
+@given(tables(links=False), st.data())
+@settings(max_examples=60)
+def test_milp_with_shared_link_charges_equals_brute_force(case, data):
+    """Each option may use one of 3 links (or none); a used link is paid once, however
+    many systems use it: the MILP's binaries and linking rows against brute force."""
+    outlay, objective, _, budget, _ = case
+    charges = np.array(data.draw(st.lists(money, min_size=3, max_size=3)))
+    link = [np.array(data.draw(st.lists(st.integers(-1, 2), min_size=len(o), max_size=len(o))))
+            for o in outlay]  # fmt: skip
+    types = [
+        _Type(1, np.column_stack([o, o]), np.column_stack([f, f]), np.zeros(o.size),
+              np.zeros(o.size, bool), lk)
+        for o, f, lk in zip(outlay, objective, link, strict=True)
+    ]  # fmt: skip
+    best = _brute_force_links(outlay, objective, budget, link, charges)
+    sol = _solve_types(types, budget, charges=charges)
+    if math.isinf(best):
+        assert sol.counts is None
+        return
+    assert sol.counts is not None
+    assert sol.objective == pytest.approx(best, abs=1e-6)
+    choice = [int(np.argmax(z)) for z in sol.counts]
+    used = {int(link[i][j]) for i, j in enumerate(choice)} - {-1}
+    assert sorted(np.flatnonzero(sol.bought)) == sorted(used)
+    spend = sum(float(outlay[i][j]) for i, j in enumerate(choice)) + charges[list(used)].sum()
+    assert spend <= budget + TOL * max(1.0, budget)
+
+
+def test_two_systems_on_one_link_pay_its_port_once():
+    """Hand-computed: two systems copy off site over ``wan_100m`` (catalog.toml: port
+    0.06 USD/h x 730 h = 43.80 USD/month, circuit ESTIMATE 300 USD/month, so 343.80 a
+    month). Options without the charge: system A 100 on the link or 400 without a link,
+    system B 50 on the link or 330 without. Paying per system: 443.80 + 393.80 > 400 +
+    330 = 730, so each would leave the link; paid once: 100 + 50 + 343.80 = 493.80 < 730
+    and < 100 + 330 + 343.80 = 773.80: both share the link."""
+    spec = Catalog.default().links["wan_100m"]
+    charge = spec.price_per_month + spec.circuit_price_per_month
+    assert charge == pytest.approx(343.80)
+    on, off = 0, -1
+    a = _Type(1, np.array([[100.0] * 2, [400.0] * 2]), np.array([[100.0] * 2, [400.0] * 2]),
+              np.zeros(2), np.zeros(2, bool), np.array([on, off]))  # fmt: skip
+    b = _Type(1, np.array([[50.0] * 2, [330.0] * 2]), np.array([[50.0] * 2, [330.0] * 2]),
+              np.zeros(2), np.zeros(2, bool), np.array([on, off]))  # fmt: skip
+    sol = _solve_types([a, b], None, charges=np.array([charge]))
+    assert [list(z) for z in sol.counts] == [[1, 0], [1, 0]]
+    assert sol.objective == pytest.approx(493.80, abs=1e-9)
+    assert list(sol.bought) == [True]
+    # with a budget of 600 the shared link still fits (493.80); under 493.80 none fits
+    # but leaving the link entirely (730) does not either: infeasible below 493.80
+    assert _solve_types([a, b], 600.0, charges=np.array([charge])).objective == pytest.approx(
+        493.80
+    )
+    assert _solve_types([a, b], 493.0, charges=np.array([charge])).counts is None
+
+
 @given(tables(links=True), st.floats(0.0, 500.0))
 @settings(max_examples=60)
 def test_larger_budget_never_increases_objective(case, more):
@@ -273,13 +342,15 @@ def test_whole_designs_over_the_budget_within_tolerance_are_solved_again(monkeyp
 
 def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
     """Every design meeting the ask at ``steps + 1`` intervals from its shortest to its
-    longest feasible one: (outlay, TCO, traffic) of the feasible points with a finite
-    TCO, pruned to their Pareto front (exact: a dominated point is never needed)."""
+    longest feasible one: (outlay, TCO, traffic, link) of the feasible points with a
+    finite TCO, outlay and TCO without the link's port and circuit (paid once per link by
+    the portfolio), pruned to the Pareto front of each link's points (exact: a point
+    beaten by one on the same link is never needed, the swap uses no other link)."""
     space = build_space(catalog, ask.retention)
     long = evaluate_space(space, workload, ask, impact, catalog)
     rows = np.flatnonzero(long.feasible)
     if rows.size == 0:
-        return np.empty(0), np.empty(0), np.empty(0)
+        return np.empty(0), np.empty(0), np.empty(0), np.empty(0, np.int64)
     sub = space.take(rows)
     short = evaluate_space(sub, workload, ask, impact, catalog, interval_rule="shortest")
     lam = np.linspace(0.0, 1.0, steps + 1)
@@ -288,9 +359,15 @@ def _points_on_a_grid(workload, ask, impact, catalog, steps=16):
     grid = dataclasses.replace(sub.take(np.tile(np.arange(n), lam.size)), interval=iv.ravel())
     ev = evaluate_space(grid, workload, ask, impact, catalog)
     ok = ev.feasible & np.isfinite(ev.tco)
-    o, f, t = ev.outlay[ok], ev.tco[ok], ev.paths.traffic[ok]
-    keep = pareto_mask(o, f, t)
-    return o[keep], f[keep], t[keep]
+    charge = np.array([*(x.price_per_month + x.circuit_price_per_month for x in
+                         catalog.links.values()), 0.0])  # fmt: skip
+    lk = ev.space.link[ok]
+    o, f, t = ev.outlay[ok] - charge[lk], ev.tco[ok] - charge[lk], ev.paths.traffic[ok]
+    keep = np.zeros(o.size, bool)
+    for v in np.unique(lk):
+        g = np.flatnonzero(lk == v)
+        keep[g[pareto_mask(o[g], f[g], t[g])]] = True
+    return o[keep], f[keep], t[keep], lk[keep]
 
 
 @given(
@@ -306,21 +383,29 @@ def test_portfolio_tco_against_brute_force_over_assignments_and_an_interval_grid
     catalog, loads, ask, down, loss, where
 ):
     """The oracle of the audit: every assignment of (design, interval on a fine grid) to
-    the systems. The solver's portfolio is real (each plan re-evaluated at its interval
-    gives its figures), fits the budget, and is never worse than the best grid point."""
+    the systems, each WAN link used paid once (port and circuit). The solver's portfolio
+    is real (each plan re-evaluated at its interval gives its figures, less its link's
+    charge), fits the budget, and is never worse than the best grid point."""
     impact = BusinessImpact(downtime_cost=down, data_loss_cost=loss)
     pts = [_points_on_a_grid(w, ask, impact, catalog) for w in loads]
     if any(p[0].size == 0 for p in pts):
         return
-    floor = sum(float(p[0].min()) for p in pts)
-    free = sum(float(p[0][np.argmin(p[1])]) for p in pts)
+    specs = list(catalog.links.values())
+    charge = np.array([x.price_per_month + x.circuit_price_per_month for x in specs])
+    o_tot, f_tot, used = np.zeros(1), np.zeros(1), np.zeros(1, np.int64)
+    for o, f, _, lk in pts:
+        o_tot, f_tot = np.add.outer(o_tot, o).ravel(), np.add.outer(f_tot, f).ravel()
+        bit = np.where(lk >= 0, np.left_shift(1, np.maximum(lk, 0)), 0)
+        used = np.bitwise_or.outer(used, bit).ravel()
+    # every link in the set of links used, paid once
+    paid = sum(np.where(used & (1 << i), c, 0.0) for i, c in enumerate(charge))
+    o_tot, f_tot = o_tot + paid, f_tot + paid
+    floor = float(o_tot.min())
+    free = float(o_tot[np.argmin(f_tot)])
     # a budget at the floor itself is met only within the MILP's feasibility tolerance
     # (HiGHS: 1e-7 relative): at where=0 on a floor of $1,588/mo the solver returned
     # an outlay $0.00016 above it, or no plan; the budget gets that relative slack
     budget = (floor + where * max(free - floor, 0.0)) * (1 + 1e-6)
-    o_tot, f_tot = np.zeros(1), np.zeros(1)
-    for o, f, _ in pts:
-        o_tot, f_tot = np.add.outer(o_tot, o).ravel(), np.add.outer(f_tot, f).ravel()
     fits = o_tot <= budget + 1e-9
     best = float(f_tot[fits].min())
     systems = [
@@ -332,11 +417,18 @@ def test_portfolio_tco_against_brute_force_over_assignments_and_an_interval_grid
     # the library owns the solver's tolerance: within TOL of the budget, no more
     assert plan.total_monthly_cost <= budget + TOL * max(1.0, budget) * (1 + 1e-6)
     assert plan.objective_value == pytest.approx(plan.total_tco, rel=1e-9, abs=1e-9)
+    assert plan.smallest_budget == pytest.approx(floor, rel=1e-9, abs=1e-6)
+    used_links = {s.plan.design.link for s in plan} - {None}
+    assert [x.link for x in plan.links_bought] == [k for k in catalog.links if k in used_links]
     for s, w in zip(plan, loads, strict=True):
         again = evaluate(w, s.plan.design, ask, impact=impact, catalog=catalog)
         assert again.meets_requirements
-        assert again.monthly_cost == pytest.approx(s.plan.monthly_cost, rel=1e-9, abs=1e-9)
-        assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9, abs=1e-9)
+        li = s.plan.design.link
+        c = 0.0 if li is None else catalog.links[li].price_per_month + (
+            catalog.links[li].circuit_price_per_month
+        )
+        assert again.monthly_cost - c == pytest.approx(s.plan.monthly_cost, rel=1e-9, abs=1e-9)
+        assert again.tco_monthly - c == pytest.approx(s.plan.tco_monthly, rel=1e-9, abs=1e-9)
 
 
 def test_a_binding_budget_buys_the_design_at_an_interior_interval():
@@ -406,10 +498,13 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
         lo.tco_monthly + w * (hi.tco_monthly - lo.tco_monthly), abs=1e-5
     )
     assert plan.total_tco == pytest.approx(1528.58, abs=0.01)
+    # one system alone pays its whole link: the options' charge (left out of them, paid
+    # once per link by the portfolio) added back
+    charge = portfolio._link_charges(catalog)
     ends = [
         _solve(
-            [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]])],
-            [np.concatenate([c.tco[:, 0], c.tco[:, 1]])],
+            [np.concatenate([c.outlay[:, 0], c.outlay[:, 1]]) + np.tile(charge[c.link], 2)],
+            [np.concatenate([c.tco[:, 0], c.tco[:, 1]]) + np.tile(charge[c.link], 2)],
             BUDGET,
         )
         for c in [_candidates(system.workload, ask, impact, catalog, "tco")]
@@ -424,7 +519,8 @@ def test_a_binding_budget_buys_the_design_at_an_interior_interval():
     assert ends[0].objective == pytest.approx(3200.42 + ROOM + 0.15 * 500.0 * 11.0 / 12.0, abs=0.01)
     assert ends[0].objective == pytest.approx(3352.50, abs=0.01)
     again = evaluate(system.workload, d, ask, impact=impact, catalog=catalog)
-    assert again.tco_monthly == pytest.approx(s.plan.tco_monthly, rel=1e-9)
+    (link,) = plan.links_bought
+    assert again.tco_monthly - link.monthly_cost == pytest.approx(s.plan.tco_monthly, rel=1e-9)
 
 
 def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
@@ -455,7 +551,9 @@ def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
             assert plan.systems[i].restore_wait == pytest.approx(done)
             done += p[i]
     alone = portfolio.plan_portfolio(systems[:1], budget=None, impact=IMPACT)
-    assert plan.total_tco == pytest.approx(12 * alone.total_tco, rel=1e-9)
+    # the twelve share one link, paid once: wan_100m, 43.80 port + 300 circuit (catalog.toml)
+    assert [(x.link, x.monthly_cost) for x in alone.links_bought] == [("wan_100m", 343.80)]
+    assert plan.total_tco == pytest.approx(12 * alone.total_tco - 11 * 343.80, rel=1e-9)
 
 
 def test_a_system_that_fails_over_does_not_wait_for_the_restore_pipe():
@@ -549,14 +647,22 @@ def test_plans_meet_limits_and_fit_the_budget(tco_plan):
     assert tco_plan.total_monthly_cost <= 5000
     assert tco_plan.budget_slack == pytest.approx(5000 - tco_plan.total_monthly_cost)
     assert tco_plan.link_traffic <= 1000
-    assert tco_plan.total_tco == pytest.approx(sum(s.plan.tco_monthly for s in tco_plan), rel=1e-9)
+    links = sum(x.monthly_cost for x in tco_plan.links_bought)
+    assert tco_plan.total_tco == pytest.approx(
+        sum(s.plan.tco_monthly for s in tco_plan) + links, rel=1e-9
+    )
     assert len(tco_plan.restore_order) == 3
 
 
 def test_outlay_objective_without_contention_is_the_sum_of_cheapest():
     plan = portfolio.plan_portfolio(_systems(), budget=None, objective="outlay")
-    alone = sum(cheapest(s.workload, ASK).plan.monthly_cost for s in _systems())
-    assert plan.total_monthly_cost == pytest.approx(alone, rel=1e-9)
+    each = [cheapest(s.workload, ASK).plan for s in _systems()]
+    # each system's cheapest design alone copies over wan_100m and pays its whole link
+    # (43.80 port + 300 circuit, catalog.toml); together they pay it once: 2 x 343.80 less
+    assert [p.design.link for p in each] == ["wan_100m"] * 3
+    alone = sum(p.monthly_cost for p in each)
+    assert plan.total_monthly_cost == pytest.approx(alone - 2 * 343.80, rel=1e-9)
+    assert plan.smallest_budget == pytest.approx(plan.total_monthly_cost, rel=1e-9)
 
 
 def test_tight_budget_binds_with_a_shadow_price():
@@ -618,7 +724,10 @@ def test_renderings(tco_plan):
     assert "<table>" in tco_plan._repr_html_()
     back = portfolio.PortfolioPlan.model_validate_json(tco_plan.model_dump_json())
     assert back.total_monthly_cost == tco_plan.total_monthly_cost
-    assert tco_plan.to_csv().count("\n") == 4
+    # a header, a row per system and a row per shared link (paid once, wan_100m here)
+    assert [x.link for x in tco_plan.links_bought] == ["wan_100m"]
+    assert tco_plan.to_csv().count("\n") == 4 + 1
+    assert "link wan_100m" in tco_plan.to_csv() and "shared link wan_100m" in text
 
 
 def test_the_old_name_total_outlay_warns_and_old_json_loads(tco_plan):
@@ -665,6 +774,18 @@ def test_cli_solves_the_example_inventory(capsys):
     data = json.loads(out)
     assert data["feasible"] and len(data["systems"]) >= 20
     assert data["total_monthly_cost"] <= data["budget"]
+    # the shipped example (its catalog sets every circuit to 0): before the shared link,
+    # 22 systems paid wan_100m's port (43.80) and 2 wan_500m's (146.00), 1,255.60 in all,
+    # for $12,076.53/mo; now one wan_500m port is paid once for all 24 systems:
+    # 12,076.53 - 1,255.60 + 146.00 = 10,966.93
+    bought = data["links_bought"]
+    assert [(x["link"], x["port"], x["circuit"]) for x in bought] == [("wan_500m", 146.0, 0.0)]
+    assert len(bought[0]["systems"]) == len(data["systems"]) == 24
+    assert data["total_monthly_cost"] == pytest.approx(10966.93, abs=0.01)
+    assert data["total_monthly_cost"] == pytest.approx(
+        sum(s["plan"]["monthly_cost"] for s in data["systems"]) + 146.0, rel=1e-12
+    )
+    assert all(s["plan"]["cost_breakdown"]["link"] == 0.0 for s in data["systems"])
 
 
 def test_cli_budget_option_and_csv(capsys):

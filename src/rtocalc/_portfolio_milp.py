@@ -31,6 +31,7 @@ class SystemType:
     objective: FloatArray  # (K, 2) [currency/month]
     traffic: FloatArray  # (K,) [Mbit/s]
     mix: NDArray[np.bool_]  # (K,) whether the two ends may be mixed
+    link: IntArray | None = None  # (K,) the shared link each option uses, -1 none
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Solution:
     objective: float
     gap: float
     prices: dict[str, float]  # constraint -> objective saved per unit of capacity
+    bought: NDArray[np.bool_] | None = None  # (L,) the shared links paid for
 
 
 def points(
@@ -71,9 +73,15 @@ def solve_types(
     time_limit: float | None = None,
     duals: bool = True,
     relaxed: bool = False,
+    charges: FloatArray | None = None,
 ) -> Solution:
     """Assign every system of every type an option: min total objective, total outlay <=
     budget, total traffic <= capacity (each row only when its limit is given).
+
+    ``charges`` (L,) [currency/month] are the fixed charges of the shared links (port and
+    circuit): link ``l`` gets a binary ``y_l``, paid once in the objective and the budget
+    row, with ``z_tk <= n_t y_l`` for every option ``k`` that uses it (``SystemType.link``);
+    the options' own outlay and objective exclude the charge.
 
     Variables per (type t, option k): an integer ``z`` in [0, n_t], the number of the
     type's systems on the option, and for a mixable option two continuous weights
@@ -82,7 +90,7 @@ def solve_types(
     solves the LP relaxation instead (its objective is the LP's value; for tests).
     """
     from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-    from scipy.sparse import coo_matrix
+    from scipy.sparse import coo_matrix, vstack
 
     if not types:
         return Solution("optimal", [], [], 0.0, 0.0, {})
@@ -96,11 +104,17 @@ def solve_types(
     o = np.concatenate([t.outlay for t in types])
     f = np.nan_to_num(np.concatenate([t.objective for t in types]), posinf=1e15)
     tr = np.concatenate([t.traffic for t in types])
-    # variable layout: z (nz), then a and b of the mixable options (nm each)
+    fixed = np.zeros(0) if charges is None else np.asarray(charges, dtype=float)
+    n_l = fixed.size
+    lk = np.concatenate(
+        [t.link if t.link is not None else np.full(len(t.traffic), -1) for t in types]
+    ).astype(np.int64)
+    # variable layout: z (nz), then a and b of the mixable options (nm each), then y (n_l)
     m_idx = np.flatnonzero(mix)
-    nvar = nz + 2 * nm
+    nvar = nz + 2 * nm + n_l
     a_col, b_col = nz + np.arange(nm), nz + nm + np.arange(nm)
-    c = np.concatenate([np.where(mix, 0.0, f[:, 0]), f[m_idx, 0], f[m_idx, 1]])
+    y_col = nz + 2 * nm + np.arange(n_l)
+    c = np.concatenate([np.where(mix, 0.0, f[:, 0]), f[m_idx, 0], f[m_idx, 1], fixed])
     owner = np.repeat(np.arange(len(types)), sizes)
     eq_r = [
         owner,
@@ -119,17 +133,41 @@ def solve_types(
     ub: list[float] = []
     names: list[str] = []
     if budget is not None:
-        rows.append(np.concatenate([np.where(mix, 0.0, o[:, 0]), o[m_idx, 0], o[m_idx, 1]]))
+        rows.append(
+            np.concatenate([np.where(mix, 0.0, o[:, 0]), o[m_idx, 0], o[m_idx, 1], fixed])
+        )
         ub.append(float(budget) + TOL)
         names.append("budget")
     if capacity is not None:
-        rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx]]))
+        rows.append(np.concatenate([np.where(mix, 0.0, tr), tr[m_idx], tr[m_idx], np.zeros(n_l)]))
         ub.append(float(capacity) + TOL)
         names.append("link")
-    upper = np.concatenate(
-        [np.repeat(count, sizes), np.repeat(count, sizes)[m_idx], np.repeat(count, sizes)[m_idx]]
+    # linking rows z_tk - n_t y_l <= 0: an option on link l only once l is paid for
+    uses = np.flatnonzero((lk >= 0) & (lk < n_l))
+    n_use = uses.size
+    linking = coo_matrix(
+        (
+            np.concatenate([np.ones(n_use), -count[owner[uses]]]),
+            (np.tile(np.arange(n_use), 2), np.concatenate([uses, y_col[lk[uses]]])),
+        ),
+        shape=(n_use, nvar),
     )
-    integrality = np.concatenate([np.full(nz, 0.0 if relaxed else 1.0), np.zeros(2 * nm)])
+    a_ub = (
+        vstack([coo_matrix(np.vstack(rows)), linking]).tocsr()
+        if rows
+        else linking.tocsr()
+    )
+    ub.extend([0.0] * n_use)
+    upper = np.concatenate(
+        [
+            np.repeat(count, sizes),
+            np.repeat(count, sizes)[m_idx],
+            np.repeat(count, sizes)[m_idx],
+            np.ones(n_l),
+        ]
+    )
+    whole = 0.0 if relaxed else 1.0
+    integrality = np.concatenate([np.full(nz, whole), np.zeros(2 * nm), np.full(n_l, whole)])
     options: dict[str, Any] = {"mip_rel_gap": mip_rel_gap}
     if time_limit is not None:
         options["time_limit"] = time_limit
@@ -144,8 +182,8 @@ def solve_types(
     limits = np.array(ub)
     for _ in range(_RESOLVES + 1):
         constraints = [LinearConstraint(a_eq, b_eq, b_eq)]
-        if rows:
-            constraints.append(LinearConstraint(np.vstack(rows), -np.inf, limits))
+        if a_ub.shape[0]:
+            constraints.append(LinearConstraint(a_ub, -np.inf, limits))
         res = milp(
             c,
             integrality=integrality,
@@ -160,12 +198,16 @@ def solve_types(
         z = np.rint(x[:nz]).astype(np.int64)
         w = np.where(mix, 0.0, z).astype(float)  # points: every system at the long end
         w[m_idx] = np.clip(x[a_col], 0.0, z[m_idx])
+        # a link is paid for when an option on it is chosen (a free link may be left at 0)
+        bought = np.zeros(n_l, bool)
+        bought[lk[uses][z[uses] > 0]] = True
+        paid = float(fixed[bought].sum())
         if budget is None or allowed is None:
             break
-        excess = spend_of(o, z, w) - float(budget)
+        excess = spend_of(o, z, w) + paid - float(budget)
         if excess > allowed:
             w = trim(o, z, w, mix, excess)
-            excess = spend_of(o, z, w) - float(budget)
+            excess = spend_of(o, z, w) + paid - float(budget)
         if excess <= allowed:
             break
         limits[0] -= 2.0 * excess
@@ -177,13 +219,15 @@ def solve_types(
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     counts = [z[s : s + k] for s, k in zip(starts, sizes, strict=True)]
     weights = [w[s : s + k] for s, k in zip(starts, sizes, strict=True)]
-    value = float(res.fun) if relaxed else float(np.sum(w * f[:, 0] + (z - w) * f[:, 1]))
+    value = (
+        float(res.fun) if relaxed else float(np.sum(w * f[:, 0] + (z - w) * f[:, 1])) + paid
+    )
     gap = float(res.mip_gap) if getattr(res, "mip_gap", None) is not None else 0.0
     prices: dict[str, float] = {}
-    if duals and rows:
+    if duals and names:
         lp = linprog(
             c,
-            A_ub=np.vstack(rows),
+            A_ub=a_ub,
             b_ub=np.array(ub),
             A_eq=a_eq,
             b_eq=b_eq,
@@ -194,7 +238,7 @@ def solve_types(
             marg = np.asarray(lp.ineqlin.marginals, dtype=float)
             prices = {name: float(-marg[k]) for k, name in enumerate(names)}
     status = "optimal" if res.status == 0 else str(res.message)
-    return Solution(status, counts, weights, value, gap, prices)
+    return Solution(status, counts, weights, value, gap, prices, bought)
 
 
 #: how often a portfolio beyond the budget's tolerance is solved again (lowered row)

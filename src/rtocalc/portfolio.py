@@ -58,6 +58,7 @@ __all__ = [
     "Binding",
     "PortfolioPlan",
     "PortfolioSystem",
+    "SharedLink",
     "SystemPlan",
     "greedy",
     "load_portfolio",
@@ -183,6 +184,17 @@ class Binding(Rendered, _Model):
         return Document(title, frame=Table(columns, (row,)))
 
 
+class SharedLink(_Model):
+    """A WAN link the portfolio buys once and its systems share: its port and circuit."""
+
+    link: str = Field(description="The catalog's key of the link, e.g. 'wan_100m'.")
+    label: str = Field(description="The catalog's label of the link ('' when none).")
+    port: float = Field(description="The provider's port [currency/month].")
+    circuit: float = Field(description="The carrier circuit to it [currency/month].")
+    monthly_cost: float = Field(description="port + circuit, paid once [currency/month].")
+    systems: tuple[str, ...] = Field(description="The systems whose designs use it.")
+
+
 class PortfolioPlan(Rendered, _Model):
     """One design per system under a shared budget and link, with the shared recovery.
 
@@ -200,7 +212,17 @@ class PortfolioPlan(Rendered, _Model):
     systems: tuple[SystemPlan, ...] = Field(description="Per-system plans, in input order.")
     budget: float | None = Field(description="Total budget [currency/month]; None for none.")
     total_monthly_cost: float = Field(
-        description="Sum of the chosen plans' monthly_cost [currency/month]."
+        description=(
+            "Sum of the chosen plans' monthly_cost plus the shared links' monthly_cost "
+            "[currency/month]."
+        )
+    )
+    links_bought: tuple[SharedLink, ...] = Field(
+        (),
+        description=(
+            "The WAN links the chosen designs use, each paid once (port and circuit); the "
+            "systems' plans leave these charges out."
+        ),
     )
     total_expected_annual_loss: float = Field(
         description="Sum of the chosen expected annual losses [currency/year]."
@@ -219,8 +241,9 @@ class PortfolioPlan(Rendered, _Model):
     reasons: tuple[str, ...] = Field(description="Why no plan fits, naming systems and limits.")
     smallest_budget: float | None = Field(
         description=(
-            "The sum of every system's cheapest feasible outlay [currency/month]: the smallest "
-            "budget that can work (None when some system has no feasible design)."
+            "The least total outlay of any choice of one feasible design per system, the "
+            "shared links paid once [currency/month]: the smallest budget that can work "
+            "(None when some system has no feasible design)."
         )
     )
     restore_capacity: float | None = Field(description="Shared restore pipe [GB/h].")
@@ -289,6 +312,12 @@ class PortfolioPlan(Rendered, _Model):
                 describe_design(s.plan.design),
             )
             for s in self.systems
+        ) + tuple(
+            (
+                f"link {x.link}", x.monthly_cost, 0.0, x.monthly_cost, None, None, None, None,
+                None, False, None, None, None, None, None, f"shared by {len(x.systems)}", x.label,
+            )
+            for x in self.links_bought
         )  # fmt: skip
         blocks: list[Lines | Table] = [Lines(tuple(summary[1:]))] if summary[1:] else []
         if self.systems:
@@ -310,6 +339,12 @@ class PortfolioPlan(Rendered, _Model):
             f"{money_words(self.total_expected_annual_loss, cur, 'yr')}, TCO "
             f"{money_words(self.total_tco, cur)}",
         ]
+        for x in self.links_bought:
+            lines.append(
+                f"shared link {x.link}: {money_words(x.monthly_cost, cur)} once (port "
+                f"{money_words(x.port, cur)}, circuit {money_words(x.circuit, cur)}) for "
+                f"{len(x.systems)} system{'s' if len(x.systems) != 1 else ''}"
+            )
         for b in self.shared:
             state = "binding" if b.binding else "not binding"
             if b.constraint == "budget":
@@ -352,6 +387,7 @@ class _Candidates:
     tco: FloatArray  # (K, 2) [currency/month]
     traffic: FloatArray  # (K,) [Mbit/s], the same at every interval
     mix: NDArray[np.bool_]  # (K,)
+    link: IntArray  # (K,) the shared link each option uses (catalog order), -1 none
 
     def __len__(self) -> int:
         return int(self.long.size)
@@ -359,7 +395,21 @@ class _Candidates:
 
 def _empty_candidates() -> _Candidates:
     i, f = np.empty(0, np.int64), np.empty((0, 2))
-    return _Candidates(None, i, i, f, f, np.empty(0), np.empty(0, bool))
+    return _Candidates(None, i, i, f, f, np.empty(0), np.empty(0, bool), i)
+
+
+def _link_charges(catalog: Catalog) -> FloatArray:
+    """The fixed monthly charge of each catalog link, port plus carrier circuit
+    [currency/month], in catalog order, then 0 for no link (index -1)."""
+    return np.array(
+        [*(x.price_per_month + x.circuit_price_per_month for x in catalog.links.values()), 0.0],
+        dtype=np.float64,
+    )
+
+
+def _by_link(link: IntArray) -> list[IntArray]:
+    """The positions of each link's options (one group per link, no link a group too)."""
+    return [np.flatnonzero(link == v) for v in np.unique(link)]
 
 
 def _linear_between(
@@ -425,23 +475,34 @@ def _candidates(
         ok &= long.outlay <= requirements.budget + TOL
     if not ok.any():
         return _empty_candidates()
+    # the shared link's port and circuit are paid once per link by the portfolio, not by
+    # each system: options carry their outlay and TCO without that charge, and are pruned
+    # only against options on the same link (decision in docs/decisions.md)
+    charge = _link_charges(catalog)
     if objective == "outlay":
         rows = np.flatnonzero(ok)
-        keep = rows[
-            pareto_mask(long.outlay[rows], np.zeros(rows.size), long.paths.traffic[rows])
-        ]
+        net = long.outlay[rows] - charge[long.space.link[rows]]
+        keep = np.concatenate(
+            [
+                rows[g[pareto_mask(net[g], np.zeros(g.size), long.paths.traffic[rows[g]])]]
+                for g in _by_link(long.space.link[rows])
+            ]
+        )
         keep = keep[np.lexsort((keep, long.tco[keep], long.outlay[keep]))]
         ev = take_rows(long, keep)
-        o = np.asarray(ev.outlay, dtype=np.float64)
+        lk = np.asarray(ev.space.link, dtype=np.int64)
+        o = np.asarray(ev.outlay - charge[lk], dtype=np.float64)
+        f = np.asarray(ev.tco - charge[lk], dtype=np.float64)
         idx = np.arange(keep.size, dtype=np.int64)
         return _Candidates(
             ev,
             idx,
             idx,
             np.column_stack([o, o]),
-            np.column_stack([ev.tco, ev.tco]).astype(np.float64),
+            np.column_stack([f, f]),
             np.asarray(ev.paths.traffic / _MBPS, dtype=np.float64),
             np.zeros(keep.size, bool),
+            lk,
         )
     sub = space.take(np.flatnonzero(ok))
     n = len(sub)
@@ -453,11 +514,12 @@ def _candidates(
     # the figures of every design at its long end, its short end and their midpoint
     # (rows 0..n-1, n..2n-1, 2n..3n-1); only the kept options are evaluated again below
     evs = (short, mid)
-    outlay = np.concatenate([long.outlay[ok], *(e.outlay for e in evs)])
-    tco_all = np.concatenate([long.tco[ok], *(e.tco for e in evs)])
+    paid = np.tile(charge[sub.link], 3)  # every row's link charge, left out of its figures
+    outlay = np.concatenate([long.outlay[ok], *(e.outlay for e in evs)]) - paid
+    tco_all = np.concatenate([long.tco[ok], *(e.tco for e in evs)]) - paid
     fits = np.concatenate([long.feasible[ok], *(e.feasible for e in evs)])
     if requirements.budget is not None:
-        fits &= outlay <= requirements.budget + TOL
+        fits &= outlay + paid <= requirements.budget + TOL
     if (fits & np.isfinite(tco_all)).any():
         # an unbounded expected loss (no copy survives a costed scenario) never wins
         # while the system has a design with a finite one
@@ -481,25 +543,28 @@ def _candidates(
     if opt_long.size == 0:
         return _empty_candidates()
     tco = np.nan_to_num(tco_all, posinf=1e300)
-    # an option survives when one of its ends is on the Pareto front of every end ...
-    ends = np.concatenate([opt_long, opt_short[opt_mix]])
-    owner = np.concatenate([np.arange(opt_long.size), np.flatnonzero(opt_mix)])
-    front = np.zeros(opt_long.size, bool)
-    front[owner[pareto_mask(outlay[ends], tco[ends], traffic[ends])]] = True
-    # ... or when no single option (point or segment) beats each of its ends
-    alive = front.copy()
-    rest = np.flatnonzero(~front)
-    for g in np.flatnonzero(front):
-        if rest.size == 0:
-            break
-        go = outlay[[opt_long[g], opt_short[g]]]
-        gf = tco[[opt_long[g], opt_short[g]]]
-        gt = float(traffic[opt_long[g]])
-        beaten = np.ones(rest.size, bool)
-        for rows in (opt_long[rest], opt_short[rest]):
-            beaten &= _segment_dominates(go, gf, gt, outlay[rows], tco[rows], traffic[rows])
-        rest = rest[~beaten]
-    alive[rest] = True
+    alive = np.zeros(opt_long.size, bool)
+    for grp in _by_link(sub.link[opt_long % n]):  # pruned within each link's options
+        # an option survives when one of its ends is on the Pareto front of every end ...
+        g_mix = grp[opt_mix[grp]]
+        ends = np.concatenate([opt_long[grp], opt_short[g_mix]])
+        owner = np.concatenate([grp, g_mix])
+        front = np.zeros(opt_long.size, bool)
+        front[owner[pareto_mask(outlay[ends], tco[ends], traffic[ends])]] = True
+        # ... or when no single option (point or segment) beats each of its ends
+        alive |= front
+        rest = grp[~front[grp]]
+        for g in np.flatnonzero(front):
+            if rest.size == 0:
+                break
+            go = outlay[[opt_long[g], opt_short[g]]]
+            gf = tco[[opt_long[g], opt_short[g]]]
+            gt = float(traffic[opt_long[g]])
+            beaten = np.ones(rest.size, bool)
+            for rows in (opt_long[rest], opt_short[rest]):
+                beaten &= _segment_dominates(go, gf, gt, outlay[rows], tco[rows], traffic[rows])
+            rest = rest[~beaten]
+        alive[rest] = True
     k = np.flatnonzero(alive)
     k = k[np.lexsort((opt_long[k], tco[opt_long[k]], outlay[opt_long[k]]))]
     rows = np.unique(np.concatenate([opt_long[k], opt_short[k]]))
@@ -512,14 +577,20 @@ def _candidates(
         catalog,
     )
     pos = np.searchsorted(rows, opt_long[k]), np.searchsorted(rows, opt_short[k])
+    lk = np.asarray(chosen.space.link[pos[0]], dtype=np.int64)
     return _Candidates(
         chosen,
         pos[0].astype(np.int64),
         pos[1].astype(np.int64),
-        np.column_stack([chosen.outlay[pos[0]], chosen.outlay[pos[1]]]).astype(np.float64),
-        np.column_stack([chosen.tco[pos[0]], chosen.tco[pos[1]]]).astype(np.float64),
+        (np.column_stack([chosen.outlay[pos[0]], chosen.outlay[pos[1]]]) - charge[lk, None]).astype(
+            np.float64
+        ),
+        (np.column_stack([chosen.tco[pos[0]], chosen.tco[pos[1]]]) - charge[lk, None]).astype(
+            np.float64
+        ),
         np.asarray(chosen.paths.traffic[pos[0]] / _MBPS, dtype=np.float64),
         opt_mix[k],
+        lk,
     )
 
 
@@ -826,12 +897,37 @@ def _assign(
                     one, rep.workload, rep.requirements, impacts[first[t]], catalog
                 )
                 row = 0
-            plan = make_plan(ev_k, row, rep.workload, rep.requirements, impacts[first[t]], catalog)
+            plan = _without_link(
+                make_plan(ev_k, row, rep.workload, rep.requirements, impacts[first[t]], catalog)
+            )
             for i in members[at : at + z]:
                 plans[int(i)] = plan
             at += z
     assert all(p is not None for p in plans)
     return [p for p in plans if p is not None]
+
+
+def _without_link(plan: Plan) -> Plan:
+    """The plan with its WAN port and circuit left out: the portfolio pays them once per
+    link (:class:`SharedLink`), not per system."""
+    items = dict(plan.cost_breakdown)
+    charge = items.get("link", 0.0) + items.get("circuit", 0.0)
+    if charge == 0.0:
+        return plan
+    items["link"] = items["circuit"] = 0.0
+    note = (
+        f"The WAN port and circuit of '{plan.design.link}' "
+        f"({money_words(charge, plan.currency)}) are paid once by the portfolio for every "
+        "system that uses the link, so they are left out of this plan's monthly cost."
+    )
+    return plan.model_copy(
+        update={
+            "cost_breakdown": items,
+            "monthly_cost": plan.monthly_cost - charge,
+            "tco_monthly": plan.tco_monthly - charge,
+            "assumptions": (*plan.assumptions, note),
+        }
+    )
 
 
 def plan_portfolio(
@@ -943,15 +1039,29 @@ def plan_portfolio(
             else:
                 why = "; ".join(r.message for r in res.reasons)
                 reasons.append(f"{s.name}: no design meets its limits: {why}")
-    smallest = None if empty else float(np.dot(counts, low)) if len(first) else 0.0
+    charges = _link_charges(catalog)[:-1]
+    smallest = None
     if not empty:
+        # the least outlay: each system's cheapest design, the links it uses paid once (a
+        # small fixed-charge problem of its own when a link has a charge)
+        least_sol = _solve_types(
+            [
+                _Type(int(n), c.outlay, c.outlay, c.traffic, c.mix, c.link)
+                for n, c in zip(counts, cands, strict=True)
+            ],
+            None,
+            duals=False,
+            charges=charges,
+        )
+        smallest = least_sol.objective if least_sol.counts is not None else None
+    if not empty and smallest is not None:
         if budget is not None and smallest is not None and smallest > budget + TOL:
             worst = sorted(range(len(systems)), key=lambda i: (-low[kind[i]], i))[:5]
             reasons.append(
-                "budget: the cheapest design of every system costs "
+                "budget: the cheapest designs, their shared links paid once, cost "
                 f"{money_words(smallest, cur)} in total, more than the budget "
                 f"{money_words(budget, cur)}; the smallest budget that works is "
-                f"{money_words(smallest, cur)} (largest minima: "
+                f"{money_words(smallest, cur)} (largest minima, shared links aside: "
                 + ", ".join(f"{names[i]} {money_words(low[kind[i]], cur)}" for i in worst)
                 + ")"
             )
@@ -973,10 +1083,18 @@ def plan_portfolio(
                 c.tco if objective == "tco" else c.outlay,
                 c.traffic,
                 c.mix,
+                c.link,
             )
             for n, c in zip(counts, cands, strict=True)
         ]
-        sol = _solve_types(types, budget, links, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        sol = _solve_types(
+            types,
+            budget,
+            links,
+            mip_rel_gap=mip_rel_gap,
+            time_limit=time_limit,
+            charges=charges,
+        )
         if sol.counts is None:
             reasons.append(
                 "budget and link together: each fits alone with the cheapest designs, but no "
@@ -1017,7 +1135,23 @@ def plan_portfolio(
         SystemPlan(name=s.name, plan=p, candidates=sizes[kind[i]], **rec[i])
         for i, (s, p) in enumerate(zip(systems, plans, strict=True))
     )
-    total = float(sum(p.monthly_cost for p in plans))
+    keys = list(catalog.links)
+    bought = []
+    for li in sorted({p.design.link for p in plans if p.design.link is not None}, key=keys.index):
+        spec = catalog.links[li]
+        bought.append(
+            SharedLink(
+                link=li,
+                label=spec.label,
+                port=spec.price_per_month,
+                circuit=spec.circuit_price_per_month,
+                monthly_cost=spec.price_per_month + spec.circuit_price_per_month,
+                systems=tuple(
+                    s.name for s, p in zip(systems, plans, strict=True) if p.design.link == li
+                ),
+            )
+        )
+    total = float(sum(p.monthly_cost for p in plans)) + float(sum(x.monthly_cost for x in bought))
     eal = float(sum(p.expected_annual_loss for p in plans))
     used_link = float(
         sum(float(np.dot(z, c.traffic)) for z, c in zip(sol.counts, cands, strict=True))
@@ -1046,6 +1180,7 @@ def plan_portfolio(
         systems=sys_plans,
         budget=budget,
         total_monthly_cost=total,
+        links_bought=tuple(bought),
         total_expected_annual_loss=eal,
         total_tco=total + eal / 12.0,
         objective_value=sol.objective,
