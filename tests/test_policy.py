@@ -663,6 +663,24 @@ def test_currency_mismatch_exit_2(capsys, tmp_path):
     assert line.startswith(f"error: {pol}: currency: 'EUR' differs") and "'USD'" in line
 
 
+def test_a_clean_room_the_inventorys_catalog_lacks_exits_2(capsys, tmp_path):
+    # found by test_fuzz_cli: a tier naming an isolated recovery environment that the
+    # inventory's catalog has no [isolated_recovery] entry for ended `rtocalc check` in a
+    # traceback from the kernel; the pair of files is now validated together
+    pol = write(
+        tmp_path,
+        "policy.toml",
+        '[tiers.tier-1]\nrpo = "1 h"\nrto = "4 h"\nisolated_recovery = "100000 yr"\n',
+    )
+    inv = write(tmp_path, "inv.toml", _GOOD_SYSTEM)
+    code, out, err = run(capsys, "check", pol, inv)
+    assert code == 2 and out == ""
+    (line,) = error_lines(err)
+    assert line.startswith(f"error: {pol}: tiers.tier-1.isolated_recovery: '100000 yr' is not")
+    assert f"catalog of {inv}" in line and "'cloud_clean_room'" in line
+    assert "Traceback" not in err
+
+
 def test_bad_arguments_exit_2(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check", str(POLICY)])

@@ -24,6 +24,7 @@ from ._policy_models import name_errors as _name_errors
 from ._policy_models import tier_errors as _tier_errors
 from ._policy_models import unknown_scenario as _unknown_scenario
 from .files import InputError, base_of, format_validation_error, read_toml, scenario_catalog
+from .models import Catalog
 
 #: Top-level fields of an inventory that ``rtocalc portfolio`` reads and ``check`` ignores.
 PORTFOLIO_FIELDS = ("policy", "budget", "links", "restore_capacity", "objective", "impacts")
@@ -118,6 +119,25 @@ def _raw_scenario_names(value: Any) -> list[str]:
             s["name"] for s in value if isinstance(s, Mapping) and isinstance(s.get("name"), str)
         ]
     return []
+
+
+def isolated_recovery_errors(
+    policy: Policy, catalog: Catalog, policy_source: str, catalog_source: str
+) -> list[str]:
+    """One line per tier whose ``isolated_recovery`` is not a key of ``catalog``.
+
+    A tier names the clean room by its key in the catalog that the systems are evaluated
+    with (the inventory's), which the policy file alone cannot check.
+    """
+    keys = ", ".join(repr(k) for k in catalog.isolated_recovery) or "none in that catalog"
+    return [
+        f"{policy_source}: tiers.{name}.isolated_recovery: {units.excerpt(tier.isolated_recovery)}"
+        f" is not a key of the [isolated_recovery] section of the catalog of {catalog_source};"
+        f" use one of {keys}, or leave it out"
+        for name, tier in policy.tiers.items()
+        if tier.isolated_recovery is not None
+        and tier.isolated_recovery not in catalog.isolated_recovery
+    ]
 
 
 def load_inventory(
@@ -235,6 +255,8 @@ def inventory_from_dict(
         cross += _tier_errors(tiers, known)
     if catalog is not None:
         cross += _design_errors(systems, catalog)
+        if isinstance(policy, Policy):
+            errors += isolated_recovery_errors(policy, catalog, "the policy", source)
     for error in cross:
         i = int(error[0][1])
         suffix = "" if error[0][-1] == "name" else which(i)

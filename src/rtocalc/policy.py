@@ -32,6 +32,7 @@ from ._policy_files import (
 )
 from ._policy_files import (
     inventory_from_dict,
+    isolated_recovery_errors,
     load_inventory,
     load_policy,
     policy_from_dict,
@@ -376,6 +377,8 @@ def load_check_files(
             f"{inventory} ({inv.catalog.currency!r}); give the policy's amounts in "
             f"{inv.catalog.currency}"
         )
+    if pol is not None and inv is not None:
+        errors += isolated_recovery_errors(pol, inv.catalog, str(policy), str(inventory))
     if errors or pol is None or inv is None:
         raise InputError(errors)
     return pol, inv
