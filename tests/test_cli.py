@@ -491,6 +491,22 @@ def test_bad_daily_change_does_not_hide_other_workload_errors(capsys, tmp_path):
     assert len(error_lines(err)) == 2
 
 
+
+@pytest.mark.parametrize("command", ["plan", "negotiate", "simulate"])
+def test_a_clean_room_the_catalog_lacks_exits_2(capsys, tmp_path, command):
+    # found by test_fuzz_cli: requirements.isolated_recovery = "inf" passed validation
+    # (a text) and ended every command in a traceback from the kernel; the key is now
+    # checked against the scenario's own catalog when the file is read
+    text = (ROOT / "examples" / "default.toml").read_text(encoding="utf-8")
+    assert 'isolated_recovery = "cloud_clean_room"' in text
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace('"cloud_clean_room"', '"inf"'), encoding="utf-8")
+    code, out, err = run(capsys, command, str(path))
+    assert code == 2 and out == ""
+    [line] = error_lines(err)
+    assert line.startswith(f"error: {path}: requirements.isolated_recovery: 'inf' is not a key")
+    assert "'cloud_clean_room', 'cyber_vault'" in line
+
 def test_table_given_as_string(capsys, tmp_path):
     path = write(tmp_path, 'requirements = "strict"\n' + _WORKLOAD)
     code, _, err = run(capsys, "plan", str(path))

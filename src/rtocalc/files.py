@@ -445,6 +445,13 @@ def scenario_from_dict(
             parts[key] = model.model_validate(raw[key], context={"currency": currency})
         except ValidationError as exc:
             errors += format_validation_error(exc, source, under=key)
+    if catalog is not None and "requirements" in parts:
+        # a key of the catalog's [isolated_recovery]: checked against this file's catalog
+        # here, so that no command meets it first inside the model
+        try:
+            parts["requirements"].isolated(catalog)
+        except units.FieldError as exc:
+            errors.append(f"{source}: requirements.{exc.field}: {exc.detail}")
     if errors:
         raise InputError(errors)
     if catalog is not None:
