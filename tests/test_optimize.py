@@ -207,6 +207,22 @@ def _brute_force_best(catalog, workload, ask, impact) -> float:
     return best
 
 
+def _agrees_with_brute_force(res, best, catalog, workload, ask, impact) -> None:
+    """The optimiser's answer ``res`` against the brute-force minimum ``best``: never dearer,
+    feasible whenever brute force is, its plan meets the ask when evaluated again, and an
+    infeasible answer carries reasons."""
+    if math.isfinite(best):
+        assert res.feasible and res.plan is not None
+        assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
+    if res.feasible:
+        assert res.plan is not None and res.plan.meets_requirements
+        again = evaluate(workload, res.plan.design, ask, impact=impact, catalog=catalog)
+        assert again.meets_requirements
+        assert again.monthly_cost == pytest.approx(res.plan.monthly_cost, rel=1e-9)
+    else:
+        assert res.reasons and all(r.message for r in res.reasons)
+
+
 @pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
@@ -226,16 +242,7 @@ def test_optimiser_equals_brute_force(catalog, workload, ask):
     impact = BusinessImpact()
     res = cheapest(workload, ask, impact=impact, catalog=catalog)
     best = _brute_force_best(catalog, workload, ask, impact)
-    if math.isfinite(best):
-        assert res.feasible and res.plan is not None
-        assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
-    if res.feasible:
-        assert res.plan is not None and res.plan.meets_requirements
-        again = evaluate(workload, res.plan.design, ask, impact=impact, catalog=catalog)
-        assert again.meets_requirements
-        assert again.monthly_cost == pytest.approx(res.plan.monthly_cost, rel=1e-9)
-    else:
-        assert res.reasons and all(r.message for r in res.reasons)
+    _agrees_with_brute_force(res, best, catalog, workload, ask, impact)
 
 
 # one primary target (the brute force's cost grows with the designs; a second primary adds
@@ -277,16 +284,7 @@ def test_optimiser_equals_brute_force_after_ransomware(
     res = cheapest(workload, ask, impact=impact, catalog=catalog)
     best = _brute_force_best(catalog, workload, ask, impact)
     event("a design meets the ask" if math.isfinite(best) else "no design meets the ask")
-    if math.isfinite(best):
-        assert res.feasible and res.plan is not None
-        assert res.plan.monthly_cost <= best * (1 + 1e-9) + 1e-9
-    if res.feasible:
-        assert res.plan is not None and res.plan.meets_requirements
-        again = evaluate(workload, res.plan.design, ask, impact=impact, catalog=catalog)
-        assert again.meets_requirements
-        assert again.monthly_cost == pytest.approx(res.plan.monthly_cost, rel=1e-9)
-    else:
-        assert res.reasons and all(r.message for r in res.reasons)
+    _agrees_with_brute_force(res, best, catalog, workload, ask, impact)
 
 
 @SLOW
