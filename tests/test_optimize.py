@@ -11,7 +11,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -354,7 +354,13 @@ def test_no_plan_beats_physics(default, workload, ask):
     reach of its containment (5 d typical, 28 d worst; issue 13 item 5): one flat RTO of
     at most 4 d is never met after ransomware, so no plan would be left to check."""
     res = cheapest(workload, ask, catalog=default.catalog)
-    assume(res.plan is not None)
+    # an infeasible answer is checked for its reasons, not filtered out: at the minimum
+    # hypothesis version, assume() here tripped the filter health check (about one ask in
+    # ten has a plan)
+    event("a plan" if res.plan is not None else "no plan")
+    if res.plan is None:
+        assert res.reasons and all(r.message for r in res.reasons)
+        return
     plan = res.plan
     cat = default.catalog
     impact = BusinessImpact()
