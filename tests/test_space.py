@@ -20,7 +20,7 @@ from rtocalc import (
     load_scenario,
 )
 from rtocalc.space import Path as RecoveryPath
-from rtocalc.space import build_space, evaluate_space, space_of
+from rtocalc.space import build_space, evaluate_space, gather_rows, space_of, take_rows
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -386,3 +386,46 @@ def test_rto_in_skips_only_paths_that_survive_nowhere():
         full = np.concatenate([ev.rto_of(p, [sc]) for p in RecoveryPath])
         full[~ev.paths.alive[:, sc]] = np.inf
         assert ev.rto_in(sc).tobytes() == full.tobytes()
+
+
+def _fastest_bytes(f):
+    return f.rto.tobytes() + f.row.tobytes()
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), costs=COSTS)
+def test_kept_fastest_paths_are_those_of_the_rtos(catalog, workload, ask, costs):
+    """Each path's fastest recovery, kept by the kernel as it chooses, is the minimum and
+    first argmin of Evaluation.rto_in (the same bits): what explain() reads either way."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    ev = evaluate_space(space, workload, ask, impact, catalog, fastest=True)
+    kept = ev.fastest
+    assert kept is not None
+    recomputed = replace(ev, fastest=None).fastest_paths()
+    assert _fastest_bytes(kept) == _fastest_bytes(recomputed)
+    for s in range(len(impact.scenarios)):
+        rto = ev.rto_in(s)
+        assert np.array_equal(kept.rto[:, s], rto.min(axis=1))
+
+
+def test_fastest_paths_of_row_blocks_put_together(default):
+    """gather_rows combines the blocks' fastest recoveries into the whole space's (ties to
+    the first row); taking rows drops the summary, which then is computed for them."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    args = (sc.workload, sc.requirements.model_copy(update={"rto": 0.05}), sc.impact, sc.catalog)
+    whole = evaluate_space(space, *args, fastest=True)
+    rng = np.random.default_rng(7)
+    owner = rng.integers(0, 3, len(space))
+    parts = []
+    for k in range(3):
+        rows = np.flatnonzero(owner == k)
+        parts.append((rows, evaluate_space(space.take(rows), *args, fastest=True)))
+    put = gather_rows(parts)
+    assert put.fastest is not None and whole.fastest is not None
+    assert _fastest_bytes(put.fastest) == _fastest_bytes(whole.fastest)
+    sub = take_rows(whole, np.arange(0, len(space), 5))
+    assert sub.fastest is None
+    part = evaluate_space(space.take(np.arange(0, len(space), 5)), *args, fastest=True)
+    assert _fastest_bytes(sub.fastest_paths()) == _fastest_bytes(part.fastest)

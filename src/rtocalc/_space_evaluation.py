@@ -20,6 +20,28 @@ from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_r
 from ._space_tables import FloatArray, IntArray
 
 
+@dataclass(frozen=True)
+class Fastest:
+    """Each recovery path's fastest recovery over the rows, per scenario: what an
+    explanation of an impossible RTO reads (:meth:`Evaluation.fastest_paths`).
+
+    ``rto[p, s]`` is the least RTO of path ``p`` in scenario ``s`` over the rows where its
+    copy survives [h] (``inf`` where it survives in none), ``row[p, s]`` the first row
+    reaching it (0 where none survives): the per-path minimum and ``argmin`` of
+    :meth:`Evaluation.rto_in`, without the (P, N) array per scenario.
+    """
+
+    rto: FloatArray  # (P, S) [h]
+    row: IntArray  # (P, S)
+
+    @staticmethod
+    def of_rows(rto: FloatArray) -> tuple[float, int]:
+        """The least value of one path's (N,) RTOs, inf where its copy does not survive,
+        and its first row (0 where all are inf: ``argmin``'s answer)."""
+        i = int(np.argmin(rto)) if rto.size else 0
+        return (float(rto[i]) if rto.size else np.inf), i
+
+
 @dataclass
 class Evaluation:
     """Every metric of every row of a space.
@@ -57,6 +79,23 @@ class Evaluation:
     restore_cost: FloatArray  # (S, N) [currency] provider charges of each scenario's recovery
     purchases: FloatArray  # (N,) [currency] one-off purchases, before amortisation
     paths: PathFigures  # per-row figures of the recovery paths
+    #: each path's fastest recovery per scenario, when the kernel was asked to keep it
+    #: (``evaluate_space(fastest=True)``); None: :meth:`fastest_paths` computes it
+    fastest: Fastest | None = None
+
+    def fastest_paths(self) -> Fastest:
+        """Each path's fastest recovery over the rows per scenario (:class:`Fastest`):
+        kept by the kernel when asked, else computed from :meth:`rto_in`."""
+        if self.fastest is not None:
+            return self.fastest
+        P, S = self.paths.alive.shape[:2]
+        rto = np.full((P, S), np.inf)
+        row = np.zeros((P, S), np.int64)
+        for s in range(S):
+            rto_s = self.rto_in(s)
+            for p in range(P):
+                rto[p, s], row[p, s] = Fastest.of_rows(rto_s[p])
+        return Fastest(rto, row)
 
     def rto_of(self, path: int, scenarios: Any = slice(None)) -> FloatArray:
         """(S, N) RTO of one path in the given scenarios [h], whether its copy survives or not.
@@ -271,6 +310,8 @@ def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
     """The evaluation of the given rows only (per-scenario fields kept whole)."""
 
     def sub(name: str, value: Any) -> Any:
+        if name == "fastest":  # a summary of all rows: not of a subset
+            return None
         if name in PER_SCENARIO:
             return value
         if isinstance(value, PathFigures):
@@ -301,6 +342,24 @@ def _placed(values: list[Any], where: list[IntArray], n: int, arena: Arena | Non
     for value, pos in zip(values, where, strict=True):
         out[..., pos] = value
     return out
+
+
+def _gather_fastest(values: list[Fastest | None], where: list[IntArray]) -> Fastest | None:
+    """The parts' :class:`Fastest` summaries as one of the union (None unless every part
+    has one): the least RTO over the parts, ties to the first position in the union,
+    position 0 where no copy survives, as :meth:`Evaluation.fastest_paths` of the union
+    gives."""
+    if any(v is None for v in values):
+        return None
+    rto = np.full(values[0].rto.shape, np.inf)  # type: ignore[union-attr]
+    row = np.zeros(rto.shape, np.int64)
+    for value, pos in zip(values, where, strict=True):
+        assert value is not None
+        at = pos[value.row] if pos.size else np.zeros_like(value.row)
+        better = (value.rto < rto) | ((value.rto == rto) & (at < row))
+        rto = np.where(better, value.rto, rto)
+        row = np.where(better, at, row)
+    return Fastest(rto, np.where(np.isinf(rto), 0, row))
 
 
 def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
@@ -339,6 +398,8 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
     def gather(name: str, values: list[Any], arena: Arena | None) -> Any:
         """The gathered value, or (arena None) the bytes it needs."""
         first = values[0]
+        if name == "fastest":
+            return 0 if arena is None else _gather_fastest(values, where)
         if isinstance(first, PathFigures):  # per-scenario figures from the first part
             items: dict[str, Any] = {
                 f.name: (0 if arena is None else getattr(first, f.name))

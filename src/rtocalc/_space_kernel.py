@@ -46,7 +46,7 @@ from . import _space_protection as _protection
 from . import cost, physics
 from ._space_costs import row_costs
 from ._space_design import DesignSpace, WorkloadColumns
-from ._space_evaluation import Arena, Evaluation
+from ._space_evaluation import Arena, Evaluation, Fastest
 from ._space_figures import (
     PATH_DOMAIN,
     Domain,
@@ -117,6 +117,7 @@ def evaluate_space(
     *,
     interval_rule: str = "longest",
     limits: tuple[FloatArray, FloatArray] | None = None,
+    fastest: bool = False,
 ) -> Evaluation:
     """Evaluate every row of ``space`` at once.
 
@@ -131,7 +132,9 @@ def evaluate_space(
     workload per row. ``limits`` replaces the ask's RPO and RTO limits per scenario
     (two arrays of shape (S,) [h], ``inf`` for none): policy tiers may set a limit for a
     named scenario rather than for its scope. The rest of ``requirements`` (retention,
-    off-site, immutable) applies as usual.
+    off-site, immutable) applies as usual. ``fastest=True`` keeps each path's fastest
+    recovery per scenario (:class:`~rtocalc._space_evaluation.Fastest`, what an
+    explanation of an impossible RTO reads) from the RTOs the choice computes anyway.
 
     Figures that do not depend on the interval are computed per combination of the
     catalog choices they depend on (:class:`Domain`) and gathered to the rows; the rest
@@ -382,6 +385,8 @@ def evaluate_space(
         tab, space, workload.data_reduction, catalog.replication.replica_price_per_gb_month
     )
     restore = np.empty((S, n))
+    fast_rto = np.full((len(Path), S), np.inf) if fastest else None
+    fast_row = np.zeros((len(Path), S), np.int64)
     for s in range(S):
         chosen.fill(NO_PATH)
         best.fill(np.inf)
@@ -392,6 +397,10 @@ def evaluate_space(
             pk = int(u.path)  # a plain int: numpy converts an IntEnum operand slowly (77 us)
             rto_k = rto_s[pk]  # a path not tried here is never chosen here
             rto_k[:] = u.rto(s)
+            if fast_rto is not None:  # the path's fastest over the rows its copy survives
+                np.copyto(score, np.inf)
+                np.copyto(score, rto_k, where=u.alive[s])
+                fast_rto[pk, s], fast_row[pk, s] = Fastest.of_rows(score)
             rpo_key = (pk, s if per_row else rpo_lim_c[s])
             rpo_ok = rpo_met.get(rpo_key)
             if rpo_ok is None:  # scenarios often share an RPO limit
@@ -512,4 +521,5 @@ def evaluate_space(
         restore_cost=restore,
         purchases=costs.purchases,
         paths=x,
+        fastest=None if fast_rto is None else Fastest(fast_rto, fast_row),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -257,9 +258,11 @@ def _whole_space(
     for rows, _ in evaluated:
         done[rows] = True
     rest = np.flatnonzero(~done)
-    parts = list(evaluated)
+    # each part with its paths' fastest recoveries (what explain reads): the rest's kept
+    # by the kernel, the search's batches (few rows) computed from their RTOs
+    parts = [(rows, replace(ev, fastest=ev.fastest_paths())) for rows, ev in evaluated]
     if rest.size or not parts:
-        ev = evaluate_space(space.take(rest), workload, requirements, impact, catalog)
+        ev = evaluate_space(space.take(rest), workload, requirements, impact, catalog, fastest=True)
         parts.append((rest, ev))
     return gather_rows(parts)
 
@@ -771,13 +774,17 @@ def explain(
     """Why no row is feasible: each binding constraint with the best any design achieves."""
     reasons: list[Reason] = []
     rpo_floor: dict[Path, Any] | None = None  # each path's least RPO per row, when needed
+    fastest = ev.fastest_paths() if np.isfinite(ev.rto_limit).any() else None
     for s, scen in enumerate(impact.scenarios):
         label = f"'{scen.name}' ({scen.scope})"
         rto_lim, rpo_lim = float(ev.rto_limit[s]), float(ev.rpo_limit[s])
-        rto_all = ev.rto_in(s) if np.isfinite(rto_lim) else None  # (P, N)
-        if rto_all is not None and rto_all.min() > rto_lim:
-            best = float(rto_all.min())
-            p, row = np.unravel_index(int(np.argmin(rto_all)), rto_all.shape)
+        # each path's fastest recovery over the rows (P,), and the first row reaching it
+        path_best = fastest.rto[:, s] if fastest is not None and np.isfinite(rto_lim) else None
+        if path_best is not None and path_best.min() > rto_lim:
+            assert fastest is not None  # narrows for mypy
+            p = int(np.argmin(path_best))  # the first path reaching the least
+            best = float(path_best[p])
+            row = int(fastest.row[p, s])
             if not np.isfinite(best):
                 # after an intrusion, a clean point lies its dwell and detection back
                 intrusion = scen.dwell + scen.detection if scen.dwell > 0.0 else 0.0
@@ -786,14 +793,14 @@ def explain(
                     "survives this scenario" + _why_none(scen.scope, intrusion)
                 )
             else:
-                how = _path_words(ev, int(row), s, int(p), workload, catalog)
+                how = _path_words(ev, row, s, p, workload, catalog)
                 msg = (
                     f"RTO {format_duration(rto_lim)} for {label} cannot be met: the fastest "
                     f"recovery any design achieves takes {format_duration(best)} ({how})"
                 )
                 standby = bool(ev.paths.alive[Path.FAILOVER, s].any())
                 if p != Path.FAILOVER and standby:
-                    fo = float(rto_all[Path.FAILOVER].min())
+                    fo = float(path_best[Path.FAILOVER])
                     msg += (
                         f"; a standby replica would fail over in {format_duration(fo)}"
                         if np.isfinite(fo) and fo <= rto_lim
@@ -801,7 +808,7 @@ def explain(
                     )
                 elif not standby:
                     msg += "; a standby replica does not help here" + _why_none(scen.scope)
-                if "decision" in path_clock(ev, int(row), s, int(p)) and p == Path.FAILOVER:
+                if "decision" in path_clock(ev, row, s, p) and p == Path.FAILOVER:
                     msg += (
                         "; automatic failover (health checks and a third-site witness) "
                         "removes the wait for a person's decision"
