@@ -429,3 +429,13 @@ def test_fastest_paths_of_row_blocks_put_together(default):
     assert sub.fastest is None
     part = evaluate_space(space.take(np.arange(0, len(space), 5)), *args, fastest=True)
     assert _fastest_bytes(sub.fastest_paths()) == _fastest_bytes(part.fastest)
+
+
+def test_a_space_of_no_rows_evaluates_to_no_rows(default):
+    """Zero rows (a cost curve whose yes/no asks no design meets) evaluate to empty
+    columns, every path's fastest recovery inf: no error."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention).take(np.arange(0))
+    ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog, fastest=True)
+    assert ev.rto.shape == (len(sc.impact.scenarios), 0) and not ev.feasible.size
+    assert ev.fastest is not None and np.isinf(ev.fastest.rto).all()

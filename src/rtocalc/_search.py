@@ -268,6 +268,18 @@ def search(
     return out
 
 
+def yes_no_rows(space: DesignSpace, requirements: Requirements, catalog: Catalog) -> np.ndarray:
+    """Rows that meet the ask's yes/no parts (off-site, immutable), which no backup
+    interval or RPO/RTO target changes: every other row is infeasible at any target."""
+    ret = requirements.retention
+    ok = np.ones(len(space), bool)
+    if requirements.offsite:
+        ok &= has_offsite(space, catalog, ret)
+    if requirements.immutable:
+        ok &= has_immutable(space, catalog, ret)
+    return ok
+
+
 def _search_group(
     space: DesignSpace,
     jobs: list[Job],
@@ -277,12 +289,7 @@ def _search_group(
     keep_batches: bool,
 ) -> list[Searched]:
     base = jobs[0].requirements
-    ret = base.retention
-    yes_no = np.ones(len(space), bool)
-    if base.offsite:
-        yes_no &= has_offsite(space, catalog, ret)
-    if base.immutable:
-        yes_no &= has_immutable(space, catalog, ret)
+    yes_no = yes_no_rows(space, base, catalog)
     limits = [scenario_limits(job.requirements, impact) for job in jobs]
     cand: dict[int, Ranking] = {}
     for j, job in enumerate(jobs):

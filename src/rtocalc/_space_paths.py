@@ -386,7 +386,7 @@ def protection_rto_path(
     clock = x.clock
     share = np.asarray(clock.share[scenarios], dtype=float)
     manual = np.asarray(clock.manual[scenarios], dtype=float)
-    if x.data_size.strides == (0,) and x.daily_change.strides == (0,):
+    if x.data_size.size and x.data_size.strides == (0,) and x.daily_change.strides == (0,):
         # one workload (the kernel's broadcast views of one value): the RTO depends on the
         # mechanism and the strategy only, so it is computed per (mechanism, strategy)
         # pair and gathered (the same operations on the same numbers, far fewer of them)

@@ -18,7 +18,7 @@ from pydantic import Field
 from ._renamed import renamed
 from ._render import Column, Document, Table, describe_design
 from ._search import Bound as _Bound
-from ._search import Job, search
+from ._search import Job, search, yes_no_rows
 from ._search import bound as _bound
 from ._search import first as _first
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
@@ -876,15 +876,21 @@ def _rto_steps(
 ) -> list[tuple[float, Plan | _Found | None]]:
     """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
 
-    The space is evaluated once at :func:`_rto_relaxed` of the ask. That evaluation gives
-    the default targets (:func:`_rto_candidates`), answers a target that sets the same
-    limits outright, and proves rows infeasible for the others: a row whose
-    :func:`_rto_floor` exceeds the target, or whose traffic exceeds its link (at any
-    interval), is left out of that target's exact search. Every answer is the one an
-    exact search of the whole space gives.
+    The rows that meet the ask's yes/no parts (off-site, immutable) are evaluated once at
+    :func:`_rto_relaxed` of the ask. That evaluation gives the default targets
+    (:func:`_rto_candidates`), answers a target that sets the same limits outright, and
+    proves rows infeasible for the others: a row infeasible with the RTO lifted (a held
+    limit, the backup window, the link, a yes/no ask: a tighter target only adds to
+    these), or whose :func:`_rto_floor` exceeds the target, is left out of that target's
+    exact search. Every answer is the one an exact search of the whole space gives.
     """
     relaxed = _rto_relaxed(requirements, scopes)
-    ev = evaluate_space(space, workload, relaxed, impact, catalog)
+    # a row that fails the yes/no asks fails every target: only the others are evaluated
+    # (``rows`` of ``space``; the evaluation's row i is row rows[i] of the space)
+    rows = np.flatnonzero(yes_no_rows(space, requirements, catalog))
+    ev = evaluate_space(
+        space if rows.size == len(space) else space.take(rows), workload, relaxed, impact, catalog
+    )
     scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
     grid = (
         targets
@@ -903,7 +909,9 @@ def _rto_steps(
             if row is not None:
                 plan = _Found(ev, row, workload, req, impact, catalog)
         else:
-            reach = ev.link_ok & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
+            # a row infeasible with the RTO lifted is infeasible at every target too
+            reach = np.zeros(len(space), bool)
+            reach[rows] = ev.feasible & (floor <= t + _FLOOR_SLACK * max(1.0, abs(t)))
             jobs.append((len(raw), req, Job(workload, req, bound, reach)))
         raw.append((t, plan))
     # the other targets' exact searches side by side, one evaluation per round
