@@ -179,7 +179,14 @@ class Evaluation:
         """
         at = slice(row, row + 1)
         x = self.paths.map(lambda value: value[..., at])  # the row's figures, as views
-        x = replace(x, clock=x.clock.worst(shares))
+        # the row's own workload figures (not a broadcast view): its one protection entry
+        # is computed, not the table of every (mechanism, strategy) pair
+        x = replace(
+            x,
+            clock=x.clock.worst(shares),
+            data_size=np.array(x.data_size),
+            daily_change=np.array(x.daily_change),
+        )
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in Path])
         rto[~x.alive[:, :, 0]] = np.inf
