@@ -151,3 +151,22 @@ def test_ranking_prefix_is_the_full_sort_prefix(outlay, keep, sizes):
     assert len(ranking) == len(full)
     for m in sizes:
         assert np.array_equal(ranking.upto(m), full[:m])
+
+
+def test_the_bound_is_remembered_per_workload_and_read_only():
+    """The outlay bound (each row's outlay at 24 h) is computed once per (space, workload,
+    retention, catalog) and shared read-only; another workload gets its own."""
+    from rtocalc.space import row_costs
+
+    cat = Catalog.default()
+    ask = Requirements(rpo="4 h", rto="8 h")
+    space = build_space(cat, ask.retention)
+    w = Workload(data_size="2 TB")
+    first = bound(space, w, ask.retention, cat)
+    assert bound(space, w, ask.retention, cat) is first
+    direct = row_costs(space, np.full(len(space), 24.0), w, ask.retention, cat).outlay
+    assert first.outlay.tobytes() == direct.tobytes()
+    assert not first.outlay.flags.writeable
+    bigger = bound(space, Workload(data_size="20 TB"), ask.retention, cat)
+    assert bigger is not first and (bigger.outlay >= first.outlay).all()
+    assert (bigger.outlay > first.outlay).any()

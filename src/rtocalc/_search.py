@@ -36,6 +36,7 @@ from .space import (
     build_space,
     detection_binds,
     evaluate_space,
+    figures_of,
     has_immutable,
     has_offsite,
     row_costs,
@@ -62,10 +63,20 @@ def bound(space: DesignSpace, workload: Workload, retention: Retention, catalog:
     """Each row's outlay at the longest backup interval, 24 h.
 
     Outlay never rises with the interval, and no interval is longer, so this is a lower
-    bound of each row's outlay (and TCO) at any interval the ask may solve for.
+    bound of each row's outlay (and TCO) at any interval the ask may solve for. It does
+    not depend on the ask, so it is remembered for the last few (space, workload,
+    retention, catalog), as the kernel remembers a workload's figures: another ask of the
+    same workload (a planning tool's next question) does not compute it again.
     """
-    i_max = np.full(len(space), HOURS_PER_DAY)
-    return Bound(row_costs(space, i_max, workload, retention, catalog).outlay)
+
+    def compute() -> Bound:
+        i_max = np.full(len(space), HOURS_PER_DAY)
+        outlay = row_costs(space, i_max, workload, retention, catalog).outlay
+        outlay.flags.writeable = False  # shared by the calls that remember it
+        return Bound(outlay)
+
+    objects = (space, workload, retention, catalog)
+    return figures_of(("bound", *map(id, objects)), objects, compute)  # type: ignore[no-any-return]
 
 
 class Ranking:

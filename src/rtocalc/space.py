@@ -42,6 +42,7 @@ from ._space_design import (
     unmet_points,
 )
 from ._space_evaluation import Evaluation, gather_rows, path_clock, take_rows
+from ._space_figures import figures_of
 from ._space_kernel import evaluate_space
 from ._space_paths import INTERVAL_DEPENDENT, NO_PATH, PATHS, Path, PathFigures, path_rto
 from ._space_protection import protection_words
@@ -65,6 +66,7 @@ __all__ = [
     "check_interval",
     "detection_binds",
     "evaluate_space",
+    "figures_of",
     "gather_rows",
     "has_immutable",
     "has_offsite",
