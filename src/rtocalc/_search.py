@@ -234,8 +234,13 @@ def _own(
     limits: tuple[FloatArray, FloatArray],
     mixed: bool,
 ) -> Evaluation:
-    """One job's rows of a shared evaluation, with that job's limits per scenario."""
-    mine = ev if jobs == 1 else take_rows(ev, part)
+    """One job's rows of a shared evaluation, with that job's limits per scenario.
+
+    A job's rows are one contiguous range of the shared evaluation, so they are taken as
+    views of its columns (a slice), not copies: the evaluations are never written to.
+    """
+    rows = slice(int(part[0]), int(part[-1]) + 1) if part.size else slice(0, 0)
+    mine = ev if jobs == 1 else take_rows(ev, rows)
     return replace(mine, rpo_limit=limits[0], rto_limit=limits[1]) if mixed else mine
 
 

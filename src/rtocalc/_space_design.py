@@ -110,8 +110,8 @@ class DesignSpace:
             self._codes[names, sizes] = hit
         return hit
 
-    def take(self, rows: IntArray) -> DesignSpace:
-        """The sub-space of the given rows."""
+    def take(self, rows: IntArray | slice) -> DesignSpace:
+        """The sub-space of the given rows (an index array, or a slice: views)."""
         iv = None if self.interval is None else self.interval[rows]
         sub = DesignSpace(
             self.keys,

@@ -313,8 +313,12 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
 PER_SCENARIO = frozenset({"rpo_limit", "rto_limit"})
 
 
-def take_rows(ev: Evaluation, rows: IntArray) -> Evaluation:
-    """The evaluation of the given rows only (per-scenario fields kept whole)."""
+def take_rows(ev: Evaluation, rows: IntArray | slice) -> Evaluation:
+    """The evaluation of the given rows only (per-scenario fields kept whole).
+
+    ``rows`` is an index array (the columns are copied) or a slice (they are views of
+    ``ev``'s: neither may then be written to).
+    """
 
     def sub(name: str, value: Any) -> Any:
         if name == "fastest":  # a summary of all rows: not of a subset
