@@ -499,10 +499,13 @@ def make_plan(
     violations: list[str] = []
     rpo_mean = ev.rpo_mean_of(row)
     rto_worst = ev.rto_worst_of(row, [x.share_worst for x in impact.scenarios])
+    # each copy's words once (a copy survives several scenarios)
+    survives = ev.paths.alive[:, :, row]  # (P, S)
+    words = {q: _copy_words(ev, row, q, catalog) for q in Path if survives[q].any()}
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
-        alive = ev.paths.alive[:, s, row]
-        survivors = tuple(_copy_words(ev, row, q, catalog) for q in Path if alive[q])
+        alive = survives[:, s]
+        survivors = tuple(words[q] for q in Path if alive[q])
         none = not alive.any()
         oc = ScenarioOutcome(
             name=scen.name,
@@ -514,7 +517,7 @@ def make_plan(
             rpo_limit=_shown_limit(float(ev.rpo_limit[s])),
             rto_limit=_shown_limit(float(ev.rto_limit[s])),
             path="none" if none else Path(p).label,
-            recovered_from="no copy survives" if none else _copy_words(ev, row, p, catalog),
+            recovered_from="no copy survives" if none else words[Path(p)],
             survivors=survivors,
             meets=bool(ev.meets_scenario[s, row]),
             clock={} if none else path_clock(ev, row, s, p),
