@@ -32,7 +32,7 @@ from rtocalc import (
 )
 from rtocalc._search import both_ends as _both_ends
 from rtocalc.models import SCHEMES, SCOPES, Retention
-from rtocalc.optimize import cheapest_on_space, explain, make_plan, order
+from rtocalc.optimize import _closest, cheapest_on_space, explain, make_plan, order
 from rtocalc.space import Evaluation, build_space, evaluate_space, unmet_points
 from strategies import asks, small_catalogs, workloads
 
@@ -80,8 +80,12 @@ def test_search_equals_full_evaluation(default):
         assert res.plan.design == space.design(best, float(ev.interval[best]))
 
 
-def _same_evaluation(a: Evaluation, b: Evaluation) -> None:
-    """Every field of two evaluations equal, bit for bit (NaN equal to NaN)."""
+#: the fields an evaluation without costs (evaluate_space(priced=False)) leaves out
+COST_FIELDS = ("outlay", "breakdown", "storage", "eal", "tco", "restore_cost", "purchases")
+
+
+def _same_evaluation(a: Evaluation, b: Evaluation, skip: tuple[str, ...] = ()) -> None:
+    """Every field of two evaluations but ``skip`` equal, bit for bit (NaN equal to NaN)."""
 
     def same(x, y, name):
         if dataclasses.is_dataclass(x) and not isinstance(x, type):
@@ -98,7 +102,7 @@ def _same_evaluation(a: Evaluation, b: Evaluation) -> None:
             assert x == y, name
 
     for name in a.__dataclass_fields__:
-        if name != "space":
+        if name != "space" and name not in skip:
             same(getattr(a, name), getattr(b, name), name)
     for name in (
         "target", "scheme", "offsite", "longterm", "replication", "link", "strategy", "protection"
@@ -140,8 +144,13 @@ def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, 
     if expected is None:
         ((every, whole),) = evaluated
         assert (every == np.arange(len(space))).all()
-        # the summary explain reads (kept or gathered) is the one computed from the RTOs
-        _same_evaluation(whole, dataclasses.replace(longest, fastest=longest.fastest_paths()))
+        # the summary explain reads (kept or gathered) is the one computed from the RTOs;
+        # the rows the search did not reach are evaluated without costs (nan there), and
+        # the reasons are those of the whole, priced evaluation
+        skip = () if whole.priced else (*COST_FIELDS, "priced")
+        _same_evaluation(
+            whole, dataclasses.replace(longest, fastest=longest.fastest_paths()), skip
+        )
         assert res.reasons == explain(longest, workload, ask, impact, catalog)
 
 
@@ -744,3 +753,24 @@ def unmet_points_text(retention: str) -> str:
     offsite_ok = ~np.asarray(space.longterm >= 0) & (space.offsite >= 0)
     row = int(np.flatnonzero(offsite_ok)[0])
     return unmet_points(space, row, cat, ret, "offsite")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"rto": 0.05},  # every row misses: the least miss breaks ties by outlay
+        {"rpo": 0.25, "rto": {"logical": 1.0, "hardware": 0.5, "site": 4.0}},
+        {"rpo": 24.0, "rto": 24.0},  # many rows meet it: ties among the least misses
+    ],
+)
+def test_the_closest_design_with_or_without_costs(default, update):
+    """explain's closest design is the same whether the evaluation it is given has costs
+    or not (then only the rows tied on the least miss are priced, for the outlay that
+    breaks the tie)."""
+    sc = default
+    ask = sc.requirements.model_copy(update=update)
+    space = build_space(sc.catalog, ask.retention)
+    args = (sc.workload, ask, sc.impact, sc.catalog)
+    priced = evaluate_space(space, *args)
+    bare = evaluate_space(space, *args, priced=False)
+    assert _closest(bare, *args) == _closest(priced, *args)

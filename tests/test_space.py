@@ -439,3 +439,47 @@ def test_a_space_of_no_rows_evaluates_to_no_rows(default):
     ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog, fastest=True)
     assert ev.rto.shape == (len(sc.impact.scenarios), 0) and not ev.feasible.size
     assert ev.fastest is not None and np.isinf(ev.fastest.rto).all()
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), costs=COSTS)
+def test_an_evaluation_without_costs_is_the_same_but_for_them(catalog, workload, ask, costs):
+    """evaluate_space(priced=False) leaves out the costs (nan, and empty breakdowns) and
+    changes nothing else: every other field is the same bits as the priced evaluation's."""
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    priced = evaluate_space(space, workload, ask, impact, catalog, fastest=True)
+    bare = evaluate_space(space, workload, ask, impact, catalog, fastest=True, priced=False)
+    assert priced.priced and not bare.priced
+    costs_of = ("outlay", "eal", "tco", "restore_cost", "purchases")
+    for name in costs_of:
+        assert np.isnan(getattr(bare, name)).all()
+    assert bare.breakdown == {} and bare.storage == {}
+    for f in dataclasses.fields(priced):
+        if f.name in (*costs_of, "breakdown", "storage", "priced", "space", "paths", "fastest"):
+            continue
+        a, b = getattr(priced, f.name), getattr(bare, f.name)
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), f.name
+    assert _fastest_bytes(priced.fastest) == _fastest_bytes(bare.fastest)
+    for p in RecoveryPath:
+        assert priced.rto_of(p).tobytes() == bare.rto_of(p).tobytes()
+
+
+def test_gathering_parts_with_and_without_costs(default):
+    """Parts of which one has no costs gather to an evaluation without costs: nan in that
+    part's rows of the cost columns, the other part's costs kept, no breakdown."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    args = (sc.workload, sc.requirements, sc.impact, sc.catalog)
+    whole = evaluate_space(space, *args)
+    a, b = np.arange(0, 3000), np.arange(3000, len(space))
+    put = gather_rows(
+        [
+            (a, evaluate_space(space.take(a), *args)),
+            (b, evaluate_space(space.take(b), *args, priced=False)),
+        ]
+    )
+    assert not put.priced and put.breakdown == {} and put.storage == {}
+    assert put.outlay[a].tobytes() == whole.outlay[a].tobytes()
+    assert np.isnan(put.outlay[b]).all()
+    assert put.interval.tobytes() == whole.interval.tobytes()

@@ -82,6 +82,10 @@ class Evaluation:
     #: each path's fastest recovery per scenario, when the kernel was asked to keep it
     #: (``evaluate_space(fastest=True)``); None: :meth:`fastest_paths` computes it
     fastest: Fastest | None = None
+    #: False where the kernel left out the costs (``evaluate_space(priced=False)``):
+    #: ``outlay``, ``eal``, ``tco``, ``restore_cost`` and ``purchases`` are then nan and
+    #: ``breakdown`` and ``storage`` empty
+    priced: bool = True
 
     def fastest_paths(self) -> Fastest:
         """Each path's fastest recovery over the rows per scenario (:class:`Fastest`):
@@ -402,6 +406,7 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
     if any(iv is None for iv in intervals) and any(iv is not None for iv in intervals):
         raise ValueError("gather_rows: every part needs given intervals, or none")
     names = [f for f in evs[0].__dataclass_fields__ if f != "space"]
+    priced = all(ev.priced for ev in evs)  # else the cost columns hold nan in places
     columns = (
         "target", "scheme", "offsite", "longterm", "replication", "link", "strategy", "protection"
     )
@@ -411,6 +416,10 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
         first = values[0]
         if name == "fastest":
             return 0 if arena is None else _gather_fastest(values, where)
+        if name == "priced":
+            return 0 if arena is None else priced
+        if name in ("breakdown", "storage") and not priced:  # a part without costs
+            return 0 if arena is None else {}
         if isinstance(first, PathFigures):  # per-scenario figures from the first part
             items: dict[str, Any] = {
                 f.name: (0 if arena is None else getattr(first, f.name))

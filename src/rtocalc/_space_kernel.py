@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from . import _space_protection as _protection
 from . import cost, physics
-from ._space_costs import row_costs
+from ._space_costs import RowCosts, row_costs
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_evaluation import Arena, Evaluation, Fastest
 from ._space_figures import (
@@ -118,6 +118,7 @@ def evaluate_space(
     interval_rule: str = "longest",
     limits: tuple[FloatArray, FloatArray] | None = None,
     fastest: bool = False,
+    priced: bool = True,
 ) -> Evaluation:
     """Evaluate every row of ``space`` at once.
 
@@ -135,6 +136,11 @@ def evaluate_space(
     off-site, immutable) applies as usual. ``fastest=True`` keeps each path's fastest
     recovery per scenario (:class:`~rtocalc._space_evaluation.Fastest`, what an
     explanation of an impossible RTO reads) from the RTOs the choice computes anyway.
+    ``priced=False`` leaves out what only costs need (the outlay and its breakdown, the
+    restore charges, the expected loss: about a quarter of the time) for callers that read
+    none of them, the explanation of an impossible ask and the intervals a frontier
+    starts from: those fields are then ``nan`` (``{}`` for the breakdown and storage) and
+    ``Evaluation.priced`` is False.
 
     Figures that do not depend on the interval are computed per combination of the
     catalog choices they depend on (:class:`Domain`) and gathered to the rows; the rest
@@ -381,10 +387,14 @@ def evaluate_space(
     # (cost.restore_cost, linear in the data), plus per incident the compute of a recovery
     # into the cloud (restore_prices); a failover and "none survives" cost 0
     full = D / workload.data_reduction
-    per_gb, per_incident = restore_prices(
-        tab, space, workload.data_reduction, catalog.replication.replica_price_per_gb_month
+    per_gb, per_incident = (
+        restore_prices(
+            tab, space, workload.data_reduction, catalog.replication.replica_price_per_gb_month
+        )
+        if priced
+        else (None, None)
     )
-    restore = np.empty((S, n))
+    restore = np.empty((S, n)) if priced else np.full((S, n), np.nan)
     fast_rto = np.full((len(Path), S), np.inf) if fastest else None
     fast_row = np.zeros((len(Path), S), np.int64)
     for s in range(S):
@@ -439,8 +449,9 @@ def evaluate_space(
         at += rows
         rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
         rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
-        per_gb.reshape(-1).take(at, out=restore[s], mode="clip")
-        restore[s] *= full * scen[s].share
+        if per_gb is not None:
+            per_gb.reshape(-1).take(at, out=restore[s], mode="clip")
+            restore[s] *= full * scen[s].share
         if per_incident is not None:
             restore[s] += per_incident.reshape(-1).take(at, mode="clip")
         meets_scenario[s] = met
@@ -451,13 +462,16 @@ def evaluate_space(
 
     # the loss of every scenario at once, summed over scenarios in order (rows add up
     # one scenario after the other, as a loop would)
-    np.sum(
-        cost.expected_annual_loss(
-            rates[:, None], rto, rpo, dc, lc, incident_cost=restore, axis=None
-        ),
-        0,
-        out=eal,
-    )
+    if priced:
+        np.sum(
+            cost.expected_annual_loss(
+                rates[:, None], rto, rpo, dc, lc, incident_cost=restore, axis=None
+            ),
+            0,
+            out=eal,
+        )
+    else:
+        eal.fill(np.nan)
 
     # --- other constraints ------------------------------------------------------------------
     # as has_offsite() and has_immutable() say: the short-term points on the chain and its
@@ -480,7 +494,11 @@ def evaluate_space(
     if requirements.immutable:
         feasible &= immutable_ok
 
-    costs = row_costs(space, interval, workload, ret, catalog, isolated)
+    if priced:
+        costs = row_costs(space, interval, workload, ret, catalog, isolated)
+    else:  # nothing of the costs is read (the docstring): none is computed
+        none = np.full(n, np.nan)
+        costs = RowCosts(outlay=none, breakdown={}, storage={}, purchases=none.copy())
     outlay, breakdown = costs.outlay, costs.breakdown
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
     worst_rpo, worst_rto = col(), col()
@@ -522,4 +540,5 @@ def evaluate_space(
         purchases=costs.purchases,
         paths=x,
         fastest=None if fast_rto is None else Fastest(fast_rto, fast_row),
+        priced=priced,
     )

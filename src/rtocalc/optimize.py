@@ -259,10 +259,14 @@ def _whole_space(
         done[rows] = True
     rest = np.flatnonzero(~done)
     # each part with its paths' fastest recoveries (what explain reads): the rest's kept
-    # by the kernel, the search's batches (few rows) computed from their RTOs
+    # by the kernel, the search's batches (few rows) computed from their RTOs; the rest
+    # without costs, which neither the reasons nor a frontier read (explain prices the
+    # closest rows itself where it needs them)
     parts = [(rows, replace(ev, fastest=ev.fastest_paths())) for rows, ev in evaluated]
     if rest.size or not parts:
-        ev = evaluate_space(space.take(rest), workload, requirements, impact, catalog, fastest=True)
+        ev = evaluate_space(
+            space.take(rest), workload, requirements, impact, catalog, fastest=True, priced=False
+        )
         parts.append((rest, ev))
     return gather_rows(parts)
 
@@ -973,8 +977,15 @@ def _closest(
         | (requirements.immutable & ~ev.has_immutable)
     )
     worst = np.where(penalty, np.inf, worst)
-    row = int(np.lexsort((ev.outlay, worst))[0])
-    plan = make_plan(ev, row, workload, requirements, impact, catalog)
+    if ev.priced:
+        row = int(np.lexsort((ev.outlay, worst))[0])
+        plan = make_plan(ev, row, workload, requirements, impact, catalog)
+    else:  # the outlay breaks ties among the least misses: those rows alone are priced
+        least = worst[int(np.lexsort((worst,))[0])]
+        tied = np.flatnonzero((worst == least) | (np.isnan(worst) & np.isnan(least)))
+        priced = evaluate_space(ev.space.take(tied), workload, requirements, impact, catalog)
+        row = int(np.argmin(priced.outlay))  # the first row of the least outlay
+        plan = make_plan(priced, row, workload, requirements, impact, catalog)
     return Reason(
         constraint="combination",
         limit_kind="combination",

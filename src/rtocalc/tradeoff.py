@@ -403,8 +403,8 @@ def _asked(
     for done, ev in evaluated:
         interval[done], link_ok[done], known[done] = ev.interval, ev.link_ok, True
     todo = rows[~known[rows]]
-    if todo.size:
-        ev = evaluate_space(space.take(todo), workload, req, impact, catalog)
+    if todo.size:  # the intervals and links only: no costs
+        ev = evaluate_space(space.take(todo), workload, req, impact, catalog, priced=False)
         interval[todo], link_ok[todo] = ev.interval, ev.link_ok
     return interval[rows], link_ok[rows]
 
