@@ -96,9 +96,10 @@ class Evaluation:
         rto = np.full((P, S), np.inf)
         row = np.zeros((P, S), np.int64)
         for s in range(S):
-            rto_s = self.rto_in(s)
-            for p in range(P):
-                rto[p, s], row[p, s] = Fastest.of_rows(rto_s[p])
+            rto_s = self.rto_in(s)  # (P, N)
+            if rto_s.shape[1]:  # as Fastest.of_rows, every path at once
+                row[:, s] = rto_s.argmin(axis=1)
+                rto[:, s] = rto_s[np.arange(P), row[:, s]]
         return Fastest(rto, row)
 
     def rto_of(self, path: int, scenarios: Any = slice(None)) -> FloatArray:
@@ -183,14 +184,7 @@ class Evaluation:
         """
         at = slice(row, row + 1)
         x = self.paths.map(lambda value: value[..., at])  # the row's figures, as views
-        # the row's own workload figures (not a broadcast view): its one protection entry
-        # is computed, not the table of every (mechanism, strategy) pair
-        x = replace(
-            x,
-            clock=x.clock.worst(shares),
-            data_size=np.array(x.data_size),
-            daily_change=np.array(x.daily_change),
-        )
+        x = replace(x, clock=x.clock.worst(shares))
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in Path])
         rto[~x.alive[:, :, 0]] = np.inf

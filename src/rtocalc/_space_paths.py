@@ -386,14 +386,17 @@ def protection_rto_path(
     clock = x.clock
     share = np.asarray(clock.share[scenarios], dtype=float)
     manual = np.asarray(clock.manual[scenarios], dtype=float)
-    if x.data_size.size and x.data_size.strides == (0,) and x.daily_change.strides == (0,):
+    entries = len(x.catalog.protection) + 1  # the last: none (index -1)
+    n_st = clock.instant_provisioning.shape[-1]
+    one_workload = x.data_size.strides == (0,) and x.daily_change.strides == (0,)
+    if one_workload and x.data_size.size > entries * n_st:
         # one workload (the kernel's broadcast views of one value): the RTO depends on the
         # mechanism and the strategy only, so it is computed per (mechanism, strategy)
-        # pair and gathered (the same operations on the same numbers, far fewer of them)
-        entries = len(x.catalog.protection) + 1  # the last: none (index -1)
+        # pair and gathered (the same operations on the same numbers, far fewer of them,
+        # where there are more rows than pairs: a plan's one row, or no row, is computed
+        # as it is)
         k = np.arange(entries)[:, None]
         prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
-        n_st = prov_table.shape[-1]
         code = _entry_code(x.protection, x.strategy, entries, n_st)
         one = np.ndim(share) == 0
         out = []
