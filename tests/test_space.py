@@ -483,3 +483,57 @@ def test_gathering_parts_with_and_without_costs(default):
     assert put.outlay[a].tobytes() == whole.outlay[a].tobytes()
     assert np.isnan(put.outlay[b]).all()
     assert put.interval.tobytes() == whole.interval.tobytes()
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    costs=COSTS,
+    rule=st.sampled_from(["longest", "shortest"]),
+)
+def test_rows_alike_are_solved_once(catalog, workload, ask, costs, rule):
+    """The interval solve runs once per kind of row (the same catalog entry, the same
+    scenarios met whatever the interval) and gathers: every output equals the solve of
+    each row on its own, bit for bit, for both interval rules."""
+    from unittest import mock
+
+    from rtocalc import _space_interval
+
+    with mock.patch.object(_space_interval, "_ALIKE_SHARE", 1.0):  # always by kind on a grid
+        by_kind, _ = _evaluation(catalog, workload, ask, costs, rule)
+    with mock.patch.object(_space_interval, "_ALIKE_KEYS", -1):  # never
+        by_row, _ = _evaluation(catalog, workload, ask, costs, rule)
+    assert _equal(by_kind, by_row)
+
+
+def test_rows_alike_on_the_default_space(default):
+    """On the default space the rows fall into far fewer kinds than rows (what makes the
+    solve by kind worth it), every row's kind has its entry and scenarios met, and the
+    intervals equal those solved row by row."""
+    from unittest import mock
+
+    from rtocalc import _space_interval
+
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    seen = []
+    real = _space_interval._alike_rows
+
+    def spy(dom, fixed_ok):
+        got = real(dom, fixed_ok)
+        if got is not None:
+            seen.append((dom.code, fixed_ok, got))
+        return got
+
+    with mock.patch.object(_space_interval, "_alike_rows", spy):
+        ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    code, fixed_ok, (first, which) = seen[0]
+    assert len(code) == len(space) and 0 < first.size < len(space) / 10
+    assert np.array_equal(code[first][which], code)
+    for ok in fixed_ok:
+        assert np.array_equal(ok[first][which], ok)
+    with mock.patch.object(_space_interval, "_ALIKE_KEYS", -1):
+        by_row = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    assert ev.interval.tobytes() == by_row.interval.tobytes()
