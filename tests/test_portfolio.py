@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -237,6 +237,25 @@ def _grid_brute_force(types, budget, capacity, steps=6):
 
 @given(typed_tables())
 @settings(max_examples=60)
+# found by the random profile: the reference LP relaxation went through the re-solve
+# against a lowered budget that only whole (rounded) counts need, and its value's slope
+# was 3/7 where the LP's dual is 1/7
+@example(
+    (
+        [
+            _Type(
+                count=1,
+                outlay=np.array([[0.0, 0.0], [7.0, 7.0]]),
+                objective=np.array([[1.0, 1.0], [0.0, 0.0]]),
+                traffic=np.array([0.0, 0.0]),
+                mix=np.array([False, False]),
+                link=None,
+            )
+        ],
+        5.0,
+        0.0,
+    )
+)
 def test_types_have_the_optimum_and_prices_of_the_per_system_problem(case):
     """One integer per (type, option) from 0 to the type's count: the same optimum and the
     same shadow prices as one binary per (system, option)."""

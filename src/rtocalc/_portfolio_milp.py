@@ -202,7 +202,8 @@ def solve_types(
         bought = np.zeros(n_l, bool)
         bought[lk[uses][z[uses] > 0]] = True
         paid = float(fixed[bought].sum())
-        if budget is None or allowed is None:
+        # a relaxation's counts are fractions: there is nothing to round, trim or re-solve
+        if budget is None or allowed is None or relaxed:
             break
         excess = spend_of(o, z, w) + paid - float(budget)
         if excess > allowed:
