@@ -48,7 +48,9 @@ def _digest(value: Any, h: Any) -> None:
             _digest(value[k], h)
     elif hasattr(value, "__dataclass_fields__"):
         for k in value.__dataclass_fields__:
-            if k != "catalog":  # a model: its repr is not what the kernel computed
+            # a model's repr, and a private memo of figures (DesignSpace._codes), are not
+            # what the kernel computed
+            if k != "catalog" and not k.startswith("_"):
                 h.update(k.encode())
                 _digest(getattr(value, k), h)
     else:

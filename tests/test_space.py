@@ -368,11 +368,21 @@ def test_restore_prices_per_target_and_strategy_equal_per_row():
     tab = Tables.of(s.catalog)
     price = s.catalog.replication.replica_price_per_gb_month
     dr = s.workload.data_reduction
-    gb, fixed = restore_prices(tab, space, dr, price)
-    gb_rows, fixed_rows = restore_prices(tab, space, np.full(len(space), dr), price)
+    tables = restore_prices(tab, space, dr, price)
+    per_row = restore_prices(tab, space, np.full(len(space), dr), price)
+    assert tables.code is not None and per_row.code is None
+    gb, fixed = tables.rows()
+    gb_rows, fixed_rows = per_row.rows()
     assert fixed is not None and fixed_rows is not None and fixed.any()
     assert gb.tobytes() == gb_rows.tobytes()
     assert fixed.tobytes() == fixed_rows.tobytes()
+    # what the kernel reads: the charges of chosen (path, row) positions
+    at = np.random.default_rng(3).integers(0, gb.size, 5000)
+    for whole, left, right in zip(
+        (gb, fixed), tables.chosen(at), per_row.chosen(at), strict=True
+    ):
+        assert left is not None and right is not None
+        assert left.tobytes() == right.tobytes() == whole.reshape(-1)[at].tobytes()
 
 
 def test_rto_in_skips_only_paths_that_survive_nowhere():
@@ -493,47 +503,48 @@ def test_gathering_parts_with_and_without_costs(default):
     costs=COSTS,
     rule=st.sampled_from(["longest", "shortest"]),
 )
-def test_rows_alike_are_solved_once(catalog, workload, ask, costs, rule):
-    """The interval solve runs once per kind of row (the same catalog entry, the same
-    scenarios met whatever the interval) and gathers: every output equals the solve of
-    each row on its own, bit for bit, for both interval rules."""
+def test_rows_alike_are_worked_once(catalog, workload, ask, costs, rule):
+    """The interval solve and the RTOs of the interval-dependent paths run once per kind
+    of row (the same catalog entry, the same scenarios met whatever the interval), the
+    long-term restore's once per entry, and are spread to the rows: every output equals
+    the evaluation row by row, bit for bit, for both interval rules."""
     from unittest import mock
 
-    from rtocalc import _space_interval
+    from rtocalc import _space_figures
 
-    with mock.patch.object(_space_interval, "_ALIKE_SHARE", 1.0):  # always by kind on a grid
+    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):  # always by kind on a grid
         by_kind, _ = _evaluation(catalog, workload, ask, costs, rule)
-    with mock.patch.object(_space_interval, "_ALIKE_KEYS", -1):  # never
+    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):  # never
         by_row, _ = _evaluation(catalog, workload, ask, costs, rule)
     assert _equal(by_kind, by_row)
 
 
 def test_rows_alike_on_the_default_space(default):
-    """On the default space the rows fall into far fewer kinds than rows (what makes the
-    solve by kind worth it), every row's kind has its entry and scenarios met, and the
-    intervals equal those solved row by row."""
+    """On the default space the rows fall into far fewer kinds than rows (what makes
+    working by kind worth it), every row's kind has its entry and scenarios met, and the
+    evaluation equals the one row by row."""
     from unittest import mock
 
-    from rtocalc import _space_interval
+    from rtocalc import _space_figures, _space_interval
 
     sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     seen = []
-    real = _space_interval._alike_rows
+    real = _space_interval.alike_rows
 
     def spy(dom, fixed_ok):
         got = real(dom, fixed_ok)
-        if got is not None:
-            seen.append((dom.code, fixed_ok, got))
+        seen.append((dom.code, fixed_ok, got))
         return got
 
-    with mock.patch.object(_space_interval, "_alike_rows", spy):
+    with mock.patch("rtocalc._space_kernel.alike_rows", spy):
         ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
-    code, fixed_ok, (first, which) = seen[0]
-    assert len(code) == len(space) and 0 < first.size < len(space) / 10
-    assert np.array_equal(code[first][which], code)
+    code, fixed_ok, kinds = seen[0]
+    assert kinds is not None
+    assert len(code) == len(space) and 0 < kinds.first.size < len(space) / 10
+    assert np.array_equal(code[kinds.first][kinds.which], code)
     for ok in fixed_ok:
-        assert np.array_equal(ok[first][which], ok)
-    with mock.patch.object(_space_interval, "_ALIKE_KEYS", -1):
+        assert np.array_equal(ok[kinds.first][kinds.which], ok)
+    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):
         by_row = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
-    assert ev.interval.tobytes() == by_row.interval.tobytes()
+    assert _equal(ev, by_row)

@@ -5,7 +5,7 @@ Private module: re-exported by :mod:`rtocalc.space`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +85,8 @@ class DesignSpace:
     strategy: IntArray
     protection: IntArray
     interval: FloatArray | None = None
-    #: each row's index in the grid of some choices, by (choices, grid sizes): see code()
+    #: each row's index in the grid of some choices, by (choices, grid sizes): see code();
+    #: other integer figures of the rows by their key: see remembered()
     _codes: dict[tuple[Any, ...], IntArray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -110,6 +111,15 @@ class DesignSpace:
             self._codes[names, sizes] = hit
         return hit
 
+    def remembered(self, key: tuple[Any, ...], compute: Callable[[], IntArray]) -> IntArray:
+        """An integer figure of the rows (rows on its last axis) that depends on the
+        space and ``key`` alone, computed once (sub-spaces take their rows of it)."""
+        hit = self._codes.get(key)
+        if hit is None:
+            hit = self._codes[key] = compute()
+            hit.setflags(write=False)
+        return hit
+
     def take(self, rows: IntArray | slice) -> DesignSpace:
         """The sub-space of the given rows (an index array, or a slice: views)."""
         iv = None if self.interval is None else self.interval[rows]
@@ -125,7 +135,7 @@ class DesignSpace:
             self.protection[rows],
             iv,
         )
-        sub._codes.update({k: v[rows] for k, v in self._codes.items()})
+        sub._codes.update({k: v[..., rows] for k, v in self._codes.items()})
         return sub
 
     def design(self, row: int, interval: float) -> Design:

@@ -104,6 +104,51 @@ class Domain:
         return figure.reshape(-1).take(code, mode="clip", out=out)
 
 
+#: keys below this bound are counted in a table of that size (else rows are not grouped)
+KIND_KEYS = 1 << 22
+#: rows are grouped where there are at most this share as many kinds as rows
+KIND_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Kinds:
+    """Rows grouped by a key that fixes some figures: computed once per kind, gathered.
+
+    A figure computed only from figures of the rows' grid entries (and from per-scenario
+    values) is the same for two rows with the same entries. :meth:`of` groups rows by an
+    integer key of those entries; a figure is then computed on ``first`` (a row of each
+    kind) and spread to every row by ``which``: the same operations on the same numbers,
+    so the same bits, with as many operations as there are kinds.
+    """
+
+    first: IntArray  # (K,) a row of each kind
+    which: IntArray  # (N,) each row's kind: an index into ``first``
+
+    @classmethod
+    def of(cls, key: IntArray, size: int) -> Kinds | None:
+        """The kinds of rows by ``key`` (values in ``[0, size)``), or None where grouping
+        would save little: more kinds than :data:`KIND_SHARE` of the rows, a key range
+        above :data:`KIND_KEYS`, fewer than two rows."""
+        n = key.size
+        if n < 2 or size > KIND_KEYS:
+            return None
+        seen = np.zeros(size, bool)
+        seen[key] = True
+        kinds = np.flatnonzero(seen)
+        if kinds.size > KIND_SHARE * n:
+            return None
+        index = np.empty(size, np.intp)
+        index[kinds] = np.arange(kinds.size)
+        which = index.take(key)
+        first = np.empty(kinds.size, np.intp)
+        first[which] = np.arange(n)  # a row of each kind (which one does not matter)
+        return cls(first, which)
+
+    def spread(self, values: Any, out: Any = None) -> Any:
+        """Each row's value of a figure per kind (trailing axis: the kinds)."""
+        return np.asarray(values).take(self.which, axis=-1, out=out, mode="clip")
+
+
 @lru_cache(maxsize=64)
 def _grid(names: tuple[str, ...], sizes: tuple[int, ...]) -> dict[str, IntArray]:
     """The axes of the grid of the named choices, in the order of :meth:`DesignSpace.code`."""

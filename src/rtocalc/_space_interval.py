@@ -14,9 +14,9 @@ from numpy.typing import NDArray
 from . import _space_protection as _protection
 from . import physics
 from ._space_design import WorkloadColumns
-from ._space_figures import ChoiceFigures, Domain
+from ._space_figures import KIND_KEYS, ChoiceFigures, Domain, Kinds
 from ._space_paths import INTERVAL_DEPENDENT, Clock, Path, scan_time
-from ._space_tables import FloatArray, IntArray
+from ._space_tables import FloatArray
 from .models import Workload
 from .units import HOURS_PER_DAY, TOL
 
@@ -245,6 +245,7 @@ def solve_interval(
     rule: str,
     out: FloatArray,
     schedule: FloatArray | None = None,
+    kinds: Kinds | None = None,
 ) -> FloatArray:
     """Longest (or shortest) schedule at which every scenario has a copy meeting the ask.
 
@@ -253,58 +254,36 @@ def solve_interval(
     is written to ``out``.
 
     A row's answer depends only on its entry of ``dom`` (its windows and ``i_min``) and
-    on which scenarios ``fixed_ok`` meets: where ``dom`` is a grid, rows alike in both
-    are solved once (:func:`_alike_rows`) and the answer gathered, the same numbers
-    through the same operations.
+    on which scenarios ``fixed_ok`` meets: given ``kinds`` of rows alike in both
+    (:func:`alike_rows`), each kind is solved once and the answer spread to its rows,
+    the same numbers through the same operations.
     """
-    alike = _alike_rows(dom, fixed_ok)
-    if alike is None:
-        possible = solve_boundary(win, dom, fixed_ok, i_min, i_max, rule=rule, out=out)
-        if schedule is not None:
-            on_schedule(win, dom, fixed_ok, i_min, schedule, possible, rule=rule, out=out)
+    if kinds is not None:
+        first = kinds.first
+        alike = Domain(dom.col, dom.shape, None if dom.code is None else dom.code[first])
+        ok_k, i_min_k, part = [ok[first] for ok in fixed_ok], i_min[first], np.empty(first.size)
+        solve_interval(win, alike, ok_k, i_min_k, i_max, rule=rule, out=part, schedule=schedule)
+        kinds.spread(part, out=out)
         return out
-    first, which = alike
-    kinds = Domain(dom.col, dom.shape, dom.code[first])  # type: ignore[index]
-    ok_k, i_min_k, part = [ok[first] for ok in fixed_ok], i_min[first], np.empty(first.size)
-    possible = solve_boundary(win, kinds, ok_k, i_min_k, i_max, rule=rule, out=part)
+    possible = solve_boundary(win, dom, fixed_ok, i_min, i_max, rule=rule, out=out)
     if schedule is not None:
-        on_schedule(win, kinds, ok_k, i_min_k, schedule, possible, rule=rule, out=part)
-    part.take(which, out=out, mode="clip")
+        on_schedule(win, dom, fixed_ok, i_min, schedule, possible, rule=rule, out=out)
     return out
 
 
-#: a grid of at most this many (entry, scenarios met) keys is indexed directly
-_ALIKE_KEYS = 1 << 22
-#: rows are solved by kind where there are at most this share as many kinds as rows
-_ALIKE_SHARE = 0.5
-
-
-def _alike_rows(dom: Domain, fixed_ok: list[NDArray[np.bool_]]) -> tuple[IntArray, IntArray] | None:
-    """Rows alike for the interval solve: the same entry of ``dom`` and the same
-    scenarios met whatever the interval. Returns one row of each kind (``first``) and
-    each row's kind (``which``, indices into ``first``), or None where that would not
-    save work (``dom`` is on the rows, the keys do not fit :data:`_ALIKE_KEYS`, or there
-    are more kinds than :data:`_ALIKE_SHARE` of the rows)."""
-    if dom.code is None:
-        return None
-    n, S = len(dom.code), len(fixed_ok)
-    cells = int(np.prod(dom.shape))
-    if n < 2 or cells << S > _ALIKE_KEYS:
+def alike_rows(dom: Domain, fixed_ok: list[NDArray[np.bool_]]) -> Kinds | None:
+    """Rows alike for the interval solve (and for every figure of the interval-dependent
+    paths, :data:`~rtocalc._space_paths.INTERVAL_DEPENDENT`): the same entry of ``dom``
+    and the same scenarios met whatever the interval (``fixed_ok``, per row). None where
+    ``dom`` is on the rows or grouping saves little (:meth:`Kinds.of`)."""
+    S = len(fixed_ok)
+    size = int(np.prod(dom.shape)) << S
+    if dom.code is None or size > KIND_KEYS:
         return None
     key = dom.code << S
     for s, ok in enumerate(fixed_ok):
         key += ok.astype(np.int64) << s
-    seen = np.zeros(cells << S, bool)
-    seen[key] = True
-    kinds = np.flatnonzero(seen)
-    if kinds.size > _ALIKE_SHARE * n:
-        return None
-    index = np.empty(seen.size, np.intp)
-    index[kinds] = np.arange(kinds.size)
-    which = index.take(key)
-    first = np.empty(kinds.size, np.intp)
-    first[which] = np.arange(n)  # a row of each kind (which one does not matter)
-    return first, which
+    return Kinds.of(key, size)
 
 
 def on_schedule(

@@ -50,11 +50,12 @@ from ._space_evaluation import Arena, Evaluation, Fastest
 from ._space_figures import (
     PATH_DOMAIN,
     Domain,
+    Kinds,
     choice_figures,
     figures_of,
     hold_clean_points,
 )
-from ._space_interval import Windows, solve_inputs, solve_interval
+from ._space_interval import Windows, alike_rows, solve_inputs, solve_interval
 from ._space_paths import (
     INTERVAL_DEPENDENT,
     NO_PATH,
@@ -65,7 +66,15 @@ from ._space_paths import (
     PathFigures,
     restore_prices,
 )
-from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
+from ._space_tables import (
+    LOC,
+    REPLICATION,
+    FloatArray,
+    IntArray,
+    Tables,
+    finest_gfs_period,
+    gfs_home,
+)
 from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
 from .units import HOURS_PER_DAY, TOL
 
@@ -89,23 +98,50 @@ class PathUnit:
     path: Path
     rpo: FloatArray  # (N,) [h] worst-case RPO, before survival
     alive: NDArray[np.bool_]  # (S, N) its copy survives the scenario
-    rto: Callable[[int], FloatArray]  # scenario index -> (N,) [h]
+    rto: Callable[[int], FloatArray]  # scenario index -> (N,) [h], or (K,) per kind
     interval_dependent: bool
+    kinds: Kinds | None = None  # rows alike for the RTO: ``rto`` gives one per kind
+
+    def rto_into(self, s: int, out: FloatArray) -> None:
+        """The path's RTO in scenario ``s`` on every row, written to ``out``."""
+        if self.kinds is None:
+            out[:] = self.rto(s)
+        else:
+            self.kinds.spread(self.rto(s), out=out)
 
 
-def path_units(x: PathFigures, rpo_rows: FloatArray) -> list[PathUnit]:
+def path_units(
+    x: PathFigures, rpo_rows: FloatArray, kinds: dict[Path, Kinds] | None = None
+) -> list[PathUnit]:
     """Every recovery path as a unit, in :class:`Path` order (the one place the choice
-    reads a path's figures from)."""
-    return [
-        PathUnit(
-            path=p,
-            rpo=rpo_rows[p],
-            alive=x.alive[p],
-            rto=partial(RTO_OF[p], x, p),
-            interval_dependent=p in INTERVAL_DEPENDENT,
+    reads a path's figures from). A path given ``kinds`` (rows alike in every figure its
+    RTO reads) computes its RTO once per kind, from the figures of a row of each."""
+    kinds = kinds or {}
+    of_kinds: dict[int, PathFigures] = {}
+    units = []
+    for p in Path:
+        k = kinds.get(p)
+        figures = x
+        if k is not None:
+            if id(k) not in of_kinds:
+                of_kinds[id(k)] = x.map(partial(_take_last, rows=k.first))
+            figures = of_kinds[id(k)]
+        units.append(
+            PathUnit(
+                path=p,
+                rpo=rpo_rows[p],
+                alive=x.alive[p],
+                rto=partial(RTO_OF[p], figures, p),
+                interval_dependent=p in INTERVAL_DEPENDENT,
+                kinds=k,
+            )
         )
-        for p in Path
-    ]
+    return units
+
+
+def _take_last(a: Any, rows: IntArray) -> Any:
+    """``a``'s given rows (its last axis)."""
+    return a.take(rows, axis=-1)
 
 
 def evaluate_space(
@@ -275,12 +311,30 @@ def evaluate_space(
 
     # --- backup interval: solved boundary or given --------------------------------------
     interval = col()
+    # rows alike for the RTO of a path (its figures depend on its domain's entry, and the
+    # interval-dependent ones on the interval): computed once per kind (Kinds)
+    kinds: dict[Path, Kinds] = {}
+    if B.code is not None:
+        b_kinds = Kinds.of(B.code, int(np.prod(B.shape)))
+        if b_kinds is not None:
+            kinds[Path.LONGTERM] = b_kinds
     if space.interval is None:
         win, fixed_ok_tables = ask_inputs()
         fixed_ok = [B.rows(x) for x in fixed_ok_tables]
+        a_kinds = alike_rows(A, fixed_ok)
         solve_interval(
-            win, A, fixed_ok, i_min, i_max, rule=interval_rule, out=interval, schedule=tab.schedule
+            win,
+            A,
+            fixed_ok,
+            i_min,
+            i_max,
+            rule=interval_rule,
+            out=interval,
+            schedule=tab.schedule,
+            kinds=a_kinds,
         )
+        if a_kinds is not None:  # the interval is the same for rows alike
+            kinds.update(dict.fromkeys(INTERVAL_DEPENDENT, a_kinds))
     else:
         interval[:] = space.interval
     window_ok = interval >= i_min - TOL
@@ -355,7 +409,7 @@ def evaluate_space(
         data_size=np.broadcast_to(np.asarray(D, dtype=float), (n,)),
         daily_change=np.broadcast_to(np.asarray(c, dtype=float), (n,)),
     )
-    units = path_units(x, rpo_rows)
+    units = path_units(x, rpo_rows, kinds)
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
@@ -387,12 +441,12 @@ def evaluate_space(
     # (cost.restore_cost, linear in the data), plus per incident the compute of a recovery
     # into the cloud (restore_prices); a failover and "none survives" cost 0
     full = D / workload.data_reduction
-    per_gb, per_incident = (
+    prices = (
         restore_prices(
             tab, space, workload.data_reduction, catalog.replication.replica_price_per_gb_month
         )
         if priced
-        else (None, None)
+        else None
     )
     restore = np.empty((S, n)) if priced else np.full((S, n), np.nan)
     fast_rto = np.full((len(Path), S), np.inf) if fastest else None
@@ -406,7 +460,7 @@ def evaluate_space(
         for u in tried:
             pk = int(u.path)  # a plain int: numpy converts an IntEnum operand slowly (77 us)
             rto_k = rto_s[pk]  # a path not tried here is never chosen here
-            rto_k[:] = u.rto(s)
+            u.rto_into(s, rto_k)
             if fast_rto is not None:  # the path's fastest over the rows its copy survives
                 np.copyto(score, np.inf)
                 np.copyto(score, rto_k, where=u.alive[s])
@@ -449,11 +503,11 @@ def evaluate_space(
         at += rows
         rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
         rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
-        if per_gb is not None:
-            per_gb.reshape(-1).take(at, out=restore[s], mode="clip")
-            restore[s] *= full * scen[s].share
-        if per_incident is not None:
-            restore[s] += per_incident.reshape(-1).take(at, mode="clip")
+        if prices is not None:
+            per_gb, per_incident = prices.chosen(at)
+            np.multiply(per_gb, full * scen[s].share, out=restore[s])
+            if per_incident is not None:
+                restore[s] += per_incident
         meets_scenario[s] = met
         if per_row:  # out of scope: met whatever survives it
             meets_scenario[s] |= np.isinf(rpo_lim[s]) & np.isinf(rto_lim[s])

@@ -429,55 +429,104 @@ def protection_rto_path(
     return np.asarray(rto + scan, dtype=float)
 
 
+@dataclass(frozen=True)
+class RestorePrices:
+    """Provider charges of a recovery per restore path and row (:func:`restore_prices`).
+
+    Per GB of the reduced data restored [currency/GB] and per incident [currency]; a
+    failover and "none survives" (paths ``FAILOVER`` and ``NO_PATH``) cost 0. With one
+    workload the charges are tables per (target, strategy) pair, each row's entry per
+    path in ``code`` (shape (``NO_PATH`` + 1, N), the tables' last entry: 0); with one
+    data reduction per row they are per (path, row) arrays. ``per_incident`` is None
+    when no strategy runs recovered systems in the cloud.
+    """
+
+    per_gb: FloatArray  # (entries + 1,) table, or (NO_PATH + 1, N)
+    per_incident: FloatArray | None  # as per_gb
+    code: IntArray | None  # (NO_PATH + 1, N) entry of each (path, row); None: per row
+
+    def chosen(self, at: IntArray) -> tuple[FloatArray, FloatArray | None]:
+        """The charges at flat (path, row) positions ``at`` (``path * N + row``)."""
+        if self.code is None:
+            gb = self.per_gb.reshape(-1).take(at, mode="clip")
+            fixed = self.per_incident
+            return gb, None if fixed is None else fixed.reshape(-1).take(at, mode="clip")
+        entry = self.code.reshape(-1).take(at, mode="clip")
+        fixed = None if self.per_incident is None else self.per_incident.take(entry)
+        return self.per_gb.take(entry), fixed
+
+    def rows(self) -> tuple[FloatArray, FloatArray | None]:
+        """Every (path, row) charge, shape (``NO_PATH`` + 1, N) each."""
+        if self.code is None:
+            return self.per_gb, self.per_incident
+        fixed = None if self.per_incident is None else self.per_incident.take(self.code)
+        return self.per_gb.take(self.code), fixed
+
+
 def restore_prices(
     tab: Tables, space: Any, data_reduction: Any, volume_price: float
-) -> tuple[FloatArray, FloatArray | None]:
-    """Provider charges of a recovery per restore path and row, as (per GB of the reduced
-    data restored [currency/GB], per incident [currency]), shape (``NO_PATH`` + 1, N);
-    failover and "none survives" cost 0.
+) -> RestorePrices:
+    """Provider charges of a recovery per restore path and row (:class:`RestorePrices`).
 
     Per GB: :func:`rtocalc.cost.restore_cost` of the copy's target (retrieval, egress,
     reads). Where the strategy recovers into the cloud and the copy is in the cloud, the
     restore stays in the region and the same egress is paid at failback, and the recovered
     systems run there until failback (:func:`rtocalc.cost.cloud_recovery_cost`: compute per
-    incident, volumes per GB). The per-incident array is None when no strategy runs any.
+    incident, volumes per GB).
     """
     # each figure depends on the copy's target and the row's strategy only: it is
-    # computed per (target, strategy) pair and gathered (the same operations on the same
-    # numbers as per row); an index of -1 means the last entry, as numpy indexing does
+    # computed per (target, strategy) pair and gathered when read (the same operations on
+    # the same numbers as per row); an index of -1 means the last entry, as numpy
+    # indexing does
     n = len(space)
     st = space.strategy
     n_tg, n_st = len(tab.restore_per_gb), len(tab.run_hours)
-    per_gb = np.zeros((NO_PATH + 1, n))
-    homes = {
-        Path.PRIMARY: space.target,
-        Path.OFFSITE: tab.off_target[space.offsite],
-        Path.LONGTERM: gfs_home(space.target, space.longterm),
-    }
     used = np.bincount(st, minlength=n_st) > 0 if n else np.zeros(n_st, bool)
     hours = tab.run_hours
-    if not n or not n_tg or not hours[used].any():
-        for p, idx in homes.items():
-            tab.restore_per_gb.take(idx, out=per_gb[p])
-        return per_gb, None
-    if np.ndim(data_reduction):  # one workload per row: per row
-        return _restore_prices_rows(tab, st, homes, data_reduction, volume_price, per_gb)
-    fixed = np.zeros((NO_PATH + 1, n))
-    compute = np.asarray(
-        cost.cloud_recovery_cost(0.0, hours, tab.compute_hour, volume_price, data_reduction)
-    )
-    volumes = np.asarray(cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction))
-    there = tab.in_cloud[None, :] & (tab.loc[:, None] == LOC["cloud"])  # (target, strategy)
-    gb_table = (tab.restore_per_gb[:, None] + np.where(there, volumes, 0.0)).reshape(-1)
-    fixed_table = np.where(there, compute, 0.0).reshape(-1)
-    code = np.empty(n, np.int64)
-    for p, idx in homes.items():
-        np.remainder(idx, n_tg, out=code)
-        code *= n_st
-        code += st
-        gb_table.take(code, out=per_gb[p], mode="clip")
-        fixed_table.take(code, out=fixed[p], mode="clip")
-    return per_gb, fixed
+
+    def home() -> dict[Path, Any]:
+        return {
+            Path.PRIMARY: space.target,
+            Path.OFFSITE: tab.off_target[space.offsite],
+            Path.LONGTERM: gfs_home(space.target, space.longterm),
+        }
+
+    if np.ndim(data_reduction) and n_tg and hours[used].any():  # one workload per row
+        homes = home()
+        per_gb = np.zeros((NO_PATH + 1, n))
+        return RestorePrices(
+            *_restore_prices_rows(tab, st, homes, data_reduction, volume_price, per_gb), None
+        )
+    runs = bool(n and n_tg and hours[used].any())
+    if runs:
+        compute = np.asarray(
+            cost.cloud_recovery_cost(0.0, hours, tab.compute_hour, volume_price, data_reduction)
+        )
+        volumes = np.asarray(
+            cost.cloud_recovery_cost(1.0, hours, 0.0, volume_price, data_reduction)
+        )
+        there = tab.in_cloud[None, :] & (tab.loc[:, None] == LOC["cloud"])  # (target, strategy)
+        gb_table = (tab.restore_per_gb[:, None] + np.where(there, volumes, 0.0)).reshape(-1)
+        fixed_table: FloatArray | None = np.append(np.where(there, compute, 0.0).reshape(-1), 0.0)
+    else:  # no recovered system runs in the cloud: the target's price alone
+        gb_table, fixed_table = tab.restore_per_gb, None
+    stride = n_st if runs else 1
+
+    def entries() -> IntArray:
+        # the entry of a failover and of "none survives": the last, 0
+        code = np.full((NO_PATH + 1, n), gb_table.size, np.int64)
+        if n_tg:
+            for p, idx in home().items():
+                np.remainder(idx, n_tg, out=code[p])
+                if runs:
+                    code[p] *= n_st
+                    code[p] += st
+        return code
+
+    # the entries depend on the space and the catalog's targets and strategies alone
+    key = ("restore prices", n_tg, stride, tab.off_target.tobytes())
+    code = space.remembered(key, entries) if hasattr(space, "remembered") else entries()
+    return RestorePrices(np.append(gb_table, 0.0), fixed_table, code)
 
 
 def _restore_prices_rows(
