@@ -532,9 +532,9 @@ def test_rows_alike_on_the_default_space(default):
     seen = []
     real = _space_interval.alike_rows
 
-    def spy(dom, fixed_ok):
-        got = real(dom, fixed_ok)
-        seen.append((dom.code, fixed_ok, got))
+    def spy(A, B, tables):
+        got = real(A, B, tables)
+        seen.append((A.code, [B.rows(t) for t in tables], got))
         return got
 
     with mock.patch("rtocalc._space_kernel.alike_rows", spy):
@@ -548,3 +548,26 @@ def test_rows_alike_on_the_default_space(default):
     with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):
         by_row = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     assert _equal(ev, by_row)
+
+
+def test_path_rtos_read_only_the_figures_they_declare():
+    """The kernel computes a path's RTO per kind of row from the figures in RTO_READS
+    alone (PathFigures.for_rto): with every other per-row figure removed, each path's RTO
+    in each scenario is the same bits."""
+    from rtocalc._space_paths import PER_SCENARIO_FIGURES, RTO_OF, RTO_READS
+
+    s = load_scenario()
+    space = build_space(s.catalog, s.requirements.retention)
+    rows = space.take(np.arange(0, len(space), 41))
+    ev = evaluate_space(rows, s.workload, s.requirements, s.impact, s.catalog)
+    x = ev.paths
+    others = {
+        f.name: None
+        for f in dataclasses.fields(x)
+        if f.name not in RTO_READS and f.name not in PER_SCENARIO_FIGURES
+    }
+    assert others  # alive, replay_n, inc, ... are left out
+    bare = replace(x, **others)
+    for p in RecoveryPath:
+        for sc in range(len(s.impact.scenarios)):
+            assert RTO_OF[p](bare, p, sc).tobytes() == RTO_OF[p](x, p, sc).tobytes()

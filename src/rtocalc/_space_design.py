@@ -136,6 +136,11 @@ class DesignSpace:
             iv,
         )
         sub._codes.update({k: v[..., rows] for k, v in self._codes.items()})
+        # read-only as a built space's are (figures remembered per column rely on it)
+        for col in (sub.target, sub.scheme, sub.offsite, sub.longterm):
+            col.setflags(write=False)
+        for col in (sub.replication, sub.link, sub.strategy, sub.protection):
+            col.setflags(write=False)
         return sub
 
     def design(self, row: int, interval: float) -> Design:

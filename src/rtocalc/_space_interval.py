@@ -245,7 +245,6 @@ def solve_interval(
     rule: str,
     out: FloatArray,
     schedule: FloatArray | None = None,
-    kinds: Kinds | None = None,
 ) -> FloatArray:
     """Longest (or shortest) schedule at which every scenario has a copy meeting the ask.
 
@@ -254,35 +253,31 @@ def solve_interval(
     is written to ``out``.
 
     A row's answer depends only on its entry of ``dom`` (its windows and ``i_min``) and
-    on which scenarios ``fixed_ok`` meets: given ``kinds`` of rows alike in both
-    (:func:`alike_rows`), each kind is solved once and the answer spread to its rows,
-    the same numbers through the same operations.
+    on which scenarios ``fixed_ok`` meets: the kernel solves a row of each kind
+    (:func:`alike_rows`) and spreads the answers.
     """
-    if kinds is not None:
-        first = kinds.first
-        alike = Domain(dom.col, dom.shape, None if dom.code is None else dom.code[first])
-        ok_k, i_min_k, part = [ok[first] for ok in fixed_ok], i_min[first], np.empty(first.size)
-        solve_interval(win, alike, ok_k, i_min_k, i_max, rule=rule, out=part, schedule=schedule)
-        kinds.spread(part, out=out)
-        return out
     possible = solve_boundary(win, dom, fixed_ok, i_min, i_max, rule=rule, out=out)
     if schedule is not None:
         on_schedule(win, dom, fixed_ok, i_min, schedule, possible, rule=rule, out=out)
     return out
 
 
-def alike_rows(dom: Domain, fixed_ok: list[NDArray[np.bool_]]) -> Kinds | None:
+def alike_rows(A: Domain, B: Domain, fixed_ok: list[Any]) -> Kinds | None:
     """Rows alike for the interval solve (and for every figure of the interval-dependent
-    paths, :data:`~rtocalc._space_paths.INTERVAL_DEPENDENT`): the same entry of ``dom``
-    and the same scenarios met whatever the interval (``fixed_ok``, per row). None where
-    ``dom`` is on the rows or grouping saves little (:meth:`Kinds.of`)."""
+    paths, :data:`~rtocalc._space_paths.INTERVAL_DEPENDENT`): the same entry of ``A`` and
+    the same scenarios met whatever the interval (``fixed_ok``, per scenario on ``B``'s
+    entries, as :func:`solve_inputs` gives them). None where a domain is on the rows or
+    grouping saves little (:meth:`Kinds.of`)."""
     S = len(fixed_ok)
-    size = int(np.prod(dom.shape)) << S
-    if dom.code is None or size > KIND_KEYS:
+    size = int(np.prod(A.shape)) << S
+    if A.code is None or B.code is None or size > KIND_KEYS:
         return None
-    key = dom.code << S
+    # which scenarios are met, as S bits per entry of B, gathered to the rows once
+    met = np.zeros(B.shape, np.int64)
     for s, ok in enumerate(fixed_ok):
-        key += ok.astype(np.int64) << s
+        met += np.broadcast_to(ok, B.shape).astype(np.int64) << s
+    key = A.code << S
+    key += B.rows(met)
     return Kinds.of(key, size)
 
 

@@ -70,7 +70,6 @@ from ._space_tables import (
     LOC,
     REPLICATION,
     FloatArray,
-    IntArray,
     Tables,
     finest_gfs_period,
     gfs_home,
@@ -124,7 +123,7 @@ def path_units(
         figures = x
         if k is not None:
             if id(k) not in of_kinds:
-                of_kinds[id(k)] = x.map(partial(_take_last, rows=k.first))
+                of_kinds[id(k)] = x.for_rto(k.first)
             figures = of_kinds[id(k)]
         units.append(
             PathUnit(
@@ -137,11 +136,6 @@ def path_units(
             )
         )
     return units
-
-
-def _take_last(a: Any, rows: IntArray) -> Any:
-    """``a``'s given rows (its last axis)."""
-    return a.take(rows, axis=-1)
 
 
 def evaluate_space(
@@ -320,20 +314,16 @@ def evaluate_space(
             kinds[Path.LONGTERM] = b_kinds
     if space.interval is None:
         win, fixed_ok_tables = ask_inputs()
-        fixed_ok = [B.rows(x) for x in fixed_ok_tables]
-        a_kinds = alike_rows(A, fixed_ok)
-        solve_interval(
-            win,
-            A,
-            fixed_ok,
-            i_min,
-            i_max,
-            rule=interval_rule,
-            out=interval,
-            schedule=tab.schedule,
-            kinds=a_kinds,
-        )
-        if a_kinds is not None:  # the interval is the same for rows alike
+        a_kinds = alike_rows(A, B, fixed_ok_tables)
+        solve = partial(solve_interval, win, rule=interval_rule, schedule=tab.schedule)
+        if a_kinds is None:
+            solve(A, [B.rows(x) for x in fixed_ok_tables], i_min, i_max, out=interval)
+        else:  # a row of each kind, the answers spread: the same for rows alike
+            first = a_kinds.first
+            part = np.empty(first.size)
+            alike = Domain(A.col, A.shape, A.code[first])  # type: ignore[index]
+            solve(alike, [B.rows(x, first) for x in fixed_ok_tables], i_min[first], i_max, out=part)
+            a_kinds.spread(part, out=interval)
             kinds.update(dict.fromkeys(INTERVAL_DEPENDENT, a_kinds))
     else:
         interval[:] = space.interval

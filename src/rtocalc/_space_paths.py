@@ -283,6 +283,17 @@ class PathFigures:
             }
         )
 
+    def for_rto(self, rows: IntArray) -> PathFigures:
+        """The figures :data:`RTO_READS` of the given rows, for the RTO functions only:
+        every other per-row figure is left as it is, for all rows."""
+
+        def one(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: one(v) for k, v in value.items()}
+            return value.take(rows, axis=-1) if isinstance(value, np.ndarray) else value
+
+        return replace(self, **{name: one(getattr(self, name)) for name in RTO_READS})
+
     def arrays(self) -> list[Any]:
         """Every per-row array, in field order (what :meth:`map` transforms)."""
         out: list[Any] = []
@@ -559,6 +570,24 @@ RTO_OF: dict[Path, Callable[..., FloatArray]] = {
     Path.LONGTERM: restore_rto,
     Path.PROTECTION: protection_rto_path,
 }
+
+
+#: the per-row figures the functions of :data:`RTO_OF` read (the kernel computes RTOs
+#: once per kind of row from these alone, :func:`rtocalc._space_kernel.path_units`)
+RTO_READS: frozenset[str] = frozenset(
+    {
+        "strategy",
+        "failover",
+        "provisioning",
+        "retrieval",
+        "transfer",
+        "move",
+        "instant",
+        "protection",
+        "data_size",
+        "daily_change",
+    }
+)
 
 
 def path_rto(x: PathFigures, path: int, scenarios: Any, *, replay: bool = True) -> FloatArray:

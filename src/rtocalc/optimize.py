@@ -264,8 +264,11 @@ def _whole_space(
     # closest rows itself where it needs them)
     parts = [(rows, replace(ev, fastest=ev.fastest_paths())) for rows, ev in evaluated]
     if rest.size or not parts:
+        # nothing evaluated yet (an ask no row can meet on its face): the space as it is,
+        # with the figures it remembers, rather than a copy of every row
+        sub = space if rest.size == len(space) else space.take(rest)
         ev = evaluate_space(
-            space.take(rest), workload, requirements, impact, catalog, fastest=True, priced=False
+            sub, workload, requirements, impact, catalog, fastest=True, priced=False
         )
         parts.append((rest, ev))
     return gather_rows(parts)
