@@ -146,7 +146,8 @@ def _equal(a, b) -> bool:
                 yield from arrays(v, f"{prefix}.{k}")
         elif dataclasses.is_dataclass(x):  # the path figures, the outage clock
             for f in dataclasses.fields(x):
-                yield from arrays(getattr(x, f.name), f"{prefix}.{f.name}")
+                if not f.name.startswith("_"):  # a memo (Clock._scans) is no output
+                    yield from arrays(getattr(x, f.name), f"{prefix}.{f.name}")
         elif isinstance(x, np.ndarray):
             yield prefix, x
 

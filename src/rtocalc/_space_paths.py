@@ -13,7 +13,7 @@ Private module: re-exported by :mod:`rtocalc.space`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 from typing import Any
 
@@ -93,12 +93,30 @@ class Clock:
     instant_provisioning: FloatArray  # (S, strategies) [h]
     lead_failover: FloatArray  # (S, strategies) [h]
     compute_lives: NDArray[np.bool_]  # (S,) production compute survives
+    #: :meth:`scan` per data size (not an init field: a replaced clock starts empty)
+    _scans: dict[float, FloatArray] = field(default_factory=dict, init=False, repr=False)
+
+    def scan(self, scenarios: Any, data_size: Any) -> Any:
+        """:func:`scan_time` of the given scenarios at this clock's own shares, for one
+        ``data_size``, computed once per size for every scenario (the same operations on
+        the same numbers); per-row sizes are computed as they come."""
+        if np.ndim(data_size):
+            share = self.share[scenarios]
+            share = share[:, None] if np.ndim(share) else share
+            return scan_time(self, scenarios, share, data_size)
+        size = float(data_size)
+        every = self._scans.get(size)
+        if every is None:
+            every = self._scans[size] = scan_time(self, slice(None), self.share, size)
+        return every[scenarios]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Clock):
             return NotImplemented
         return all(
-            np.array_equal(getattr(self, f), getattr(other, f)) for f in self.__dataclass_fields__
+            np.array_equal(getattr(self, f), getattr(other, f))
+            for f in self.__dataclass_fields__
+            if not f.startswith("_")  # a memo
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -336,10 +354,14 @@ def restore_rto(
         instant = instant + np.where(clock.compute_lives[scenarios][:, None], 0.0, prov)
     elif not clock.compute_lives[scenarios]:  # an instant recovery needs provisioning
         instant = instant + prov
+    size = one_value(x.data_size)
+    scan = clock.scan(scenarios, size)
     if share.ndim:
         share, manual = share[:, None], manual[:, None]
+        if not np.ndim(size):
+            scan = scan[:, None]
     # the clean-point scan comes before the data returns (a restore or an instant recovery)
-    manual = manual + scan_time(clock, scenarios, share, one_value(x.data_size))
+    manual = manual + scan
     return np.asarray(
         physics.rto_restore(
             0.0,
@@ -412,7 +434,7 @@ def protection_rto_path(
         one = np.ndim(share) == 0
         out = []
         cont = np.atleast_1d(np.asarray(clock.containment[scenarios], dtype=float))
-        scan = np.atleast_1d(scan_time(clock, scenarios, share, x.data_size[0]))
+        scan = np.atleast_1d(clock.scan(scenarios, x.data_size[0]))
         for sh, man, pv, ct, sc in zip(
             np.atleast_1d(share),
             np.atleast_1d(manual),
