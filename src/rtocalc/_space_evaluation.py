@@ -182,12 +182,11 @@ class Evaluation:
         (``Clock.containment_worst``); computed for the row alone, as it is only reported
         for the rows shown.
         """
-        at = slice(row, row + 1)
-        x = self.paths.map(lambda value: value[..., at])  # the row's figures, as views
+        x = self.paths.for_rto(np.array([row]))  # the row's figures the RTOs read
         x = replace(x, clock=x.clock.worst(shares))
         S = len(shares)
         rto = np.stack([path_rto(x, p, list(range(S)))[:, 0] for p in Path])
-        rto[~x.alive[:, :, 0]] = np.inf
+        rto[~self.paths.alive[:, :, row]] = np.inf
         return np.asarray(rto.min(axis=0), dtype=float)
 
     def rto_in(self, scenario: int) -> FloatArray:

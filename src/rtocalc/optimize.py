@@ -784,6 +784,7 @@ def explain(
     """Why no row is feasible: each binding constraint with the best any design achieves."""
     reasons: list[Reason] = []
     rpo_floor: dict[Path, Any] | None = None  # each path's least RPO per row, when needed
+    floor_words: str | None = None  # why no design reaches a smaller RPO, when needed
     fastest = ev.fastest_paths() if np.isfinite(ev.rto_limit).any() else None
     for s, scen in enumerate(impact.scenarios):
         label = f"'{scen.name}' ({scen.scope})"
@@ -839,6 +840,8 @@ def explain(
                 rpo_floor = _rpo_floors(ev, workload, catalog)
             best = _best_rpo(ev, s, rpo_floor)
             if best > rpo_lim + TOL:
+                if floor_words is None:
+                    floor_words = _rpo_floor_words(ev, workload, catalog)
                 reasons.append(
                     Reason(
                         constraint=f"rpo[{scen.scope}]",
@@ -850,7 +853,7 @@ def explain(
                         message=(
                             f"RPO {format_duration(rpo_lim)} for {label} cannot be met: the "
                             f"smallest data loss any design achieves is {format_duration(best)}"
-                            + _rpo_floor_words(ev, s, workload, catalog)
+                            + floor_words
                         ),
                     )
                 )
@@ -934,16 +937,17 @@ def _best_rpo(ev: Evaluation, s: int, floors: dict[Path, Any]) -> float:
     """Smallest RPO any row reaches in scenario s [h]: the least of each surviving path's
     floor (:func:`_rpo_floors`)."""
     alive = ev.paths.alive[:, s, :]
-    return float(
-        min(np.min(np.where(alive[p], floors[p], np.inf)) for p in Path if alive[p].any())
-        if alive.any()
-        else np.inf
-    )
+    least = [
+        np.min(np.broadcast_to(floors[p], alive[p].shape), where=alive[p], initial=np.inf)
+        for p in Path
+    ]
+    return float(min(least))
 
 
-def _rpo_floor_words(ev: Evaluation, s: int, workload: Workload, catalog: Catalog) -> str:
-    f = _floor_schedule(ev, catalog)
-    i = float(f.min())
+def _rpo_floor_words(ev: Evaluation, workload: Workload, catalog: Catalog) -> str:
+    """Why no design reaches a smaller RPO: the shortest schedule any backup job fits
+    (the same for every scenario)."""
+    i = float(_floor_schedule(ev, catalog).min())
     change = workload.final_size * workload.daily_change
     shortest = catalog.schedules.minimum
     limit = (
