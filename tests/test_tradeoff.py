@@ -17,7 +17,9 @@ from rtocalc.tradeoff import (
     _FLOOR_SLACK,
     DEFAULT_INTERVALS,
     _at,
+    _path_rtos,
     _rto_floor,
+    _rto_need,
     _rto_relaxed,
     _rto_steps,
     cost_curve,
@@ -259,6 +261,10 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
     ev = evaluate_space(space, workload, relaxed, impact, catalog)
     mask = np.isin([s.scope for s in impact.scenarios], scopes)
     floor = _rto_floor(ev, workload, mask)
+    # the paths' RTOs computed once for the floor and the need: the same bits
+    rtos = _path_rtos(ev, mask)
+    assert _rto_floor(ev, workload, mask, rtos).tobytes() == floor.tobytes()
+    assert _rto_need(ev, mask, rtos).tobytes() == _rto_need(ev, mask).tobytes()
     held = {s: ask.limit("rto", s) for s in scopes_in(ask, "rto")}
     reachable = ev.link_ok & np.isfinite(floor)
     targets = sorted({*floor[reachable].tolist(), *extra, OPEN_LIMIT})[:12]

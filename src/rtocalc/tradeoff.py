@@ -31,6 +31,7 @@ from .optimize import (
 )
 from .results import Plan, ResultModel, csv_text
 from .space import (
+    INTERVAL_DEPENDENT,
     DesignSpace,
     Evaluation,
     IntArray,
@@ -542,18 +543,28 @@ class CostCurve(ResultModel):
         )
 
 
-def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
+def _path_rtos(ev: Evaluation, scope_mask: np.ndarray) -> dict[Path, np.ndarray]:
+    """Each path's RTO in the scenarios in scope, shape (S in scope, N) [h]: what
+    :func:`_rto_need` and :func:`_rto_floor` both read, computed once."""
+    s = np.flatnonzero(scope_mask)
+    return {p: ev.rto_of(p, s) for p in Path}
+
+
+def _rto_need(
+    ev: Evaluation, scope_mask: np.ndarray, rtos: dict[Path, np.ndarray] | None = None
+) -> np.ndarray:
     """Per row, the RTO target it can meet: worst over scenarios in scope of the fastest
-    surviving path that meets the RPO limit."""
+    surviving path that meets the RPO limit (``rtos``: :func:`_path_rtos`, if at hand)."""
     # only the scenarios in scope: the others count as 0 in the maximum
     s = np.flatnonzero(scope_mask)
     if not s.size:
         return np.zeros(len(ev.space))
+    rtos = _path_rtos(ev, scope_mask) if rtos is None else rtos
     limit = ev.rpo_limit[s, None] + TOL
     fastest = np.full((len(s), len(ev.space)), np.inf)  # (S in scope, N)
     for p in Path:
         ok = ev.paths.alive[p][s] & (ev.rpo_rows[p] <= limit)
-        np.minimum(fastest, np.where(ok, ev.rto_of(p, s), np.inf), out=fastest)
+        np.minimum(fastest, rtos[p], out=fastest, where=ok)
     return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
 
 
@@ -563,7 +574,12 @@ def _rto_need(ev: Evaluation, scope_mask: np.ndarray) -> np.ndarray:
 _FLOOR_SLACK = 1e-6
 
 
-def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np.ndarray:
+def _rto_floor(
+    ev: Evaluation,
+    workload: Workload,
+    scope_mask: np.ndarray,
+    rtos: dict[Path, np.ndarray] | None = None,
+) -> np.ndarray:
     """Per row, a lower bound of every RTO target it can meet, at any backup interval [h].
 
     Parameters
@@ -575,6 +591,9 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
         The workload ``ev`` was evaluated for.
     scope_mask : ndarray of bool
         Scenarios whose RTO limit is the target, shape (S,).
+    rtos : dict, optional
+        :func:`_path_rtos` of ``ev`` and ``scope_mask``, when the caller has them: the
+        paths whose RTO does not depend on the interval take their floor from there.
 
     Returns
     -------
@@ -594,10 +613,15 @@ def _rto_floor(ev: Evaluation, workload: Workload, scope_mask: np.ndarray) -> np
     x = ev.paths
     s = np.flatnonzero(scope_mask)
     alive = x.alive[:, s, :]  # (P, S in scope, N)
-    fastest = np.where(alive[0], path_rto(x, Path(0), s, replay=False), np.inf)
-    for p in list(Path)[1:]:
-        floor = path_rto(x, p, s, replay=False)
-        np.minimum(fastest, np.where(alive[p], floor, np.inf), out=fastest)
+    fastest = np.full(alive.shape[1:], np.inf)
+    for p in Path:
+        # without its chain replay (the interval's part); the other paths' RTOs have none
+        floor = (
+            rtos[p]
+            if rtos is not None and p not in INTERVAL_DEPENDENT
+            else path_rto(x, p, s, replay=False)
+        )
+        np.minimum(fastest, floor, out=fastest, where=alive[p])
     return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
 
 
@@ -620,6 +644,7 @@ def _rto_candidates(
     ask: float,
     *,
     round_values: bool = True,
+    rtos: dict[Path, np.ndarray] | None = None,
 ) -> list[float]:
     """RTO targets where the cheapest design may change, from one evaluation.
 
@@ -630,7 +655,7 @@ def _rto_candidates(
     candidate breakpoints. Each is then checked by an exact search, so a breakpoint that
     the one evaluation misplaces costs precision of the steps, never correctness.
     """
-    need = _rto_need(ev, scope_mask)
+    need = _rto_need(ev, scope_mask, rtos)
     # a design infeasible for the lifted ask (it breaks a held limit, the window, the
     # link, the off-site or immutable ask) is infeasible at every target: it must not
     # enter the running minimum, where it would hide the breakpoints of dearer designs
@@ -892,12 +917,13 @@ def _rto_steps(
         space if rows.size == len(space) else space.take(rows), workload, relaxed, impact, catalog
     )
     scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
+    rtos = _path_rtos(ev, scope_mask)
     grid = (
         targets
         if targets is not None
-        else _rto_candidates(ev, scope_mask, ask, round_values=round_values)
+        else _rto_candidates(ev, scope_mask, ask, round_values=round_values, rtos=rtos)
     )
-    floor = _rto_floor(ev, workload, scope_mask)
+    floor = _rto_floor(ev, workload, scope_mask, rtos)
     raw: list[tuple[float, Plan | _Found | None]] = []
     jobs: list[tuple[int, Requirements, Job]] = []  # targets left to an exact search
     for target in grid:
