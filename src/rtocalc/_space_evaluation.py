@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from . import _space_protection as _protection
 from . import cost, physics
 from ._space_design import DesignSpace
-from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto, scan_time
+from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto
 from ._space_tables import FloatArray, IntArray
 
 
@@ -151,19 +151,20 @@ class Evaluation:
         rpo[~x.alive[:, :, row].any(axis=0)] = np.inf
         return np.asarray(rpo, dtype=float)
 
-    def eal_mean_of(self, row: int) -> float:
+    def eal_mean_of(self, row: int, rpo_mean: FloatArray | None = None) -> float:
         """Expected annual loss of one row with mean-case RPOs [currency/year].
 
         :func:`rtocalc.cost.expected_annual_loss` per scenario, summed in scenario order
         as the kernel sums :attr:`eal`; the mean case is only ever reported for the rows
-        shown, so it is computed for them alone.
+        shown, so it is computed for them alone. ``rpo_mean``: :meth:`rpo_mean_of` of the
+        row, when the caller has it.
         """
         rates = self.paths.rates
         dc, lc = self.paths.costs
         loss = cost.expected_annual_loss(
             rates,
             self.rto[:, row],
-            self.rpo_mean_of(row),
+            self.rpo_mean_of(row) if rpo_mean is None else rpo_mean,
             dc,
             lc,
             incident_cost=self.restore_cost[:, row],
@@ -275,7 +276,7 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
                 float(clock.decision[s]),
                 prov,
                 float(clock.containment[s]),
-                float(scan_time(clock, s, float(clock.share[s]), float(x.data_size[row]))),
+                float(clock.scan(s, float(x.data_size[row]))),
             )
         )
         return {k: v for k, v in parts.items() if v or k == "detection"}
@@ -289,7 +290,7 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
     parts["detection"] = float(clock.detection[s])
     parts["decision"] = float(clock.decision[s])
     parts["containment"] = float(clock.containment[s])
-    scan = float(scan_time(clock, s, share, at_row(x.data_size)))
+    scan = float(clock.scan(s, at_row(x.data_size)))
     restore = float(clock.provisioning[s, st]) + retr + (move + replay)
     instant = float(x.instant[path][row]) + float(clock.instant_provisioning[s, st])
     if instant < restore:

@@ -453,9 +453,12 @@ def protection_rto_path(
         return np.stack(out) if out else np.empty((0, len(x.protection)))
     prov = clock.instant_provisioning[scenarios].take(x.strategy, axis=-1)
     cont = np.asarray(clock.containment[scenarios], dtype=float)
+    size = one_value(x.data_size)
+    scan = clock.scan(scenarios, size)
     if share.ndim:
         share, manual, cont = share[:, None], manual[:, None], cont[:, None]
-    scan = scan_time(clock, scenarios, share, x.data_size)
+        if not np.ndim(size):
+            scan = scan[:, None]
     rto = _protection.rto(
         x.catalog, x.protection, share, x.data_size, x.daily_change, manual, prov, cont
     )

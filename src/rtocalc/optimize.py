@@ -607,7 +607,7 @@ def make_plan(
         storage_gb=storage,
         backup_duration=float(ev.backup_duration[row]),
         expected_annual_loss=float(ev.eal[row]),
-        expected_annual_loss_mean=ev.eal_mean_of(row),
+        expected_annual_loss_mean=ev.eal_mean_of(row, rpo_mean),
         tco_monthly=float(ev.tco[row]),
         meets_requirements=None if requirements is None else not violations,
         violations=tuple(violations),
