@@ -372,8 +372,10 @@ def test_restore_prices_per_target_and_strategy_equal_per_row():
     tables = restore_prices(tab, space, dr, price)
     per_row = restore_prices(tab, space, np.full(len(space), dr), price)
     assert tables.code is not None and per_row.code is None
-    gb, fixed = tables.rows()
-    gb_rows, fixed_rows = per_row.rows()
+    # every (path, row) position: the flat positions path * N + row
+    every = np.arange((len(RecoveryPath) + 1) * len(space))
+    gb, fixed = tables.chosen(every)
+    gb_rows, fixed_rows = per_row.chosen(every)
     assert fixed is not None and fixed_rows is not None and fixed.any()
     assert gb.tobytes() == gb_rows.tobytes()
     assert fixed.tobytes() == fixed_rows.tobytes()

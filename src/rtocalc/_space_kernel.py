@@ -66,14 +66,7 @@ from ._space_paths import (
     PathFigures,
     restore_prices,
 )
-from ._space_tables import (
-    LOC,
-    REPLICATION,
-    FloatArray,
-    Tables,
-    finest_gfs_period,
-    gfs_home,
-)
+from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
 from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
 from .units import HOURS_PER_DAY, TOL
 

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from . import _space_protection as _protection
 from . import cost, physics, ransomware
+from ._space_design import DesignSpace
 from ._space_tables import LOC, FloatArray, IntArray, Tables, gfs_home
 from .models import BusinessImpact, Catalog, IsolatedRecovery
 
@@ -286,17 +287,11 @@ class PathFigures:
 
     def map(self, fn: Callable[[Any], Any]) -> PathFigures:
         """These figures with ``fn`` applied to every per-row array (per-scenario kept)."""
-
-        def one(value: Any) -> Any:
-            if isinstance(value, dict):
-                return {k: one(v) for k, v in value.items()}
-            return fn(value) if isinstance(value, np.ndarray) else value
-
         return PathFigures(
             **{
                 f.name: getattr(self, f.name)
                 if f.name in PER_SCENARIO_FIGURES
-                else one(getattr(self, f.name))
+                else _each_array(getattr(self, f.name), fn)
                 for f in fields(self)
             }
         )
@@ -305,12 +300,10 @@ class PathFigures:
         """The figures :data:`RTO_READS` of the given rows, for the RTO functions only:
         every other per-row figure is left as it is, for all rows."""
 
-        def one(value: Any) -> Any:
-            if isinstance(value, dict):
-                return {k: one(v) for k, v in value.items()}
-            return value.take(rows, axis=-1) if isinstance(value, np.ndarray) else value
+        def take(a: Any) -> Any:
+            return a.take(rows, axis=-1)
 
-        return replace(self, **{name: one(getattr(self, name)) for name in RTO_READS})
+        return replace(self, **{name: _each_array(getattr(self, name), take) for name in RTO_READS})
 
     def arrays(self) -> list[Any]:
         """Every per-row array, in field order (what :meth:`map` transforms)."""
@@ -323,6 +316,13 @@ class PathFigures:
                 if isinstance(v, np.ndarray):
                     out.append(v)
         return out
+
+
+def _each_array(value: Any, fn: Callable[[Any], Any]) -> Any:
+    """``fn`` applied to an array, or to each array of a dict of them; others as they are."""
+    if isinstance(value, dict):
+        return {k: _each_array(v, fn) for k, v in value.items()}
+    return fn(value) if isinstance(value, np.ndarray) else value
 
 
 def failover_rto(
@@ -491,16 +491,9 @@ class RestorePrices:
         fixed = None if self.per_incident is None else self.per_incident.take(entry)
         return self.per_gb.take(entry), fixed
 
-    def rows(self) -> tuple[FloatArray, FloatArray | None]:
-        """Every (path, row) charge, shape (``NO_PATH`` + 1, N) each."""
-        if self.code is None:
-            return self.per_gb, self.per_incident
-        fixed = None if self.per_incident is None else self.per_incident.take(self.code)
-        return self.per_gb.take(self.code), fixed
-
 
 def restore_prices(
-    tab: Tables, space: Any, data_reduction: Any, volume_price: float
+    tab: Tables, space: DesignSpace, data_reduction: Any, volume_price: float
 ) -> RestorePrices:
     """Provider charges of a recovery per restore path and row (:class:`RestorePrices`).
 
@@ -561,7 +554,7 @@ def restore_prices(
 
     # the entries depend on the space and the catalog's targets and strategies alone
     key = ("restore prices", n_tg, stride, tab.off_target.tobytes())
-    code = space.remembered(key, entries) if hasattr(space, "remembered") else entries()
+    code = space.remembered(key, entries)
     return RestorePrices(np.append(gb_table, 0.0), fixed_table, code)
 
 
