@@ -508,9 +508,10 @@ def test_gathering_parts_with_and_without_costs(default):
 )
 def test_rows_alike_are_worked_once(catalog, workload, ask, costs, rule):
     """The interval solve and the RTOs of the interval-dependent paths run once per kind
-    of row (the same catalog entry, the same scenarios met whatever the interval), the
-    long-term restore's once per entry, and are spread to the rows: every output equals
-    the evaluation row by row, bit for bit, for both interval rules."""
+    of row (the same catalog entry, the same scenarios met whatever the interval), those of
+    the other paths (failover, long-term restore, protection) once per entry, and so do
+    the keys that choose among them (order_key); all are spread to the rows: every output
+    equals the evaluation row by row, bit for bit, for both interval rules."""
     from unittest import mock
 
     from rtocalc import _space_figures
@@ -520,6 +521,52 @@ def test_rows_alike_are_worked_once(catalog, workload, ask, costs, rule):
     with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):  # never
         by_row, _ = _evaluation(catalog, workload, ask, costs, rule)
     assert _equal(by_kind, by_row)
+
+
+_HOURS = st.one_of(
+    st.floats(0.0, 1e6, allow_subnormal=False),
+    st.sampled_from([0.0, -0.0, 0.5, 1.0, np.inf, np.nan]),
+)
+
+
+@given(data=st.data())
+def test_order_keys_choose_by_the_rule(data):
+    """Keys of order_key, compared strictly in path order, choose the path the rule of
+    docs/model.md section 6 chooses: among surviving copies, those meeting both limits
+    first, then the smaller score w_down RTO + w_loss RPO (a zero weight leaves its term
+    out), then the earlier path; none where no copy survives. A path whose score is NaN
+    is never chosen (it compares with nothing). The reference is a plain loop per row."""
+    from rtocalc._space_paths import DEAD, SURVIVES, order_key
+
+    n_paths, n = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 12))
+    cells = st.lists(_HOURS, min_size=n_paths * n, max_size=n_paths * n)
+    rto = np.array(data.draw(cells), dtype=float).reshape(n_paths, n)
+    rpo = np.array(data.draw(cells), dtype=float).reshape(n_paths, n)
+    flags = st.lists(st.booleans(), min_size=n_paths * n, max_size=n_paths * n)
+    alive = np.array(data.draw(flags)).reshape(n_paths, n)
+    limits = st.sampled_from([0.0, 0.5, 1.0, 4.0, 1e5, np.inf])
+    rto_lim, rpo_lim = data.draw(limits), data.draw(limits)
+    w_down, w_loss = data.draw(st.sampled_from([(1.0, 1.0), (0.0, 3.0), (250.0, 0.0), (8e3, 2e4)]))
+
+    best = np.full(n, DEAD)
+    chosen = np.full(n, -1)
+    for p in range(n_paths):
+        loss = w_loss * rpo[p] if w_loss else None
+        key = order_key(rto[p], loss, rto_lim, rpo[p] <= rpo_lim, alive[p], w_down)
+        better = key < best
+        best = np.minimum(best, key)
+        chosen[better] = p
+    for j in range(n):
+        candidates = []
+        for p in range(n_paths):
+            down = w_down * rto[p, j] if w_down else 0.0
+            score = down + (w_loss * rpo[p, j] if w_loss else 0.0)
+            if alive[p, j] and not np.isnan(score):
+                meets = rto[p, j] <= rto_lim and rpo[p, j] <= rpo_lim
+                candidates.append((not meets, score, p))
+        expect = min(candidates) if candidates else None
+        assert chosen[j] == (-1 if expect is None else expect[2])
+        assert (best[j] < SURVIVES) == (expect is not None and not expect[0])
 
 
 def test_rows_alike_on_the_default_space(default):

@@ -192,19 +192,21 @@ def hold_clean_points(
     reach: Sequence[float],
     ret: Retention,
     window: FloatArray,
-) -> None:
+) -> dict[int, NDArray[np.bool_]]:
     """After ransomware, a design recovers only if some surviving copy keeps a point older
     than the intrusion (to rebuild compromised systems from;
     :func:`rtocalc.ransomware.holds_clean_point`); where none does, no path serves the
     scenario. ``alive`` (P, S, N) is changed in place; ``reach`` per scenario is its dwell
     plus detection [h]; ``window`` (N,) each row's protection window [h] (0: none). The
     chain and its off-site copy reach back ``Retention.daily`` days, the long-term points
-    their oldest tier's age. Whether a design holds one does not depend on the interval."""
+    their oldest tier's age. Whether a design holds one does not depend on the interval.
+    Returns, per ransomware scenario index, the rows that hold one (``held``)."""
     spans = {
         Path.PRIMARY: ret.daily * HOURS_PER_DAY,
         Path.OFFSITE: ret.daily * HOURS_PER_DAY,
         Path.LONGTERM: gfs_span(ret),
     }
+    out: dict[int, NDArray[np.bool_]] = {}
     for s, (scope, tau) in enumerate(zip(scopes, reach, strict=True)):
         if scope != "ransomware":
             continue
@@ -215,6 +217,8 @@ def hold_clean_points(
             if ransomware.holds_clean_point(span, tau):
                 held = held | alive[p, s]
         alive[:, s] &= held
+        out[s] = held
+    return out
 
 
 def _survives(

@@ -57,13 +57,16 @@ from ._space_figures import (
 )
 from ._space_interval import Windows, alike_rows, solve_inputs, solve_interval
 from ._space_paths import (
+    DEAD,
     INTERVAL_DEPENDENT,
     NO_PATH,
     RESTORES,
     RTO_OF,
+    SURVIVES,
     Clock,
     Path,
     PathFigures,
+    order_key,
     restore_prices,
 )
 from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
@@ -90,9 +93,13 @@ class PathUnit:
     path: Path
     rpo: FloatArray  # (N,) [h] worst-case RPO, before survival
     alive: NDArray[np.bool_]  # (S, N) its copy survives the scenario
-    rto: Callable[[int], FloatArray]  # scenario index -> (N,) [h], or (K,) per kind
+    rto: Callable[[Any], FloatArray]  # scenario index -> (N,) [h], or (K,) per kind;
+    # an index array of S' scenarios -> (S', N) or (S', K)
     interval_dependent: bool
     kinds: Kinds | None = None  # rows alike for the RTO: ``rto`` gives one per kind
+    kind_rpo: FloatArray | None = None  # (K,) [h] ``rpo`` of each kind
+    kind_alive: NDArray[np.bool_] | None = None  # (S, K) survival of each kind, before
+    # the clean-point hold (which is per row)
 
     def rto_into(self, s: int, out: FloatArray) -> None:
         """The path's RTO in scenario ``s`` on every row, written to ``out``."""
@@ -103,12 +110,17 @@ class PathUnit:
 
 
 def path_units(
-    x: PathFigures, rpo_rows: FloatArray, kinds: dict[Path, Kinds] | None = None
+    x: PathFigures,
+    rpo_rows: FloatArray,
+    kinds: dict[Path, Kinds] | None = None,
+    kind_alive: dict[Path, NDArray[np.bool_]] | None = None,
 ) -> list[PathUnit]:
     """Every recovery path as a unit, in :class:`Path` order (the one place the choice
-    reads a path's figures from). A path given ``kinds`` (rows alike in every figure its
-    RTO reads) computes its RTO once per kind, from the figures of a row of each."""
+    reads a path's figures from). A path given ``kinds`` (rows alike in every figure it
+    reads) computes its RTO once per kind, from the figures of a row of each, and carries
+    its RPO and its survival per kind (``kind_alive``, before the clean-point hold)."""
     kinds = kinds or {}
+    kind_alive = kind_alive or {}
     of_kinds: dict[int, PathFigures] = {}
     units = []
     for p in Path:
@@ -126,6 +138,8 @@ def path_units(
                 rto=partial(RTO_OF[p], figures, p),
                 interval_dependent=p in INTERVAL_DEPENDENT,
                 kinds=k,
+                kind_rpo=None if k is None else rpo_rows[p].take(k.first),
+                kind_alive=kind_alive.get(p) if k is not None else None,
             )
         )
     return units
@@ -289,13 +303,6 @@ def evaluate_space(
                 alive[k, s] = bool(table.flat[0]) if table.size else False
             else:
                 alive[k, s] = dom_of[k].rows(table)
-    # after ransomware, some surviving copy must keep a point from before the intrusion
-    if any(x.scope == "ransomware" and x.dwell > 0 for x in scen):
-        window = _protection.ProtectionTables.of(catalog).window[space.protection]  # none: 0
-        reach = [x.detection + x.dwell for x in scen]
-        hold_clean_points(alive, scopes, reach, ret, window)
-    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
-
     # --- backup interval: solved boundary or given --------------------------------------
     interval = col()
     # rows alike for the RTO of a path (its figures depend on its domain's entry, and the
@@ -304,7 +311,7 @@ def evaluate_space(
     if B.code is not None:
         b_kinds = Kinds.of(B.code, int(np.prod(B.shape)))
         if b_kinds is not None:
-            kinds[Path.LONGTERM] = b_kinds
+            kinds.update(dict.fromkeys((p for p in Path if PATH_DOMAIN[p] == "B"), b_kinds))
     if space.interval is None:
         win, fixed_ok_tables = ask_inputs()
         a_kinds = alike_rows(A, B, fixed_ok_tables)
@@ -321,6 +328,16 @@ def evaluate_space(
     else:
         interval[:] = space.interval
     window_ok = interval >= i_min - TOL
+    # each path's survival per kind of its rows (alike in its domain's entry), before the
+    # clean-point hold below, which is per row and applied to the choice as a whole
+    kind_alive = {p: alive[p].take(k.first, axis=-1) for p, k in kinds.items()}
+    # after ransomware, some surviving copy must keep a point from before the intrusion
+    held: dict[int, NDArray[np.bool_]] = {}
+    if any(x.scope == "ransomware" and x.dwell > 0 for x in scen):
+        window = _protection.ProtectionTables.of(catalog).window[space.protection]  # none: 0
+        reach = [x.detection + x.dwell for x in scen]
+        held = hold_clean_points(alive, scopes, reach, ret, window)
+    alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
 
     inc = col(value=physics.increment_size(D, c, interval))
     t_b = col(value=physics.backup_duration(inc, rb, overhead))
@@ -392,7 +409,7 @@ def evaluate_space(
         data_size=np.broadcast_to(np.asarray(D, dtype=float), (n,)),
         daily_change=np.broadcast_to(np.asarray(c, dtype=float), (n,)),
     )
-    units = path_units(x, rpo_rows, kinds)
+    units = path_units(x, rpo_rows, kinds, kind_alive)
 
     # --- choose a recovery path per scenario ------------------------------------------------
     # the path meeting both limits with the smallest loss score (downtime and data-loss
@@ -403,21 +420,24 @@ def evaluate_space(
     w_down, w_loss = impact.downtime_cost, impact.data_loss_cost
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
-    loss_key = [w_loss * u.rpo if w_loss else None for u in units]
     path = np.empty((S, n), np.int8)
     rpo, rto = col(S), col(S)
     meets_scenario = np.empty((S, n), bool)
     chosen = np.empty(n, np.int8)  # path chosen so far, NO_PATH for none
     step = np.empty(n, np.int8)  # the change of chosen where a path is better
-    best = np.empty(n)  # its score
-    score = np.empty(n)
+    best = np.empty(n, np.uint64)  # the least order key so far (order_key)
+    key_rows = np.empty(n, np.uint64)
+    better = np.empty(n, bool)
+    score = np.empty(n) if fastest else None
     met = np.empty(n, bool)  # some path meets the limits (then the chosen one does)
     some = np.empty(n, bool)  # some path survives
     at = np.empty(n, np.int64)  # position of the chosen path's figure in the flat tables
     rto_s = np.empty((NO_PATH + 1, n))  # each path's RTO in the scenario; last: none survives
     rto_s[NO_PATH] = np.inf
     rows = np.arange(n)
+    # each path's RPO met (by limit) and its loss term, on the rows
     rpo_met: dict[tuple[int, Any], NDArray[np.bool_]] = {}
+    losses: dict[int, Any] = {}
     eal = col(value=0.0)
     # provider charges of the recovery each scenario's path takes [currency per incident]:
     # the scenario's share of the reduced data times the copy's restore price per GB
@@ -434,51 +454,66 @@ def evaluate_space(
     restore = np.empty((S, n)) if priced else np.full((S, n), np.nan)
     fast_rto = np.full((len(Path), S), np.inf) if fastest else None
     fast_row = np.zeros((len(Path), S), np.int64)
+    # a path with kinds of rows (alike in every figure it reads): its RTO and its key in
+    # every scenario at once, per kind, spread to the rows below (limits per row differ
+    # within a kind: then keys are per row)
+    per_kind: dict[int, tuple[FloatArray, NDArray[np.uint64]]] = {}
+    for u in units if not per_row else ():
+        if u.kinds is not None and u.kind_rpo is not None and u.kind_alive is not None:
+            r = np.asarray(u.rto(np.arange(S)))  # (S, K)
+            ok = u.kind_rpo <= rpo_lim_c[:, None]
+            loss = w_loss * u.kind_rpo if w_loss else None  # a zero weight ignores the term
+            key = order_key(r, loss, rto_lim_c[:, None], ok, u.kind_alive, w_down)
+            per_kind[int(u.path)] = (r, key)
     for s in range(S):
         chosen.fill(NO_PATH)
-        best.fill(np.inf)
-        met.fill(False)
-        # the surviving paths, last first: earlier paths win ties
-        tried = [u for u in reversed(units) if alive_any[u.path, s]]
-        for u in tried:
+        best.fill(DEAD)
+        # the surviving paths in order; a path is kept where its key is strictly smaller,
+        # so earlier paths win ties (order_key)
+        for u in units:
             pk = int(u.path)  # a plain int: numpy converts an IntEnum operand slowly (77 us)
-            rto_k = rto_s[pk]  # a path not tried here is never chosen here
-            u.rto_into(s, rto_k)
+            if not alive_any[pk, s]:
+                continue  # a path not tried here is never chosen here
+            rto_k = rto_s[pk]
+            kind = per_kind.get(pk)
+            if kind is not None:
+                assert u.kinds is not None  # narrows for mypy
+                u.kinds.spread(kind[0][s], out=rto_k)
+            else:
+                u.rto_into(s, rto_k)
             if fast_rto is not None:  # the path's fastest over the rows its copy survives
+                assert score is not None  # narrows for mypy
                 np.copyto(score, np.inf)
                 np.copyto(score, rto_k, where=u.alive[s])
                 fast_rto[pk, s], fast_row[pk, s] = Fastest.of_rows(score)
-            rpo_key = (pk, s if per_row else rpo_lim_c[s])
-            rpo_ok = rpo_met.get(rpo_key)
-            if rpo_ok is None:  # scenarios often share an RPO limit
-                rpo_ok = rpo_met[rpo_key] = u.rpo <= rpo_lim_c[s]
-            meets = rto_k <= rto_lim_c[s]
-            meets &= rpo_ok
-            meets &= u.alive[s]
-            if w_down:  # a zero weight ignores the term (never 0 x inf)
-                np.multiply(rto_k, w_down, out=score)
-            else:
-                score.fill(0.0)
-            loss = loss_key[pk]
-            if loss is not None:
-                score += loss
-            # order (meets, then smaller score): better when it meets and the path so far
-            # does not, or when both are alike and it scores no more
-            other = ~met
-            better = meets & other
-            better |= score <= best
-            other |= meets
-            better &= other
-            better &= u.alive[s]
-            if u is not tried[-1]:  # the last path tried is compared with nothing after it
-                np.copyto(best, score, where=better)
+            if kind is not None:
+                assert u.kinds is not None  # narrows for mypy
+                key = u.kinds.spread(kind[1][s], out=key_rows)
+            else:  # on the rows
+                rpo_key = (pk, s if per_row else rpo_lim_c[s])
+                rpo_ok = rpo_met.get(rpo_key)
+                if rpo_ok is None:  # scenarios often share an RPO limit
+                    rpo_ok = rpo_met[rpo_key] = u.rpo <= rpo_lim_c[s]
+                loss = losses.get(pk)
+                if loss is None and w_loss:  # a zero weight ignores the term (never 0 x inf)
+                    loss = losses[pk] = w_loss * u.rpo
+                key = order_key(rto_k, loss, rto_lim_c[s], rpo_ok, u.alive[s], w_down)
+            np.less(key, best, out=better)
+            np.minimum(best, key, out=best)
             # chosen = pk where better: as integer arithmetic, chosen - (chosen - pk) * better
             # (exact; a masked copy of a mask that changes from row to row costs ten times
             # this in mispredicted branches)
             np.subtract(chosen, pk, out=step)
             np.multiply(step, better, out=step)
             chosen -= step
-            met |= meets
+        np.less(best, SURVIVES, out=met)
+        hold = held.get(s)
+        if hold is not None:  # no clean point kept: nothing serves the row (keys per kind
+            # do not see the hold)
+            met &= hold
+            np.subtract(chosen, NO_PATH, out=step)
+            np.multiply(step, hold, out=step)
+            np.add(step, NO_PATH, out=chosen)
         # none -> 0 (an integer remainder would cost ten times this)
         np.not_equal(chosen, NO_PATH, out=some)
         np.multiply(chosen, some, out=path[s])

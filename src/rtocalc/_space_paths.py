@@ -65,6 +65,86 @@ RESTORES: tuple[Path, ...] = (Path.PRIMARY, Path.OFFSITE, Path.LONGTERM)
 #: whatever the interval
 INTERVAL_DEPENDENT: frozenset[Path] = frozenset({Path.PRIMARY, Path.OFFSITE})
 
+#: the tiers of :func:`order_key`: the path meets both limits; it only survives; its copy
+#: does not survive (or its score is not a number), the largest key of all
+MEETS, SURVIVES, DEAD = np.uint64(0), np.uint64(1 << 63), np.uint64((1 << 64) - 1)
+#: each tier's bits, by ``survives + meets`` (0 dead, 1 survives, 2 meets)
+_TIER_BITS = np.array([DEAD, SURVIVES, MEETS], np.uint64)
+
+
+def order_key(
+    rto: FloatArray,
+    loss: FloatArray | None,
+    rto_limit: Any,
+    rpo_ok: NDArray[np.bool_],
+    alive: Any,
+    w_down: float,
+) -> NDArray[np.uint64]:
+    """How well a recovery path serves a scenario, one unsigned integer per entry (smaller
+    is better): what the kernel compares to choose a path.
+
+    The kernel's rule (docs/model.md section 6): among the paths whose copy survives, the one
+    that meets both limits with the least score, else the one with the least score, where
+
+    .. math:: score = w_d \\, RTO + w_l \\, RPO
+
+    with :math:`w_d` the downtime and :math:`w_l` the data-loss cost per hour (currency/h;
+    1 and 1 without costs), RTO and RPO in hours; ``loss`` is :math:`w_l RPO` (None for
+    :math:`w_l = 0`, which ignores the term). The key orders (tier, score)
+    lexicographically in one comparison:
+
+    .. math:: key = \\begin{cases} bits(score) & \\text{meets both limits} \\\\
+              2^{63} + bits(score) & \\text{survives only} \\\\
+              2^{64} - 1 & \\text{does not survive, or the score is NaN} \\end{cases}
+
+    where :math:`bits` reads the IEEE 754 double as an unsigned 64-bit integer. For a
+    non-negative double (scores are: costs, hours and weights are) those bits are below
+    :math:`2^{63}` and order as the numbers do, infinity included, so keys compare as
+    (tier, score) pairs. The kernel takes the paths in :class:`Path` order and keeps a
+    path only where its key is strictly smaller, so ties go to the earlier path. A NaN
+    score compares with nothing, so such a path is never chosen, as a dead one.
+
+    Parameters
+    ----------
+    rto : ndarray
+        The path's RTO per entry (rows, or kinds of rows) [h].
+    loss : ndarray or None
+        :math:`w_l` times the path's RPO per entry [currency], or None.
+    rto_limit : float or ndarray
+        The scenario's RTO limit plus the tolerance [h] (per entry, or one).
+    rpo_ok : ndarray of bool
+        Whether the path's RPO meets the scenario's limit, per entry.
+    alive : bool or ndarray of bool
+        Whether the path's copy survives the scenario, per entry.
+    w_down : float
+        :math:`w_d` [currency/h]; 0 ignores the term.
+
+    Returns
+    -------
+    ndarray of uint64
+
+    References
+    ----------
+    .. [1] IEEE Std 754-2019, *IEEE Standard for Floating-Point Arithmetic*, section 3.4
+       (binary interchange formats: sign, then biased exponent, then significand, so the
+       encodings of non-negative numbers are ordered as their values).
+    """
+    rto = np.asarray(rto, dtype=float)
+    score = rto * w_down if w_down else np.zeros(rto.shape)
+    if loss is not None:
+        score += loss
+    score += 0.0  # a -0.0 (sign bit set) becomes +0.0; every other value is unchanged
+    meets = rto <= rto_limit
+    meets &= rpo_ok
+    meets &= alive
+    tier = np.add(meets, alive, dtype=np.int8)
+    key: NDArray[np.uint64] = _TIER_BITS.take(tier)
+    key |= score.view(np.uint64)
+    nan = np.isnan(score)
+    if nan.any():
+        key[nan] = DEAD
+    return key
+
 
 @dataclass(frozen=True, eq=False)
 class Clock:
@@ -421,20 +501,20 @@ def protection_rto_path(
     manual = np.asarray(clock.manual[scenarios], dtype=float)
     entries = len(x.catalog.protection) + 1  # the last: none (index -1)
     n_st = clock.instant_provisioning.shape[-1]
-    one_workload = x.data_size.strides == (0,) and x.daily_change.strides == (0,)
-    if one_workload and x.data_size.size > entries * n_st:
-        # one workload (the kernel's broadcast views of one value): the RTO depends on the
-        # mechanism and the strategy only, so it is computed per (mechanism, strategy)
-        # pair and gathered (the same operations on the same numbers, far fewer of them,
-        # where there are more rows than pairs: a plan's one row, or no row, is computed
-        # as it is)
+    size, change = one_value(x.data_size), one_value(x.daily_change)
+    if np.ndim(size) == 0 and np.ndim(change) == 0 and x.data_size.size > entries * n_st:
+        # one workload (the kernel's broadcast views of one value, or the rows of a kind
+        # taken from them): the RTO depends on the mechanism and the strategy only, so it
+        # is computed per (mechanism, strategy) pair and gathered (the same operations on
+        # the same numbers, far fewer of them, where there are more rows than pairs: a
+        # plan's one row, or no row, is computed as it is)
         k = np.arange(entries)[:, None]
         prov_table = clock.instant_provisioning[scenarios]  # (strategies,) or (S', strategies)
         code = _entry_code(x.protection, x.strategy, entries, n_st)
         one = np.ndim(share) == 0
         out = []
         cont = np.atleast_1d(np.asarray(clock.containment[scenarios], dtype=float))
-        scan = np.atleast_1d(clock.scan(scenarios, x.data_size[0]))
+        scan = np.atleast_1d(clock.scan(scenarios, size))
         for sh, man, pv, ct, sc in zip(
             np.atleast_1d(share),
             np.atleast_1d(manual),
@@ -443,9 +523,7 @@ def protection_rto_path(
             scan,
             strict=True,
         ):
-            table = _protection.rto(
-                x.catalog, k, sh, x.data_size[0], x.daily_change[0], man, pv[None, :], ct
-            )
+            table = _protection.rto(x.catalog, k, sh, size, change, man, pv[None, :], ct)
             # the scan added per entry, then gathered: the same sum as per row
             out.append(np.asarray((table.reshape(-1) + sc).take(code), dtype=float))
         if one:
@@ -453,7 +531,6 @@ def protection_rto_path(
         return np.stack(out) if out else np.empty((0, len(x.protection)))
     prov = clock.instant_provisioning[scenarios].take(x.strategy, axis=-1)
     cont = np.asarray(clock.containment[scenarios], dtype=float)
-    size = one_value(x.data_size)
     scan = clock.scan(scenarios, size)
     if share.ndim:
         share, manual, cont = share[:, None], manual[:, None], cont[:, None]
