@@ -86,6 +86,39 @@ def test_expected_loss_is_never_nan(rate, rto, rpo, down, loss):
     assert got == times(rate, times(rto, down) + times(rpo, loss))
 
 
+_COSTLY = st.sampled_from([0.0, 0.5, 3.0, 1e4, math.inf, math.nan])
+
+
+@given(
+    shape=st.tuples(st.integers(1, 4), st.integers(1, 6)),
+    data=st.data(),
+)
+def test_expected_loss_per_term_on_arrays(shape, data):
+    """On arrays (scenarios x rows, rates per scenario, costs per row or one) every term
+    is the hand product with 0 x inf = 0 and nan kept, the same bits as the scalar sum."""
+    s, n = shape
+
+    def draw(*dims: int) -> np.ndarray:
+        cells = data.draw(st.lists(_COSTLY, min_size=math.prod(dims), max_size=math.prod(dims)))
+        return np.array(cells, dtype=float).reshape(dims)
+
+    rate, rto, rpo, charge = draw(s, 1), draw(s, n), draw(s, n), draw(s, n)
+    down, lost = draw(n), draw(1)
+
+    def times(a: float, b: float) -> float:
+        if math.isnan(a) or math.isnan(b):
+            return math.nan
+        return 0.0 if a == 0.0 or b == 0.0 else a * b
+
+    got = cost.expected_annual_loss(rate, rto, rpo, down, lost, incident_cost=charge, axis=None)
+    assert got.shape == (s, n)
+    for i in range(s):
+        for j in range(n):
+            term = times(rto[i, j], down[j]) + times(rpo[i, j], lost[0]) + charge[i, j]
+            want = times(rate[i, 0], term)
+            assert got[i, j] == want or (math.isnan(got[i, j]) and math.isnan(want))
+
+
 def test_tco_standby_drills():
     assert cost.total_cost_of_ownership(3000.0, 12000.0) == 4000.0
     assert cost.standby_cost(6000.0, 0.5, 4000.0, 0.08) == pytest.approx(3320.0)

@@ -675,23 +675,32 @@ def expected_annual_loss(
     """
     lam, t, p, dc, lc = _f(rate), _f(rto), _f(rpo), _f(downtime_cost), _f(data_loss_cost)
     e = _f(incident_cost)
-    per = _times(lam, _times(t, dc) + _times(p, lc) + e)
     shape = np.broadcast_shapes(lam.shape, t.shape, p.shape, dc.shape, lc.shape, e.shape)
-    if per.shape != shape:
-        per = np.broadcast_to(per, shape).copy()
+    # lam (t dc + p lc + e), in that order, in one array of the whole shape
+    per = _times(t, dc, out=np.empty(shape))
+    per += _times(p, lc)
+    per += e
+    _times(lam, per, out=per)
     return _out(per if axis is None else per.sum(axis=axis))
 
 
-def _times(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _times(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``a * b`` with 0 x inf = 0: a zero factor makes the product 0, even if the other
     is infinite (no cost per hour, or no rate, makes an unrecoverable outage cost 0); a
-    nan factor stays nan."""
+    nan factor stays nan. Written to ``out`` when given (it may be ``a`` or ``b``)."""
+    small, big = (a, b) if a.size <= b.size else (b, a)
+    zero_inf = None  # where one factor is 0 and the other infinite (found before ``out``
+    # is written): only possible where the smaller factor has a zero or an infinity
+    if not (np.isfinite(small).all() and small.all()):
+        zero_inf = ((small == 0) & np.isinf(big)) | (np.isinf(small) & (big == 0))
     with np.errstate(invalid="ignore"):
-        out = np.asarray(a * b)
-    nan = np.isnan(out)  # with no nan factor, only 0 x inf gives nan
-    if nan.any():
-        out = np.where(nan & ~np.isnan(a) & ~np.isnan(b), 0.0, out)
-    return out
+        product = np.asarray(np.multiply(a, b, out=out))
+    if zero_inf is not None and zero_inf.any():
+        if out is None:
+            product = np.where(zero_inf, 0.0, product)
+        else:
+            np.copyto(out, 0.0, where=zero_inf)
+    return product
 
 
 def total_cost_of_ownership(outlay: ArrayLike, annual_loss: ArrayLike) -> Any:
