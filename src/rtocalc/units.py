@@ -75,6 +75,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
@@ -571,6 +572,8 @@ def _digit_count(text: str) -> int:
     return sum(c.isdigit() for c in text)
 
 
+@lru_cache(maxsize=4096)  # a pure function of hashable arguments: explanations and
+# renderings format the same few values again and again
 def _format_scaled(
     value: float,
     labels: tuple[tuple[str, float], ...],
