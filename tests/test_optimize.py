@@ -33,7 +33,7 @@ from rtocalc import (
 from rtocalc._search import both_ends as _both_ends
 from rtocalc.models import SCHEMES, SCOPES, Retention
 from rtocalc.optimize import _closest, cheapest_on_space, explain, make_plan, order
-from rtocalc.space import Evaluation, build_space, evaluate_space, unmet_points
+from rtocalc.space import Evaluation, build_space, evaluate_space, take_rows, unmet_points
 from strategies import asks, small_catalogs, workloads
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,8 +122,9 @@ def _same_evaluation(a: Evaluation, b: Evaluation, skip: tuple[str, ...] = ()) -
 )
 def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, costs, first):
     """Batches of a few rows: each row is evaluated once, the answer is the row that
-    ranking the whole evaluated space gives, and when nothing is feasible the batches
-    rebuild the evaluation of the whole space, bit for bit (so the reasons are the same)."""
+    ranking the whole evaluated space gives, and when nothing is feasible the rows
+    explained (every row, or the first row of each kind of each path's rows) are the
+    whole evaluation's rows, bit for bit, and so are the reasons."""
     impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
     space = build_space(catalog, ask.retention)
     longest = evaluate_space(space, workload, ask, impact, catalog)
@@ -143,15 +144,18 @@ def test_search_in_disjoint_batches_is_exact(catalog, workload, ask, objective, 
     assert len(np.unique(rows)) == len(rows)  # no row evaluated twice
     assert res.plan == expected
     if expected is None:
-        ((every, whole),) = evaluated
-        assert (every == np.arange(len(space))).all()
-        # the summary explain reads (kept or gathered) is the one computed from the RTOs;
+        ((rows, part),) = evaluated
+        assert rows.size and np.all(np.diff(rows) > 0)
         # the rows the search did not reach are evaluated without costs (nan there), and
         # the reasons are those of the whole, priced evaluation
-        skip = () if whole.priced else (*COST_FIELDS, "priced")
-        _same_evaluation(
-            whole, dataclasses.replace(longest, fastest=longest.fastest_paths()), skip
-        )
+        skip = ("fastest",) if part.priced else ("fastest", *COST_FIELDS, "priced")
+        _same_evaluation(part, take_rows(longest, rows), skip)
+        # the summary explain reads (kept or gathered) is the one computed from the RTOs:
+        # each path's fastest over the rows explained is the whole space's, at its row
+        fast, every = part.fastest_paths(), longest.fastest_paths()
+        assert fast.rto.tobytes() == every.rto.tobytes()
+        reached = np.isfinite(every.rto)
+        assert (rows[fast.row][reached] == every.row[reached]).all()
         assert res.reasons == explain(longest, workload, ask, impact, catalog)
 
 
@@ -775,3 +779,48 @@ def test_the_closest_design_with_or_without_costs(default, update):
     priced = evaluate_space(space, *args)
     bare = evaluate_space(space, *args, priced=False)
     assert _closest(bare, *args) == _closest(priced, *args)
+
+
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=st.one_of(asks(), asks(ransomware_in_reach=True)),
+    costs=st.tuples(st.sampled_from([0.0, 5000.0]), st.sampled_from([0.0, 3000.0])),
+    grouped=st.booleans(),
+)
+def test_impossible_asks_are_explained_from_the_first_rows_of_each_kind(
+    catalog, workload, ask, costs, grouped
+):
+    """An ask no design meets is explained from the first row of each kind of each
+    path's rows (rtocalc._space_kernel.explaining_rows) with exactly the reasons the
+    whole space gives: the same limits, best values, rows named and words. Kinds are
+    forced on (every space grouped) or left to the default rule."""
+    from rtocalc import _space_figures, optimize
+
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    share = 1.0 if grouped else _space_figures.KIND_SHARE
+    with mock.patch.object(_space_figures, "KIND_SHARE", share):
+        res = cheapest(workload, ask, impact=impact, catalog=catalog)
+        with mock.patch.object(optimize, "explaining_rows", return_value=None):
+            whole = cheapest(workload, ask, impact=impact, catalog=catalog)
+    assert res.feasible == whole.feasible
+    assert res.reasons == whole.reasons
+
+
+def test_explaining_rows_are_few_on_the_shipped_examples(default, zero_downtime):
+    """On both shipped examples' impossible asks, the rows explained are about a tenth of
+    the space, and the reasons are those of every row."""
+    from rtocalc import optimize
+    from rtocalc._space_kernel import explaining_rows
+
+    for sc in (default, zero_downtime):
+        ask = sc.requirements.model_copy(update={"rto": 1 / 60, "mtd": None})
+        space = build_space(sc.catalog, ask.retention)
+        rows = explaining_rows(space, sc.workload, ask, sc.impact, sc.catalog)
+        assert rows is not None and 0 < rows.size < len(space) / 5
+        assert np.all(np.diff(rows) > 0)
+        res = cheapest(sc.workload, ask, impact=sc.impact, catalog=sc.catalog)
+        with mock.patch.object(optimize, "explaining_rows", return_value=None):
+            whole = cheapest(sc.workload, ask, impact=sc.impact, catalog=sc.catalog)
+        assert not res.feasible and res.reasons == whole.reasons

@@ -621,3 +621,34 @@ def test_path_rtos_read_only_the_figures_they_declare():
     for p in RecoveryPath:
         for sc in range(len(s.impact.scenarios)):
             assert RTO_OF[p](bare, p, sc).tobytes() == RTO_OF[p](x, p, sc).tobytes()
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), grouped=st.booleans())
+def test_solved_intervals_are_the_evaluations(catalog, workload, ask, grouped):
+    """solved_intervals gives each row's solved interval and link check, the same bits
+    as the whole evaluation, with rows grouped by kind or not."""
+    from unittest import mock
+
+    from rtocalc import _space_figures
+    from rtocalc._space_kernel import solved_intervals
+
+    impact = BusinessImpact()
+    space = build_space(catalog, ask.retention)
+    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0 if grouped else -1.0):
+        interval, link_ok = solved_intervals(space, workload, ask, impact, catalog)
+        ev = evaluate_space(space, workload, ask, impact, catalog)
+    assert interval.tobytes() == ev.interval.tobytes()
+    assert np.array_equal(link_ok, ev.link_ok)
+
+
+def test_solved_intervals_on_the_default_space(default):
+    """The same on the whole default space (rows grouped by the default rule)."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    from rtocalc._space_kernel import solved_intervals
+
+    interval, link_ok = solved_intervals(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    assert interval.tobytes() == ev.interval.tobytes()
+    assert np.array_equal(link_ok, ev.link_ok)

@@ -69,7 +69,15 @@ from ._space_paths import (
     order_key,
     restore_prices,
 )
-from ._space_tables import LOC, REPLICATION, FloatArray, Tables, finest_gfs_period, gfs_home
+from ._space_tables import (
+    LOC,
+    REPLICATION,
+    FloatArray,
+    IntArray,
+    Tables,
+    finest_gfs_period,
+    gfs_home,
+)
 from .models import SCHEMES, BusinessImpact, Catalog, Requirements, Workload
 from .units import HOURS_PER_DAY, TOL
 
@@ -191,7 +199,6 @@ def evaluate_space(
     tab = Tables.of(catalog)
     ret = requirements.retention
     n = len(space)
-    keys = space.keys
     D = workload.final_size
     c = workload.daily_change
 
@@ -199,7 +206,6 @@ def evaluate_space(
     scen = impact.scenarios
     S = len(scen)
     scopes = [x.scope for x in scen]
-    detection = [x.detection for x in scen]
     if limits is None:
         rpo_lim = np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float)
         rto_lim = np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float)
@@ -213,59 +219,11 @@ def evaluate_space(
     rpo_lim_c, rto_lim_c = rpo_lim + TOL, rto_lim + TOL
     isolated = requirements.isolated(catalog)
     clock = Clock.of(impact, catalog, requirements.incident, tab, isolated)
-    n_st = len(keys.strategies)
-    i_max = HOURS_PER_DAY  # daily restore points are always kept (retention.daily >= 1)
     gfs_period = finest_gfs_period(ret)
 
-    # --- figures per catalog choice ------------------------------------------------------
-    # A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
-    # B: replica and long-term points (target, long-term target, link, replication,
-    # strategy). On a grid these include combinations no design has (a cloud target with
-    # no link, say): their figures may be infinite or undefined, and are never gathered.
-    n_t, n_l = len(keys.targets), len(keys.links) + 1
-    a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
-    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st, len(keys.protection) + 1)
-    # the workload's figures go on grids of the catalog choices (one workload, grids of
-    # reasonable size), the ask's on the same grids unless the space has far fewer rows
-    # than they have cells (ASK_GRID_ROWS), else on the rows (the workload's figures
-    # gathered to them)
-    scalar = not isinstance(workload, WorkloadColumns)
-    cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
-    names_a = ("target", "offsite", "link", "scheme", "strategy")
-    names_b = ("target", "longterm", "link", "replication", "strategy", "protection")
-    on_grid = scalar and cells <= max(n, GRID_CELLS)
-    A = Domain.of(space, names_a, a_sizes, on_grid)
-    B = Domain.of(space, names_b, b_sizes, on_grid)
-    if on_grid:
-        fig = figures_of(
-            ("workload", id(catalog), id(workload), id(ret), id(impact), A.shape, B.shape),
-            (catalog, workload, ret, impact),
-            lambda: choice_figures(A, B, catalog, workload, ret, scopes, detection),
-        )
-    else:
-        fig = choice_figures(A, B, catalog, workload, ret, scopes, detection)
-    ask_on_grid = on_grid and cells <= ASK_GRID_ROWS * n and not per_row
-    if on_grid and not ask_on_grid:
-        fig = fig.on_rows(A, B)
-        A = Domain.of(space, names_a, a_sizes, False)
-        B = Domain.of(space, names_b, b_sizes, False)
-
-    def ask_inputs() -> tuple[Windows, list[NDArray[np.bool_]]]:
-        limit_pair = (rpo_lim, rto_lim)
-        compute = partial(solve_inputs, fig, A, B, workload, limit_pair, clock)
-        if not ask_on_grid:
-            return compute()
-        ids = (
-            "ask",
-            id(catalog),
-            id(workload),
-            id(requirements),
-            id(impact),
-            A.shape,
-            B.shape,
-            None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
-        )
-        return figures_of(ids, (catalog, workload, requirements, impact), compute)  # type: ignore[no-any-return]
+    A, B, fig, ask_inputs = _domains(
+        space, workload, requirements, impact, catalog, clock, (rpo_lim, rto_lim), limits
+    )
 
     # --- each row's figures ----------------------------------------------------------------
     # the domain of each figure: A for the chain and off-site copy, B for the others
@@ -289,20 +247,7 @@ def evaluate_space(
     # what comes before a restore (detection, decision, provisioning) and before a
     # failover (detection and decision, or health checks), (S, N), from tables per strategy
     prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
-    # survival (P, S, N); scopes alike for a copy (the same table) share one gather
-    alive = np.empty((len(Path), S, n), bool)
-    seen: dict[int, int] = {}
-    for s in range(S):
-        for k in Path:
-            table = fig.alive[k][s]
-            if id(table) in seen:
-                alive[k, s] = alive[k, seen[id(table)]]
-                continue
-            seen[id(table)] = s
-            if not table.any() or table.all():
-                alive[k, s] = bool(table.flat[0]) if table.size else False
-            else:
-                alive[k, s] = dom_of[k].rows(table)
+    alive = _survival(fig, dom_of, n)  # (P, S, N)
     # --- backup interval: solved boundary or given --------------------------------------
     interval = col()
     # rows alike for the RTO of a path (its figures depend on its domain's entry, and the
@@ -313,17 +258,8 @@ def evaluate_space(
         if b_kinds is not None:
             kinds.update(dict.fromkeys((p for p in Path if PATH_DOMAIN[p] == "B"), b_kinds))
     if space.interval is None:
-        win, fixed_ok_tables = ask_inputs()
-        a_kinds = alike_rows(A, B, fixed_ok_tables)
-        solve = partial(solve_interval, win, rule=interval_rule, schedule=tab.schedule)
-        if a_kinds is None:
-            solve(A, [B.rows(x) for x in fixed_ok_tables], i_min, i_max, out=interval)
-        else:  # a row of each kind, the answers spread: the same for rows alike
-            first = a_kinds.first
-            part = np.empty(first.size)
-            alike = Domain(A.col, A.shape, A.code[first])  # type: ignore[index]
-            solve(alike, [B.rows(x, first) for x in fixed_ok_tables], i_min[first], i_max, out=part)
-            a_kinds.spread(part, out=interval)
+        a_kinds = _solve(A, B, ask_inputs, i_min, interval_rule, tab.schedule, interval)
+        if a_kinds is not None:
             kinds.update(dict.fromkeys(INTERVAL_DEPENDENT, a_kinds))
     else:
         interval[:] = space.interval
@@ -332,11 +268,7 @@ def evaluate_space(
     # clean-point hold below, which is per row and applied to the choice as a whole
     kind_alive = {p: alive[p].take(k.first, axis=-1) for p, k in kinds.items()}
     # after ransomware, some surviving copy must keep a point from before the intrusion
-    held: dict[int, NDArray[np.bool_]] = {}
-    if any(x.scope == "ransomware" and x.dwell > 0 for x in scen):
-        window = _protection.ProtectionTables.of(catalog).window[space.protection]  # none: 0
-        reach = [x.detection + x.dwell for x in scen]
-        held = hold_clean_points(alive, scopes, reach, ret, window)
+    held = _hold(alive, space, impact, catalog, ret)
     alive_any: NDArray[np.bool_] = np.asarray(alive.any(axis=2))  # (P, S)
 
     inc = col(value=physics.increment_size(D, c, interval))
@@ -370,8 +302,7 @@ def evaluate_space(
         col(value=physics.chain_replay_time(replay_n, inc, read[1])),
         0.0,
     )
-    traffic = col(value=B.rows(fig.traffic[0]) + A.rows(fig.traffic[1]))
-    traffic += B.rows(fig.traffic[2])
+    traffic = _traffic(fig, A, B, col())
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
     # moving the whole data set, once per evaluation (each scenario moves a share), and
@@ -554,9 +485,7 @@ def evaluate_space(
         home = gfs_home(space.target, space.longterm)
         offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
         immutable_ok = immutable_ok & tab.immutable[home]
-    link_ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
-    # a mechanism at another site whose link cannot carry the peak writes is not offered
-    link_ok &= B.rows(fig.prot_link_ok)
+    link_ok = _links_carry(space, fig, B, traffic)
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
     # database-native mechanisms protect a database only (not in other workloads' spaces;
     # a design given with one is refused here)
@@ -614,3 +543,251 @@ def evaluate_space(
         fastest=None if fast_rto is None else Fastest(fast_rto, fast_row),
         priced=priced,
     )
+
+
+def _domains(
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    clock: Clock,
+    limit_pair: tuple[FloatArray, FloatArray],
+    limits: tuple[FloatArray, FloatArray] | None,
+) -> tuple[Domain, Domain, Any, Callable[[], tuple[Windows, list[NDArray[np.bool_]]]]]:
+    """The domains A and B of the rows, their figures per catalog choice, and the ask's
+    interval inputs (a thunk, remembered per ask on the grid) for :func:`evaluate_space`.
+
+    A: the chain and the off-site copy (target, off-site method, link, scheme, strategy);
+    B: replica and long-term points (target, long-term target, link, replication,
+    strategy, protection). On a grid these include combinations no design has (a cloud
+    target with no link, say): their figures may be infinite or undefined, and are never
+    gathered. The workload's figures go on grids of the catalog choices (one workload,
+    grids of reasonable size), the ask's on the same grids unless the space has far fewer
+    rows than they have cells (ASK_GRID_ROWS), else on the rows (the workload's figures
+    gathered to them).
+    """
+    keys, ret, n = space.keys, requirements.retention, len(space)
+    rpo_lim, rto_lim = limit_pair
+    per_row = rpo_lim.ndim == 2 or rto_lim.ndim == 2
+    scopes = [x.scope for x in impact.scenarios]
+    detection = [x.detection for x in impact.scenarios]
+    n_t, n_l, n_st = len(keys.targets), len(keys.links) + 1, len(keys.strategies)
+    a_sizes = (n_t, len(keys.offsite) + 1, n_l, len(SCHEMES), n_st)
+    b_sizes = (n_t, n_t + 1, n_l, len(REPLICATION), n_st, len(keys.protection) + 1)
+    scalar = not isinstance(workload, WorkloadColumns)
+    cells = max(int(np.prod(a_sizes)), int(np.prod(b_sizes)))
+    names_a = ("target", "offsite", "link", "scheme", "strategy")
+    names_b = ("target", "longterm", "link", "replication", "strategy", "protection")
+    on_grid = scalar and cells <= max(n, GRID_CELLS)
+    A = Domain.of(space, names_a, a_sizes, on_grid)
+    B = Domain.of(space, names_b, b_sizes, on_grid)
+    if on_grid:
+        fig = figures_of(
+            ("workload", id(catalog), id(workload), id(ret), id(impact), A.shape, B.shape),
+            (catalog, workload, ret, impact),
+            lambda: choice_figures(A, B, catalog, workload, ret, scopes, detection),
+        )
+    else:
+        fig = choice_figures(A, B, catalog, workload, ret, scopes, detection)
+    ask_on_grid = on_grid and cells <= ASK_GRID_ROWS * n and not per_row
+    if on_grid and not ask_on_grid:
+        fig = fig.on_rows(A, B)
+        A = Domain.of(space, names_a, a_sizes, False)
+        B = Domain.of(space, names_b, b_sizes, False)
+
+    def ask_inputs() -> tuple[Windows, list[NDArray[np.bool_]]]:
+        compute = partial(solve_inputs, fig, A, B, workload, limit_pair, clock)
+        if not ask_on_grid:
+            return compute()
+        ids = (
+            "ask",
+            id(catalog),
+            id(workload),
+            id(requirements),
+            id(impact),
+            A.shape,
+            B.shape,
+            None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
+        )
+        return figures_of(ids, (catalog, workload, requirements, impact), compute)  # type: ignore[no-any-return]
+
+    return A, B, fig, ask_inputs
+
+
+def _survival(
+    fig: Any, dom_of: dict[Path, Domain], n: int, scenarios: list[int] | None = None
+) -> NDArray[np.bool_]:
+    """Whether each path's copy survives each scenario, per row (P, S, N); scopes alike
+    for a copy (the same table) share one gather. Only the given ``scenarios`` (default
+    all) are filled; the others are False."""
+    shape = (len(Path), len(fig.alive[0]), n)
+    alive = np.empty(shape, bool) if scenarios is None else np.zeros(shape, bool)
+    seen: dict[int, int] = {}
+    for s in range(shape[1]) if scenarios is None else scenarios:
+        for k in Path:
+            table = fig.alive[k][s]
+            if id(table) in seen:
+                alive[k, s] = alive[k, seen[id(table)]]
+                continue
+            seen[id(table)] = s
+            if not table.any() or table.all():
+                alive[k, s] = bool(table.flat[0]) if table.size else False
+            else:
+                alive[k, s] = dom_of[k].rows(table)
+    return alive
+
+
+def _hold(
+    alive: NDArray[np.bool_],
+    space: DesignSpace,
+    impact: BusinessImpact,
+    catalog: Catalog,
+    ret: Any,
+) -> dict[int, NDArray[np.bool_]]:
+    """After ransomware, some surviving copy must keep a point from before the intrusion
+    (:func:`~rtocalc._space_figures.hold_clean_points`, ``alive`` changed in place): the
+    rows that hold one, per ransomware scenario with a dwell time."""
+    scen = impact.scenarios
+    if not any(x.scope == "ransomware" and x.dwell > 0 for x in scen):
+        return {}
+    window = _protection.ProtectionTables.of(catalog).window[space.protection]  # none: 0
+    reach = [x.detection + x.dwell for x in scen]
+    return hold_clean_points(alive, [x.scope for x in scen], reach, ret, window)
+
+
+def explaining_rows(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> IntArray | None:
+    """Rows of ``space`` enough to explain an ask that no row meets (sorted), or None
+    where the rows are not grouped (then every row is needed).
+
+    Everything :func:`rtocalc.optimize.explain` reads of a path in a scenario (its RTO,
+    its smallest RPO, whether its copy survives, the shortest schedule of its job) is the
+    same for every row of one kind of that path's rows (:class:`Kinds`: the chain and its
+    off-site copy by their entry of A and the scenarios met whatever the interval,
+    :func:`~rtocalc._space_interval.alike_rows`; the other paths by their entry of B),
+    except survival after ransomware, which is per row (a clean point held). So the least
+    of each figure over the rows where the copy survives, and the first row reaching it,
+    are among the first row of each kind and, per ransomware scenario, the first row of
+    each kind that holds a clean point; evaluating those rows (far fewer than the space's)
+    gives the same reasons, each naming the same row.
+    """
+    if space.interval is not None or not len(space):
+        return None
+    scopes = [x.scope for x in impact.scenarios]
+    limit_pair = (
+        np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float),
+        np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float),
+    )
+    tab = Tables.of(catalog)
+    clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
+    A, B, fig, ask_inputs = _domains(
+        space, workload, requirements, impact, catalog, clock, limit_pair, None
+    )
+    if A.code is None or B.code is None:
+        return None
+    a_kinds = alike_rows(A, B, ask_inputs()[1])
+    b_kinds = Kinds.of(B.code, int(np.prod(B.shape)))
+    if a_kinds is None or b_kinds is None:
+        return None
+    n = len(space)
+    rows = np.arange(n)
+    picks = [_first_rows(k, rows) for k in (a_kinds, b_kinds)]
+    ransomware = [s for s, x in enumerate(impact.scenarios) if x.scope == "ransomware"]
+    if ransomware:  # survival is needed there only, for the hold
+        dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
+        alive = _survival(fig, dom_of, n, ransomware)
+        for h in _hold(alive, space, impact, catalog, requirements.retention).values():
+            picks += [_first_rows(k, rows, h) for k in (a_kinds, b_kinds)]
+    chosen = np.zeros(n + 1, bool)  # the last: kinds with no row
+    chosen[np.concatenate(picks)] = True
+    return np.flatnonzero(chosen[:n])
+
+
+def _first_rows(
+    kinds: Kinds, rows: IntArray, where: NDArray[np.bool_] | None = None
+) -> IntArray:
+    """The first row of each kind (of the rows ``where`` marks), ``len(rows)`` for a kind
+    with none."""
+    first = np.full(kinds.first.size, rows.size)
+    # a row not marked counts as len(rows), which every real row is below
+    np.minimum.at(first, kinds.which, rows if where is None else np.where(where, rows, rows.size))
+    return first
+
+
+def _solve(
+    A: Domain,
+    B: Domain,
+    ask_inputs: Callable[[], tuple[Windows, list[NDArray[np.bool_]]]],
+    i_min: FloatArray,
+    rule: str,
+    schedule: FloatArray,
+    out: FloatArray,
+) -> Kinds | None:
+    """Each row's backup interval solved from the ask (:func:`solve_interval`, at most a
+    day: daily restore points are always kept, ``Retention.daily`` >= 1), written to
+    ``out``; the kinds of rows alike for it (:func:`alike_rows`), solved once each and
+    spread, or None where rows are not grouped."""
+    win, fixed_ok = ask_inputs()
+    kinds = alike_rows(A, B, fixed_ok)
+    solve = partial(solve_interval, win, rule=rule, schedule=schedule)
+    if kinds is None:
+        solve(A, [B.rows(x) for x in fixed_ok], i_min, HOURS_PER_DAY, out=out)
+        return None
+    # a row of each kind, the answers spread: the same for rows alike
+    first = kinds.first
+    part = np.empty(first.size)
+    alike = Domain(A.col, A.shape, A.code[first])  # type: ignore[index]
+    solve(alike, [B.rows(x, first) for x in fixed_ok], i_min[first], HOURS_PER_DAY, out=part)
+    kinds.spread(part, out=out)
+    return kinds
+
+
+def _traffic(fig: Any, A: Domain, B: Domain, out: FloatArray) -> FloatArray:
+    """Each row's average traffic on its link [GB/h] (replica, chain copy, long-term
+    copy), written to ``out``."""
+    np.add(B.rows(fig.traffic[0]), A.rows(fig.traffic[1]), out=out)
+    out += B.rows(fig.traffic[2])
+    return out
+
+
+def _links_carry(
+    space: DesignSpace, fig: Any, B: Domain, traffic: FloatArray
+) -> NDArray[np.bool_]:
+    """Whether each row's link carries its traffic (no link: yes), and a mechanism at
+    another site the peak writes it ships (else it is not offered)."""
+    ok = (space.link < 0) | (traffic <= B.rows(fig.capacity))
+    ok &= B.rows(fig.prot_link_ok)
+    return np.asarray(ok)
+
+
+def solved_intervals(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Each row's backup interval solved from the ask (the longest that meets it) and
+    whether its link carries its traffic: :func:`evaluate_space`'s ``interval`` and
+    ``link_ok``, the same values, without the paths, the choice or the costs (what a
+    frontier reads of the designs at the ask)."""
+    scopes = [x.scope for x in impact.scenarios]
+    limit_pair = (
+        np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float),
+        np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float),
+    )
+    tab = Tables.of(catalog)
+    clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
+    A, B, fig, ask_inputs = _domains(
+        space, workload, requirements, impact, catalog, clock, limit_pair, None
+    )
+    n = len(space)
+    interval = np.empty(n)
+    _solve(A, B, ask_inputs, A.rows(fig.i_min), "longest", tab.schedule, interval)
+    return interval, _links_carry(space, fig, B, _traffic(fig, A, B, np.empty(n)))

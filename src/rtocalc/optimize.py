@@ -21,10 +21,10 @@ from ._search import Bound as _Bound
 from ._search import Job, Objective, Searched, search
 from ._search import bound as _bound
 from ._search import order as order
+from ._space_kernel import explaining_rows
 from .models import BusinessImpact, Catalog, Design, Requirements, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
-    INTERVAL_DEPENDENT,
     DesignSpace,
     Evaluation,
     IntArray,
@@ -32,6 +32,8 @@ from .space import (
     build_space,
     evaluate_space,
     gather_rows,
+    has_immutable,
+    has_offsite,
     path_clock,
     protection_words,
     space_of,
@@ -225,9 +227,8 @@ def cheapest_on_space(
         reasons: tuple[Reason, ...] = ()
     else:
         plan = None
-        ev = _whole_space(space, evaluated, workload, requirements, impact, catalog)
-        evaluated = ((np.arange(len(space)), ev),)
-        reasons = explain(ev, workload, requirements, impact, catalog)
+        rows, ev, reasons = _impossible(space, evaluated, workload, requirements, impact, catalog)
+        evaluated = ((rows, ev),)
     result = Result(
         feasible=plan is not None,
         plan=plan,
@@ -239,6 +240,46 @@ def cheapest_on_space(
         currency=catalog.currency,
     )
     return result, evaluated
+
+
+def _impossible(
+    space: DesignSpace,
+    evaluated: tuple[tuple[IntArray, Evaluation], ...],
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> tuple[IntArray, Evaluation, tuple[Reason, ...]]:
+    """Why no row of ``space`` meets ``requirements``: the rows explained, their
+    evaluation at ``requirements`` and the reasons (:func:`explain`).
+
+    The rows :func:`~rtocalc._space_kernel.explaining_rows` picks (the first row of each
+    kind of each path's rows) give every limit's best value and the row reaching it, so
+    the reasons are those of the whole space; where no limit binds alone (the reason
+    names the closest design, which may be any row) or the rows are not grouped, every
+    row is evaluated (``evaluated``: rows the search has evaluated already).
+    """
+    rows = explaining_rows(space, workload, requirements, impact, catalog)
+    if rows is not None:
+        ret = requirements.retention
+        sub = space.take(rows)
+        ev = evaluate_space(
+            sub, workload, requirements, impact, catalog, fastest=True, priced=False
+        )
+        # a yes/no ask is offered if a row explained offers it, else if any row does
+        offered = (
+            not requirements.offsite
+            or bool(ev.has_offsite.any())
+            or bool(has_offsite(space, catalog, ret).any()),
+            not requirements.immutable
+            or bool(ev.has_immutable.any())
+            or bool(has_immutable(space, catalog, ret).any()),
+        )
+        reasons = explain(ev, workload, requirements, impact, catalog, offered=offered)
+        if reasons:
+            return rows, ev, reasons
+    ev = _whole_space(space, evaluated, workload, requirements, impact, catalog)
+    return np.arange(len(space)), ev, explain(ev, workload, requirements, impact, catalog)
 
 
 def _whole_space(
@@ -780,10 +821,19 @@ def explain(
     requirements: Requirements,
     impact: BusinessImpact,
     catalog: Catalog,
+    *,
+    offered: tuple[bool, bool] | None = None,
 ) -> tuple[Reason, ...]:
-    """Why no row is feasible: each binding constraint with the best any design achieves."""
+    """Why no row is feasible: each binding constraint with the best any design achieves.
+
+    ``ev`` is the evaluation of every row at the ask, or (``offered`` given) of rows
+    that reach every limit's best (:func:`~rtocalc._space_kernel.explaining_rows`);
+    ``offered`` then says whether the whole space offers the off-site and the immutable
+    asks (True where not asked), and no reason is given where no limit binds alone (the
+    closest design needs every row).
+    """
     reasons: list[Reason] = []
-    rpo_floor: dict[Path, Any] | None = None  # each path's least RPO per row, when needed
+    rpo_floor: Any = None  # each path's least RPO per row (P, N), when needed
     floor_words: str | None = None  # why no design reaches a smaller RPO, when needed
     fastest = ev.fastest_paths() if np.isfinite(ev.rto_limit).any() else None
     for s, scen in enumerate(impact.scenarios):
@@ -857,11 +907,22 @@ def explain(
                         ),
                     )
                 )
-    for asked, offered, what, missing in (
-        (requirements.offsite, ev.has_offsite, "offsite", "an off-site target or method"),
-        (requirements.immutable, ev.has_immutable, "immutable", "an immutable target"),
+    whole = offered is None
+    for asked, some, what, missing in (
+        (
+            requirements.offsite,
+            bool(ev.has_offsite.any()) if offered is None else offered[0],
+            "offsite",
+            "an off-site target or method",
+        ),
+        (
+            requirements.immutable,
+            bool(ev.has_immutable.any()) if offered is None else offered[1],
+            "immutable",
+            "an immutable target",
+        ),
     ):
-        if asked and not offered.any():
+        if asked and not some:
             reasons.append(
                 Reason(
                     constraint=what,
@@ -872,7 +933,7 @@ def explain(
                     message=f"the catalog has no {missing}",
                 )
             )
-    if not reasons:
+    if not reasons and whole:
         reasons.append(_closest(ev, workload, requirements, impact, catalog))
     return tuple(reasons)
 
@@ -907,8 +968,9 @@ def _floor_schedule(ev: Evaluation, catalog: Catalog) -> Any:
     return np.where(j < v.size, v[np.minimum(j, v.size - 1)], np.inf)
 
 
-def _rpo_floors(ev: Evaluation, workload: Workload, catalog: Catalog) -> dict[Path, Any]:
-    """Each path's smallest RPO per row [h], backups on their shortest schedule.
+def _rpo_floors(ev: Evaluation, workload: Workload, catalog: Catalog) -> Any:
+    """Each path's smallest RPO per row [h], (P, N) in :class:`Path` order, backups on
+    their shortest schedule (a path that does not depend on the interval: its RPO).
 
     The shortest schedule :math:`I_f` is the first of the catalog's ``[schedules]`` that
     the job fits (:func:`_floor_schedule`, the interval solve's floor). A job's duration
@@ -927,21 +989,16 @@ def _rpo_floors(ev: Evaluation, workload: Workload, catalog: Catalog) -> dict[Pa
     inc = physics.increment_size(workload.final_size, workload.daily_change, f)
     copy = np.where(ev.space.offsite >= 0, physics.transfer_time(inc, ev.paths.rc), 0.0)
     # paths that do not depend on the interval reach their own RPO at any interval
-    best = {p: ev.rpo_rows[p] for p in Path if p not in INTERVAL_DEPENDENT}
+    best = np.array(ev.rpo_rows[: len(Path)], dtype=float)
     best[Path.PRIMARY] = physics.rpo_backup(f, t_b)
     best[Path.OFFSITE] = physics.rpo_backup(f, t_b + copy, ev.paths.lag)
     return best
 
 
-def _best_rpo(ev: Evaluation, s: int, floors: dict[Path, Any]) -> float:
-    """Smallest RPO any row reaches in scenario s [h]: the least of each surviving path's
-    floor (:func:`_rpo_floors`)."""
-    alive = ev.paths.alive[:, s, :]
-    least = [
-        np.min(np.broadcast_to(floors[p], alive[p].shape), where=alive[p], initial=np.inf)
-        for p in Path
-    ]
-    return float(min(least))
+def _best_rpo(ev: Evaluation, s: int, floors: Any) -> float:
+    """Smallest RPO any row reaches in scenario s [h]: the least floor
+    (:func:`_rpo_floors`) of a path whose copy survives, over the paths and rows."""
+    return float(np.min(floors, where=ev.paths.alive[:, s, :], initial=np.inf))
 
 
 def _rpo_floor_words(ev: Evaluation, workload: Workload, catalog: Catalog) -> str:

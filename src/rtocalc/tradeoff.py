@@ -21,6 +21,7 @@ from ._search import Bound as _Bound
 from ._search import Job, search, yes_no_rows
 from ._search import bound as _bound
 from ._search import first as _first
+from ._space_kernel import solved_intervals
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
 from .optimize import (
     OPEN_LIMIT,
@@ -404,9 +405,10 @@ def _asked(
     for done, ev in evaluated:
         interval[done], link_ok[done], known[done] = ev.interval, ev.link_ok, True
     todo = rows[~known[rows]]
-    if todo.size:  # the intervals and links only: no costs
-        ev = evaluate_space(space.take(todo), workload, req, impact, catalog, priced=False)
-        interval[todo], link_ok[todo] = ev.interval, ev.link_ok
+    if todo.size:  # the intervals and links only
+        interval[todo], link_ok[todo] = solved_intervals(
+            space.take(todo), workload, req, impact, catalog
+        )
     return interval[rows], link_ok[rows]
 
 
