@@ -383,6 +383,13 @@ def evaluate_space(
         else None
     )
     restore = np.empty((S, n)) if priced else np.full((S, n), np.nan)
+    # the worst RPO and RTO of a row are over the scenarios in scope (with limits; all
+    # where none has one); with limits per row, over each row's own (after the choice)
+    in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
+    worst_rpo, worst_rto = col(value=0.0), col(value=0.0)
+    worst_of = (
+        np.zeros(S, bool) if per_row else in_scope if in_scope.any() else np.ones(S, bool)
+    )
     fast_rto = np.full((len(Path), S), np.inf) if fastest else None
     fast_row = np.zeros((len(Path), S), np.int64)
     # a path with kinds of rows (alike in every figure it reads): its RTO and its key in
@@ -457,23 +464,21 @@ def evaluate_space(
             np.multiply(per_gb, full * scen[s].share, out=restore[s])
             if per_incident is not None:
                 restore[s] += per_incident
+            # the scenario's expected loss, added to the rows' sum one scenario after
+            # the other (while its figures are in the cache)
+            eal += cost.expected_annual_loss(
+                rates[s], rto[s], rpo[s], dc, lc, incident_cost=restore[s], axis=None
+            )
+        if worst_of[s]:  # the worst RPO and RTO over the scenarios in scope
+            np.maximum(worst_rpo, rpo[s], out=worst_rpo)
+            np.maximum(worst_rto, rto[s], out=worst_rto)
         meets_scenario[s] = met
         if per_row:  # out of scope: met whatever survives it
             meets_scenario[s] |= np.isinf(rpo_lim[s]) & np.isinf(rto_lim[s])
         elif np.isinf(rpo_lim[s]) and np.isinf(rto_lim[s]):
             meets_scenario[s] = True
 
-    # the loss of every scenario at once, summed over scenarios in order (rows add up
-    # one scenario after the other, as a loop would)
-    if priced:
-        np.sum(
-            cost.expected_annual_loss(
-                rates[:, None], rto, rpo, dc, lc, incident_cost=restore, axis=None
-            ),
-            0,
-            out=eal,
-        )
-    else:
+    if not priced:
         eal.fill(np.nan)
 
     # --- other constraints ------------------------------------------------------------------
@@ -501,17 +506,10 @@ def evaluate_space(
         none = np.full(n, np.nan)
         costs = RowCosts(outlay=none, breakdown={}, storage={}, purchases=none.copy())
     outlay, breakdown = costs.outlay, costs.breakdown
-    in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
-    worst_rpo, worst_rto = col(), col()
     if per_row:  # the scenarios in scope of each row's limits (all where none is)
         scope_rows = in_scope | ~in_scope.any(axis=0)
         np.max(np.where(scope_rows, rpo, 0.0), axis=0, initial=0.0, out=worst_rpo)
         np.max(np.where(scope_rows, rto, 0.0), axis=0, initial=0.0, out=worst_rto)
-    else:
-        scope_mask = in_scope if in_scope.any() else np.ones(S, bool)
-        every = bool(scope_mask.all())
-        np.max(rpo if every else rpo[scope_mask], axis=0, initial=0.0, out=worst_rpo)
-        np.max(rto if every else rto[scope_mask], axis=0, initial=0.0, out=worst_rto)
 
     return Evaluation(
         space=space,
