@@ -117,6 +117,89 @@ class PathUnit:
             self.kinds.spread(self.rto(s), out=out)
 
 
+@dataclass(frozen=True)
+class KindTables:
+    """Every path's figures per kind of its rows in one flat table, and each row's place
+    in it for the path chosen (a path's kinds: rows alike in every figure it reads).
+
+    Row ``i`` with chosen path ``p`` reads entry ``offset[p] + which[g][i]``, where ``g``
+    is ``group[p]``, the kinds the path uses (the A-kinds of the chain and its off-site
+    copy, or the B-kinds of the others; at most two). The last block, "none survives",
+    is as long as group 0's kinds, so that its entries read the same way: RTO and RPO
+    ``inf``, charges 0. The values are the ones the rows would read, so the gathers give
+    the same bits.
+    """
+
+    offset: IntArray  # (P + 1,) first entry of each path's kinds; last: none survives
+    group: IntArray  # (P + 1,) 0 or 1: the kinds of each path
+    base: IntArray  # (N,) each row's kind in group 0
+    step: IntArray  # (N,) its kind in group 1 less its kind in group 0
+    rto: FloatArray  # (S, T) [h]
+    rpo: FloatArray  # (T,) [h]
+    per_gb: FloatArray | None  # (T,) charges of a recovery per GB restored
+    per_incident: FloatArray | None  # (T,) per incident
+
+    @classmethod
+    def of(
+        cls,
+        units: list[PathUnit],
+        per_kind: dict[int, tuple[FloatArray, NDArray[np.uint64]]],
+        prices: Any,
+    ) -> KindTables | None:
+        """The tables, or None unless every path has kinds and RTOs per kind (and, with
+        charges, their entries per (path, row): ``prices.code``)."""
+        groups: list[Kinds] = []
+        for u in units:
+            if u.kinds is None or u.kind_rpo is None or int(u.path) not in per_kind:
+                return None
+            if all(u.kinds is not g for g in groups):
+                groups.append(u.kinds)
+        if len(groups) > 2 or (prices is not None and prices.code is None):
+            return None
+        group = [next(i for i, g in enumerate(groups) if g is u.kinds) for u in units] + [0]
+        sizes = [u.kinds.first.size for u in units if u.kinds is not None]
+        none = groups[0].first.size
+        offset = np.cumsum([0, *sizes])
+        rto = np.concatenate(
+            [per_kind[int(u.path)][0] for u in units]
+            + [np.full((per_kind[int(units[0].path)][0].shape[0], none), np.inf)],
+            axis=1,
+        )
+        rpo = np.concatenate(
+            [u.kind_rpo for u in units if u.kind_rpo is not None] + [np.full(none, np.inf)]
+        )
+        per_gb = per_incident = None
+        if prices is not None:
+            free = prices.per_gb.size - 1  # the tables' last entry: 0 (a failover, none)
+            code = prices.code
+            entry = np.concatenate(
+                [code[int(u.path)].take(u.kinds.first) for u in units if u.kinds is not None]
+                + [np.full(none, free)]
+            )
+            per_gb = prices.per_gb.take(entry)
+            if prices.per_incident is not None:
+                per_incident = prices.per_incident.take(entry)
+        base = groups[0].which
+        step = groups[1].which - base if len(groups) > 1 else np.zeros_like(base)
+        return cls(offset, np.asarray(group), base, step, rto, rpo, per_gb, per_incident)
+
+    def position(self, chosen: NDArray[np.int8], out: IntArray) -> IntArray:
+        """Each row's entry for its chosen path (``NO_PATH``: none survives)."""
+        c = chosen.astype(np.intp)
+        np.take(self.offset, c, out=out)
+        out += self.base
+        g = self.group.take(c)
+        g *= self.step
+        out += g
+        return out
+
+    def charges(self, pos: IntArray) -> tuple[FloatArray, FloatArray | None]:
+        """The charges per GB and per incident at ``pos`` (as ``RestorePrices.chosen``)."""
+        assert self.per_gb is not None  # narrows for mypy
+        fixed = None if self.per_incident is None else self.per_incident.take(pos)
+        return self.per_gb.take(pos), fixed
+
+
 def path_units(
     x: PathFigures,
     rpo_rows: FloatArray,
@@ -403,6 +486,10 @@ def evaluate_space(
             loss = w_loss * u.kind_rpo if w_loss else None  # a zero weight ignores the term
             key = order_key(r, loss, rto_lim_c[:, None], ok, u.kind_alive, w_down)
             per_kind[int(u.path)] = (r, key)
+    # every path by kind: the chosen path's RTO, RPO and charges are then one gather per
+    # scenario from one table, not a spread of each path's RTO to the rows and a gather
+    flat = None if fastest else KindTables.of(units, per_kind, prices)
+    pos = np.empty(n, np.intp) if flat is not None else None
     for s in range(S):
         chosen.fill(NO_PATH)
         best.fill(DEAD)
@@ -414,7 +501,9 @@ def evaluate_space(
                 continue  # a path not tried here is never chosen here
             rto_k = rto_s[pk]
             kind = per_kind.get(pk)
-            if kind is not None:
+            if flat is not None:
+                pass  # the chosen path's RTO comes from its table below
+            elif kind is not None:
                 assert u.kinds is not None  # narrows for mypy
                 u.kinds.spread(kind[0][s], out=rto_k)
             else:
@@ -455,12 +544,20 @@ def evaluate_space(
         # none -> 0 (an integer remainder would cost ten times this)
         np.not_equal(chosen, NO_PATH, out=some)
         np.multiply(chosen, some, out=path[s])
-        np.multiply(chosen, n, out=at, dtype=np.int64)
-        at += rows
-        rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
-        rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
-        if prices is not None:
-            per_gb, per_incident = prices.chosen(at)
+        if flat is not None:  # the chosen path's kind of each row, in the flat tables
+            assert pos is not None  # narrows for mypy
+            flat.position(chosen, out=pos)
+            flat.rpo.take(pos, out=rpo[s], mode="clip")
+            flat.rto[s].take(pos, out=rto[s], mode="clip")
+            charges = None if prices is None else flat.charges(pos)
+        else:
+            np.multiply(chosen, n, out=at, dtype=np.int64)
+            at += rows
+            rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
+            rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
+            charges = None if prices is None else prices.chosen(at)
+        if charges is not None:
+            per_gb, per_incident = charges
             np.multiply(per_gb, full * scen[s].share, out=restore[s])
             if per_incident is not None:
                 restore[s] += per_incident
