@@ -305,7 +305,7 @@ def evaluate_space(
     gfs_period = finest_gfs_period(ret)
 
     A, B, fig, ask_inputs = _domains(
-        space, workload, requirements, impact, catalog, clock, (rpo_lim, rto_lim), limits
+        space, workload, requirements, impact, catalog, clock, (rpo_lim, rto_lim)
     )
 
     # --- each row's figures ----------------------------------------------------------------
@@ -648,7 +648,6 @@ def _domains(
     catalog: Catalog,
     clock: Clock,
     limit_pair: tuple[FloatArray, FloatArray],
-    limits: tuple[FloatArray, FloatArray] | None,
 ) -> tuple[Domain, Domain, Any, Callable[[], tuple[Windows, list[NDArray[np.bool_]]]]]:
     """The domains A and B of the rows, their figures per catalog choice, and the ask's
     interval inputs (a thunk, remembered per ask on the grid) for :func:`evaluate_space`.
@@ -695,17 +694,25 @@ def _domains(
         compute = partial(solve_inputs, fig, A, B, workload, limit_pair, clock)
         if not ask_on_grid:
             return compute()
+        # what the inputs read of the ask: its limits, and the clock's incident and
+        # clean room (another ask object with the same values, such as a cost curve's
+        # ask with the RTO lifted in each round of a negotiation, finds them)
+        isolated = requirements.isolated(catalog)
         ids = (
             "ask",
-            id(catalog),
+            id(fig),
             id(workload),
-            id(requirements),
             id(impact),
+            id(catalog),
+            id(isolated),
+            requirements.incident,
             A.shape,
             B.shape,
-            None if limits is None else (rpo_lim.tobytes(), rto_lim.tobytes()),
+            rpo_lim.tobytes(),
+            rto_lim.tobytes(),
         )
-        return figures_of(ids, (catalog, workload, requirements, impact), compute)  # type: ignore[no-any-return]
+        kept = (fig, workload, impact, catalog, isolated)
+        return figures_of(ids, kept, compute)  # type: ignore[no-any-return]
 
     return A, B, fig, ask_inputs
 
@@ -782,7 +789,7 @@ def explaining_rows(
     tab = Tables.of(catalog)
     clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
     A, B, fig, ask_inputs = _domains(
-        space, workload, requirements, impact, catalog, clock, limit_pair, None
+        space, workload, requirements, impact, catalog, clock, limit_pair
     )
     if A.code is None or B.code is None:
         return None
@@ -880,7 +887,7 @@ def solved_intervals(
     tab = Tables.of(catalog)
     clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
     A, B, fig, ask_inputs = _domains(
-        space, workload, requirements, impact, catalog, clock, limit_pair, None
+        space, workload, requirements, impact, catalog, clock, limit_pair
     )
     n = len(space)
     interval = np.empty(n)
