@@ -103,7 +103,7 @@ def _same_evaluation(a: Evaluation, b: Evaluation, skip: tuple[str, ...] = ()) -
             assert x == y, name
 
     for name in a.__dataclass_fields__:
-        if name != "space" and name not in skip:
+        if name != "space" and name not in skip and not name.startswith("_"):
             same(getattr(a, name), getattr(b, name), name)
     for name in (
         "target", "scheme", "offsite", "longterm", "replication", "link", "strategy", "protection"

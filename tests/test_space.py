@@ -152,7 +152,7 @@ def _equal(a, b) -> bool:
             yield prefix, x
 
     for name in a.__dataclass_fields__:
-        if name == "space":
+        if name == "space" or name.startswith("_"):  # how rows were grouped: no output
             continue
         left, right = dict(arrays(getattr(a, name), name)), dict(arrays(getattr(b, name), name))
         assert left.keys() == right.keys(), name
@@ -471,6 +471,8 @@ def test_an_evaluation_without_costs_is_the_same_but_for_them(catalog, workload,
     for f in dataclasses.fields(priced):
         if f.name in (*costs_of, "breakdown", "storage", "priced", "space", "paths", "fastest"):
             continue
+        if f.name.startswith("_"):  # how the rows were grouped: no output
+            continue
         a, b = getattr(priced, f.name), getattr(bare, f.name)
         assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), f.name
     assert _fastest_bytes(priced.fastest) == _fastest_bytes(bare.fastest)
@@ -652,3 +654,41 @@ def test_solved_intervals_on_the_default_space(default):
     ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     assert interval.tobytes() == ev.interval.tobytes()
     assert np.array_equal(link_ok, ev.link_ok)
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), replay=st.booleans())
+def test_path_rtos_by_kind_are_the_rows(catalog, workload, ask, replay):
+    """Evaluation.rto_of computes a path's RTO once per kind of rows where the kernel
+    grouped them, and spreads it: the same bits as the path's RTO function on the rows,
+    with and without the chain replay; rows taken from the evaluation drop the kinds."""
+    from unittest import mock
+
+    from rtocalc import _space_figures
+    from rtocalc.space import path_rto
+
+    impact = BusinessImpact()
+    space = build_space(catalog, ask.retention)
+    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):  # grouped wherever on a grid
+        ev = evaluate_space(space, workload, ask, impact, catalog)
+    S = len(impact.scenarios)
+    for p in RecoveryPath:
+        got = ev.rto_of(p, list(range(S)), replay=replay)
+        want = path_rto(ev.paths, p, list(range(S)), replay=replay)
+        assert got.tobytes() == want.tobytes(), p
+    assert take_rows(ev, np.arange(len(space)))._kinds is None
+
+
+def test_path_rtos_by_kind_on_the_default_space(default):
+    """On the default space every path's RTOs are computed by kind (each path has kinds),
+    and equal the RTO functions on the rows."""
+    from rtocalc.space import path_rto
+
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    ev = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    assert ev._kinds is not None and set(ev._kinds) == {int(p) for p in RecoveryPath}
+    for p in RecoveryPath:
+        for replay in (True, False):
+            got = ev.rto_of(p, replay=replay)
+            assert got.tobytes() == path_rto(ev.paths, p, slice(None), replay=replay).tobytes()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +18,9 @@ from . import cost, physics
 from ._space_design import DesignSpace
 from ._space_paths import PER_SCENARIO_FIGURES, Clock, Path, PathFigures, path_rto
 from ._space_tables import FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from ._space_figures import Kinds
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ class Evaluation:
     #: ``outlay``, ``eal``, ``tco``, ``restore_cost`` and ``purchases`` are then nan and
     #: ``breakdown`` and ``storage`` empty
     priced: bool = True
+    #: each path's kinds of rows (alike in every figure its RTO reads), where the kernel
+    #: grouped them: :meth:`rto_of` then computes the path's RTO once per kind and
+    #: spreads it (the same values). Not an output: dropped when rows are taken or
+    #: gathered.
+    _kinds: dict[int, Kinds] | None = None
 
     def fastest_paths(self) -> Fastest:
         """Each path's fastest recovery over the rows per scenario (:class:`Fastest`):
@@ -102,16 +110,28 @@ class Evaluation:
                 rto[:, s] = rto_s[np.arange(P), row[:, s]]
         return Fastest(rto, row)
 
-    def rto_of(self, path: int, scenarios: Any = slice(None)) -> FloatArray:
+    def rto_of(
+        self, path: int, scenarios: Any = slice(None), *, replay: bool = True
+    ) -> FloatArray:
         """(S, N) RTO of one path in the given scenarios [h], whether its copy survives or not.
 
         Detection plus the failover time, or detection plus provisioning plus the restore
         time (:func:`rtocalc.physics.rto_restore`, summed in this order by the kernel too).
-        ``scenarios`` indexes the scenario axis (a slice or a sequence of indices).
+        ``scenarios`` indexes the scenario axis (a slice or a sequence of indices);
+        ``replay=False`` leaves out the chain replay (:func:`path_rto`). Where the kernel
+        grouped the path's rows by kind, it is computed per kind and spread.
         """
         if isinstance(scenarios, int | np.integer):
             scenarios = [scenarios]
-        return path_rto(self.paths, path, scenarios)
+        kinds = None if self._kinds is None else self._kinds.get(int(path))
+        if kinds is None:
+            return path_rto(self.paths, path, scenarios, replay=replay)
+        # the figures of a row of each kind, taken once per kinds (a memo, not a field)
+        memo: dict[int, tuple[Kinds, PathFigures]] = vars(self).setdefault("_by_kind", {})
+        hit = memo.get(id(kinds))
+        if hit is None or hit[0] is not kinds:
+            hit = memo[id(kinds)] = (kinds, self.paths.for_rto(kinds.first))
+        return np.asarray(kinds.spread(path_rto(hit[1], path, scenarios, replay=replay)))
 
     def provisioning(self, scenarios: Any = slice(None)) -> FloatArray:
         """(S, N) provisioning time of a restore in the given scenarios [h].
@@ -319,7 +339,7 @@ def take_rows(ev: Evaluation, rows: IntArray | slice) -> Evaluation:
     """
 
     def sub(name: str, value: Any) -> Any:
-        if name == "fastest":  # a summary of all rows: not of a subset
+        if name in ("fastest", "_kinds"):  # of all rows: not of a subset
             return None
         if name in PER_SCENARIO:
             return value
@@ -410,6 +430,8 @@ def gather_rows(parts: Sequence[tuple[IntArray, Evaluation]]) -> Evaluation:
         first = values[0]
         if name == "fastest":
             return 0 if arena is None else _gather_fastest(values, where)
+        if name == "_kinds":  # of each part's rows: not of the union
+            return 0 if arena is None else None
         if name == "priced":
             return 0 if arena is None else priced
         if name in ("breakdown", "storage") and not priced:  # a part without costs

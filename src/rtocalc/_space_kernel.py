@@ -637,6 +637,7 @@ def evaluate_space(
         paths=x,
         fastest=None if fast_rto is None else Fastest(fast_rto, fast_row),
         priced=priced,
+        _kinds={int(p): k for p, k in kinds.items()} or None,
     )
 
 

@@ -42,7 +42,6 @@ from .space import (
     evaluate_space,
     has_immutable,
     has_offsite,
-    path_rto,
 )
 from .units import TOL, parse_money
 
@@ -621,7 +620,7 @@ def _rto_floor(
         floor = (
             rtos[p]
             if rtos is not None and p not in INTERVAL_DEPENDENT
-            else path_rto(x, p, s, replay=False)
+            else ev.rto_of(p, s, replay=False)
         )
         np.minimum(fastest, floor, out=fastest, where=alive[p])
     return np.asarray(fastest.max(axis=0, initial=0.0), dtype=float)
