@@ -718,6 +718,24 @@ def _domains(
     return A, B, fig, ask_inputs
 
 
+def _ask_domains(
+    space: DesignSpace,
+    workload: Workload,
+    requirements: Requirements,
+    impact: BusinessImpact,
+    catalog: Catalog,
+) -> tuple[Domain, Domain, Any, Callable[[], tuple[Windows, list[NDArray[np.bool_]]]]]:
+    """:func:`_domains` for the ask's own limits per scenario (and its clock)."""
+    scopes = [x.scope for x in impact.scenarios]
+    limit_pair = (
+        np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float),
+        np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float),
+    )
+    tab = Tables.of(catalog)
+    clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
+    return _domains(space, workload, requirements, impact, catalog, clock, limit_pair)
+
+
 def _survival(
     fig: Any, dom_of: dict[Path, Domain], n: int, scenarios: list[int] | None = None
 ) -> NDArray[np.bool_]:
@@ -782,16 +800,7 @@ def explaining_rows(
     """
     if space.interval is not None or not len(space):
         return None
-    scopes = [x.scope for x in impact.scenarios]
-    limit_pair = (
-        np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float),
-        np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float),
-    )
-    tab = Tables.of(catalog)
-    clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
-    A, B, fig, ask_inputs = _domains(
-        space, workload, requirements, impact, catalog, clock, limit_pair
-    )
+    A, B, fig, ask_inputs = _ask_domains(space, workload, requirements, impact, catalog)
     if A.code is None or B.code is None:
         return None
     a_kinds = alike_rows(A, B, ask_inputs()[1])
@@ -880,16 +889,8 @@ def solved_intervals(
     whether its link carries its traffic: :func:`evaluate_space`'s ``interval`` and
     ``link_ok``, the same values, without the paths, the choice or the costs (what a
     frontier reads of the designs at the ask)."""
-    scopes = [x.scope for x in impact.scenarios]
-    limit_pair = (
-        np.array([requirements.limit("rpo", sc) for sc in scopes], dtype=float),
-        np.array([requirements.limit("rto", sc) for sc in scopes], dtype=float),
-    )
     tab = Tables.of(catalog)
-    clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
-    A, B, fig, ask_inputs = _domains(
-        space, workload, requirements, impact, catalog, clock, limit_pair
-    )
+    A, B, fig, ask_inputs = _ask_domains(space, workload, requirements, impact, catalog)
     n = len(space)
     interval = np.empty(n)
     _solve(A, B, ask_inputs, A.rows(fig.i_min), "longest", tab.schedule, interval)
