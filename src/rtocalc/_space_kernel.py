@@ -22,7 +22,11 @@ The choice of a recovery path iterates over :func:`path_units`: one
   (:func:`rtocalc._space_interval.fixed_paths`).
 
 The choosing code (meets both limits, then the smaller loss score, ties to the earlier
-path) and the output arena (sized from ``len(Path)``) know no path by name. Adding a path
+path) and the output arena (sized from ``len(Path)``) know no path by name. It compares
+one unsigned key per path and row (:func:`~rtocalc._space_paths.order_key`), computed per
+kind of rows where the rows are grouped (:class:`~rtocalc._space_figures.Kinds`: rows
+alike in every figure the path reads), and reads the chosen path's figures from one
+table per kind (:class:`KindTables`). Adding a path
 whose figures do not depend on the backup interval is: a :class:`Path` member and its
 label; its RTO function in ``RTO_OF``; its per-row figures in
 :class:`~rtocalc._space_paths.PathFigures` and here (its row of ``rpo_rows`` and of
@@ -509,13 +513,12 @@ def evaluate_space(
                 continue  # a path not tried here is never chosen here
             rto_k = rto_s[pk]
             kind = per_kind.get(pk)
-            if flat is not None:
-                pass  # the chosen path's RTO comes from its table below
-            elif kind is not None:
-                assert u.kinds is not None  # narrows for mypy
-                u.kinds.spread(kind[0][s], out=rto_k)
-            else:
-                u.rto_into(s, rto_k)
+            if flat is None:  # (else the chosen path's RTO comes from its table below)
+                if kind is not None:
+                    assert u.kinds is not None  # narrows for mypy
+                    u.kinds.spread(kind[0][s], out=rto_k)
+                else:
+                    u.rto_into(s, rto_k)
             if fast_rto is not None:  # the path's fastest over the rows its copy survives
                 assert score is not None  # narrows for mypy
                 np.copyto(score, np.inf)
