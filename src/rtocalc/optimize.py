@@ -216,7 +216,9 @@ def cheapest_on_space(
         As :func:`cheapest` returns it.
     evaluated : tuple of (rows, Evaluation)
         Rows of ``space`` and their evaluation at ``requirements`` (longest interval), each
-        row at most once: the search's batches, or the whole space when nothing is feasible.
+        row at most once: the search's batches, or, when nothing is feasible, the rows the
+        reasons were read from (:func:`_impossible`: the first row of each kind of each
+        path's rows, or every row).
     """
     searched = _search(space, workload, requirements, impact, catalog, objective, bound=bound)
     budget = requirements.budget
