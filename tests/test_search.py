@@ -9,7 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Catalog, Requirements, Workload
-from rtocalc._search import Job, Ranking, bound, scenario_limits, search
+from rtocalc._search import (
+    Job,
+    Ranking,
+    bound,
+    scenario_limits,
+    search,
+    yes_no_rows,
+    yes_no_space,
+)
 from rtocalc.models import SCOPES
 from rtocalc.optimize import _search as single_search
 from rtocalc.space import build_space, evaluate_space
@@ -170,3 +178,27 @@ def test_the_bound_is_remembered_per_workload_and_read_only():
     bigger = bound(space, Workload(data_size="20 TB"), ask.retention, cat)
     assert bigger is not first and (bigger.outlay >= first.outlay).all()
     assert (bigger.outlay > first.outlay).any()
+
+
+def test_the_yes_no_rows_are_remembered_by_the_space():
+    """The rows that meet an ask's yes/no parts, and their sub-space, are taken once per
+    (space, catalog, retention, off-site, immutable): asks that differ elsewhere (a cost
+    curve's RTO) share them; other yes/no asks or another catalog get their own."""
+    cat = Catalog.default()
+    ask = Requirements(rpo="4 h", rto="8 h", offsite=True)
+    space = build_space(cat, ask.retention)
+    rows, sub = yes_no_space(space, ask, cat)
+    assert np.array_equal(rows, np.flatnonzero(yes_no_rows(space, ask, cat)))
+    assert 0 < len(rows) < len(space) and not rows.flags.writeable
+    assert np.array_equal(sub.target, space.target[rows])
+    assert np.array_equal(sub.protection, space.protection[rows])
+    again = yes_no_space(space, ask.model_copy(update={"rto": "1 h"}), cat)
+    assert again[1] is sub
+    both = ask.model_copy(update={"immutable": True})
+    rows2, sub2 = yes_no_space(space, both, cat)
+    assert sub2 is not sub and np.array_equal(rows2, np.flatnonzero(yes_no_rows(space, both, cat)))
+    other = Catalog.default().model_copy(update={"currency": cat.currency})
+    assert yes_no_space(space, ask, other)[1] is not sub
+    # no yes/no ask: every row, the space itself
+    rows3, sub3 = yes_no_space(space, Requirements(rpo="4 h", rto="8 h"), cat)
+    assert sub3 is space and len(rows3) == len(space)

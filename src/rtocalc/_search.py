@@ -296,6 +296,16 @@ def yes_no_rows(space: DesignSpace, requirements: Requirements, catalog: Catalog
     return ok
 
 
+def yes_no_space(
+    space: DesignSpace, requirements: Requirements, catalog: Catalog
+) -> tuple[IntArray, DesignSpace]:
+    """The rows of :func:`yes_no_rows` and their sub-space, remembered by the space
+    (:meth:`~rtocalc.space.DesignSpace.subset`): they depend on the yes/no asks alone."""
+    r = requirements
+    key = ("yes_no", id(catalog), r.retention, r.offsite, r.immutable)
+    return space.subset(key, (catalog,), lambda: np.flatnonzero(yes_no_rows(space, r, catalog)))
+
+
 def _search_group(
     space: DesignSpace,
     jobs: list[Job],

@@ -50,6 +50,9 @@ CHOICES = {
 }
 
 
+#: sub-spaces a space remembers (:meth:`DesignSpace.subset`)
+SUBSETS_KEPT = 4
+
 @dataclass(frozen=True)
 class Keys:
     """Catalog keys in the order the integer columns index them."""
@@ -90,6 +93,10 @@ class DesignSpace:
     _codes: dict[tuple[Any, ...], IntArray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: sub-spaces of rows chosen by a key, with the objects the key names: see subset()
+    _subsets: dict[tuple[Any, ...], tuple[tuple[Any, ...], IntArray, DesignSpace]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return int(self.target.shape[0])
@@ -119,6 +126,28 @@ class DesignSpace:
             hit = self._codes[key] = compute()
             hit.setflags(write=False)
         return hit
+
+    def subset(
+        self, key: tuple[Any, ...], kept: tuple[Any, ...], rows: Callable[[], IntArray]
+    ) -> tuple[IntArray, DesignSpace]:
+        """The rows ``rows()`` picks (ascending) and their sub-space (this space where they
+        are all of its rows), remembered for the last few ``key``.
+
+        ``key`` holds the ids of ``kept``, which are kept so that the ids stay theirs. A
+        sub-space carries what was computed about its rows (the grid codes), so the asks
+        of a planning session that pick the same rows (a cost curve's, a negotiation's
+        with the same yes/no asks) take them, and gather the codes, once.
+        """
+        hit = self._subsets.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], kept, strict=True)):
+            return hit[1], hit[2]
+        picked = np.asarray(rows(), dtype=np.intp)
+        picked.setflags(write=False)
+        sub = self if picked.size == len(self) else self.take(picked)
+        while len(self._subsets) >= SUBSETS_KEPT:
+            self._subsets.pop(next(iter(self._subsets)))
+        self._subsets[key] = (kept, picked, sub)
+        return picked, sub
 
     def take(self, rows: IntArray | slice) -> DesignSpace:
         """The sub-space of the given rows (an index array, or a slice: views)."""

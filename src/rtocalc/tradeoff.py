@@ -18,7 +18,7 @@ from pydantic import Field
 from ._renamed import renamed
 from ._render import Column, Document, Table, describe_design
 from ._search import Bound as _Bound
-from ._search import Job, search, yes_no_rows
+from ._search import Job, search, yes_no_space
 from ._search import bound as _bound
 from ._search import first as _first
 from ._space_kernel import solved_intervals
@@ -913,10 +913,8 @@ def _rto_steps(
     relaxed = _rto_relaxed(requirements, scopes)
     # a row that fails the yes/no asks fails every target: only the others are evaluated
     # (``rows`` of ``space``; the evaluation's row i is row rows[i] of the space)
-    rows = np.flatnonzero(yes_no_rows(space, requirements, catalog))
-    ev = evaluate_space(
-        space if rows.size == len(space) else space.take(rows), workload, relaxed, impact, catalog
-    )
+    rows, sub = yes_no_space(space, requirements, catalog)
+    ev = evaluate_space(sub, workload, relaxed, impact, catalog)
     scope_mask = np.isin(np.array([s.scope for s in impact.scenarios]), scopes)
     rtos = _path_rtos(ev, scope_mask)
     grid = (
