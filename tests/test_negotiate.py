@@ -554,3 +554,27 @@ def test_zero_downtime_drops_the_option_dominated_at_the_precision_shown(zero):
     # still the technically least RPO in the appendix: 2,041 is not an option
     assert round(n.best_rpo_in_budget.monthly_cost) == 2041
     assert n.best_rpo_in_budget.plan.design not in [o.plan.design for o in n.options]
+
+
+def test_what_the_budget_buys_says_it_keeps_the_hard_asks_where_a_relaxation_beats_it(default):
+    """At $880/mo the default ask is over budget. The only design within it that keeps
+    the retention and both copies backs up nightly to tape and loses up to a week after a
+    site loss; two cheaper-or-equal offers give up off-site long-term points or the monthly
+    and yearly points and lose at most 2.4 h. The tape design is the least work lost the
+    budget buys only with the hard asks kept, and its name says so; where no relaxation
+    beats it, the short name stays (test above)."""
+    ask = default.requirements.model_copy(update={"budget": 880.0})
+    n = negotiate(default.workload, ask, impact=default.impact, catalog=default.catalog)
+    assert n.verdict == "over_budget"
+    named = [o for o in n.options if "least_work_lost" in o.origins]
+    assert len(named) == 1
+    tape = named[0]
+    assert tape.origins == ("relaxed_rto_rpo", "shortest_downtime", "least_work_lost")
+    assert tape.name == (
+        "Counter-offer, the shortest downtime and the least work lost the budget buys "
+        "keeping the retention and copies asked"
+    )
+    hard = {"relaxed_retention", "relaxed_offsite", "relaxed_immutable"}
+    relaxed = [o for o in n.options if hard & set(o.origins)]
+    assert relaxed and all(o.monthly_cost <= 880.0 for o in relaxed)
+    assert min(o.plan.rpo for o in relaxed) < tape.plan.rpo

@@ -1202,6 +1202,7 @@ def _options(
     Built from the plans' fields only (outcomes, clock, cost breakdown), so what the
     model adds to them shows up here.
     """
+    # (kind of option, origins, plan, what it gives up); the names are written last
     entries: list[tuple[str, tuple[OptionOrigin, ...], Plan, tuple[str, ...]]] = []
     if plan is not None:
         entries.append(("The cheapest design that meets the ask", ("meets_ask",), plan, ()))
@@ -1215,21 +1216,13 @@ def _options(
     for extra, origin in extras:
         if extra is None:
             continue
-        name = _BUDGET_WORDS[origin]
         same = [j for j, e in enumerate(entries) if e[2].design == extra.plan.design]
         if same:
             j = same[0]
-            first, origins, p, words = entries[j]
-            entries[j] = (f"{first}, {name}", (*origins, origin), p, words)
+            kind, origins, p, words = entries[j]
+            entries[j] = (kind, (*origins, origin), p, words)
         else:
-            entries.append(
-                (
-                    name[0].upper() + name[1:],
-                    (origin,),
-                    extra.plan,
-                    _gives_up_plain(ask, extra.plan),
-                )
-            )
+            entries.append(("", (origin,), extra.plan, _gives_up_plain(ask, extra.plan)))
     outcomes = [_outcomes(ask, p, kinds) for _, _, p, _ in entries]
     beaten = _dominated_by(
         [
@@ -1241,18 +1234,20 @@ def _options(
         if by is None:
             continue
         # what the budget buys is as true of the option that beats it on every shown figure
-        name, origins, p, words = entries[by]
+        kind, origins, p, words = entries[by]
         for origin in entries[i][1]:
             if origin in _BUDGET_BUYS and origin not in origins:
-                name, origins = f"{name}, {_BUDGET_WORDS[origin]}", (*origins, origin)
-        entries[by] = (name, origins, p, words)
+                origins = (*origins, origin)
+        entries[by] = (kind, origins, p, words)
     kept = [i for i, by in enumerate(beaten) if by is None]
     entries, outcomes = [entries[i] for i in kept], [outcomes[i] for i in kept]
     tiers = _tiers([p.monthly_cost for _, _, p, _ in entries], ask.budget)
+    plans = [p for _, _, p, _ in entries]
+    relaxed = [any(o in _HARD_RELAXED for o in origins) for _, origins, _, _ in entries]
     return tuple(
         Option(
             number=i,
-            name=name,
+            name=_option_name(kind, origins, p, plans, relaxed, ask.budget),
             tier=tier,
             monthly_cost=p.monthly_cost,
             one_time_cost=p.one_time_cost,
@@ -1264,17 +1259,56 @@ def _options(
             outcomes=out,
             plan=p,
         )
-        for i, ((name, origins, p, words), out, tier) in enumerate(
+        for i, ((kind, origins, p, words), out, tier) in enumerate(
             zip(entries, outcomes, tiers, strict=True), 1
         )
     )
 
 
-#: what an option the budget buys is, in words (its name after a merge)
-_BUDGET_WORDS: dict[OptionOrigin, str] = {
-    "shortest_downtime": "the shortest downtime the budget buys",
-    "least_work_lost": "the least work lost the budget buys",
-}
+#: origins of the options that give up a hard ask (retention, off site, immutable)
+_HARD_RELAXED: frozenset[OptionOrigin] = frozenset(
+    ("relaxed_retention", "relaxed_offsite", "relaxed_immutable")
+)
+
+
+def _option_name(
+    kind: str,
+    origins: tuple[OptionOrigin, ...],
+    plan: Plan,
+    plans: Sequence[Plan],
+    relaxed: Sequence[bool],
+    budget: float | None,
+) -> str:
+    """An option's name: its kind (``""`` for an option that is only what the budget
+    buys), then what the budget buys that it is.
+
+    The shortest downtime and the least work lost the budget buys are the best worst-case
+    RTO and RPO with the ask's retention and copies kept (:func:`_frontier_offers`). Where
+    an option on the list that gives one of those up, within the budget, shows a shorter
+    worst downtime or less work lost, the unqualified words would be false on the page:
+    the name then says "keeping the retention and copies asked".
+    """
+    buys = [o for o in ("shortest_downtime", "least_work_lost") if o in origins]
+    if not buys:
+        return kind
+    words = {
+        ("shortest_downtime",): "the shortest downtime",
+        ("least_work_lost",): "the least work lost",
+        ("shortest_downtime", "least_work_lost"): "the shortest downtime and the least work lost",
+    }[tuple(buys)] + " the budget buys"
+    within = budget if budget is not None else math.inf
+    beaten = any(
+        gave_up
+        and other.monthly_cost <= within + TOL
+        and (
+            ("shortest_downtime" in buys and other.rto < plan.rto)
+            or ("least_work_lost" in buys and other.rpo < plan.rpo)
+        )
+        for other, gave_up in zip(plans, relaxed, strict=True)
+    )
+    if beaten:
+        words += " keeping the retention and copies asked"
+    return f"{kind}, {words}" if kind else words[0].upper() + words[1:]
 
 
 def _dominated_by(
