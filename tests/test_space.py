@@ -525,6 +525,34 @@ def test_rows_alike_are_worked_once(catalog, workload, ask, costs, rule):
     assert _equal(by_kind, by_row)
 
 
+@SLOW
+@given(
+    catalog=small_catalogs(),
+    workload=workloads(),
+    ask=asks(),
+    costs=COSTS,
+    intervals=st.lists(st.sampled_from([0.25, 1.0, 4.0, 8.0, 24.0]), min_size=1, max_size=3),
+)
+def test_rows_alike_at_given_intervals_are_worked_once(catalog, workload, ask, costs, intervals):
+    """At given intervals (the frontier's design and interval pairs) rows with the same
+    entry of the chain's domain and the same interval are one kind for the
+    interval-dependent paths: every output equals the evaluation row by row, bit for bit."""
+    from dataclasses import replace
+    from unittest import mock
+
+    from rtocalc import _space_figures
+
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    rows = np.repeat(np.arange(len(space)), len(intervals))
+    pairs = replace(space.take(rows), interval=np.tile(np.array(intervals), len(space)))
+    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):  # always by kind on a grid
+        by_kind = evaluate_space(pairs, workload, ask, impact, catalog)
+    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):  # never
+        by_row = evaluate_space(pairs, workload, ask, impact, catalog)
+    assert _equal(by_kind, by_row)
+
+
 _HOURS = st.one_of(
     st.floats(0.0, 1e6, allow_subnormal=False),
     st.sampled_from([0.0, -0.0, 0.5, 1.0, np.inf, np.nan]),

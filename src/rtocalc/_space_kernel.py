@@ -52,6 +52,7 @@ from ._space_costs import RowCosts, row_costs
 from ._space_design import DesignSpace, WorkloadColumns
 from ._space_evaluation import Arena, Evaluation, Fastest
 from ._space_figures import (
+    KIND_KEYS,
     PATH_DOMAIN,
     Domain,
     Kinds,
@@ -354,6 +355,9 @@ def evaluate_space(
             kinds.update(dict.fromkeys(INTERVAL_DEPENDENT, a_kinds))
     else:
         interval[:] = space.interval
+        a_kinds = _given_kinds(A, interval)
+        if a_kinds is not None:
+            kinds.update(dict.fromkeys(INTERVAL_DEPENDENT, a_kinds))
     window_ok = interval >= i_min - TOL
     # each path's survival per kind of its rows (alike in its domain's entry), before the
     # clean-point hold below, which is per row and applied to the choice as a whole
@@ -877,6 +881,18 @@ def _solve(
     solve(alike, [B.rows(x, first) for x in fixed_ok], i_min[first], HOURS_PER_DAY, out=part)
     kinds.spread(part, out=out)
     return kinds
+
+
+def _given_kinds(A: Domain, interval: FloatArray) -> Kinds | None:
+    """Rows alike for the interval-dependent paths at given intervals: the same entry of
+    ``A`` and the same interval. None where A is on the rows or grouping saves little."""
+    if A.code is None:
+        return None
+    values, which = np.unique(interval, return_inverse=True)
+    size = int(np.prod(A.shape)) * values.size
+    if size > KIND_KEYS:
+        return None
+    return Kinds.of(A.code * values.size + which.reshape(-1), size)
 
 
 def _traffic(fig: Any, A: Domain, B: Domain, out: FloatArray) -> FloatArray:
