@@ -252,8 +252,9 @@ def test_bad_arguments(default):
 def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, extra):
     """Along RTO the curve evaluates the space once with the RTO lifted and reuses it: a
     row it rules out for a target (RTO floor above the target, or its link overloaded)
-    is infeasible there, and every step is the plan an exact search of the whole space
-    gives (the open limit reuses the lifted evaluation itself)."""
+    is infeasible there, a row's outlay with the RTO lifted bounds its outlay at every
+    target from below (the searches' bound), and every step is the plan an exact search
+    of the whole space gives (the open limit reuses the lifted evaluation itself)."""
     impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
     space = build_space(catalog, ask.retention)
     bound = _bound(space, workload, ask.retention, catalog)
@@ -289,6 +290,14 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
             rows = np.flatnonzero(ruled_out)
             at_t = evaluate_space(space.take(rows), workload, req, impact, catalog)
             assert not at_t.feasible.any()
+        # the searches' bound: a row feasible with the RTO lifted and at the target solves
+        # for an interval no longer at the target, so its outlay there is no less
+        both = np.flatnonzero(ev.feasible)
+        if both.size:
+            at_t = evaluate_space(space.take(both), workload, req, impact, catalog)
+            ok = at_t.feasible
+            assert (at_t.interval[ok] <= ev.interval[both][ok]).all()
+            assert (at_t.outlay[ok] >= ev.outlay[both][ok]).all()
         # a step's plan is built only if the curve keeps it; the cost it is kept by is
         # the plan's
         built = None if plan is None else plan.plan()

@@ -10,12 +10,12 @@ feasible. Outlay never rises with the backup interval, so each row's outlay at t
 longest interval (:func:`bound`) is a lower bound of its outlay (and of its TCO, since
 expected losses are >= 0) at any interval the ask solves for. Each job takes its rows
 in the order of that bound, in growing disjoint batches (512, then up to 2,048, 8,192,
-... rows in all), until the best feasible objective it has found is below the bound of
-every row it has not evaluated: the rows left cannot win, not even a tie. Every round
-evaluates the current batches of all unsettled jobs in one call of
-:func:`rtocalc.space.evaluate_space`: one row per (job, design), each row with its
-job's workload and limits. Every figure of a row depends on that row alone, so a job's
-answer is the one a search of its own would give.
+... rows in all; a job with a tighter bound may start smaller), until the best feasible
+objective it has found is below the bound of every row it has not evaluated: the rows
+left cannot win, not even a tie. Every round evaluates the current batches of all
+unsettled jobs in one call of :func:`rtocalc.space.evaluate_space`: one row per (job,
+design), each row with its job's workload and limits. Every figure of a row depends on
+that row alone, so a job's answer is the one a search of its own would give.
 """
 
 from __future__ import annotations
@@ -179,6 +179,9 @@ class Job:
     bound: Bound
     #: rows the caller has proven infeasible are False (the answer is the same without)
     where: np.ndarray | None = None
+    #: rows in the job's first batch: fewer where ``bound`` is close to the outlay itself
+    #: (the best row is then among the first few, and a batch's rows cost time)
+    first_batch: int = FIRST_BATCH
 
 
 @dataclass(frozen=True)
@@ -323,7 +326,7 @@ def _search_group(
             continue  # no design recovers before it notices
         keep = yes_no if job.where is None else yes_no & np.asarray(job.where, dtype=bool)
         cand[j] = Ranking(job.bound.outlay, np.flatnonzero(keep))  # by (bound, row)
-    span = {j: (0, min(len(c), FIRST_BATCH)) for j, c in cand.items() if len(c)}
+    span = {j: (0, min(len(c), jobs[j].first_batch)) for j, c in cand.items() if len(c)}
     found: dict[int, list[tuple[Evaluation, int, int]]] = {j: [] for j in span}
     evaluated: dict[int, list[tuple[IntArray, Evaluation]]] = {j: [] for j in span}
     best: dict[int, tuple[Evaluation, int]] = {}
