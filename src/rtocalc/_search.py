@@ -20,9 +20,9 @@ that row alone, so a job's answer is the one a search of its own would give.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -304,9 +304,28 @@ def yes_no_space(
 ) -> tuple[IntArray, DesignSpace]:
     """The rows of :func:`yes_no_rows` and their sub-space, remembered by the space
     (:meth:`~rtocalc.space.DesignSpace.subset`): they depend on the yes/no asks alone."""
+    rows, sub = space.subset(*_yes_no_key(space, requirements, catalog))
+    assert sub is not None  # taken
+    return rows, sub
+
+
+def _yes_no_mask(space: DesignSpace, requirements: Requirements, catalog: Catalog) -> np.ndarray:
+    """:func:`yes_no_rows` from the rows the space remembers (no sub-space taken)."""
+    rows, _ = space.subset(*_yes_no_key(space, requirements, catalog), take=False)
+    mask = np.zeros(len(space), bool)
+    mask[rows] = True
+    return mask
+
+
+def _yes_no_key(
+    space: DesignSpace, requirements: Requirements, catalog: Catalog
+) -> tuple[tuple[Any, ...], tuple[Any, ...], Callable[[], IntArray]]:
     r = requirements
-    key = ("yes_no", id(catalog), r.retention, r.offsite, r.immutable)
-    return space.subset(key, (catalog,), lambda: np.flatnonzero(yes_no_rows(space, r, catalog)))
+    return (
+        ("yes_no", id(catalog), r.retention, r.offsite, r.immutable),
+        (catalog,),
+        lambda: np.flatnonzero(yes_no_rows(space, r, catalog)),
+    )
 
 
 def _search_group(
@@ -318,7 +337,7 @@ def _search_group(
     keep_batches: bool,
 ) -> list[Searched]:
     base = jobs[0].requirements
-    yes_no = yes_no_rows(space, base, catalog)
+    yes_no = _yes_no_mask(space, base, catalog)
     limits = [scenario_limits(job.requirements, impact) for job in jobs]
     cand: dict[int, Ranking] = {}
     for j, job in enumerate(jobs):

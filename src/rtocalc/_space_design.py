@@ -94,7 +94,7 @@ class DesignSpace:
         default_factory=dict, init=False, repr=False, compare=False
     )
     #: sub-spaces of rows chosen by a key, with the objects the key names: see subset()
-    _subsets: dict[tuple[Any, ...], tuple[tuple[Any, ...], IntArray, DesignSpace]] = field(
+    _subsets: dict[tuple[Any, ...], tuple[tuple[Any, ...], IntArray, DesignSpace | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -128,25 +128,33 @@ class DesignSpace:
         return hit
 
     def subset(
-        self, key: tuple[Any, ...], kept: tuple[Any, ...], rows: Callable[[], IntArray]
-    ) -> tuple[IntArray, DesignSpace]:
-        """The rows ``rows()`` picks (ascending) and their sub-space (this space where they
-        are all of its rows), remembered for the last few ``key``.
+        self,
+        key: tuple[Any, ...],
+        kept: tuple[Any, ...],
+        rows: Callable[[], IntArray],
+        *,
+        take: bool = True,
+    ) -> tuple[IntArray, DesignSpace | None]:
+        """The rows ``rows()`` picks (ascending) and, with ``take``, their sub-space (this
+        space where they are all of its rows), remembered for the last few ``key``.
 
         ``key`` holds the ids of ``kept``, which are kept so that the ids stay theirs. A
         sub-space carries what was computed about its rows (the grid codes), so the asks
         of a planning session that pick the same rows (a cost curve's, a negotiation's
-        with the same yes/no asks) take them, and gather the codes, once.
+        with the same yes/no asks) take them, and gather the codes, once; a caller that
+        needs the rows alone (a search's candidates) does not take them.
         """
         hit = self._subsets.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], kept, strict=True)):
-            return hit[1], hit[2]
-        picked = np.asarray(rows(), dtype=np.intp)
-        picked.setflags(write=False)
-        sub = self if picked.size == len(self) else self.take(picked)
-        while len(self._subsets) >= SUBSETS_KEPT:
-            self._subsets.pop(next(iter(self._subsets)))
-        self._subsets[key] = (kept, picked, sub)
+        if hit is None or not all(a is b for a, b in zip(hit[0], kept, strict=True)):
+            picked = np.asarray(rows(), dtype=np.intp)
+            picked.setflags(write=False)
+            while len(self._subsets) >= SUBSETS_KEPT:
+                self._subsets.pop(next(iter(self._subsets)))
+            hit = self._subsets[key] = (kept, picked, None)
+        picked, sub = hit[1], hit[2]
+        if take and sub is None:
+            sub = self if picked.size == len(self) else self.take(picked)
+            self._subsets[key] = (kept, picked, sub)
         return picked, sub
 
     def take(self, rows: IntArray | slice) -> DesignSpace:
