@@ -12,10 +12,10 @@ from rtocalc import BusinessImpact, Catalog, Requirements, Workload
 from rtocalc._search import (
     Job,
     Ranking,
-    _yes_no_mask,
     bound,
     scenario_limits,
     search,
+    yes_no_mask,
     yes_no_rows,
     yes_no_space,
 )
@@ -205,7 +205,7 @@ def test_the_yes_no_rows_are_remembered_by_the_space():
     assert sub3 is space and len(rows3) == len(space)
     # a search needs the rows alone: no sub-space is taken until one is asked for
     fresh = Catalog.default().model_copy(update={"currency": cat.currency})
-    mask = _yes_no_mask(space, both, fresh)
+    mask = yes_no_mask(space, both, fresh)
     assert np.array_equal(mask, yes_no_rows(space, both, fresh))
     assert [v[2] for v in space._subsets.values() if v[0][0] is fresh] == [None]
     assert np.array_equal(yes_no_space(space, both, fresh)[1].target, sub2.target)

@@ -309,7 +309,7 @@ def yes_no_space(
     return rows, sub
 
 
-def _yes_no_mask(space: DesignSpace, requirements: Requirements, catalog: Catalog) -> np.ndarray:
+def yes_no_mask(space: DesignSpace, requirements: Requirements, catalog: Catalog) -> np.ndarray:
     """:func:`yes_no_rows` from the rows the space remembers (no sub-space taken)."""
     rows, _ = space.subset(*_yes_no_key(space, requirements, catalog), take=False)
     mask = np.zeros(len(space), bool)
@@ -337,7 +337,7 @@ def _search_group(
     keep_batches: bool,
 ) -> list[Searched]:
     base = jobs[0].requirements
-    yes_no = _yes_no_mask(space, base, catalog)
+    yes_no = yes_no_mask(space, base, catalog)
     limits = [scenario_limits(job.requirements, impact) for job in jobs]
     cand: dict[int, Ranking] = {}
     for j, job in enumerate(jobs):

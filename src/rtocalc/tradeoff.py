@@ -18,7 +18,7 @@ from pydantic import Field
 from ._renamed import renamed
 from ._render import Column, Document, Table, describe_design
 from ._search import Bound as _Bound
-from ._search import Job, search, yes_no_space
+from ._search import Job, search, yes_no_mask, yes_no_space
 from ._search import bound as _bound
 from ._space_kernel import solved_intervals
 from .models import SCOPES, BusinessImpact, Catalog, Design, Requirements, Retention, Workload
@@ -39,8 +39,6 @@ from .space import (
     build_space,
     check_interval,
     evaluate_space,
-    has_immutable,
-    has_offsite,
     row_costs,
 )
 from .units import TOL, parse_money
@@ -351,11 +349,7 @@ def frontier_points(
     keep their order, so the points are the same.
     """
     open_req = _relaxed(req, rpo=True, rto=True)
-    keep = np.ones(len(space), bool)
-    if req.offsite:
-        keep &= has_offsite(space, catalog, req.retention)
-    if req.immutable:
-        keep &= has_immutable(space, catalog, req.retention)
+    keep = yes_no_mask(space, req, catalog)  # the off-site and immutable asks
     if max_cost is not None:
         bound = bound if bound is not None else _bound(space, workload, req.retention, catalog)
         keep &= bound.outlay <= max_cost + TOL
