@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -478,6 +479,57 @@ def test_an_evaluation_without_costs_is_the_same_but_for_them(catalog, workload,
     assert _fastest_bytes(priced.fastest) == _fastest_bytes(bare.fastest)
     for p in RecoveryPath:
         assert priced.rto_of(p).tobytes() == bare.rto_of(p).tobytes()
+
+
+@SLOW
+@given(catalog=small_catalogs(), workload=workloads(), ask=asks(), costs=COSTS)
+def test_an_evaluation_without_outcomes_is_the_same_but_for_them(catalog, workload, ask, costs):
+    """evaluate_space(priced=False, outcomes=False) also leaves out the chosen path's RPO
+    and RTO per scenario and their worst (nan) and changes nothing else: feasibility, the
+    path taken and every path's own figures are the same bits as without costs alone."""
+    from unittest import mock
+
+    from rtocalc import _space_figures
+
+    impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
+    space = build_space(catalog, ask.retention)
+    for share in (1.0, -1.0):  # rows always by kind on a grid, and never
+        with mock.patch.object(_space_figures, "KIND_SHARE", share):
+            _same_but_outcomes(space, workload, ask, impact, catalog)
+
+
+def _same_but_outcomes(space, workload, ask, impact, catalog) -> None:
+    bare = evaluate_space(space, workload, ask, impact, catalog, priced=False)
+    least = evaluate_space(space, workload, ask, impact, catalog, priced=False, outcomes=False)
+    outcomes = ("rpo", "rto", "worst_rpo", "worst_rto")
+    for name in outcomes:
+        assert np.isnan(getattr(least, name)).all()
+    for f in dataclasses.fields(bare):
+        if f.name in (*outcomes, "breakdown", "storage", "space", "paths", "fastest"):
+            continue
+        if f.name.startswith("_"):  # how the rows were grouped: no output
+            continue
+        a, b = getattr(bare, f.name), getattr(least, f.name)
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), f.name
+    assert bare.paths == least.paths
+    for p in RecoveryPath:
+        assert bare.rto_of(p).tobytes() == least.rto_of(p).tobytes()
+
+
+def test_outcomes_are_left_out_only_without_costs(default):
+    """The expected loss reads the outcomes: leaving them out of a priced evaluation is
+    refused, naming both options."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    with pytest.raises(ValueError, match="outcomes: False needs priced=False"):
+        evaluate_space(
+            space.take(np.arange(8)),
+            sc.workload,
+            sc.requirements,
+            sc.impact,
+            sc.catalog,
+            outcomes=False,
+        )
 
 
 def test_gathering_parts_with_and_without_costs(default):

@@ -256,6 +256,7 @@ def evaluate_space(
     limits: tuple[FloatArray, FloatArray] | None = None,
     fastest: bool = False,
     priced: bool = True,
+    outcomes: bool = True,
 ) -> Evaluation:
     """Evaluate every row of ``space`` at once.
 
@@ -277,13 +278,22 @@ def evaluate_space(
     restore charges, the expected loss: about a quarter of the time) for callers that read
     none of them, the explanation of an impossible ask and the intervals a frontier
     starts from: those fields are then ``nan`` (``{}`` for the breakdown and storage) and
-    ``Evaluation.priced`` is False.
+    ``Evaluation.priced`` is False. ``outcomes=False`` (with ``priced=False``: the
+    expected loss reads them) also leaves out the chosen path's RPO and RTO per scenario
+    and their worst (``nan``) for a caller that reads only which rows are feasible, which
+    path each scenario takes and the paths' own figures (a cost curve's evaluation with
+    the RTO lifted: the outcomes were an eighth of its time).
 
     Figures that do not depend on the interval are computed per combination of the
     catalog choices they depend on (:class:`Domain`) and gathered to the rows; the rest
     are columns of one value per row, with the scenarios and paths as short loops, so no
     large temporary is allocated.
     """
+    if not outcomes and priced:
+        raise ValueError(
+            "outcomes: False needs priced=False (the expected loss and the restore "
+            "charges read the chosen path's RPO and RTO); pass both"
+        )
     if interval_rule not in ("longest", "shortest"):
         raise ValueError(
             f"interval_rule: {interval_rule!r} is not a rule; use 'longest' or 'shortest'"
@@ -447,7 +457,7 @@ def evaluate_space(
     if w_down + w_loss <= 0.0:
         w_down = w_loss = 1.0
     path = np.empty((S, n), np.int8)
-    rpo, rto = col(S), col(S)
+    rpo, rto = (col(S), col(S)) if outcomes else (col(S, value=np.nan), col(S, value=np.nan))
     meets_scenario = np.empty((S, n), bool)
     chosen = np.empty(n, np.int8)  # path chosen so far, NO_PATH for none
     step = np.empty(n, np.int8)  # the change of chosen where a path is better
@@ -481,7 +491,8 @@ def evaluate_space(
     # the worst RPO and RTO of a row are over the scenarios in scope (with limits; all
     # where none has one); with limits per row, over each row's own (after the choice)
     in_scope = np.isfinite(rpo_lim) | np.isfinite(rto_lim)
-    worst_rpo, worst_rto = col(value=0.0), col(value=0.0)
+    worst = 0.0 if outcomes else np.nan
+    worst_rpo, worst_rto = col(value=worst), col(value=worst)
     worst_of = (
         np.zeros(S, bool) if per_row else in_scope if in_scope.any() else np.ones(S, bool)
     )
@@ -504,7 +515,7 @@ def evaluate_space(
             per_kind[int(u.path)] = (r, key)
     # every path by kind: the chosen path's RTO, RPO and charges are then one gather per
     # scenario from one table, not a spread of each path's RTO to the rows and a gather
-    flat = None if fastest else KindTables.of(units, per_kind, prices)
+    flat = None if fastest or not outcomes else KindTables.of(units, per_kind, prices)
     pos = np.empty(n, np.intp) if flat is not None else None
     for s in range(S):
         chosen.fill(NO_PATH)
@@ -517,7 +528,9 @@ def evaluate_space(
                 continue  # a path not tried here is never chosen here
             rto_k = rto_s[pk]
             kind = per_kind.get(pk)
-            if flat is None:  # (else the chosen path's RTO comes from its table below)
+            # (with the flat tables, the chosen path's RTO comes from them below; without
+            # outcomes only a path without kinds needs its RTO on the rows, for its key)
+            if flat is None and (kind is None or outcomes or fast_rto is not None):
                 if kind is not None:
                     assert u.kinds is not None  # narrows for mypy
                     u.kinds.spread(kind[0][s], out=rto_k)
@@ -559,7 +572,9 @@ def evaluate_space(
         # none -> 0 (an integer remainder would cost ten times this)
         np.not_equal(chosen, NO_PATH, out=some)
         np.multiply(chosen, some, out=path[s])
-        if flat is not None:  # the chosen path's kind of each row, in the flat tables
+        if not outcomes:  # rpo, rto and the worst figures stay nan
+            charges = None
+        elif flat is not None:  # the chosen path's kind of each row, in the flat tables
             assert pos is not None  # narrows for mypy
             flat.position(chosen, out=pos)
             flat.rpo.take(pos, out=rpo[s], mode="clip")
@@ -581,7 +596,7 @@ def evaluate_space(
                 eal += cost.expected_annual_loss(
                     rates[s], rto[s], rpo[s], dc, lc, incident_cost=restore[s], axis=None
                 )
-        if worst_of[s]:  # the worst RPO and RTO over the scenarios in scope
+        if worst_of[s] and outcomes:  # the worst RPO and RTO over the scenarios in scope
             np.maximum(worst_rpo, rpo[s], out=worst_rpo)
             np.maximum(worst_rto, rto[s], out=worst_rto)
         meets_scenario[s] = met
@@ -626,7 +641,7 @@ def evaluate_space(
         none = np.full(n, np.nan)
         costs = RowCosts(outlay=none, breakdown={}, storage={}, purchases=none.copy())
     outlay, breakdown = costs.outlay, costs.breakdown
-    if per_row:  # the scenarios in scope of each row's limits (all where none is)
+    if per_row and outcomes:  # the scenarios in scope of each row's limits (all where none is)
         scope_rows = in_scope | ~in_scope.any(axis=0)
         np.max(np.where(scope_rows, rpo, 0.0), axis=0, initial=0.0, out=worst_rpo)
         np.max(np.where(scope_rows, rto, 0.0), axis=0, initial=0.0, out=worst_rto)

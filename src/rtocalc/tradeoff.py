@@ -905,9 +905,10 @@ def _rto_steps(
     # (``rows`` of ``space``; the evaluation's row i is row rows[i] of the space). Only
     # the outlay of the rows feasible there is read (the candidates' running minimum, the
     # searches' bound), so the evaluation leaves the costs out (a quarter of its time)
-    # and those rows alone are priced: each row's costs are its own, the same bits.
+    # and those rows alone are priced: each row's costs are its own, the same bits. Nor
+    # are the chosen paths' RPO and RTO read (the need and the floor read every path's).
     rows, sub = yes_no_space(space, requirements, catalog)
-    ev = evaluate_space(sub, workload, relaxed, impact, catalog, priced=False)
+    ev = evaluate_space(sub, workload, relaxed, impact, catalog, priced=False, outcomes=False)
     feasible = np.flatnonzero(ev.feasible)
     outlay = np.full(len(sub), np.nan)
     outlay[feasible] = row_costs(
