@@ -279,6 +279,30 @@ def test_spaces_are_shared_and_read_only(default):
         raise AssertionError("a shared space's columns must be read-only")
 
 
+def test_survival_and_kinds_on_b_are_remembered_by_the_space(default):
+    """Which copies survive, per row, and the kinds of rows alike on B depend on the
+    space and the workload's figures alone: a second ask of the workload reads them from
+    the space (read-only; the clean-point hold after ransomware works on a copy), and the
+    evaluation is the one a fresh space gives, bit for bit."""
+    sc = default
+    space = build_space(sc.catalog, sc.requirements.retention)
+    first = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
+    kept = [v for k, (_, v) in space._figures.items() if k[0] == "alive"]
+    assert kept and all(not a.flags.writeable for a in kept)
+    assert any(k[0] == "b_kinds" for k in space._figures)
+    other = sc.requirements.model_copy(update={"rpo": 1.0})
+    again = evaluate_space(space, sc.workload, other, sc.impact, sc.catalog)
+    # a copy of the space's rows remembers nothing yet: computed afresh
+    fresh = space.take(np.arange(len(space)))
+    assert not fresh._figures
+    anew = evaluate_space(fresh, sc.workload, other, sc.impact, sc.catalog)
+    assert _equal(again, anew)
+    # the ransomware scenario's hold changed the evaluation's copy, not the space's
+    assert any(x.scope == "ransomware" for x in sc.impact.scenarios)
+    assert first.paths.alive.flags.writeable
+    assert not any(np.shares_memory(first.paths.alive, a) for a in kept)
+
+
 def test_rto_limit_equal_to_a_copys_rto_keeps_its_interval_window():
     """Issue 19, item 4: at an RTO limit equal to a restore's RTO (every cost-curve
     breakpoint), the interval solve's slack, limit - (detection + fixed restore time),

@@ -52,6 +52,8 @@ CHOICES = {
 
 #: sub-spaces a space remembers (:meth:`DesignSpace.subset`)
 SUBSETS_KEPT = 4
+#: figures a space remembers (:meth:`DesignSpace.remember`)
+FIGURES_KEPT = 8
 
 @dataclass(frozen=True)
 class Keys:
@@ -93,6 +95,10 @@ class DesignSpace:
     _codes: dict[tuple[Any, ...], IntArray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: figures of the rows by a key, with the objects the key names: see remember()
+    _figures: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     #: sub-spaces of rows chosen by a key, with the objects the key names: see subset()
     _subsets: dict[tuple[Any, ...], tuple[tuple[Any, ...], IntArray, DesignSpace | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -126,6 +132,26 @@ class DesignSpace:
             hit = self._codes[key] = compute()
             hit.setflags(write=False)
         return hit
+
+    def remember(
+        self, key: tuple[Any, ...], kept: tuple[Any, ...], compute: Callable[[], Any]
+    ) -> Any:
+        """``compute()``, a figure of this space's rows, remembered for the last few
+        ``key`` (which holds the ids of ``kept``, kept so that the ids stay theirs).
+
+        For figures of the rows that depend on the space and on the workload's figures
+        per catalog choice alone, not on the ask (which copies survive, the kinds of rows
+        alike on B): the asks of a planning session compute them once. The figure is
+        shared: callers must not write to it. A sub-space has its own.
+        """
+        hit = self._figures.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], kept, strict=True)):
+            return hit[1]
+        value = compute()
+        while len(self._figures) >= FIGURES_KEPT:
+            self._figures.pop(next(iter(self._figures)))
+        self._figures[key] = (kept, value)
+        return value
 
     def subset(
         self,

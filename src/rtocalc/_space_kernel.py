@@ -349,14 +349,14 @@ def evaluate_space(
     # what comes before a restore (detection, decision, provisioning) and before a
     # failover (detection and decision, or health checks), (S, N), from tables per strategy
     prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
-    alive = _survival(fig, dom_of, n)  # (P, S, N)
+    alive = _alive(space, fig, A, B, dom_of, impact)  # (P, S, N)
     # --- backup interval: solved boundary or given --------------------------------------
     interval = col()
     # rows alike for the RTO of a path (its figures depend on its domain's entry, and the
     # interval-dependent ones on the interval): computed once per kind (Kinds)
     kinds: dict[Path, Kinds] = {}
     if B.code is not None:
-        b_kinds = Kinds.of(B.code, int(np.prod(B.shape)))
+        b_kinds = _b_kinds(space, B)
         if b_kinds is not None:
             kinds.update(dict.fromkeys((p for p in Path if PATH_DOMAIN[p] == "B"), b_kinds))
     if space.interval is None:
@@ -774,6 +774,43 @@ def _ask_domains(
     return _domains(space, workload, requirements, impact, catalog, clock, limit_pair)
 
 
+def _b_kinds(space: DesignSpace, B: Domain) -> Kinds | None:
+    """The kinds of rows alike on B (the same entry: :meth:`Kinds.of` of B's codes),
+    remembered by the space: they depend on its rows and B's grid alone."""
+    code = B.code
+    assert code is not None  # on a grid
+    return space.remember(  # type: ignore[no-any-return]
+        ("b_kinds", B.shape), (), lambda: Kinds.of(code, int(np.prod(B.shape)))
+    )
+
+
+def _alive(
+    space: DesignSpace,
+    fig: Any,
+    A: Domain,
+    B: Domain,
+    dom_of: dict[Path, Domain],
+    impact: BusinessImpact,
+) -> NDArray[np.bool_]:
+    """:func:`_survival` of every scenario, remembered by the space for the workload's
+    figures on the grid (which survive depends on the rows and those figures, not on the
+    ask). The clean-point hold after ransomware changes its scenarios in place, so the
+    rows get a copy where there is one; else the remembered array, read-only."""
+    n = len(space)
+    if A.code is None or B.code is None:  # figures on the rows: the ask's, not remembered
+        return _survival(fig, dom_of, n)
+
+    def compute() -> NDArray[np.bool_]:
+        alive = _survival(fig, dom_of, n)
+        alive.setflags(write=False)
+        return alive
+
+    shared = space.remember(("alive", id(fig), A.shape, B.shape), (fig,), compute)
+    if any(x.scope == "ransomware" for x in impact.scenarios):
+        return np.array(shared)  # a copy, writable
+    return shared  # type: ignore[no-any-return]
+
+
 def _survival(
     fig: Any, dom_of: dict[Path, Domain], n: int, scenarios: list[int] | None = None
 ) -> NDArray[np.bool_]:
@@ -842,7 +879,7 @@ def explaining_rows(
     if A.code is None or B.code is None:
         return None
     a_kinds = alike_rows(A, B, ask_inputs()[1])
-    b_kinds = Kinds.of(B.code, int(np.prod(B.shape)))
+    b_kinds = _b_kinds(space, B)
     if a_kinds is None or b_kinds is None:
         return None
     n = len(space)
