@@ -279,17 +279,25 @@ def test_spaces_are_shared_and_read_only(default):
         raise AssertionError("a shared space's columns must be read-only")
 
 
-def test_survival_and_kinds_on_b_are_remembered_by_the_space(default):
-    """Which copies survive, per row, and the kinds of rows alike on B depend on the
-    space and the workload's figures alone: a second ask of the workload reads them from
-    the space (read-only; the clean-point hold after ransomware works on a copy), and the
-    evaluation is the one a fresh space gives, bit for bit."""
+def test_ask_independent_figures_are_remembered_by_the_space(default):
+    """Which copies survive, each row's figures gathered from the workload's figures per
+    catalog choice (rates, delays, traffic, the link and yes/no checks) and the kinds of
+    rows alike on B depend on the space and the workload alone: a second ask of the
+    workload reads them from the space (read-only; the clean-point hold after ransomware
+    works on a copy), and the evaluation is the one a fresh space gives, bit for bit."""
     sc = default
     space = build_space(sc.catalog, sc.requirements.retention)
     first = evaluate_space(space, sc.workload, sc.requirements, sc.impact, sc.catalog)
     kept = [v for k, (_, v) in space._figures.items() if k[0] == "alive"]
     assert kept and all(not a.flags.writeable for a in kept)
     assert any(k[0] == "b_kinds" for k in space._figures)
+    rows = [v for k, (_, v) in space._figures.items() if k[0] == "rows"]
+    assert rows
+    for f in dataclasses.fields(rows[0]):
+        value = getattr(rows[0], f.name)
+        parts = value.values() if isinstance(value, dict) else value
+        for a in parts if isinstance(value, (dict, tuple)) else (value,):
+            assert not isinstance(a, np.ndarray) or not a.flags.writeable, f.name
     other = sc.requirements.model_copy(update={"rpo": 1.0})
     again = evaluate_space(space, sc.workload, other, sc.impact, sc.catalog)
     # a copy of the space's rows remembers nothing yet: computed afresh

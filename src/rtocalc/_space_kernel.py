@@ -38,6 +38,7 @@ Private module: re-exported by :mod:`rtocalc.space`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -339,13 +340,10 @@ def evaluate_space(
         """The next output column (``k`` > 0: the next ``k`` of them, shape (k, N))."""
         return arena.empty((k, n) if k else (n,), float, value)  # type: ignore[no-any-return]
 
-    rb, rc = A.rows(fig.rb), A.rows(fig.rc, out=col())
-    read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
-    retr = tuple(dom_of[p].rows(fig.retrieval[k], out=col()) for k, p in enumerate(RESTORES))
-    overhead, lag = A.rows(fig.overhead), A.rows(fig.lag, out=col())
-    i_min = A.rows(fig.i_min, out=col())
-    instant = tuple(dom_of[p].rows(fig.instant[k]) for k, p in enumerate(RESTORES))
-    chain_hours = A.rows(fig.chain_hours)
+    # the rows' figures that the ask does not change (remembered by the space on a grid)
+    rf = _rows_of(space, workload, catalog, ret, fig, A, B, col)
+    rb, rc, read, retr, overhead, lag = rf.rb, rf.rc, rf.read, rf.retr, rf.overhead, rf.lag
+    i_min, instant, chain_hours = rf.i_min, rf.instant, rf.chain_hours
     # what comes before a restore (detection, decision, provisioning) and before a
     # failover (detection and decision, or health checks), (S, N), from tables per strategy
     prov = np.take(clock.provisioning, space.strategy, axis=1, mode="clip")
@@ -399,7 +397,7 @@ def evaluate_space(
     rpo_rows[Path.OFFSITE] = physics.rpo_backup(interval, t_off, lag)
     B.rows(fig.rpo_long, out=rpo_rows[Path.LONGTERM])
     B.rows(fig.rpo_prot, out=rpo_rows[Path.PROTECTION])
-    failover = B.rows(fig.failover, out=col())
+    failover = rf.failover
     # chain replay of the whole data set (the chain and the off-site copy; none for the
     # long-term points, each a full)
     replay: tuple[Any, ...] = (
@@ -407,12 +405,12 @@ def evaluate_space(
         col(value=physics.chain_replay_time(replay_n, inc, read[1])),
         0.0,
     )
-    traffic = _traffic(fig, A, B, col())
+    traffic = rf.traffic
     rates = np.array([x.rate for x in scen], dtype=float)
     dc, lc = impact.downtime_cost, impact.data_loss_cost
     # moving the whole data set, once per evaluation (each scenario moves a share), and
     # with the chain replay (the sum rtocalc.physics.rto_restore forms first)
-    transfer = {k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)}
+    transfer = rf.transfer
     move = {
         k: transfer[k] + r if np.ndim(r) else transfer[k]  # replay 0: no chain
         for k, r in zip(RESTORES, replay, strict=True)
@@ -619,17 +617,11 @@ def evaluate_space(
     # --- other constraints ------------------------------------------------------------------
     # as has_offsite() and has_immutable() say: the short-term points on the chain and its
     # off-site copy, and the GFS points where they live (the long-term target, else the chain)
-    offsite_ok = A.rows(fig.offsite)
-    immutable_ok = A.rows(fig.immutable)
-    if ret.gfs:
-        home = gfs_home(space.target, space.longterm)
-        offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
-        immutable_ok = immutable_ok & tab.immutable[home]
-    link_ok = _links_carry(space, fig, B, traffic)
+    offsite_ok, immutable_ok, link_ok = rf.offsite_ok, rf.immutable_ok, rf.link_ok
     feasible = meets_scenario.all(axis=0) & window_ok & link_ok
     # database-native mechanisms protect a database only (not in other workloads' spaces;
     # a design given with one is refused here)
-    feasible &= _protection.kind_ok(catalog, space.protection, workload)
+    feasible &= rf.kind_ok
     if requirements.offsite:
         feasible &= offsite_ok
     if requirements.immutable:
@@ -772,6 +764,105 @@ def _ask_domains(
     tab = Tables.of(catalog)
     clock = Clock.of(impact, catalog, requirements.incident, tab, requirements.isolated(catalog))
     return _domains(space, workload, requirements, impact, catalog, clock, limit_pair)
+
+
+@dataclass(frozen=True)
+class _RowFigures:
+    """Each row's figures that depend on its catalog choices and the workload alone,
+    not on the ask or the interval: gathered from the figures per choice."""
+
+    rb: Any  # (N,) [GB/h] backup rate
+    rc: FloatArray  # (N,) [GB/h] off-site copy rate (inf: none)
+    read: tuple[FloatArray, ...]  # per restore path (N,) [GB/h]
+    retr: tuple[FloatArray, ...]  # per restore path (N,) [h] retrieval delay
+    overhead: Any  # (N,) [h] a job's fixed overhead
+    lag: FloatArray  # (N,) [h] off-site copy lag
+    i_min: FloatArray  # (N,) [h] shortest interval the schedule allows
+    instant: tuple[Any, ...]  # per restore path (N,) [h] instant recovery (inf: none)
+    chain_hours: Any  # (N,) [h] the chain's span
+    failover: FloatArray  # (N,) [h]
+    traffic: FloatArray  # (N,) [GB/h] average WAN traffic
+    transfer: dict[Path, Any]  # restore path -> (N,) [h] moving the whole data set
+    offsite_ok: NDArray[np.bool_]  # (N,) a copy off site
+    immutable_ok: NDArray[np.bool_]  # (N,) a copy ransomware cannot change
+    link_ok: NDArray[np.bool_]  # (N,) the link carries the traffic
+    kind_ok: NDArray[np.bool_]  # (N,) the protection mechanism protects this workload
+
+
+def _row_figures(
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    catalog: Catalog,
+    ret: Any,
+    fig: Any,
+    A: Domain,
+    B: Domain,
+    col: Callable[[], FloatArray],
+) -> _RowFigures:
+    """The rows' :class:`_RowFigures` (``col``: where the float columns go)."""
+    tab = Tables.of(catalog)
+    dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
+    read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
+    traffic = _traffic(fig, A, B, col())
+    offsite_ok = A.rows(fig.offsite)
+    immutable_ok = A.rows(fig.immutable)
+    if ret.gfs:
+        home = gfs_home(space.target, space.longterm)
+        offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
+        immutable_ok = immutable_ok & tab.immutable[home]
+    D = workload.final_size
+    return _RowFigures(
+        rb=A.rows(fig.rb),
+        rc=A.rows(fig.rc, out=col()),
+        read=read,
+        retr=tuple(dom_of[p].rows(fig.retrieval[k], out=col()) for k, p in enumerate(RESTORES)),
+        overhead=A.rows(fig.overhead),
+        lag=A.rows(fig.lag, out=col()),
+        i_min=A.rows(fig.i_min, out=col()),
+        instant=tuple(dom_of[p].rows(fig.instant[k]) for k, p in enumerate(RESTORES)),
+        chain_hours=A.rows(fig.chain_hours),
+        failover=B.rows(fig.failover, out=col()),
+        traffic=traffic,
+        transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
+        offsite_ok=np.asarray(offsite_ok),
+        immutable_ok=np.asarray(immutable_ok),
+        link_ok=_links_carry(space, fig, B, traffic),
+        # database-native mechanisms protect a database only (not in other workloads'
+        # spaces; a design given with one is refused)
+        kind_ok=np.asarray(_protection.kind_ok(catalog, space.protection, workload)),
+    )
+
+
+def _rows_of(
+    space: DesignSpace,
+    workload: Workload | WorkloadColumns,
+    catalog: Catalog,
+    ret: Any,
+    fig: Any,
+    A: Domain,
+    B: Domain,
+    col: Callable[[], FloatArray],
+) -> _RowFigures:
+    """:func:`_row_figures`, remembered by the space for the workload's figures on the
+    grid (``fig`` is then the one :func:`figures_of` keeps for the workload, catalog,
+    retention and scenarios): the asks of a planning session gather them once. Shared
+    read-only; on the rows (figures of the ask's own), computed into ``col``."""
+    if A.code is None or B.code is None:
+        return _row_figures(space, workload, catalog, ret, fig, A, B, col)
+    n = len(space)
+
+    def compute() -> _RowFigures:
+        rows = _row_figures(space, workload, catalog, ret, fig, A, B, lambda: np.empty(n))
+        for f in dataclasses.fields(rows):
+            value = getattr(rows, f.name)
+            parts = value.values() if isinstance(value, dict) else value
+            for a in parts if isinstance(value, (dict, tuple)) else (value,):
+                if isinstance(a, np.ndarray):
+                    a.setflags(write=False)
+        return rows
+
+    key = ("rows", id(fig), id(catalog), A.shape, B.shape)
+    return space.remember(key, (fig, catalog), compute)  # type: ignore[no-any-return]
 
 
 def _b_kinds(space: DesignSpace, B: Domain) -> Kinds | None:
