@@ -20,6 +20,7 @@ from rtocalc import (
     Workload,
     load_scenario,
 )
+from rtocalc._space_kernel import _arrays
 from rtocalc.space import Path as RecoveryPath
 from rtocalc.space import build_space, evaluate_space, gather_rows, space_of, take_rows
 from strategies import asks, small_catalogs, workloads
@@ -292,12 +293,8 @@ def test_ask_independent_figures_are_remembered_by_the_space(default):
     assert kept and all(not a.flags.writeable for a in kept)
     assert any(k[0] == "b_kinds" for k in space._figures)
     rows = [v for k, (_, v) in space._figures.items() if k[0] == "rows"]
-    assert rows
-    for f in dataclasses.fields(rows[0]):
-        value = getattr(rows[0], f.name)
-        parts = value.values() if isinstance(value, dict) else value
-        for a in parts if isinstance(value, (dict, tuple)) else (value,):
-            assert not isinstance(a, np.ndarray) or not a.flags.writeable, f.name
+    assert rows and len(_arrays(rows[0])) >= 16
+    assert not any(a.flags.writeable for a in _arrays(rows[0]))
     other = sc.requirements.model_copy(update={"rpo": 1.0})
     again = evaluate_space(space, sc.workload, other, sc.impact, sc.catalog)
     # a copy of the space's rows remembers nothing yet: computed afresh
@@ -519,15 +516,9 @@ def test_an_evaluation_without_outcomes_is_the_same_but_for_them(catalog, worklo
     """evaluate_space(priced=False, outcomes=False) also leaves out the chosen path's RPO
     and RTO per scenario and their worst (nan) and changes nothing else: feasibility, the
     path taken and every path's own figures are the same bits as without costs alone."""
-    from unittest import mock
-
-    from rtocalc import _space_figures
-
     impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
     space = build_space(catalog, ask.retention)
-    for share in (1.0, -1.0):  # rows always by kind on a grid, and never
-        with mock.patch.object(_space_figures, "KIND_SHARE", share):
-            _same_but_outcomes(space, workload, ask, impact, catalog)
+    _by_kind_and_by_row(lambda: _same_but_outcomes(space, workload, ask, impact, catalog))
 
 
 def _same_but_outcomes(space, workload, ask, impact, catalog) -> None:
@@ -598,15 +589,23 @@ def test_rows_alike_are_worked_once(catalog, workload, ask, costs, rule):
     the other paths (failover, long-term restore, protection) once per entry, and so do
     the keys that choose among them (order_key); all are spread to the rows: every output
     equals the evaluation row by row, bit for bit, for both interval rules."""
+    by_kind, by_row = _by_kind_and_by_row(
+        lambda: _evaluation(catalog, workload, ask, costs, rule)[0]
+    )
+    assert _equal(by_kind, by_row)
+
+
+def _by_kind_and_by_row(evaluate):
+    """``evaluate()`` with rows always grouped by kind on a grid, then never."""
     from unittest import mock
 
     from rtocalc import _space_figures
 
-    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):  # always by kind on a grid
-        by_kind, _ = _evaluation(catalog, workload, ask, costs, rule)
-    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):  # never
-        by_row, _ = _evaluation(catalog, workload, ask, costs, rule)
-    assert _equal(by_kind, by_row)
+    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):
+        by_kind = evaluate()
+    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):
+        by_row = evaluate()
+    return by_kind, by_row
 
 
 @SLOW
@@ -622,18 +621,14 @@ def test_rows_alike_at_given_intervals_are_worked_once(catalog, workload, ask, c
     entry of the chain's domain and the same interval are one kind for the
     interval-dependent paths: every output equals the evaluation row by row, bit for bit."""
     from dataclasses import replace
-    from unittest import mock
-
-    from rtocalc import _space_figures
 
     impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
     space = build_space(catalog, ask.retention)
     rows = np.repeat(np.arange(len(space)), len(intervals))
     pairs = replace(space.take(rows), interval=np.tile(np.array(intervals), len(space)))
-    with mock.patch.object(_space_figures, "KIND_SHARE", 1.0):  # always by kind on a grid
-        by_kind = evaluate_space(pairs, workload, ask, impact, catalog)
-    with mock.patch.object(_space_figures, "KIND_SHARE", -1.0):  # never
-        by_row = evaluate_space(pairs, workload, ask, impact, catalog)
+    by_kind, by_row = _by_kind_and_by_row(
+        lambda: evaluate_space(pairs, workload, ask, impact, catalog)
+    )
     assert _equal(by_kind, by_row)
 
 

@@ -789,50 +789,6 @@ class _RowFigures:
     kind_ok: NDArray[np.bool_]  # (N,) the protection mechanism protects this workload
 
 
-def _row_figures(
-    space: DesignSpace,
-    workload: Workload | WorkloadColumns,
-    catalog: Catalog,
-    ret: Any,
-    fig: Any,
-    A: Domain,
-    B: Domain,
-    col: Callable[[], FloatArray],
-) -> _RowFigures:
-    """The rows' :class:`_RowFigures` (``col``: where the float columns go)."""
-    tab = Tables.of(catalog)
-    dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
-    read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
-    traffic = _traffic(fig, A, B, col())
-    offsite_ok = A.rows(fig.offsite)
-    immutable_ok = A.rows(fig.immutable)
-    if ret.gfs:
-        home = gfs_home(space.target, space.longterm)
-        offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
-        immutable_ok = immutable_ok & tab.immutable[home]
-    D = workload.final_size
-    return _RowFigures(
-        rb=A.rows(fig.rb),
-        rc=A.rows(fig.rc, out=col()),
-        read=read,
-        retr=tuple(dom_of[p].rows(fig.retrieval[k], out=col()) for k, p in enumerate(RESTORES)),
-        overhead=A.rows(fig.overhead),
-        lag=A.rows(fig.lag, out=col()),
-        i_min=A.rows(fig.i_min, out=col()),
-        instant=tuple(dom_of[p].rows(fig.instant[k]) for k, p in enumerate(RESTORES)),
-        chain_hours=A.rows(fig.chain_hours),
-        failover=B.rows(fig.failover, out=col()),
-        traffic=traffic,
-        transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
-        offsite_ok=np.asarray(offsite_ok),
-        immutable_ok=np.asarray(immutable_ok),
-        link_ok=_links_carry(space, fig, B, traffic),
-        # database-native mechanisms protect a database only (not in other workloads'
-        # spaces; a design given with one is refused)
-        kind_ok=np.asarray(_protection.kind_ok(catalog, space.protection, workload)),
-    )
-
-
 def _rows_of(
     space: DesignSpace,
     workload: Workload | WorkloadColumns,
@@ -843,26 +799,68 @@ def _rows_of(
     B: Domain,
     col: Callable[[], FloatArray],
 ) -> _RowFigures:
-    """:func:`_row_figures`, remembered by the space for the workload's figures on the
-    grid (``fig`` is then the one :func:`figures_of` keeps for the workload, catalog,
-    retention and scenarios): the asks of a planning session gather them once. Shared
-    read-only; on the rows (figures of the ask's own), computed into ``col``."""
+    """The rows' :class:`_RowFigures`, remembered by the space for the workload's figures
+    on the grid (``fig`` is then the one :func:`figures_of` keeps for the workload,
+    catalog, retention and scenarios): the asks of a planning session gather them once.
+    Shared read-only; on the rows (figures of the ask's own), computed into ``col``."""
+
+    def gather(col: Callable[[], FloatArray]) -> _RowFigures:
+        tab = Tables.of(catalog)
+        dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
+        read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
+        traffic = _traffic(fig, A, B, col())
+        offsite_ok = A.rows(fig.offsite)
+        immutable_ok = A.rows(fig.immutable)
+        if ret.gfs:
+            home = gfs_home(space.target, space.longterm)
+            offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
+            immutable_ok = immutable_ok & tab.immutable[home]
+        D = workload.final_size
+        return _RowFigures(
+            rb=A.rows(fig.rb),
+            rc=A.rows(fig.rc, out=col()),
+            read=read,
+            retr=tuple(dom_of[p].rows(fig.retrieval[k], out=col()) for k, p in enumerate(RESTORES)),
+            overhead=A.rows(fig.overhead),
+            lag=A.rows(fig.lag, out=col()),
+            i_min=A.rows(fig.i_min, out=col()),
+            instant=tuple(dom_of[p].rows(fig.instant[k]) for k, p in enumerate(RESTORES)),
+            chain_hours=A.rows(fig.chain_hours),
+            failover=B.rows(fig.failover, out=col()),
+            traffic=traffic,
+            transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
+            offsite_ok=np.asarray(offsite_ok),
+            immutable_ok=np.asarray(immutable_ok),
+            link_ok=_links_carry(space, fig, B, traffic),
+            # database-native mechanisms protect a database only (not in other workloads'
+            # spaces; a design given with one is refused)
+            kind_ok=np.asarray(_protection.kind_ok(catalog, space.protection, workload)),
+        )
+
     if A.code is None or B.code is None:
-        return _row_figures(space, workload, catalog, ret, fig, A, B, col)
+        return gather(col)
     n = len(space)
 
     def compute() -> _RowFigures:
-        rows = _row_figures(space, workload, catalog, ret, fig, A, B, lambda: np.empty(n))
-        for f in dataclasses.fields(rows):
-            value = getattr(rows, f.name)
-            parts = value.values() if isinstance(value, dict) else value
-            for a in parts if isinstance(value, (dict, tuple)) else (value,):
-                if isinstance(a, np.ndarray):
-                    a.setflags(write=False)
+        rows = gather(lambda: np.empty(n))
+        for a in _arrays(rows):
+            a.setflags(write=False)
         return rows
 
     key = ("rows", id(fig), id(catalog), A.shape, B.shape)
     return space.remember(key, (fig, catalog), compute)  # type: ignore[no-any-return]
+
+
+def _arrays(rows: _RowFigures) -> list[np.ndarray]:
+    """Every array of ``rows`` (in tuples and dicts too)."""
+    out = []
+    for f in dataclasses.fields(rows):
+        value = getattr(rows, f.name)
+        parts = value.values() if isinstance(value, dict) else value
+        for a in parts if isinstance(value, (dict, tuple)) else (value,):
+            if isinstance(a, np.ndarray):
+                out.append(a)
+    return out
 
 
 def _b_kinds(space: DesignSpace, B: Domain) -> Kinds | None:
