@@ -192,6 +192,7 @@ def test_the_yes_no_rows_are_remembered_by_the_space():
     assert np.array_equal(rows, np.flatnonzero(yes_no_rows(space, ask, cat)))
     assert 0 < len(rows) < len(space) and not rows.flags.writeable
     assert np.array_equal(sub.target, space.target[rows])
+    assert sub.remembers  # kept with the space: its figures are worth remembering
     assert np.array_equal(sub.protection, space.protection[rows])
     again = yes_no_space(space, ask.model_copy(update={"rto": "1 h"}), cat)
     assert again[1] is sub

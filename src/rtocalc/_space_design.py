@@ -101,6 +101,8 @@ class DesignSpace:
     _figures: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: a space kept for later asks (built, or a remembered subset): see remembers
+    _kept: bool = field(default=False, init=False, repr=False, compare=False)
     #: sub-spaces of rows chosen by a key, with the objects the key names: see subset()
     _subsets: dict[tuple[Any, ...], tuple[tuple[Any, ...], IntArray, DesignSpace | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -135,17 +137,27 @@ class DesignSpace:
             hit.setflags(write=False)
         return hit
 
+    @property
+    def remembers(self) -> bool:
+        """Whether this space is kept for later asks (:func:`build_space`'s spaces and the
+        sub-spaces :meth:`subset` keeps), so that remembering its figures can pay; the
+        rows a search or a frontier takes for one evaluation are not."""
+        return self._kept
+
     def remember(
         self, key: tuple[Any, ...], kept: tuple[Any, ...], compute: Callable[[], Any]
     ) -> Any:
         """``compute()``, a figure of this space's rows, remembered for the last few
-        ``key`` (which holds the ids of ``kept``, kept so that the ids stay theirs).
+        ``key`` (which holds the ids of ``kept``, kept so that the ids stay theirs) where
+        the space :attr:`remembers`; else computed each time.
 
         For figures of the rows that depend on the space and on the workload's figures
         per catalog choice alone, not on the ask (which copies survive, the kinds of rows
         alike on B): the asks of a planning session compute them once. The figure is
         shared: callers must not write to it. A sub-space has its own.
         """
+        if not self._kept:
+            return compute()
         hit = self._figures.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], kept, strict=True)):
             return hit[1]
@@ -182,6 +194,7 @@ class DesignSpace:
         picked, sub = hit[1], hit[2]
         if take and sub is None:
             sub = self if picked.size == len(self) else self.take(picked)
+            object.__setattr__(sub, "_kept", True)  # kept with this space: see remembers
             self._subsets[key] = (kept, picked, sub)
         return picked, sub
 
@@ -245,6 +258,7 @@ def build_space(catalog: Catalog, retention: Retention, *, database: bool = Fals
     if hit is not None and hit[0] is catalog and hit[1] is retention:
         return hit[2]
     space = _build_space(catalog, retention, database)
+    object.__setattr__(space, "_kept", True)  # shared by every ask: see remembers
     for col in (space.target, space.scheme, space.offsite, space.longterm):
         col.setflags(write=False)
     for col in (space.replication, space.link, space.strategy, space.protection):

@@ -799,10 +799,12 @@ def _rows_of(
     B: Domain,
     col: Callable[[], FloatArray],
 ) -> _RowFigures:
-    """The rows' :class:`_RowFigures`, remembered by the space for the workload's figures
-    on the grid (``fig`` is then the one :func:`figures_of` keeps for the workload,
-    catalog, retention and scenarios): the asks of a planning session gather them once.
-    Shared read-only; on the rows (figures of the ask's own), computed into ``col``."""
+    """The rows' :class:`_RowFigures`, remembered by a space kept for later asks
+    (:attr:`~rtocalc.space.DesignSpace.remembers`) for the workload's figures on the grid
+    (``fig`` is then the one :func:`figures_of` keeps for the workload, catalog,
+    retention and scenarios): the asks of a planning session gather them once. Shared
+    read-only; else (rows taken for one evaluation, or the ask's figures on the rows)
+    computed into ``col``, the evaluation's arena."""
 
     def gather(col: Callable[[], FloatArray]) -> _RowFigures:
         tab = Tables.of(catalog)
@@ -837,8 +839,8 @@ def _rows_of(
             kind_ok=np.asarray(_protection.kind_ok(catalog, space.protection, workload)),
         )
 
-    if A.code is None or B.code is None:
-        return gather(col)
+    if A.code is None or B.code is None or not space.remembers:
+        return gather(col)  # into the evaluation's arena
     n = len(space)
 
     def compute() -> _RowFigures:
@@ -886,8 +888,8 @@ def _alive(
     ask). The clean-point hold after ransomware changes its scenarios in place, so the
     rows get a copy where there is one; else the remembered array, read-only."""
     n = len(space)
-    if A.code is None or B.code is None:  # figures on the rows: the ask's, not remembered
-        return _survival(fig, dom_of, n)
+    if A.code is None or B.code is None or not space.remembers:  # (figures on the rows:
+        return _survival(fig, dom_of, n)  # the ask's; or rows taken for one evaluation)
 
     def compute() -> NDArray[np.bool_]:
         alive = _survival(fig, dom_of, n)
