@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtocalc import BusinessImpact, Requirements, cheapest, evaluate, tradeoff
-from rtocalc.optimize import OPEN_LIMIT, _bound, cheapest_plan, make_plan
+from rtocalc.optimize import OPEN_LIMIT, cheapest_plan, make_plan
 from rtocalc.space import build_space, evaluate_space
 from rtocalc.tradeoff import (
     _FLOOR_SLACK,
@@ -257,7 +257,6 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
     of the whole space gives (the open limit reuses the lifted evaluation itself)."""
     impact = BusinessImpact(downtime_cost=costs[0], data_loss_cost=costs[1])
     space = build_space(catalog, ask.retention)
-    bound = _bound(space, workload, ask.retention, catalog)
     relaxed = _rto_relaxed(ask, scopes)
     ev = evaluate_space(space, workload, relaxed, impact, catalog)
     mask = np.isin([s.scope for s in impact.scenarios], scopes)
@@ -280,7 +279,6 @@ def test_rto_curve_shortcuts_are_exact(catalog, workload, ask, scopes, costs, ex
         max(ask.limit("rto", s) for s in scopes),
         round_values=True,
         space=space,
-        bound=bound,
     )
     assert [t for t, _ in raw] == targets
     for t, plan in raw:

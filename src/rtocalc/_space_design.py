@@ -57,6 +57,7 @@ SUBSETS_KEPT = 4
 #: default space of 81,468 rows)
 FIGURES_KEPT = 5
 
+
 @dataclass(frozen=True)
 class Keys:
     """Catalog keys in the order the integer columns index them."""
@@ -193,8 +194,11 @@ class DesignSpace:
             hit = self._subsets[key] = (kept, picked, None)
         picked, sub = hit[1], hit[2]
         if take and sub is None:
-            sub = self if picked.size == len(self) else self.take(picked)
-            object.__setattr__(sub, "_kept", True)  # kept with this space: see remembers
+            if picked.size == len(self):
+                sub = self
+            else:
+                sub = self.take(picked)
+                object.__setattr__(sub, "_kept", True)  # kept with this space: remembers
             self._subsets[key] = (kept, picked, sub)
         return picked, sub
 

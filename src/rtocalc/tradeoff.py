@@ -769,7 +769,8 @@ def build_cost_curve(
         ``build_space(catalog, requirements.retention)``, when the caller has it (RTO and
         RPO axes).
     bound : _Bound, optional
-        :func:`rtocalc.optimize._bound` of that space, when the caller has it.
+        :func:`rtocalc.optimize._bound` of that space, when the caller has it (the RPO
+        axis; along RTO the searches are bounded by the outlay with the RTO lifted).
 
     Returns
     -------
@@ -799,8 +800,7 @@ def build_cost_curve(
         space = build_space(
             catalog, requirements.retention, database=workload.kind == "database"
         )
-    bound = bound if bound is not None else _bound(space, workload, requirements.retention, catalog)
-    if axis == "rto":
+    if axis == "rto":  # its searches are bounded by the outlay with the RTO lifted
         raw = _rto_steps(
             workload,
             requirements,
@@ -812,9 +812,10 @@ def build_cost_curve(
             ask,
             round_values=round_values,
             space=space,
-            bound=bound,
         )
     else:
+        if bound is None:
+            bound = _bound(space, workload, requirements.retention, catalog)
         grid = (
             targets
             if targets is not None
@@ -887,7 +888,6 @@ def _rto_steps(
     *,
     round_values: bool,
     space: DesignSpace,
-    bound: _Bound,
 ) -> list[tuple[float, Plan | _Found | None]]:
     """The cheapest plan at each RTO target, all from one evaluation with the RTO lifted.
 
