@@ -9,11 +9,15 @@ bit of its output. Two checks:
   the ask's figures move from the rows to the grid), put back together;
 - a fingerprint: SHA-256 digests of every array of the evaluation of both shipped
   examples' whole spaces (both interval rules), recorded in
-  ``tests/data/kernel_fingerprint.json`` with the numpy version and machine they were
-  recorded on. Elementwise functions may round differently with other SIMD code paths, so
-  elsewhere the comparison is skipped (with that reason). A change that is meant to change
-  what the kernel computes records the digests again:
-  ``python tests/test_kernel_fingerprint.py --write``.
+  ``tests/data/kernel_fingerprint.json`` per environment: the numpy version, the machine
+  and the SIMD targets numpy dispatches to on this CPU. Elementwise functions round
+  differently with other SIMD code (numpy 2.4's ``AVX512_ICL`` loops change the last bit
+  of some costs against its ``X86_V3`` and ``X86_V4`` loops), so an environment with no record
+  skips the comparison (with that reason). A change that is meant to change what the
+  kernel computes records the digests again, in each environment kept:
+  ``python tests/test_kernel_fingerprint.py --write`` (numpy's
+  ``NPY_DISABLE_CPU_FEATURES`` gives the lower targets on a newer CPU, e.g.
+  ``NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"`` for ``X86_V3``).
 """
 
 from __future__ import annotations
@@ -82,9 +86,29 @@ def fingerprint() -> dict[str, dict[str, str]]:
     return out
 
 
-def _environment() -> dict[str, str]:
+def _simd_targets() -> list[str]:
+    """The SIMD targets numpy's dispatched loops use on this CPU (those it was built with
+    and the CPU has, less any that ``NPY_DISABLE_CPU_FEATURES`` turns off)."""
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy 1.x
+        from numpy.core import _multiarray_umath as umath  # type: ignore[no-redef]
+    features = umath.__cpu_features__
+    return [t for t in umath.__cpu_dispatch__ if features.get(t)]
+
+
+def _environment() -> dict[str, Any]:
     major_minor = ".".join(np.__version__.split(".")[:2])
-    return {"numpy": major_minor, "machine": platform.machine(), "system": platform.system()}
+    return {
+        "numpy": major_minor,
+        "machine": platform.machine(),
+        "system": platform.system(),
+        "simd": _simd_targets(),
+    }
+
+
+def _records() -> list[dict[str, Any]]:
+    return json.loads(RECORD.read_text(encoding="utf-8"))["records"]  # type: ignore[no-any-return]
 
 
 def test_the_whole_space_equals_its_row_blocks(default):
@@ -108,16 +132,18 @@ def test_the_whole_space_equals_its_row_blocks(default):
 
 def test_the_kernel_output_is_the_recorded_one():
     """Every field of both examples' whole-space evaluations: the recorded digests."""
-    record = json.loads(RECORD.read_text(encoding="utf-8"))
-    if record["environment"] != _environment():
+    env = _environment()
+    records = [r for r in _records() if r["environment"] == env]
+    if not records:
         pytest.skip(
-            f"digests recorded with {record['environment']}, this is {_environment()}: "
-            "rounding of elementwise functions may differ"
+            f"no digests recorded for {env} (recorded: "
+            f"{[r['environment'] for r in _records()]}): rounding of elementwise functions "
+            "may differ"
         )
     now = fingerprint()
     differ = [
         f"{case}: {name}"
-        for case, fields in record["digests"].items()
+        for case, fields in records[0]["digests"].items()
         for name, digest in fields.items()
         if now.get(case, {}).get(name) != digest
     ]
@@ -130,8 +156,9 @@ def test_the_kernel_output_is_the_recorded_one():
 if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python tests/test_kernel_fingerprint.py --write")
-    RECORD.write_text(
-        json.dumps({"environment": _environment(), "digests": fingerprint()}, indent=1) + "\n",
-        encoding="utf-8",
-    )
-    print(f"recorded {RECORD}")
+    env = _environment()
+    kept = [r for r in _records() if r["environment"] != env] if RECORD.exists() else []
+    records = [*kept, {"environment": env, "digests": fingerprint()}]
+    records.sort(key=lambda r: json.dumps(r["environment"], sort_keys=True))
+    RECORD.write_text(json.dumps({"records": records}, indent=1) + "\n", encoding="utf-8")
+    print(f"recorded {RECORD} for {env}; {len(kept)} other environments kept")
