@@ -573,6 +573,11 @@ def test_many_systems_of_one_type_are_reported_one_by_one_in_restore_order():
     # the twelve share one link, paid once: wan_100m, 43.80 port + 300 circuit (catalog.toml)
     assert [(x.link, x.monthly_cost) for x in alone.links_bought] == [("wan_100m", 343.80)]
     assert plan.total_tco == pytest.approx(12 * alone.total_tco - 11 * 343.80, rel=1e-9)
+    # the stored total is checked against its parts, and survives the JSON round trip
+    link = alone.links_bought[0]
+    assert type(link).model_validate_json(link.model_dump_json()) == link
+    with pytest.raises(ValidationError, match=r"monthly_cost=300\.0 must equal port \+ circuit"):
+        type(link).model_validate({**link.model_dump(), "monthly_cost": 300.0})
 
 
 def test_a_system_that_fails_over_does_not_wait_for_the_restore_pipe():

@@ -194,6 +194,17 @@ class SharedLink(_Model):
     monthly_cost: float = Field(description="port + circuit, paid once [currency/month].")
     systems: tuple[str, ...] = Field(description="The systems whose designs use it.")
 
+    @model_validator(mode="after")
+    def _sum_of_its_parts(self) -> SharedLink:
+        # stored for readers of the JSON, so it must be what its parts say
+        parts = self.port + self.circuit
+        if not abs(self.monthly_cost - parts) <= TOL * max(1.0, abs(parts)):
+            raise ValueError(
+                f"monthly_cost={self.monthly_cost!r} must equal port + circuit "
+                f"({self.port!r} + {self.circuit!r} = {parts!r})"
+            )
+        return self
+
 
 class PortfolioPlan(Rendered, _Model):
     """One design per system under a shared budget and link, with the shared recovery.
