@@ -275,6 +275,42 @@ _PLAIN_SCHEMES = {
 }
 
 
+#: words for the parts of the outage clock (:func:`rtocalc.space.path_clock`)
+_CLOCK_WORDS = {
+    "detection": "detection {}",
+    "decision": "a person declares the disaster: {}",
+    "health_check": "health checks decide automatically: {}",
+    "containment": "containment and forensics before any restore: {}",
+    "scan": "scanning the restore point for the attacker's foothold: {}",
+    "failover": "failover {}",
+    "provisioning": "provisioning {}",
+    "retrieval": "retrieval delay {}",
+    "transfer": "moving the data: {}",
+    "replay": "replaying the incremental chain: {}",
+    "instant_recovery": "instant recovery runs it from the backup files: {}",
+    "restore_complete": "full speed once the restore completes after {}",
+    "revert": "reverting to the point (volume revert, failover or rewind): {}",
+    "mount": "starting the item restore: {}",
+    "log_replay": "replaying the database log: {}",
+}
+
+
+def clock_words(clock: Mapping[str, float], transfer: str | None = None) -> str:
+    """The parts of an outage clock in words, in order (``transfer`` replaces the
+    generic words for moving the data), each to 3 significant digits."""
+    words = []
+    for part, hours in clock.items():
+        if part == "restore_complete" and not math.isfinite(hours):
+            words.append("the full restore behind it never completes")
+        elif part == "transfer" and transfer is not None:
+            words.append(f"{transfer}: {format_duration(hours, digits=3)}")
+        else:
+            words.append(
+                _CLOCK_WORDS.get(part, part + " {}").format(format_duration(hours, digits=3))
+            )
+    return ", ".join(words)
+
+
 def duration_words(hours: float) -> str:
     """A duration for a business reader: two significant digits ("1.2 d", "10 min")."""
     return hours_words(hours, digits=2)

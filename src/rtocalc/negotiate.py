@@ -25,6 +25,7 @@ from ._render import (
     Lines,
     Table,
     availability_words,
+    clock_words,
     describe_design,
     duration_words,
     hours_words,
@@ -54,7 +55,6 @@ from .optimize import (
     cheapest_on_space,
     cheapest_plan,
     check_type,
-    clock_words,
     make_plan,
     with_defaults,
 )

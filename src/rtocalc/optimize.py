@@ -17,6 +17,7 @@ import numpy as np
 
 from . import physics, units
 from ._random import SeedLike
+from ._render import clock_words
 from ._search import Bound as _Bound
 from ._search import Job, Objective, Searched, search
 from ._search import bound as _bound
@@ -759,40 +760,6 @@ def _warnings(design: Design, workload: Workload, catalog: Catalog) -> tuple[str
 
 
 # --- reasons when nothing is feasible --------------------------------------------------------
-
-
-#: words for the parts of the outage clock (:func:`rtocalc.space.path_clock`)
-_CLOCK_WORDS = {
-    "detection": "detection {}",
-    "decision": "a person declares the disaster: {}",
-    "health_check": "health checks decide automatically: {}",
-    "containment": "containment and forensics before any restore: {}",
-    "scan": "scanning the restore point for the attacker's foothold: {}",
-    "failover": "failover {}",
-    "provisioning": "provisioning {}",
-    "retrieval": "retrieval delay {}",
-    "transfer": "moving the data: {}",
-    "replay": "replaying the incremental chain: {}",
-    "instant_recovery": "instant recovery runs it from the backup files: {}",
-    "restore_complete": "full speed once the restore completes after {}",
-    "revert": "reverting to the point (volume revert, failover or rewind): {}",
-    "mount": "starting the item restore: {}",
-    "log_replay": "replaying the database log: {}",
-}
-
-
-def clock_words(clock: Mapping[str, float], transfer: str | None = None) -> str:
-    """The parts of an outage clock in words, in order (``transfer`` replaces the
-    generic words for moving the data)."""
-    words = []
-    for part, hours in clock.items():
-        if part == "restore_complete" and not math.isfinite(hours):
-            words.append("the full restore behind it never completes")
-        elif part == "transfer" and transfer is not None:
-            words.append(f"{transfer}: {format_duration(hours)}")
-        else:
-            words.append(_CLOCK_WORDS.get(part, part + " {}").format(format_duration(hours)))
-    return ", ".join(words)
 
 
 def _path_words(

@@ -20,6 +20,7 @@ from ._render import (
     Lines,
     Rendered,
     Table,
+    clock_words,
     describe_design,
     hours_words,
     money_words,
@@ -278,14 +279,39 @@ class Plan(ResultModel):
         )  # fmt: skip
         return Table(_SCENARIO_COLUMNS, rows)
 
+    def _recoveries(self) -> Items:
+        """How each scenario recovers: the copy or mechanism, the parts of its outage
+        clock, and the worst incident's RTO where the typical one is checked."""
+        incident = self.requirements.incident if self.requirements is not None else "typical"
+        points = []
+        for o in self.by_scenario:
+            if not o.clock:
+                points.append(f"{o.name}: no copy survives")
+                continue
+            point = f"{o.name}: {o.recovered_from}: {clock_words(o.clock)}"
+            point += f"; RTO {hours_words(o.rto)}"
+            if incident == "typical" and o.rto_worst > o.rto * (1.0 + 1e-9):
+                point += f"; the worst incident {hours_words(o.rto_worst)}"
+            points.append(point)
+        return Items(
+            f"How each scenario recovers (RTO for its {incident} incident, which the RTO "
+            "limit is checked against)",
+            tuple(points),
+        )
+
     def _blocks(self) -> tuple[Lines | Items | Table, ...]:
-        """The plan's blocks: its sentences, its scenario table and what it misses.
+        """The plan's blocks: its sentences, its scenario table, how each scenario
+        recovers and what it misses.
 
         Returns
         -------
         tuple
         """
-        out: list[Lines | Items | Table] = [Lines(self._lines()), self._table()]
+        out: list[Lines | Items | Table] = [
+            Lines(self._lines()),
+            self._table(),
+            self._recoveries(),
+        ]
         if self.violations:
             out.append(Items("Misses the ask", self.violations))
         return tuple(out)
