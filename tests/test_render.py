@@ -41,6 +41,7 @@ from rtocalc._render import (
     Table,
     hours_words,
     money_words,
+    plain_design,
     to_html,
     to_markdown,
     to_text,
@@ -410,3 +411,27 @@ def test_a_plan_says_how_each_scenario_recovers_and_which_incident_is_checked(de
         s.workload, Design(interval="24 h", target="local_disk"), impact=s.impact
     )
     assert f"- {plan.by_scenario[3].name}: no copy survives" in str(local)
+
+
+def test_a_design_without_a_copy_job_says_whether_its_backups_are_off_site(default):
+    """Backups written straight to cloud object storage are off site with no copy job
+    (catalog.toml: ``object_infrequent`` is in the 'cloud' location); the design's words
+    must not say "no off-site copy" then, in either vocabulary."""
+    s = default
+    cloud = rtocalc.evaluate(
+        s.workload, Design(interval="24 h", target="object_infrequent", link="wan_1g"),
+        impact=s.impact,
+    )
+    local = rtocalc.evaluate(
+        s.workload, Design(interval="24 h", target="local_disk"), impact=s.impact
+    )
+    assert cloud.chain_offsite and not local.chain_offsite
+    assert "; no separate off-site copy (the backups are off site);" in str(cloud)
+    assert "no off-site copy" not in str(cloud)
+    assert "; no off-site copy;" in str(local)
+    assert "; no separate off-site copy (the backups are off site);" in plain_design(
+        cloud.design, {}, cloud.chain_offsite
+    )
+    assert "; no off-site copy;" in plain_design(local.design, {}, local.chain_offsite)
+    # the JSON keeps it
+    assert type(cloud).model_validate_json(cloud.model_dump_json()).chain_offsite

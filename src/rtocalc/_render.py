@@ -223,7 +223,9 @@ def schedule_words(interval: float, digits: int = 3) -> str:
     return f"every {format_duration(interval, digits=digits)}"
 
 
-def describe_design(design: Design, labels: Mapping[str, str] | None = None) -> str:
+def describe_design(
+    design: Design, labels: Mapping[str, str] | None = None, chain_offsite: bool = False
+) -> str:
     """One sentence describing a design in words.
 
     Parameters
@@ -234,6 +236,10 @@ def describe_design(design: Design, labels: Mapping[str, str] | None = None) -> 
         The catalog's labels by ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"``,
         ``"strategies.KEY"`` and ``"protection.KEY"`` (as ``Plan.labels``); a part
         without a label, or every part without ``labels``, is named by its catalog key.
+    chain_offsite : bool, default False
+        Whether the backup target itself is away from the primary site
+        (``Plan.chain_offsite``): a design without a copy job then still has its
+        backups off site, and the sentence says so rather than "no off-site copy".
 
     Returns
     -------
@@ -252,7 +258,7 @@ def describe_design(design: Design, labels: Mapping[str, str] | None = None) -> 
     parts.append(
         f"copy off site with {name('offsite', design.offsite)}"
         if design.offsite
-        else "no off-site copy"
+        else _no_copy_words(chain_offsite)
     )
     if design.longterm:
         parts.append(f"keep long-term points on {name('targets', design.longterm)}")
@@ -346,12 +352,19 @@ def availability_words(availability: float, downtime: float) -> str:
     return f"availability {shown} % ({down})"
 
 
-def plain_design(design: Design, labels: Mapping[str, str]) -> str:
+def _no_copy_words(chain_offsite: bool) -> str:
+    """A design without a copy job: its only copy is off site, or it has none there."""
+    return "no separate off-site copy (the backups are off site)" if chain_offsite else (
+        "no off-site copy"
+    )
+
+
+def plain_design(design: Design, labels: Mapping[str, str], chain_offsite: bool = False) -> str:
     """One sentence describing a design for a business reader.
 
     ``labels`` maps ``"targets.KEY"``, ``"offsite.KEY"``, ``"links.KEY"``,
     ``"strategies.KEY"`` and ``"protection.KEY"`` to the catalog's labels; a key without
-    a label is shown as is.
+    a label is shown as is. ``chain_offsite`` as :func:`describe_design`'s.
     """
 
     def label(section: str, key: str) -> str:
@@ -365,7 +378,7 @@ def plain_design(design: Design, labels: Mapping[str, str]) -> str:
     parts.append(
         f"off site: {label('offsite', design.offsite)}"
         if design.offsite
-        else "no off-site copy"
+        else _no_copy_words(chain_offsite)
     )
     if design.longterm:
         parts.append(f"long-term points: {label('targets', design.longterm)}")

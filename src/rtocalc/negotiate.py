@@ -663,7 +663,8 @@ class Negotiation(ResultModel):
                 Items(
                     "Technical appendix: the options' designs (catalog keys)",
                     tuple(
-                        f"{o.number}. {describe_design(o.plan.design)}; cost "
+                        f"{o.number}. "
+                        f"{describe_design(o.plan.design, None, o.plan.chain_offsite)}; cost "
                         + ", ".join(
                             f"{k} {money_words(v, cur)}" for k, v in o.cost_breakdown.items() if v
                         )
@@ -1255,7 +1256,7 @@ def _options(
             meets_ask=bool(p.meets_requirements),
             origins=origins,
             gives_up=words,
-            design=plain_design(p.design, labels),
+            design=plain_design(p.design, labels, p.chain_offsite),
             outcomes=out,
             plan=p,
         )

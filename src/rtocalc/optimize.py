@@ -643,7 +643,6 @@ def make_plan(
         one_time_cost=float(ev.purchases[row]),
         amortisation_years=catalog.catalog.amortisation_years,
         assumptions=_assumptions(breakdown, design, workload, catalog),
-        labels=_plan_labels(design, storage, catalog),
         warnings=_warnings(design, workload, catalog),
         rpo=float(ev.worst_rpo[row]),
         rto=float(ev.worst_rto[row]),
@@ -657,6 +656,8 @@ def make_plan(
         violations=tuple(violations),
         link_ok=bool(ev.link_ok[row]),
         requirements=requirements,
+        chain_offsite=catalog.targets[design.target].location != "primary",
+        labels=_plan_labels(design, storage, catalog),
     )
 
 

@@ -320,7 +320,7 @@ class PortfolioPlan(Rendered, _Model):
                 s.plan.design.offsite, s.plan.design.replication, s.plan.design.strategy,
                 f"{s.plan.design.target}/{s.plan.design.offsite or '-'}/"
                 f"{s.plan.design.replication}/{s.plan.design.strategy}",
-                describe_design(s.plan.design),
+                describe_design(s.plan.design, None, s.plan.chain_offsite),
             )
             for s in self.systems
         ) + tuple(

@@ -204,6 +204,14 @@ class Plan(ResultModel):
         ),
     )
     requirements: Requirements | None = Field(description="The ask it was checked against.")
+    chain_offsite: bool = Field(
+        False,
+        description=(
+            "Whether the backup chain's own target is away from the primary site (a cloud "
+            "region, a tape vault or the organisation's second site): the design then keeps "
+            "an off-site copy without a copy job, and its text says so."
+        ),
+    )
     labels: dict[str, str] = Field(
         default_factory=dict,
         description=(
@@ -240,7 +248,7 @@ class Plan(ResultModel):
             monthly += f", all run cost ({costs}); no one-off purchases."
         lines = [
             *(f"WARNING: {w}" for w in self.warnings),
-            f"Design: {describe_design(self.design, self.labels)}.",
+            f"Design: {describe_design(self.design, self.labels, self.chain_offsite)}.",
             monthly,
             *(f"Assumption: {a}" for a in self.assumptions),
             f"Worst case over the scenarios in scope: RPO {hours_words(self.rpo)}, RTO "

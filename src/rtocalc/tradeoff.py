@@ -207,7 +207,10 @@ class Frontier(ResultModel):
             Column("design", "design"),
         )
         rows = tuple(
-            (p.monthly_cost, p.rto, p.rpo, *_design_values(p), describe_design(p.design))
+            (
+                p.monthly_cost, p.rto, p.rpo, *_design_values(p),
+                describe_design(p.design, None, p.chain_offsite),
+            )
             for p in self.plans
         )
         title = f"{len(self.plans)} Pareto-optimal designs over cost, RTO and RPO (worst case):"
@@ -479,7 +482,7 @@ class CostCurve(ResultModel):
             (
                 st.target, st.looser_than, st.monthly_cost, st.target in self.knees,
                 st.plan.rto, st.plan.rpo, *_design_values(st.plan),
-                describe_design(st.plan.design),
+                describe_design(st.plan.design, None, st.plan.chain_offsite),
             )
             for st in self.steps
         )  # fmt: skip
