@@ -400,6 +400,13 @@ def test_a_plan_says_how_each_scenario_recovers_and_which_incident_is_checked(de
     # a site loss is declared by a person (scenarios.toml: decision 1 h), in the clock's words
     site = next(x for x in text.splitlines() if x.startswith("- Loss of the primary site"))
     assert "a person declares the disaster: 1 h" in site
+    # instant recovery after a storage failure: both times, the second from the incident
+    # (the whole data set moved behind it: detection 5 min + decision 15 min + the move)
+    hw = plan.by_scenario[2]
+    assert hw.clock["instant_recovery"] == pytest.approx(10.0 / 60.0)
+    done = units.format_duration(hw.clock["restore_complete"], digits=3)
+    assert f"full speed once the restore behind it completes, {done} after the incident" in text
+    assert hw.clock["restore_complete"] > hw.rto
     # checked against the worst incident: the title says so, and no second figure
     worst = s.requirements.model_copy(update={"incident": "worst"})
     plan = rtocalc.cheapest(s.workload, worst, impact=s.impact, catalog=s.catalog).plan

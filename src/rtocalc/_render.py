@@ -294,7 +294,7 @@ _CLOCK_WORDS = {
     "transfer": "moving the data: {}",
     "replay": "replaying the incremental chain: {}",
     "instant_recovery": "instant recovery runs it from the backup files: {}",
-    "restore_complete": "full speed once the restore completes after {}",
+    "restore_complete": "full speed once the restore behind it completes, {} after the incident",
     "revert": "reverting to the point (volume revert, failover or rewind): {}",
     "mount": "starting the item restore: {}",
     "log_replay": "replaying the database log: {}",

@@ -112,7 +112,8 @@ class ScenarioOutcome(ResultModel):
             "The parts of the RTO in order [h]: detection, decision (a person declares the "
             "disaster) or health_check (automatic failover), failover; for a restore "
             "provisioning, retrieval, transfer (the incident's share of the data), replay, "
-            "or instant_recovery with restore_complete (when the data has moved behind it)."
+            "or instant_recovery with restore_complete (when the data has moved behind it, "
+            "counted from the incident like the RTO)."
         ),
     )
     rto_worst: float = Field(
