@@ -1,7 +1,7 @@
 """How evaluation time grows with the design space (pytest-benchmark).
 
 Run: ``python -m pytest benchmarks/test_bench_space_size.py --benchmark-only``. The
-default space (65,244 designs since the protection axis) is evaluated whole, every k-th
+default space (81,468 designs with every mechanism of issue 12) is evaluated whole, every k-th
 row of it (smaller spaces), and tiled two and four times (larger spaces: the same rows
 repeated, so the per-choice tables are the default catalog's and only the row count
 grows). Each benchmark records the designs, the design-scenario pairs and the pairs per
