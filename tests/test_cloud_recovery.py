@@ -151,3 +151,68 @@ def test_no_cloud_restore_beats_its_share_and_throughput(workload, interval):
         s = scen[x.name]
         floor = s.detection + s.decision + 1.0 + s.share * workload.final_size / 1_800.0
         assert x.rto >= floor * (1 - 1e-12)
+
+
+CLOUD_CHAIN = Design(
+    interval="24 h", target="object_hot", scheme="synthetic_full", link="wan_1g",
+    strategy="restore",
+)  # fmt: skip
+
+
+def test_a_deleted_folder_goes_back_on_premises_through_the_link_by_hand():
+    """Logical damage: production runs on, so a restore from a cloud copy brings the
+    items back to it through the link, whatever the strategy; recovering into the cloud
+    changes nothing there. By hand: the default logical incident touches 2 % of 10 TB =
+    200 GB (data/scenarios.toml), read through 1 Gbit/s = 450 GB/h
+    (rtocalc.physics.link_throughput): 0.444 h, not 200 GB at S3 Standard's 1,800 GB/h
+    in the region (0.111 h); the charges are the copy's own (0.09 USD/GB egress and GETs
+    of 512 KiB objects at 0.0004 USD per 1,000), no cloud compute or volumes."""
+    base = _by_scope(evaluate(W, CLOUD_CHAIN, ASK, impact=IMPACT))
+    cloud = _by_scope(
+        evaluate(W, CLOUD_CHAIN.model_copy(update={"strategy": "cloud_recovery"}), ASK,
+                 impact=IMPACT)
+    )  # fmt: skip
+    logical = cloud["logical"]
+    assert logical.path == "restore:primary"
+    assert logical.clock["transfer"] == pytest.approx(200.0 / 450.0, rel=1e-12)
+    assert logical.clock == base["logical"].clock
+    assert logical.rto == base["logical"].rto
+    assert logical.restore_cost == pytest.approx(
+        200.0 * 0.09 + 200.0 * 1e9 / (512 * 1024) / 1000 * 0.0004, rel=1e-9
+    )
+    assert logical.restore_cost == base["logical"].restore_cost
+    assert "cloud region" not in logical.recovered_from
+    # a site loss still restores in the region at the copy's rate: 10,000 GB / 1,800 GB/h
+    assert cloud["site"].clock["transfer"] == pytest.approx(10_000.0 / 1_800.0, rel=1e-12)
+    assert cloud["site"].recovered_from.endswith("on servers launched there")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    workload=workloads(),
+    target=st.sampled_from(["object_hot", "object_infrequent"]),
+    offsite=st.sampled_from([None, "cloud_copy_hot", "tape_vault_weekly"]),
+    interval=st.sampled_from([1.0, 4.0, 24.0]),
+    link=st.sampled_from(["wan_100m", "wan_1g", "wan_10g"]),
+)
+def test_a_logical_restore_does_not_depend_on_recovering_into_the_cloud(
+    workload, target, offsite, interval, link
+):
+    """Whatever the workload, copies, interval and link: after logical damage the
+    restore goes to production on premises, so its RTO, its clock and its charges are
+    the same with a strategy that recovers into the cloud as without, and no faster than
+    the link carries its share of the data."""
+    base = Design(
+        interval=interval, target=target, scheme="synthetic_full", offsite=offsite,
+        link=link, strategy="restore",
+    )  # fmt: skip
+    cloud = base.model_copy(update={"strategy": "cloud_recovery"})
+    b = _by_scope(evaluate(workload, base, impact=IMPACT))["logical"]
+    a = _by_scope(evaluate(workload, cloud, impact=IMPACT))["logical"]
+    assert (a.path, a.rto, a.clock, a.restore_cost) == (b.path, b.rto, b.clock, b.restore_cost)
+    if a.path == "restore:primary":  # the chain in the cloud: through the link
+        wire = {"wan_100m": 45.0, "wan_1g": 450.0, "wan_10g": 4_500.0}[link]
+        share = IMPACT.scenarios[0].share
+        assert a.clock["transfer"] >= share * workload.final_size / (
+            wire * workload.data_reduction
+        ) * (1 - 1e-12)

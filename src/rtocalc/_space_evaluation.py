@@ -304,8 +304,9 @@ def path_clock(ev: Evaluation, row: int, s: int, path: int) -> dict[str, float]:
         return float(value[row] if np.ndim(value) else value)
 
     share = float(clock.share[s])
-    move = share * at_row(x.transfer[path])
-    replay = share * at_row(x.replay[path])
+    home = bool(clock.home[s])  # the data moves to the systems on premises
+    move = share * at_row((x.transfer_home if home else x.transfer)[path])
+    replay = share * at_row((x.replay_home if home else x.replay)[path])
     retr = float(x.retrieval[path][row])
     parts["detection"] = float(clock.detection[s])
     parts["decision"] = float(clock.decision[s])

@@ -290,11 +290,16 @@ def choice_figures(
         base = figure[idx]
         return np.where(tab.loc[idx] == cloud, np.minimum(base, wire), base)
 
-    def read_rate(idx: IntArray, wire: FloatArray, strategy: IntArray) -> FloatArray:
-        """A restore's throughput: capped by the link from a cloud copy, unless the
-        strategy recovers into the cloud, where it reads in the region at the copy's own
-        rate (``Strategy.recovers_in_cloud``)."""
-        return np.where(tab.in_cloud[strategy], tab.read[idx], rate(tab.read, idx, wire))
+    def read_rate(
+        idx: IntArray, wire: FloatArray, strategy: IntArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """A restore's throughput where the systems are recovered, and where they run on
+        premises: capped by the link from a cloud copy, unless the strategy recovers into
+        the cloud, where it reads in the region at the copy's own rate
+        (``Strategy.recovers_in_cloud``); on premises (the scopes in which production
+        compute survives: the recovery stays there) always through the link."""
+        home = rate(tab.read, idx, wire)
+        return np.where(tab.in_cloud[strategy], tab.read[idx], home), home
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_a, li_a = A.col["target"], A.col["link"]
@@ -309,13 +314,20 @@ def choice_figures(
             own_bw > 0.0, np.minimum(rc_a, physics.link_throughput(own_bw, r)), rc_a
         )
         st_a = A.col["strategy"]
-        read_a = (read_rate(t_a, wire_a, st_a), read_rate(off_a, wire_a, st_a))
+        (read_t_a, home_t_a), (read_o_a, home_o_a) = (
+            read_rate(t_a, wire_a, st_a),
+            read_rate(off_a, wire_a, st_a),
+        )
+        read_a, read_home_a = (read_t_a, read_o_a), (home_t_a, home_o_a)
         retr_a = (tab.retrieval[t_a], tab.retrieval[off_a])
         overhead_a, lag_a = tab.overhead[t_a], tab.lag[o_a]
         i_min_a = np.asarray(physics.min_backup_interval(D, c, rb_a, overhead_a), dtype=float)
         # moving the whole data set from the chain and the off-site copy, and their
         # instant recovery times
         move_a = [np.asarray(physics.transfer_time(D, read_a[k]), dtype=float) for k in range(2)]
+        move_home_a = [
+            np.asarray(physics.transfer_time(D, read_home_a[k]), dtype=float) for k in range(2)
+        ]
         ir_a = (tab.instant[t_a], tab.instant[off_a])
         # days of points a restore of the newest point replays (forward chains)
         chain_days_a = np.array([float(ret.daily), 0.0, DAYS_PER_WEEK, DAYS_PER_WEEK])[scheme_a]
@@ -330,9 +342,10 @@ def choice_figures(
         rep_b, st_b = B.col["replication"], B.col["strategy"]
         wire_b = physics.link_throughput(tab.bandwidth[li_b], r)
         raw_link_b = physics.link_throughput(tab.bandwidth[li_b])
-        read_lt_b = read_rate(lt_b, wire_b, B.col["strategy"])
+        read_lt_b, read_home_lt_b = read_rate(lt_b, wire_b, B.col["strategy"])
         retr_lt_b = tab.retrieval[lt_b]
         move_lt_b = np.asarray(physics.transfer_time(D, read_lt_b), dtype=float)
+        move_home_lt_b = np.asarray(physics.transfer_time(D, read_home_lt_b), dtype=float)
         rpo_long_b = gfs_period + np.asarray(
             physics.backup_duration(
                 physics.increment_size(D, c, HOURS_PER_DAY),
@@ -384,11 +397,13 @@ def choice_figures(
         rb=rb_a,
         rc=rc_a,
         read=(read_a[0], read_a[1], read_lt_b),
+        read_home=(read_home_a[0], read_home_a[1], read_home_lt_b),
         retrieval=(retr_a[0], retr_a[1], retr_lt_b),
         overhead=overhead_a,
         lag=lag_a,
         i_min=i_min_a,
         move=(move_a[0], move_a[1], move_lt_b),
+        move_home=(move_home_a[0], move_home_a[1], move_home_lt_b),
         instant=(ir_a[0], ir_a[1], tab.instant[lt_b]),
         chain_hours=chain_days_a * HOURS_PER_DAY,
         immutable=immutable_rule(tab, t_a, o_a),  # the GFS points' part is per row
@@ -414,11 +429,15 @@ class ChoiceFigures:
     rb: FloatArray  # A: backup rate [GB/h]
     rc: FloatArray  # A: off-site copy rate [GB/h] (inf: no off-site copy)
     read: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: read rate per copy [GB/h]
+    #: A, A, B: read rate per copy where the systems run on premises [GB/h] (the scopes
+    #: in which production compute survives; ``read`` elsewhere)
+    read_home: tuple[FloatArray, FloatArray, FloatArray]
     retrieval: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: retrieval delay [h]
     overhead: FloatArray  # A: job overhead [h]
     lag: FloatArray  # A: off-site copy lag [h]
     i_min: FloatArray  # A: shortest interval the backup window allows [h]
     move: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: moving the whole data [h]
+    move_home: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: the same on premises [h]
     instant: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: instant recovery [h]
     chain_hours: FloatArray  # A: hours of points a restore replays
     immutable: NDArray[np.bool_]  # A: the chain or off-site copy is immutable
@@ -454,11 +473,13 @@ class ChoiceFigures:
             rb=a(self.rb),
             rc=a(self.rc),
             read=(a(self.read[0]), a(self.read[1]), b(self.read[2])),
+            read_home=(a(self.read_home[0]), a(self.read_home[1]), b(self.read_home[2])),
             retrieval=(a(self.retrieval[0]), a(self.retrieval[1]), b(self.retrieval[2])),
             overhead=a(self.overhead),
             lag=a(self.lag),
             i_min=a(self.i_min),
             move=(a(self.move[0]), a(self.move[1]), b(self.move[2])),
+            move_home=(a(self.move_home[0]), a(self.move_home[1]), b(self.move_home[2])),
             instant=(a(self.instant[0]), a(self.instant[1]), b(self.instant[2])),
             chain_hours=a(self.chain_hours),
             immutable=a(self.immutable),

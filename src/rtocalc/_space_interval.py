@@ -15,7 +15,7 @@ from . import _space_protection as _protection
 from . import physics
 from ._space_design import WorkloadColumns
 from ._space_figures import KIND_KEYS, ChoiceFigures, Domain, Kinds
-from ._space_paths import INTERVAL_DEPENDENT, Clock, Path, scan_time
+from ._space_paths import INTERVAL_DEPENDENT, Clock, Path, at_home, scan_time
 from ._space_tables import FloatArray
 from .models import Workload
 from .units import HOURS_PER_DAY, TOL
@@ -46,9 +46,16 @@ def solve_inputs(
 
     st_a = A.col["strategy"]
     rb_a, rc_a, overhead_a, lag_a, i_min_a = fig.rb, fig.rc, fig.overhead, fig.lag, fig.i_min
-    read_a, chain_days_a = fig.read[:2], fig.chain_days
+    chain_days_a = fig.chain_days
     alive_a = (fig.alive[Path.PRIMARY], fig.alive[Path.OFFSITE])
     share = per_s(clock.share)
+    # where production compute survives, the recovery stays on premises: a copy's read
+    # rate and move there (fig.read_home, fig.move_home), else where the strategy recovers
+    home = clock.home.reshape((S, *lead))
+    read_a, move_a = (
+        [at_home(home, fig.read_home[k], fig.read[k]) for k in range(2)],
+        [at_home(home, fig.move_home[k], fig.move[k]) for k in range(2)],
+    )
     # the lead before a restore: detection, decision, containment and the clean-point scan
     manual = per_s(clock.manual) + scan_time(clock, slice(None), share, D)
     prov_a, ir_prov_a = clock.provisioning[:, st_a], clock.instant_provisioning[:, st_a]
@@ -63,7 +70,7 @@ def solve_inputs(
             # limit equal to the copy's RTO the raw slack can round to -1e-15, which
             # would rule the copy out
             slack = ((per_s(rto_lim_c) - manual) - prov_a) - fig.retrieval[k]
-            slack = slack - share * fig.move[k]
+            slack = slack - share * move_a[k]
             bound = physics.min_interval_for_rto(slack, D, c, read_a[k], chain_days_a, share)
             instant = manual + (fig.instant[k] + ir_prov_a) <= per_s(rto_lim_c)
             lo.append(np.maximum(np.where(instant, -np.inf, bound), i_min_a))
@@ -127,7 +134,7 @@ def fixed_paths(
     scan = scan_time(clock, slice(None), per_s(clock.share), workload.final_size)
     restore_lt = physics.rto_restore(
         workload.final_size,
-        fig.read[2],
+        at_home(clock.home.reshape((S, *lead)), fig.read_home[2], fig.read[2]),
         detection=per_s(clock.manual) + scan,
         provisioning=clock.provisioning[:, st_b],
         retrieval_delay=fig.retrieval[2],

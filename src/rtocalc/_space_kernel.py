@@ -148,6 +148,7 @@ class KindTables:
     rpo: FloatArray  # (T,) [h]
     per_gb: FloatArray | None  # (T,) charges of a recovery per GB restored
     per_incident: FloatArray | None  # (T,) per incident
+    per_gb_home: FloatArray | None  # (T,) per GB where production compute survives
 
     @classmethod
     def of(
@@ -178,7 +179,7 @@ class KindTables:
         rpo = np.concatenate(
             [u.kind_rpo for u in units if u.kind_rpo is not None] + [np.full(none, np.inf)]
         )
-        per_gb = per_incident = None
+        per_gb = per_incident = per_gb_home = None
         if prices is not None:
             free = prices.per_gb.size - 1  # the tables' last entry: 0 (a failover, none)
             code = prices.code
@@ -189,9 +190,14 @@ class KindTables:
             per_gb = prices.per_gb.take(entry)
             if prices.per_incident is not None:
                 per_incident = prices.per_incident.take(entry)
+            per_gb_home = (
+                per_gb if prices.per_gb_home is prices.per_gb else prices.per_gb_home.take(entry)
+            )
         base = groups[0].which
         step = groups[1].which - base if len(groups) > 1 else np.zeros_like(base)
-        return cls(offset, np.asarray(group), base, step, rto, rpo, per_gb, per_incident)
+        return cls(
+            offset, np.asarray(group), base, step, rto, rpo, per_gb, per_incident, per_gb_home
+        )
 
     def position(self, chosen: NDArray[np.int8], out: IntArray) -> IntArray:
         """Each row's entry for its chosen path (``NO_PATH``: none survives)."""
@@ -203,9 +209,12 @@ class KindTables:
         out += g
         return out
 
-    def charges(self, pos: IntArray) -> tuple[FloatArray, FloatArray | None]:
-        """The charges per GB and per incident at ``pos`` (as ``RestorePrices.chosen``)."""
-        assert self.per_gb is not None  # narrows for mypy
+    def charges(self, pos: IntArray, home: bool = False) -> tuple[FloatArray, FloatArray | None]:
+        """The charges per GB and per incident at ``pos`` (as ``RestorePrices.chosen``),
+        on premises where ``home``."""
+        assert self.per_gb is not None and self.per_gb_home is not None  # narrows for mypy
+        if home:
+            return self.per_gb_home.take(pos), None
         fixed = None if self.per_incident is None else self.per_incident.take(pos)
         return self.per_gb.take(pos), fixed
 
@@ -333,7 +342,10 @@ def evaluate_space(
     dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
     # the output columns: those of every row, each path's RPO (and the none row), each
     # restore path's read rate and retrieval delay, each interval-dependent path's replay
-    n_cols = ROW_COLUMNS + 2 * S + (len(Path) + 1) + 2 * len(RESTORES) + len(INTERVAL_DEPENDENT)
+    # (and on premises, where production compute survives: read rate and replay)
+    n_cols = (
+        ROW_COLUMNS + 2 * S + (len(Path) + 1) + 3 * len(RESTORES) + 2 * len(INTERVAL_DEPENDENT)
+    )
     arena = Arena(n_cols * Arena.size((n,)))
 
     def col(k: int = 0, value: Any = None) -> FloatArray:
@@ -399,10 +411,18 @@ def evaluate_space(
     B.rows(fig.rpo_prot, out=rpo_rows[Path.PROTECTION])
     failover = rf.failover
     # chain replay of the whole data set (the chain and the off-site copy; none for the
-    # long-term points, each a full)
+    # long-term points, each a full), where the systems are recovered and on premises
     replay: tuple[Any, ...] = (
         col(value=physics.chain_replay_time(replay_n, inc, read[0])),
         col(value=physics.chain_replay_time(replay_n, inc, read[1])),
+        0.0,
+    )
+    read_home = rf.read_home
+    replay_home: tuple[Any, ...] = (
+        *(
+            r if h is f else col(value=physics.chain_replay_time(replay_n, inc, h))
+            for r, h, f in zip(replay[:2], read_home[:2], read[:2], strict=True)
+        ),
         0.0,
     )
     traffic = rf.traffic
@@ -410,10 +430,18 @@ def evaluate_space(
     dc, lc = impact.downtime_cost, impact.data_loss_cost
     # moving the whole data set, once per evaluation (each scenario moves a share), and
     # with the chain replay (the sum rtocalc.physics.rto_restore forms first)
-    transfer = rf.transfer
+    transfer, transfer_home = rf.transfer, rf.transfer_home
     move = {
         k: transfer[k] + r if np.ndim(r) else transfer[k]  # replay 0: no chain
         for k, r in zip(RESTORES, replay, strict=True)
+    }
+    move_home = {
+        k: move[k]
+        if transfer_home[k] is transfer[k] and r is f
+        else transfer_home[k] + r
+        if np.ndim(r)
+        else transfer_home[k]
+        for k, r, f in zip(RESTORES, replay_home, replay, strict=True)
     }
     x = PathFigures(
         strategy=space.strategy,
@@ -426,6 +454,10 @@ def evaluate_space(
         replay=dict(zip(RESTORES, replay, strict=True)),
         transfer=transfer,
         move=move,
+        read_home=dict(zip(RESTORES, read_home, strict=True)),
+        replay_home=dict(zip(RESTORES, replay_home, strict=True)),
+        transfer_home=transfer_home,
+        move_home=move_home,
         instant=dict(zip(RESTORES, instant, strict=True)),
         alive=alive,
         replay_n=replay_n,
@@ -515,6 +547,7 @@ def evaluate_space(
     # scenario from one table, not a spread of each path's RTO to the rows and a gather
     flat = None if fastest or not outcomes else KindTables.of(units, per_kind, prices)
     pos = np.empty(n, np.intp) if flat is not None else None
+    lives = clock.home  # the restore goes to the systems on premises: charges there
     for s in range(S):
         chosen.fill(NO_PATH)
         best.fill(DEAD)
@@ -577,13 +610,13 @@ def evaluate_space(
             flat.position(chosen, out=pos)
             flat.rpo.take(pos, out=rpo[s], mode="clip")
             flat.rto[s].take(pos, out=rto[s], mode="clip")
-            charges = None if prices is None else flat.charges(pos)
+            charges = None if prices is None else flat.charges(pos, bool(lives[s]))
         else:
             np.multiply(chosen, n, out=at, dtype=np.int64)
             at += rows
             rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
             rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
-            charges = None if prices is None else prices.chosen(at)
+            charges = None if prices is None else prices.chosen(at, bool(lives[s]))
         if charges is not None:
             per_gb, per_incident = charges
             np.multiply(per_gb, full * scen[s].share, out=restore[s])
@@ -774,6 +807,7 @@ class _RowFigures:
     rb: Any  # (N,) [GB/h] backup rate
     rc: FloatArray  # (N,) [GB/h] off-site copy rate (inf: none)
     read: tuple[FloatArray, ...]  # per restore path (N,) [GB/h]
+    read_home: tuple[FloatArray, ...]  # the same where the systems run on premises
     retr: tuple[FloatArray, ...]  # per restore path (N,) [h] retrieval delay
     overhead: Any  # (N,) [h] a job's fixed overhead
     lag: FloatArray  # (N,) [h] off-site copy lag
@@ -783,6 +817,7 @@ class _RowFigures:
     failover: FloatArray  # (N,) [h]
     traffic: FloatArray  # (N,) [GB/h] average WAN traffic
     transfer: dict[Path, Any]  # restore path -> (N,) [h] moving the whole data set
+    transfer_home: dict[Path, Any]  # the same where the systems run on premises
     offsite_ok: NDArray[np.bool_]  # (N,) a copy off site
     immutable_ok: NDArray[np.bool_]  # (N,) a copy ransomware cannot change
     link_ok: NDArray[np.bool_]  # (N,) the link carries the traffic
@@ -810,6 +845,13 @@ def _rows_of(
         tab = Tables.of(catalog)
         dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
         read = tuple(dom_of[p].rows(fig.read[k], out=col()) for k, p in enumerate(RESTORES))
+        # on premises: the same arrays where no entry differs (fig shares them then)
+        read_home = tuple(
+            read[k]
+            if fig.read_home[k] is fig.read[k]
+            else dom_of[p].rows(fig.read_home[k], out=col())
+            for k, p in enumerate(RESTORES)
+        )
         traffic = _traffic(fig, A, B, col())
         offsite_ok = A.rows(fig.offsite)
         immutable_ok = A.rows(fig.immutable)
@@ -830,7 +872,14 @@ def _rows_of(
             chain_hours=A.rows(fig.chain_hours),
             failover=B.rows(fig.failover, out=col()),
             traffic=traffic,
-            transfer={k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)},
+            transfer=(transfer := {
+                k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)
+            }),
+            read_home=read_home,
+            transfer_home={
+                k: transfer[k] if h is r else physics.transfer_time(D, h)
+                for k, r, h in zip(RESTORES, read, read_home, strict=True)
+            },
             offsite_ok=np.asarray(offsite_ok),
             immutable_ok=np.asarray(immutable_ok),
             link_ok=_links_carry(space, fig, B, traffic),

@@ -159,7 +159,9 @@ class Clock:
     checked against touches. ``containment[s]`` (ransomware: containment, forensics, a
     clean environment) comes after the decision and before any restore; ``manual``
     includes it. ``scan_rate[s]`` scans the restore point where the intrusion preceded
-    the damage (``inf``: no scan; :func:`scan_time`).
+    the damage (``inf``: no scan; :func:`scan_time`). ``home[s]``: a restore in scenario
+    ``s`` brings the data back to the systems on premises (:data:`HOME_SCOPES`), read
+    through the link from a cloud copy whatever the strategy.
     """
 
     detection: FloatArray  # (S,) [h]
@@ -174,6 +176,8 @@ class Clock:
     instant_provisioning: FloatArray  # (S, strategies) [h]
     lead_failover: FloatArray  # (S, strategies) [h]
     compute_lives: NDArray[np.bool_]  # (S,) production compute survives
+    #: (S,) a restore goes to the systems on premises, which run on (:data:`HOME_SCOPES`)
+    home: NDArray[np.bool_]
     #: :meth:`scan` per data size (not an init field: a replaced clock starts empty)
     _scans: dict[float, FloatArray] = field(default_factory=dict, init=False, repr=False)
 
@@ -285,6 +289,7 @@ class Clock:
             instant_provisioning=np.where(compute_lives[:, None], 0.0, prov),
             lead_failover=np.asarray(lead_f, dtype=float) + cont[:, None],
             compute_lives=compute_lives,
+            home=np.array([x.scope in HOME_SCOPES for x in scen]),
         )
 
 
@@ -303,6 +308,23 @@ def scan_time(clock: Clock, scenarios: Any, share: Any, data_size: Any) -> Float
 #: scopes in which the production compute survives (logical damage, a storage failure):
 #: an instant recovery runs there without provisioning
 COMPUTE_LIVES = frozenset({"logical", "hardware"})
+
+#: scopes in which production runs on and a restore brings the damaged data back to it,
+#: on premises, whatever the strategy (through the link from a cloud copy, nothing run in
+#: the cloud): logical damage (a deleted folder goes back to the file server). A storage
+#: failure is not one: a strategy that recovers into the cloud reads a cloud copy in the
+#: region there, after the restore strategy's provisioning (docs/limits.md).
+HOME_SCOPES = frozenset({"logical"})
+
+
+def at_home(home: Any, home_value: Any, value: Any) -> Any:
+    """``home_value`` where ``home`` (the scenario's restore goes to the systems on
+    premises: :data:`HOME_SCOPES`), else ``value``: the figure of a restore from a copy
+    where the systems run. Broadcasts as :func:`numpy.where`; returns ``value`` itself
+    where no scenario is at home or both figures are one object."""
+    if home_value is value or not np.any(home):
+        return value
+    return np.where(home, home_value, value)
 
 
 #: PathFigures fields that are per scenario (or scalars): kept whole when rows are taken
@@ -329,6 +351,13 @@ class PathFigures:
     replay: dict[Path, Any]  # restore path -> (N,) chain replay of the whole data [h] (or 0)
     transfer: dict[Path, FloatArray]  # restore path -> (N,) moving the whole data [h]
     move: dict[Path, FloatArray]  # restore path -> (N,) transfer plus replay [h]
+    #: the same four where the restore goes to the systems on premises (HOME_SCOPES: a
+    #: cloud copy is read through the link whatever the strategy); the same arrays where
+    #: no row differs
+    read_home: dict[Path, FloatArray]
+    replay_home: dict[Path, Any]
+    transfer_home: dict[Path, FloatArray]
+    move_home: dict[Path, FloatArray]
     instant: dict[Path, FloatArray]  # restore path -> (N,) instant recovery [h], inf: none
     alive: NDArray[np.bool_]  # (P, S, N) the path's copy survives the scenario
     replay_n: FloatArray  # (N,) increments replayed after the full
@@ -367,6 +396,7 @@ class PathFigures:
 
     def map(self, fn: Callable[[Any], Any]) -> PathFigures:
         """These figures with ``fn`` applied to every per-row array (per-scenario kept)."""
+        fn = _shared(fn)
         return PathFigures(
             **{
                 f.name: getattr(self, f.name)
@@ -383,7 +413,8 @@ class PathFigures:
         def take(a: Any) -> Any:
             return a.take(rows, axis=-1)
 
-        return replace(self, **{name: _each_array(getattr(self, name), take) for name in RTO_READS})
+        once = _shared(take)
+        return replace(self, **{name: _each_array(getattr(self, name), once) for name in RTO_READS})
 
     def arrays(self) -> list[Any]:
         """Every per-row array, in field order (what :meth:`map` transforms)."""
@@ -396,6 +427,20 @@ class PathFigures:
                 if isinstance(v, np.ndarray):
                     out.append(v)
         return out
+
+
+def _shared(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``fn`` applied once per array object: arrays that two figures share (the figures
+    on premises where no row differs) stay one object in the result."""
+    done: dict[int, tuple[Any, Any]] = {}
+
+    def once(a: Any) -> Any:
+        hit = done.get(id(a))
+        if hit is None:
+            hit = done[id(a)] = (a, fn(a))  # the input is kept so that its id stays its own
+        return hit[1]
+
+    return once
 
 
 def _each_array(value: Any, fn: Callable[[Any], Any]) -> Any:
@@ -436,12 +481,16 @@ def restore_rto(
         instant = instant + prov
     size = one_value(x.data_size)
     scan = clock.scan(scenarios, size)
+    home = clock.home[scenarios]
     if share.ndim:
-        share, manual = share[:, None], manual[:, None]
+        share, manual, home = share[:, None], manual[:, None], home[:, None]
         if not np.ndim(size):
             scan = scan[:, None]
     # the clean-point scan comes before the data returns (a restore or an instant recovery)
     manual = manual + scan
+    # the chain replay is added once per path (x.move), not per scenario; where production
+    # compute survives the data moves to it on premises (x.move_home)
+    moved = (x.move_home, x.move) if replay else (x.transfer_home, x.transfer)
     return np.asarray(
         physics.rto_restore(
             0.0,
@@ -451,8 +500,7 @@ def restore_rto(
             retrieval_delay=x.retrieval[path],
             share=share,
             instant_recovery=instant,
-            # the chain replay is added once per path (x.move), not per scenario
-            transfer=x.move[path] if replay else x.transfer[path],
+            transfer=at_home(home, moved[0][path], moved[1][path]),
         ),
         dtype=float,
     )
@@ -551,22 +599,31 @@ class RestorePrices:
     workload the charges are tables per (target, strategy) pair, each row's entry per
     path in ``code`` (shape (``NO_PATH`` + 1, N), the tables' last entry: 0); with one
     data reduction per row they are per (path, row) arrays. ``per_incident`` is None
-    when no strategy runs recovered systems in the cloud.
+    when no strategy runs recovered systems in the cloud. ``per_gb_home`` (as
+    ``per_gb``, the same object where they agree) is the charge where production compute
+    survives: the restore goes to the systems on premises, nothing runs in the cloud, and
+    nothing is charged per incident.
     """
 
     per_gb: FloatArray  # (entries + 1,) table, or (NO_PATH + 1, N)
     per_incident: FloatArray | None  # as per_gb
     code: IntArray | None  # (NO_PATH + 1, N) entry of each (path, row); None: per row
+    per_gb_home: FloatArray  # as per_gb, on premises
 
-    def chosen(self, at: IntArray) -> tuple[FloatArray, FloatArray | None]:
-        """The charges at flat (path, row) positions ``at`` (``path * N + row``)."""
+    def chosen(
+        self, at: IntArray, home: bool = False
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """The charges at flat (path, row) positions ``at`` (``path * N + row``), on
+        premises where ``home``."""
+        per_gb = self.per_gb_home if home else self.per_gb
+        per_incident = None if home else self.per_incident
         if self.code is None:
-            gb = self.per_gb.reshape(-1).take(at, mode="clip")
-            fixed = self.per_incident
+            gb = per_gb.reshape(-1).take(at, mode="clip")
+            fixed = per_incident
             return gb, None if fixed is None else fixed.reshape(-1).take(at, mode="clip")
         entry = self.code.reshape(-1).take(at, mode="clip")
-        fixed = None if self.per_incident is None else self.per_incident.take(entry)
-        return self.per_gb.take(entry), fixed
+        fixed = None if per_incident is None else per_incident.take(entry)
+        return per_gb.take(entry), fixed
 
 
 def restore_prices(
@@ -600,8 +657,13 @@ def restore_prices(
     if np.ndim(data_reduction) and n_tg and hours[used].any():  # one workload per row
         homes = home()
         per_gb = np.zeros((NO_PATH + 1, n))
+        per_gb_home = np.zeros((NO_PATH + 1, n))
+        for p, idx in homes.items():
+            per_gb_home[p] = tab.restore_per_gb[idx]
         return RestorePrices(
-            *_restore_prices_rows(tab, st, homes, data_reduction, volume_price, per_gb), None
+            *_restore_prices_rows(tab, st, homes, data_reduction, volume_price, per_gb),
+            None,
+            per_gb_home,
         )
     runs = bool(n and n_tg and hours[used].any())
     if runs:
@@ -614,6 +676,8 @@ def restore_prices(
         there = tab.in_cloud[None, :] & (tab.loc[:, None] == LOC["cloud"])  # (target, strategy)
         gb_table = (tab.restore_per_gb[:, None] + np.where(there, volumes, 0.0)).reshape(-1)
         fixed_table: FloatArray | None = np.append(np.where(there, compute, 0.0).reshape(-1), 0.0)
+        # on premises: the target's price alone, per (target, strategy) as the table
+        home_table = np.append(np.repeat(tab.restore_per_gb, n_st), 0.0)
     else:  # no recovered system runs in the cloud: the target's price alone
         gb_table, fixed_table = tab.restore_per_gb, None
     stride = n_st if runs else 1
@@ -632,7 +696,8 @@ def restore_prices(
     # the entries depend on the space and the catalog's targets and strategies alone
     key = ("restore prices", n_tg, stride, tab.off_target.tobytes())
     code = space.remembered(key, entries)
-    return RestorePrices(np.append(gb_table, 0.0), fixed_table, code)
+    table = np.append(gb_table, 0.0)
+    return RestorePrices(table, fixed_table, code, home_table if runs else table)
 
 
 def _restore_prices_rows(
@@ -677,6 +742,8 @@ RTO_READS: frozenset[str] = frozenset(
         "retrieval",
         "transfer",
         "move",
+        "transfer_home",
+        "move_home",
         "instant",
         "protection",
         "data_size",

@@ -496,7 +496,11 @@ def evaluate(
 # --- turning a row into a Plan ------------------------------------------------------------
 
 
-def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
+def _copy_words(
+    ev: Evaluation, row: int, path: int, catalog: Catalog, home: bool = False
+) -> str:
+    """A copy in words, and where a restore from it runs (``home``: production compute
+    survives, so the restore goes to the systems on premises whatever the strategy)."""
     sp = ev.space
     k = sp.keys
     if path == Path.FAILOVER:
@@ -510,6 +514,8 @@ def _copy_words(ev: Evaluation, row: int, path: int, catalog: Catalog) -> str:
 
     def placed(target: str) -> str:
         """How a restore from ``target`` runs where that is not on premises."""
+        if home:
+            return ""
         if strategy.recovers_in_cloud and catalog.targets[target].location == "cloud":
             return ", restored in the cloud region on servers launched there"
         return ""
@@ -550,13 +556,20 @@ def make_plan(
     violations: list[str] = []
     rpo_mean = ev.rpo_mean_of(row)
     rto_worst = ev.rto_worst_of(row, [x.share_worst for x in impact.scenarios])
-    # each copy's words once (a copy survives several scenarios)
+    # each copy's words once (a copy survives several scenarios), where the systems are
+    # recovered and where they run on premises (production compute survives)
     survives = ev.paths.alive[:, :, row]  # (P, S)
-    words = {q: _copy_words(ev, row, q, catalog) for q in Path if survives[q].any()}
+    lives = ev.paths.clock.home
+    words = {
+        (q, bool(home)): _copy_words(ev, row, q, catalog, bool(home))
+        for q in Path
+        for home in set(lives[survives[q]].tolist())
+    }
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
         alive = survives[:, s]
-        survivors = tuple(words[q] for q in Path if alive[q])
+        home = bool(lives[s])
+        survivors = tuple(words[q, home] for q in Path if alive[q])
         none = not alive.any()
         oc = ScenarioOutcome(
             name=scen.name,
@@ -568,7 +581,7 @@ def make_plan(
             rpo_limit=_shown_limit(float(ev.rpo_limit[s])),
             rto_limit=_shown_limit(float(ev.rto_limit[s])),
             path="none" if none else Path(p).label,
-            recovered_from="no copy survives" if none else words[Path(p)],
+            recovered_from="no copy survives" if none else words[Path(p), home],
             survivors=survivors,
             meets=bool(ev.meets_scenario[s, row]),
             clock={} if none else path_clock(ev, row, s, p),
@@ -770,7 +783,8 @@ def _path_words(
     transfer = None
     if p in ev.paths.read:  # a restore moves the scenario's share of the data
         size = float(ev.paths.clock.share[s]) * workload.final_size
-        read = float(ev.paths.read[Path(p)][row])
+        home = bool(ev.paths.clock.home[s])  # to the systems on premises
+        read = float((ev.paths.read_home if home else ev.paths.read)[Path(p)][row])
         transfer = f"moving {format_size(size)} at {format_throughput(read)}"
     if p == Path.PROTECTION:  # the item path moves the share at its own throughput
         k = int(ev.space.protection[row])
@@ -780,7 +794,8 @@ def _path_words(
     how = {Path.FAILOVER: "failing over to the", Path.PROTECTION: "recovering from the"}.get(
         Path(p), "restoring from the"
     )
-    return f"{how} {_copy_words(ev, row, p, catalog)}: " + clock_words(
+    home = bool(ev.paths.clock.home[s])
+    return f"{how} {_copy_words(ev, row, p, catalog, home)}: " + clock_words(
         path_clock(ev, row, s, p), transfer
     )
 
