@@ -471,7 +471,7 @@ def _retention_tables(
         block_clone=np.array([False, True])[None, :] if clone is None else clone,
         point_days=1.0,
         daily_change=change,
-        growth_factor=(1.0 + annual) ** horizon,
+        growth_factor=physics.growth_factor(annual, horizon),
         annual_growth=annual,
     )
     return np.asarray(cols.short_term_gb, dtype=float), np.asarray(cols.long_term_gb, dtype=float)

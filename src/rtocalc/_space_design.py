@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import physics
 from ._space_protection import ProtectionTables, offered
 from ._space_tables import (
     LOC,
@@ -511,7 +512,7 @@ class WorkloadColumns:
     @property
     def final_size(self) -> FloatArray:
         """Data size at the end of each row's planning horizon [GB]."""
-        return np.asarray(self.data_size * (1.0 + self.annual_growth) ** self.horizon)
+        return np.asarray(self.data_size * physics.growth_factor(self.annual_growth, self.horizon))
 
     def take(self, rows: IntArray) -> WorkloadColumns:
         """The columns of the given rows (remembering where they come from)."""

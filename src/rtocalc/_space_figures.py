@@ -266,7 +266,7 @@ def choice_figures(
     D = workload.final_size
     c = workload.daily_change
     r = workload.data_reduction
-    peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+    peak = workload.peak_rate * physics.growth_factor(workload.annual_growth, workload.horizon)
     daily_gb = D * c
     gfs_period = finest_gfs_period(ret)
     cloud = LOC["cloud"]

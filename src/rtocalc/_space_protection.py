@@ -126,7 +126,7 @@ def offered(catalog: Catalog, database: bool) -> list[int]:
 
 def peak_rate(workload: Any) -> Any:
     """Peak write rate at the end of the horizon [GB/h] (the link must carry it then)."""
-    return workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+    return workload.peak_rate * physics.growth_factor(workload.annual_growth, workload.horizon)
 
 
 @dataclass(frozen=True, slots=True)

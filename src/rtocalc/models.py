@@ -358,7 +358,9 @@ class Workload(InputModel):
     @property
     def final_size(self) -> float:
         """Data size at the end of the planning horizon [GB]."""
-        return float(self.data_size * (1.0 + self.annual_growth) ** self.horizon)
+        from .physics import growth_factor  # physics imports units only; models is first
+
+        return float(self.data_size * growth_factor(self.annual_growth, self.horizon))
 
 
 # --- the business ask --------------------------------------------------------------------

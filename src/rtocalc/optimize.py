@@ -618,7 +618,9 @@ def make_plan(
         k = int(sp.protection[row])
         mech = catalog.protection[sp.keys.protection[k]] if k >= 0 else None
         if mech is not None and not math.isfinite(float(ev.rpo_rows[Path.PROTECTION, row])):
-            peak = workload.peak_rate * (1.0 + workload.annual_growth) ** workload.horizon
+            peak = workload.peak_rate * physics.growth_factor(
+                workload.annual_growth, workload.horizon
+            )
             violations.append(
                 f"the link cannot carry the peak writes ({format_throughput(peak)}) that "
                 f"{mech.label or sp.keys.protection[k]} ships to the other site"

@@ -26,6 +26,7 @@ from .units import GBPH_PER_MBITPS, HOURS_PER_DAY
 __all__ = [
     "backup_duration",
     "chain_replay_time",
+    "growth_factor",
     "increment_size",
     "link_throughput",
     "max_interval_for_rpo",
@@ -125,6 +126,47 @@ def link_throughput(bandwidth: ArrayLike, data_reduction: ArrayLike = 1.0) -> An
     90.0
     """
     return _out(_f(bandwidth) * GBPH_PER_MBITPS * _f(data_reduction))
+
+
+def growth_factor(annual_growth: ArrayLike, years: ArrayLike) -> Any:
+    r"""How many times the data grows in ``years`` of compound growth.
+
+    Parameters
+    ----------
+    annual_growth : array_like
+        Compound growth per year [1/year], e.g. 0.2 for 20 %.
+    years : array_like
+        Time [year].
+
+    Returns
+    -------
+    float or ndarray
+        The factor :math:`G` [-].
+
+    Notes
+    -----
+    .. math:: G = (1 + g)^{T}
+
+    Computed with :func:`numpy.power` for scalars and arrays alike: numpy's vectorised
+    power (its AVX-512 loops) and the C library's ``pow``, which Python's ``**`` calls,
+    differ in the last bits for about one input in twenty, so one workload and the same
+    workload on every row of :class:`rtocalc.space.WorkloadColumns` would size their data
+    differently. numpy gives a scalar the same bits as each element of an array.
+
+    References
+    ----------
+    .. [1] R. A. Brealey, S. C. Myers, F. Allen, *Principles of Corporate Finance*, 13th
+       ed., McGraw-Hill, 2020, ch. 2 (compound growth, the future value factor
+       :math:`(1 + r)^t`).
+
+    Examples
+    --------
+    >>> round(growth_factor(0.2, 3.0), 6)
+    1.728
+    >>> growth_factor(0.0, 5.0)
+    1.0
+    """
+    return _out(np.power(1.0 + _f(annual_growth), _f(years)))
 
 
 def increment_size(data_size: ArrayLike, daily_change: ArrayLike, interval: ArrayLike) -> Any:

@@ -35,6 +35,7 @@ from ._array import as_float as _f
 from ._frozen import RESULT_CONFIG
 from ._render import Column, Document, Rendered, Table
 from .models import SCHEMES as DESIGN_SCHEMES
+from .physics import growth_factor
 from .units import (
     HOURS_PER_DAY,
     HOURS_PER_MONTH,
@@ -1232,7 +1233,7 @@ def retention_storage(
         block_clone=bc_arr,
         point_days=dt,
         daily_change=cd,
-        growth_factor=(1.0 + g) ** T,
+        growth_factor=growth_factor(g, T),
         annual_growth=g,
         gfs_change_method=method,
         nesting=nesting,
