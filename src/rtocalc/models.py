@@ -335,8 +335,8 @@ class Workload(InputModel):
 
     @model_validator(mode="after")
     def _final_size_is_finite(self) -> Self:
-        try:
-            final = self.final_size
+        try:  # a bound check, in plain floats: building an input model loads no numpy
+            final = self.data_size * (1.0 + self.annual_growth) ** self.horizon
         except OverflowError:
             final = float("inf")
         if not final <= _MAX_FINAL_SIZE:
@@ -358,7 +358,9 @@ class Workload(InputModel):
     @property
     def final_size(self) -> float:
         """Data size at the end of the planning horizon [GB]."""
-        from .physics import growth_factor  # physics imports units only; models is first
+        # physics.growth_factor (numpy's power, as for workloads per row: the same bits);
+        # imported here, as an input model alone loads no numpy
+        from .physics import growth_factor
 
         return float(self.data_size * growth_factor(self.annual_growth, self.horizon))
 
