@@ -299,7 +299,10 @@ def choice_figures(
         (``Strategy.recovers_in_cloud``); on premises (the scopes in which production
         compute survives: the recovery stays there) always through the link."""
         home = rate(tab.read, idx, wire)
-        return np.where(tab.in_cloud[strategy], tab.read[idx], home), home
+        there = np.where(tab.in_cloud[strategy], tab.read[idx], home)
+        # one array where no entry differs (no strategy recovers into the cloud from a
+        # cloud copy): what reads both then works once (rtocalc._space_paths.at_home)
+        return there, there if np.array_equal(there, home) else home
 
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t_a, li_a = A.col["target"], A.col["link"]
@@ -326,7 +329,10 @@ def choice_figures(
         # instant recovery times
         move_a = [np.asarray(physics.transfer_time(D, read_a[k]), dtype=float) for k in range(2)]
         move_home_a = [
-            np.asarray(physics.transfer_time(D, read_home_a[k]), dtype=float) for k in range(2)
+            move_a[k]
+            if read_home_a[k] is read_a[k]
+            else np.asarray(physics.transfer_time(D, read_home_a[k]), dtype=float)
+            for k in range(2)
         ]
         ir_a = (tab.instant[t_a], tab.instant[off_a])
         # days of points a restore of the newest point replays (forward chains)
@@ -345,7 +351,11 @@ def choice_figures(
         read_lt_b, read_home_lt_b = read_rate(lt_b, wire_b, B.col["strategy"])
         retr_lt_b = tab.retrieval[lt_b]
         move_lt_b = np.asarray(physics.transfer_time(D, read_lt_b), dtype=float)
-        move_home_lt_b = np.asarray(physics.transfer_time(D, read_home_lt_b), dtype=float)
+        move_home_lt_b = (
+            move_lt_b
+            if read_home_lt_b is read_lt_b
+            else np.asarray(physics.transfer_time(D, read_home_lt_b), dtype=float)
+        )
         rpo_long_b = gfs_period + np.asarray(
             physics.backup_duration(
                 physics.increment_size(D, c, HOURS_PER_DAY),

@@ -148,7 +148,7 @@ class KindTables:
     rpo: FloatArray  # (T,) [h]
     per_gb: FloatArray | None  # (T,) charges of a recovery per GB restored
     per_incident: FloatArray | None  # (T,) per incident
-    per_gb_home: FloatArray | None  # (T,) per GB where production compute survives
+    per_gb_home: FloatArray | None  # (T,) per GB where the restore goes on premises
 
     @classmethod
     def of(
@@ -342,7 +342,7 @@ def evaluate_space(
     dom_of = {p: A if PATH_DOMAIN[p] == "A" else B for p in Path}
     # the output columns: those of every row, each path's RPO (and the none row), each
     # restore path's read rate and retrieval delay, each interval-dependent path's replay
-    # (and on premises, where production compute survives: read rate and replay)
+    # (and on premises, where the restore goes back there: read rate and replay)
     n_cols = (
         ROW_COLUMNS + 2 * S + (len(Path) + 1) + 3 * len(RESTORES) + 2 * len(INTERVAL_DEPENDENT)
     )
@@ -435,14 +435,12 @@ def evaluate_space(
         k: transfer[k] + r if np.ndim(r) else transfer[k]  # replay 0: no chain
         for k, r in zip(RESTORES, replay, strict=True)
     }
-    move_home = {
-        k: move[k]
-        if transfer_home[k] is transfer[k] and r is f
-        else transfer_home[k] + r
-        if np.ndim(r)
-        else transfer_home[k]
-        for k, r, f in zip(RESTORES, replay_home, replay, strict=True)
-    }
+    move_home = {}
+    for k, r, f in zip(RESTORES, replay_home, replay, strict=True):
+        if transfer_home[k] is transfer[k] and r is f:  # no row differs: the same array
+            move_home[k] = move[k]
+        else:
+            move_home[k] = transfer_home[k] + r if np.ndim(r) else transfer_home[k]
     x = PathFigures(
         strategy=space.strategy,
         automatic=tab.automatic[space.strategy],
@@ -547,7 +545,7 @@ def evaluate_space(
     # scenario from one table, not a spread of each path's RTO to the rows and a gather
     flat = None if fastest or not outcomes else KindTables.of(units, per_kind, prices)
     pos = np.empty(n, np.intp) if flat is not None else None
-    lives = clock.home  # the restore goes to the systems on premises: charges there
+    home = clock.home  # the restore goes to the systems on premises: charges there
     for s in range(S):
         chosen.fill(NO_PATH)
         best.fill(DEAD)
@@ -610,13 +608,13 @@ def evaluate_space(
             flat.position(chosen, out=pos)
             flat.rpo.take(pos, out=rpo[s], mode="clip")
             flat.rto[s].take(pos, out=rto[s], mode="clip")
-            charges = None if prices is None else flat.charges(pos, bool(lives[s]))
+            charges = None if prices is None else flat.charges(pos, bool(home[s]))
         else:
             np.multiply(chosen, n, out=at, dtype=np.int64)
             at += rows
             rpo_all.reshape(-1).take(at, out=rpo[s], mode="clip")
             rto_s.reshape(-1).take(at, out=rto[s], mode="clip")
-            charges = None if prices is None else prices.chosen(at, bool(lives[s]))
+            charges = None if prices is None else prices.chosen(at, bool(home[s]))
         if charges is not None:
             per_gb, per_incident = charges
             np.multiply(per_gb, full * scen[s].share, out=restore[s])

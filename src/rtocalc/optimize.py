@@ -559,16 +559,16 @@ def make_plan(
     # each copy's words once (a copy survives several scenarios), where the systems are
     # recovered and where they run on premises (production compute survives)
     survives = ev.paths.alive[:, :, row]  # (P, S)
-    lives = ev.paths.clock.home
+    at_home = ev.paths.clock.home
     words = {
         (q, bool(home)): _copy_words(ev, row, q, catalog, bool(home))
         for q in Path
-        for home in set(lives[survives[q]].tolist())
+        for home in set(at_home[survives[q]].tolist())
     }
     for s, scen in enumerate(impact.scenarios):
         p = int(ev.path[s, row])
         alive = survives[:, s]
-        home = bool(lives[s])
+        home = bool(at_home[s])
         survivors = tuple(words[q, home] for q in Path if alive[q])
         none = not alive.any()
         oc = ScenarioOutcome(
