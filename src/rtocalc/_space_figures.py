@@ -296,8 +296,9 @@ def choice_figures(
         """A restore's throughput where the systems are recovered, and where they run on
         premises: capped by the link from a cloud copy, unless the strategy recovers into
         the cloud, where it reads in the region at the copy's own rate
-        (``Strategy.recovers_in_cloud``); on premises (the scopes in which production
-        compute survives: the recovery stays there) always through the link."""
+        (``Strategy.recovers_in_cloud``); on premises (after logical damage, where the
+        restore goes back to production: ``_space_paths.HOME_SCOPES``) always through the
+        link."""
         home = rate(tab.read, idx, wire)
         there = np.where(tab.in_cloud[strategy], tab.read[idx], home)
         # one array where no entry differs (no strategy recovers into the cloud from a
@@ -440,7 +441,7 @@ class ChoiceFigures:
     rc: FloatArray  # A: off-site copy rate [GB/h] (inf: no off-site copy)
     read: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: read rate per copy [GB/h]
     #: A, A, B: read rate per copy where the systems run on premises [GB/h] (the scopes
-    #: in which production compute survives; ``read`` elsewhere)
+    #: of ``_space_paths.HOME_SCOPES``; ``read`` elsewhere)
     read_home: tuple[FloatArray, FloatArray, FloatArray]
     retrieval: tuple[FloatArray, FloatArray, FloatArray]  # A, A, B: retrieval delay [h]
     overhead: FloatArray  # A: job overhead [h]

@@ -49,7 +49,7 @@ def solve_inputs(
     chain_days_a = fig.chain_days
     alive_a = (fig.alive[Path.PRIMARY], fig.alive[Path.OFFSITE])
     share = per_s(clock.share)
-    # where production compute survives, the recovery stays on premises: a copy's read
+    # after logical damage the restore goes back to production on premises: a copy's read
     # rate and move there (fig.read_home, fig.move_home), else where the strategy recovers
     home = clock.home.reshape((S, *lead))
     read_a, move_a = (

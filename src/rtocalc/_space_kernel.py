@@ -858,6 +858,7 @@ def _rows_of(
             offsite_ok = offsite_ok & (tab.loc[home] != LOC["primary"])
             immutable_ok = immutable_ok & tab.immutable[home]
         D = workload.final_size
+        transfer = {k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)}
         return _RowFigures(
             rb=A.rows(fig.rb),
             rc=A.rows(fig.rc, out=col()),
@@ -870,9 +871,7 @@ def _rows_of(
             chain_hours=A.rows(fig.chain_hours),
             failover=B.rows(fig.failover, out=col()),
             traffic=traffic,
-            transfer=(transfer := {
-                k: physics.transfer_time(D, r) for k, r in zip(RESTORES, read, strict=True)
-            }),
+            transfer=transfer,
             read_home=read_home,
             transfer_home={
                 k: transfer[k] if h is r else physics.transfer_time(D, h)

@@ -311,7 +311,9 @@ COMPUTE_LIVES = frozenset({"logical", "hardware"})
 
 #: scopes in which production runs on and a restore brings the damaged data back to it,
 #: on premises, whatever the strategy (through the link from a cloud copy, nothing run in
-#: the cloud): logical damage (a deleted folder goes back to the file server). A storage
+#: the cloud): logical damage (a deleted folder goes back to the file server: Veeam
+#: PowerShell Reference, Restore-VBRUnstructuredBackupFLRItem, "restores specific files
+#: and folders ... to original file shares", helpcenter.veeam.com, 2026-08-20). A storage
 #: failure is not one: a strategy that recovers into the cloud reads a cloud copy in the
 #: region there, after the restore strategy's provisioning (docs/limits.md).
 HOME_SCOPES = frozenset({"logical"})
@@ -488,8 +490,8 @@ def restore_rto(
             scan = scan[:, None]
     # the clean-point scan comes before the data returns (a restore or an instant recovery)
     manual = manual + scan
-    # the chain replay is added once per path (x.move), not per scenario; where production
-    # compute survives the data moves to it on premises (x.move_home)
+    # the chain replay is added once per path (x.move), not per scenario; after logical
+    # damage the data moves back to production on premises (x.move_home, HOME_SCOPES)
     moved = (x.move_home, x.move) if replay else (x.transfer_home, x.transfer)
     return np.asarray(
         physics.rto_restore(
@@ -600,8 +602,8 @@ class RestorePrices:
     path in ``code`` (shape (``NO_PATH`` + 1, N), the tables' last entry: 0); with one
     data reduction per row they are per (path, row) arrays. ``per_incident`` is None
     when no strategy runs recovered systems in the cloud. ``per_gb_home`` (as
-    ``per_gb``, the same object where they agree) is the charge where production compute
-    survives: the restore goes to the systems on premises, nothing runs in the cloud, and
+    ``per_gb``, the same object where they agree) is the charge where the restore goes
+    back to production on premises (:data:`HOME_SCOPES`): nothing runs in the cloud, and
     nothing is charged per incident.
     """
 

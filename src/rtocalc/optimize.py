@@ -23,6 +23,7 @@ from ._search import Job, Objective, Searched, search
 from ._search import bound as _bound
 from ._search import order as order
 from ._space_kernel import explaining_rows
+from ._space_tables import Tables, offsite_rule
 from .models import BusinessImpact, Catalog, Design, Requirements, Workload
 from .results import Plan, Reason, Result, ScenarioOutcome
 from .space import (
@@ -499,8 +500,8 @@ def evaluate(
 def _copy_words(
     ev: Evaluation, row: int, path: int, catalog: Catalog, home: bool = False
 ) -> str:
-    """A copy in words, and where a restore from it runs (``home``: production compute
-    survives, so the restore goes to the systems on premises whatever the strategy)."""
+    """A copy in words, and where a restore from it runs (``home``: the restore goes back
+    to production on premises whatever the strategy, ``_space_paths.HOME_SCOPES``)."""
     sp = ev.space
     k = sp.keys
     if path == Path.FAILOVER:
@@ -557,7 +558,7 @@ def make_plan(
     rpo_mean = ev.rpo_mean_of(row)
     rto_worst = ev.rto_worst_of(row, [x.share_worst for x in impact.scenarios])
     # each copy's words once (a copy survives several scenarios), where the systems are
-    # recovered and where they run on premises (production compute survives)
+    # recovered and where the restore goes back to production (HOME_SCOPES)
     survives = ev.paths.alive[:, :, row]  # (P, S)
     at_home = ev.paths.clock.home
     words = {
@@ -671,7 +672,8 @@ def make_plan(
         violations=tuple(violations),
         link_ok=bool(ev.link_ok[row]),
         requirements=requirements,
-        chain_offsite=catalog.targets[design.target].location != "primary",
+        # the off-site rule of has_offsite for the chain alone (no copy job: -1)
+        chain_offsite=bool(offsite_rule(Tables.of(catalog), sp.target[row], -1)),
         labels=_plan_labels(design, storage, catalog),
     )
 
